@@ -1,1 +1,69 @@
-//! placeholder
+//! # autosend — the sans-IO engine of the AutoSend SDKs
+//!
+//! Everything that decides *what goes on the wire* and *what an answer means* lives here,
+//! once, so Rust, Node, Python and C behave identically:
+//!
+//! - [`ApiKey`]: parses `AS_` (project) and `ASA_` (account) keys, redacted everywhere.
+//! - [`ClientConfig`]: validated options (key/project-id rules, HTTPS-only base URL).
+//! - [`CATALOG`]: one declarative table of endpoints (method, path, scope, retry safety, body).
+//! - [`Call`]: the state machine of one call — `poll(now)` → `Send` / `Wait` / `Done`, fed by
+//!   `handle_response` and `handle_transport_error`.
+//! - [`RateLimiter`]: 2 requests/second and 50/minute per key, never exceeded.
+//! - [`webhook::verify`]: HMAC-SHA256 webhook verification with typed events.
+//!
+//! There are no sockets, threads, clocks or unseeded randomness here: time and seeds come in
+//! as arguments and requests go out as plain data. A transport (the `autosend-http` crate,
+//! `fetch` in JS, libcurl in C…) sends them.
+//!
+//! ```
+//! use autosend::{Client, ClientOptions, Poll};
+//! let client = Client::new(ClientOptions::new("AS_example123")).unwrap();
+//! let mut call = client
+//!     .call("emails.send", serde_json::json!({
+//!         "from": {"email": "hello@mail.example.com"},
+//!         "to": {"email": "ada@example.com"},
+//!         "subject": "Hi", "html": "<p>Hello</p>"
+//!     }), 42)
+//!     .unwrap();
+//! match call.poll(0) {
+//!     Poll::Send(req) => {
+//!         assert_eq!(req.url, "https://api.autosend.com/v1/mails/send");
+//!         call.handle_response(5, 200, &[], br#"{"success":true,"data":{"emailId":"e1"}}"#);
+//!     }
+//!     other => panic!("{other:?}"),
+//! }
+//! match call.poll(5) {
+//!     Poll::Done(Ok(resp)) => assert_eq!(resp.data["emailId"], "e1"),
+//!     other => panic!("{other:?}"),
+//! }
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod call;
+mod catalog;
+mod client;
+mod config;
+mod error;
+mod key;
+mod limiter;
+mod request;
+mod response;
+pub mod types;
+pub mod webhook;
+
+pub use call::{Call, Poll, TransportErrorKind, BACKOFF_BASE_MS, BACKOFF_CAP_MS};
+pub use catalog::{describe_catalog, endpoint, BodyCheck, Endpoint, Method, Scope, CATALOG};
+pub use client::Client;
+pub use config::{
+    normalize_base_url, ClientConfig, ClientOptions, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES,
+    DEFAULT_TIMEOUT_MS, ENV_ACCOUNT_API_KEY, ENV_API_KEY, ENV_BASE_URL, ENV_PROJECT_ID, VERSION,
+};
+pub use error::{Category, Error, ErrorKind, FieldError};
+pub use key::{ApiKey, KeyKind};
+pub use limiter::{
+    private_limiter, shared_limiter, Acquire, RateLimiter, RateLimits, SharedLimiter,
+    MAX_FEEDBACK_WAIT_MS,
+};
+pub use request::{build_request, Request};
+pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS};

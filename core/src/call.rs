@@ -1,0 +1,361 @@
+//! The call state machine: one logical API call, with rate limiting and retries.
+//!
+//! ```text
+//! poll(now) ──► Send(request) ──► transport ──► handle_response / handle_transport_error
+//!    ▲                                                        │
+//!    └──────────── Wait(ms) ◄── (limiter / backoff) ◄─────────┘ ──► Done(result)
+//! ```
+//! Time is monotonic milliseconds passed in; jitter comes from the seed given at creation.
+
+use crate::catalog::Endpoint;
+use crate::config::ClientConfig;
+use crate::error::{Error, ErrorKind};
+use crate::limiter::{lock, Acquire, SharedLimiter};
+use crate::request::{build_request, Request};
+use crate::response::{error_for_status, request_id, reset_wait_ms, success_value, ApiResponse};
+use serde_json::Value;
+
+/// First backoff step.
+pub const BACKOFF_BASE_MS: u64 = 1000;
+/// Largest backoff step.
+pub const BACKOFF_CAP_MS: u64 = 20_000;
+
+/// What the caller should do next.
+#[derive(Debug)]
+pub enum Poll {
+    /// Send this request, then feed the outcome back.
+    Send(Request),
+    /// Call `poll` again after this many ms.
+    Wait(u64),
+    /// The call is over.
+    Done(Result<ApiResponse, Error>),
+}
+
+/// Why an attempt failed below HTTP.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TransportErrorKind {
+    /// No connection (DNS, refused, TLS handshake): nothing reached the server.
+    Connect,
+    /// The attempt timed out after the request went out.
+    Timeout,
+    /// The connection broke after the request went out.
+    ConnectionLost,
+}
+
+impl TransportErrorKind {
+    /// `connect`, `timeout` or `connection_lost`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TransportErrorKind::Connect => "connect",
+            TransportErrorKind::Timeout => "timeout",
+            TransportErrorKind::ConnectionLost => "connection_lost",
+        }
+    }
+    /// Parses a name.
+    pub fn from_name(s: &str) -> Option<Self> {
+        match s {
+            "connect" => Some(TransportErrorKind::Connect),
+            "timeout" => Some(TransportErrorKind::Timeout),
+            "connection_lost" => Some(TransportErrorKind::ConnectionLost),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum State {
+    Ready,
+    InFlight,
+    Finished,
+}
+
+/// One logical API call. Drive it with [`Call::poll`] and feed outcomes back.
+pub struct Call {
+    endpoint: &'static Endpoint,
+    request: Request,
+    config: ClientConfig,
+    limiter: SharedLimiter,
+    rng: fastrand::Rng,
+    state: State,
+    attempts: u32,
+    retries: u32,
+    started_at: Option<u64>,
+    not_before: u64,
+    maybe_delivered: bool,
+    last_error: Option<Error>,
+    result: Option<Result<ApiResponse, Error>>,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("endpoint", &self.endpoint.id)
+            .field("state", &self.state)
+            .field("attempts", &self.attempts)
+            .field("retries", &self.retries)
+            .field("not_before", &self.not_before)
+            .finish()
+    }
+}
+
+impl Call {
+    /// Validates `params` for `endpoint_id` and prepares the call. Every local error (key
+    /// scope, missing project id, validation) is returned here, before anything is sent.
+    pub fn new(
+        config: &ClientConfig,
+        limiter: SharedLimiter,
+        endpoint_id: &str,
+        params: Value,
+        seed: u64,
+    ) -> Result<Call, Error> {
+        let (endpoint, request) = build_request(config, endpoint_id, params)?;
+        Ok(Call {
+            endpoint,
+            request,
+            config: config.clone(),
+            limiter,
+            rng: fastrand::Rng::with_seed(seed),
+            state: State::Ready,
+            attempts: 0,
+            retries: 0,
+            started_at: None,
+            not_before: 0,
+            maybe_delivered: false,
+            last_error: None,
+            result: None,
+        })
+    }
+
+    /// The endpoint being called.
+    pub fn endpoint(&self) -> &'static Endpoint {
+        self.endpoint
+    }
+
+    /// Attempts made so far.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// True once `poll` has returned (or will return) `Done`.
+    pub fn is_done(&self) -> bool {
+        self.state == State::Finished
+    }
+
+    fn retry_allowed(&self) -> bool {
+        self.endpoint.idempotent || self.config.retry_non_idempotent
+    }
+
+    fn deadline_at(&self) -> Option<u64> {
+        let start = self.started_at?;
+        self.config.deadline_ms.map(|d| start.saturating_add(d))
+    }
+
+    fn finish(&mut self, r: Result<ApiResponse, Error>) {
+        self.state = State::Finished;
+        self.result = Some(r);
+    }
+
+    fn deadline_error(&self) -> Error {
+        let base = match &self.last_error {
+            Some(e) => format!(
+                "the deadline passed; last attempt failed with: {}",
+                e.message()
+            ),
+            None => {
+                "the deadline passed before the request could be sent (rate-limit wait)".to_string()
+            }
+        };
+        let mut e = Error::new(ErrorKind::DeadlineExceeded, base)
+            .with_may_have_been_delivered(self.maybe_delivered);
+        if let Some(last) = &self.last_error {
+            e = e
+                .with_request_id(last.request_id().map(str::to_string))
+                .with_retry_after_ms(last.retry_after_ms());
+            if let Some(s) = last.status() {
+                e = e.with_status(s);
+            }
+        }
+        e
+    }
+
+    /// Says what to do next at time `now` (monotonic ms).
+    pub fn poll(&mut self, now: u64) -> Poll {
+        match self.state {
+            State::Finished => {
+                return Poll::Done(self.result.take().unwrap_or_else(|| {
+                    Err(Error::new(
+                        ErrorKind::Internal,
+                        "poll called again after the call finished",
+                    ))
+                }))
+            }
+            State::InFlight => {
+                // A binding bug: fail closed rather than send twice.
+                let e = Error::new(
+                    ErrorKind::Internal,
+                    "poll called while a request was outstanding (feed the response back first)",
+                )
+                .with_may_have_been_delivered(self.maybe_delivered || !self.endpoint.idempotent);
+                self.finish(Err(e));
+                return self.poll(now);
+            }
+            State::Ready => {}
+        }
+        self.started_at.get_or_insert(now);
+        let deadline = self.deadline_at();
+        if let Some(d) = deadline {
+            if now >= d {
+                let e = self.deadline_error();
+                self.finish(Err(e));
+                return self.poll(now);
+            }
+        }
+        if now < self.not_before {
+            if deadline.is_some_and(|d| self.not_before >= d) {
+                let e = self.deadline_error();
+                self.finish(Err(e));
+                return self.poll(now);
+            }
+            return Poll::Wait(self.not_before - now);
+        }
+        let decision = lock(&self.limiter).acquire(now);
+        match decision {
+            Acquire::Wait(ms) => {
+                if deadline.is_some_and(|d| now.saturating_add(ms) >= d) {
+                    let e = self.deadline_error();
+                    self.finish(Err(e));
+                    return self.poll(now);
+                }
+                Poll::Wait(ms)
+            }
+            Acquire::Go => {
+                self.attempts += 1;
+                self.state = State::InFlight;
+                let mut req = self.request.clone();
+                req.attempt = self.attempts;
+                if let Some(d) = deadline {
+                    req.timeout_ms = req.timeout_ms.min(d - now).max(1);
+                }
+                Poll::Send(req)
+            }
+        }
+    }
+
+    fn backoff(&mut self) -> u64 {
+        let step = BACKOFF_BASE_MS
+            .saturating_mul(1u64 << (self.retries.saturating_sub(1)).min(20))
+            .min(BACKOFF_CAP_MS);
+        self.rng.u64(0..=step)
+    }
+
+    /// Schedules a retry after `wait` if retries remain; otherwise finishes with `err`.
+    fn retry_or_fail(&mut self, now: u64, err: Error, wait: Option<u64>) {
+        if self.retries >= self.config.max_retries {
+            self.finish(Err(err));
+            return;
+        }
+        self.retries += 1;
+        let wait = wait.unwrap_or_else(|| self.backoff());
+        self.not_before = now.saturating_add(wait);
+        self.last_error = Some(err);
+        self.state = State::Ready;
+    }
+
+    /// Feeds the HTTP answer to the request last returned by `poll`.
+    pub fn handle_response(
+        &mut self,
+        now: u64,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) {
+        if self.state != State::InFlight {
+            return;
+        }
+        // Server feedback tightens the shared budget.
+        if let Some(w) = reset_wait_ms(headers) {
+            lock(&self.limiter).block_for(now, w);
+        }
+        if (200..300).contains(&status) {
+            match success_value(body) {
+                Ok(data) => self.finish(Ok(ApiResponse {
+                    status,
+                    data,
+                    request_id: request_id(headers),
+                    attempts: self.attempts,
+                })),
+                Err(()) => {
+                    // The server did act on it; an idempotent call may simply be repeated.
+                    let delivered = !self.endpoint.idempotent;
+                    self.maybe_delivered |= delivered;
+                    let e = Error::new(
+                        ErrorKind::InvalidResponse,
+                        format!("HTTP {status} with a body that is not JSON"),
+                    )
+                    .with_status(status)
+                    .with_request_id(request_id(headers))
+                    .with_may_have_been_delivered(self.maybe_delivered);
+                    if self.endpoint.idempotent {
+                        self.retry_or_fail(now, e, None);
+                    } else {
+                        self.finish(Err(e));
+                    }
+                }
+            }
+            return;
+        }
+        let secret = self.config.key().expose_secret().to_string();
+        let (e, _) = error_for_status(status, headers, body, &secret);
+        match status {
+            429 => {
+                let wait = e
+                    .retry_after_ms()
+                    .unwrap_or(crate::response::DEFAULT_RETRY_AFTER_MS);
+                lock(&self.limiter).block_for(now, wait);
+                let e = e.with_may_have_been_delivered(self.maybe_delivered);
+                self.retry_or_fail(now, e, Some(wait));
+            }
+            500..=599 => {
+                if !self.endpoint.idempotent {
+                    self.maybe_delivered = true;
+                }
+                let e = e.with_may_have_been_delivered(self.maybe_delivered);
+                if self.retry_allowed() {
+                    self.retry_or_fail(now, e, None);
+                } else {
+                    self.finish(Err(e));
+                }
+            }
+            _ => {
+                let e = e.with_may_have_been_delivered(self.maybe_delivered);
+                self.finish(Err(e));
+            }
+        }
+    }
+
+    /// Feeds a transport failure of the request last returned by `poll`.
+    pub fn handle_transport_error(&mut self, now: u64, kind: TransportErrorKind) {
+        if self.state != State::InFlight {
+            return;
+        }
+        let (ek, msg) = match kind {
+            TransportErrorKind::Connect => (ErrorKind::Connect, "could not connect to the API"),
+            TransportErrorKind::Timeout => (ErrorKind::Timeout, "the request timed out"),
+            TransportErrorKind::ConnectionLost => (
+                ErrorKind::ConnectionLost,
+                "the connection was lost before an answer arrived",
+            ),
+        };
+        let after_send = kind != TransportErrorKind::Connect;
+        if after_send && !self.endpoint.idempotent {
+            self.maybe_delivered = true;
+        }
+        let e = Error::new(ek, format!("{msg} (attempt {})", self.attempts))
+            .with_may_have_been_delivered(self.maybe_delivered);
+        if !after_send || self.retry_allowed() {
+            self.retry_or_fail(now, e, None);
+        } else {
+            self.finish(Err(e));
+        }
+    }
+}

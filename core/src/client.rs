@@ -1,0 +1,76 @@
+//! A sans-IO client: a validated configuration plus the key's shared rate-limit budget.
+
+use crate::call::Call;
+use crate::config::{ClientConfig, ClientOptions};
+use crate::error::Error;
+use crate::limiter::{shared_limiter, SharedLimiter};
+use serde_json::Value;
+
+/// Configuration + the process-wide limiter of its key. Bindings keep one per client object
+/// and create a [`Call`] per API call. Cloning shares the limiter.
+#[derive(Clone, Debug)]
+pub struct Client {
+    config: ClientConfig,
+    limiter: SharedLimiter,
+}
+
+impl Client {
+    /// Validates the options and joins the key's shared budget.
+    pub fn new(options: ClientOptions) -> Result<Client, Error> {
+        Ok(Client::from_config(ClientConfig::new(options)?))
+    }
+
+    /// From an already validated configuration.
+    pub fn from_config(config: ClientConfig) -> Client {
+        let limiter = shared_limiter(config.key(), config.rate_limits());
+        Client { config, limiter }
+    }
+
+    /// With an explicit limiter (tests, or callers that do not want process-wide sharing).
+    pub fn with_limiter(config: ClientConfig, limiter: SharedLimiter) -> Client {
+        Client { config, limiter }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &ClientConfig {
+        &self.config
+    }
+
+    /// The limiter this client's calls consult.
+    pub fn limiter(&self) -> &SharedLimiter {
+        &self.limiter
+    }
+
+    /// Prepares a call; local errors (scope, project id, validation) are returned here.
+    /// `seed` drives the retry jitter.
+    pub fn call(&self, endpoint_id: &str, params: Value, seed: u64) -> Result<Call, Error> {
+        Call::new(
+            &self.config,
+            self.limiter.clone(),
+            endpoint_id,
+            params,
+            seed,
+        )
+    }
+
+    /// Prepares a call from a typed request.
+    pub fn call_typed<T: serde::Serialize>(
+        &self,
+        endpoint_id: &str,
+        request: &T,
+        seed: u64,
+    ) -> Result<Call, Error> {
+        let params = serde_json::to_value(request)
+            .map_err(|e| Error::validation("", format!("request does not serialise: {e}")))?;
+        self.call(endpoint_id, params, seed)
+    }
+
+    /// Key rotation: the same client with a new key (and that key's budget). Calls already
+    /// prepared keep the old key.
+    pub fn rotate_key(&mut self, api_key: &str) -> Result<(), Error> {
+        let config = self.config.with_api_key(api_key)?;
+        self.limiter = shared_limiter(config.key(), config.rate_limits());
+        self.config = config;
+        Ok(())
+    }
+}

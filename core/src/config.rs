@@ -1,0 +1,371 @@
+//! Client configuration: the options every binding exposes, validated once here.
+
+use crate::error::{Error, ErrorKind};
+use crate::key::{ApiKey, KeyKind};
+use crate::limiter::RateLimits;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// The production base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.autosend.com/v1";
+/// Default per-attempt timeout.
+pub const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+/// Default number of retries (not attempts).
+pub const DEFAULT_MAX_RETRIES: u32 = 3;
+/// The core's version, sent in the `User-Agent`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Environment variable with a project (or account) key.
+pub const ENV_API_KEY: &str = "AUTOSEND_API_KEY";
+/// Environment variable with an account key.
+pub const ENV_ACCOUNT_API_KEY: &str = "AUTOSEND_ACCOUNT_API_KEY";
+/// Environment variable with the project id for an account key.
+pub const ENV_PROJECT_ID: &str = "AUTOSEND_PROJECT_ID";
+/// Environment variable overriding the base URL.
+pub const ENV_BASE_URL: &str = "AUTOSEND_BASE_URL";
+
+/// What a binding passes to create a client. Plain data; validated by [`ClientConfig::new`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientOptions {
+    /// The API key as given (trimmed and validated later).
+    pub api_key: String,
+    /// Project id for account keys (`x-project-id`).
+    pub project_id: Option<String>,
+    /// Base URL; `None` → [`DEFAULT_BASE_URL`].
+    pub base_url: Option<String>,
+    /// Per-attempt timeout in ms.
+    pub timeout_ms: u64,
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    /// Also retry non-idempotent calls (sends) after 5xx / timeouts. Off by default: it can
+    /// deliver a mail twice.
+    pub retry_non_idempotent: bool,
+    /// Overall deadline per call in ms, including waits; `None` → no deadline.
+    pub deadline_ms: Option<u64>,
+    /// Rate limits of the key (2/s and 50/min unless AutoSend raised yours).
+    pub rate_limits: RateLimits,
+    /// The binding's name and version for the `User-Agent`, e.g. `python/0.1.0`.
+    pub user_agent: String,
+}
+
+impl std::fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientOptions")
+            .field("api_key", &"<redacted>")
+            .field("project_id", &self.project_id)
+            .field("base_url", &self.base_url)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_retries", &self.max_retries)
+            .field("retry_non_idempotent", &self.retry_non_idempotent)
+            .field("deadline_ms", &self.deadline_ms)
+            .field("rate_limits", &self.rate_limits)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+impl ClientOptions {
+    /// Options with defaults for everything but the key.
+    pub fn new(api_key: impl Into<String>) -> Self {
+        ClientOptions {
+            api_key: api_key.into(),
+            project_id: None,
+            base_url: None,
+            timeout_ms: DEFAULT_TIMEOUT_MS,
+            max_retries: DEFAULT_MAX_RETRIES,
+            retry_non_idempotent: false,
+            deadline_ms: None,
+            rate_limits: RateLimits::default(),
+            user_agent: "rust".to_string(),
+        }
+    }
+
+    /// Fills key, project id and base URL from the environment, read through `lookup`
+    /// (the core never reads the process environment itself). Values already set win.
+    ///
+    /// Rule: `AUTOSEND_API_KEY` if set; otherwise `AUTOSEND_ACCOUNT_API_KEY` together with
+    /// `AUTOSEND_PROJECT_ID`. `AUTOSEND_BASE_URL` overrides the base URL.
+    pub fn fill_from_env(&mut self, lookup: impl Fn(&str) -> Option<String>) {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+        if self.api_key.trim().is_empty() {
+            if let Some(k) = get(ENV_API_KEY) {
+                self.api_key = k;
+            } else if let Some(k) = get(ENV_ACCOUNT_API_KEY) {
+                self.api_key = k;
+                if self.project_id.is_none() {
+                    self.project_id = get(ENV_PROJECT_ID);
+                }
+            }
+        }
+        if self.project_id.is_none() && self.api_key.trim_start().starts_with("ASA_") {
+            self.project_id = get(ENV_PROJECT_ID);
+        }
+        if self.base_url.is_none() {
+            self.base_url = get(ENV_BASE_URL);
+        }
+    }
+}
+
+/// A validated client configuration. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub(crate) key: ApiKey,
+    pub(crate) project_id: Option<String>,
+    pub(crate) base_url: String,
+    pub(crate) timeout_ms: u64,
+    pub(crate) max_retries: u32,
+    pub(crate) retry_non_idempotent: bool,
+    pub(crate) deadline_ms: Option<u64>,
+    pub(crate) rate_limits: RateLimits,
+    pub(crate) user_agent: String,
+}
+
+impl ClientConfig {
+    /// Validates options: key, key/project-id combination, base URL, limits.
+    pub fn new(opts: ClientOptions) -> Result<ClientConfig, Error> {
+        let key = if opts.api_key.trim().is_empty() {
+            return Err(Error::new(
+                ErrorKind::InvalidApiKey,
+                format!("no API key given: pass one, or set {ENV_API_KEY} (or {ENV_ACCOUNT_API_KEY} with {ENV_PROJECT_ID})"),
+            ));
+        } else {
+            ApiKey::parse(&opts.api_key)?
+        };
+        let project_id = match opts.project_id {
+            None => None,
+            Some(p) => {
+                let p = p.trim().to_string();
+                if p.is_empty() {
+                    None
+                } else {
+                    validate_project_id(&p)?;
+                    Some(p)
+                }
+            }
+        };
+        if key.kind() == KeyKind::Project && project_id.is_some() {
+            return Err(Error::new(
+                ErrorKind::ProjectIdNotAllowed,
+                "a project key (AS_) cannot be combined with a project id",
+            ));
+        }
+        let base_url = normalize_base_url(opts.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        if opts.timeout_ms == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "timeout must be greater than zero",
+            ));
+        }
+        if opts.max_retries > 100 {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "max_retries must be at most 100",
+            ));
+        }
+        opts.rate_limits.validate()?;
+        let ua_part: String = opts
+            .user_agent
+            .chars()
+            .filter(|c| c.is_ascii_graphic() || *c == ' ')
+            .collect();
+        let user_agent = if ua_part.trim().is_empty() {
+            format!("autosend/{VERSION}")
+        } else {
+            format!("autosend/{VERSION} {}", ua_part.trim())
+        };
+        Ok(ClientConfig {
+            key,
+            project_id,
+            base_url,
+            timeout_ms: opts.timeout_ms,
+            max_retries: opts.max_retries,
+            retry_non_idempotent: opts.retry_non_idempotent,
+            deadline_ms: opts.deadline_ms,
+            rate_limits: opts.rate_limits,
+            user_agent,
+        })
+    }
+
+    /// The same configuration with another key (key rotation). The new key must fit the
+    /// project id rule just as at construction.
+    pub fn with_api_key(&self, api_key: &str) -> Result<ClientConfig, Error> {
+        let key = ApiKey::parse(api_key)?;
+        if key.kind() == KeyKind::Project && self.project_id.is_some() {
+            return Err(Error::new(
+                ErrorKind::ProjectIdNotAllowed,
+                "a project key (AS_) cannot be combined with the client's project id",
+            ));
+        }
+        let mut c = self.clone();
+        c.key = key;
+        Ok(c)
+    }
+
+    /// The key.
+    pub fn key(&self) -> &ApiKey {
+        &self.key
+    }
+    /// The project id, if any.
+    pub fn project_id(&self) -> Option<&str> {
+        self.project_id.as_deref()
+    }
+    /// The normalised base URL (no trailing slash).
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+    /// Per-attempt timeout.
+    pub fn timeout_ms(&self) -> u64 {
+        self.timeout_ms
+    }
+    /// Retries after the first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+    /// The key's rate limits.
+    pub fn rate_limits(&self) -> RateLimits {
+        self.rate_limits
+    }
+    /// The `User-Agent` sent.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+}
+
+fn validate_project_id(p: &str) -> Result<(), Error> {
+    if p.len() > 128 || !p.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::new(
+            ErrorKind::InvalidConfig,
+            "project_id must be printable ASCII without spaces (copy it from Project Settings > General)",
+        ));
+    }
+    Ok(())
+}
+
+/// Checks and normalises a base URL: HTTPS, or HTTP only to a loopback host.
+pub fn normalize_base_url(input: &str) -> Result<String, Error> {
+    let bad = |m: &str| Error::new(ErrorKind::InvalidBaseUrl, m.to_string());
+    let parsed =
+        url::Url::parse(input.trim()).map_err(|_| bad("the base URL is not a valid URL"))?;
+    if parsed.username() != "" || parsed.password().is_some() {
+        return Err(bad("the base URL must not contain credentials"));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(bad("the base URL must not have a query or fragment"));
+    }
+    match parsed.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match parsed.host() {
+                Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+                Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+                Some(url::Host::Ipv6(ip)) => {
+                    ip == Ipv6Addr::LOCALHOST
+                        || ip
+                            .to_ipv4_mapped()
+                            .is_some_and(|v4: Ipv4Addr| v4.is_loopback())
+                }
+                None => false,
+            };
+            if !loopback {
+                return Err(bad("plain http:// would send the API key in clear text; use https:// (http is allowed only for localhost)"));
+            }
+        }
+        _ => return Err(bad("the base URL must start with https://")),
+    }
+    if parsed.host().is_none() {
+        return Err(bad("the base URL has no host"));
+    }
+    let s = parsed.as_str().trim_end_matches('/').to_string();
+    Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        assert_eq!(
+            normalize_base_url("https://api.autosend.com/v1/").unwrap(),
+            "https://api.autosend.com/v1"
+        );
+        for ok in [
+            "http://localhost:8080/v1",
+            "http://127.0.0.1:1/v1",
+            "http://127.9.9.9/v1",
+            "http://[::1]:99/v1",
+        ] {
+            normalize_base_url(ok).unwrap();
+        }
+        for bad in [
+            "http://api.autosend.com/v1",
+            "http://10.0.0.1/v1",
+            "ftp://x/",
+            "not a url",
+            "https://u:p@x/v1",
+            "http://localhost.evil.com/v1",
+        ] {
+            assert_eq!(
+                normalize_base_url(bad).unwrap_err().kind(),
+                ErrorKind::InvalidBaseUrl,
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn env_rules() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        let mut o = ClientOptions::new("");
+        o.fill_from_env(env(&[
+            ("AUTOSEND_API_KEY", "AS_a1"),
+            ("AUTOSEND_ACCOUNT_API_KEY", "ASA_b1"),
+        ]));
+        assert_eq!(o.api_key, "AS_a1");
+        assert_eq!(o.project_id, None);
+        let mut o = ClientOptions::new("");
+        o.fill_from_env(env(&[
+            ("AUTOSEND_ACCOUNT_API_KEY", "ASA_b1"),
+            ("AUTOSEND_PROJECT_ID", "p1"),
+        ]));
+        assert_eq!(
+            (o.api_key.as_str(), o.project_id.as_deref()),
+            ("ASA_b1", Some("p1"))
+        );
+        let mut o = ClientOptions::new("AS_explicit");
+        o.fill_from_env(env(&[("AUTOSEND_API_KEY", "AS_env")]));
+        assert_eq!(o.api_key, "AS_explicit");
+    }
+
+    #[test]
+    fn key_and_project_rules() {
+        let mut o = ClientOptions::new("AS_abc");
+        o.project_id = Some("p1".into());
+        assert_eq!(
+            ClientConfig::new(o).unwrap_err().kind(),
+            ErrorKind::ProjectIdNotAllowed
+        );
+        let mut o = ClientOptions::new("ASA_abc");
+        o.project_id = Some("p 1".into());
+        assert_eq!(
+            ClientConfig::new(o).unwrap_err().kind(),
+            ErrorKind::InvalidConfig
+        );
+        let e = ClientConfig::new(ClientOptions::new("")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidApiKey);
+        assert!(e.message().contains("AUTOSEND_API_KEY"));
+    }
+
+    #[test]
+    fn debug_of_options_and_config_hides_key() {
+        let o = ClientOptions::new("AS_CanarySecret123456");
+        let c = ClientConfig::new(o.clone()).unwrap();
+        assert!(!format!("{o:?} {c:?}").contains("CanarySecret"));
+    }
+}

@@ -1,0 +1,368 @@
+//! Reading answers: the success envelope, every error-envelope variant, rate-limit hints.
+
+use crate::error::{Error, ErrorKind, FieldError};
+use crate::request::truncate;
+use serde_json::{Map, Value};
+
+/// A successful answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiResponse {
+    /// HTTP status (2xx).
+    pub status: u16,
+    /// The value: `data` of the envelope, or the envelope without `success` when it has no
+    /// `data` (deletes), or the JSON as is; `{}` for an empty body.
+    pub data: Value,
+    /// The server's request id, if it sent one.
+    pub request_id: Option<String>,
+    /// How many attempts the call took.
+    pub attempts: u32,
+}
+
+/// Looks a header up, case-insensitively.
+pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.trim())
+}
+
+pub(crate) fn request_id(headers: &[(String, String)]) -> Option<String> {
+    header(headers, "x-request-id")
+        .or_else(|| header(headers, "request-id"))
+        .filter(|v| !v.is_empty())
+        .map(|v| truncate(v, 200))
+}
+
+/// The success value of a 2xx body (see [`ApiResponse::data`]); `Err` if it is not JSON.
+pub(crate) fn success_value(body: &[u8]) -> Result<Value, ()> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    let v: Value = serde_json::from_slice(body).map_err(|_| ())?;
+    Ok(match v {
+        Value::Object(mut m) => {
+            if let Some(d) = m.remove("data") {
+                d
+            } else {
+                m.remove("success");
+                Value::Object(m)
+            }
+        }
+        other => other,
+    })
+}
+
+/// What an error body says, whichever envelope variant it uses.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub(crate) struct ErrorBody {
+    pub message: Option<String>,
+    pub code: Option<String>,
+    pub details: Vec<FieldError>,
+    /// Raw `retryAfter` (nested wins over top-level).
+    pub retry_after: Option<f64>,
+}
+
+fn as_str(v: Option<&Value>) -> Option<String> {
+    match v? {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        _ => None,
+    }
+}
+
+fn as_f64(v: Option<&Value>) -> Option<f64> {
+    match v? {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    }
+    .filter(|x| x.is_finite() && *x >= 0.0)
+}
+
+fn detail_items(v: &Value) -> Vec<FieldError> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .filter_map(|it| match it {
+                Value::String(s) => Some(FieldError {
+                    field: String::new(),
+                    message: s.clone(),
+                }),
+                Value::Object(o) => {
+                    let field = as_str(o.get("field"))
+                        .or_else(|| as_str(o.get("path")))
+                        .or_else(|| match o.get("path") {
+                            Some(Value::Array(p)) => Some(
+                                p.iter()
+                                    .map(|s| match s {
+                                        Value::String(s) => s.clone(),
+                                        other => other.to_string(),
+                                    })
+                                    .collect::<Vec<_>>()
+                                    .join("."),
+                            ),
+                            _ => None,
+                        })
+                        .unwrap_or_default();
+                    let message = as_str(o.get("message")).unwrap_or_default();
+                    (!field.is_empty() || !message.is_empty())
+                        .then_some(FieldError { field, message })
+                }
+                _ => None,
+            })
+            .collect(),
+        Value::String(s) if !s.trim().is_empty() => vec![FieldError {
+            field: String::new(),
+            message: s.trim().to_string(),
+        }],
+        _ => Vec::new(),
+    }
+}
+
+/// Parses any of the documented error envelopes.
+pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
+    let mut out = ErrorBody::default();
+    let v: Value = match serde_json::from_slice(body) {
+        Ok(v) => v,
+        Err(_) => {
+            let text = String::from_utf8_lossy(body);
+            let t = text.trim();
+            let looks_html = t.starts_with('<');
+            if !t.is_empty() && !looks_html && t.len() <= 300 {
+                out.message = Some(t.to_string());
+            }
+            return out;
+        }
+    };
+    match &v {
+        Value::String(s) => out.message = Some(s.clone()),
+        Value::Object(o) => {
+            match o.get("error") {
+                Some(Value::String(s)) => out.message = Some(s.clone()),
+                Some(Value::Object(e)) => {
+                    out.message = as_str(e.get("message"));
+                    out.code = as_str(e.get("code"));
+                    if let Some(d) = e.get("details") {
+                        out.details = detail_items(d);
+                    }
+                    if let Some(p) = as_str(e.get("path")) {
+                        out.details.push(FieldError {
+                            field: p,
+                            message: out.message.clone().unwrap_or_default(),
+                        });
+                    }
+                    out.retry_after = as_f64(e.get("retryAfter"));
+                }
+                Some(arr @ Value::Array(_)) => {
+                    out.details = detail_items(arr);
+                    out.message = out.details.first().map(|d| d.message.clone());
+                }
+                _ => {}
+            }
+            if out.message.is_none() {
+                out.message = as_str(o.get("message"));
+            }
+            if out.code.is_none() {
+                out.code = as_str(o.get("code"));
+            }
+            if out.details.is_empty() {
+                if let Some(errs) = o.get("errors").or_else(|| o.get("details")) {
+                    out.details = detail_items(errs);
+                }
+            }
+            if out.retry_after.is_none() {
+                out.retry_after = as_f64(o.get("retryAfter"));
+            }
+        }
+        Value::Array(_) => {
+            out.details = detail_items(&v);
+            out.message = out.details.first().map(|d| d.message.clone());
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Seconds since the epoch of the response's `Date` header.
+fn date_header_secs(headers: &[(String, String)]) -> Option<u64> {
+    let d = header(headers, "date")?;
+    let t = httpdate::parse_http_date(d).ok()?;
+    t.duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs())
+}
+
+/// Default wait when a 429 says nothing usable.
+pub const DEFAULT_RETRY_AFTER_MS: u64 = 1000;
+
+/// Turns a `retryAfter`-style value into ms from now: seconds when below 1e9; otherwise an
+/// epoch timestamp (seconds below 1e11, else ms), measured against the `Date` header.
+pub(crate) fn retry_after_ms(raw: f64, headers: &[(String, String)]) -> u64 {
+    if raw < 1e9 {
+        return (raw * 1000.0).ceil() as u64;
+    }
+    let epoch_ms = if raw < 1e11 { raw * 1000.0 } else { raw };
+    match date_header_secs(headers) {
+        Some(now_s) => {
+            let diff = epoch_ms - (now_s as f64) * 1000.0;
+            if diff <= 0.0 {
+                0
+            } else {
+                diff.ceil() as u64
+            }
+        }
+        None => DEFAULT_RETRY_AFTER_MS,
+    }
+}
+
+/// The server-side wait of a 429: body `retryAfter`, else a `Retry-After` header, else the
+/// rate-limit reset, else a default.
+pub(crate) fn wait_of_429(body: &ErrorBody, headers: &[(String, String)]) -> u64 {
+    if let Some(r) = body.retry_after {
+        return retry_after_ms(r, headers);
+    }
+    if let Some(v) = header(headers, "retry-after") {
+        if let Ok(secs) = v.parse::<f64>() {
+            if secs.is_finite() && secs >= 0.0 {
+                return retry_after_ms(secs, headers);
+            }
+        }
+        if let (Ok(at), Some(now)) = (httpdate::parse_http_date(v), date_header_secs(headers)) {
+            if let Ok(d) = at.duration_since(std::time::UNIX_EPOCH) {
+                return d.as_secs().saturating_sub(now) * 1000;
+            }
+        }
+    }
+    reset_wait_ms(headers).unwrap_or(DEFAULT_RETRY_AFTER_MS)
+}
+
+/// When `X-RateLimit-Remaining` is 0: ms until `X-RateLimit-Reset`.
+pub(crate) fn reset_wait_ms(headers: &[(String, String)]) -> Option<u64> {
+    let remaining: f64 = header(headers, "x-ratelimit-remaining")?.parse().ok()?;
+    if remaining > 0.0 {
+        return None;
+    }
+    let reset: f64 = header(headers, "x-ratelimit-reset")?.parse().ok()?;
+    if !reset.is_finite() || reset < 0.0 {
+        return None;
+    }
+    Some(retry_after_ms(reset, headers))
+}
+
+/// Maps a non-2xx answer to an error (before retry decisions).
+pub(crate) fn error_for_status(
+    status: u16,
+    headers: &[(String, String)],
+    body: &[u8],
+    secret: &str,
+) -> (Error, ErrorBody) {
+    let parsed = parse_error_body(body);
+    let kind = if parsed.code.as_deref() == Some("PLAN_UPGRADE_REQUIRED") {
+        ErrorKind::PlanRequired
+    } else {
+        match status {
+            400 | 422 => ErrorKind::ApiValidation,
+            401 => ErrorKind::Authentication,
+            402 => ErrorKind::PlanRequired,
+            403 => ErrorKind::Permission,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            429 => ErrorKind::RateLimited,
+            500..=599 => ErrorKind::Server,
+            _ => ErrorKind::UnexpectedStatus,
+        }
+    };
+    let message = match &parsed.message {
+        Some(m) => format!("HTTP {status}: {}", truncate(&scrub(m, secret), 500)),
+        None => format!("HTTP {status} from the API"),
+    };
+    let details = parsed
+        .details
+        .iter()
+        .map(|d| FieldError {
+            field: truncate(&scrub(&d.field, secret), 200),
+            message: truncate(&scrub(&d.message, secret), 500),
+        })
+        .collect();
+    let mut e = Error::new(kind, message)
+        .with_status(status)
+        .with_api_code(
+            parsed
+                .code
+                .as_deref()
+                .map(|c| truncate(&scrub(c, secret), 100)),
+        )
+        .with_request_id(request_id(headers))
+        .with_details(details);
+    if status == 429 {
+        e = e.with_retry_after_ms(Some(wait_of_429(&parsed, headers)));
+    }
+    (e, parsed)
+}
+
+/// Removes the key from server-provided text, in case a server echoes it.
+pub(crate) fn scrub(text: &str, secret: &str) -> String {
+    if secret.len() >= 4 && text.contains(secret) {
+        text.replace(secret, "<redacted key>")
+    } else {
+        text.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn b(v: Value) -> Vec<u8> {
+        serde_json::to_vec(&v).unwrap()
+    }
+
+    #[test]
+    fn envelopes() {
+        let p = parse_error_body(&b(
+            json!({"success":false,"error":{"message":"Bad","code":"VALIDATION_FAILED","details":[{"field":"to","message":"x"}]}}),
+        ));
+        assert_eq!(p.message.as_deref(), Some("Bad"));
+        assert_eq!(p.code.as_deref(), Some("VALIDATION_FAILED"));
+        assert_eq!(p.details[0].field, "to");
+        let p = parse_error_body(&b(json!({"success":false,"error":"Sender exists"})));
+        assert_eq!(p.message.as_deref(), Some("Sender exists"));
+        let p = parse_error_body(&b(
+            json!({"success":false,"error":[{"message":"Invalid id","path":"projectId"}]}),
+        ));
+        assert_eq!(p.details[0].field, "projectId");
+        let p = parse_error_body(&b(json!({"success":false,"message":"Unauthorized"})));
+        assert_eq!(p.message.as_deref(), Some("Unauthorized"));
+        let p = parse_error_body(&b(
+            json!({"message":"x","retryAfter":30,"errors":[{"field":"a","message":"b"}]}),
+        ));
+        assert_eq!(p.retry_after, Some(30.0));
+        assert_eq!(p.details.len(), 1);
+        let p = parse_error_body(b"<html>502</html>");
+        assert_eq!(p.message, None);
+    }
+
+    #[test]
+    fn retry_after_forms() {
+        let date = vec![(
+            "Date".to_string(),
+            "Thu, 01 Jan 2026 00:00:00 GMT".to_string(),
+        )];
+        assert_eq!(retry_after_ms(30.0, &[]), 30_000);
+        assert_eq!(retry_after_ms(1_767_225_630.0, &date), 30_000);
+        assert_eq!(retry_after_ms(1_767_225_630_000.0, &date), 30_000);
+        assert_eq!(retry_after_ms(1_767_225_630.0, &[]), DEFAULT_RETRY_AFTER_MS);
+        assert_eq!(retry_after_ms(1_767_225_500.0, &date), 0);
+    }
+
+    #[test]
+    fn scrubs_key() {
+        let (e, _) = error_for_status(
+            401,
+            &[],
+            &b(json!({"message":"bad key AS_secretsecret"})),
+            "AS_secretsecret",
+        );
+        assert!(!e.to_string().contains("secretsecret"));
+    }
+}
