@@ -1,0 +1,152 @@
+//! A local, in-memory AutoSend API sandbox for SDK tests.
+//!
+//! It serves the documented `/v1` endpoints for mail, contacts and projects over HTTPS on
+//! 127.0.0.1 with a CA generated at start, enforces the documented key rules and the per-key
+//! rate limits, injects faults on request, counts everything, and shows received mail in a
+//! web inbox. See `sandbox/README.md` for the flags, the start line and the admin API.
+
+#![forbid(unsafe_op_in_unsafe_fn)]
+
+pub mod admin;
+pub mod api;
+pub mod config;
+pub mod contacts;
+pub mod inbox;
+pub mod mail;
+pub mod projects;
+pub mod server;
+pub mod state;
+pub mod tls;
+pub mod util;
+
+use axum::routing::get;
+use axum::Router;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub use config::{Cli, Settings};
+pub use state::App;
+
+/// A running sandbox.
+pub struct Started {
+    /// The start-up JSON (what the binary prints as its one line).
+    pub info: Value,
+    /// The shared state.
+    pub app: Arc<App>,
+    /// HTTPS address.
+    pub https: SocketAddr,
+    /// Plain HTTP address, when enabled.
+    pub http: Option<SocketAddr>,
+}
+
+fn not_found_json() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        axum::http::StatusCode::NOT_FOUND,
+        axum::Json(api::error_body(404, "NOT_FOUND", "Not found")),
+    )
+        .into_response()
+}
+
+/// Build the HTTPS router: inbox, admin API and `/v1`.
+pub fn https_router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", get(inbox::list))
+        .route("/messages/{id}", get(inbox::show))
+        .merge(admin::router())
+        .fallback(
+            |state: axum::extract::State<Arc<App>>, req: axum::extract::Request| async move {
+                if req.uri().path() == "/v1" || req.uri().path().starts_with("/v1/") {
+                    api::handle(state, req).await
+                } else {
+                    not_found_json()
+                }
+            },
+        )
+        .with_state(app)
+}
+
+/// Build the plain-HTTP router: every request gets 403 HTTPS_REQUIRED.
+pub fn http_router(app: Arc<App>) -> Router {
+    Router::new().fallback(api::https_required).with_state(app)
+}
+
+/// Resolve settings, generate certificates, bind and start serving (in the current runtime).
+pub async fn start(cli: &Cli) -> Result<Started, String> {
+    let settings = Settings::resolve(cli)?;
+    let tls = tls::generate()?;
+    let ca_path: PathBuf = match &cli.ca_out {
+        Some(p) => p.clone(),
+        None => {
+            let dir = std::env::temp_dir().join(format!(
+                "autosend-sandbox-{}-{}",
+                std::process::id(),
+                util::random_alnum(8)
+            ));
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            dir.join("ca.pem")
+        }
+    };
+    std::fs::write(&ca_path, &tls.ca_pem)
+        .map_err(|e| format!("cannot write {}: {e}", ca_path.display()))?;
+    let ca_path = std::fs::canonicalize(&ca_path).unwrap_or(ca_path);
+
+    let listener = TcpListener::bind(("127.0.0.1", cli.port))
+        .await
+        .map_err(|e| format!("cannot bind 127.0.0.1:{}: {e}", cli.port))?;
+    let https = listener.local_addr().map_err(|e| e.to_string())?;
+    let http_listener = match cli.http_port {
+        Some(p) => Some(
+            TcpListener::bind(("127.0.0.1", p))
+                .await
+                .map_err(|e| format!("cannot bind 127.0.0.1:{p}: {e}"))?,
+        ),
+        None => None,
+    };
+    let http = match &http_listener {
+        Some(l) => Some(l.local_addr().map_err(|e| e.to_string())?),
+        None => None,
+    };
+
+    let app = Arc::new(App::new(settings));
+    let s = &app.settings;
+    let info = json!({
+        "url": format!("https://127.0.0.1:{}/v1", https.port()),
+        "port": https.port(),
+        "ca_cert": ca_path.to_string_lossy(),
+        "http_url": http.map(|a| format!("http://127.0.0.1:{}/v1", a.port())),
+        "http_port": http.map(|a| a.port()),
+        "admin_url": format!("https://127.0.0.1:{}", https.port()),
+        "inbox_url": format!("https://127.0.0.1:{}/", https.port()),
+        "spki_sha256": tls.server_spki_sha256,
+        "keys": {
+            "project": s.projects.iter().flat_map(|p| p.keys.iter().map(move |k| json!({"key": k, "project_id": p.id}))).collect::<Vec<_>>(),
+            "account": s.account_keys,
+        },
+        "projects": s.projects.iter().map(|p| json!({"id": p.id, "name": p.name})).collect::<Vec<_>>(),
+        "rate_limits": {"per_second": s.rate_per_second, "per_minute": s.rate_per_minute, "time_scale": s.time_scale},
+        "pid": std::process::id(),
+    });
+    if let Ok(mut g) = app.start_info.lock() {
+        *g = info.clone();
+    }
+    let acceptor = tokio_rustls::TlsAcceptor::from(tls.server_config.clone());
+    tokio::spawn(server::serve(
+        listener,
+        Some(acceptor),
+        https_router(app.clone()),
+    ));
+    if let Some(l) = http_listener {
+        tokio::spawn(server::serve(l, None, http_router(app.clone())));
+    }
+    Ok(Started {
+        info,
+        app,
+        https,
+        http,
+    })
+}

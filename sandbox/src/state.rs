@@ -1,0 +1,277 @@
+//! The shared in-memory state: keys, projects, contacts, mail, rate windows, faults, counters.
+
+use crate::config::Settings;
+use crate::util;
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// Which kind of key authenticated a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    /// `AS_` key bound to one project.
+    Project,
+    /// `ASA_` key spanning all projects.
+    Account,
+}
+
+impl KeyKind {
+    /// "project" or "account".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyKind::Project => "project",
+            KeyKind::Account => "account",
+        }
+    }
+}
+
+/// A known key.
+#[derive(Debug, Clone)]
+pub struct KeyInfo {
+    /// Kind.
+    pub kind: KeyKind,
+    /// Bound project (project keys only).
+    pub project_id: Option<String>,
+    /// Revoked keys answer 401.
+    pub revoked: bool,
+}
+
+/// A fault rule registered through the admin API.
+#[derive(Debug, Clone)]
+pub struct FaultRule {
+    /// Exact request path to match (e.g. `/v1/mails/send`); `None` matches any API path.
+    pub path: Option<String>,
+    /// HTTP method to match (case-insensitive); `None` matches any.
+    pub method: Option<String>,
+    /// How many more requests this rule applies to.
+    pub times: u64,
+    /// The fault object (same syntax as the `x-sandbox-fault` header).
+    pub fault: Value,
+}
+
+/// Request counters for `GET /_sandbox/stats`.
+#[derive(Debug, Default, Clone)]
+pub struct Stats {
+    /// Every request that reached the API (`/v1/...`), on either port.
+    pub requests_received: u64,
+    /// Successful (2xx) handler runs per endpoint id.
+    pub processed: BTreeMap<String, u64>,
+    /// Requests answered with an error, per error code.
+    pub rejected: BTreeMap<String, u64>,
+    /// Faults applied (total).
+    pub faults_applied: u64,
+    /// Faults applied per kind.
+    pub faults_by_kind: BTreeMap<String, u64>,
+}
+
+/// The mutable state behind the lock.
+#[derive(Debug, Default)]
+pub struct State {
+    /// key string → info.
+    pub keys: HashMap<String, KeyInfo>,
+    /// Projects in creation order (JSON objects as the API returns them).
+    pub projects: Vec<Value>,
+    /// Contacts (JSON objects as the API returns them, including `projectId`).
+    pub contacts: Vec<Value>,
+    /// Received mail, one record per recipient message, oldest first.
+    pub messages: Vec<Value>,
+    /// Accepted request instants per key, within the last minute window.
+    pub windows: HashMap<String, VecDeque<Instant>>,
+    /// Admin fault rules, consumed in order.
+    pub faults: Vec<FaultRule>,
+    /// Remaining requests to answer 429 because of a `rate_limit_burst` fault.
+    pub burst_remaining: u64,
+    /// Counters.
+    pub stats: Stats,
+}
+
+/// Outcome of a rate-limit check.
+#[derive(Debug, Clone, Copy)]
+pub struct RateInfo {
+    /// Per-minute limit.
+    pub limit: u32,
+    /// Requests left in the per-minute window (after this one, when allowed).
+    pub remaining: u32,
+    /// Epoch seconds when the per-minute window frees a slot (now when empty).
+    pub reset_epoch: u64,
+    /// When refused: milliseconds until a request would be allowed.
+    pub retry_after_ms: Option<u64>,
+}
+
+/// The whole application: settings plus locked state.
+pub struct App {
+    /// Resolved settings (initial keys and projects, limits).
+    pub settings: Settings,
+    /// The start-up JSON line (also served by `GET /_sandbox/config`).
+    pub start_info: Mutex<Value>,
+    state: Mutex<State>,
+}
+
+fn project_json(id: &str, name: &str, domain: Option<&str>, region: Option<&str>) -> Value {
+    json!({
+        "id": id,
+        "name": name,
+        "domain": domain,
+        "domains": [],
+        "regionKey": region,
+        "createdAt": util::now_iso(),
+        "trackingOpen": false,
+        "trackingClick": false,
+        "inboundEmailDomain": null,
+    })
+}
+
+impl App {
+    /// Build the app with the initial projects and keys.
+    pub fn new(settings: Settings) -> App {
+        let app = App {
+            settings,
+            start_info: Mutex::new(Value::Null),
+            state: Mutex::new(State::default()),
+        };
+        app.reset();
+        app
+    }
+
+    /// Lock the state (a poisoned lock is recovered: the state stays usable).
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Restore the initial projects and keys, and clear everything else.
+    pub fn reset(&self) {
+        let mut st = self.lock();
+        *st = State::default();
+        for p in &self.settings.projects {
+            st.projects.push(project_json(&p.id, &p.name, None, None));
+            for k in &p.keys {
+                st.keys.insert(
+                    k.clone(),
+                    KeyInfo {
+                        kind: KeyKind::Project,
+                        project_id: Some(p.id.clone()),
+                        revoked: false,
+                    },
+                );
+            }
+        }
+        for k in &self.settings.account_keys {
+            st.keys.insert(
+                k.clone(),
+                KeyInfo {
+                    kind: KeyKind::Account,
+                    project_id: None,
+                    revoked: false,
+                },
+            );
+        }
+    }
+
+    /// Scaled window lengths (per second, per minute).
+    pub fn windows(&self) -> (Duration, Duration) {
+        let s = self.settings.time_scale;
+        (
+            Duration::from_secs_f64(1.0 / s),
+            Duration::from_secs_f64(60.0 / s),
+        )
+    }
+
+    /// Check both sliding windows for `key`; when allowed, record the request.
+    pub fn rate_check(&self, st: &mut State, key: &str) -> RateInfo {
+        let (sec_w, min_w) = self.windows();
+        let per_s = self.settings.rate_per_second as usize;
+        let per_m = self.settings.rate_per_minute as usize;
+        let now = Instant::now();
+        let q = st.windows.entry(key.to_string()).or_default();
+        while q.front().is_some_and(|t| now.duration_since(*t) >= min_w) {
+            q.pop_front();
+        }
+        let in_sec = q.iter().filter(|t| now.duration_since(**t) < sec_w).count();
+        let mut retry: Option<Duration> = None;
+        if in_sec >= per_s {
+            // The oldest request inside the second window must leave it.
+            let idx = q.len() - in_sec;
+            if let Some(t) = q.get(idx) {
+                retry = Some(sec_w.saturating_sub(now.duration_since(*t)));
+            }
+        }
+        if q.len() >= per_m {
+            let idx = q.len() - per_m;
+            if let Some(t) = q.get(idx) {
+                let w = min_w.saturating_sub(now.duration_since(*t));
+                retry = Some(retry.map_or(w, |r| r.max(w)));
+            }
+        }
+        if retry.is_none() {
+            q.push_back(now);
+        }
+        let remaining = per_m.saturating_sub(q.len()) as u32;
+        let until_free = q
+            .front()
+            .map(|t| min_w.saturating_sub(now.duration_since(*t)))
+            .unwrap_or_default();
+        let reset_epoch = (util::epoch_millis() + until_free.as_millis() as u64).div_ceil(1000);
+        RateInfo {
+            limit: self.settings.rate_per_minute,
+            remaining,
+            reset_epoch,
+            retry_after_ms: retry.map(|d| (d.as_millis() as u64).max(1)),
+        }
+    }
+
+    /// Rate headers for a request that consumed nothing (no valid key).
+    pub fn idle_rate(&self) -> RateInfo {
+        RateInfo {
+            limit: self.settings.rate_per_minute,
+            remaining: self.settings.rate_per_minute,
+            reset_epoch: util::epoch_millis().div_ceil(1000),
+            retry_after_ms: None,
+        }
+    }
+
+    /// Insert a new project and return its JSON.
+    pub fn add_project(
+        st: &mut State,
+        id: &str,
+        name: &str,
+        domain: Option<&str>,
+        region: Option<&str>,
+    ) -> Value {
+        let p = project_json(id, name, domain, region);
+        st.projects.push(p.clone());
+        p
+    }
+
+    /// The counters as JSON.
+    pub fn stats_json(st: &State) -> Value {
+        let s = &st.stats;
+        json!({
+            "requests_received": s.requests_received,
+            "processed": s.processed,
+            "rejected": s.rejected,
+            "faults_applied": s.faults_applied,
+            "faults_by_kind": s.faults_by_kind,
+            "messages": st.messages.len(),
+            "contacts": st.contacts.len(),
+            "projects": st.projects.len(),
+        })
+    }
+}
+
+/// Increment a named counter.
+pub fn bump(map: &mut BTreeMap<String, u64>, name: &str) {
+    *map.entry(name.to_string()).or_insert(0) += 1;
+}
+
+/// Does the project exist?
+pub fn project_exists(st: &State, id: &str) -> bool {
+    st.projects
+        .iter()
+        .any(|p| p.get("id").and_then(Value::as_str) == Some(id))
+}
+
+/// Helper to build JSON objects from a map.
+pub fn obj(map: Map<String, Value>) -> Value {
+    Value::Object(map)
+}
