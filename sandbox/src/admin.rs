@@ -15,14 +15,14 @@ fn bad(msg: impl Into<String>) -> Response {
     (StatusCode::BAD_REQUEST, Json(json!({"error": msg.into()}))).into_response()
 }
 
-fn parse(body: &Bytes) -> Result<Value, Response> {
+fn parse(body: &Bytes) -> Result<Value, Box<Response>> {
     if body.is_empty() {
         return Ok(json!({}));
     }
     serde_json::from_slice::<Value>(body)
         .ok()
         .filter(Value::is_object)
-        .ok_or_else(|| bad("body must be a JSON object"))
+        .ok_or_else(|| Box::new(bad("body must be a JSON object")))
 }
 
 /// The admin routes.
@@ -92,7 +92,7 @@ async fn reset(State(app): State<Arc<App>>) -> Response {
 async fn add_key(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let b = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let given = b.get("key").and_then(Value::as_str).map(str::to_string);
     let kind = match (b.get("kind").and_then(Value::as_str), &given) {
@@ -161,7 +161,7 @@ async fn add_key(State(app): State<Arc<App>>, body: Bytes) -> Response {
 async fn revoke_key(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let b = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(key) = b.get("key").and_then(Value::as_str) else {
         return bad("key is required");
@@ -189,7 +189,7 @@ async fn list_faults(State(app): State<Arc<App>>) -> Response {
 async fn add_fault(State(app): State<Arc<App>>, body: Bytes) -> Response {
     let b = match parse(&body) {
         Ok(b) => b,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let Some(fault) = b.get("fault").cloned() else {
         return bad("fault is required");

@@ -6,6 +6,7 @@
 //! web inbox. See `sandbox/README.md` for the flags, the start line and the admin API.
 
 #![forbid(unsafe_op_in_unsafe_fn)]
+#![warn(missing_docs)]
 
 pub mod admin;
 pub mod api;

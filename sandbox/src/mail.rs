@@ -205,7 +205,7 @@ fn check_attachments(b: &Value, details: &mut Details) {
             continue;
         };
         let name = o.get("fileName").or_else(|| o.get("filename"));
-        if !name.and_then(Value::as_str).is_some_and(|s| !s.is_empty()) {
+        if name.and_then(Value::as_str).is_none_or(str::is_empty) {
             d(details, format!("{f}.fileName"), "is required");
         }
         let has_content = o.get("content").and_then(Value::as_str).is_some();
