@@ -211,12 +211,14 @@ impl Call {
             }
         }
         if now < self.not_before {
-            if deadline.is_some_and(|d| self.not_before >= d) {
+            // Report the whole wait: the backoff, or the limiter if it frees later.
+            let at = self.not_before.max(lock(&self.limiter).next_free(now));
+            if deadline.is_some_and(|d| at >= d) {
                 let e = self.deadline_error();
                 self.finish(Err(e));
                 return self.poll(now);
             }
-            return Poll::Wait(self.not_before - now);
+            return Poll::Wait(at - now);
         }
         let decision = lock(&self.limiter).acquire(now);
         match decision {
@@ -285,9 +287,9 @@ impl Call {
                     attempts: self.attempts,
                 })),
                 Err(()) => {
-                    // The server did act on it; an idempotent call may simply be repeated.
-                    let delivered = !self.endpoint.idempotent;
-                    self.maybe_delivered |= delivered;
+                    // The server did act on it. Not retried: a garbled 2xx points at a proxy
+                    // or a wrong base URL, which a retry will not fix.
+                    self.maybe_delivered |= !self.endpoint.idempotent;
                     let e = Error::new(
                         ErrorKind::InvalidResponse,
                         format!("HTTP {status} with a body that is not JSON"),
@@ -295,11 +297,7 @@ impl Call {
                     .with_status(status)
                     .with_request_id(request_id(headers))
                     .with_may_have_been_delivered(self.maybe_delivered);
-                    if self.endpoint.idempotent {
-                        self.retry_or_fail(now, e, None);
-                    } else {
-                        self.finish(Err(e));
-                    }
+                    self.finish(Err(e));
                 }
             }
             return;

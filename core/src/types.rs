@@ -141,8 +141,7 @@ impl Address {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Attachment {
-    /// File name shown to the recipient (`filename` is accepted as an alias).
-    #[serde(alias = "filename")]
+    /// File name shown to the recipient.
     pub file_name: String,
     /// Base64 content (or `fileUrl`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -619,15 +618,8 @@ impl Validate for CreateProject {
                 );
             }
         }
-        if let Some(r) = &self.region_key {
-            if !REGIONS.contains(&r.as_str()) {
-                push(
-                    errs,
-                    "regionKey",
-                    format!("must be one of {}", REGIONS.join(", ")),
-                );
-            }
-        }
+        // regionKey is not checked against REGIONS: AutoSend may add regions, and the
+        // server validates it (tests/vectors/README.md).
     }
 }
 
@@ -636,6 +628,14 @@ pub(crate) fn check_body<T>(body: Value) -> Result<Value, Error>
 where
     T: serde::de::DeserializeOwned + Serialize + Validate,
 {
+    // Address fields are single objects; refuse arrays up front with a clear message (serde
+    // would otherwise try to read an array as a struct and report a confusing path).
+    for k in ["to", "from", "replyTo"] {
+        if let Some(v @ Value::Array(_)) = body.get(k) {
+            return Err(shape_error(k, v));
+        }
+    }
+    let original = body.clone();
     let parsed: T = serde_path_to_error::deserialize(body).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner().to_string();
@@ -668,6 +668,10 @@ where
         };
         Error::validation(field, msg)
     })?;
+    let canonical = serde_json::to_value(&parsed)
+        .map_err(|e| Error::new(crate::ErrorKind::Internal, e.to_string()))?;
+    // serde accepts a struct written as an array (`"to": ["a@b.co"]`); refuse that shape.
+    same_shape(&original, &canonical, &mut String::new())?;
     let mut errs = Vec::new();
     parsed.validate(&mut errs);
     if let Some(first) = errs.first().cloned() {
@@ -679,7 +683,53 @@ where
         let e = Error::validation(first.field, format!("{}{extra}", first.message));
         return Err(e.with_details(errs));
     }
-    serde_json::to_value(&parsed).map_err(|e| Error::new(crate::ErrorKind::Internal, e.to_string()))
+    Ok(canonical)
+}
+
+/// Every object in the canonical form must have been an object in the input.
+fn same_shape(input: &Value, canonical: &Value, path: &mut String) -> Result<(), Error> {
+    match (input, canonical) {
+        (Value::Object(i), Value::Object(c)) => {
+            for (k, cv) in c {
+                if let Some(iv) = i.get(k) {
+                    let len = path.len();
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                    same_shape(iv, cv, path)?;
+                    path.truncate(len);
+                }
+            }
+            Ok(())
+        }
+        (Value::Array(i), Value::Array(c)) => {
+            for (n, (iv, cv)) in i.iter().zip(c).enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{n}]"));
+                same_shape(iv, cv, path)?;
+                path.truncate(len);
+            }
+            Ok(())
+        }
+        (i, Value::Object(_)) => Err(shape_error(path, i)),
+        _ => Ok(()),
+    }
+}
+
+fn shape_error(path: &str, got: &Value) -> Error {
+    let hint = if path == "to" {
+        " (one recipient per send: use cc/bcc, or emails.bulk)"
+    } else {
+        ""
+    };
+    Error::validation(
+        path,
+        format!(
+            "must be an object, not {}{hint}",
+            crate::request::type_name(got)
+        ),
+    )
 }
 
 // ---------- responses ----------

@@ -1,1 +1,201 @@
-//! placeholder
+//! # autosend-http — the native transport of the AutoSend SDK
+//!
+//! Sends the plain-data requests of the `autosend` core over HTTPS (reqwest + rustls) and
+//! runs the core's call loop: `poll` → send / sleep → feed the outcome back. No rule about
+//! headers, limits or retries lives here; they are all in the core. Shared by Rust users,
+//! the Python wheel and the C library.
+//!
+//! ```no_run
+//! use autosend::{ClientOptions, types::{Address, SendEmail}};
+//! let client = autosend_http::blocking::Client::new(
+//!     ClientOptions::new("AS_yourkey"),
+//!     autosend_http::TlsOptions::default(),
+//! ).unwrap();
+//! let mut mail = SendEmail::new(
+//!     Address::new("hello@mail.example.com"),
+//!     Address::new("ada@example.com"),
+//!     "Hello",
+//! );
+//! mail.html = Some("<p>Hi Ada</p>".into());
+//! let sent = client.send_email(&mail).unwrap();
+//! println!("queued {}", sent.email_id);
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use autosend::{ApiResponse, Error, ErrorKind, Request, TransportErrorKind};
+use std::collections::hash_map::RandomState;
+use std::hash::{BuildHasher, Hasher};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+mod async_client;
+#[cfg(feature = "blocking")]
+pub mod blocking;
+
+pub use async_client::Client;
+
+/// TLS settings.
+#[derive(Clone, Default)]
+pub struct TlsOptions {
+    /// Extra trusted root certificate(s), PEM (for a local sandbox's CA).
+    pub ca_cert_pem: Option<Vec<u8>>,
+}
+
+impl std::fmt::Debug for TlsOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TlsOptions")
+            .field("ca_cert_pem", &self.ca_cert_pem.as_ref().map(|p| p.len()))
+            .finish()
+    }
+}
+
+impl TlsOptions {
+    /// Reads a PEM CA file.
+    pub fn with_ca_file(path: &std::path::Path) -> Result<TlsOptions, Error> {
+        let pem = std::fs::read(path).map_err(|e| {
+            Error::new(
+                ErrorKind::InvalidConfig,
+                format!("cannot read the CA file {}: {e}", path.display()),
+            )
+        })?;
+        Ok(TlsOptions {
+            ca_cert_pem: Some(pem),
+        })
+    }
+
+    fn certificates(&self) -> Result<Vec<reqwest::Certificate>, Error> {
+        match &self.ca_cert_pem {
+            None => Ok(Vec::new()),
+            Some(pem) => reqwest::Certificate::from_pem_bundle(pem).map_err(|_| {
+                Error::new(
+                    ErrorKind::InvalidConfig,
+                    "the CA certificate is not valid PEM",
+                )
+            }),
+        }
+    }
+}
+
+/// State shared by the blocking and async clients: the core client (behind a lock, so keys
+/// can rotate at run time), a seed source and a monotonic clock origin.
+pub(crate) struct Shared {
+    core: RwLock<autosend::Client>,
+    seed: AtomicU64,
+    origin: Instant,
+}
+
+impl Shared {
+    pub(crate) fn new(options: autosend::ClientOptions) -> Result<Arc<Shared>, Error> {
+        let core = autosend::Client::new(options)?;
+        let mut h = RandomState::new().build_hasher();
+        h.write_u64(0x5eed);
+        Ok(Arc::new(Shared {
+            core: RwLock::new(core),
+            seed: AtomicU64::new(h.finish()),
+            origin: Instant::now(),
+        }))
+    }
+
+    pub(crate) fn now(&self) -> u64 {
+        self.origin.elapsed().as_millis() as u64
+    }
+
+    pub(crate) fn core(&self) -> autosend::Client {
+        self.core.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub(crate) fn start(
+        &self,
+        endpoint: &str,
+        params: serde_json::Value,
+    ) -> Result<autosend::Call, Error> {
+        let seed = self
+            .seed
+            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
+        self.core().call(endpoint, params, seed)
+    }
+
+    pub(crate) fn rotate_key(&self, key: &str) -> Result<(), Error> {
+        let mut guard = self.core.write().unwrap_or_else(|p| p.into_inner());
+        guard.rotate_key(key)
+    }
+}
+
+pub(crate) fn http_method(m: autosend::Method) -> reqwest::Method {
+    match m {
+        autosend::Method::Get => reqwest::Method::GET,
+        autosend::Method::Post => reqwest::Method::POST,
+        autosend::Method::Put => reqwest::Method::PUT,
+        autosend::Method::Patch => reqwest::Method::PATCH,
+        autosend::Method::Delete => reqwest::Method::DELETE,
+    }
+}
+
+pub(crate) fn header_map(req: &Request) -> Result<reqwest::header::HeaderMap, Error> {
+    let mut map = reqwest::header::HeaderMap::with_capacity(req.headers.len());
+    for (k, v) in &req.headers {
+        let name = reqwest::header::HeaderName::from_bytes(k.as_bytes()).map_err(|_| {
+            Error::new(
+                ErrorKind::Internal,
+                "the core produced an invalid header name",
+            )
+        })?;
+        let value = reqwest::header::HeaderValue::from_str(v).map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidConfig,
+                format!("the value of header {k} is not valid in HTTP"),
+            )
+        })?;
+        map.insert(name, value);
+    }
+    Ok(map)
+}
+
+pub(crate) fn response_headers(h: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
+    h.iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Classifies a reqwest failure. Only a failure to connect proves nothing was sent.
+pub(crate) fn classify(e: &reqwest::Error) -> TransportErrorKind {
+    if e.is_connect() {
+        TransportErrorKind::Connect
+    } else if e.is_timeout() {
+        TransportErrorKind::Timeout
+    } else {
+        TransportErrorKind::ConnectionLost
+    }
+}
+
+pub(crate) fn timeout(req: &Request) -> Duration {
+    Duration::from_millis(req.timeout_ms.max(1))
+}
+
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(r: ApiResponse) -> Result<T, Error> {
+    serde_json::from_value(r.data).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidResponse,
+            format!("the answer does not have the documented shape: {e}"),
+        )
+    })
+}
+
+pub(crate) fn to_params<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, Error> {
+    serde_json::to_value(v)
+        .map_err(|e| Error::validation("", format!("the request does not serialise: {e}")))
+}
+
+pub(crate) fn builder_error(e: reqwest::Error) -> Error {
+    Error::new(
+        ErrorKind::InvalidConfig,
+        format!("cannot build the HTTP client: {e}"),
+    )
+}

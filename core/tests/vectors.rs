@@ -1,0 +1,440 @@
+//! Runs every conformance vector in `tests/vectors/*.json` against the core.
+//! The vectors were written from the API docs; see docs/contract.md for the format.
+
+use autosend::webhook::{verify, VerifyOptions};
+use autosend::{
+    build_request, private_limiter, Acquire, ApiKey, Call, ClientConfig, ClientOptions, Error,
+    Poll, RateLimiter, RateLimits, TransportErrorKind,
+};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+
+fn vector_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/vectors exists")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn opt_str(v: &Value, k: &str) -> Option<String> {
+    v.get(k).and_then(Value::as_str).map(str::to_string)
+}
+
+fn options(client: &Value) -> ClientOptions {
+    let mut o =
+        ClientOptions::new(opt_str(client, "api_key").unwrap_or_else(|| "AS_test123".into()));
+    o.project_id = opt_str(client, "project_id");
+    o.base_url = opt_str(client, "base_url");
+    if let Some(n) = client.get("max_retries").and_then(Value::as_u64) {
+        o.max_retries = n as u32;
+    }
+    if let Some(b) = client.get("retry_non_idempotent").and_then(Value::as_bool) {
+        o.retry_non_idempotent = b;
+    }
+    if let Some(n) = client.get("timeout_ms").and_then(Value::as_u64) {
+        o.timeout_ms = n;
+    }
+    o.deadline_ms = client.get("deadline_ms").and_then(Value::as_u64);
+    o.user_agent = "rust-vectors/0".into();
+    o
+}
+
+fn headers_of(v: Option<&Value>) -> Vec<(String, String)> {
+    v.and_then(Value::as_object)
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str()
+                            .map(str::to_string)
+                            .unwrap_or_else(|| v.to_string()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn body_of(v: &Value) -> Vec<u8> {
+    if let Some(t) = v.get("body_text").and_then(Value::as_str) {
+        return t.as_bytes().to_vec();
+    }
+    match v.get("body") {
+        None => Vec::new(),
+        Some(b) => serde_json::to_vec(b).unwrap(),
+    }
+}
+
+/// Checks an error against `{error, status, api_code, message_contains, retry_after_ms,
+/// request_id, details, may_have_been_delivered, field}`.
+fn check_error(e: &Error, exp: &Value) -> Result<(), String> {
+    let want = exp["error"].as_str().unwrap_or_default();
+    if e.kind().name() != want {
+        return Err(format!("want error {want}, got {} ({e})", e.kind().name()));
+    }
+    if let Some(s) = exp.get("status").and_then(Value::as_u64) {
+        if e.status() != Some(s as u16) {
+            return Err(format!("want status {s}, got {:?}", e.status()));
+        }
+    }
+    if let Some(c) = exp.get("api_code") {
+        let got = e.api_code().map(|s| json!(s)).unwrap_or(Value::Null);
+        if &got != c {
+            return Err(format!("want api_code {c}, got {got}"));
+        }
+    }
+    if let Some(m) = exp.get("message_contains").and_then(Value::as_str) {
+        if !e.message().contains(m) {
+            return Err(format!("message {:?} lacks {m:?}", e.message()));
+        }
+    }
+    if let Some(r) = exp.get("retry_after_ms") {
+        let got = e.retry_after_ms().map(|x| json!(x)).unwrap_or(Value::Null);
+        if &got != r {
+            return Err(format!("want retry_after_ms {r}, got {got}"));
+        }
+    }
+    if let Some(r) = exp.get("request_id") {
+        let got = e.request_id().map(|x| json!(x)).unwrap_or(Value::Null);
+        if &got != r {
+            return Err(format!("want request_id {r}, got {got}"));
+        }
+    }
+    if let Some(d) = exp.get("may_have_been_delivered").and_then(Value::as_bool) {
+        if e.may_have_been_delivered() != d {
+            return Err(format!(
+                "want may_have_been_delivered {d}, got {}",
+                e.may_have_been_delivered()
+            ));
+        }
+    }
+    if let Some(f) = exp.get("field").and_then(Value::as_str) {
+        if e.field() != Some(f) {
+            return Err(format!("want field {f:?}, got {:?}", e.field()));
+        }
+    }
+    if let Some(d) = exp.get("details") {
+        let got = serde_json::to_value(e.details()).unwrap();
+        if &got != d {
+            return Err(format!("want details {d}, got {got}"));
+        }
+    }
+    Ok(())
+}
+
+fn check_done(r: Result<autosend::ApiResponse, Error>, exp: &Value) -> Result<(), String> {
+    if exp.get("ok").and_then(Value::as_bool) == Some(true) {
+        let resp = r.map_err(|e| format!("want ok, got error {e}"))?;
+        if let Some(d) = exp.get("data") {
+            if &resp.data != d {
+                return Err(format!("want data {d}, got {}", resp.data));
+            }
+        }
+        if let Some(s) = exp.get("status").and_then(Value::as_u64) {
+            if resp.status as u64 != s {
+                return Err(format!("want status {s}, got {}", resp.status));
+            }
+        }
+        Ok(())
+    } else {
+        match r {
+            Ok(resp) => Err(format!("want error, got ok {}", resp.data)),
+            Err(e) => check_error(&e, exp),
+        }
+    }
+}
+
+fn run_key(v: &Value) -> Result<(), String> {
+    let input = v["input"]["key"].as_str().unwrap_or_default();
+    let exp = &v["expect"];
+    let secret = input.trim().split_once('_').map(|(_, s)| s).unwrap_or("");
+    match ApiKey::parse(input) {
+        Ok(k) => {
+            let shown = format!("{k} {k:?}");
+            if secret.len() >= 8 && shown.contains(secret) {
+                return Err("key shown in Debug/Display".into());
+            }
+            match exp.get("key_kind").and_then(Value::as_str) {
+                Some(kind) if kind == k.kind().name() => Ok(()),
+                other => Err(format!("want {other:?}/{exp}, got {}", k.kind().name())),
+            }
+        }
+        Err(e) => {
+            let shown = format!("{e} {e:?}");
+            if secret.len() >= 6 && shown.contains(secret) {
+                return Err(format!("error echoes the key: {shown}"));
+            }
+            if exp.get("error").is_none() {
+                return Err(format!("want {exp}, got error {e}"));
+            }
+            check_error(&e, exp)
+        }
+    }
+}
+
+fn run_request(v: &Value) -> Result<(), String> {
+    let exp = &v["expect"];
+    let built = ClientConfig::new(options(&v["client"])).and_then(|c| {
+        build_request(
+            &c,
+            v["endpoint"].as_str().unwrap_or_default(),
+            v["params"].clone(),
+        )
+    });
+    let (_, req) = match built {
+        Err(e) => {
+            if exp.get("error").is_none() {
+                return Err(format!("want request, got error {e}"));
+            }
+            return check_error(&e, exp);
+        }
+        Ok(r) => r,
+    };
+    if exp.get("error").is_some() {
+        return Err(format!("want error {exp}, got request {req:?}"));
+    }
+    if exp["method"].as_str() != Some(req.method.as_str()) {
+        return Err(format!(
+            "method: want {}, got {}",
+            exp["method"], req.method
+        ));
+    }
+    if exp["url"].as_str() != Some(req.url.as_str()) {
+        return Err(format!("url: want {}, got {}", exp["url"], req.url));
+    }
+    let mut got = serde_json::Map::new();
+    for (k, val) in &req.headers {
+        if k == "user-agent" {
+            if !val.starts_with("autosend") {
+                return Err(format!("user-agent {val:?}"));
+            }
+            continue;
+        }
+        got.insert(k.clone(), json!(val));
+    }
+    if Value::Object(got.clone()) != exp["headers"] {
+        return Err(format!(
+            "headers: want {}, got {}",
+            exp["headers"],
+            Value::Object(got)
+        ));
+    }
+    let body = match &req.body {
+        None => Value::Null,
+        Some(b) => serde_json::from_slice(b).map_err(|e| e.to_string())?,
+    };
+    if body != exp["body"] {
+        return Err(format!("body: want {}, got {body}", exp["body"]));
+    }
+    Ok(())
+}
+
+fn run_response(v: &Value) -> Result<(), String> {
+    let mut o = options(v.get("client").unwrap_or(&Value::Null));
+    o.max_retries = 0;
+    let config = ClientConfig::new(o).map_err(|e| e.to_string())?;
+    let mut call = Call::new(
+        &config,
+        private_limiter(RateLimits::default()),
+        v["endpoint"].as_str().unwrap_or_default(),
+        v.get("params").cloned().unwrap_or(json!({})),
+        1,
+    )
+    .map_err(|e| format!("call: {e}"))?;
+    match call.poll(0) {
+        Poll::Send(_) => {}
+        other => return Err(format!("want send, got {other:?}")),
+    }
+    call.handle_response(
+        0,
+        v["status"].as_u64().unwrap_or(0) as u16,
+        &headers_of(v.get("headers")),
+        &body_of(v),
+    );
+    match call.poll(0) {
+        Poll::Done(r) => check_done(r, &v["expect"]),
+        other => Err(format!("want done, got {other:?}")),
+    }
+}
+
+fn run_call(v: &Value) -> Result<(), String> {
+    let config = ClientConfig::new(options(&v["client"])).map_err(|e| e.to_string())?;
+    let mut call = Call::new(
+        &config,
+        private_limiter(config.rate_limits()),
+        v["endpoint"].as_str().unwrap_or_default(),
+        v["params"].clone(),
+        v["seed"].as_u64().unwrap_or(0),
+    )
+    .map_err(|e| format!("call: {e}"))?;
+    for (i, step) in v["steps"].as_array().into_iter().flatten().enumerate() {
+        let at = step["at"].as_u64().unwrap_or(0);
+        let exp = &step["expect"];
+        let ctx = |m: String| format!("step {i} (at {at}): {m}");
+        match call.poll(at) {
+            Poll::Send(req) => {
+                let Some(s) = exp.get("send") else {
+                    return Err(ctx(format!("want {exp}, got send attempt {}", req.attempt)));
+                };
+                if let Some(a) = s.get("attempt").and_then(Value::as_u64) {
+                    if req.attempt as u64 != a {
+                        return Err(ctx(format!("want attempt {a}, got {}", req.attempt)));
+                    }
+                }
+                if let Some(m) = s.get("method").and_then(Value::as_str) {
+                    if req.method.as_str() != m {
+                        return Err(ctx(format!("want method {m}")));
+                    }
+                }
+                if let Some(u) = s.get("url").and_then(Value::as_str) {
+                    if req.url != u {
+                        return Err(ctx(format!("want url {u}, got {}", req.url)));
+                    }
+                }
+                if let Some(r) = step.get("respond") {
+                    call.handle_response(
+                        at,
+                        r["status"].as_u64().unwrap_or(0) as u16,
+                        &headers_of(r.get("headers")),
+                        &body_of(r),
+                    );
+                } else if let Some(t) = step.get("transport_error").and_then(Value::as_str) {
+                    let kind = TransportErrorKind::from_name(t)
+                        .ok_or_else(|| ctx(format!("bad transport_error {t}")))?;
+                    call.handle_transport_error(at, kind);
+                }
+            }
+            Poll::Wait(ms) => {
+                if let Some(w) = exp.get("wait").and_then(Value::as_u64) {
+                    if ms != w {
+                        return Err(ctx(format!("want wait {w}, got wait {ms}")));
+                    }
+                } else if let (Some(lo), Some(hi)) = (
+                    exp.get("wait_min").and_then(Value::as_u64),
+                    exp.get("wait_max").and_then(Value::as_u64),
+                ) {
+                    if ms < lo || ms > hi {
+                        return Err(ctx(format!("want wait in [{lo}, {hi}], got {ms}")));
+                    }
+                } else {
+                    return Err(ctx(format!("want {exp}, got wait {ms}")));
+                }
+            }
+            Poll::Done(r) => {
+                let Some(d) = exp.get("done") else {
+                    return Err(ctx(format!("want {exp}, got done {r:?}")));
+                };
+                check_done(r, d).map_err(ctx)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_limiter(v: &Value) -> Result<(), String> {
+    let limits = match v.get("limits") {
+        Some(l) => RateLimits {
+            per_second: l["per_second"].as_u64().unwrap_or(2) as u32,
+            per_minute: l["per_minute"].as_u64().unwrap_or(50) as u32,
+        },
+        None => RateLimits::default(),
+    };
+    let mut l = RateLimiter::new(limits);
+    for (i, step) in v["steps"].as_array().into_iter().flatten().enumerate() {
+        let at = step["at"].as_u64().unwrap_or(0);
+        for r in 0..step.get("repeat").and_then(Value::as_u64).unwrap_or(1) {
+            let got = l.acquire(at);
+            let ok = match (&step["expect"], got) {
+                (Value::String(s), Acquire::Go) => s == "go",
+                (e, Acquire::Wait(ms)) => e.get("wait").and_then(Value::as_u64) == Some(ms),
+                _ => false,
+            };
+            if !ok {
+                return Err(format!(
+                    "step {i} rep {r} at {at}: want {}, got {got:?}",
+                    step["expect"]
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn run_webhook(v: &Value) -> Result<(), String> {
+    let mut opts = VerifyOptions::default();
+    if let Some(o) = v.get("options") {
+        if let Some(p) = o.get("tolerance_past_ms").and_then(Value::as_u64) {
+            opts.tolerance_past_ms = p;
+        }
+        if let Some(f) = o.get("tolerance_future_ms").and_then(Value::as_u64) {
+            opts.tolerance_future_ms = f;
+        }
+    }
+    let r = verify(
+        v["body"].as_str().unwrap_or_default().as_bytes(),
+        &headers_of(v.get("headers")),
+        v["secret"].as_str().unwrap_or_default(),
+        v["now_ms"].as_u64().unwrap_or(0),
+        &opts,
+    );
+    let exp = &v["expect"];
+    match r {
+        Ok(ev) => {
+            if exp.get("ok").and_then(Value::as_bool) != Some(true) {
+                return Err(format!("want {exp}, got ok {}", ev.event_type));
+            }
+            match exp.get("type").and_then(Value::as_str) {
+                Some(t) if t != ev.event_type => {
+                    Err(format!("want type {t}, got {}", ev.event_type))
+                }
+                _ => Ok(()),
+            }
+        }
+        Err(e) => {
+            if exp.get("error").is_none() {
+                return Err(format!("want ok, got {e}"));
+            }
+            check_error(&e, exp)
+        }
+    }
+}
+
+#[test]
+fn conformance_vectors() {
+    let mut passed = 0;
+    let mut failures = Vec::new();
+    let mut names = std::collections::HashSet::new();
+    for f in vector_files() {
+        let text = std::fs::read_to_string(&f).unwrap();
+        let doc: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        for v in doc["vectors"].as_array().expect("vectors array") {
+            let name = v["name"].as_str().unwrap_or("?").to_string();
+            assert!(names.insert(name.clone()), "duplicate vector name {name}");
+            let r = match v["kind"].as_str() {
+                Some("key") => run_key(v),
+                Some("request") => run_request(v),
+                Some("response") => run_response(v),
+                Some("call") => run_call(v),
+                Some("limiter") => run_limiter(v),
+                Some("webhook") => run_webhook(v),
+                k => Err(format!("unknown kind {k:?}")),
+            };
+            match r {
+                Ok(()) => passed += 1,
+                Err(e) => failures.push(format!("{name}: {e}")),
+            }
+        }
+    }
+    for f in &failures {
+        eprintln!("FAIL {f}");
+    }
+    eprintln!("vectors: {passed} passed, {} failed", failures.len());
+    assert!(passed >= 120, "too few vectors ran: {passed}");
+    assert!(failures.is_empty(), "{} vectors failed", failures.len());
+}
