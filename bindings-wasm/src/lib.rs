@@ -1,1 +1,398 @@
-//! placeholder
+//! WebAssembly binding of the `autosend` core, for the `autosend-sdk` npm package.
+//!
+//! This crate only converts types: JSON strings and byte arrays in, JSON strings out. Every
+//! rule (key parsing, env-var precedence, headers, validation, retries, rate limits, webhook
+//! verification) stays in the core. The JavaScript wrapper (`js/sdk.mjs`) runs the loop:
+//! `poll` → `fetch` → `handleResponse` / `handleTransportError`, with timers for waits.
+//!
+//! Errors cross into JS as a thrown string holding the core's `Error::to_json()`; the wrapper
+//! turns it into an `AutoSendError` subclass. No function here can panic: there is no
+//! `unwrap`/`expect`, and every conversion has a fallback (the wasm profile aborts on panic,
+//! which would kill the instance).
+
+use autosend::webhook::{self, VerifyOptions};
+use autosend::{
+    private_limiter, Acquire, ApiKey, Call, Client, ClientConfig, ClientOptions, Error,
+    ErrorKind, Poll, RateLimiter, RateLimits, TransportErrorKind,
+};
+use serde_json::{json, Map, Value};
+use wasm_bindgen::prelude::*;
+
+/// The package version, sent in the `User-Agent` as `js/<version>`.
+const BINDING_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+fn to_string(v: &Value) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".to_string())
+}
+
+fn err_value(e: &Error) -> JsValue {
+    JsValue::from_str(&to_string(&e.to_json()))
+}
+
+fn config_error(msg: impl Into<String>) -> JsValue {
+    err_value(&Error::new(ErrorKind::InvalidConfig, msg))
+}
+
+/// Milliseconds from JS (a double) to u64 without any panicking path.
+fn ms(x: f64) -> u64 {
+    if x.is_finite() && x > 0.0 {
+        x as u64
+    } else {
+        0
+    }
+}
+
+fn parse_json(s: &str, what: &str) -> Result<Value, JsValue> {
+    serde_json::from_str(s).map_err(|_| config_error(format!("{what} is not valid JSON")))
+}
+
+fn opt_string(o: &Map<String, Value>, name: &str) -> Result<Option<String>, JsValue> {
+    match o.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(config_error(format!("{name} must be a string"))),
+    }
+}
+
+fn opt_u64(o: &Map<String, Value>, name: &str) -> Result<Option<u64>, JsValue> {
+    match o.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => match v.as_f64() {
+            Some(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 => Ok(Some(f as u64)),
+            _ => Err(config_error(format!(
+                "{name} must be a non-negative whole number"
+            ))),
+        },
+    }
+}
+
+fn opt_bool(o: &Map<String, Value>, name: &str) -> Result<Option<bool>, JsValue> {
+    match o.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Bool(b)) => Ok(Some(*b)),
+        Some(_) => Err(config_error(format!("{name} must be true or false"))),
+    }
+}
+
+fn headers_from_json(s: &str) -> Result<Vec<(String, String)>, JsValue> {
+    let v = parse_json(s, "headers")?;
+    let mut out = Vec::new();
+    match v {
+        Value::Array(items) => {
+            for item in items {
+                if let Value::Array(pair) = item {
+                    if let (Some(Value::String(k)), Some(Value::String(val))) =
+                        (pair.first(), pair.get(1))
+                    {
+                        out.push((k.clone(), val.clone()));
+                    }
+                }
+            }
+        }
+        Value::Object(map) => {
+            for (k, val) in map {
+                match val {
+                    Value::String(s) => out.push((k, s)),
+                    Value::Array(vals) => {
+                        for x in vals {
+                            if let Value::String(s) = x {
+                                out.push((k.clone(), s));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(out)
+}
+
+/// The environment variables the core's rule reads (`ClientOptions::fill_from_env`), as a
+/// JSON array of names: the JS side reads only these, and only where `process` exists.
+#[wasm_bindgen(js_name = envVarNames)]
+pub fn env_var_names() -> String {
+    to_string(&json!([
+        autosend::ENV_API_KEY,
+        autosend::ENV_ACCOUNT_API_KEY,
+        autosend::ENV_PROJECT_ID,
+        autosend::ENV_BASE_URL
+    ]))
+}
+
+/// The endpoint catalog (`describe_catalog()`) as JSON.
+#[wasm_bindgen(js_name = describeCatalog)]
+pub fn describe_catalog() -> String {
+    to_string(&autosend::describe_catalog())
+}
+
+/// Every error kind: `[{code, name, category, hint}]`.
+#[wasm_bindgen(js_name = errorKinds)]
+pub fn error_kinds() -> String {
+    let kinds: Vec<Value> = ErrorKind::ALL
+        .iter()
+        .map(|k| {
+            json!({
+                "code": k.code(),
+                "name": k.name(),
+                "category": serde_json::to_value(k.category()).unwrap_or(Value::Null),
+                "hint": k.hint(),
+            })
+        })
+        .collect();
+    to_string(&Value::Array(kinds))
+}
+
+/// The core and binding versions.
+#[wasm_bindgen]
+pub fn versions() -> String {
+    to_string(&json!({"core": autosend::VERSION, "binding": BINDING_VERSION}))
+}
+
+/// Parses a key (conformance vectors): `{kind, redacted, debug}` or throws the error JSON.
+#[wasm_bindgen(js_name = parseKey)]
+pub fn parse_key(key: &str) -> Result<String, JsValue> {
+    let k = ApiKey::parse(key).map_err(|e| err_value(&e))?;
+    Ok(to_string(&json!({
+        "kind": k.kind().name(),
+        "redacted": k.redacted(),
+        "debug": format!("{k:?}"),
+        "display": format!("{k}"),
+    })))
+}
+
+/// A client: the validated configuration and the key's shared rate-limit budget. The key
+/// lives only in wasm memory; nothing here returns it except inside a request's headers.
+#[wasm_bindgen]
+pub struct WasmClient {
+    client: Client,
+}
+
+#[wasm_bindgen]
+impl WasmClient {
+    /// `options` is JSON: `{apiKey, projectId, baseUrl, timeoutMs, maxRetries,
+    /// retryNonIdempotent, deadlineMs, rateLimits: {perSecond, perMinute}, runtime,
+    /// env: {NAME: value}, privateLimiter}`. Missing values take the core's defaults; `env`
+    /// is applied through the core's `fill_from_env` rule.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &str) -> Result<WasmClient, JsValue> {
+        let v = parse_json(options, "options")?;
+        let Value::Object(o) = v else {
+            return Err(config_error("options must be an object"));
+        };
+        let mut opts = ClientOptions::new(opt_string(&o, "apiKey")?.unwrap_or_default());
+        opts.project_id = opt_string(&o, "projectId")?;
+        opts.base_url = opt_string(&o, "baseUrl")?;
+        if let Some(t) = opt_u64(&o, "timeoutMs")? {
+            opts.timeout_ms = t;
+        }
+        if let Some(r) = opt_u64(&o, "maxRetries")? {
+            opts.max_retries = u32::try_from(r).unwrap_or(u32::MAX);
+        }
+        if let Some(b) = opt_bool(&o, "retryNonIdempotent")? {
+            opts.retry_non_idempotent = b;
+        }
+        opts.deadline_ms = opt_u64(&o, "deadlineMs")?;
+        if let Some(Value::Object(rl)) = o.get("rateLimits") {
+            let mut limits = RateLimits::default();
+            if let Some(n) = opt_u64(rl, "perSecond")? {
+                limits.per_second = u32::try_from(n).unwrap_or(u32::MAX);
+            }
+            if let Some(n) = opt_u64(rl, "perMinute")? {
+                limits.per_minute = u32::try_from(n).unwrap_or(u32::MAX);
+            }
+            opts.rate_limits = limits;
+        }
+        let runtime = opt_string(&o, "runtime")?.unwrap_or_default();
+        opts.user_agent = format!("js/{BINDING_VERSION} {runtime}");
+        if let Some(Value::Object(env)) = o.get("env") {
+            opts.fill_from_env(|name| env.get(name).and_then(Value::as_str).map(str::to_string));
+        }
+        let private = opt_bool(&o, "privateLimiter")?.unwrap_or(false);
+        let limits = opts.rate_limits;
+        let config = ClientConfig::new(opts).map_err(|e| err_value(&e))?;
+        let client = if private {
+            Client::with_limiter(config, private_limiter(limits))
+        } else {
+            Client::from_config(config)
+        };
+        Ok(WasmClient { client })
+    }
+
+    /// Prepares a call; local errors (scope, project id, validation) are thrown here.
+    /// The seed (two 32-bit halves, from `crypto.getRandomValues`) drives the retry jitter.
+    pub fn call(
+        &self,
+        endpoint: &str,
+        params: &str,
+        seed_hi: u32,
+        seed_lo: u32,
+    ) -> Result<WasmCall, JsValue> {
+        let params = serde_json::from_str::<Value>(params).map_err(|_| {
+            err_value(&Error::validation(
+                "",
+                "the parameters are not JSON-serialisable",
+            ))
+        })?;
+        let seed = (u64::from(seed_hi) << 32) | u64::from(seed_lo);
+        let call = self
+            .client
+            .call(endpoint, params, seed)
+            .map_err(|e| err_value(&e))?;
+        Ok(WasmCall { call })
+    }
+
+    /// Key rotation: later calls use the new key (and its budget).
+    #[wasm_bindgen(js_name = rotateKey)]
+    pub fn rotate_key(&mut self, key: &str) -> Result<(), JsValue> {
+        self.client.rotate_key(key).map_err(|e| err_value(&e))
+    }
+
+    /// Safe-to-log facts: `{keyKind, key (redacted), projectId, baseUrl, timeoutMs,
+    /// maxRetries, userAgent}`.
+    pub fn describe(&self) -> String {
+        let c = self.client.config();
+        to_string(&json!({
+            "keyKind": c.key().kind().name(),
+            "key": c.key().redacted(),
+            "projectId": c.project_id(),
+            "baseUrl": c.base_url(),
+            "timeoutMs": c.timeout_ms(),
+            "maxRetries": c.max_retries(),
+            "userAgent": c.user_agent(),
+        }))
+    }
+}
+
+/// One logical API call (the core's state machine).
+#[wasm_bindgen]
+pub struct WasmCall {
+    call: Call,
+}
+
+#[wasm_bindgen]
+impl WasmCall {
+    /// What to do at `now_ms` (monotonic), as JSON: `{"send": {method, url, headers: [[k, v]],
+    /// body, timeoutMs, attempt}}`, `{"wait": ms}` or `{"done": {"ok": true, data, status,
+    /// requestId, attempts}}` / `{"done": {"ok": false, "error": {…}}}`.
+    pub fn poll(&mut self, now_ms: f64) -> String {
+        let v = match self.call.poll(ms(now_ms)) {
+            Poll::Send(req) => json!({"send": {
+                "method": req.method.as_str(),
+                "url": req.url,
+                "headers": req.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+                "body": req.body.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()),
+                "timeoutMs": req.timeout_ms,
+                "attempt": req.attempt,
+            }}),
+            Poll::Wait(w) => json!({ "wait": w }),
+            Poll::Done(Ok(r)) => json!({"done": {
+                "ok": true,
+                "data": r.data,
+                "status": r.status,
+                "requestId": r.request_id,
+                "attempts": r.attempts,
+            }}),
+            Poll::Done(Err(e)) => json!({"done": {"ok": false, "error": e.to_json()}}),
+        };
+        to_string(&v)
+    }
+
+    /// Feeds the HTTP answer (`headers` as JSON `[[name, value]]` or `{name: value}`).
+    #[wasm_bindgen(js_name = handleResponse)]
+    pub fn handle_response(
+        &mut self,
+        now_ms: f64,
+        status: u16,
+        headers: &str,
+        body: &[u8],
+    ) -> Result<(), JsValue> {
+        let headers = headers_from_json(headers)?;
+        self.call.handle_response(ms(now_ms), status, &headers, body);
+        Ok(())
+    }
+
+    /// Feeds a transport failure: `connect`, `timeout` or `connection_lost`.
+    #[wasm_bindgen(js_name = handleTransportError)]
+    pub fn handle_transport_error(&mut self, now_ms: f64, kind: &str) -> Result<(), JsValue> {
+        let k = TransportErrorKind::from_name(kind)
+            .ok_or_else(|| config_error(format!("unknown transport error kind {kind:?}")))?;
+        self.call.handle_transport_error(ms(now_ms), k);
+        Ok(())
+    }
+
+    /// The endpoint is safe to repeat after an unknown outcome.
+    #[wasm_bindgen(getter)]
+    pub fn idempotent(&self) -> bool {
+        self.call.endpoint().idempotent
+    }
+}
+
+/// A standalone sliding-window limiter (conformance vectors).
+#[wasm_bindgen]
+pub struct WasmRateLimiter {
+    inner: RateLimiter,
+}
+
+#[wasm_bindgen]
+impl WasmRateLimiter {
+    /// A limiter with the given limits (0 → the default for that window).
+    #[wasm_bindgen(constructor)]
+    pub fn new(per_second: u32, per_minute: u32) -> WasmRateLimiter {
+        let d = RateLimits::default();
+        let limits = RateLimits {
+            per_second: if per_second == 0 {
+                d.per_second
+            } else {
+                per_second
+            },
+            per_minute: if per_minute == 0 {
+                d.per_minute
+            } else {
+                per_minute
+            },
+        };
+        WasmRateLimiter {
+            inner: RateLimiter::new(limits),
+        }
+    }
+
+    /// Takes a slot at `now_ms`: returns 0 when taken, else the ms to wait (always > 0).
+    pub fn acquire(&mut self, now_ms: f64) -> f64 {
+        match self.inner.acquire(ms(now_ms)) {
+            Acquire::Go => 0.0,
+            Acquire::Wait(w) => w as f64,
+        }
+    }
+}
+
+/// Verifies a webhook delivery. `headers` is JSON (`{name: value}` or `[[name, value]]`).
+/// Returns the event JSON `{type, createdAt, deliveryId, data}` or throws the error JSON.
+#[wasm_bindgen(js_name = verifyWebhook)]
+pub fn verify_webhook(
+    body: &[u8],
+    headers: &str,
+    secret: &str,
+    now_unix_ms: f64,
+    tolerance_past_ms: f64,
+    tolerance_future_ms: f64,
+) -> Result<String, JsValue> {
+    let headers = headers_from_json(headers)?;
+    let defaults = VerifyOptions::default();
+    let options = VerifyOptions {
+        tolerance_past_ms: if tolerance_past_ms >= 0.0 {
+            ms(tolerance_past_ms)
+        } else {
+            defaults.tolerance_past_ms
+        },
+        tolerance_future_ms: if tolerance_future_ms >= 0.0 {
+            ms(tolerance_future_ms)
+        } else {
+            defaults.tolerance_future_ms
+        },
+    };
+    let event = webhook::verify(body, &headers, secret, ms(now_unix_ms), &options)
+        .map_err(|e| err_value(&e))?;
+    Ok(to_string(&event.to_json()))
+}

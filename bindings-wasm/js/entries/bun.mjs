@@ -1,0 +1,13 @@
+// Bun: read the wasm next to this file with Bun.file.
+import * as glue from './autosend_wasm.js';
+import { _setWasmLoader } from './sdk.mjs';
+
+const module = await WebAssembly.compile(
+  await globalThis.Bun.file(new URL('./autosend_wasm_bg.wasm', import.meta.url)).arrayBuffer(),
+);
+_setWasmLoader(() => {
+  glue.initSync({ module });
+  return glue;
+});
+export * from './sdk.mjs';
+export { default } from './sdk.mjs';

@@ -1,0 +1,488 @@
+// autosend-sdk: the JavaScript face of the autosend core (WebAssembly).
+//
+// This file converts types and runs the loop; it holds no API rule. The core (Rust, compiled
+// to wasm) decides every header, validation, retry, wait and error. Per runtime, an entry
+// point (node.cjs / deno.mjs / bun.mjs / workerd.mjs) tells this module how to load the wasm.
+//
+// Nothing here touches `process`, `fs` or `Buffer` when the module is imported. `process.env`
+// is read only inside the AutoSend constructor, only where `process` exists, and only for the
+// variable names the core lists (envVarNames()).
+
+let wasmExports = null;
+let wasmLoader = null;
+
+/** @internal Called by the runtime entry point with a function that returns the bindings. */
+export function _setWasmLoader(loader) {
+  wasmLoader = loader;
+}
+
+function wasm() {
+  if (wasmExports === null) {
+    if (wasmLoader === null) {
+      throw new InternalError({
+        kind: 'internal',
+        code: 900,
+        message: 'the autosend WebAssembly module is not loaded (import the package through its entry point)',
+      });
+    }
+    wasmExports = wasmLoader();
+  }
+  return wasmExports;
+}
+
+// ---------------------------------------------------------------------------------------
+// Errors: one class per error kind, grouped by family. The numbers come from the core.
+
+export class AutoSendError extends Error {
+  constructor(info = {}) {
+    super(info.display || info.message || 'autosend error');
+    this.name = new.target.name;
+    /** Stable numeric code (docs/contract.md). */
+    this.code = info.code ?? 900;
+    /** Stable snake_case kind (`rate_limited`, …). */
+    this.kind = info.kind ?? 'internal';
+    this.category = info.category ?? 'internal';
+    /** What to do next. */
+    this.hint = info.hint ?? '';
+    this.status = info.status ?? undefined;
+    this.apiCode = info.api_code ?? undefined;
+    this.requestId = info.request_id ?? undefined;
+    /** Milliseconds the server asked to wait (rate limits). */
+    this.retryAfter = info.retry_after_ms ?? undefined;
+    /** True when a non-idempotent request may have been acted on although it failed. */
+    this.mayHaveBeenDelivered = Boolean(info.may_have_been_delivered);
+    this.field = info.field ?? undefined;
+    this.details = Array.isArray(info.details) ? info.details : [];
+  }
+}
+
+/** The caller passed something the SDK refuses before sending anything. */
+export class UsageError extends AutoSendError {}
+export class InvalidApiKeyError extends UsageError {}
+export class MissingProjectIdError extends UsageError {}
+export class ProjectIdNotAllowedError extends UsageError {}
+export class KeyScopeError extends UsageError {}
+export class InvalidBaseUrlError extends UsageError {}
+/** Local validation failed (nothing was sent). */
+export class ValidationError extends UsageError {}
+export class UnknownEndpointError extends UsageError {}
+export class InvalidConfigError extends UsageError {}
+
+/** A webhook delivery failed verification. */
+export class WebhookVerificationError extends AutoSendError {}
+export class WebhookSignatureError extends WebhookVerificationError {}
+export class WebhookTimestampError extends WebhookVerificationError {}
+export class WebhookMalformedError extends WebhookVerificationError {}
+
+/** The API answered with an error. */
+export class ApiError extends AutoSendError {}
+/** HTTP 400/422 from the API. */
+export class ApiValidationError extends ApiError {}
+export class AuthenticationError extends ApiError {}
+export class PlanRequiredError extends ApiError {}
+export class PermissionError extends ApiError {}
+export class NotFoundError extends ApiError {}
+export class ConflictError extends ApiError {}
+export class RateLimitError extends ApiError {}
+export class ServerError extends ApiError {}
+export class UnexpectedStatusError extends ApiError {}
+export class InvalidResponseError extends ApiError {}
+
+/** The request could not be completed on the network. */
+export class TransportError extends AutoSendError {}
+/** Could not connect: nothing was sent. */
+export class ConnectionError extends TransportError {}
+/** The connection broke after the request was sent. */
+export class ConnectionLostError extends ConnectionError {}
+export class TimeoutError extends TransportError {}
+export class DeadlineExceededError extends TimeoutError {}
+
+/** A bug in the SDK. */
+export class InternalError extends AutoSendError {}
+export class PanicError extends InternalError {}
+
+const CLASS_BY_CODE = {
+  100: InvalidApiKeyError,
+  101: MissingProjectIdError,
+  102: ProjectIdNotAllowedError,
+  103: KeyScopeError,
+  104: InvalidBaseUrlError,
+  105: ValidationError,
+  106: UnknownEndpointError,
+  107: InvalidConfigError,
+  150: WebhookSignatureError,
+  151: WebhookTimestampError,
+  152: WebhookMalformedError,
+  200: ApiValidationError,
+  201: AuthenticationError,
+  202: PlanRequiredError,
+  203: PermissionError,
+  204: NotFoundError,
+  205: ConflictError,
+  206: RateLimitError,
+  207: ServerError,
+  208: UnexpectedStatusError,
+  209: InvalidResponseError,
+  300: ConnectionError,
+  301: TimeoutError,
+  302: ConnectionLostError,
+  303: DeadlineExceededError,
+  900: InternalError,
+  901: PanicError,
+};
+
+const CLASS_BY_CATEGORY = {
+  usage: UsageError,
+  webhook: WebhookVerificationError,
+  remote: ApiError,
+  transport: TransportError,
+  internal: InternalError,
+};
+
+/** Builds the error object for the core's error JSON. */
+export function errorFromJson(info) {
+  const Cls = CLASS_BY_CODE[info.code] || CLASS_BY_CATEGORY[info.category] || AutoSendError;
+  return new Cls(info);
+}
+
+// Errors thrown by the wasm functions are the core's error JSON as a string.
+function fromThrown(e) {
+  if (typeof e === 'string') {
+    try {
+      return errorFromJson(JSON.parse(e));
+    } catch {
+      return new InternalError({ code: 900, kind: 'internal', message: 'unreadable error from the core' });
+    }
+  }
+  if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
+    return new PanicError({
+      code: 901,
+      kind: 'panic',
+      category: 'internal',
+      message: 'the WebAssembly core stopped unexpectedly; this is a bug, please report it',
+    });
+  }
+  return e;
+}
+
+function core(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    throw fromThrown(e);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Small runtime helpers (web-standard APIs only).
+
+const clock =
+  typeof performance !== 'undefined' && typeof performance.now === 'function'
+    ? () => performance.now()
+    : () => Date.now();
+
+function randomSeed() {
+  const c = globalThis.crypto;
+  if (c && typeof c.getRandomValues === 'function') {
+    return c.getRandomValues(new Uint32Array(2));
+  }
+  // Jitter only; not a secret.
+  return Uint32Array.of((Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0);
+}
+
+function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function readEnv(names) {
+  const p = globalThis.process;
+  if (!p || typeof p !== 'object' || !p.env) return {};
+  const out = {};
+  for (const name of names) {
+    try {
+      const v = p.env[name];
+      if (typeof v === 'string') out[name] = v;
+    } catch {
+      // Deno without --allow-env: act as if the variable were unset.
+    }
+  }
+  return out;
+}
+
+function toBytes(body) {
+  if (typeof body === 'string') return new TextEncoder().encode(body);
+  if (body instanceof Uint8Array) return body;
+  if (body instanceof ArrayBuffer) return new Uint8Array(body);
+  if (ArrayBuffer.isView(body)) return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+  throw new TypeError('rawBody must be a string, Uint8Array or ArrayBuffer (the raw request body)');
+}
+
+function headerPairs(headers) {
+  const out = [];
+  if (!headers) return out;
+  if (typeof headers.forEach === 'function' && typeof headers.get === 'function') {
+    headers.forEach((v, k) => out.push([k, String(v)]));
+    return out;
+  }
+  const entries = Array.isArray(headers) ? headers : Object.entries(headers);
+  for (const [k, v] of entries) {
+    if (Array.isArray(v)) for (const x of v) out.push([String(k), String(x)]);
+    else if (v !== undefined && v !== null) out.push([String(k), String(v)]);
+  }
+  return out;
+}
+
+// fetch rejects with a TypeError for every network failure, so it cannot tell "could not
+// connect" (nothing sent) from "reset after the request went out". Only errors that prove
+// no connection was established are `connect` (retried even for sends); everything else is
+// `connection_lost`, which the core never retries for non-idempotent calls and reports with
+// mayHaveBeenDelivered: a send is never repeated on a guess.
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_CONNECT',
+  'ConnectionRefused',
+  'FailedToOpenSocket',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function errorCodes(err) {
+  const codes = [];
+  let e = err;
+  for (let i = 0; e && i < 5; i++) {
+    if (typeof e.code === 'string') codes.push(e.code);
+    if (e.errors && Array.isArray(e.errors)) for (const x of e.errors) if (x && typeof x.code === 'string') codes.push(x.code);
+    e = e.cause;
+  }
+  return codes;
+}
+
+function messages(err) {
+  const out = [];
+  let e = err;
+  for (let i = 0; e && i < 5; i++) {
+    if (typeof e.message === 'string') out.push(e.message);
+    e = e.cause;
+  }
+  return out.join(' | ');
+}
+
+/** @internal Exported for tests: how a fetch rejection before any response is read. */
+export function classifyFetchError(err) {
+  if (errorCodes(err).some((c) => CONNECT_CODES.has(c))) return 'connect';
+  // Deno: "error sending request … client error (Connect): tcp connect error: Connection refused".
+  if (/tcp connect error|dns error|client error \(Connect\)|Unable to connect/i.test(messages(err))) return 'connect';
+  return 'connection_lost';
+}
+
+// ---------------------------------------------------------------------------------------
+// The client.
+
+const INSPECT = Symbol.for('nodejs.util.inspect.custom');
+
+function catalog() {
+  return JSON.parse(wasm().describeCatalog());
+}
+
+export class AutoSend {
+  #client;
+  #fetch;
+
+  /**
+   * @param {string} [apiKey] AS_… or ASA_…; when omitted, AUTOSEND_API_KEY (or
+   *   AUTOSEND_ACCOUNT_API_KEY + AUTOSEND_PROJECT_ID) where `process.env` exists.
+   * @param {object} [options] projectId, baseUrl, timeout (ms per attempt), maxRetries,
+   *   retryNonIdempotent, deadline (ms per call), rateLimits {perSecond, perMinute}, fetch.
+   */
+  constructor(apiKey, options = {}) {
+    if (apiKey !== null && typeof apiKey === 'object') {
+      options = apiKey;
+      apiKey = options.apiKey;
+    }
+    const w = wasm();
+    const opts = options || {};
+    const fetchImpl = opts.fetch ?? globalThis.fetch;
+    if (typeof fetchImpl !== 'function') {
+      throw new InvalidConfigError({
+        code: 107,
+        kind: 'invalid_config',
+        category: 'usage',
+        message: 'no fetch implementation: pass options.fetch',
+      });
+    }
+    this.#fetch = opts.fetch ? fetchImpl : (...args) => globalThis.fetch(...args);
+    const config = {
+      apiKey: apiKey ?? '',
+      projectId: opts.projectId ?? null,
+      baseUrl: opts.baseUrl ?? null,
+      timeoutMs: opts.timeout ?? null,
+      maxRetries: opts.maxRetries ?? null,
+      retryNonIdempotent: opts.retryNonIdempotent ?? null,
+      deadlineMs: opts.deadline ?? null,
+      rateLimits: opts.rateLimits ?? null,
+      privateLimiter: Boolean(opts._privateLimiter),
+      runtime: runtimeName(),
+      env: readEnv(JSON.parse(w.envVarNames())),
+    };
+    this.#client = core(() => new w.WasmClient(JSON.stringify(config)));
+    for (const ep of catalog()) {
+      const ns = (this[ep.namespace] ??= {});
+      ns[ep.name] = (params, requestOptions) => this.request(ep.id, params, requestOptions);
+    }
+  }
+
+  /** Rotates the API key; calls already running keep the old one. */
+  setApiKey(apiKey) {
+    core(() => this.#client.rotateKey(String(apiKey ?? '')));
+  }
+
+  /**
+   * Calls an endpoint by its catalog id (`emails.send`) with the REST JSON parameters.
+   * Resolves to the response's `data`; rejects with an AutoSendError subclass.
+   */
+  async request(endpointId, params = {}, requestOptions = {}) {
+    let json;
+    try {
+      json = JSON.stringify(params ?? {});
+    } catch {
+      json = '';
+    }
+    const seed = randomSeed();
+    const call = core(() => this.#client.call(String(endpointId), json, seed[0], seed[1]));
+    const signal = requestOptions?.signal;
+    try {
+      for (;;) {
+        const step = JSON.parse(call.poll(clock()));
+        if (step.done) {
+          if (step.done.ok) return step.done.data;
+          throw errorFromJson(step.done.error);
+        }
+        if (step.wait !== undefined) {
+          await sleep(step.wait);
+          continue;
+        }
+        if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+        await this.#attempt(call, step.send, signal);
+      }
+    } catch (e) {
+      throw fromThrown(e);
+    } finally {
+      call.free();
+    }
+  }
+
+  async #attempt(call, send, signal) {
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, Math.max(1, send.timeoutMs));
+    const onAbort = () => controller.abort();
+    signal?.addEventListener?.('abort', onAbort, { once: true });
+    let response = null;
+    try {
+      const headers = {};
+      for (const [k, v] of send.headers) headers[k] = v;
+      response = await this.#fetch(send.url, {
+        method: send.method,
+        headers,
+        body: send.body ?? undefined,
+        signal: controller.signal,
+        redirect: 'manual',
+      });
+      const body = new Uint8Array(await response.arrayBuffer());
+      const pairs = [];
+      response.headers.forEach((v, k) => pairs.push([k, v]));
+      core(() => call.handleResponse(clock(), response.status, JSON.stringify(pairs), body));
+    } catch (err) {
+      if (err instanceof AutoSendError) throw err;
+      let kind;
+      if (timedOut) kind = 'timeout';
+      else if (response !== null) kind = 'connection_lost'; // the server answered: it was sent
+      else if (signal?.aborted) kind = 'connection_lost';
+      else kind = classifyFetchError(err);
+      core(() => call.handleTransportError(clock(), kind));
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener?.('abort', onAbort);
+    }
+  }
+
+  /** Safe facts only (never the key). */
+  toJSON() {
+    const d = JSON.parse(this.#client.describe());
+    return { keyKind: d.keyKind, projectId: d.projectId, baseUrl: d.baseUrl };
+  }
+
+  [INSPECT]() {
+    return `AutoSend ${JSON.stringify(this.toJSON())}`;
+  }
+
+  toString() {
+    return `AutoSend ${JSON.stringify(this.toJSON())}`;
+  }
+}
+
+function runtimeName() {
+  const g = globalThis;
+  if (g.Deno?.version?.deno) return `deno/${g.Deno.version.deno}`;
+  if (g.Bun?.version) return `bun/${g.Bun.version}`;
+  if (g.navigator?.userAgent === 'Cloudflare-Workers') return 'workerd';
+  if (g.process?.versions?.node) return `node/${g.process.versions.node}`;
+  return '';
+}
+
+// ---------------------------------------------------------------------------------------
+// Webhooks.
+
+/**
+ * Verifies a webhook delivery (HMAC-SHA256 over the raw body, timestamp window) and returns
+ * the event `{type, createdAt, deliveryId, data}`; throws a WebhookVerificationError.
+ */
+export function verifyWebhook(rawBody, headers, secret, options = {}) {
+  const w = wasm();
+  const bytes = toBytes(rawBody);
+  const now = options.now instanceof Date ? options.now.getTime() : options.now ?? Date.now();
+  const past = options.tolerancePastMs ?? -1;
+  const future = options.toleranceFutureMs ?? -1;
+  const out = core(() =>
+    w.verifyWebhook(bytes, JSON.stringify(headerPairs(headers)), String(secret ?? ''), now, past, future),
+  );
+  return JSON.parse(out);
+}
+
+/** Every error kind of the contract: `[{code, name, category, hint}]`. */
+export function errorKinds() {
+  return JSON.parse(wasm().errorKinds());
+}
+
+/** The endpoint catalog the namespaces are built from. */
+export function endpoints() {
+  return catalog();
+}
+
+/** Core and binding versions. */
+export function versions() {
+  return JSON.parse(wasm().versions());
+}
+
+/**
+ * @internal Thin low-level access for the conformance-vector runner: the raw wasm exports
+ * (WasmClient, WasmCall, WasmRateLimiter, parseKey, verifyWebhook). Not a stable API.
+ */
+export function _lowLevel() {
+  return { wasm: wasm(), errorFromJson, fromThrown };
+}
+
+export default AutoSend;
