@@ -1,0 +1,241 @@
+// Runs every conformance vector in tests/vectors/*.json through the JS package.
+// request/response vectors go through the public API (AutoSend + a recording fetch);
+// call/limiter/key vectors use the thin low-level wasm classes; webhook vectors use the public
+// verifyWebhook. The expectations are the same as the Rust runner's (docs/contract.md).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { isDeepStrictEqual } from 'node:util';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sdk } from './pkg.mjs';
+
+for (const n of ['AUTOSEND_API_KEY', 'AUTOSEND_ACCOUNT_API_KEY', 'AUTOSEND_PROJECT_ID', 'AUTOSEND_BASE_URL']) {
+  delete process.env[n];
+}
+
+const { AutoSend, AutoSendError, verifyWebhook, _lowLevel } = sdk;
+const { wasm, errorFromJson, fromThrown } = _lowLevel();
+const VECTORS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'tests', 'vectors');
+
+function clientConfig(client = {}, extra = {}) {
+  return {
+    apiKey: client.api_key ?? 'AS_test123',
+    projectId: client.project_id ?? null,
+    baseUrl: client.base_url ?? null,
+    maxRetries: client.max_retries ?? null,
+    retryNonIdempotent: client.retry_non_idempotent ?? null,
+    timeoutMs: client.timeout_ms ?? null,
+    deadlineMs: client.deadline_ms ?? null,
+    privateLimiter: true,
+    runtime: 'vectors',
+    ...extra,
+  };
+}
+
+function clientOptions(client = {}, extra = {}) {
+  return {
+    projectId: client.project_id ?? undefined,
+    baseUrl: client.base_url ?? undefined,
+    maxRetries: client.max_retries ?? undefined,
+    retryNonIdempotent: client.retry_non_idempotent ?? undefined,
+    timeout: client.timeout_ms ?? undefined,
+    deadline: client.deadline_ms ?? undefined,
+    _privateLimiter: true,
+    ...extra,
+  };
+}
+
+function headerPairs(h) {
+  return Object.entries(h || {}).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
+}
+
+function bodyBytes(v) {
+  if (typeof v.body_text === 'string') return new TextEncoder().encode(v.body_text);
+  if (!('body' in v)) return new Uint8Array();
+  return new TextEncoder().encode(JSON.stringify(v.body));
+}
+
+function fakeResponse(status, headers, bytes) {
+  const h = new Headers();
+  for (const [k, val] of headerPairs(headers)) h.append(k, val);
+  return { status, headers: h, arrayBuffer: async () => bytes.slice().buffer };
+}
+
+function checkError(e, exp) {
+  assert.ok(e instanceof AutoSendError, `want AutoSendError, got ${e}`);
+  assert.equal(e.kind, exp.error, `kind (${e.message})`);
+  if ('status' in exp) assert.equal(e.status ?? null, exp.status, 'status');
+  if ('api_code' in exp) assert.equal(e.apiCode ?? null, exp.api_code, 'api_code');
+  if ('message_contains' in exp) assert.ok(e.message.includes(exp.message_contains), `message ${e.message} lacks ${exp.message_contains}`);
+  if ('retry_after_ms' in exp) assert.equal(e.retryAfter ?? null, exp.retry_after_ms, 'retry_after_ms');
+  if ('request_id' in exp) assert.equal(e.requestId ?? null, exp.request_id, 'request_id');
+  if ('may_have_been_delivered' in exp) assert.equal(e.mayHaveBeenDelivered, exp.may_have_been_delivered, 'may_have_been_delivered');
+  if ('field' in exp) assert.equal(e.field ?? null, exp.field, 'field');
+  if ('details' in exp) assert.deepEqual(e.details, exp.details, 'details');
+}
+
+function checkDone(done, exp) {
+  if (exp.ok === true) {
+    assert.ok(done.ok, `want ok, got ${JSON.stringify(done.error)}`);
+    if ('data' in exp) assert.ok(isDeepStrictEqual(done.data, exp.data), `data ${JSON.stringify(done.data)} != ${JSON.stringify(exp.data)}`);
+    if ('status' in exp) assert.equal(done.status, exp.status);
+  } else {
+    assert.ok(!done.ok, `want error ${exp.error}, got ok ${JSON.stringify(done.data)}`);
+    checkError(errorFromJson(done.error), exp);
+  }
+}
+
+async function runRequest(v) {
+  const exp = v.expect;
+  const sent = [];
+  const fetch = async (url, init) => {
+    sent.push({ url, init });
+    return fakeResponse(200, {}, new TextEncoder().encode('{"success":true,"data":{}}'));
+  };
+  let err = null;
+  try {
+    const c = new AutoSend(v.client?.api_key ?? 'AS_test123', clientOptions(v.client, { fetch, maxRetries: 0 }));
+    await c.request(v.endpoint, v.params);
+  } catch (e) {
+    err = e;
+  }
+  if ('error' in exp) {
+    assert.ok(err, `want error ${exp.error}, got a request`);
+    assert.equal(sent.length, 0, 'nothing may be sent');
+    checkError(err, exp);
+    return;
+  }
+  assert.equal(err, null, `unexpected error: ${err?.message}`);
+  assert.equal(sent.length, 1);
+  const { url, init } = sent[0];
+  assert.equal(init.method, exp.method);
+  assert.equal(url, exp.url);
+  const headers = { ...init.headers };
+  assert.ok(String(headers['user-agent']).startsWith('autosend'), 'user-agent');
+  delete headers['user-agent'];
+  assert.deepEqual(headers, exp.headers);
+  const body = init.body === undefined ? null : JSON.parse(init.body);
+  assert.ok(isDeepStrictEqual(body, exp.body), `body ${JSON.stringify(body)} != ${JSON.stringify(exp.body)}`);
+}
+
+async function runResponse(v) {
+  const fetch = async () => fakeResponse(v.status, v.headers, bodyBytes(v));
+  const c = new AutoSend(v.client?.api_key ?? 'AS_test123', clientOptions(v.client, { fetch, maxRetries: 0 }));
+  let done;
+  try {
+    done = { ok: true, data: await c.request(v.endpoint, v.params ?? {}) };
+  } catch (e) {
+    if (!(e instanceof AutoSendError)) throw e;
+    done = { ok: false, e };
+  }
+  if (v.expect.ok === true) {
+    assert.ok(done.ok, `want ok, got ${done.e?.message}`);
+    if ('data' in v.expect) assert.ok(isDeepStrictEqual(done.data, v.expect.data), `data ${JSON.stringify(done.data)}`);
+  } else {
+    assert.ok(!done.ok, `want error, got ${JSON.stringify(done.data)}`);
+    checkError(done.e, v.expect);
+  }
+}
+
+function runCall(v) {
+  const client = new wasm.WasmClient(JSON.stringify(clientConfig(v.client)));
+  const seed = BigInt(v.seed ?? 0);
+  const call = client.call(v.endpoint, JSON.stringify(v.params ?? {}), Number(seed >> 32n), Number(seed & 0xffffffffn));
+  v.steps.forEach((step, i) => {
+    const at = step.at ?? 0;
+    const exp = step.expect;
+    const ctx = `step ${i} (at ${at})`;
+    const out = JSON.parse(call.poll(at));
+    if (out.send) {
+      assert.ok(exp.send, `${ctx}: want ${JSON.stringify(exp)}, got send ${out.send.attempt}`);
+      if ('attempt' in exp.send) assert.equal(out.send.attempt, exp.send.attempt, ctx);
+      if ('method' in exp.send) assert.equal(out.send.method, exp.send.method, ctx);
+      if ('url' in exp.send) assert.equal(out.send.url, exp.send.url, ctx);
+      if (step.respond) {
+        call.handleResponse(at, step.respond.status, JSON.stringify(headerPairs(step.respond.headers)), bodyBytes(step.respond));
+      } else if (step.transport_error) {
+        call.handleTransportError(at, step.transport_error);
+      }
+    } else if (out.wait !== undefined) {
+      if ('wait' in exp) assert.equal(out.wait, exp.wait, `${ctx}: wait`);
+      else if ('wait_min' in exp) {
+        assert.ok(out.wait >= exp.wait_min && out.wait <= exp.wait_max, `${ctx}: wait ${out.wait} not in [${exp.wait_min}, ${exp.wait_max}]`);
+      } else assert.fail(`${ctx}: want ${JSON.stringify(exp)}, got wait ${out.wait}`);
+    } else {
+      assert.ok(exp.done, `${ctx}: want ${JSON.stringify(exp)}, got done ${JSON.stringify(out.done)}`);
+      checkDone(out.done, exp.done);
+    }
+  });
+  call.free();
+  client.free();
+}
+
+function runLimiter(v) {
+  const l = new wasm.WasmRateLimiter(v.limits?.per_second ?? 0, v.limits?.per_minute ?? 0);
+  v.steps.forEach((step, i) => {
+    for (let r = 0; r < (step.repeat ?? 1); r++) {
+      const w = l.acquire(step.at);
+      if (step.expect === 'go') assert.equal(w, 0, `step ${i}: want go, got wait ${w}`);
+      else assert.equal(w, step.expect.wait, `step ${i}: wait`);
+    }
+  });
+  l.free();
+}
+
+function runKey(v) {
+  const input = v.input.key;
+  const secret = input.trim().split('_').slice(1).join('_');
+  try {
+    const k = JSON.parse(wasm.parseKey(input));
+    if (secret.length >= 8) assert.ok(!`${k.redacted} ${k.debug} ${k.display}`.includes(secret), 'key shown');
+    assert.equal(k.kind, v.expect.key_kind, `want ${JSON.stringify(v.expect)}`);
+  } catch (thrown) {
+    if (thrown instanceof assert.AssertionError) throw thrown;
+    const e = fromThrown(thrown);
+    assert.ok(v.expect.error, `want ${JSON.stringify(v.expect)}, got error ${e.message}`);
+    if (secret.length >= 6) assert.ok(!e.message.includes(secret), 'error echoes the key');
+    checkError(e, v.expect);
+  }
+  // The public constructor refuses the same keys, without echoing them.
+  if (v.expect.error && input.trim() !== '') {
+    assert.throws(() => new AutoSend(input), (e) => e.kind === v.expect.error && !(secret.length >= 6 && e.message.includes(secret)));
+  }
+}
+
+function runWebhook(v) {
+  const o = v.options || {};
+  let ev = null;
+  let err = null;
+  try {
+    ev = verifyWebhook(v.body, v.headers, v.secret, {
+      now: v.now_ms,
+      tolerancePastMs: o.tolerance_past_ms,
+      toleranceFutureMs: o.tolerance_future_ms,
+    });
+  } catch (e) {
+    err = e;
+  }
+  if (v.expect.ok) {
+    assert.equal(err, null, `want ok, got ${err?.message}`);
+    if (v.expect.type) assert.equal(ev.type, v.expect.type);
+  } else {
+    assert.ok(err, `want ${v.expect.error}, got ok`);
+    checkError(err, v.expect);
+  }
+}
+
+const RUNNERS = { request: runRequest, response: runResponse, call: runCall, limiter: runLimiter, key: runKey, webhook: runWebhook };
+
+const files = readdirSync(VECTORS).filter((f) => f.endsWith('.json')).sort();
+test('vector files are present', () => assert.ok(files.length >= 9, `${files.length} files`));
+for (const file of files) {
+  const doc = JSON.parse(readFileSync(path.join(VECTORS, file), 'utf8'));
+  for (const v of doc.vectors) {
+    test(`${file}: ${v.name}`, async () => {
+      const run = RUNNERS[v.kind];
+      assert.ok(run, `unknown kind ${v.kind}`);
+      await run(v);
+    });
+  }
+}
