@@ -1,0 +1,124 @@
+// The fetch loop without a server: classification of fetch rejections, no double send,
+// timers for waits, the error-class hierarchy and import-time hygiene.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { sdk, PKG_DIR } from './pkg.mjs';
+
+const {
+  AutoSend, AutoSendError, ConnectionError, ConnectionLostError, ServerError, ApiError,
+  classifyFetchError, errorKinds, endpoints,
+} = sdk;
+const MAIL = { from: { email: 'a@example.com' }, to: { email: 'b@example.com' }, subject: 's', html: 'h' };
+
+function refusing(calls) {
+  return async () => {
+    calls.n++;
+    throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+  };
+}
+function ambiguous(calls) {
+  return async () => {
+    calls.n++;
+    throw new TypeError('fetch failed');
+  };
+}
+
+test('classifyFetchError: only proof of no connection is "connect"', () => {
+  assert.equal(classifyFetchError(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })), 'connect');
+  assert.equal(classifyFetchError(Object.assign(new Error('x'), { code: 'ConnectionRefused' })), 'connect');
+  assert.equal(classifyFetchError(new TypeError('error sending request: client error (Connect): tcp connect error')), 'connect');
+  assert.equal(classifyFetchError(new TypeError('fetch failed', { cause: { code: 'UND_ERR_SOCKET' } })), 'connection_lost');
+  assert.equal(classifyFetchError(new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } })), 'connection_lost');
+  assert.equal(classifyFetchError(new TypeError('Network connection lost.')), 'connection_lost');
+});
+
+test('an ambiguous network TypeError on emails.send is never re-sent and says mayHaveBeenDelivered', async () => {
+  const calls = { n: 0 };
+  const c = new AutoSend('AS_transport1', { fetch: ambiguous(calls), maxRetries: 3, _privateLimiter: true });
+  const err = await c.emails.send(MAIL).catch((e) => e);
+  assert.ok(err instanceof ConnectionLostError, String(err));
+  assert.equal(err.mayHaveBeenDelivered, true);
+  assert.equal(calls.n, 1, 'sent once');
+});
+
+test('a refused connection is retried even for emails.send (nothing was sent)', async () => {
+  const calls = { n: 0 };
+  const c = new AutoSend('AS_transport2', { fetch: refusing(calls), maxRetries: 1, _privateLimiter: true });
+  const err = await c.emails.send(MAIL).catch((e) => e);
+  assert.ok(err instanceof ConnectionError && !(err instanceof ConnectionLostError), String(err));
+  assert.equal(err.mayHaveBeenDelivered, false);
+  assert.equal(calls.n, 2);
+});
+
+test('an idempotent call retries ambiguous failures', async () => {
+  const calls = { n: 0 };
+  const fetch = async (url, init) => {
+    calls.n++;
+    if (calls.n < 3) throw new TypeError('fetch failed');
+    return new Response(JSON.stringify({ success: true, data: { id: 'c1' } }), { status: 200 });
+  };
+  const c = new AutoSend('AS_transport3', { fetch, maxRetries: 3, _privateLimiter: true });
+  assert.deepEqual(await c.contacts.get({ id: 'c1' }), { id: 'c1' });
+  assert.equal(calls.n, 3);
+});
+
+test('a 500 on emails.send is not retried; it is a ServerError with mayHaveBeenDelivered', async () => {
+  let n = 0;
+  const fetch = async () => {
+    n++;
+    return new Response('{"success":false,"error":{"message":"boom"}}', { status: 500, headers: { 'x-request-id': 'r9' } });
+  };
+  const c = new AutoSend('AS_transport4', { fetch, _privateLimiter: true });
+  const err = await c.emails.send(MAIL).catch((e) => e);
+  assert.ok(err instanceof ServerError && err instanceof ApiError && err instanceof AutoSendError);
+  assert.equal(err.status, 500);
+  assert.equal(err.requestId, 'r9');
+  assert.equal(err.mayHaveBeenDelivered, true);
+  assert.equal(n, 1);
+});
+
+test('the request goes out as the core built it (headers, JSON body, no redirects followed)', async () => {
+  let seen;
+  const fetch = async (url, init) => {
+    seen = { url, init };
+    return new Response('{"success":true,"data":{"emailId":"e1"}}', { status: 200 });
+  };
+  const c = new AutoSend('AS_transport5', { fetch, _privateLimiter: true });
+  await c.emails.send(MAIL);
+  assert.equal(seen.url, 'https://api.autosend.com/v1/mails/send');
+  assert.equal(seen.init.method, 'POST');
+  assert.equal(seen.init.redirect, 'manual');
+  assert.equal(seen.init.headers.authorization, 'Bearer AS_transport5');
+  assert.ok(seen.init.signal instanceof AbortSignal);
+  assert.deepEqual(JSON.parse(seen.init.body), MAIL);
+});
+
+test('every error kind of the core maps to an AutoSendError subclass with its code', () => {
+  for (const k of errorKinds()) {
+    const e = sdk.errorFromJson({ code: k.code, kind: k.name, category: k.category, message: 'm', hint: k.hint });
+    assert.ok(e instanceof AutoSendError);
+    assert.notEqual(e.constructor, AutoSendError, `${k.name} has its own class`);
+    assert.equal(e.code, k.code);
+    assert.equal(e.name, e.constructor.name);
+  }
+});
+
+test('namespaces come from the catalog', () => {
+  const c = new AutoSend('AS_transport6');
+  for (const ep of endpoints()) assert.equal(typeof c[ep.namespace][ep.name], 'function', ep.id);
+  assert.equal(endpoints().length, 16);
+});
+
+test('ESM entry files use no process, fs or Buffer at import time', () => {
+  for (const f of ['esm/sdk.mjs', 'esm/deno.mjs', 'esm/bun.mjs', 'esm/workerd.mjs', 'esm/autosend_wasm.js']) {
+    const src = readFileSync(path.join(PKG_DIR, f), 'utf8');
+    assert.ok(!/\bBuffer\s*[.(]/.test(src), `${f}: Buffer`);
+    assert.ok(!/require\(|node:fs|from 'fs'/.test(src), `${f}: fs`);
+    const outsideFunctions = src.split('\n').filter((l) => /^\S/.test(l) && /\bprocess\b/.test(l));
+    assert.deepEqual(outsideFunctions, [], `${f}: top-level process use`);
+  }
+  const cjs = readFileSync(path.join(PKG_DIR, 'cjs/index.cjs'), 'utf8');
+  assert.ok(/_setWasmLoader\(\(\) => require/.test(cjs), 'node wasm is loaded lazily');
+});
