@@ -1,1 +1,28 @@
-//! placeholder
+//! `autosend._native`: the Rust half of the Python package. Types are converted here, every
+//! rule runs in the `autosend` core, I/O runs in `autosend-http` with the GIL released.
+
+mod client;
+mod convert;
+mod errors;
+mod sansio;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("CORE_VERSION", autosend::VERSION)?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<client::AsyncClient>()?;
+    m.add_class::<sansio::SansIoClient>()?;
+    m.add_class::<sansio::Call>()?;
+    m.add_class::<sansio::RateLimiter>()?;
+    m.add_function(wrap_pyfunction!(sansio::parse_key, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::describe_catalog, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::verify_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::sign_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::to_json_text, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::_debug_panic, m)?)?;
+    Ok(())
+}

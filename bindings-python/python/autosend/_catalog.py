@@ -1,0 +1,60 @@
+"""Resource namespaces generated from the core's endpoint catalog."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Callable, Dict, List
+
+from . import _native
+
+_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def snake(name: str) -> str:
+    """``deleteByUserId`` -> ``delete_by_user_id``."""
+    return _SNAKE.sub("_", name).lower()
+
+
+def endpoints() -> List[Dict[str, Any]]:
+    """The catalog as dicts, with ``python_name`` added (snake_case method name)."""
+    out = []
+    for ep in _native.describe_catalog():
+        ep = dict(ep)
+        ep["python_name"] = snake(ep["name"])
+        out.append(ep)
+    return out
+
+
+ENDPOINTS: List[Dict[str, Any]] = endpoints()
+
+
+class Namespace:
+    """One API resource (``emails``, ``contacts``, ``projects``)."""
+
+    def __init__(self, name: str, methods: Dict[str, Callable[..., Any]]) -> None:
+        self._name = name
+        for method_name, fn in methods.items():
+            setattr(self, method_name, fn)
+        self._methods = sorted(methods)
+
+    def __repr__(self) -> str:
+        return f"<autosend namespace {self._name}: {', '.join(self._methods)}>"
+
+    def __dir__(self) -> List[str]:
+        return sorted(set(super().__dir__()) | set(self._methods))
+
+
+def build_namespaces(make: Callable[[Dict[str, Any]], Callable[..., Any]]) -> Dict[str, Namespace]:
+    """Calls ``make(endpoint)`` for each catalog entry and groups the methods by namespace."""
+    grouped: Dict[str, Dict[str, Callable[..., Any]]] = {}
+    for ep in ENDPOINTS:
+        fn = make(ep)
+        fn.__name__ = ep["python_name"]
+        fn.__qualname__ = f"{ep['namespace']}.{ep['python_name']}"
+        fn.__doc__ = (
+            f"{ep['summary']}\n\n{ep['method']} {ep['path']} (endpoint id {ep['id']!r}, "
+            f"scope {ep['scope']}, {'retried' if ep['idempotent'] else 'not retried'} "
+            "after unknown outcomes).\n\nPass the REST JSON as a dict, or snake_case keywords."
+        )
+        grouped.setdefault(ep["namespace"], {})[ep["python_name"]] = fn
+    return {name: Namespace(name, methods) for name, methods in grouped.items()}

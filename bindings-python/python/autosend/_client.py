@@ -1,0 +1,236 @@
+"""The synchronous and asynchronous clients."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+from . import _catalog, _native, _params, errors
+
+#: The environment variables read when a client is created (never at import).
+ENV_NAMES: Tuple[str, ...] = (
+    "AUTOSEND_API_KEY",
+    "AUTOSEND_ACCOUNT_API_KEY",
+    "AUTOSEND_PROJECT_ID",
+    "AUTOSEND_BASE_URL",
+)
+
+
+def _config_error(message: str) -> errors.ConfigurationError:
+    hint = "Fix the named client option and create the client again."
+    return errors.ConfigurationError(
+        message,
+        kind="invalid_config",
+        code=107,
+        category="usage",
+        hint=hint,
+        display=f"{message} (autosend error 107 invalid_config). {hint}",
+    )
+
+
+def _seconds_to_ms(name: str, value: Any, allow_none: bool) -> Optional[int]:
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _config_error(f"{name} must be a number of seconds, got {type(value).__name__}")
+    if not value > 0 or value != value or value == float("inf"):
+        raise _config_error(f"{name} must be a positive, finite number of seconds")
+    ms = int(round(float(value) * 1000))
+    return max(ms, 1)
+
+
+def _options(
+    api_key: Any,
+    project_id: Any,
+    base_url: Any,
+    timeout: Any,
+    max_retries: Any,
+    retry_non_idempotent: Any,
+    deadline: Any,
+    ca_file: Any,
+) -> Dict[str, Any]:
+    if api_key is not None and not isinstance(api_key, str):
+        hint = "Pass the key as a str (AS_… or ASA_…), or set AUTOSEND_API_KEY."
+        raise errors.InvalidApiKeyError(
+            f"api_key must be a str, got {type(api_key).__name__}",
+            kind="invalid_api_key",
+            code=100,
+            category="usage",
+            hint=hint,
+            display=f"api_key must be a str, got {type(api_key).__name__} "
+            f"(autosend error 100 invalid_api_key). {hint}",
+        )
+    for name, value in (("project_id", project_id), ("base_url", base_url)):
+        if value is not None and not isinstance(value, str):
+            raise _config_error(f"{name} must be a str or None, got {type(value).__name__}")
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+        raise _config_error("max_retries must be an int >= 0")
+    if not isinstance(retry_non_idempotent, bool):
+        raise _config_error("retry_non_idempotent must be a bool")
+    ca_pem: Optional[bytes] = None
+    if ca_file is not None:
+        if not isinstance(ca_file, (str, os.PathLike)):
+            raise _config_error(f"ca_file must be a path, got {type(ca_file).__name__}")
+        try:
+            with open(ca_file, "rb") as fh:
+                ca_pem = fh.read()
+        except OSError as exc:
+            raise _config_error(f"cannot read ca_file {os.fspath(ca_file)!r}: {exc.strerror}") from None
+    env = {name: os.environ[name] for name in ENV_NAMES if name in os.environ}
+    return {
+        "api_key": api_key,
+        "project_id": project_id,
+        "base_url": base_url,
+        "timeout_ms": _seconds_to_ms("timeout", timeout, False),
+        "max_retries": min(max_retries, 1_000_000),
+        "retry_non_idempotent": retry_non_idempotent,
+        "deadline_ms": _seconds_to_ms("deadline", deadline, True),
+        "ca_pem": ca_pem,
+        "env": env,
+    }
+
+
+class _Base:
+    _native_client: Any
+
+    def _describe(self) -> Dict[str, Any]:
+        return dict(self._native_client.describe())
+
+    @property
+    def base_url(self) -> str:
+        """The normalised base URL."""
+        return str(self._describe()["base_url"])
+
+    @property
+    def project_id(self) -> Optional[str]:
+        """The project id sent as ``x-project-id`` (account keys), if any."""
+        pid = self._describe()["project_id"]
+        return None if pid is None else str(pid)
+
+    @property
+    def key_hint(self) -> str:
+        """The key, redacted (``AS_…wxyz``): safe to log."""
+        return str(self._describe()["key"])
+
+    def set_api_key(self, api_key: str) -> None:
+        """Switches to a new key at run time; calls already running keep the old one."""
+        if not isinstance(api_key, str):
+            raise errors.InvalidApiKeyError(
+                f"api_key must be a str, got {type(api_key).__name__}",
+                kind="invalid_api_key",
+                code=100,
+                category="usage",
+            )
+        self._native_client.rotate_key(api_key)
+
+    def __repr__(self) -> str:
+        d = self._describe()
+        extra = f", project_id={d['project_id']!r}" if d["project_id"] else ""
+        return f"{type(self).__name__}(key={d['key']!r}, base_url={d['base_url']!r}{extra})"
+
+    def __reduce__(self) -> Any:
+        raise TypeError(f"{type(self).__name__} cannot be pickled (it holds an API key)")
+
+
+class AutoSend(_Base):
+    """Synchronous AutoSend client. Thread-safe: share one between threads.
+
+    Without ``api_key`` it reads ``AUTOSEND_API_KEY`` (or ``AUTOSEND_ACCOUNT_API_KEY`` with
+    ``AUTOSEND_PROJECT_ID``), and ``AUTOSEND_BASE_URL``, when it is created.
+    ``timeout`` is per attempt and ``deadline`` for a whole call, both in seconds.
+    The GIL is released while a call waits on the network or on the rate limiter.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        *,
+        project_id: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        retry_non_idempotent: bool = False,
+        deadline: Optional[float] = None,
+        ca_file: Optional[str] = None,
+    ) -> None:
+        opts = _options(
+            api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file
+        )
+        self._native_client = _native.Client(**opts)
+        for name, ns in _catalog.build_namespaces(self._method).items():
+            setattr(self, name, ns)
+
+    def _method(self, ep: Dict[str, Any]) -> Any:
+        endpoint_id = ep["id"]
+
+        def method(*args: Any, **kwargs: Any) -> Any:
+            return self.request(endpoint_id, _params.build(ep, args, kwargs))
+
+        return method
+
+    def request(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
+        """Calls any catalog endpoint by id (``"emails.send"``) with the REST JSON object."""
+        if not isinstance(endpoint_id, str):
+            raise TypeError("endpoint_id must be a str such as 'emails.send'")
+        result = self._native_client.call(endpoint_id, {} if params is None else params)
+        return result["data"]
+
+    def close(self) -> None:
+        """Nothing to release eagerly; present for symmetry with other clients."""
+
+    def __enter__(self) -> "AutoSend":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+class AsyncAutoSend(_Base):
+    """Asynchronous AutoSend client for asyncio, with the same surface as :class:`AutoSend`.
+
+    Methods return awaitables driven by the Rust tokio runtime (pyo3-async-runtimes): the
+    event loop and the GIL stay free while a call waits.
+    """
+
+    def __init__(
+        self,
+        api_key: Optional[str] = None,
+        *,
+        project_id: Optional[str] = None,
+        base_url: Optional[str] = None,
+        timeout: float = 30.0,
+        max_retries: int = 3,
+        retry_non_idempotent: bool = False,
+        deadline: Optional[float] = None,
+        ca_file: Optional[str] = None,
+    ) -> None:
+        opts = _options(
+            api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file
+        )
+        self._native_client = _native.AsyncClient(**opts)
+        for name, ns in _catalog.build_namespaces(self._method).items():
+            setattr(self, name, ns)
+
+    def _method(self, ep: Dict[str, Any]) -> Any:
+        endpoint_id = ep["id"]
+
+        async def method(*args: Any, **kwargs: Any) -> Any:
+            return await self.request(endpoint_id, _params.build(ep, args, kwargs))
+
+        return method
+
+    async def request(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
+        """Calls any catalog endpoint by id with the REST JSON object."""
+        if not isinstance(endpoint_id, str):
+            raise TypeError("endpoint_id must be a str such as 'emails.send'")
+        result = await self._native_client.call(endpoint_id, {} if params is None else params)
+        return result["data"]
+
+    async def close(self) -> None:
+        """Nothing to release eagerly; present for symmetry."""
+
+    async def __aenter__(self) -> "AsyncAutoSend":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()

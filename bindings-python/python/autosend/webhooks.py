@@ -1,0 +1,55 @@
+"""Webhook verification: HMAC-SHA256 over the raw body, timestamp tolerance, typed events."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
+
+from . import _native
+
+__all__ = ["verify", "sign"]
+
+HeadersLike = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
+
+
+def _ms(name: str, seconds: float) -> int:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+        raise TypeError(f"{name} must be a number of seconds >= 0")
+    return int(round(float(seconds) * 1000))
+
+
+def verify(
+    raw_body: Union[bytes, bytearray, memoryview, str],
+    headers: HeadersLike,
+    secret: str,
+    *,
+    now: Optional[float] = None,
+    tolerance: float = 300.0,
+    future_tolerance: float = 60.0,
+) -> Dict[str, Any]:
+    """Verifies one delivery and returns the event ``{type, createdAt, deliveryId, data}``.
+
+    ``raw_body`` must be the exact bytes received (a ``str`` is encoded as UTF-8). ``headers``
+    is any mapping (names in any case) or a list of pairs. ``now`` is the current Unix time
+    in seconds (default: ``time.time()``); ``tolerance`` / ``future_tolerance`` bound the
+    timestamp's age, in seconds. Raises :class:`autosend.WebhookVerificationError`.
+    """
+    if isinstance(raw_body, str):
+        body = raw_body.encode("utf-8")
+    elif isinstance(raw_body, (bytes, bytearray, memoryview)):
+        body = bytes(raw_body)
+    else:
+        raise TypeError(f"raw_body must be bytes, got {type(raw_body).__name__}")
+    if not isinstance(secret, str):
+        raise TypeError(f"secret must be a str, got {type(secret).__name__}")
+    now_ms = _ms("now", time.time() if now is None else now)
+    result = _native.verify_webhook(
+        body, headers, secret, now_ms, _ms("tolerance", tolerance), _ms("future_tolerance", future_tolerance)
+    )
+    return dict(result)
+
+
+def sign(raw_body: Union[bytes, str], secret: str) -> str:
+    """The ``X-Webhook-Signature`` value for ``raw_body`` (for tests and local senders)."""
+    body = raw_body.encode("utf-8") if isinstance(raw_body, str) else bytes(raw_body)
+    return str(_native.sign_webhook(body, secret))

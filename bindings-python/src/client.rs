@@ -1,0 +1,235 @@
+//! The I/O clients: `autosend-http` (reqwest + rustls) with the GIL released while waiting.
+
+use crate::convert::{to_json, to_py};
+use crate::errors::{check, guard, panic_error, to_pyerr};
+use crate::sansio::{options, response_dict};
+use autosend::ClientConfig;
+use autosend_http::TlsOptions;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+fn describe<'py>(py: Python<'py>, c: &ClientConfig) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("key", c.key().redacted())?;
+    d.set_item("key_kind", c.key().kind().name())?;
+    d.set_item("project_id", c.project_id())?;
+    d.set_item("base_url", c.base_url())?;
+    d.set_item("timeout_ms", c.timeout_ms())?;
+    d.set_item("max_retries", c.max_retries())?;
+    d.set_item("user_agent", c.user_agent())?;
+    Ok(d)
+}
+
+macro_rules! client_new {
+    ($ty:path, $py:ident, $api_key:ident, $project_id:ident, $base_url:ident, $timeout_ms:ident,
+     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident) => {{
+        let o = options(
+            $api_key,
+            $project_id,
+            $base_url,
+            $timeout_ms,
+            $max_retries,
+            $retry_non_idempotent,
+            $deadline_ms,
+            None,
+            None,
+            $env,
+        );
+        let tls = TlsOptions {
+            ca_cert_pem: $ca_pem,
+        };
+        check($py, <$ty>::new(o, tls))
+    }};
+}
+
+/// Blocking client; every call releases the GIL while it waits.
+#[pyclass(frozen, module = "autosend._native")]
+pub struct Client {
+    inner: autosend_http::blocking::Client,
+}
+
+#[pymethods]
+impl Client {
+    #[new]
+    #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=30_000,
+        max_retries=3, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        project_id: Option<String>,
+        base_url: Option<String>,
+        timeout_ms: u64,
+        max_retries: u32,
+        retry_non_idempotent: bool,
+        deadline_ms: Option<u64>,
+        ca_pem: Option<Vec<u8>>,
+        env: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let env = env.as_ref();
+            // reqwest's blocking client starts a helper thread: do it without the GIL.
+            let inner = {
+                let o = options(
+                    api_key,
+                    project_id,
+                    base_url,
+                    timeout_ms,
+                    max_retries,
+                    retry_non_idempotent,
+                    deadline_ms,
+                    None,
+                    None,
+                    env,
+                );
+                let tls = TlsOptions {
+                    ca_cert_pem: ca_pem,
+                };
+                let r = py.detach(move || {
+                    catch_unwind(AssertUnwindSafe(|| {
+                        autosend_http::blocking::Client::new(o, tls)
+                    }))
+                });
+                match r {
+                    Ok(r) => check(py, r)?,
+                    Err(p) => return Err(to_pyerr(py, &panic_error(p.as_ref()))),
+                }
+            };
+            Ok(Client { inner })
+        })
+    }
+
+    /// Calls an endpoint; returns `{status, data, request_id, attempts}` or raises.
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        endpoint: String,
+        params: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let params = check(py, to_json(params, ""))?;
+            let client = self.inner.clone();
+            let r = py.detach(move || {
+                catch_unwind(AssertUnwindSafe(|| client.call(&endpoint, params)))
+            });
+            match r {
+                Ok(Ok(resp)) => response_dict(py, &resp),
+                Ok(Err(e)) => Err(to_pyerr(py, &e)),
+                Err(p) => Err(to_pyerr(py, &panic_error(p.as_ref()))),
+            }
+        })
+    }
+
+    /// Key rotation without rebuilding the client.
+    fn rotate_key(&self, py: Python<'_>, api_key: &str) -> PyResult<()> {
+        guard(py, || check(py, self.inner.rotate_key(api_key)))
+    }
+
+    /// The configuration, key redacted.
+    fn describe<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || describe(py, &self.inner.config()))
+    }
+}
+
+/// Async client: `call` returns an asyncio awaitable run on the tokio runtime.
+#[pyclass(frozen, module = "autosend._native")]
+pub struct AsyncClient {
+    inner: autosend_http::Client,
+}
+
+#[pymethods]
+impl AsyncClient {
+    #[new]
+    #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=30_000,
+        max_retries=3, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        project_id: Option<String>,
+        base_url: Option<String>,
+        timeout_ms: u64,
+        max_retries: u32,
+        retry_non_idempotent: bool,
+        deadline_ms: Option<u64>,
+        ca_pem: Option<Vec<u8>>,
+        env: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let env = env.as_ref();
+            let inner = client_new!(
+                autosend_http::Client,
+                py,
+                api_key,
+                project_id,
+                base_url,
+                timeout_ms,
+                max_retries,
+                retry_non_idempotent,
+                deadline_ms,
+                ca_pem,
+                env
+            )?;
+            Ok(AsyncClient { inner })
+        })
+    }
+
+    /// Calls an endpoint; returns an awaitable of `{status, data, request_id, attempts}`.
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        endpoint: String,
+        params: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let params = check(py, to_json(params, ""))?;
+            let client = self.inner.clone();
+            let fut = CatchUnwind(Box::pin(async move { client.call(&endpoint, params).await }));
+            pyo3_async_runtimes::tokio::future_into_py(py, async move {
+                let outcome = fut.await;
+                Python::attach(|py| -> PyResult<Py<PyAny>> {
+                    match outcome {
+                        Ok(Ok(resp)) => Ok(response_dict(py, &resp)?.into_any().unbind()),
+                        Ok(Err(e)) => Err(to_pyerr(py, &e)),
+                        Err(p) => Err(to_pyerr(py, &panic_error(p.as_ref()))),
+                    }
+                })
+            })
+        })
+    }
+
+    /// Key rotation without rebuilding the client.
+    fn rotate_key(&self, py: Python<'_>, api_key: &str) -> PyResult<()> {
+        guard(py, || check(py, self.inner.rotate_key(api_key)))
+    }
+
+    /// The configuration, key redacted.
+    fn describe<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || describe(py, &self.inner.config()))
+    }
+}
+
+/// Turns a panic while polling the inner future into an `Err` with its payload.
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn std::any::Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let inner = self.0.as_mut();
+        match catch_unwind(AssertUnwindSafe(move || inner.poll(cx))) {
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+            Ok(Poll::Pending) => Poll::Pending,
+            Err(p) => Poll::Ready(Err(p)),
+        }
+    }
+}
+
+#[allow(dead_code)]
+fn _keep(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    to_py(py, &serde_json::Value::Null)
+}

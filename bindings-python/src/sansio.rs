@@ -1,0 +1,367 @@
+//! Thin sans-IO classes over the core, for the conformance vectors and for callers that bring
+//! their own I/O. Every rule stays in the core; these only convert types.
+
+use crate::convert::{headers, to_json, to_py};
+use crate::errors::{check, guard};
+use autosend::{Acquire, ClientOptions, Poll, RateLimits, TransportErrorKind};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+use std::sync::{Mutex, MutexGuard};
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Options shared by the sans-IO and the I/O clients.
+#[allow(clippy::too_many_arguments)]
+pub fn options(
+    api_key: Option<String>,
+    project_id: Option<String>,
+    base_url: Option<String>,
+    timeout_ms: u64,
+    max_retries: u32,
+    retry_non_idempotent: bool,
+    deadline_ms: Option<u64>,
+    per_second: Option<u32>,
+    per_minute: Option<u32>,
+    env: Option<&Bound<'_, PyAny>>,
+) -> ClientOptions {
+    let mut o = ClientOptions::new(api_key.unwrap_or_default());
+    o.project_id = project_id;
+    o.base_url = base_url;
+    o.timeout_ms = timeout_ms;
+    o.max_retries = max_retries;
+    o.retry_non_idempotent = retry_non_idempotent;
+    o.deadline_ms = deadline_ms;
+    let mut limits = RateLimits::default();
+    if let Some(s) = per_second {
+        limits.per_second = s;
+    }
+    if let Some(m) = per_minute {
+        limits.per_minute = m;
+    }
+    o.rate_limits = limits;
+    o.user_agent = format!("python/{}", env!("CARGO_PKG_VERSION"));
+    if let Some(env) = env {
+        o.fill_from_env(|name| {
+            env.get_item(name)
+                .ok()
+                .and_then(|v| v.extract::<String>().ok())
+        });
+    }
+    o
+}
+
+/// A sans-IO client: validated configuration plus a rate limiter (private unless `shared`).
+#[pyclass(frozen, module = "autosend._native")]
+pub struct SansIoClient {
+    inner: Mutex<autosend::Client>,
+}
+
+#[pymethods]
+impl SansIoClient {
+    #[new]
+    #[pyo3(signature = (api_key, *, project_id=None, base_url=None, timeout_ms=30_000, max_retries=3,
+        retry_non_idempotent=false, deadline_ms=None, per_second=None, per_minute=None, shared_limiter=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        py: Python<'_>,
+        api_key: Option<String>,
+        project_id: Option<String>,
+        base_url: Option<String>,
+        timeout_ms: u64,
+        max_retries: u32,
+        retry_non_idempotent: bool,
+        deadline_ms: Option<u64>,
+        per_second: Option<u32>,
+        per_minute: Option<u32>,
+        shared_limiter: bool,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let o = options(
+                api_key,
+                project_id,
+                base_url,
+                timeout_ms,
+                max_retries,
+                retry_non_idempotent,
+                deadline_ms,
+                per_second,
+                per_minute,
+                None,
+            );
+            let client = if shared_limiter {
+                check(py, autosend::Client::new(o))?
+            } else {
+                let limits = o.rate_limits;
+                let config = check(py, autosend::ClientConfig::new(o))?;
+                autosend::Client::with_limiter(config, autosend::private_limiter(limits))
+            };
+            Ok(SansIoClient {
+                inner: Mutex::new(client),
+            })
+        })
+    }
+
+    /// Prepares a call; local errors (scope, project id, validation) raise here.
+    #[pyo3(signature = (endpoint, params, seed=0))]
+    fn call(
+        &self,
+        py: Python<'_>,
+        endpoint: &str,
+        params: &Bound<'_, PyAny>,
+        seed: u64,
+    ) -> PyResult<Call> {
+        guard(py, || {
+            let params = check(py, to_json(params, ""))?;
+            let client = lock(&self.inner).clone();
+            let call = check(py, client.call(endpoint, params, seed))?;
+            Ok(Call {
+                inner: Mutex::new(call),
+            })
+        })
+    }
+
+    /// Key rotation.
+    fn rotate_key(&self, py: Python<'_>, api_key: &str) -> PyResult<()> {
+        guard(py, || check(py, lock(&self.inner).rotate_key(api_key)))
+    }
+}
+
+/// One call's state machine (`poll` / `handle_response` / `handle_transport_error`).
+#[pyclass(frozen, module = "autosend._native")]
+pub struct Call {
+    inner: Mutex<autosend::Call>,
+}
+
+#[pymethods]
+impl Call {
+    /// `("send", request_dict)`, `("wait", ms)` or `("done", response_dict)`; a failed call
+    /// raises its `AutoSendError` instead of returning `done`.
+    fn poll<'py>(&self, py: Python<'py>, now_ms: u64) -> PyResult<Bound<'py, PyTuple>> {
+        guard(py, || {
+            let p = lock(&self.inner).poll(now_ms);
+            match p {
+                Poll::Send(req) => {
+                    let d = PyDict::new(py);
+                    d.set_item("endpoint", req.endpoint)?;
+                    d.set_item("method", req.method.as_str())?;
+                    d.set_item("url", &req.url)?;
+                    let hs = PyList::empty(py);
+                    for (k, v) in &req.headers {
+                        hs.append((k, v))?;
+                    }
+                    d.set_item("headers", hs)?;
+                    match &req.body {
+                        Some(b) => d.set_item("body", PyBytes::new(py, b))?,
+                        None => d.set_item("body", py.None())?,
+                    }
+                    d.set_item("timeout_ms", req.timeout_ms)?;
+                    d.set_item("attempt", req.attempt)?;
+                    PyTuple::new(py, [("send").into_pyobject(py)?.into_any(), d.into_any()])
+                }
+                Poll::Wait(ms) => PyTuple::new(
+                    py,
+                    [
+                        "wait".into_pyobject(py)?.into_any(),
+                        ms.into_pyobject(py)?.into_any(),
+                    ],
+                ),
+                Poll::Done(Ok(resp)) => PyTuple::new(
+                    py,
+                    [
+                        "done".into_pyobject(py)?.into_any(),
+                        response_dict(py, &resp)?.into_any(),
+                    ],
+                ),
+                Poll::Done(Err(e)) => Err(crate::errors::to_pyerr(py, &e)),
+            }
+        })
+    }
+
+    /// Feeds the HTTP answer to the request last returned by `poll`.
+    #[pyo3(signature = (now_ms, status, headers, body))]
+    fn handle_response(
+        &self,
+        py: Python<'_>,
+        now_ms: u64,
+        status: u16,
+        headers: &Bound<'_, PyAny>,
+        body: &[u8],
+    ) -> PyResult<()> {
+        guard(py, || {
+            let hs = check(py, crate::convert::headers(headers))?;
+            lock(&self.inner).handle_response(now_ms, status, &hs, body);
+            Ok(())
+        })
+    }
+
+    /// Feeds a transport failure: `connect`, `timeout` or `connection_lost`.
+    fn handle_transport_error(&self, py: Python<'_>, now_ms: u64, kind: &str) -> PyResult<()> {
+        guard(py, || {
+            let k = TransportErrorKind::from_name(kind).ok_or_else(|| {
+                pyo3::exceptions::PyValueError::new_err(
+                    "kind must be 'connect', 'timeout' or 'connection_lost'",
+                )
+            })?;
+            lock(&self.inner).handle_transport_error(now_ms, k);
+            Ok(())
+        })
+    }
+
+    /// Attempts made so far.
+    #[getter]
+    fn attempts(&self) -> u32 {
+        lock(&self.inner).attempts()
+    }
+}
+
+pub fn response_dict<'py>(
+    py: Python<'py>,
+    resp: &autosend::ApiResponse,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("status", resp.status)?;
+    d.set_item("data", to_py(py, &resp.data)?)?;
+    d.set_item("request_id", resp.request_id.as_deref())?;
+    d.set_item("attempts", resp.attempts)?;
+    Ok(d)
+}
+
+/// The per-key sliding-window limiter.
+#[pyclass(frozen, module = "autosend._native")]
+pub struct RateLimiter {
+    inner: Mutex<autosend::RateLimiter>,
+}
+
+#[pymethods]
+impl RateLimiter {
+    #[new]
+    #[pyo3(signature = (per_second=2, per_minute=50))]
+    fn new(py: Python<'_>, per_second: u32, per_minute: u32) -> PyResult<Self> {
+        guard(py, || {
+            // Validate through the core's config rules.
+            let mut o = ClientOptions::new("AS_limitercheck");
+            o.rate_limits = RateLimits {
+                per_second,
+                per_minute,
+            };
+            check(py, autosend::ClientConfig::new(o))?;
+            Ok(RateLimiter {
+                inner: Mutex::new(autosend::RateLimiter::new(RateLimits {
+                    per_second,
+                    per_minute,
+                })),
+            })
+        })
+    }
+
+    /// `None` when a slot was taken, else the ms to wait.
+    fn acquire(&self, py: Python<'_>, now_ms: u64) -> PyResult<Option<u64>> {
+        guard(py, || {
+            Ok(match lock(&self.inner).acquire(now_ms) {
+                Acquire::Go => None,
+                Acquire::Wait(ms) => Some(ms),
+            })
+        })
+    }
+
+    /// Server feedback: no slot before `now_ms + wait_ms`.
+    fn block_for(&self, py: Python<'_>, now_ms: u64, wait_ms: u64) -> PyResult<()> {
+        guard(py, || {
+            lock(&self.inner).block_for(now_ms, wait_ms);
+            Ok(())
+        })
+    }
+}
+
+/// Parses a key: returns `(kind, redacted)` or raises `InvalidApiKeyError`.
+#[pyfunction]
+pub fn parse_key(py: Python<'_>, key: &str) -> PyResult<(&'static str, String)> {
+    guard(py, || {
+        let k = check(py, autosend::ApiKey::parse(key))?;
+        Ok((k.kind().name(), k.redacted()))
+    })
+}
+
+/// The endpoint catalog, as a list of dicts.
+#[pyfunction]
+pub fn describe_catalog(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    guard(py, || to_py(py, &autosend::describe_catalog()))
+}
+
+/// Every error kind: `(code, name, category, hint)`.
+#[pyfunction]
+pub fn error_kinds(py: Python<'_>) -> PyResult<Vec<(u16, &'static str, String, &'static str)>> {
+    guard(py, || {
+        Ok(autosend::ErrorKind::ALL
+            .iter()
+            .map(|k| {
+                let cat = serde_json::to_value(k.category())
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
+                (k.code(), k.name(), cat, k.hint())
+            })
+            .collect())
+    })
+}
+
+/// Verifies a webhook delivery; returns the event dict.
+#[pyfunction]
+#[pyo3(signature = (body, headers, secret, now_ms, tolerance_past_ms=300_000, tolerance_future_ms=60_000))]
+pub fn verify_webhook<'py>(
+    py: Python<'py>,
+    body: &[u8],
+    headers: &Bound<'py, PyAny>,
+    secret: &str,
+    now_ms: u64,
+    tolerance_past_ms: u64,
+    tolerance_future_ms: u64,
+) -> PyResult<Bound<'py, PyAny>> {
+    guard(py, || {
+        let hs = check(py, crate::convert::headers(headers))?;
+        let opts = autosend::webhook::VerifyOptions {
+            tolerance_past_ms,
+            tolerance_future_ms,
+        };
+        let ev = check(
+            py,
+            autosend::webhook::verify(body, &hs, secret, now_ms, &opts),
+        )?;
+        to_py(py, &ev.to_json())
+    })
+}
+
+/// The signature header value for `body` (for tests and local webhook senders).
+#[pyfunction]
+pub fn sign_webhook(py: Python<'_>, body: &[u8], secret: &str) -> PyResult<String> {
+    guard(py, || Ok(autosend::webhook::sign(body, secret)))
+}
+
+/// Converts a Python value the way calls do (for tests of input handling).
+#[pyfunction]
+pub fn to_json_text(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<String> {
+    guard(py, || {
+        let v = check(py, to_json(value, ""))?;
+        Ok(v.to_string())
+    })
+}
+
+/// Panics on purpose: proves the guard turns panics into `InternalError`.
+#[pyfunction]
+pub fn _debug_panic(py: Python<'_>) -> PyResult<()> {
+    guard(py, || {
+        let v: Vec<u8> = Vec::new();
+        let i = v.len() + 3;
+        if i > 0 {
+            std::panic::panic_any("deliberate test panic".to_string());
+        }
+        Ok(())
+    })
+}
+
+#[allow(dead_code)]
+fn _unused(_h: Vec<(String, String)>) {
+    let _ = headers;
+}
