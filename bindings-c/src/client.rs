@@ -1,0 +1,490 @@
+//! Client options and the blocking client.
+
+use crate::error::{autosend_error, autosend_response, ffi_result_err, Failure};
+use crate::util::{
+    bytes_in, free_handle, handle_mut, handle_ref, need_out, str_in, to_handle, write_out,
+};
+use crate::{autosend_result, ffi_boundary, ffi_result};
+use autosend::{ClientConfig, ClientOptions, RateLimits};
+use std::sync::{Arc, Mutex};
+
+/// The environment variable with a PEM CA file to trust in addition to the system roots
+/// (read by `autosend_client_options_fill_from_env` and `autosend_client_new_from_env`).
+pub(crate) const AUTOSEND_ENV_CA_FILE: &str = "AUTOSEND_CA_FILE";
+
+/// Options for `autosend_client_new`: a builder. Create with `autosend_client_options_new`,
+/// set what you need, pass to `autosend_client_new` (which copies it), free with
+/// `autosend_client_options_free`. Not thread-safe: use from one thread at a time (it may be
+/// moved between threads).
+#[derive(Debug)]
+pub struct autosend_client_options {
+    opts: ClientOptions,
+    ca_pem: Option<Vec<u8>>,
+    ca_file: Option<String>,
+    shared_limiter: bool,
+}
+
+/// Whether an API key is a project key (`AS_`) or an account key (`ASA_`).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum autosend_key_kind {
+    /// `AS_…`: bound to one project.
+    AUTOSEND_KEY_KIND_PROJECT = 1,
+    /// `ASA_…`: account-wide; needs a project id for project endpoints.
+    AUTOSEND_KEY_KIND_ACCOUNT = 2,
+}
+
+fn user_agent() -> String {
+    format!("c/{}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Makes options with the defaults (no key, production base URL, 30 s timeout, 3 retries,
+/// shared rate-limit budget per key).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_new(
+    options_out: *mut *mut autosend_client_options,
+) -> autosend_result {
+    ffi_result!({
+        need_out(options_out)?;
+        let mut opts = ClientOptions::new("");
+        opts.user_agent = user_agent();
+        let h = to_handle(autosend_client_options {
+            opts,
+            ca_pem: None,
+            ca_file: None,
+            shared_limiter: true,
+        });
+        // SAFETY: checked non-null; writable by contract.
+        unsafe { write_out(options_out, h) }
+    })
+}
+
+macro_rules! options_setter {
+    ($(#[$doc:meta])* $name:ident, |$o:ident, $v:ident : $t:ty| $body:block) => {
+        $(#[$doc])*
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(options: *mut autosend_client_options, $v: $t) -> autosend_result {
+            ffi_result!({
+                // SAFETY: `options` is NULL or a live handle used by one thread (contract).
+                let $o = unsafe { handle_mut(options) }?;
+                $body
+                Ok(())
+            })
+        }
+    };
+}
+
+macro_rules! options_str_setter {
+    ($(#[$doc:meta])* $name:ident, |$o:ident, $s:ident| $body:block) => {
+        $(#[$doc])*
+        #[no_mangle]
+        pub unsafe extern "C" fn $name(
+            options: *mut autosend_client_options,
+            value: *const u8,
+            value_len: usize,
+        ) -> autosend_result {
+            ffi_result!({
+                // SAFETY: `options` is NULL or a live handle used by one thread (contract).
+                let $o = unsafe { handle_mut(options) }?;
+                // SAFETY: `value` is NULL or readable for `value_len` bytes (contract).
+                let $s = unsafe { str_in(value, value_len) }?;
+                $body
+                Ok(())
+            })
+        }
+    };
+}
+
+options_str_setter!(
+    /// Sets the API key (`AS_…` or `ASA_…`). Checked by `autosend_client_new`.
+    autosend_client_options_set_api_key,
+    |o, s| {
+        o.opts.api_key = s.to_string();
+    }
+);
+
+options_str_setter!(
+    /// Sets the project id (account keys only; sent as `x-project-id`). Checked by
+    /// `autosend_client_new` (printable ASCII, no spaces, CR or LF). Empty clears it.
+    autosend_client_options_set_project_id,
+    |o, s| {
+        o.opts.project_id = if s.is_empty() { None } else { Some(s.to_string()) };
+    }
+);
+
+options_str_setter!(
+    /// Sets the base URL (default `https://api.autosend.com/v1`; plain http only for
+    /// loopback). Checked by `autosend_client_new`. Empty restores the default.
+    autosend_client_options_set_base_url,
+    |o, s| {
+        o.opts.base_url = if s.is_empty() { None } else { Some(s.to_string()) };
+    }
+);
+
+options_str_setter!(
+    /// Trusts the CA certificate(s) in this PEM file as well as the system roots (e.g. the
+    /// sandbox's CA). Read by `autosend_client_new`. Empty clears it.
+    autosend_client_options_set_ca_file,
+    |o, s| {
+        o.ca_file = if s.is_empty() { None } else { Some(s.to_string()) };
+    }
+);
+
+/// Trusts the CA certificate(s) in this PEM text as well as the system roots. The bytes are
+/// copied. Checked at the first blocking call.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_ca_pem(
+    options: *mut autosend_client_options,
+    pem: *const u8,
+    pem_len: usize,
+) -> autosend_result {
+    ffi_result!({
+        // SAFETY: `options` is NULL or a live handle used by one thread (contract).
+        let o = unsafe { handle_mut(options) }?;
+        // SAFETY: `pem` is NULL or readable for `pem_len` bytes (contract).
+        let b = unsafe { bytes_in(pem, pem_len) }?;
+        o.ca_pem = Some(b.to_vec());
+        Ok(())
+    })
+}
+
+options_setter!(
+    /// Per-attempt timeout in ms (default 30000; 0 is refused by `autosend_client_new`).
+    autosend_client_options_set_timeout_ms,
+    |o, ms: u64| {
+        o.opts.timeout_ms = ms;
+    }
+);
+
+options_setter!(
+    /// Retries after the first attempt (default 3, at most 100).
+    autosend_client_options_set_max_retries,
+    |o, n: u32| {
+        o.opts.max_retries = n;
+    }
+);
+
+options_setter!(
+    /// Also retry non-idempotent calls (sends) after 5xx / timeouts (default false: a retry
+    /// can deliver a mail twice).
+    autosend_client_options_set_retry_non_idempotent,
+    |o, yes: bool| {
+        o.opts.retry_non_idempotent = yes;
+    }
+);
+
+options_setter!(
+    /// Overall deadline per call in ms, waits included; 0 = no deadline (the default).
+    autosend_client_options_set_deadline_ms,
+    |o, ms: u64| {
+        o.opts.deadline_ms = if ms == 0 { None } else { Some(ms) };
+    }
+);
+
+options_setter!(
+    /// true (default): clients of the same key share one rate-limit budget in the process.
+    /// false: this client gets a budget of its own (tests; after a key rotation the new key's
+    /// shared budget is used).
+    autosend_client_options_set_shared_limiter,
+    |o, yes: bool| {
+        o.shared_limiter = yes;
+    }
+);
+
+/// The key's rate limits (default 2 per second, 50 per minute). Checked by
+/// `autosend_client_new`.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_rate_limits(
+    options: *mut autosend_client_options,
+    per_second: u32,
+    per_minute: u32,
+) -> autosend_result {
+    ffi_result!({
+        // SAFETY: `options` is NULL or a live handle used by one thread (contract).
+        let o = unsafe { handle_mut(options) }?;
+        o.opts.rate_limits = RateLimits {
+            per_second,
+            per_minute,
+        };
+        Ok(())
+    })
+}
+
+fn fill_from_env(o: &mut autosend_client_options) {
+    o.opts.fill_from_env(|name| std::env::var(name).ok());
+    if o.ca_file.is_none() && o.ca_pem.is_none() {
+        o.ca_file = std::env::var(AUTOSEND_ENV_CA_FILE)
+            .ok()
+            .filter(|v| !v.trim().is_empty());
+    }
+}
+
+/// Fills what is not set yet from the environment: `AUTOSEND_API_KEY` (or
+/// `AUTOSEND_ACCOUNT_API_KEY` with `AUTOSEND_PROJECT_ID`), `AUTOSEND_BASE_URL`, and
+/// `AUTOSEND_CA_FILE`. Values already set win. Reads the process environment: do not call
+/// while another thread changes it.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_fill_from_env(
+    options: *mut autosend_client_options,
+) -> autosend_result {
+    ffi_result!({
+        // SAFETY: `options` is NULL or a live handle used by one thread (contract).
+        let o = unsafe { handle_mut(options) }?;
+        fill_from_env(o);
+        Ok(())
+    })
+}
+
+/// Frees options. NULL is ignored.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_free(options: *mut autosend_client_options) {
+    ffi_boundary!((), {
+        // SAFETY: NULL or a handle from this library, not yet freed (contract).
+        unsafe { free_handle(options) }
+    })
+}
+
+struct ClientState {
+    core: autosend::Client,
+    options: ClientOptions,
+    tls: autosend_http::TlsOptions,
+    http: Option<Arc<autosend_http::blocking::Client>>,
+}
+
+/// A client: validated options, the key's rate-limit budget, and (built at the first
+/// blocking call) an HTTPS transport. Thread-safe: one client may be used from many threads
+/// at once, including `autosend_client_rotate_key`. Free with `autosend_client_free` once no
+/// thread uses it any more.
+pub struct autosend_client {
+    state: Mutex<ClientState>,
+}
+
+impl autosend_client {
+    fn lock(&self) -> std::sync::MutexGuard<'_, ClientState> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn core(&self) -> autosend::Client {
+        self.lock().core.clone()
+    }
+
+    fn http(&self) -> Result<Arc<autosend_http::blocking::Client>, autosend::Error> {
+        let mut st = self.lock();
+        if let Some(h) = &st.http {
+            return Ok(h.clone());
+        }
+        let h = Arc::new(autosend_http::blocking::Client::new(
+            st.options.clone(),
+            st.tls.clone(),
+        )?);
+        st.http = Some(h.clone());
+        Ok(h)
+    }
+}
+
+fn build_client(o: &autosend_client_options) -> Result<autosend_client, Failure> {
+    let opts = o.opts.clone();
+    let core = if o.shared_limiter {
+        autosend::Client::new(opts.clone())?
+    } else {
+        let limiter = autosend::private_limiter(opts.rate_limits);
+        autosend::Client::with_limiter(ClientConfig::new(opts.clone())?, limiter)
+    };
+    let tls = match (&o.ca_pem, &o.ca_file) {
+        (Some(pem), _) => autosend_http::TlsOptions {
+            ca_cert_pem: Some(pem.clone()),
+        },
+        (None, Some(path)) => autosend_http::TlsOptions::with_ca_file(std::path::Path::new(path))?,
+        (None, None) => autosend_http::TlsOptions::default(),
+    };
+    Ok(autosend_client {
+        state: Mutex::new(ClientState {
+            core,
+            options: opts,
+            tls,
+            http: None,
+        }),
+    })
+}
+
+/// Creates a client from options (the options are copied and may be freed right after).
+/// Validates key, project id, base URL and limits (errors 100–107) and reads the CA file.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_new(
+    options: *const autosend_client_options,
+    client_out: *mut *mut autosend_client,
+    error_out: *mut *mut autosend_error,
+) -> autosend_result {
+    ffi_result_err!(error_out, {
+        // SAFETY: `options` is NULL or a live handle (contract).
+        let o = unsafe { handle_ref(options) }?;
+        need_out(client_out)?;
+        let c = build_client(o)?;
+        // SAFETY: checked non-null; writable by contract.
+        unsafe { write_out(client_out, to_handle(c)) }?;
+        Ok(())
+    })
+}
+
+/// Creates a client from the environment alone (see `autosend_client_options_fill_from_env`).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_new_from_env(
+    client_out: *mut *mut autosend_client,
+    error_out: *mut *mut autosend_error,
+) -> autosend_result {
+    ffi_result_err!(error_out, {
+        need_out(client_out)?;
+        let mut opts = ClientOptions::new("");
+        opts.user_agent = user_agent();
+        let mut o = autosend_client_options {
+            opts,
+            ca_pem: None,
+            ca_file: None,
+            shared_limiter: true,
+        };
+        fill_from_env(&mut o);
+        let c = build_client(&o)?;
+        // SAFETY: checked non-null; writable by contract.
+        unsafe { write_out(client_out, to_handle(c)) }?;
+        Ok(())
+    })
+}
+
+/// Parses JSON parameters; a parse failure is a `validation` error (nothing was sent).
+pub(crate) fn parse_params(json: &[u8]) -> Result<serde_json::Value, Failure> {
+    serde_json::from_slice(json).map_err(|e| {
+        Failure::from(autosend::Error::validation(
+            "",
+            format!("the parameters are not valid JSON: {e}"),
+        ))
+    })
+}
+
+fn blocking_call(
+    client: *const autosend_client,
+    endpoint: &str,
+    params_json: *const u8,
+    params_len: usize,
+    response_out: *mut *mut autosend_response,
+) -> Result<(), Failure> {
+    // SAFETY: `client` is NULL or a live handle (contract); shared use is allowed.
+    let c = unsafe { handle_ref(client) }?;
+    // SAFETY: NULL or readable for `params_len` bytes (contract).
+    let params = parse_params(unsafe { bytes_in(params_json, params_len) }?)?;
+    need_out(response_out)?;
+    let http = c.http()?;
+    let r = http.call(endpoint, params)?;
+    // SAFETY: checked non-null; writable by contract.
+    unsafe { write_out(response_out, to_handle(autosend_response::from_core(&r))) }?;
+    Ok(())
+}
+
+/// Calls any catalog endpoint (`emails.send`, `contacts.get`, …) with a JSON object of
+/// parameters, blocking until done (rate-limit waits and retries included). On success
+/// `*response_out` gets a response to free with `autosend_response_free`; on failure
+/// `*error_out` (if not NULL) gets the error details to free with `autosend_error_free`.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_call(
+    client: *const autosend_client,
+    endpoint_id: *const u8,
+    endpoint_id_len: usize,
+    params_json: *const u8,
+    params_len: usize,
+    response_out: *mut *mut autosend_response,
+    error_out: *mut *mut autosend_error,
+) -> autosend_result {
+    ffi_result_err!(error_out, {
+        // SAFETY: NULL or readable for `endpoint_id_len` bytes (contract).
+        let endpoint = unsafe { str_in(endpoint_id, endpoint_id_len) }?;
+        blocking_call(client, endpoint, params_json, params_len, response_out)
+    })
+}
+
+/// `emails.send` (POST /mails/send) with the documented JSON body
+/// (`{"from":{"email":…},"to":{"email":…},"subject":…,"html":…}`); the response JSON has
+/// `emailId`. Same contract as `autosend_client_call`.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_send_email(
+    client: *const autosend_client,
+    mail_json: *const u8,
+    mail_len: usize,
+    response_out: *mut *mut autosend_response,
+    error_out: *mut *mut autosend_error,
+) -> autosend_result {
+    ffi_result_err!(error_out, {
+        blocking_call(client, "emails.send", mail_json, mail_len, response_out)
+    })
+}
+
+/// `emails.bulk` (POST /mails/bulk) with the documented JSON body (`recipients`, 1–100).
+/// Same contract as `autosend_client_call`.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_send_bulk(
+    client: *const autosend_client,
+    bulk_json: *const u8,
+    bulk_len: usize,
+    response_out: *mut *mut autosend_response,
+    error_out: *mut *mut autosend_error,
+) -> autosend_result {
+    ffi_result_err!(error_out, {
+        blocking_call(client, "emails.bulk", bulk_json, bulk_len, response_out)
+    })
+}
+
+/// Switches the client to a new key at run time (and to that key's shared budget). Calls
+/// already running or prepared keep the old key. The key must fit the client's project id
+/// rule (errors 100, 102).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_rotate_key(
+    client: *const autosend_client,
+    api_key: *const u8,
+    api_key_len: usize,
+    error_out: *mut *mut autosend_error,
+) -> autosend_result {
+    ffi_result_err!(error_out, {
+        // SAFETY: `client` is NULL or a live handle (contract); shared use is allowed.
+        let c = unsafe { handle_ref(client) }?;
+        // SAFETY: NULL or readable for `api_key_len` bytes (contract).
+        let key = unsafe { str_in(api_key, api_key_len) }?;
+        let mut st = c.lock();
+        st.core.rotate_key(key)?;
+        if let Some(h) = &st.http {
+            h.rotate_key(key)?;
+        }
+        st.options.api_key = key.to_string();
+        Ok(())
+    })
+}
+
+/// Frees a client. NULL is ignored. No other thread may still use it.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_free(client: *mut autosend_client) {
+    ffi_boundary!((), {
+        // SAFETY: NULL or a handle from this library, not yet freed, unused (contract).
+        unsafe { free_handle(client) }
+    })
+}
+
+/// Parses an API key on its own and says its kind (`AUTOSEND_RESULT_INVALID_API_KEY` when it
+/// is malformed; the message never contains the secret).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_api_key_kind(
+    api_key: *const u8,
+    api_key_len: usize,
+    kind_out: *mut autosend_key_kind,
+    error_out: *mut *mut autosend_error,
+) -> autosend_result {
+    ffi_result_err!(error_out, {
+        // SAFETY: NULL or readable for `api_key_len` bytes (contract).
+        let key = unsafe { str_in(api_key, api_key_len) }?;
+        need_out(kind_out)?;
+        let k = autosend::ApiKey::parse(key)?;
+        let kind = match k.kind() {
+            autosend::KeyKind::Project => autosend_key_kind::AUTOSEND_KEY_KIND_PROJECT,
+            autosend::KeyKind::Account => autosend_key_kind::AUTOSEND_KEY_KIND_ACCOUNT,
+        };
+        // SAFETY: checked non-null; writable by contract.
+        unsafe { write_out(kind_out, kind) }?;
+        Ok(())
+    })
+}
