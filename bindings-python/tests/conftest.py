@@ -1,0 +1,99 @@
+"""Shared fixtures: vector files and the local HTTPS sandbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import time
+import urllib.request
+import ssl
+from typing import Any, Dict, Iterator, List, Optional
+
+import pytest
+
+HERE = pathlib.Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+VECTORS = pathlib.Path(os.environ.get("AUTOSEND_VECTORS_DIR", REPO / "tests" / "vectors"))
+
+
+def load_vectors(kind: str) -> List[Dict[str, Any]]:
+    out = []
+    for f in sorted(VECTORS.glob("*.json")):
+        for v in json.loads(f.read_text(encoding="utf-8"))["vectors"]:
+            if v["kind"] == kind:
+                out.append(v)
+    return out
+
+
+class Sandbox:
+    """A running `autosend-sandbox` with helpers for its admin API."""
+
+    def __init__(self, info: Dict[str, Any], proc: "subprocess.Popen[str]") -> None:
+        self.info = info
+        self.proc = proc
+        self.url: str = info["url"]
+        self.ca_file: str = info["ca_cert"]
+        self._ctx = ssl.create_default_context(cafile=self.ca_file)
+
+    @property
+    def origin(self) -> str:
+        u = self.url
+        return u[: u.index("/", len("https://"))] if u.count("/") > 2 else u
+
+    def admin(self, method: str, path: str, body: Optional[Any] = None) -> Any:
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.origin + path, data=data, method=method)
+        if data is not None:
+            req.add_header("content-type", "application/json")
+        with urllib.request.urlopen(req, context=self._ctx, timeout=10) as resp:
+            raw = resp.read()
+        return json.loads(raw) if raw else None
+
+
+def _sandbox_binary() -> Optional[str]:
+    explicit = os.environ.get("AUTOSEND_SANDBOX_BIN")
+    if explicit:
+        return explicit
+    target = os.environ.get("CARGO_TARGET_DIR") or str(REPO / "target")
+    for profile in ("debug", "release"):
+        p = pathlib.Path(target) / profile / "autosend-sandbox"
+        if p.exists():
+            return str(p)
+    return shutil.which("autosend-sandbox")
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Sandbox]:
+    url = os.environ.get("AUTOSEND_SANDBOX_INFO")
+    binary = _sandbox_binary()
+    if binary is None:
+        if os.environ.get("AUTOSEND_REQUIRE_SANDBOX"):
+            pytest.fail("autosend-sandbox binary not found (cargo build -p autosend-sandbox)")
+        pytest.skip("autosend-sandbox binary not found (cargo build -p autosend-sandbox)")
+    del url
+    proc = subprocess.Popen(
+        [binary, "--port", "0", "--exit-on-stdin-eof"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    if not line:
+        proc.kill()
+        pytest.fail("the sandbox printed nothing")
+    info = json.loads(line)
+    box = Sandbox(info, proc)
+    try:
+        yield box
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)

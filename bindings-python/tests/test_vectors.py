@@ -1,0 +1,260 @@
+"""Every conformance vector in tests/vectors/*.json, through the Python API."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Mapping, Optional
+
+import pytest
+
+import autosend
+from autosend import _native, errors, webhooks
+
+from conftest import load_vectors
+
+
+def _ids(vs: Any) -> Any:
+    return [v["name"] for v in vs]
+
+
+def check_error(exc: autosend.AutoSendError, expect: Mapping[str, Any]) -> None:
+    assert isinstance(exc, autosend.AutoSendError)
+    assert exc.kind == expect["error"], f"{exc.kind} != {expect['error']}: {exc}"
+    assert isinstance(exc, errors.exception_class(expect["error"]))
+    assert str(exc) and exc.hint and str(exc).endswith(exc.hint)
+    if "field" in expect:
+        assert exc.field == expect["field"]
+    if "status" in expect:
+        assert exc.status == expect["status"]
+    if "api_code" in expect:
+        assert exc.api_code == expect["api_code"]
+    if "message_contains" in expect:
+        assert expect["message_contains"] in exc.message
+    if "retry_after_ms" in expect:
+        assert exc.retry_after_ms == expect["retry_after_ms"]
+        if isinstance(exc, autosend.RateLimitError) and exc.retry_after_ms is not None:
+            assert exc.retry_after == exc.retry_after_ms / 1000.0
+    if "request_id" in expect:
+        assert exc.request_id == expect["request_id"]
+    if "details" in expect:
+        assert exc.details == expect["details"]
+    if "may_have_been_delivered" in expect:
+        assert exc.may_have_been_delivered == expect["may_have_been_delivered"]
+
+
+def sansio_client(c: Optional[Mapping[str, Any]], **override: Any) -> Any:
+    c = dict(c or {})
+    c.update(override)
+    return _native.SansIoClient(
+        c.get("api_key", "AS_test123"),
+        project_id=c.get("project_id"),
+        base_url=c.get("base_url"),
+        timeout_ms=c.get("timeout_ms") or 30_000,
+        max_retries=3 if c.get("max_retries") is None else c["max_retries"],
+        retry_non_idempotent=bool(c.get("retry_non_idempotent")),
+        deadline_ms=c.get("deadline_ms"),
+    )
+
+
+def body_bytes(spec: Mapping[str, Any]) -> bytes:
+    if "body_text" in spec:
+        return str(spec["body_text"]).encode("utf-8")
+    if "body" in spec:
+        return json.dumps(spec["body"]).encode("utf-8")
+    return b""
+
+
+# --- key -------------------------------------------------------------------------------------
+
+KEYS = load_vectors("key")
+
+
+@pytest.mark.parametrize("v", KEYS, ids=_ids(KEYS))
+def test_key(v: Dict[str, Any]) -> None:
+    key = v["input"]["key"]
+    secret = key.strip().split("_", 1)[-1] if "_" in key else key.strip()
+    if "key_kind" in v["expect"]:
+        kind, redacted = _native.parse_key(key)
+        assert kind == v["expect"]["key_kind"]
+        client = autosend.AutoSend(key, base_url="https://127.0.0.1:9/v1")
+        for text in (redacted, repr(client), str(client), client.key_hint):
+            assert len(secret) < 4 or secret not in text
+    else:
+        with pytest.raises(autosend.AutoSendError) as ei:
+            _native.parse_key(key)
+        check_error(ei.value, v["expect"])
+        with pytest.raises(autosend.InvalidApiKeyError) as ei2:
+            autosend.AutoSend(key)
+        for text in (str(ei.value), repr(ei.value), str(ei2.value), repr(ei2.value)):
+            assert len(secret) < 4 or secret not in text
+
+
+# --- request ---------------------------------------------------------------------------------
+
+REQUESTS = load_vectors("request")
+
+
+@pytest.mark.parametrize("v", REQUESTS, ids=_ids(REQUESTS))
+def test_request(v: Dict[str, Any]) -> None:
+    expect = v["expect"]
+    if "error" in expect:
+        with pytest.raises(autosend.AutoSendError) as ei:
+            client = sansio_client(v.get("client"))
+            client.call(v["endpoint"], v["params"], 0)
+        check_error(ei.value, expect)
+        return
+    client = sansio_client(v.get("client"))
+    call = client.call(v["endpoint"], v["params"], 0)
+    what, req = call.poll(0)
+    assert what == "send"
+    assert req["method"] == expect["method"]
+    assert req["url"] == expect["url"]
+    headers = dict(req["headers"])
+    assert len(headers) == len(req["headers"]), "duplicate header"
+    ua = headers.pop("user-agent")
+    assert ua.startswith("autosend")
+    assert "python" in ua
+    assert headers == expect["headers"]
+    if expect.get("body") is None:
+        assert req["body"] is None
+    else:
+        assert json.loads(req["body"]) == expect["body"]
+
+
+@pytest.mark.parametrize("v", [v for v in REQUESTS if "error" in v["expect"]],
+                         ids=_ids([v for v in REQUESTS if "error" in v["expect"]]))
+def test_request_errors_through_public_client(v: Dict[str, Any]) -> None:
+    """Local errors surface identically from the public client, before any I/O."""
+    c = v.get("client") or {}
+    with pytest.raises(autosend.AutoSendError) as ei:
+        client = autosend.AutoSend(
+            c.get("api_key", "AS_test123"),
+            project_id=c.get("project_id"),
+            base_url=c["base_url"] if c.get("base_url") is not None else "https://127.0.0.1:9/v1",
+            max_retries=0,
+            timeout=0.5,
+        )
+        client.request(v["endpoint"], v["params"])
+    check_error(ei.value, v["expect"])
+    assert ei.value.kind != "connect"
+
+
+# --- response --------------------------------------------------------------------------------
+
+RESPONSES = load_vectors("response")
+
+
+@pytest.mark.parametrize("v", RESPONSES, ids=_ids(RESPONSES))
+def test_response(v: Dict[str, Any]) -> None:
+    client = sansio_client(None, max_retries=0)
+    call = client.call(v["endpoint"], v["params"], 1)
+    what, _req = call.poll(0)
+    assert what == "send"
+    call.handle_response(0, v["status"], v.get("headers") or {}, body_bytes(v))
+    expect = v["expect"]
+    if expect.get("ok"):
+        what, resp = call.poll(0)
+        assert what == "done"
+        if "data" in expect:
+            assert resp["data"] == expect["data"]
+    else:
+        with pytest.raises(autosend.AutoSendError) as ei:
+            call.poll(0)
+        check_error(ei.value, expect)
+
+
+# --- call ------------------------------------------------------------------------------------
+
+CALLS = load_vectors("call")
+
+
+@pytest.mark.parametrize("v", CALLS, ids=_ids(CALLS))
+def test_call(v: Dict[str, Any]) -> None:
+    client = sansio_client(v.get("client"))
+    call = client.call(v["endpoint"], v["params"], v.get("seed", 0))
+    for i, step in enumerate(v["steps"]):
+        at = step["at"]
+        exp = step["expect"]
+        where = f"step {i} at {at}"
+        if "done" in exp:
+            done = exp["done"]
+            if done.get("ok"):
+                what, resp = call.poll(at)
+                assert what == "done", where
+                if "data" in done:
+                    assert resp["data"] == done["data"], where
+            else:
+                with pytest.raises(autosend.AutoSendError) as ei:
+                    call.poll(at)
+                check_error(ei.value, done)
+            continue
+        what, value = call.poll(at)
+        if "send" in exp:
+            assert what == "send", f"{where}: got {what} {value}"
+            send = exp["send"]
+            if "attempt" in send:
+                assert value["attempt"] == send["attempt"], where
+            if "method" in send:
+                assert value["method"] == send["method"], where
+            if "url" in send:
+                assert value["url"] == send["url"], where
+            if "respond" in step:
+                r = step["respond"]
+                call.handle_response(at, r["status"], r.get("headers") or {}, body_bytes(r))
+            elif "transport_error" in step:
+                call.handle_transport_error(at, step["transport_error"])
+        else:
+            assert what == "wait", f"{where}: got {what} {value}"
+            if "wait" in exp:
+                assert value == exp["wait"], where
+            if "wait_min" in exp:
+                assert value >= exp["wait_min"], where
+            if "wait_max" in exp:
+                assert value <= exp["wait_max"], where
+
+
+# --- limiter ---------------------------------------------------------------------------------
+
+LIMITERS = load_vectors("limiter")
+
+
+@pytest.mark.parametrize("v", LIMITERS, ids=_ids(LIMITERS))
+def test_limiter(v: Dict[str, Any]) -> None:
+    limits = v.get("limits") or {}
+    lim = _native.RateLimiter(limits.get("per_second", 2), limits.get("per_minute", 50))
+    for i, step in enumerate(v["steps"]):
+        for _ in range(step.get("repeat", 1)):
+            got = lim.acquire(step["at"])
+            if step["expect"] == "go":
+                assert got is None, f"step {i}: waited {got}"
+            else:
+                assert got == step["expect"]["wait"], f"step {i}"
+
+
+# --- webhook ---------------------------------------------------------------------------------
+
+WEBHOOKS = load_vectors("webhook")
+
+
+@pytest.mark.parametrize("v", WEBHOOKS, ids=_ids(WEBHOOKS))
+def test_webhook(v: Dict[str, Any]) -> None:
+    opts = v.get("options") or {}
+    kwargs: Dict[str, Any] = {"now": v["now_ms"] / 1000.0}
+    if "tolerance_past_ms" in opts:
+        kwargs["tolerance"] = opts["tolerance_past_ms"] / 1000.0
+    if "tolerance_future_ms" in opts:
+        kwargs["future_tolerance"] = opts["tolerance_future_ms"] / 1000.0
+    body = v["body"].encode("utf-8")
+    if v["expect"].get("ok"):
+        event = webhooks.verify(body, v["headers"], v["secret"], **kwargs)
+        assert event["type"] == v["expect"]["type"]
+        assert isinstance(event["data"], dict)
+    else:
+        with pytest.raises(autosend.WebhookVerificationError) as ei:
+            webhooks.verify(body, v["headers"], v["secret"], **kwargs)
+        check_error(ei.value, v["expect"])
+
+
+def test_every_vector_kind_was_collected() -> None:
+    counts = {k: len(load_vectors(k)) for k in ("key", "request", "response", "call", "limiter", "webhook")}
+    assert all(n > 0 for n in counts.values()), counts
