@@ -1,0 +1,231 @@
+//! Deterministic simulations of many calls through `Call` + the shared limiter, on a fake
+//! clock (quinn-proto style): no sockets, no sleeping.
+
+use autosend::{
+    private_limiter, Call, ClientConfig, ClientOptions, Poll, RateLimits, SharedLimiter,
+    TransportErrorKind,
+};
+use serde_json::json;
+
+fn send_params(i: usize) -> serde_json::Value {
+    json!({
+        "from": {"email": "hello@mail.example.com"},
+        "to": {"email": format!("user{i}@example.com")},
+        "subject": format!("Mail {i}"),
+        "html": "<p>Hi</p>"
+    })
+}
+
+/// The earliest time of the k-th request (0-based) under 2/s and 50/min.
+fn theoretical_send_times(n: usize) -> Vec<u64> {
+    let mut t: Vec<u64> = Vec::with_capacity(n);
+    for k in 0..n {
+        let mut at = 0;
+        if k >= 2 {
+            at = at.max(t[k - 2] + 1000);
+        }
+        if k >= 50 {
+            at = at.max(t[k - 50] + 60_000);
+        }
+        t.push(at);
+    }
+    t
+}
+
+fn assert_windows(sends: &[u64]) {
+    let mut s = sends.to_vec();
+    s.sort_unstable();
+    for (i, &t) in s.iter().enumerate() {
+        let in_second = s[i..].iter().take_while(|&&x| x < t + 1000).count();
+        let in_minute = s[i..].iter().take_while(|&&x| x < t + 60_000).count();
+        assert!(in_second <= 2, "{in_second} sends in the second from {t}");
+        assert!(in_minute <= 50, "{in_minute} sends in the minute from {t}");
+    }
+}
+
+/// Runs `n` sends with `concurrency` calls in flight, every answer arriving `latency` ms
+/// after the send. `answer(i, attempt)` scripts the server. Returns the send times.
+fn simulate(
+    n: usize,
+    concurrency: usize,
+    latency: u64,
+    limiter: SharedLimiter,
+    config: &ClientConfig,
+    mut answer: impl FnMut(usize, u32) -> Result<u16, TransportErrorKind>,
+) -> (
+    Vec<u64>,
+    Vec<Result<autosend::ApiResponse, autosend::Error>>,
+) {
+    struct Slot {
+        idx: usize,
+        call: Call,
+        wake_at: u64,
+        pending: Option<u32>,
+    }
+    let mut next = 0;
+    let mut now = 0u64;
+    let mut sends = Vec::new();
+    let mut results: Vec<Option<_>> = (0..n).map(|_| None).collect();
+    let mut slots: Vec<Slot> = Vec::new();
+    let mut guard = 0;
+    while results.iter().any(Option::is_none) {
+        guard += 1;
+        assert!(guard < 1_000_000, "simulation does not terminate");
+        while slots.len() < concurrency && next < n {
+            let call = Call::new(
+                config,
+                limiter.clone(),
+                "emails.send",
+                send_params(next),
+                next as u64,
+            )
+            .unwrap();
+            slots.push(Slot {
+                idx: next,
+                call,
+                wake_at: now,
+                pending: None,
+            });
+            next += 1;
+        }
+        // Advance the fake clock to the next event.
+        now = slots.iter().map(|s| s.wake_at).min().unwrap().max(now);
+        let mut i = 0;
+        while i < slots.len() {
+            if slots[i].wake_at > now {
+                i += 1;
+                continue;
+            }
+            let s = &mut slots[i];
+            if let Some(attempt) = s.pending.take() {
+                match answer(s.idx, attempt) {
+                    Ok(status) => {
+                        let body = if status == 200 {
+                            json!({"success": true, "data": {"emailId": format!("e{}", s.idx)}})
+                        } else if status == 429 {
+                            json!({"success": false, "error": {"code": "RATE_LIMIT_EXCEEDED", "message": "slow down", "retryAfter": 1}})
+                        } else {
+                            json!({"success": false, "error": {"message": "boom"}})
+                        };
+                        s.call.handle_response(
+                            now,
+                            status,
+                            &[],
+                            &serde_json::to_vec(&body).unwrap(),
+                        );
+                    }
+                    Err(kind) => s.call.handle_transport_error(now, kind),
+                }
+            }
+            match s.call.poll(now) {
+                Poll::Send(req) => {
+                    sends.push(now);
+                    s.pending = Some(req.attempt);
+                    s.wake_at = now + latency;
+                    i += 1;
+                }
+                Poll::Wait(ms) => {
+                    assert!(ms > 0);
+                    s.wake_at = now + ms;
+                    i += 1;
+                }
+                Poll::Done(r) => {
+                    results[s.idx] = Some(r);
+                    slots.swap_remove(i);
+                }
+            }
+        }
+    }
+    (sends, results.into_iter().map(Option::unwrap).collect())
+}
+
+fn config(retry_non_idempotent: bool) -> ClientConfig {
+    let mut o = ClientOptions::new("AS_simulation123");
+    o.retry_non_idempotent = retry_non_idempotent;
+    ClientConfig::new(o).unwrap()
+}
+
+#[test]
+fn two_hundred_sends_at_the_theoretical_minimum() {
+    let n = 200;
+    let ideal = *theoretical_send_times(n).last().unwrap();
+    for concurrency in [1, 4, 16] {
+        let cfg = config(false);
+        let (sends, results) = simulate(
+            n,
+            concurrency,
+            0,
+            private_limiter(RateLimits::default()),
+            &cfg,
+            |_, _| Ok(200),
+        );
+        assert!(results.iter().all(Result::is_ok));
+        assert_eq!(sends.len(), n);
+        assert_windows(&sends);
+        let last = *sends.iter().max().unwrap();
+        eprintln!(
+            "concurrency {concurrency}: last send at {last} ms, theoretical minimum {ideal} ms"
+        );
+        assert!(
+            last as f64 <= ideal as f64 * 1.01,
+            "{last} > 1% over {ideal}"
+        );
+        assert!(last >= ideal, "faster than the limits allow");
+    }
+}
+
+#[test]
+fn with_latency_and_faults_windows_hold_and_nothing_is_sent_twice() {
+    let cfg = config(false);
+    let mut seen = std::collections::HashMap::new();
+    let (sends, results) = simulate(
+        120,
+        8,
+        150,
+        private_limiter(RateLimits::default()),
+        &cfg,
+        |i, attempt| {
+            *seen.entry(i).or_insert(0u32) += 1;
+            match (i % 10, attempt) {
+                (1, 1) => Ok(429),
+                (2, 1) => Err(TransportErrorKind::Connect),
+                (3, _) => Err(TransportErrorKind::Timeout),
+                (4, _) => Ok(503),
+                _ => Ok(200),
+            }
+        },
+    );
+    assert_windows(&sends);
+    for (i, r) in results.iter().enumerate() {
+        match i % 10 {
+            3 | 4 => {
+                let e = r.as_ref().unwrap_err();
+                assert!(e.may_have_been_delivered(), "{i}: {e}");
+                assert_eq!(seen[&i], 1, "a send with an unknown outcome was repeated");
+            }
+            1 | 2 => assert!(r.is_ok(), "{i} should succeed after a retry"),
+            _ => assert!(r.is_ok()),
+        }
+    }
+}
+
+#[test]
+fn opt_in_retries_sends_and_counts_retries_not_attempts() {
+    let cfg = config(true);
+    let mut attempts = 0;
+    let (_, results) = simulate(
+        1,
+        1,
+        10,
+        private_limiter(RateLimits::default()),
+        &cfg,
+        |_, _| {
+            attempts += 1;
+            Ok(500)
+        },
+    );
+    let e = results[0].as_ref().unwrap_err();
+    assert_eq!(attempts, 4, "max_retries 3 = 4 attempts");
+    assert!(e.may_have_been_delivered());
+    assert_eq!(e.status(), Some(500));
+}
