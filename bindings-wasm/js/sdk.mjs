@@ -281,7 +281,7 @@ function messages(err) {
 export function classifyFetchError(err) {
   if (errorCodes(err).some((c) => CONNECT_CODES.has(c))) return 'connect';
   // Deno: "error sending request … client error (Connect): tcp connect error: Connection refused".
-  if (/tcp connect error|dns error|client error \(Connect\)|Unable to connect/i.test(messages(err))) return 'connect';
+  if (/tcp connect error|dns error|client error \(Connect\)|Unable to connect|^bad port$|\| bad port/i.test(messages(err))) return 'connect';
   return 'connection_lost';
 }
 

@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import util from 'node:util';
+import net from 'node:net';
 import { sdk } from './pkg.mjs';
 import { info, skip, admin, newKey, stats, messages, mail } from './sandbox.mjs';
 
@@ -145,7 +146,13 @@ test('per-attempt timeout through AbortSignal: TimeoutError, send flagged mayHav
 });
 
 test('nothing listening: ConnectionError (connect), retried, nothing delivered', { skip }, async () => {
-  const c = new AutoSend(await newKey(), { baseUrl: 'http://127.0.0.1:9/v1', maxRetries: 1 });
+  const port = await new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = srv.address().port;
+      srv.close(() => resolve(p));
+    });
+  });
+  const c = new AutoSend(await newKey(), { baseUrl: `http://127.0.0.1:${port}/v1`, maxRetries: 1 });
   const err = await c.emails.send(mail('nowhere')).catch((e) => e);
   assert.ok(err instanceof ConnectionError, String(err));
   assert.equal(err.kind, 'connect');

@@ -11,3 +11,4 @@ _setWasmLoader(() => {
 });
 export * from './sdk.mjs';
 export { default } from './sdk.mjs';
+export const runtimeEntry = 'bun';

@@ -4,3 +4,4 @@
 const sdk = require('./sdk.cjs');
 sdk._setWasmLoader(() => require('./autosend_wasm.js'));
 module.exports = sdk;
+module.exports.runtimeEntry = 'node';

@@ -11,6 +11,6 @@ export const {
   RateLimitError, ServerError, UnexpectedStatusError, InvalidResponseError, TransportError,
   ConnectionError, ConnectionLostError, TimeoutError, DeadlineExceededError, InternalError,
   PanicError, errorFromJson, classifyFetchError, verifyWebhook, errorKinds, endpoints,
-  versions, _lowLevel, _setWasmLoader,
+  versions, _lowLevel, _setWasmLoader, runtimeEntry,
 } = sdk;
 export default sdk.AutoSend;

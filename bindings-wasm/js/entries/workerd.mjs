@@ -10,3 +10,4 @@ _setWasmLoader(() => {
 });
 export * from './sdk.mjs';
 export { default } from './sdk.mjs';
+export const runtimeEntry = 'workerd';
