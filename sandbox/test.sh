@@ -17,7 +17,7 @@ say() { printf '\n== %s\n' "$*"; }
 apt_install() {
   local tries=0
   export DEBIAN_FRONTEND=noninteractive
-  until { apt-get update -qq && apt-get install -y -qq --no-install-recommends "$@"; }; do
+  until { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends "$@"; }; do
     tries=$((tries + 1))
     [ "$tries" -ge 10 ] && { echo "apt-get failed for: $*" >&2; return 1; }
     echo "apt-get busy or failed, retrying in 15 s ($tries/10)" >&2
@@ -32,7 +32,9 @@ command -v node >/dev/null 2>&1 || need+=(nodejs npm)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if [ ${#need[@]} -gt 0 ]; then
   say "installing ${need[*]}"
-  if [ "$(id -u)" -eq 0 ]; then apt_install "${need[@]}"; else sudo -n true 2>/dev/null && SUDO=sudo; ${SUDO:-} true; apt_install "${need[@]}"; fi
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo -E"
+  apt_install "${need[@]}"
 fi
 
 say "cargo build + test (autosend-sandbox)"
