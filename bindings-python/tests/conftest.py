@@ -97,3 +97,25 @@ def sandbox() -> Iterator[Sandbox]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture()
+def new_key(sandbox: Sandbox) -> Any:
+    """Creates a fresh key in the sandbox (own rate-limit budget): new_key("project"|"account")."""
+
+    def make(kind: str = "project", project_id: Optional[str] = None) -> Dict[str, Any]:
+        body: Dict[str, Any] = {"kind": kind}
+        if kind == "project":
+            body["project_id"] = project_id or sandbox.info["projects"][0]["id"]
+        return dict(sandbox.admin("POST", "/_sandbox/keys", body))
+
+    return make
+
+
+def wait_until(pred: Any, timeout: float = 5.0) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if pred():
+            return True
+        time.sleep(0.02)
+    return bool(pred())

@@ -76,6 +76,8 @@ def _options(
                 ca_pem = fh.read()
         except OSError as exc:
             raise _config_error(f"cannot read ca_file {os.fspath(ca_file)!r}: {exc.strerror}") from None
+        if b"-----BEGIN CERTIFICATE-----" not in ca_pem:
+            raise _config_error(f"ca_file {os.fspath(ca_file)!r} holds no PEM certificate")
     env = {name: os.environ[name] for name in ENV_NAMES if name in os.environ}
     return {
         "api_key": api_key,

@@ -1,0 +1,197 @@
+"""Bad input gives clear exceptions, never a crash; nothing is sent."""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Dict
+
+import pytest
+
+import autosend
+from autosend import _native, errors, webhooks
+
+OFFLINE = "https://127.0.0.1:9/v1"  # never reached: every case here fails before I/O
+
+
+@pytest.fixture()
+def client() -> autosend.AutoSend:
+    return autosend.AutoSend("AS_abc123", base_url=OFFLINE, max_retries=0, timeout=0.5)
+
+
+GOOD: Dict[str, Any] = {
+    "from": {"email": "hello@mail.example.com"},
+    "to": {"email": "ada@example.com"},
+    "subject": "Hi",
+    "html": "<p>Hi</p>",
+}
+
+
+def expect_validation(fn: Any, field: Any = None) -> autosend.ValidationError:
+    with pytest.raises(autosend.ValidationError) as ei:
+        fn()
+    exc = ei.value
+    assert exc.code == 105 and exc.kind == "validation"
+    assert "nothing was sent" in str(exc)
+    if field is not None:
+        assert exc.field == field, exc
+    return exc
+
+
+def test_wrong_positional_type(client: autosend.AutoSend) -> None:
+    expect_validation(lambda: client.emails.send(42), "params")
+    expect_validation(lambda: client.emails.send(["a"]), "params")
+    expect_validation(lambda: client.contacts.get(12), "params")
+    with pytest.raises(TypeError):
+        client.emails.send(GOOD, GOOD)
+
+
+def test_missing_fields(client: autosend.AutoSend) -> None:
+    expect_validation(lambda: client.emails.send({}))
+    expect_validation(lambda: client.emails.send(None))
+    expect_validation(lambda: client.emails.send(to={"email": "a@b.co"}, subject="x", html="y"), "from")
+    expect_validation(lambda: client.contacts.get())
+
+
+def test_wrong_field_types(client: autosend.AutoSend) -> None:
+    expect_validation(lambda: client.emails.send({**GOOD, "to": "ada@example.com"}), "to")
+    expect_validation(lambda: client.emails.send({**GOOD, "subject": 5}), "subject")
+    expect_validation(lambda: client.emails.send({**GOOD, "to": {"email": None}}))
+    expect_validation(lambda: client.emails.send({**GOOD, "bcc_typo": []}))
+    expect_validation(lambda: client.emails.send({**GOOD, "to": {"email": "not-an-email"}}), "to.email")
+
+
+def test_values_that_are_not_json(client: autosend.AutoSend) -> None:
+    expect_validation(lambda: client.emails.send({**GOOD, "dynamicData": {"x": b"bytes"}}), "dynamicData.x")
+    expect_validation(lambda: client.emails.send({**GOOD, "dynamicData": {"x": math.nan}}), "dynamicData.x")
+    expect_validation(lambda: client.emails.send({**GOOD, "dynamicData": {"x": 10**30}}), "dynamicData.x")
+    expect_validation(lambda: client.emails.send({**GOOD, "dynamicData": {"x": object()}}), "dynamicData.x")
+    expect_validation(lambda: client.emails.send({**GOOD, "dynamicData": {"x": {1, 2}}}), "dynamicData.x")
+    expect_validation(lambda: client.emails.send({**GOOD, "dynamicData": {"x": "\ud800"}}), "dynamicData.x")
+
+
+def test_non_str_keys(client: autosend.AutoSend) -> None:
+    expect_validation(lambda: client.emails.send({1: "x"}), "params")
+    expect_validation(lambda: client.emails.send({**GOOD, "dynamicData": {(1, 2): "x"}}), "dynamicData")
+
+
+def test_self_referencing_structure(client: autosend.AutoSend) -> None:
+    loop: Dict[str, Any] = {}
+    loop["me"] = loop
+    exc = expect_validation(lambda: client.emails.send({**GOOD, "dynamicData": loop}))
+    assert "deep" in exc.message
+    lst: Any = []
+    lst.append(lst)
+    expect_validation(lambda: _native.to_json_text(lst))
+
+
+def test_huge_payloads(client: autosend.AutoSend) -> None:
+    expect_validation(lambda: client.emails.send({**GOOD, "subject": "x" * 5_000_000}), "subject")
+    expect_validation(
+        lambda: client.emails.bulk(from_={"email": "a@b.co"}, subject="s", html="h",
+                                   recipients=[{"email": f"u{i}@b.co"} for i in range(10_000)]),
+        "recipients",
+    )
+    deep: Any = "leaf"
+    for _ in range(10_000):
+        deep = {"d": deep}
+    expect_validation(lambda: client.emails.send({**GOOD, "dynamicData": deep}))
+
+
+def test_keyword_conversion_and_duplicates(client: autosend.AutoSend) -> None:
+    from autosend._params import wire_name
+
+    assert wire_name("from_") == "from"
+    assert wire_name("reply_to") == "replyTo"
+    assert wire_name("template_id") == "templateId"
+    assert wire_name("project_id") == "projectId"
+    expect_validation(lambda: client.emails.send(GOOD, subject="again"), "subject")
+
+
+def test_bad_client_options() -> None:
+    with pytest.raises(autosend.InvalidApiKeyError):
+        autosend.AutoSend(123)  # type: ignore[arg-type]
+    with pytest.raises(autosend.InvalidApiKeyError):
+        autosend.AutoSend("")
+    with pytest.raises(autosend.ConfigurationError):
+        autosend.AutoSend("AS_abc", timeout="fast")  # type: ignore[arg-type]
+    with pytest.raises(autosend.ConfigurationError):
+        autosend.AutoSend("AS_abc", timeout=-1)
+    with pytest.raises(autosend.ConfigurationError):
+        autosend.AutoSend("AS_abc", timeout=math.inf)
+    with pytest.raises(autosend.ConfigurationError):
+        autosend.AutoSend("AS_abc", max_retries=-1)
+    with pytest.raises(autosend.ConfigurationError):
+        autosend.AutoSend("AS_abc", max_retries=1000)
+    with pytest.raises(autosend.InvalidBaseUrlError):
+        autosend.AutoSend("AS_abc", base_url="http://api.autosend.com/v1")
+    with pytest.raises(autosend.ProjectIdNotAllowedError):
+        autosend.AutoSend("AS_abc", project_id="p1")
+    with pytest.raises(autosend.ConfigurationError):
+        autosend.AutoSend("AS_abc", ca_file="/nonexistent/ca.pem")
+    with pytest.raises(autosend.ConfigurationError):
+        autosend.AutoSend("AS_abc", ca_file=__file__)  # not PEM
+    with pytest.raises(autosend.ConfigurationError):
+        autosend.AutoSend("AS_abc", project_id=5)  # type: ignore[arg-type]
+    with pytest.raises(autosend.UnknownEndpointError):
+        autosend.AutoSend("AS_abc", base_url=OFFLINE).request("emails.nope", {})
+
+
+def test_panic_is_internal_error_not_panic_exception() -> None:
+    with pytest.raises(autosend.InternalError) as ei:
+        _native._debug_panic()
+    assert ei.value.kind == "panic" and ei.value.code == 901
+    # still usable afterwards
+    assert _native.parse_key("AS_abc") == ("project", "AS_…")
+
+
+def test_webhook_bad_input() -> None:
+    with pytest.raises(TypeError):
+        webhooks.verify(123, {}, "whsec_x")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        webhooks.verify(b"{}", {}, None)  # type: ignore[arg-type]
+    with pytest.raises(autosend.WebhookVerificationError):
+        webhooks.verify(b"{}", {}, "whsec_x")
+    with pytest.raises(autosend.ValidationError):
+        webhooks.verify(b"{}", {"x-webhook-signature": 5}, "whsec_x")
+    with pytest.raises(autosend.ValidationError):
+        webhooks.verify(b"{}", 42, "whsec_x")  # type: ignore[arg-type]
+
+
+def test_webhook_round_trip() -> None:
+    body = b'{"type":"contact.created","createdAt":"2026-01-01T00:00:00Z","data":{"id":"c1"}}'
+    sig = webhooks.sign(body, "whsec_abc")
+    headers = {"X-Webhook-Signature": sig, "X-Webhook-Timestamp": "1767225600000"}
+    ev = webhooks.verify(body, headers, "whsec_abc", now=1767225600.5)
+    assert ev["type"] == "contact.created" and ev["data"] == {"id": "c1"}
+    with pytest.raises(autosend.WebhookVerificationError) as ei:
+        webhooks.verify(body, headers, "whsec_abc", now=1767225600 + 301)
+    assert ei.value.kind == "webhook_timestamp"
+    ev2 = webhooks.verify(body, list(headers.items()), "whsec_abc", now=1767225600 + 301, tolerance=400)
+    assert ev2["type"] == "contact.created"
+
+
+def test_exception_hierarchy_and_pickle() -> None:
+    import pickle
+
+    assert issubclass(autosend.RateLimitError, autosend.AutoSendError)
+    assert issubclass(autosend.APITimeoutError, autosend.APIConnectionError)
+    assert issubclass(autosend.ValidationError, ValueError)
+    for code, name, category, hint in _native.error_kinds():
+        cls = errors.exception_class(name, category)
+        assert issubclass(cls, autosend.AutoSendError), name
+        assert hint
+    try:
+        _native.parse_key("nope")
+    except autosend.InvalidApiKeyError as exc:
+        back = pickle.loads(pickle.dumps(exc))
+        assert type(back) is type(exc) and str(back) == str(exc) and back.code == 100
+
+
+def test_catalog_drives_namespaces(client: autosend.AutoSend) -> None:
+    from autosend._catalog import ENDPOINTS
+
+    for ep in ENDPOINTS:
+        ns = getattr(client, ep["namespace"])
+        assert callable(getattr(ns, ep["python_name"])), ep["id"]
+    assert callable(client.contacts.delete_by_user_id)
+    assert callable(client.contacts.search_by_emails)
