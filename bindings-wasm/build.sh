@@ -45,3 +45,7 @@ cp "$HERE/README.md" "$PKG/README.md"
 raw=$(wc -c < "$PKG/esm/autosend_wasm_bg.wasm")
 gz=$(gzip -9c "$PKG/esm/autosend_wasm_bg.wasm" | wc -c)
 echo "build.sh: built $PKG (autosend_wasm_bg.wasm: $raw bytes raw, $gz bytes gzip -9)"
+
+# examples/ import 'autosend-sdk' by name: link the fresh build there (node_modules is ignored).
+mkdir -p "$HERE/examples/node_modules"
+ln -sfn "$PKG" "$HERE/examples/node_modules/autosend-sdk"

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# Builds, packs and tests the npm package autosend-sdk, from a clean clone:
+#   1. build.sh (wasm32 target + wasm-bindgen-cli 0.2.130 installed when missing)
+#   2. dev tools from npm (typescript, deno, bun, workerd, esbuild) into bindings-wasm/dev
+#   3. the sandbox (cargo build -p autosend-sandbox), started on port 0, killed at the end
+#   4. node --test: conformance vectors, transport, end-to-end over HTTPS
+#   5. npm pack → consumer projects (CommonJS, ESM, TypeScript with tsc --strict), quickstart,
+#      examples/send.mjs, and smoke runs in Deno, Bun and workerd
+# Prints "N passed, N failed" last and exits non-zero on any failure. Respects CARGO_TARGET_DIR.
+set -uo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+WORK="$HERE/tests/.work"
+PASSED=0
+FAILED=0
+FAILS=()
+SANDBOX_PID=""
+WORKERD_PID=""
+
+cleanup() {
+  [ -n "$WORKERD_PID" ] && kill "$WORKERD_PID" 2>/dev/null
+  [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null
+  return 0
+}
+trap cleanup EXIT
+
+step() { # step NAME COMMAND... : runs a check, counts it
+  local name="$1"
+  shift
+  echo "--- $name"
+  if "$@"; then
+    PASSED=$((PASSED + 1))
+    echo "--- ok: $name"
+  else
+    FAILED=$((FAILED + 1))
+    FAILS+=("$name")
+    echo "--- FAILED: $name"
+  fi
+}
+
+finish() {
+  echo
+  [ ${#FAILS[@]} -gt 0 ] && printf 'failed: %s\n' "${FAILS[@]}"
+  echo "$PASSED passed, $FAILED failed"
+  [ "$FAILED" -eq 0 ] && exit 0 || exit 1
+}
+
+fatal() {
+  echo "test.sh: $*" >&2
+  FAILED=$((FAILED + 1))
+  FAILS+=("$*")
+  finish
+}
+
+command -v node >/dev/null || fatal "node is required (Node.js >= 18)"
+command -v npm >/dev/null || fatal "npm is required"
+rm -rf "$WORK"
+mkdir -p "$WORK"
+
+# 1. Build the package.
+bash "$HERE/build.sh" || fatal "build.sh failed"
+PKG="${AUTOSEND_PKG_DIR:-$HERE/pkg}"
+export AUTOSEND_PKG_DIR="$PKG"
+
+# 2. Dev tools (binaries come from the packages' platform-specific optional dependencies).
+(cd "$HERE/dev" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || fatal "npm ci (dev tools) failed"
+# bun's launcher is put in place by its install script, which only links the binary of the
+# platform package (@oven/bun-*) that npm already installed.
+(cd "$HERE/dev/node_modules/bun" && node install.js >/dev/null) || fatal "bun install.js failed"
+BIN="$HERE/dev/node_modules/.bin"
+
+# 3. The sandbox.
+(cd "$ROOT" && cargo build -p autosend-sandbox) || fatal "cargo build -p autosend-sandbox failed"
+TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+case "$TARGET_DIR" in /*) ;; *) TARGET_DIR="$ROOT/$TARGET_DIR" ;; esac
+"$TARGET_DIR/debug/autosend-sandbox" --port 0 --ca-out "$WORK/ca.pem" >"$WORK/sandbox.out" 2>"$WORK/sandbox.err" &
+SANDBOX_PID=$!
+for _ in $(seq 1 100); do
+  [ -s "$WORK/sandbox.out" ] && break
+  sleep 0.1
+done
+AUTOSEND_SANDBOX="$(head -n 1 "$WORK/sandbox.out")"
+[ -n "$AUTOSEND_SANDBOX" ] || fatal "the sandbox did not start: $(cat "$WORK/sandbox.err")"
+export AUTOSEND_SANDBOX
+export NODE_EXTRA_CA_CERTS="$WORK/ca.pem"
+SANDBOX_URL="$(node -e 'console.log(JSON.parse(process.env.AUTOSEND_SANDBOX).url)')"
+echo "sandbox: $SANDBOX_URL"
+newkey() { node "$HERE/tests/tool.mjs" newkey "${1:-project}"; }
+
+# 4. node --test suites.
+node_suite() {
+  node --test --test-reporter=tap "$HERE"/tests/*.test.mjs >"$WORK/node-test.tap" 2>&1
+  local rc=$?
+  grep -E '^not ok|^# (tests|pass|fail|skipped)' "$WORK/node-test.tap"
+  [ $rc -ne 0 ] && grep -E -A 25 '^not ok' "$WORK/node-test.tap" | head -150
+  local pass fail skipped
+  pass=$(grep -E '^# pass ' "$WORK/node-test.tap" | awk '{print $3}')
+  fail=$(grep -E '^# fail ' "$WORK/node-test.tap" | awk '{print $3}')
+  skipped=$(grep -E '^# skipped ' "$WORK/node-test.tap" | awk '{print $3}')
+  NODE_PASS=${pass:-0}
+  NODE_FAIL=${fail:-0}
+  [ "${skipped:-0}" -eq 0 ] || { echo "unexpected skips"; return 1; }
+  return $rc
+}
+NODE_PASS=0
+NODE_FAIL=0
+step "node --test (vectors, transport, end-to-end)" node_suite
+
+# 5. Pack and use the tarball.
+TARBALL=""
+pack() {
+  local out
+  out="$(cd "$WORK" && npm pack "$PKG" --silent)" || return 1
+  TARBALL="$WORK/$(echo "$out" | tail -n 1)"
+  echo "tarball: $TARBALL ($(wc -c <"$TARBALL") bytes)"
+  tar -tzf "$TARBALL"
+}
+step "npm pack" pack
+
+install_into() { # install_into DIR: copies a consumer and installs the tarball
+  (cd "$1" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts "$TARBALL")
+}
+
+consumer_cjs() {
+  cp -r "$HERE/consumers/cjs" "$WORK/cjs" && install_into "$WORK/cjs" &&
+    (cd "$WORK/cjs" && AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node index.js)
+}
+consumer_esm() {
+  cp -r "$HERE/consumers/esm" "$WORK/esm" && install_into "$WORK/esm" &&
+    (cd "$WORK/esm" && AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node index.js)
+}
+consumer_ts() {
+  cp -r "$HERE/consumers/ts" "$WORK/ts" && cp "$HERE/examples/typed.ts" "$WORK/ts/typed.ts" &&
+    install_into "$WORK/ts" &&
+    (cd "$WORK/ts" && "$BIN/tsc" --strict --noEmit -p . && "$BIN/tsc" -p . &&
+      AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node dist/index.js)
+}
+quickstart() { # the README's quickstart, verbatim, from the ESM consumer
+  cp "$HERE/examples/quickstart.mjs" "$WORK/esm/quickstart.mjs" &&
+    (cd "$WORK/esm" && AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node quickstart.mjs | tee "$WORK/quickstart.out") &&
+    grep -q '^queued ' "$WORK/quickstart.out"
+}
+send_example() { # the demo command: node bindings-wasm/examples/send.mjs
+  (cd "$ROOT" && AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node bindings-wasm/examples/send.mjs | tee "$WORK/send.out") &&
+    grep -q '"ok":true' "$WORK/send.out"
+}
+step "consumer: CommonJS require" consumer_cjs
+step "consumer: ESM import" consumer_esm
+step "consumer: TypeScript (tsc --strict)" consumer_ts
+step "README quickstart (examples/quickstart.mjs)" quickstart
+step "examples/send.mjs" send_example
+
+# Deno and Bun: the same smoke script, resolved through the package's conditional exports.
+runtimes_dir() {
+  [ -d "$WORK/rt" ] && return 0
+  cp -r "$HERE/runtimes" "$WORK/rt" && install_into "$WORK/rt"
+}
+write_config() { # write_config ENTRY
+  node -e 'const [entry, key, url] = process.argv.slice(1); require("fs").writeFileSync("config.json", JSON.stringify({expectEntry: entry, apiKey: key, baseUrl: url}))' "$1" "$(newkey)" "$SANDBOX_URL"
+}
+smoke_deno() {
+  runtimes_dir && (cd "$WORK/rt" && write_config deno &&
+    DENO_NO_UPDATE_CHECK=1 DENO_DIR="$WORK/deno-cache" "$BIN/deno" run --node-modules-dir=manual --cert "$WORK/ca.pem" \
+      --allow-net=127.0.0.1 --allow-read=. smoke.mjs)
+}
+smoke_bun() {
+  runtimes_dir && (cd "$WORK/rt" && write_config bun && NODE_EXTRA_CA_CERTS="$WORK/ca.pem" "$BIN/bun" run smoke.mjs)
+}
+smoke_workerd() {
+  runtimes_dir || return 1
+  local dir="$WORK/rt/workerd" port key
+  mkdir -p "$dir"
+  (cd "$WORK/rt" && "$BIN/esbuild" worker.mjs --bundle --format=esm --platform=neutral \
+    --conditions=workerd,worker --external:'*.wasm' --outfile="$dir/worker.mjs" --log-level=warning) || return 1
+  cp "$WORK/rt/node_modules/autosend-sdk/esm/autosend_wasm_bg.wasm" "$dir/" && cp "$WORK/ca.pem" "$dir/ca.pem"
+  grep -q '"./autosend_wasm_bg.wasm"' "$dir/worker.mjs" || { echo "bundle does not import the wasm module"; return 1; }
+  port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  key="$(newkey)"
+  cat >"$dir/config.capnp" <<EOF
+using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .smoke),
+    (name = "sandbox-net", network = (allow = ["local"], tlsOptions = (trustedCertificates = [embed "ca.pem"]))),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:$port", http = (), service = "main")],
+);
+const smoke :Workerd.Worker = (
+  modules = [
+    (name = "worker.mjs", esModule = embed "worker.mjs"),
+    (name = "autosend_wasm_bg.wasm", wasm = embed "autosend_wasm_bg.wasm"),
+  ],
+  compatibilityDate = "2025-01-01",
+  globalOutbound = "sandbox-net",
+  bindings = [(name = "API_KEY", text = "$key"), (name = "BASE_URL", text = "$SANDBOX_URL")],
+);
+EOF
+  "$BIN/workerd" serve "$dir/config.capnp" >"$dir/workerd.log" 2>&1 &
+  WORKERD_PID=$!
+  local out=""
+  for _ in $(seq 1 50); do
+    out="$(node -e 'fetch(process.argv[1]).then(r=>r.text()).then(t=>console.log(t)).catch(()=>process.exit(1))' "http://127.0.0.1:$port/send" 2>/dev/null)" && break
+    sleep 0.2
+  done
+  kill "$WORKERD_PID" 2>/dev/null
+  wait "$WORKERD_PID" 2>/dev/null
+  WORKERD_PID=""
+  echo "$out"
+  if ! echo "$out" | grep -q '"ok":true'; then
+    cat "$dir/workerd.log"
+    return 1
+  fi
+  echo "$out" | grep -q '"runtime":"workerd"'
+}
+step "smoke: Deno" smoke_deno
+step "smoke: Bun" smoke_bun
+step "smoke: workerd" smoke_workerd
+
+wasm_size() {
+  local w="$PKG/esm/autosend_wasm_bg.wasm"
+  echo "autosend_wasm_bg.wasm: $(wc -c <"$w") bytes raw, $(gzip -9c "$w" | wc -c) bytes gzip -9"
+}
+wasm_size
+
+PASSED=$((PASSED + NODE_PASS))
+FAILED=$((FAILED + NODE_FAIL))
+finish
