@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, Iterable, Mapping, Optional, Tuple, Union
+from typing import Iterable, Mapping, Optional, Tuple, Union, cast
 
 from . import _native
+from .types import WebhookEvent
 
 __all__ = ["verify", "sign"]
 
@@ -26,7 +27,7 @@ def verify(
     now: Optional[float] = None,
     tolerance: float = 300.0,
     future_tolerance: float = 60.0,
-) -> Dict[str, Any]:
+) -> WebhookEvent:
     """Verifies one delivery and returns the event ``{type, createdAt, deliveryId, data}``.
 
     ``raw_body`` must be the exact bytes received (a ``str`` is encoded as UTF-8). ``headers``
@@ -46,7 +47,7 @@ def verify(
     result = _native.verify_webhook(
         body, headers, secret, now_ms, _ms("tolerance", tolerance), _ms("future_tolerance", future_tolerance)
     )
-    return dict(result)
+    return cast(WebhookEvent, dict(result))
 
 
 def sign(raw_body: Union[bytes, str], secret: str) -> str:

@@ -1,0 +1,98 @@
+"""Stubs cover the catalog and pass mypy --strict; the README examples run against the sandbox."""
+
+from __future__ import annotations
+
+import ast
+import os
+import pathlib
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+import autosend
+from autosend._catalog import ENDPOINTS
+from conftest import Sandbox
+
+PKG = pathlib.Path(autosend.__file__).resolve().parent
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+def _stub_methods() -> "dict[str, set[str]]":
+    tree = ast.parse((PKG / "_client.pyi").read_text())
+    out: "dict[str, set[str]]" = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            out[node.name] = {n.name for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return out
+
+
+def test_stubs_declare_every_catalog_endpoint() -> None:
+    classes = _stub_methods()
+    for ep in ENDPOINTS:
+        ns = ep["namespace"].capitalize()
+        assert ep["python_name"] in classes.get(f"_{ns}", set()), f"sync stub misses {ep['id']}"
+        assert ep["python_name"] in classes.get(f"_Async{ns}", set()), f"async stub misses {ep['id']}"
+
+
+def test_py_typed_shipped() -> None:
+    assert (PKG / "py.typed").exists()
+
+
+def _mypy(*args: str) -> "subprocess.CompletedProcess[str]":
+    pytest.importorskip("mypy")
+    return subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, *args],
+        capture_output=True, text=True, timeout=300,
+    )
+
+
+def test_mypy_strict_on_stubs_and_examples() -> None:
+    r = _mypy(str(PKG), str(EXAMPLES / "typed.py"), str(EXAMPLES / "send.py"), str(EXAMPLES / "quickstart.py"))
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_mypy_rejects_wrong_types(tmp_path: pathlib.Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import autosend\n"
+        "c = autosend.AutoSend('AS_x')\n"
+        "c.emails.send(from_={'email': 'a@b.co'}, to={'email': 'b@c.co'}, subject=5)\n"
+        "c.emails.send({'to': {'email': 'b@c.co'}})\n"
+        "c.contacts.nope()\n"
+    )
+    r = _mypy(str(bad))
+    assert r.returncode != 0
+    assert r.stdout.count("error:") >= 3, r.stdout
+
+
+def _run_example(name: str, sandbox: Sandbox, key: str) -> "subprocess.CompletedProcess[str]":
+    env = dict(os.environ)
+    env.update({"AUTOSEND_API_KEY": key, "AUTOSEND_BASE_URL": sandbox.url, "AUTOSEND_CA_FILE": sandbox.ca_file})
+    return subprocess.run([sys.executable, str(EXAMPLES / name)], env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_quickstart_runs(sandbox: Sandbox, new_key: Any) -> None:
+    r = _run_example("quickstart.py", sandbox, new_key()["key"])
+    assert r.returncode == 0, r.stderr
+    assert "queued" in r.stdout and "status delivered" in r.stdout
+
+
+def test_send_example_runs(sandbox: Sandbox, new_key: Any) -> None:
+    import json
+
+    r = _run_example("send.py", sandbox, new_key()["key"])
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out["sdk"] == "python" and out["result"]["emailId"]
+    msg = sandbox.admin("GET", f"/_sandbox/messages/{out['result']['emailId']}")
+    assert msg["subject"] == "Hello from Python"
+
+
+def test_readme_quickstart_matches_example() -> None:
+    readme = (ROOT / "README.md").read_text()
+    quick = (EXAMPLES / "quickstart.py").read_text()
+    body = quick.split('"""', 2)[2].strip()
+    assert body in readme, "README quickstart must be examples/quickstart.py verbatim"
