@@ -63,7 +63,7 @@ pub use error::{Category, Error, ErrorKind, FieldError};
 pub use key::{ApiKey, KeyKind};
 pub use limiter::{
     private_limiter, shared_limiter, Acquire, RateLimiter, RateLimits, SharedLimiter,
-    MAX_FEEDBACK_WAIT_MS,
+    DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS,
 };
 pub use request::{build_request, Request};
 pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS};

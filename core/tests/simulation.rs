@@ -229,3 +229,26 @@ fn opt_in_retries_sends_and_counts_retries_not_attempts() {
     assert!(e.may_have_been_delivered());
     assert_eq!(e.status(), Some(500));
 }
+
+#[test]
+fn the_process_wide_guard_costs_under_one_percent() {
+    let n = 200;
+    let ideal = *theoretical_send_times(n).last().unwrap();
+    let cfg = config(false);
+    let guarded = std::sync::Arc::new(std::sync::Mutex::new(autosend::RateLimiter::with_guard(
+        RateLimits::default(),
+        autosend::DEFAULT_GUARD_MS,
+    )));
+    let (sends, results) = simulate(n, 4, 0, guarded, &cfg, |_, _| Ok(200));
+    assert!(results.iter().all(Result::is_ok));
+    assert_windows(&sends);
+    let last = *sends.iter().max().unwrap();
+    eprintln!(
+        "with the {} ms guard: last send at {last} ms, theoretical minimum {ideal} ms",
+        autosend::DEFAULT_GUARD_MS
+    );
+    assert!(
+        last as f64 <= ideal as f64 * 1.01,
+        "{last} > 1% over {ideal}"
+    );
+}
