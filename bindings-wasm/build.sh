@@ -29,8 +29,8 @@ WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm/autosend_wasm.wasm"
 
 rm -rf "$PKG"
 mkdir -p "$PKG/cjs" "$PKG/esm"
-"$WASM_BINDGEN" --target nodejs --no-typescript --out-dir "$PKG/cjs" "$WASM"
-"$WASM_BINDGEN" --target web --no-typescript --out-dir "$PKG/esm" "$WASM"
+"$WASM_BINDGEN" --target nodejs --no-typescript --remove-name-section --remove-producers-section --out-dir "$PKG/cjs" "$WASM"
+"$WASM_BINDGEN" --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$PKG/esm" "$WASM"
 echo '{"type":"commonjs"}' > "$PKG/cjs/package.json"
 echo '{"type":"module"}' > "$PKG/esm/package.json"
 

@@ -12,8 +12,8 @@
 
 use autosend::webhook::{self, VerifyOptions};
 use autosend::{
-    private_limiter, Acquire, ApiKey, Call, Client, ClientConfig, ClientOptions, Error,
-    ErrorKind, Poll, RateLimiter, RateLimits, TransportErrorKind,
+    private_limiter, Acquire, ApiKey, Call, Client, ClientConfig, ClientOptions, Error, ErrorKind,
+    Poll, RateLimiter, RateLimits, TransportErrorKind,
 };
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
@@ -309,7 +309,8 @@ impl WasmCall {
         body: &[u8],
     ) -> Result<(), JsValue> {
         let headers = headers_from_json(headers)?;
-        self.call.handle_response(ms(now_ms), status, &headers, body);
+        self.call
+            .handle_response(ms(now_ms), status, &headers, body);
         Ok(())
     }
 

@@ -122,3 +122,11 @@ test('ESM entry files use no process, fs or Buffer at import time', () => {
   const cjs = readFileSync(path.join(PKG_DIR, 'cjs/index.cjs'), 'utf8');
   assert.ok(/_setWasmLoader\(\(\) => require/.test(cjs), 'node wasm is loaded lazily');
 });
+
+test('the README quickstart is examples/quickstart.mjs verbatim', () => {
+  const here = path.dirname(new URL(import.meta.url).pathname);
+  const readme = readFileSync(path.join(here, '..', 'README.md'), 'utf8');
+  const quick = readFileSync(path.join(here, '..', 'examples', 'quickstart.mjs'), 'utf8');
+  const block = readme.split('## Quickstart')[1].split('```js\n')[1].split('```')[0];
+  assert.equal(block.trim(), quick.trim());
+});
