@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs every test of the project, from a clean clone on a fresh machine: installs what it needs
+# (Rust targets, wasm-bindgen-cli, cbindgen, a Python venv, npm packages, Debian packages).
+#   bash scripts/test.sh            # everything
+#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo)
+set -uo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+
+suites=("$@")
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo)
+
+passed=0
+failed=0
+failed_names=()
+log_dir="$CARGO_TARGET_DIR/test-logs"
+mkdir -p "$log_dir"
+
+run_suite() {
+  local name="$1"
+  shift
+  say "suite $name"
+  local t0=$SECONDS
+  if "$@"; then
+    passed=$((passed + 1))
+    echo "-- suite $name passed in $((SECONDS - t0)) s"
+  else
+    failed=$((failed + 1))
+    failed_names+=("$name")
+    echo "-- suite $name FAILED after $((SECONDS - t0)) s"
+  fi
+}
+
+suite_lint() {
+  cargo fmt --all -- --check &&
+    cargo clippy -p autosend -p autosend-http -p autosend-sandbox -p autosend-c --all-targets -- -D warnings
+}
+
+suite_rust() {
+  # Core unit tests, all conformance vectors, fake-clock simulations, doc tests, and the
+  # native transport end to end against an in-process sandbox.
+  cargo test -p autosend -p autosend-http 2>&1 | tee "$log_dir/rust.log"
+  local rc=${PIPESTATUS[0]}
+  grep -E "^vectors: " "$log_dir/rust.log" || true
+  return "$rc"
+}
+
+suite_sandbox() { bash sandbox/test.sh; }
+suite_wasm() { bash bindings-wasm/test.sh && bash scripts/check-wasm-imports.sh; }
+suite_python() { bash bindings-python/test.sh; }
+suite_c() { bash bindings-c/test.sh; }
+suite_docs() { python3 scripts/check-readme.py; }
+suite_demo() { AUTOSEND_DEMO_NO_WAIT=1 bash scripts/demo.sh; }
+
+for s in "${suites[@]}"; do
+  run_suite "$s" "suite_$s"
+done
+
+say "summary"
+[ ${#failed_names[@]} -gt 0 ] && echo "failed suites: ${failed_names[*]}"
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
