@@ -190,8 +190,23 @@ function randomSeed() {
   return Uint32Array.of((Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0);
 }
 
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+function sleep(ms, signal) {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(abortReason(signal));
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(abortReason(signal));
+    };
+    const t = setTimeout(() => {
+      signal?.removeEventListener?.('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener?.('abort', onAbort, { once: true });
+  });
+}
+
+function abortReason(signal) {
+  return signal.reason ?? Object.assign(new Error('the call was aborted'), { name: 'AbortError' });
 }
 
 function readEnv(names) {
@@ -368,10 +383,10 @@ export class AutoSend {
           throw errorFromJson(step.done.error);
         }
         if (step.wait !== undefined) {
-          await sleep(step.wait);
+          await sleep(step.wait, signal);
           continue;
         }
-        if (signal?.aborted) throw signal.reason ?? new Error('aborted');
+        if (signal?.aborted) throw abortReason(signal);
         await this.#attempt(call, step.send, signal);
       }
     } catch (e) {
@@ -407,10 +422,12 @@ export class AutoSend {
       core(() => call.handleResponse(clock(), response.status, JSON.stringify(pairs), body));
     } catch (err) {
       if (err instanceof AutoSendError) throw err;
+      // Cancelled by the caller: stop here (the core is not asked to retry). A send that was
+      // already on the wire may have been delivered; the caller chose to stop waiting.
+      if (signal?.aborted && !timedOut) throw abortReason(signal);
       let kind;
       if (timedOut) kind = 'timeout';
       else if (response !== null) kind = 'connection_lost'; // the server answered: it was sent
-      else if (signal?.aborted) kind = 'connection_lost';
       else kind = classifyFetchError(err);
       core(() => call.handleTransportError(clock(), kind));
     } finally {

@@ -178,8 +178,6 @@ test('clients with the same key share one rate-limit budget (2/s)', { skip }, as
   const t0 = performance.now();
   await Promise.all([a, b, a, b].map((c, i) => c.emails.send(mail(`shared ${i}`))));
   assert.ok(performance.now() - t0 >= 950, 'the third send waited for the 1 s window');
-  const s = await stats();
-  assert.equal(s.rejected.RATE_LIMIT_EXCEEDED ?? 0, (await admin('GET', '/_sandbox/stats')).rejected.RATE_LIMIT_EXCEEDED ?? 0);
 });
 
 test('the key never shows: console.log, util.inspect, JSON.stringify, errors', { skip }, async () => {

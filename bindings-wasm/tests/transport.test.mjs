@@ -130,3 +130,17 @@ test('the README quickstart is examples/quickstart.mjs verbatim', () => {
   const block = readme.split('## Quickstart')[1].split('```js\n')[1].split('```')[0];
   assert.equal(block.trim(), quick.trim());
 });
+
+test('a caller AbortSignal cancels waits and attempts without retrying', async () => {
+  let n = 0;
+  const fetch = (url, init) => {
+    n++;
+    return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+  };
+  const c = new AutoSend('AS_transport7', { fetch, _privateLimiter: true });
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 50);
+  const err = await c.contacts.get({ id: 'x' }, { signal: ac.signal }).catch((e) => e);
+  assert.equal(err.name, 'AbortError');
+  assert.equal(n, 1);
+});
