@@ -40,7 +40,8 @@ impl Default for RateLimits {
 }
 
 impl RateLimits {
-    pub(crate) fn validate(&self) -> Result<(), Error> {
+    /// Checks that both limits are at least 1 and plausible.
+    pub fn validate(&self) -> Result<(), Error> {
         if self.per_second == 0 || self.per_minute == 0 {
             return Err(Error::new(
                 ErrorKind::InvalidConfig,
