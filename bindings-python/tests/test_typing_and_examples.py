@@ -45,12 +45,14 @@ def _mypy(*args: str) -> "subprocess.CompletedProcess[str]":
     pytest.importorskip("mypy")
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.devnull, *args],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True, text=True, timeout=300, cwd=str(ROOT / "tests"),
     )
 
 
 def test_mypy_strict_on_stubs_and_examples() -> None:
-    r = _mypy(str(PKG), str(EXAMPLES / "typed.py"), str(EXAMPLES / "send.py"), str(EXAMPLES / "quickstart.py"))
+    r = _mypy("-p", "autosend")
+    assert r.returncode == 0, r.stdout + r.stderr
+    r = _mypy(str(EXAMPLES / "typed.py"), str(EXAMPLES / "send.py"), str(EXAMPLES / "quickstart.py"))
     assert r.returncode == 0, r.stdout + r.stderr
 
 
