@@ -9,27 +9,14 @@ ROOT="$(cd "$HERE/.." && pwd)"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 export CARGO_TARGET_DIR="$TARGET"
 VENV="${AUTOSEND_PY_VENV:-$HERE/.venv}"
-PY="${PYTHON:-python3}"
 
-echo "== venv: $VENV"
-if [ ! -x "$VENV/bin/python" ]; then
-    "$PY" -m venv "$VENV"
-fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >/dev/null
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2" pytest mypy
+echo "== build + install the wheel into $VENV"
+bash "$HERE/build.sh"
 
 echo "== cargo build -p autosend-sandbox"
 (cd "$ROOT" && cargo build --quiet -p autosend-sandbox)
 SANDBOX_BIN="$TARGET/debug/autosend-sandbox"
 test -x "$SANDBOX_BIN"
-
-echo "== maturin build --release"
-WHEELS="$TARGET/wheels"
-rm -f "$WHEELS"/autosend_sdk-*.whl
-(cd "$HERE" && "$VENV/bin/maturin" build --quiet --release --out "$WHEELS")
-WHEEL="$(ls "$WHEELS"/autosend_sdk-*-abi3-*.whl | head -n1)"
-echo "   $WHEEL"
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 
 cd "$HERE"
 echo "== mypy --strict (installed package stubs + examples)"

@@ -1,6 +1,6 @@
 //! The I/O clients: `autosend-http` (reqwest + rustls) with the GIL released while waiting.
 
-use crate::convert::{to_json, to_py};
+use crate::convert::to_json;
 use crate::errors::{check, guard, panic_error, to_pyerr};
 use crate::sansio::{options, response_dict};
 use autosend::ClientConfig;
@@ -113,9 +113,8 @@ impl Client {
         guard(py, || {
             let params = check(py, to_json(params, ""))?;
             let client = self.inner.clone();
-            let r = py.detach(move || {
-                catch_unwind(AssertUnwindSafe(|| client.call(&endpoint, params)))
-            });
+            let r = py
+                .detach(move || catch_unwind(AssertUnwindSafe(|| client.call(&endpoint, params))));
             match r {
                 Ok(Ok(resp)) => response_dict(py, &resp),
                 Ok(Err(e)) => Err(to_pyerr(py, &e)),
@@ -188,7 +187,9 @@ impl AsyncClient {
         guard(py, || {
             let params = check(py, to_json(params, ""))?;
             let client = self.inner.clone();
-            let fut = CatchUnwind(Box::pin(async move { client.call(&endpoint, params).await }));
+            let fut = CatchUnwind(Box::pin(
+                async move { client.call(&endpoint, params).await },
+            ));
             pyo3_async_runtimes::tokio::future_into_py(py, async move {
                 let outcome = fut.await;
                 Python::attach(|py| -> PyResult<Py<PyAny>> {
@@ -227,9 +228,4 @@ impl<F: Future> Future for CatchUnwind<F> {
             Err(p) => Poll::Ready(Err(p)),
         }
     }
-}
-
-#[allow(dead_code)]
-fn _keep(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    to_py(py, &serde_json::Value::Null)
 }

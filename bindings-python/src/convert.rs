@@ -3,7 +3,9 @@
 
 use autosend::Error;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString, PyTuple,
+};
 use serde_json::{Map, Number, Value};
 
 /// Deep enough for any real request; stops self-referencing containers.
@@ -31,7 +33,13 @@ pub fn to_json(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, Error> {
 }
 
 fn to_json_depth(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Value, Error> {
-    let field = || if path.is_empty() { "params".to_string() } else { path.to_string() };
+    let field = || {
+        if path.is_empty() {
+            "params".to_string()
+        } else {
+            path.to_string()
+        }
+    };
     if depth > MAX_DEPTH {
         return Err(Error::validation(
             field(),
@@ -60,9 +68,9 @@ fn to_json_depth(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Val
         let f: f64 = obj
             .extract()
             .map_err(|_| Error::validation(field(), "not a valid float"))?;
-        return Number::from_f64(f).map(Value::Number).ok_or_else(|| {
-            Error::validation(field(), "NaN and infinity cannot be sent as JSON")
-        });
+        return Number::from_f64(f)
+            .map(Value::Number)
+            .ok_or_else(|| Error::validation(field(), "NaN and infinity cannot be sent as JSON"));
     }
     if let Ok(s) = obj.cast::<PyString>() {
         let s = s.to_cow().map_err(|_| {
@@ -91,7 +99,11 @@ fn to_json_depth(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Val
             let item = seq
                 .get_item(i)
                 .map_err(|_| Error::validation(format!("{}[{i}]", field()), "unreadable item"))?;
-            out.push(to_json_depth(&item, &format!("{}[{i}]", field()), depth + 1)?);
+            out.push(to_json_depth(
+                &item,
+                &format!("{}[{i}]", field()),
+                depth + 1,
+            )?);
         }
         return Ok(Value::Array(out));
     }

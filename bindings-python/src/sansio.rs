@@ -1,7 +1,7 @@
 //! Thin sans-IO classes over the core, for the conformance vectors and for callers that bring
 //! their own I/O. Every rule stays in the core; these only convert types.
 
-use crate::convert::{headers, to_json, to_py};
+use crate::convert::{to_json, to_py};
 use crate::errors::{check, guard};
 use autosend::{Acquire, ClientOptions, Poll, RateLimits, TransportErrorKind};
 use pyo3::prelude::*;
@@ -240,18 +240,13 @@ impl RateLimiter {
     #[pyo3(signature = (per_second=2, per_minute=50))]
     fn new(py: Python<'_>, per_second: u32, per_minute: u32) -> PyResult<Self> {
         guard(py, || {
-            // Validate through the core's config rules.
-            let mut o = ClientOptions::new("AS_limitercheck");
-            o.rate_limits = RateLimits {
+            let limits = RateLimits {
                 per_second,
                 per_minute,
             };
-            check(py, autosend::ClientConfig::new(o))?;
+            check(py, limits.validate())?;
             Ok(RateLimiter {
-                inner: Mutex::new(autosend::RateLimiter::new(RateLimits {
-                    per_second,
-                    per_minute,
-                })),
+                inner: Mutex::new(autosend::RateLimiter::new(limits)),
             })
         })
     }
@@ -359,9 +354,4 @@ pub fn _debug_panic(py: Python<'_>) -> PyResult<()> {
         }
         Ok(())
     })
-}
-
-#[allow(dead_code)]
-fn _unused(_h: Vec<(String, String)>) {
-    let _ = headers;
 }
