@@ -20,6 +20,9 @@ fn main() -> Result<(), autosend::Error> {
     );
     mail.html = Some("<p>Thanks for signing up.</p>".into());
     let sent = client.send_email(&mail)?;
-    println!("queued {} for {} recipient(s)", sent.email_id, sent.total_recipients);
+    println!(
+        "queued {} for {} recipient(s)",
+        sent.email_id, sent.total_recipients
+    );
     Ok(())
 }

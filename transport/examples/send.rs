@@ -27,7 +27,10 @@ fn main() {
             )
         });
     match result {
-        Ok(r) => println!("rust: sent, emailId {}", r.data["emailId"].as_str().unwrap_or("?")),
+        Ok(r) => println!(
+            "rust: sent, emailId {}",
+            r.data["emailId"].as_str().unwrap_or("?")
+        ),
         Err(e) => {
             eprintln!("rust: {e}");
             std::process::exit(1);

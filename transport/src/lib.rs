@@ -68,12 +68,19 @@ impl TlsOptions {
     fn certificates(&self) -> Result<Vec<reqwest::Certificate>, Error> {
         match &self.ca_cert_pem {
             None => Ok(Vec::new()),
-            Some(pem) => reqwest::Certificate::from_pem_bundle(pem).map_err(|_| {
-                Error::new(
-                    ErrorKind::InvalidConfig,
-                    "the CA certificate is not valid PEM",
-                )
-            }),
+            Some(pem) => {
+                let bad = || {
+                    Error::new(
+                        ErrorKind::InvalidConfig,
+                        "the CA file holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+                    )
+                };
+                let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|_| bad())?;
+                if certs.is_empty() {
+                    return Err(bad());
+                }
+                Ok(certs)
+            }
         }
     }
 }

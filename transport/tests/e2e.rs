@@ -282,3 +282,21 @@ fn refused_connection_is_a_connect_error() {
     assert_eq!(e.kind(), ErrorKind::Connect);
     assert!(!e.may_have_been_delivered());
 }
+
+#[test]
+fn a_ca_file_without_a_certificate_is_refused() {
+    for pem in [
+        &b""[..],
+        b"not a certificate",
+        b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    ] {
+        let e = blocking::Client::new(
+            ClientOptions::new("AS_abc123"),
+            TlsOptions {
+                ca_cert_pem: Some(pem.to_vec()),
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+    }
+}
