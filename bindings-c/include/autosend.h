@@ -523,12 +523,76 @@ void autosend_action_free(autosend_action *action);
 autosend_result autosend_client_options_new(autosend_client_options **options_out);
 
 /**
+ * Sets the API key (`AS_…` or `ASA_…`). Checked by `autosend_client_new`.
+ */
+autosend_result autosend_client_options_set_api_key(autosend_client_options *options,
+                                                    const uint8_t *value,
+                                                    size_t value_len);
+
+/**
+ * Sets the project id (account keys only; sent as `x-project-id`). Checked by
+ * `autosend_client_new` (printable ASCII, no spaces, CR or LF). Empty clears it.
+ */
+autosend_result autosend_client_options_set_project_id(autosend_client_options *options,
+                                                       const uint8_t *value,
+                                                       size_t value_len);
+
+/**
+ * Sets the base URL (default `https://api.autosend.com/v1`; plain http only for
+ * loopback). Checked by `autosend_client_new`. Empty restores the default.
+ */
+autosend_result autosend_client_options_set_base_url(autosend_client_options *options,
+                                                     const uint8_t *value,
+                                                     size_t value_len);
+
+/**
+ * Trusts the CA certificate(s) in this PEM file as well as the system roots (e.g. the
+ * sandbox's CA). Read by `autosend_client_new`. Empty clears it.
+ */
+autosend_result autosend_client_options_set_ca_file(autosend_client_options *options,
+                                                    const uint8_t *value,
+                                                    size_t value_len);
+
+/**
  * Trusts the CA certificate(s) in this PEM text as well as the system roots. The bytes are
  * copied. Checked at the first blocking call.
  */
 autosend_result autosend_client_options_set_ca_pem(autosend_client_options *options,
                                                    const uint8_t *pem,
                                                    size_t pem_len);
+
+/**
+ * Per-attempt timeout in ms (default 30000; 0 is refused by `autosend_client_new`).
+ */
+autosend_result autosend_client_options_set_timeout_ms(autosend_client_options *options,
+                                                       uint64_t timeout_ms);
+
+/**
+ * Retries after the first attempt (default 3, at most 100).
+ */
+autosend_result autosend_client_options_set_max_retries(autosend_client_options *options,
+                                                        uint32_t max_retries);
+
+/**
+ * Also retry non-idempotent calls (sends) after 5xx / timeouts (default false: a retry
+ * can deliver a mail twice).
+ */
+autosend_result autosend_client_options_set_retry_non_idempotent(autosend_client_options *options,
+                                                                 bool enabled);
+
+/**
+ * Overall deadline per call in ms, waits included; 0 = no deadline (the default).
+ */
+autosend_result autosend_client_options_set_deadline_ms(autosend_client_options *options,
+                                                        uint64_t deadline_ms);
+
+/**
+ * true (default): clients of the same key share one rate-limit budget in the process.
+ * false: this client gets a budget of its own (tests; after a key rotation the new key's
+ * shared budget is used).
+ */
+autosend_result autosend_client_options_set_shared_limiter(autosend_client_options *options,
+                                                           bool shared);
 
 /**
  * The key's rate limits (default 2 per second, 50 per minute). Checked by

@@ -59,76 +59,84 @@ pub unsafe extern "C" fn autosend_client_options_new(
     })
 }
 
-macro_rules! options_setter {
-    ($(#[$doc:meta])* $name:ident, |$o:ident, $v:ident : $t:ty| $body:block) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(options: *mut autosend_client_options, $v: $t) -> autosend_result {
-            ffi_result!({
-                // SAFETY: `options` is NULL or a live handle used by one thread (contract).
-                let $o = unsafe { handle_mut(options) }?;
-                $body
-                Ok(())
-            })
-        }
-    };
+fn set_opt(
+    options: *mut autosend_client_options,
+    f: impl FnOnce(&mut autosend_client_options),
+) -> autosend_result {
+    ffi_result!({
+        // SAFETY: `options` is NULL or a live handle used by one thread (contract).
+        let o = unsafe { handle_mut(options) }?;
+        f(o);
+        Ok(())
+    })
 }
 
-macro_rules! options_str_setter {
-    ($(#[$doc:meta])* $name:ident, |$o:ident, $s:ident| $body:block) => {
-        $(#[$doc])*
-        #[no_mangle]
-        pub unsafe extern "C" fn $name(
-            options: *mut autosend_client_options,
-            value: *const u8,
-            value_len: usize,
-        ) -> autosend_result {
-            ffi_result!({
-                // SAFETY: `options` is NULL or a live handle used by one thread (contract).
-                let $o = unsafe { handle_mut(options) }?;
-                // SAFETY: `value` is NULL or readable for `value_len` bytes (contract).
-                let $s = unsafe { str_in(value, value_len) }?;
-                $body
-                Ok(())
-            })
-        }
-    };
+fn set_str(
+    options: *mut autosend_client_options,
+    value: *const u8,
+    value_len: usize,
+    f: impl FnOnce(&mut autosend_client_options, &str),
+) -> autosend_result {
+    ffi_result!({
+        // SAFETY: `options` is NULL or a live handle used by one thread (contract).
+        let o = unsafe { handle_mut(options) }?;
+        // SAFETY: `value` is NULL or readable for `value_len` bytes (contract).
+        let s = unsafe { str_in(value, value_len) }?;
+        f(o, s);
+        Ok(())
+    })
 }
 
-options_str_setter!(
-    /// Sets the API key (`AS_…` or `ASA_…`). Checked by `autosend_client_new`.
-    autosend_client_options_set_api_key,
-    |o, s| {
-        o.opts.api_key = s.to_string();
-    }
-);
+/// Sets the API key (`AS_…` or `ASA_…`). Checked by `autosend_client_new`.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_api_key(
+    options: *mut autosend_client_options,
+    value: *const u8,
+    value_len: usize,
+) -> autosend_result {
+    set_str(options, value, value_len, |o, s| {
+        o.opts.api_key = s.to_string()
+    })
+}
 
-options_str_setter!(
-    /// Sets the project id (account keys only; sent as `x-project-id`). Checked by
-    /// `autosend_client_new` (printable ASCII, no spaces, CR or LF). Empty clears it.
-    autosend_client_options_set_project_id,
-    |o, s| {
-        o.opts.project_id = if s.is_empty() { None } else { Some(s.to_string()) };
-    }
-);
+/// Sets the project id (account keys only; sent as `x-project-id`). Checked by
+/// `autosend_client_new` (printable ASCII, no spaces, CR or LF). Empty clears it.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_project_id(
+    options: *mut autosend_client_options,
+    value: *const u8,
+    value_len: usize,
+) -> autosend_result {
+    set_str(options, value, value_len, |o, s| {
+        o.opts.project_id = (!s.is_empty()).then(|| s.to_string())
+    })
+}
 
-options_str_setter!(
-    /// Sets the base URL (default `https://api.autosend.com/v1`; plain http only for
-    /// loopback). Checked by `autosend_client_new`. Empty restores the default.
-    autosend_client_options_set_base_url,
-    |o, s| {
-        o.opts.base_url = if s.is_empty() { None } else { Some(s.to_string()) };
-    }
-);
+/// Sets the base URL (default `https://api.autosend.com/v1`; plain http only for
+/// loopback). Checked by `autosend_client_new`. Empty restores the default.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_base_url(
+    options: *mut autosend_client_options,
+    value: *const u8,
+    value_len: usize,
+) -> autosend_result {
+    set_str(options, value, value_len, |o, s| {
+        o.opts.base_url = (!s.is_empty()).then(|| s.to_string())
+    })
+}
 
-options_str_setter!(
-    /// Trusts the CA certificate(s) in this PEM file as well as the system roots (e.g. the
-    /// sandbox's CA). Read by `autosend_client_new`. Empty clears it.
-    autosend_client_options_set_ca_file,
-    |o, s| {
-        o.ca_file = if s.is_empty() { None } else { Some(s.to_string()) };
-    }
-);
+/// Trusts the CA certificate(s) in this PEM file as well as the system roots (e.g. the
+/// sandbox's CA). Read by `autosend_client_new`. Empty clears it.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_ca_file(
+    options: *mut autosend_client_options,
+    value: *const u8,
+    value_len: usize,
+) -> autosend_result {
+    set_str(options, value, value_len, |o, s| {
+        o.ca_file = (!s.is_empty()).then(|| s.to_string())
+    })
+}
 
 /// Trusts the CA certificate(s) in this PEM text as well as the system roots. The bytes are
 /// copied. Checked at the first blocking call.
@@ -148,48 +156,55 @@ pub unsafe extern "C" fn autosend_client_options_set_ca_pem(
     })
 }
 
-options_setter!(
-    /// Per-attempt timeout in ms (default 30000; 0 is refused by `autosend_client_new`).
-    autosend_client_options_set_timeout_ms,
-    |o, ms: u64| {
-        o.opts.timeout_ms = ms;
-    }
-);
+/// Per-attempt timeout in ms (default 30000; 0 is refused by `autosend_client_new`).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_timeout_ms(
+    options: *mut autosend_client_options,
+    timeout_ms: u64,
+) -> autosend_result {
+    set_opt(options, |o| o.opts.timeout_ms = timeout_ms)
+}
 
-options_setter!(
-    /// Retries after the first attempt (default 3, at most 100).
-    autosend_client_options_set_max_retries,
-    |o, n: u32| {
-        o.opts.max_retries = n;
-    }
-);
+/// Retries after the first attempt (default 3, at most 100).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_max_retries(
+    options: *mut autosend_client_options,
+    max_retries: u32,
+) -> autosend_result {
+    set_opt(options, |o| o.opts.max_retries = max_retries)
+}
 
-options_setter!(
-    /// Also retry non-idempotent calls (sends) after 5xx / timeouts (default false: a retry
-    /// can deliver a mail twice).
-    autosend_client_options_set_retry_non_idempotent,
-    |o, yes: bool| {
-        o.opts.retry_non_idempotent = yes;
-    }
-);
+/// Also retry non-idempotent calls (sends) after 5xx / timeouts (default false: a retry
+/// can deliver a mail twice).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_retry_non_idempotent(
+    options: *mut autosend_client_options,
+    enabled: bool,
+) -> autosend_result {
+    set_opt(options, |o| o.opts.retry_non_idempotent = enabled)
+}
 
-options_setter!(
-    /// Overall deadline per call in ms, waits included; 0 = no deadline (the default).
-    autosend_client_options_set_deadline_ms,
-    |o, ms: u64| {
-        o.opts.deadline_ms = if ms == 0 { None } else { Some(ms) };
-    }
-);
+/// Overall deadline per call in ms, waits included; 0 = no deadline (the default).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_deadline_ms(
+    options: *mut autosend_client_options,
+    deadline_ms: u64,
+) -> autosend_result {
+    set_opt(options, |o| {
+        o.opts.deadline_ms = (deadline_ms != 0).then_some(deadline_ms)
+    })
+}
 
-options_setter!(
-    /// true (default): clients of the same key share one rate-limit budget in the process.
-    /// false: this client gets a budget of its own (tests; after a key rotation the new key's
-    /// shared budget is used).
-    autosend_client_options_set_shared_limiter,
-    |o, yes: bool| {
-        o.shared_limiter = yes;
-    }
-);
+/// true (default): clients of the same key share one rate-limit budget in the process.
+/// false: this client gets a budget of its own (tests; after a key rotation the new key's
+/// shared budget is used).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_shared_limiter(
+    options: *mut autosend_client_options,
+    shared: bool,
+) -> autosend_result {
+    set_opt(options, |o| o.shared_limiter = shared)
+}
 
 /// The key's rate limits (default 2 per second, 50 per minute). Checked by
 /// `autosend_client_new`.

@@ -1,0 +1,1202 @@
+/*
+ * Tests of libautosend from C: the conformance vectors (tests/vectors, *.json files) through the C
+ * API, hostile input, and (when AUTOSEND_SANDBOX_INFO names the sandbox's start line)
+ * end-to-end calls over HTTPS, blocking and sans-IO (libcurl).
+ *
+ * Usage: test_autosend VECTOR_DIR
+ * Closes with "N passed, N failed"; exits 1 on any failure.
+ */
+#include <autosend.h>
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <dirent.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int g_passed, g_failed, t_failures;
+static char t_name[256];
+
+static void begin(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(t_name, sizeof t_name, fmt, ap);
+    va_end(ap);
+    t_failures = 0;
+}
+
+static void end(void) {
+    if (t_failures == 0) {
+        g_passed++;
+    } else {
+        g_failed++;
+        fprintf(stderr, "FAILED %s\n", t_name);
+    }
+}
+
+#define CHECK(cond, ...)                                                      \
+    do {                                                                      \
+        if (!(cond)) {                                                        \
+            t_failures++;                                                     \
+            fprintf(stderr, "  %s: %s:%d: ", t_name, __FILE__, __LINE__);     \
+            fprintf(stderr, __VA_ARGS__);                                     \
+            fputc('\n', stderr);                                              \
+        }                                                                     \
+    } while (0)
+
+#define S(lit) (const uint8_t *)(lit), strlen(lit)
+
+static int str_is(autosend_str s, const char *c) {
+    return s.data != NULL && s.len == strlen(c) && memcmp(s.data, c, s.len) == 0;
+}
+
+static int str_has(autosend_str s, const char *needle) {
+    return s.data != NULL && strstr(s.data, needle) != NULL;
+}
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf) buf[n] = 0;
+    fclose(f);
+    return buf;
+}
+
+static const char *jstr(const cJSON *o, const char *k) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int jhas(const cJSON *o, const char *k) {
+    return cJSON_GetObjectItemCaseSensitive(o, k) != NULL;
+}
+
+static uint64_t ju64(const cJSON *o, const char *k, uint64_t dflt) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+    return cJSON_IsNumber(v) ? (uint64_t)v->valuedouble : dflt;
+}
+
+/* ---------- client construction from a vector's "client" ---------- */
+
+static autosend_result make_client(const cJSON *spec, int force_no_retries, autosend_client **out,
+                                   autosend_error **err) {
+    autosend_client_options *o = NULL;
+    autosend_result r = autosend_client_options_new(&o);
+    if (r != AUTOSEND_RESULT_OK) return r;
+    const char *key = jstr(spec, "api_key");
+    if (!key) key = "AS_test123";
+    autosend_client_options_set_api_key(o, S(key));
+    const char *pid = jstr(spec, "project_id");
+    if (pid) autosend_client_options_set_project_id(o, S(pid));
+    const char *base = jstr(spec, "base_url");
+    if (base) autosend_client_options_set_base_url(o, S(base));
+    if (jhas(spec, "max_retries"))
+        autosend_client_options_set_max_retries(o, (uint32_t)ju64(spec, "max_retries", 3));
+    if (force_no_retries) autosend_client_options_set_max_retries(o, 0);
+    const cJSON *rni = cJSON_GetObjectItemCaseSensitive(spec, "retry_non_idempotent");
+    if (cJSON_IsBool(rni)) autosend_client_options_set_retry_non_idempotent(o, cJSON_IsTrue(rni));
+    if (jhas(spec, "timeout_ms"))
+        autosend_client_options_set_timeout_ms(o, ju64(spec, "timeout_ms", 30000));
+    if (jhas(spec, "deadline_ms"))
+        autosend_client_options_set_deadline_ms(o, ju64(spec, "deadline_ms", 0));
+    autosend_client_options_set_shared_limiter(o, false);
+    r = autosend_client_new(o, out, err);
+    autosend_client_options_free(o);
+    return r;
+}
+
+/* Checks an error handle against an expectation object (only the fields given). */
+static void check_error(const autosend_error *e, const cJSON *exp) {
+    const char *want = jstr(exp, "error");
+    CHECK(e != NULL, "want error %s, got no error handle", want ? want : "?");
+    if (!e) return;
+    if (want) {
+        autosend_str k = autosend_error_kind(e);
+        CHECK(str_is(k, want), "want error %s, got %s (%s)", want, k.data,
+              autosend_error_message(e).data);
+        CHECK(strcmp(autosend_result_name(autosend_error_code(e)), want) == 0,
+              "code %u does not name %s", autosend_error_code(e), want);
+    }
+    if (jhas(exp, "status")) {
+        CHECK(autosend_error_status(e) == ju64(exp, "status", 0), "want status %llu, got %u",
+              (unsigned long long)ju64(exp, "status", 0), autosend_error_status(e));
+    }
+    const cJSON *ac = cJSON_GetObjectItemCaseSensitive(exp, "api_code");
+    if (ac) {
+        const char *w = cJSON_IsString(ac) ? ac->valuestring : "";
+        CHECK(str_is(autosend_error_api_code(e), w), "want api_code %s, got %s", w,
+              autosend_error_api_code(e).data);
+    }
+    const char *mc = jstr(exp, "message_contains");
+    if (mc) CHECK(str_has(autosend_error_message(e), mc), "message %s lacks %s",
+                  autosend_error_message(e).data, mc);
+    const cJSON *ra = cJSON_GetObjectItemCaseSensitive(exp, "retry_after_ms");
+    if (ra) {
+        if (cJSON_IsNull(ra)) {
+            CHECK(!autosend_error_has_retry_after(e), "want no retry_after_ms");
+        } else {
+            CHECK(autosend_error_has_retry_after(e) &&
+                      autosend_error_retry_after_ms(e) == (uint64_t)ra->valuedouble,
+                  "want retry_after_ms %.0f, got %llu", ra->valuedouble,
+                  (unsigned long long)autosend_error_retry_after_ms(e));
+        }
+    }
+    const cJSON *rid = cJSON_GetObjectItemCaseSensitive(exp, "request_id");
+    if (rid) {
+        const char *w = cJSON_IsString(rid) ? rid->valuestring : "";
+        CHECK(str_is(autosend_error_request_id(e), w), "want request_id %s, got %s", w,
+              autosend_error_request_id(e).data);
+    }
+    const cJSON *mh = cJSON_GetObjectItemCaseSensitive(exp, "may_have_been_delivered");
+    if (cJSON_IsBool(mh)) {
+        CHECK(autosend_error_may_have_been_delivered(e) == (bool)cJSON_IsTrue(mh),
+              "want may_have_been_delivered %d", cJSON_IsTrue(mh));
+    }
+    const char *field = jstr(exp, "field");
+    if (field) CHECK(str_is(autosend_error_field(e), field), "want field %s, got %s", field,
+                     autosend_error_field(e).data);
+    const cJSON *details = cJSON_GetObjectItemCaseSensitive(exp, "details");
+    if (cJSON_IsArray(details)) {
+        size_t n = (size_t)cJSON_GetArraySize(details);
+        CHECK(autosend_error_detail_count(e) == n, "want %zu details, got %zu", n,
+              autosend_error_detail_count(e));
+        for (size_t i = 0; i < n && i < autosend_error_detail_count(e); i++) {
+            const cJSON *d = cJSON_GetArrayItem(details, (int)i);
+            autosend_str f, m;
+            CHECK(autosend_error_detail(e, i, &f, &m) == AUTOSEND_RESULT_OK, "detail %zu", i);
+            const char *wf = jstr(d, "field"), *wm = jstr(d, "message");
+            CHECK(wf && str_is(f, wf), "detail %zu field %s", i, f.data);
+            CHECK(wm && str_is(m, wm), "detail %zu message %s", i, m.data);
+        }
+    }
+}
+
+/* Checks a DONE action against {"ok":true,"data"?,"status"?} or an error expectation. */
+static void check_done(const autosend_action *a, const cJSON *exp) {
+    const cJSON *ok = cJSON_GetObjectItemCaseSensitive(exp, "ok");
+    if (cJSON_IsTrue(ok)) {
+        const autosend_response *resp = autosend_action_response(a);
+        CHECK(resp != NULL && autosend_action_result(a) == AUTOSEND_RESULT_OK,
+              "want ok, got %s: %s", autosend_result_name(autosend_action_result(a)),
+              autosend_error_message(autosend_action_error(a)).data);
+        if (!resp) return;
+        const cJSON *data = cJSON_GetObjectItemCaseSensitive(exp, "data");
+        if (data) {
+            autosend_str j = autosend_response_json(resp);
+            cJSON *got = cJSON_ParseWithLength(j.data, j.len);
+            CHECK(got && cJSON_Compare(got, data, true), "data: got %s", j.data);
+            cJSON_Delete(got);
+        }
+        if (jhas(exp, "status"))
+            CHECK(autosend_response_status(resp) == ju64(exp, "status", 0), "status %u",
+                  autosend_response_status(resp));
+    } else {
+        CHECK(autosend_action_response(a) == NULL, "want error, got ok %s",
+              autosend_response_json(autosend_action_response(a)).data);
+        check_error(autosend_action_error(a), exp);
+    }
+}
+
+/* Converts {"name": value} to an autosend_header array; strings are referenced, other
+ * values are printed into `keep` (freed by the caller). */
+static size_t to_headers(const cJSON *obj, autosend_header *out, size_t cap, char **keep) {
+    size_t n = 0;
+    const cJSON *h;
+    cJSON_ArrayForEach(h, obj) {
+        if (n >= cap) break;
+        const char *v;
+        if (cJSON_IsString(h)) {
+            v = h->valuestring;
+        } else {
+            keep[n] = cJSON_PrintUnformatted(h);
+            v = keep[n];
+        }
+        out[n].name = (const uint8_t *)h->string;
+        out[n].name_len = strlen(h->string);
+        out[n].value = (const uint8_t *)v;
+        out[n].value_len = strlen(v);
+        n++;
+    }
+    return n;
+}
+
+/* Feeds {"status","headers","body"|"body_text"} to a call. */
+static autosend_result respond(autosend_call *call, uint64_t at, const cJSON *r) {
+    autosend_header hs[64];
+    char *keep[64] = {0};
+    size_t n = to_headers(cJSON_GetObjectItemCaseSensitive(r, "headers"), hs, 64, keep);
+    char *body = NULL;
+    const char *text = jstr(r, "body_text");
+    const cJSON *b = cJSON_GetObjectItemCaseSensitive(r, "body");
+    if (!text && b) body = cJSON_PrintUnformatted(b);
+    const char *payload = text ? text : (body ? body : "");
+    autosend_result res = autosend_call_handle_response(
+        call, at, (uint16_t)ju64(r, "status", 0), hs, n, (const uint8_t *)payload, strlen(payload));
+    cJSON_free(body);
+    for (size_t i = 0; i < n; i++) cJSON_free(keep[i]);
+    return res;
+}
+
+/* ---------- vector kinds ---------- */
+
+static void run_key(const cJSON *v) {
+    const cJSON *input = cJSON_GetObjectItemCaseSensitive(v, "input");
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(v, "expect");
+    const char *key = jstr(input, "key");
+    if (!key) key = "";
+    autosend_key_kind kind = 0;
+    autosend_error *err = NULL;
+    autosend_result r = autosend_api_key_kind(S(key), &kind, &err);
+    const char *want_kind = jstr(exp, "key_kind");
+    if (want_kind) {
+        CHECK(r == AUTOSEND_RESULT_OK, "want %s, got %s", want_kind, autosend_result_name(r));
+        CHECK(kind == (strcmp(want_kind, "project") == 0 ? AUTOSEND_KEY_KIND_PROJECT
+                                                         : AUTOSEND_KEY_KIND_ACCOUNT),
+              "kind %u", kind);
+    } else {
+        CHECK(r != AUTOSEND_RESULT_OK, "want an error");
+        check_error(err, exp);
+        /* The secret part of the input never shows in the error. */
+        const char *us = strchr(key, '_');
+        if (err && us && strlen(us + 1) >= 6) {
+            char secret[256];
+            snprintf(secret, sizeof secret, "%s", us + 1);
+            char *end = secret + strlen(secret);
+            while (end > secret && (end[-1] == ' ' || end[-1] == '\n' || end[-1] == '\t' ||
+                                    end[-1] == '\r'))
+                *--end = 0;
+            if (strlen(secret) >= 6)
+                CHECK(!str_has(autosend_error_message(err), secret) &&
+                          !str_has(autosend_error_json(err), secret),
+                      "error echoes the key");
+        }
+    }
+    autosend_error_free(err);
+}
+
+static void run_request(const cJSON *v) {
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(v, "expect");
+    int want_error = jhas(exp, "error");
+    autosend_client *c = NULL;
+    autosend_error *err = NULL;
+    autosend_result r = make_client(cJSON_GetObjectItemCaseSensitive(v, "client"), 0, &c, &err);
+    autosend_call *call = NULL;
+    if (r == AUTOSEND_RESULT_OK) {
+        const char *ep = jstr(v, "endpoint");
+        char *params = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(v, "params"));
+        r = autosend_call_new(c, S(ep ? ep : ""), S(params ? params : "null"), 1, &call, &err);
+        cJSON_free(params);
+    }
+    if (r != AUTOSEND_RESULT_OK) {
+        CHECK(want_error, "want a request, got %s: %s", autosend_result_name(r),
+              autosend_error_message(err).data);
+        if (want_error) check_error(err, exp);
+    } else if (want_error) {
+        CHECK(0, "want error %s, got a call", jstr(exp, "error"));
+    } else {
+        autosend_action *a = NULL;
+        CHECK(autosend_call_poll(call, 0, &a) == AUTOSEND_RESULT_OK, "poll");
+        CHECK(autosend_action_get_kind(a) == AUTOSEND_ACTION_SEND, "want SEND");
+        const char *m = jstr(exp, "method"), *u = jstr(exp, "url");
+        CHECK(m && str_is(autosend_action_method(a), m), "method %s",
+              autosend_action_method(a).data);
+        CHECK(u && str_is(autosend_action_url(a), u), "url %s", autosend_action_url(a).data);
+        cJSON *got = cJSON_CreateObject();
+        for (size_t i = 0; i < autosend_action_header_count(a); i++) {
+            autosend_str hn, hv;
+            autosend_action_header(a, i, &hn, &hv);
+            if (str_is(hn, "user-agent")) {
+                CHECK(strncmp(hv.data, "autosend", 8) == 0, "user-agent %s", hv.data);
+                continue;
+            }
+            cJSON_AddStringToObject(got, hn.data, hv.data);
+        }
+        const cJSON *wh = cJSON_GetObjectItemCaseSensitive(exp, "headers");
+        if (!cJSON_Compare(got, wh, true)) {
+            char *g = cJSON_PrintUnformatted(got), *w = cJSON_PrintUnformatted(wh);
+            CHECK(0, "headers: want %s, got %s", w, g);
+            cJSON_free(g);
+            cJSON_free(w);
+        }
+        cJSON_Delete(got);
+        const cJSON *wb = cJSON_GetObjectItemCaseSensitive(exp, "body");
+        if (autosend_action_has_body(a)) {
+            const uint8_t *b = NULL;
+            size_t bl = 0;
+            autosend_action_body(a, &b, &bl);
+            cJSON *gb = cJSON_ParseWithLength((const char *)b, bl);
+            CHECK(gb && cJSON_Compare(gb, wb, true), "body: got %.*s", (int)bl, (const char *)b);
+            cJSON_Delete(gb);
+        } else {
+            CHECK(wb == NULL || cJSON_IsNull(wb), "want a body, got none");
+        }
+        autosend_action_free(a);
+    }
+    autosend_call_free(call);
+    autosend_client_free(c);
+    autosend_error_free(err);
+}
+
+static void run_response(const cJSON *v) {
+    autosend_client *c = NULL;
+    autosend_error *err = NULL;
+    const cJSON *spec = cJSON_GetObjectItemCaseSensitive(v, "client");
+    CHECK(make_client(spec, 1, &c, &err) == AUTOSEND_RESULT_OK, "client");
+    const char *ep = jstr(v, "endpoint");
+    const cJSON *p = cJSON_GetObjectItemCaseSensitive(v, "params");
+    char *params = p ? cJSON_PrintUnformatted(p) : NULL;
+    autosend_call *call = NULL;
+    autosend_result r =
+        autosend_call_new(c, S(ep ? ep : ""), S(params ? params : "{}"), 1, &call, &err);
+    cJSON_free(params);
+    CHECK(r == AUTOSEND_RESULT_OK, "call_new: %s %s", autosend_result_name(r),
+          autosend_error_message(err).data);
+    if (r == AUTOSEND_RESULT_OK) {
+        autosend_action *a = NULL;
+        autosend_call_poll(call, 0, &a);
+        CHECK(autosend_action_get_kind(a) == AUTOSEND_ACTION_SEND, "want SEND");
+        autosend_action_free(a);
+        CHECK(respond(call, 0, v) == AUTOSEND_RESULT_OK, "respond");
+        a = NULL;
+        autosend_call_poll(call, 0, &a);
+        CHECK(autosend_action_get_kind(a) == AUTOSEND_ACTION_DONE, "want DONE");
+        check_done(a, cJSON_GetObjectItemCaseSensitive(v, "expect"));
+        autosend_action_free(a);
+    }
+    autosend_call_free(call);
+    autosend_client_free(c);
+    autosend_error_free(err);
+}
+
+static void run_call(const cJSON *v) {
+    autosend_client *c = NULL;
+    autosend_error *err = NULL;
+    CHECK(make_client(cJSON_GetObjectItemCaseSensitive(v, "client"), 0, &c, &err) ==
+              AUTOSEND_RESULT_OK,
+          "client");
+    const char *ep = jstr(v, "endpoint");
+    char *params = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(v, "params"));
+    autosend_call *call = NULL;
+    autosend_result r = autosend_call_new(c, S(ep ? ep : ""), S(params ? params : "{}"),
+                                          ju64(v, "seed", 0), &call, &err);
+    cJSON_free(params);
+    CHECK(r == AUTOSEND_RESULT_OK, "call_new: %s", autosend_result_name(r));
+    const cJSON *step;
+    int i = 0;
+    cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(v, "steps")) {
+        if (r != AUTOSEND_RESULT_OK || t_failures) break;
+        uint64_t at = ju64(step, "at", 0);
+        const cJSON *exp = cJSON_GetObjectItemCaseSensitive(step, "expect");
+        autosend_action *a = NULL;
+        CHECK(autosend_call_poll(call, at, &a) == AUTOSEND_RESULT_OK, "poll");
+        uint32_t kind = autosend_action_get_kind(a);
+        if (kind == AUTOSEND_ACTION_SEND) {
+            const cJSON *s = cJSON_GetObjectItemCaseSensitive(exp, "send");
+            CHECK(s != NULL, "step %d: unexpected SEND", i);
+            if (s && jhas(s, "attempt"))
+                CHECK(autosend_action_attempt(a) == ju64(s, "attempt", 0),
+                      "step %d: attempt %u", i, autosend_action_attempt(a));
+            if (s && jstr(s, "method"))
+                CHECK(str_is(autosend_action_method(a), jstr(s, "method")), "step %d method", i);
+            if (s && jstr(s, "url"))
+                CHECK(str_is(autosend_action_url(a), jstr(s, "url")), "step %d url", i);
+            const cJSON *resp = cJSON_GetObjectItemCaseSensitive(step, "respond");
+            const char *te = jstr(step, "transport_error");
+            if (resp) {
+                CHECK(respond(call, at, resp) == AUTOSEND_RESULT_OK, "respond");
+            } else if (te) {
+                uint32_t k = strcmp(te, "connect") == 0   ? AUTOSEND_TRANSPORT_ERROR_CONNECT
+                             : strcmp(te, "timeout") == 0 ? AUTOSEND_TRANSPORT_ERROR_TIMEOUT
+                                                          : AUTOSEND_TRANSPORT_ERROR_CONNECTION_LOST;
+                CHECK(autosend_call_handle_transport_error(call, at, k) == AUTOSEND_RESULT_OK,
+                      "transport error");
+            }
+        } else if (kind == AUTOSEND_ACTION_WAIT) {
+            uint64_t ms = autosend_action_wait_ms(a);
+            if (jhas(exp, "wait")) {
+                CHECK(ms == ju64(exp, "wait", 0), "step %d: want wait %llu, got %llu", i,
+                      (unsigned long long)ju64(exp, "wait", 0), (unsigned long long)ms);
+            } else if (jhas(exp, "wait_min")) {
+                CHECK(ms >= ju64(exp, "wait_min", 0) && ms <= ju64(exp, "wait_max", 0),
+                      "step %d: wait %llu out of range", i, (unsigned long long)ms);
+            } else {
+                CHECK(0, "step %d: unexpected WAIT %llu", i, (unsigned long long)ms);
+            }
+        } else {
+            const cJSON *d = cJSON_GetObjectItemCaseSensitive(exp, "done");
+            CHECK(d != NULL, "step %d: unexpected DONE (%s)", i,
+                  autosend_result_name(autosend_action_result(a)));
+            if (d) check_done(a, d);
+        }
+        autosend_action_free(a);
+        i++;
+    }
+    autosend_call_free(call);
+    autosend_client_free(c);
+    autosend_error_free(err);
+}
+
+static void run_limiter(const cJSON *v) {
+    const cJSON *lim = cJSON_GetObjectItemCaseSensitive(v, "limits");
+    autosend_rate_limiter *l = NULL;
+    CHECK(autosend_rate_limiter_new((uint32_t)ju64(lim, "per_second", 2),
+                                    (uint32_t)ju64(lim, "per_minute", 50), &l,
+                                    NULL) == AUTOSEND_RESULT_OK,
+          "limiter_new");
+    const cJSON *step;
+    int i = 0;
+    cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(v, "steps")) {
+        uint64_t reps = ju64(step, "repeat", 1);
+        const cJSON *exp = cJSON_GetObjectItemCaseSensitive(step, "expect");
+        for (uint64_t k = 0; k < reps && !t_failures; k++) {
+            uint64_t wait = 12345;
+            CHECK(autosend_rate_limiter_acquire(l, ju64(step, "at", 0), &wait) ==
+                      AUTOSEND_RESULT_OK,
+                  "acquire");
+            if (cJSON_IsString(exp)) {
+                CHECK(wait == 0, "step %d: want go, got wait %llu", i, (unsigned long long)wait);
+            } else {
+                CHECK(wait == ju64(exp, "wait", 0), "step %d: want wait %llu, got %llu", i,
+                      (unsigned long long)ju64(exp, "wait", 0), (unsigned long long)wait);
+            }
+        }
+        i++;
+    }
+    autosend_rate_limiter_free(l);
+}
+
+static void run_webhook(const cJSON *v) {
+    const char *body = jstr(v, "body");
+    const char *secret = jstr(v, "secret");
+    autosend_header hs[16];
+    char *keep[16] = {0};
+    size_t n = to_headers(cJSON_GetObjectItemCaseSensitive(v, "headers"), hs, 16, keep);
+    const cJSON *o = cJSON_GetObjectItemCaseSensitive(v, "options");
+    autosend_webhook_options opts = autosend_webhook_options_default();
+    if (o) {
+        opts.tolerance_past_ms = ju64(o, "tolerance_past_ms", opts.tolerance_past_ms);
+        opts.tolerance_future_ms = ju64(o, "tolerance_future_ms", opts.tolerance_future_ms);
+    }
+    autosend_webhook_event *ev = NULL;
+    autosend_error *err = NULL;
+    autosend_result r = autosend_webhook_verify(S(body ? body : ""), hs, n, S(secret ? secret : ""),
+                                                ju64(v, "now_ms", 0), o ? &opts : NULL, &ev, &err);
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(v, "expect");
+    if (cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(exp, "ok"))) {
+        CHECK(r == AUTOSEND_RESULT_OK, "want ok, got %s: %s", autosend_result_name(r),
+              autosend_error_message(err).data);
+        const char *t = jstr(exp, "type");
+        if (t && ev) CHECK(str_is(autosend_webhook_event_type(ev), t), "type %s",
+                           autosend_webhook_event_type(ev).data);
+    } else {
+        CHECK(r != AUTOSEND_RESULT_OK && ev == NULL, "want an error");
+        check_error(err, exp);
+    }
+    for (size_t i = 0; i < n; i++) cJSON_free(keep[i]);
+    autosend_webhook_event_free(ev);
+    autosend_error_free(err);
+}
+
+static int cmp_str(const void *a, const void *b) {
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static void run_vectors(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) {
+        begin("vectors: open %s", dir);
+        CHECK(0, "cannot open the vector directory");
+        end();
+        return;
+    }
+    char *names[64];
+    size_t nfiles = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL && nfiles < 64) {
+        size_t l = strlen(de->d_name);
+        if (l > 5 && strcmp(de->d_name + l - 5, ".json") == 0) names[nfiles++] = strdup(de->d_name);
+    }
+    closedir(d);
+    qsort(names, nfiles, sizeof names[0], cmp_str);
+    for (size_t f = 0; f < nfiles; f++) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/%s", dir, names[f]);
+        char *text = read_file(path);
+        cJSON *doc = text ? cJSON_Parse(text) : NULL;
+        if (!doc) {
+            begin("vectors: parse %s", names[f]);
+            CHECK(0, "cannot read or parse");
+            end();
+        }
+        const cJSON *v;
+        cJSON_ArrayForEach(v, cJSON_GetObjectItemCaseSensitive(doc, "vectors")) {
+            const char *kind = jstr(v, "kind"), *name = jstr(v, "name");
+            begin("vector %s/%s", names[f], name ? name : "?");
+            if (!kind) CHECK(0, "no kind");
+            else if (!strcmp(kind, "key")) run_key(v);
+            else if (!strcmp(kind, "request")) run_request(v);
+            else if (!strcmp(kind, "response")) run_response(v);
+            else if (!strcmp(kind, "call")) run_call(v);
+            else if (!strcmp(kind, "limiter")) run_limiter(v);
+            else if (!strcmp(kind, "webhook")) run_webhook(v);
+            else CHECK(0, "unknown kind %s", kind);
+            end();
+        }
+        cJSON_Delete(doc);
+        free(text);
+        free(names[f]);
+    }
+}
+
+/* ---------- hostile input ---------- */
+
+static void test_hostile(void) {
+    autosend_client_options *o = NULL;
+    autosend_client *c = NULL;
+    autosend_error *err = NULL;
+    autosend_call *call = NULL;
+    autosend_action *a = NULL;
+
+    begin("hostile: NULL handles and out-pointers");
+    CHECK(autosend_client_options_new(NULL) == AUTOSEND_RESULT_NULL_PARAMETER, "options_new");
+    CHECK(autosend_client_options_set_api_key(NULL, S("AS_x")) == AUTOSEND_RESULT_NULL_PARAMETER,
+          "set_api_key NULL options");
+    CHECK(autosend_client_new(NULL, &c, &err) == AUTOSEND_RESULT_NULL_PARAMETER && c == NULL,
+          "client_new NULL options");
+    CHECK(err && autosend_error_code(err) == AUTOSEND_RESULT_NULL_PARAMETER &&
+              str_is(autosend_error_kind(err), "null_parameter"),
+          "error handle for NULL");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_client_call(NULL, S("emails.send"), S("{}"), NULL, NULL) ==
+              AUTOSEND_RESULT_NULL_PARAMETER,
+          "client_call NULL");
+    CHECK(autosend_call_poll(NULL, 0, &a) == AUTOSEND_RESULT_NULL_PARAMETER && a == NULL,
+          "poll NULL");
+    CHECK(autosend_call_handle_response(NULL, 0, 200, NULL, 0, NULL, 0) ==
+              AUTOSEND_RESULT_NULL_PARAMETER,
+          "handle_response NULL");
+    CHECK(autosend_rate_limiter_acquire(NULL, 0, NULL) == AUTOSEND_RESULT_NULL_PARAMETER,
+          "acquire NULL");
+    CHECK(autosend_error_code(NULL) == AUTOSEND_RESULT_NULL_PARAMETER, "error_code NULL");
+    CHECK(autosend_error_message(NULL).len == 0 && autosend_error_message(NULL).data != NULL,
+          "message NULL");
+    CHECK(autosend_response_status(NULL) == 0, "response_status NULL");
+    CHECK(autosend_action_get_kind(NULL) == 0, "action kind NULL");
+    CHECK(autosend_action_url(NULL).data != NULL, "action url NULL");
+    autosend_error_free(NULL);
+    autosend_response_free(NULL);
+    autosend_client_free(NULL);
+    autosend_call_free(NULL);
+    autosend_action_free(NULL);
+    autosend_client_options_free(NULL);
+    autosend_rate_limiter_free(NULL);
+    autosend_webhook_event_free(NULL);
+    CHECK(strcmp(autosend_result_name(AUTOSEND_RESULT_RATE_LIMITED), "rate_limited") == 0, "name");
+    CHECK(strcmp(autosend_result_name(12345), "unknown") == 0, "unknown name");
+    CHECK(strcmp(autosend_result_name(AUTOSEND_RESULT_PANIC), "panic") == 0, "panic name");
+    end();
+
+    begin("hostile: NULL string pointers with a length");
+    autosend_client_options_new(&o);
+    CHECK(autosend_client_options_set_api_key(o, NULL, 5) == AUTOSEND_RESULT_NULL_PARAMETER,
+          "NULL key");
+    CHECK(autosend_client_options_set_api_key(o, NULL, 0) == AUTOSEND_RESULT_NULL_PARAMETER,
+          "NULL key len 0");
+    autosend_client_options_set_api_key(o, S("AS_hostile1"));
+    CHECK(autosend_client_new(o, &c, NULL) == AUTOSEND_RESULT_OK, "client");
+    CHECK(autosend_call_new(c, NULL, 3, S("{}"), 1, &call, NULL) == AUTOSEND_RESULT_NULL_PARAMETER &&
+              call == NULL,
+          "NULL endpoint");
+    CHECK(autosend_call_new(c, S("contacts.get"), NULL, 0, 1, &call, NULL) ==
+              AUTOSEND_RESULT_NULL_PARAMETER,
+          "NULL params");
+    CHECK(autosend_call_new(c, S("contacts.get"), S("{\"id\":\"a\"}"), 1, NULL, NULL) ==
+              AUTOSEND_RESULT_NULL_PARAMETER,
+          "NULL call_out");
+    end();
+
+    begin("hostile: invalid UTF-8");
+    static const uint8_t bad[] = {'A', 'S', '_', 0xff, 0xfe};
+    CHECK(autosend_client_options_set_api_key(o, bad, sizeof bad) == AUTOSEND_RESULT_INVALID_UTF8,
+          "key");
+    static const uint8_t bad_json[] = {'{', '"', 'i', 'd', '"', ':', '"', 0xc3, 0x28, '"', '}'};
+    CHECK(autosend_call_new(c, S("contacts.get"), bad_json, sizeof bad_json, 1, &call, &err) ==
+              AUTOSEND_RESULT_VALIDATION,
+          "params");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_call_new(c, bad, sizeof bad, S("{}"), 1, &call, &err) ==
+              AUTOSEND_RESULT_INVALID_UTF8 &&
+              str_is(autosend_error_kind(err), "invalid_utf8"),
+          "endpoint");
+    autosend_error_free(err);
+    err = NULL;
+    end();
+
+    begin("hostile: embedded NULs");
+    static const char nul_key[] = "AS_abc\0def";
+    autosend_key_kind kind = 0;
+    CHECK(autosend_api_key_kind((const uint8_t *)nul_key, sizeof nul_key - 1, &kind, &err) ==
+              AUTOSEND_RESULT_INVALID_API_KEY && kind == 0,
+          "key with NUL");
+    CHECK(!str_has(autosend_error_message(err), "def"), "secret echoed");
+    autosend_error_free(err);
+    err = NULL;
+    static const char nul_ep[] = "emails.send\0x";
+    CHECK(autosend_call_new(c, (const uint8_t *)nul_ep, sizeof nul_ep - 1, S("{}"), 1, &call,
+                            NULL) == AUTOSEND_RESULT_UNKNOWN_ENDPOINT,
+          "endpoint with NUL");
+    static const char nul_id[] = "{\"id\":\"a\\u0000b\"}";
+    CHECK(autosend_call_new(c, S("contacts.get"), S(nul_id), 1, &call, NULL) == AUTOSEND_RESULT_OK,
+          "escaped NUL in a path parameter is percent-encoded");
+    if (call) {
+        autosend_call_poll(call, 0, &a);
+        CHECK(str_has(autosend_action_url(a), "a%00b"), "url %s", autosend_action_url(a).data);
+        autosend_action_free(a);
+        a = NULL;
+        autosend_call_free(call);
+        call = NULL;
+    }
+    static const char raw_nul_json[] = "{\"id\":\"a\0b\"}";
+    CHECK(autosend_call_new(c, S("contacts.get"), (const uint8_t *)raw_nul_json,
+                            sizeof raw_nul_json - 1, 1, &call, NULL) == AUTOSEND_RESULT_VALIDATION,
+          "raw NUL in JSON");
+    end();
+
+    begin("hostile: oversized input");
+    CHECK(autosend_client_options_set_api_key(o, (const uint8_t *)"AS_x",
+                                              (size_t)AUTOSEND_MAX_INPUT_LEN + 1) ==
+              AUTOSEND_RESULT_INPUT_TOO_LARGE,
+          "too large (not read)");
+    CHECK(autosend_call_new(c, S("contacts.get"), (const uint8_t *)"{}", SIZE_MAX, 1, &call,
+                            NULL) == AUTOSEND_RESULT_INPUT_TOO_LARGE,
+          "SIZE_MAX");
+    size_t big = 2u * 1024 * 1024;
+    char *huge = malloc(big + 64);
+    strcpy(huge, "{\"id\":\"");
+    memset(huge + 7, 'a', big);
+    strcpy(huge + 7 + big, "\"}");
+    autosend_result r = autosend_call_new(c, S("contacts.get"), S(huge), 1, &call, &err);
+    CHECK(r == AUTOSEND_RESULT_OK || r == AUTOSEND_RESULT_VALIDATION, "2 MiB id: %s",
+          autosend_result_name(r));
+    autosend_call_free(call);
+    call = NULL;
+    autosend_error_free(err);
+    err = NULL;
+    free(huge);
+    end();
+
+    begin("hostile: CR/LF in project id and key");
+    autosend_client_options *o2 = NULL;
+    autosend_client *c2 = NULL;
+    autosend_client_options_new(&o2);
+    autosend_client_options_set_api_key(o2, S("ASA_acct1"));
+    autosend_client_options_set_project_id(o2, S("p1\r\nx-evil: 1"));
+    CHECK(autosend_client_new(o2, &c2, &err) == AUTOSEND_RESULT_INVALID_CONFIG && c2 == NULL,
+          "CRLF project id");
+    autosend_error_free(err);
+    err = NULL;
+    autosend_client_options_set_project_id(o2, S("p1"));
+    autosend_client_options_set_api_key(o2, S("ASA_acct1\r\nx-evil: 1"));
+    CHECK(autosend_client_new(o2, &c2, &err) == AUTOSEND_RESULT_INVALID_API_KEY && c2 == NULL,
+          "CRLF key");
+    autosend_error_free(err);
+    err = NULL;
+    autosend_client_options_set_api_key(o2, S("ASA_acct1"));
+    autosend_client_options_set_base_url(o2, S("https://x.example/v1\r\nHost: evil"));
+    CHECK(autosend_client_new(o2, &c2, &err) == AUTOSEND_RESULT_INVALID_BASE_URL, "CRLF base");
+    autosend_error_free(err);
+    err = NULL;
+    autosend_client_options_free(o2);
+    end();
+
+    begin("hostile: CR/LF and junk in response headers");
+    CHECK(autosend_call_new(c, S("contacts.get"), S("{\"id\":\"c1\"}"), 1, &call, NULL) ==
+              AUTOSEND_RESULT_OK,
+          "call");
+    CHECK(autosend_call_handle_response(call, 0, 200, NULL, 0, NULL, 0) ==
+              AUTOSEND_RESULT_INVALID_STATE,
+          "response before SEND");
+    autosend_call_poll(call, 0, &a);
+    autosend_action_free(a);
+    a = NULL;
+    static const uint8_t junk_val[] = {'r', '\r', '\n', 0xff, 0};
+    autosend_header hs[2] = {
+        {(const uint8_t *)"x-request-id", 12, junk_val, sizeof junk_val},
+        {(const uint8_t *)"retry-after", 11, (const uint8_t *)"\r\n99999999999999999999", 22},
+    };
+    CHECK(autosend_call_handle_transport_error(call, 0, 77) == AUTOSEND_RESULT_INVALID_PARAMETER,
+          "bad transport kind");
+    CHECK(autosend_call_handle_response(call, 0, 503, hs, 2, NULL, 5) ==
+              AUTOSEND_RESULT_NULL_PARAMETER,
+          "NULL body with length");
+    CHECK(autosend_call_handle_response(call, 0, 200, hs, 2, S("{\"data\":{\"a\":1}}")) ==
+              AUTOSEND_RESULT_OK,
+          "junk headers accepted lossily");
+    CHECK(autosend_call_handle_response(call, 0, 200, NULL, 0, NULL, 0) ==
+              AUTOSEND_RESULT_INVALID_STATE,
+          "double response");
+    autosend_call_poll(call, 0, &a);
+    CHECK(autosend_action_result(a) == AUTOSEND_RESULT_OK, "done ok");
+    CHECK(autosend_action_header_count(a) == 0 && autosend_action_wait_ms(a) == 0, "not a send");
+    autosend_str hn, hv;
+    CHECK(autosend_action_header(a, 0, &hn, &hv) == AUTOSEND_RESULT_INVALID_STATE, "header on DONE");
+    autosend_action_free(a);
+    a = NULL;
+    autosend_call_poll(call, 0, &a);
+    CHECK(autosend_action_result(a) == AUTOSEND_RESULT_INTERNAL, "poll after done");
+    autosend_action_free(a);
+    a = NULL;
+    autosend_call_free(call);
+    call = NULL;
+    end();
+
+    begin("hostile: poll while a request is outstanding never sends twice");
+    autosend_call_new(c, S("emails.send"),
+                      S("{\"from\":{\"email\":\"a@b.co\"},\"to\":{\"email\":\"c@d.co\"},"
+                        "\"subject\":\"s\",\"html\":\"h\"}"),
+                      1, &call, NULL);
+    autosend_call_poll(call, 0, &a);
+    CHECK(autosend_action_get_kind(a) == AUTOSEND_ACTION_SEND, "send");
+    autosend_action_free(a);
+    a = NULL;
+    autosend_call_poll(call, 0, &a);
+    CHECK(autosend_action_get_kind(a) == AUTOSEND_ACTION_DONE &&
+              autosend_action_result(a) == AUTOSEND_RESULT_INTERNAL &&
+              autosend_error_may_have_been_delivered(autosend_action_error(a)),
+          "internal, may have been delivered");
+    autosend_action_free(a);
+    a = NULL;
+    autosend_call_free(call);
+    call = NULL;
+    end();
+
+    begin("hostile: rotate key to garbage keeps the old key");
+    CHECK(autosend_client_rotate_key(c, S("as_lower"), &err) == AUTOSEND_RESULT_INVALID_API_KEY,
+          "bad rotate");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_client_rotate_key(c, S("AS_rotated2"), NULL) == AUTOSEND_RESULT_OK, "rotate");
+    autosend_call_new(c, S("contacts.get"), S("{\"id\":\"c1\"}"), 1, &call, NULL);
+    autosend_call_poll(call, 0, &a);
+    int saw = 0;
+    for (size_t i = 0; i < autosend_action_header_count(a); i++) {
+        autosend_action_header(a, i, &hn, &hv);
+        if (str_is(hn, "authorization")) saw = str_is(hv, "Bearer AS_rotated2");
+    }
+    CHECK(saw, "new key used");
+    autosend_action_free(a);
+    a = NULL;
+    autosend_call_free(call);
+    call = NULL;
+    end();
+
+    begin("hostile: limiter and webhook argument checks");
+    autosend_rate_limiter *l = NULL;
+    CHECK(autosend_rate_limiter_new(0, 50, &l, &err) == AUTOSEND_RESULT_INVALID_CONFIG && !l,
+          "zero limit");
+    autosend_error_free(err);
+    err = NULL;
+    autosend_webhook_event *ev = NULL;
+    CHECK(autosend_webhook_verify(NULL, 3, NULL, 0, S("whsec_x"), 0, NULL, &ev, NULL) ==
+              AUTOSEND_RESULT_NULL_PARAMETER,
+          "NULL body");
+    CHECK(autosend_webhook_verify(S("{}"), NULL, 2, S("whsec_x"), 0, NULL, &ev, NULL) ==
+              AUTOSEND_RESULT_NULL_PARAMETER,
+          "NULL headers with count");
+    CHECK(autosend_webhook_verify(S("{}"), NULL, 0, S("whsec_x"), 0, NULL, &ev, &err) ==
+              AUTOSEND_RESULT_WEBHOOK_INVALID_SIGNATURE && ev == NULL,
+          "missing signature");
+    autosend_error_free(err);
+    err = NULL;
+    end();
+
+    begin("shared budget: clients of one key share the limiter");
+    {
+        autosend_client_options *so = NULL;
+        autosend_client *a1 = NULL, *a2 = NULL;
+        autosend_client_options_new(&so);
+        autosend_client_options_set_api_key(so, S("AS_sharedbudgetC1"));
+        autosend_client_new(so, &a1, NULL);
+        autosend_client_new(so, &a2, NULL);
+        int sends = 0;
+        for (int k = 0; k < 3; k++) {
+            autosend_call *sc = NULL;
+            autosend_action *sa = NULL;
+            autosend_call_new(k % 2 ? a2 : a1, S("contacts.get"), S("{\"id\":\"x\"}"), 1, &sc, NULL);
+            autosend_call_poll(sc, 1000000, &sa);
+            sends += autosend_action_get_kind(sa) == AUTOSEND_ACTION_SEND;
+            autosend_action_free(sa);
+            autosend_call_free(sc);
+        }
+        CHECK(sends == 2, "3 calls at once through two clients: %d sends (want 2)", sends);
+        autosend_client_free(a1);
+        autosend_client_free(a2);
+        autosend_client_options_free(so);
+    }
+    end();
+
+    autosend_client_free(c);
+    autosend_client_options_free(o);
+}
+
+/* ---------- end-to-end against the sandbox ---------- */
+
+typedef struct {
+    char *data;
+    size_t len;
+} buf_t;
+
+static size_t on_write(char *p, size_t sz, size_t n, void *ud) {
+    buf_t *b = ud;
+    char *nd = realloc(b->data, b->len + sz * n + 1);
+    if (!nd) return 0;
+    b->data = nd;
+    memcpy(b->data + b->len, p, sz * n);
+    b->len += sz * n;
+    b->data[b->len] = 0;
+    return sz * n;
+}
+
+/* GET/POST/DELETE on the sandbox admin API; returns the parsed JSON (or NULL). */
+static cJSON *admin(const char *ca, const char *admin_url, const char *method, const char *path,
+                    const char *body) {
+    CURL *h = curl_easy_init();
+    if (!h) return NULL;
+    char url[1024];
+    snprintf(url, sizeof url, "%s%s", admin_url, path);
+    buf_t b = {0};
+    struct curl_slist *hd = curl_slist_append(NULL, "content-type: application/json");
+    curl_easy_setopt(h, CURLOPT_URL, url);
+    curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+    if (body) curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &b);
+    CURLcode rc = curl_easy_perform(h);
+    curl_slist_free_all(hd);
+    curl_easy_cleanup(h);
+    cJSON *j = (rc == CURLE_OK && b.data) ? cJSON_Parse(b.data) : NULL;
+    free(b.data);
+    return j;
+}
+
+static const char *MAIL =
+    "{\"from\":{\"email\":\"hello@mail.example.com\",\"name\":\"C test\"},"
+    "\"to\":{\"email\":\"ada@example.com\"},\"subject\":\"from C\",\"html\":\"<p>hi</p>\"}";
+
+typedef struct {
+    buf_t body;
+    autosend_header hs[64];
+    char *lines[64];
+    size_t n;
+} curl_resp_t;
+
+static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
+    curl_resp_t *r = ud;
+    size_t len = sz * n;
+    char *colon = memchr(p, ':', len);
+    if (colon && r->n < 64) {
+        char *line = malloc(len + 1);
+        memcpy(line, p, len);
+        line[len] = 0;
+        size_t nl = (size_t)(colon - p);
+        char *v = line + nl + 1;
+        while (*v == ' ') v++;
+        size_t vl = strlen(v);
+        while (vl && (v[vl - 1] == '\r' || v[vl - 1] == '\n')) vl--;
+        r->lines[r->n] = line;
+        r->hs[r->n] = (autosend_header){(const uint8_t *)line, nl, (const uint8_t *)v, vl};
+        r->n++;
+    }
+    return len;
+}
+
+/* Drives a sans-IO call with libcurl; returns the final action (caller frees). */
+static autosend_action *drive_with_curl(autosend_call *call, const char *ca, uint64_t *clock) {
+    for (int guard = 0; guard < 50; guard++) {
+        autosend_action *a = NULL;
+        if (autosend_call_poll(call, *clock, &a) != AUTOSEND_RESULT_OK) return NULL;
+        uint32_t k = autosend_action_get_kind(a);
+        if (k == AUTOSEND_ACTION_DONE) return a;
+        if (k == AUTOSEND_ACTION_WAIT) {
+            *clock += autosend_action_wait_ms(a);
+            autosend_action_free(a);
+            continue;
+        }
+        CURL *h = curl_easy_init();
+        struct curl_slist *hd = NULL;
+        for (size_t i = 0; i < autosend_action_header_count(a); i++) {
+            autosend_str n, v;
+            autosend_action_header(a, i, &n, &v);
+            char line[4096];
+            snprintf(line, sizeof line, "%.*s: %.*s", (int)n.len, n.data, (int)v.len, v.data);
+            hd = curl_slist_append(hd, line);
+        }
+        hd = curl_slist_append(hd, "Expect:");
+        curl_resp_t r = {0};
+        curl_easy_setopt(h, CURLOPT_URL, autosend_action_url(a).data);
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, autosend_action_method(a).data);
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, hd);
+        curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+        curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)autosend_action_timeout_ms(a));
+        const uint8_t *body = NULL;
+        size_t blen = 0;
+        if (autosend_action_has_body(a)) {
+            autosend_action_body(a, &body, &blen);
+            curl_easy_setopt(h, CURLOPT_POSTFIELDS, (const char *)body);
+            curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)blen);
+        }
+        curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
+        curl_easy_setopt(h, CURLOPT_WRITEDATA, &r.body);
+        curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(h, CURLOPT_HEADERDATA, &r);
+        CURLcode rc = curl_easy_perform(h);
+        if (rc == CURLE_OK) {
+            long status = 0;
+            curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+            autosend_call_handle_response(call, *clock, (uint16_t)status, r.hs, r.n,
+                                          (const uint8_t *)r.body.data, r.body.len);
+        } else {
+            uint32_t kind = rc == CURLE_COULDNT_CONNECT || rc == CURLE_SSL_CONNECT_ERROR ||
+                                    rc == CURLE_COULDNT_RESOLVE_HOST
+                                ? AUTOSEND_TRANSPORT_ERROR_CONNECT
+                            : rc == CURLE_OPERATION_TIMEDOUT ? AUTOSEND_TRANSPORT_ERROR_TIMEOUT
+                                                             : AUTOSEND_TRANSPORT_ERROR_CONNECTION_LOST;
+            autosend_call_handle_transport_error(call, *clock, kind);
+        }
+        for (size_t i = 0; i < r.n; i++) free(r.lines[i]);
+        free(r.body.data);
+        curl_slist_free_all(hd);
+        curl_easy_cleanup(h);
+        autosend_action_free(a);
+    }
+    return NULL;
+}
+
+static void test_e2e(const char *info_path) {
+    char *text = read_file(info_path);
+    cJSON *info = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    begin("e2e: sandbox start line");
+    CHECK(info != NULL, "cannot read %s", info_path);
+    end();
+    if (!info) return;
+    const char *url = jstr(info, "url"), *ca = jstr(info, "ca_cert"),
+               *admin_url = jstr(info, "admin_url");
+    const cJSON *keys = cJSON_GetObjectItemCaseSensitive(info, "keys");
+    const cJSON *pk0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(keys, "project"), 0);
+    const cJSON *pk1 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(keys, "project"), 1);
+    const char *key = jstr(pk0, "key"), *key1 = jstr(pk1, "key"), *pid1 = jstr(pk1, "project_id");
+    const char *acct = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(keys, "account"), 0)
+                           ? cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(keys, "account"), 0)
+                                 ->valuestring
+                           : NULL;
+    cJSON_Delete(admin(ca, admin_url, "POST", "/_sandbox/reset", "{}"));
+
+    autosend_client_options *o = NULL;
+    autosend_client *c = NULL;
+    autosend_error *err = NULL;
+    autosend_response *resp = NULL;
+    autosend_client_options_new(&o);
+    autosend_client_options_set_api_key(o, S(key));
+    autosend_client_options_set_base_url(o, S(url));
+    autosend_client_options_set_ca_file(o, S(ca));
+
+    begin("e2e: blocking send over HTTPS with the sandbox CA");
+    autosend_result r = autosend_client_new(o, &c, &err);
+    CHECK(r == AUTOSEND_RESULT_OK, "client_new %s", autosend_error_message(err).data);
+    r = autosend_client_send_email(c, S(MAIL), &resp, &err);
+    CHECK(r == AUTOSEND_RESULT_OK, "send: %s %s", autosend_result_name(r),
+          autosend_error_json(err).data);
+    char email_id[128] = "";
+    if (resp) {
+        cJSON *j = cJSON_ParseWithLength(autosend_response_json(resp).data,
+                                         autosend_response_json(resp).len);
+        const char *id = jstr(j, "emailId");
+        CHECK(id != NULL, "no emailId in %s", autosend_response_json(resp).data);
+        if (id) snprintf(email_id, sizeof email_id, "%s", id);
+        CHECK(autosend_response_status(resp) / 100 == 2 && autosend_response_attempts(resp) == 1,
+              "status/attempts");
+        cJSON_Delete(j);
+    }
+    autosend_response_free(resp);
+    resp = NULL;
+    autosend_error_free(err);
+    err = NULL;
+    cJSON *msgs = admin(ca, admin_url, "GET", "/_sandbox/messages", NULL);
+    const cJSON *m0 = cJSON_GetArrayItem(msgs, 0);
+    CHECK(cJSON_GetArraySize(msgs) == 1 && jstr(m0, "id") && !strcmp(jstr(m0, "id"), email_id),
+          "sandbox received exactly the mail");
+    CHECK(jstr(m0, "userAgent") && strstr(jstr(m0, "userAgent"), "autosend/") &&
+              strstr(jstr(m0, "userAgent"), "c/"),
+          "user agent");
+    cJSON_Delete(msgs);
+    end();
+
+    begin("e2e: bulk send and generic call");
+    static const char *BULK =
+        "{\"from\":{\"email\":\"hello@mail.example.com\"},\"subject\":\"bulk\",\"html\":\"<p>x</p>\","
+        "\"recipients\":[{\"email\":\"a@example.com\"},{\"email\":\"b@example.com\"}]}";
+    r = autosend_client_send_bulk(c, S(BULK), &resp, &err);
+    CHECK(r == AUTOSEND_RESULT_OK, "bulk: %s %s", autosend_result_name(r),
+          autosend_error_json(err).data);
+    autosend_response_free(resp);
+    resp = NULL;
+    autosend_error_free(err);
+    err = NULL;
+    r = autosend_client_call(c, S("contacts.create"),
+                             S("{\"email\":\"grace@example.com\",\"firstName\":\"Grace\"}"), &resp,
+                             &err);
+    CHECK(r == AUTOSEND_RESULT_OK, "contacts.create: %s %s", autosend_result_name(r),
+          autosend_error_json(err).data);
+    autosend_response_free(resp);
+    resp = NULL;
+    autosend_error_free(err);
+    err = NULL;
+    r = autosend_client_call(c, S("contacts.get"), S("{\"id\":\"000000000000000000000000\"}"), &resp,
+                             &err);
+    CHECK(r == AUTOSEND_RESULT_NOT_FOUND && autosend_error_status(err) == 404 &&
+              autosend_error_api_code(err).len > 0,
+          "not found: %s %s", autosend_result_name(r), autosend_error_json(err).data);
+    autosend_response_free(resp);
+    resp = NULL;
+    autosend_error_free(err);
+    err = NULL;
+    end();
+
+    begin("e2e: validation fails locally, nothing sent");
+    cJSON *st0 = admin(ca, admin_url, "GET", "/_sandbox/stats", NULL);
+    r = autosend_client_send_email(
+        c, S("{\"from\":{\"email\":\"x\"},\"to\":{\"email\":\"a@b.co\"},\"subject\":\"s\"}"), &resp,
+        &err);
+    CHECK(r == AUTOSEND_RESULT_VALIDATION && autosend_error_field(err).len > 0, "validation: %s",
+          autosend_result_name(r));
+    cJSON *st1 = admin(ca, admin_url, "GET", "/_sandbox/stats", NULL);
+    CHECK(ju64(st0, "requests_received", 1) == ju64(st1, "requests_received", 2),
+          "a request was sent");
+    cJSON_Delete(st0);
+    cJSON_Delete(st1);
+    autosend_error_free(err);
+    err = NULL;
+    end();
+
+    begin("e2e: 500 on a send is not retried and may have been delivered");
+    cJSON_Delete(admin(ca, admin_url, "POST", "/_sandbox/faults",
+                       "{\"path\":\"/v1/mails/send\",\"times\":1,\"fault\":{\"status\":500}}"));
+    r = autosend_client_send_email(c, S(MAIL), &resp, &err);
+    CHECK(r == AUTOSEND_RESULT_SERVER && autosend_error_status(err) == 500 &&
+              autosend_error_may_have_been_delivered(err),
+          "server: %s %s", autosend_result_name(r), autosend_error_json(err).data);
+    autosend_error_free(err);
+    err = NULL;
+    end();
+
+    begin("e2e: unknown key is authentication (401); rotation fixes it");
+    {
+        autosend_client_options *bo = NULL;
+        autosend_client *bc = NULL;
+        autosend_client_options_new(&bo);
+        autosend_client_options_set_api_key(bo, S("AS_notarealsandboxkey0"));
+        autosend_client_options_set_base_url(bo, S(url));
+        autosend_client_options_set_ca_file(bo, S(ca));
+        autosend_client_new(bo, &bc, NULL);
+        r = autosend_client_send_email(bc, S(MAIL), &resp, &err);
+        CHECK(r == AUTOSEND_RESULT_AUTHENTICATION && autosend_error_status(err) == 401 &&
+                  !str_has(autosend_error_json(err), "notarealsandboxkey0"),
+              "auth: %s %s", autosend_result_name(r), autosend_error_json(err).data);
+        autosend_error_free(err);
+        err = NULL;
+        CHECK(autosend_client_rotate_key(bc, S(key1), NULL) == AUTOSEND_RESULT_OK, "rotate");
+        r = autosend_client_send_email(bc, S(MAIL), &resp, &err);
+        CHECK(r == AUTOSEND_RESULT_OK, "after rotation: %s %s", autosend_result_name(r),
+              autosend_error_json(err).data);
+        autosend_response_free(resp);
+        resp = NULL;
+        autosend_error_free(err);
+        err = NULL;
+        autosend_client_free(bc);
+        autosend_client_options_free(bo);
+    }
+    end();
+
+    if (acct && pid1) {
+        begin("e2e: account key with project id");
+        autosend_client_options *ao = NULL;
+        autosend_client *ac = NULL;
+        autosend_client_options_new(&ao);
+        autosend_client_options_set_api_key(ao, S(acct));
+        autosend_client_options_set_project_id(ao, S(pid1));
+        autosend_client_options_set_base_url(ao, S(url));
+        autosend_client_options_set_ca_file(ao, S(ca));
+        CHECK(autosend_client_new(ao, &ac, &err) == AUTOSEND_RESULT_OK, "client");
+        r = autosend_client_call(ac, S("projects.list"), S("{}"), &resp, &err);
+        CHECK(r == AUTOSEND_RESULT_OK, "projects.list: %s %s", autosend_result_name(r),
+              autosend_error_json(err).data);
+        autosend_response_free(resp);
+        resp = NULL;
+        autosend_error_free(err);
+        err = NULL;
+        autosend_client_free(ac);
+        autosend_client_options_free(ao);
+        end();
+    }
+
+    begin("e2e: sans-IO call driven by libcurl");
+    {
+        autosend_call *call = NULL;
+        uint64_t clock = 5000000;
+        CHECK(autosend_call_new(c, S("emails.send"), S(MAIL), 7, &call, &err) == AUTOSEND_RESULT_OK,
+              "call_new");
+        autosend_action *a = drive_with_curl(call, ca, &clock);
+        CHECK(a && autosend_action_result(a) == AUTOSEND_RESULT_OK, "done: %s %s",
+              autosend_result_name(autosend_action_result(a)),
+              autosend_error_json(autosend_action_error(a)).data);
+        if (a && autosend_action_response(a))
+            CHECK(str_has(autosend_response_json(autosend_action_response(a)), "emailId"), "id");
+        autosend_action_free(a);
+        autosend_call_free(call);
+        /* A 429 burst: the call waits and retries (contacts.get is idempotent). */
+        cJSON_Delete(admin(ca, admin_url, "POST", "/_sandbox/faults",
+                           "{\"times\":1,\"fault\":{\"status\":503}}"));
+        call = NULL;
+        autosend_call_new(c, S("contacts.get"), S("{\"id\":\"000000000000000000000000\"}"), 3,
+                          &call, NULL);
+        a = drive_with_curl(call, ca, &clock);
+        CHECK(a && autosend_action_result(a) == AUTOSEND_RESULT_NOT_FOUND &&
+                  autosend_response_attempts(autosend_action_response(a)) == 0,
+              "retried 503 then 404: %s", autosend_result_name(autosend_action_result(a)));
+        autosend_action_free(a);
+        autosend_call_free(call);
+    }
+    end();
+
+    autosend_client_free(c);
+    autosend_client_options_free(o);
+    cJSON_Delete(info);
+}
+
+int main(int argc, char **argv) {
+    const char *dir = argc > 1 ? argv[1] : "tests/vectors";
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    run_vectors(dir);
+    test_hostile();
+    const char *info = getenv("AUTOSEND_SANDBOX_INFO");
+    if (info && *info) test_e2e(info);
+    else fprintf(stderr, "note: AUTOSEND_SANDBOX_INFO not set; end-to-end tests skipped\n");
+    curl_global_cleanup();
+    printf("%d passed, %d failed\n", g_passed, g_failed);
+    return g_failed ? 1 : 0;
+}
