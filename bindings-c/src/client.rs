@@ -113,7 +113,7 @@ pub unsafe extern "C" fn autosend_client_options_set_project_id(
 }
 
 /// Sets the base URL (default `https://api.autosend.com/v1`; plain http only for
-/// loopback). Checked by `autosend_client_new`. Empty restores the default.
+/// loopback). Checked by `autosend_client_new` (an empty URL is refused there).
 #[no_mangle]
 pub unsafe extern "C" fn autosend_client_options_set_base_url(
     options: *mut autosend_client_options,
@@ -121,7 +121,7 @@ pub unsafe extern "C" fn autosend_client_options_set_base_url(
     value_len: usize,
 ) -> autosend_result {
     set_str(options, value, value_len, |o, s| {
-        o.opts.base_url = (!s.is_empty()).then(|| s.to_string())
+        o.opts.base_url = Some(s.to_string())
     })
 }
 

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# One command for the C library, from a clean clone on a fresh machine:
+# installs what is missing (apt packages, cbindgen), builds libautosend (release), checks the
+# header is fresh, installs into a temp prefix, builds examples and tests with pkg-config,
+# starts the sandbox, runs the tests plain, under ASan+UBSan and under valgrind, and runs the
+# examples. Exits non-zero on any failure. Respects CARGO_TARGET_DIR.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+missing=()
+command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
+command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+pkg-config --exists libcjson 2>/dev/null || missing+=(libcjson-dev)
+pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "test.sh: installing ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+target="${CARGO_TARGET_DIR:-$root/target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+
+"$here/check-header.sh"
+
+work="$(mktemp -d)"
+prefix="$work/prefix"
+sandbox_pid=""
+cleanup() {
+    if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$here/install.sh" "$prefix"
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+for f in include/autosend.h lib/libautosend.a lib/libautosend.so lib/pkgconfig/autosend.pc; do
+    [ -e "$prefix/$f" ] || { echo "test.sh: $f not installed" >&2; exit 1; }
+done
+
+CFLAGS="-std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g"
+SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
+bin="$work/bin"
+mkdir -p "$bin"
+# shellcheck disable=SC2046
+{
+    cc $CFLAGS "$here/tests/test_autosend.c" -o "$bin/test_autosend" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    cc $CFLAGS $SAN "$here/tests/test_autosend.c" -o "$bin/test_autosend_asan" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    cc $CFLAGS "$root/examples/c/send.c" -o "$bin/send" $(pkg-config --cflags --libs autosend)
+    cc $CFLAGS "$root/examples/c/quickstart.c" -o "$bin/quickstart" $(pkg-config --cflags --libs autosend)
+    cc $CFLAGS "$root/examples/c/curl_sansio.c" -o "$bin/curl_sansio" $(pkg-config --cflags --libs autosend libcurl)
+    # Static linking works too.
+    cc $CFLAGS "$root/examples/c/quickstart.c" -o "$bin/quickstart_static" $(pkg-config --cflags autosend) \
+        "$prefix/lib/libautosend.a" $(pkg-config --static --libs-only-l autosend | sed 's/-lautosend//')
+}
+
+(cd "$root" && cargo build -q -p autosend-sandbox)
+info="$work/sandbox.json"
+"$target/debug/autosend-sandbox" --port 0 >"$info" 2>"$work/sandbox.log" &
+sandbox_pid=$!
+for _ in $(seq 1 100); do
+    [ -s "$info" ] && break
+    sleep 0.1
+done
+[ -s "$info" ] || { echo "test.sh: the sandbox did not start" >&2; cat "$work/sandbox.log" >&2; exit 1; }
+jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$info" "$1"; }
+export AUTOSEND_SANDBOX_INFO="$info"
+export AUTOSEND_BASE_URL="$(jget 'd["url"]')"
+export AUTOSEND_CA_FILE="$(jget 'd["ca_cert"]')"
+export AUTOSEND_API_KEY="$(jget 'd["keys"]["project"][0]["key"]')"
+unset AUTOSEND_ACCOUNT_API_KEY AUTOSEND_PROJECT_ID
+
+status=0
+echo "== examples"
+"$bin/quickstart" || status=1
+"$bin/quickstart_static" || status=1
+"$bin/send" || status=1
+"$bin/curl_sansio" || status=1
+
+echo "== tests (plain)"
+"$bin/test_autosend" "$root/tests/vectors" || status=1
+
+echo "== tests (ASan + UBSan)"
+ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    "$bin/test_autosend_asan" "$root/tests/vectors" || status=1
+
+echo "== tests (valgrind)"
+valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+    --error-exitcode=1 --suppressions="$here/tests/valgrind.supp" \
+    "$bin/test_autosend" "$root/tests/vectors" || status=1
+
+if [ "$status" -ne 0 ]; then
+    echo "test.sh: FAILED" >&2
+else
+    echo "test.sh: all C checks passed"
+fi
+exit "$status"
