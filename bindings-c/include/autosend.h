@@ -539,7 +539,7 @@ autosend_result autosend_client_options_set_project_id(autosend_client_options *
 
 /**
  * Sets the base URL (default `https://api.autosend.com/v1`; plain http only for
- * loopback). Checked by `autosend_client_new`. Empty restores the default.
+ * loopback). Checked by `autosend_client_new` (an empty URL is refused there).
  */
 autosend_result autosend_client_options_set_base_url(autosend_client_options *options,
                                                      const uint8_t *value,
