@@ -787,11 +787,11 @@ static void test_hostile(void) {
           "call_new: %s", autosend_error_message(err).data);
     autosend_error_free(err);
     err = NULL;
-    autosend_call_poll(call, 0, &a);
+    autosend_call_poll(call, 100000000, &a);
     CHECK(autosend_action_get_kind(a) == AUTOSEND_ACTION_SEND, "send");
     autosend_action_free(a);
     a = NULL;
-    autosend_call_poll(call, 0, &a);
+    autosend_call_poll(call, 100000000, &a);
     CHECK(autosend_action_get_kind(a) == AUTOSEND_ACTION_DONE &&
               autosend_action_result(a) == AUTOSEND_RESULT_INTERNAL &&
               autosend_error_may_have_been_delivered(autosend_action_error(a)),
@@ -809,7 +809,7 @@ static void test_hostile(void) {
     err = NULL;
     CHECK(autosend_client_rotate_key(c, S("AS_rotated2"), NULL) == AUTOSEND_RESULT_OK, "rotate");
     autosend_call_new(c, S("contacts.get"), S("{\"id\":\"c1\"}"), 1, &call, NULL);
-    autosend_call_poll(call, 0, &a);
+    autosend_call_poll(call, 200000000, &a);
     int saw = 0;
     for (size_t i = 0; i < autosend_action_header_count(a); i++) {
         autosend_action_header(a, i, &hn, &hv);
