@@ -380,6 +380,14 @@ const char *autosend_result_name(uint32_t result);
 const char *autosend_version(void);
 
 /**
+ * Milliseconds on the process-wide monotonic clock that the blocking client feeds to the
+ * engine. Rate-limit budgets are shared per key across the process, so a program that
+ * drives `autosend_call_poll` itself next to blocking clients of the same key must pass
+ * times from this clock. Never fails; thread-safe.
+ */
+uint64_t autosend_now_ms(void);
+
+/**
  * Prepares a call of `endpoint_id` with a JSON object of parameters, using the client's
  * configuration and rate-limit budget. `seed` drives the retry jitter. Local errors (key
  * scope, missing project id, validation, unknown endpoint) are returned here, before

@@ -229,6 +229,15 @@ pub extern "C" fn autosend_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
 
+/// Milliseconds on the process-wide monotonic clock that the blocking client feeds to the
+/// engine. Rate-limit budgets are shared per key across the process, so a program that
+/// drives `autosend_call_poll` itself next to blocking clients of the same key must pass
+/// times from this clock. Never fails; thread-safe.
+#[no_mangle]
+pub extern "C" fn autosend_now_ms() -> u64 {
+    std::panic::catch_unwind(autosend_http::now_ms).unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

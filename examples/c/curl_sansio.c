@@ -10,11 +10,9 @@
 #include <string.h>
 #include <time.h>
 
-static uint64_t now_ms(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
+/* The engine's process-wide monotonic clock: the rate-limit budget of a key is shared by
+ * every client in the process, so everyone must feed it the same clock. */
+static uint64_t now_ms(void) { return autosend_now_ms(); }
 
 typedef struct {
     char *body;

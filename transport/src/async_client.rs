@@ -27,7 +27,12 @@ impl std::fmt::Debug for Client {
 impl Client {
     /// Validates the options and builds the HTTPS client.
     pub fn new(options: ClientOptions, tls: TlsOptions) -> Result<Client, Error> {
-        let shared = Shared::new(options)?;
+        Client::from_core(autosend::Client::new(options)?, tls)
+    }
+
+    /// Wraps an existing core client (its configuration and limiter).
+    pub fn from_core(core: autosend::Client, tls: TlsOptions) -> Result<Client, Error> {
+        let shared = Shared::new(core);
         let mut b = reqwest::Client::builder()
             .use_rustls_tls()
             .redirect(reqwest::redirect::Policy::none());

@@ -30,7 +30,12 @@ impl Client {
     /// Validates the options and builds the HTTPS client. Must not be called from inside an
     /// async runtime (use [`crate::Client`] there).
     pub fn new(options: ClientOptions, tls: TlsOptions) -> Result<Client, Error> {
-        let shared = Shared::new(options)?;
+        Client::from_core(autosend::Client::new(options)?, tls)
+    }
+
+    /// Wraps an existing core client (its configuration and limiter).
+    pub fn from_core(core: autosend::Client, tls: TlsOptions) -> Result<Client, Error> {
+        let shared = Shared::new(core);
         let mut b = reqwest::blocking::Client::builder()
             .use_rustls_tls()
             .redirect(reqwest::redirect::Policy::none())

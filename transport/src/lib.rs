@@ -27,7 +27,7 @@ use autosend::{ApiResponse, Error, ErrorKind, Request, TransportErrorKind};
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 mod async_client;
@@ -85,28 +85,33 @@ impl TlsOptions {
     }
 }
 
+/// Milliseconds on the process-wide monotonic clock that every client of this crate feeds to
+/// the core. Limiters are shared per key across the process, so every caller that drives the
+/// core by hand (the C sans-IO API, say) next to these clients must use this same clock.
+pub fn now_ms() -> u64 {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    ORIGIN.get_or_init(Instant::now).elapsed().as_millis() as u64
+}
+
 /// State shared by the blocking and async clients: the core client (behind a lock, so keys
-/// can rotate at run time), a seed source and a monotonic clock origin.
+/// can rotate at run time) and a seed source.
 pub(crate) struct Shared {
     core: RwLock<autosend::Client>,
     seed: AtomicU64,
-    origin: Instant,
 }
 
 impl Shared {
-    pub(crate) fn new(options: autosend::ClientOptions) -> Result<Arc<Shared>, Error> {
-        let core = autosend::Client::new(options)?;
+    pub(crate) fn new(core: autosend::Client) -> Arc<Shared> {
         let mut h = RandomState::new().build_hasher();
         h.write_u64(0x5eed);
-        Ok(Arc::new(Shared {
+        Arc::new(Shared {
             core: RwLock::new(core),
             seed: AtomicU64::new(h.finish()),
-            origin: Instant::now(),
-        }))
+        })
     }
 
     pub(crate) fn now(&self) -> u64 {
-        self.origin.elapsed().as_millis() as u64
+        now_ms()
     }
 
     pub(crate) fn core(&self) -> autosend::Client {
