@@ -1,13 +1,23 @@
 #!/usr/bin/env python3
 """Docs are code: every fenced block in README.md that follows a `<!-- snippet: PATH -->`
 marker must be exactly the file PATH (which the test suites run), the README must give exactly
-two set-up commands, and .ci/run must call the test one."""
+two set-up commands, and .ci/run must call the test one. `--write` copies the files into the
+README instead of checking."""
 import pathlib
 import re
 import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent
 readme = (root / "README.md").read_text()
+if "--write" in sys.argv:
+    def fill(m):
+        f = root / m.group(2)
+        if not f.is_file():
+            return m.group(0)
+        return m.group(1) + f.read_text().strip() + "\n```"
+    pattern = r"(<!-- snippet: (\S+) -->\s*```[a-z]*\n).*?```"
+    readme = re.sub(pattern, fill, readme, flags=re.S)
+    (root / "README.md").write_text(readme)
 errors = []
 count = 0
 for m in re.finditer(r"<!-- snippet: (\S+) -->\s*```[a-z]*\n(.*?)```", readme, re.S):

@@ -32,8 +32,12 @@ run_suite() {
 }
 
 suite_lint() {
+  rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
   cargo fmt --all -- --check &&
-    cargo clippy -p autosend -p autosend-http -p autosend-sandbox -p autosend-c --all-targets -- -D warnings
+    cargo clippy -p autosend -p autosend-http -p autosend-sandbox -p autosend-c --all-targets -- -D warnings &&
+    cargo clippy -p autosend-python --all-targets -- -D warnings &&
+    cargo clippy -p autosend-wasm --target wasm32-unknown-unknown -- -D warnings &&
+    RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p autosend -p autosend-http
 }
 
 suite_rust() {
