@@ -42,7 +42,7 @@ echo "   CA     $SANDBOX_CA"
 export AUTOSEND_API_KEY="$SANDBOX_KEY" AUTOSEND_BASE_URL="$SANDBOX_URL"
 export AUTOSEND_CA_FILE="$SANDBOX_CA" NODE_EXTRA_CA_CERTS="$SANDBOX_CA"
 
-say "sending one mail from each language (same key: the SDKs pace themselves to 2/s)"
+say "sending one mail from each language (four processes, one key: a 429 from the sandbox is waited out and retried)"
 "$CARGO_TARGET_DIR/debug/examples/send"
 node bindings-wasm/examples/send.mjs
 bindings-python/.venv/bin/python bindings-python/examples/send.py
