@@ -261,7 +261,6 @@ pub unsafe extern "C" fn autosend_client_options_free(options: *mut autosend_cli
 
 struct ClientState {
     core: autosend::Client,
-    options: ClientOptions,
     tls: autosend_http::TlsOptions,
     http: Option<Arc<autosend_http::blocking::Client>>,
 }
@@ -288,8 +287,9 @@ impl autosend_client {
         if let Some(h) = &st.http {
             return Ok(h.clone());
         }
-        let h = Arc::new(autosend_http::blocking::Client::new(
-            st.options.clone(),
+        // The transport drives this client's own core (configuration and limiter).
+        let h = Arc::new(autosend_http::blocking::Client::from_core(
+            st.core.clone(),
             st.tls.clone(),
         )?);
         st.http = Some(h.clone());
@@ -315,7 +315,6 @@ fn build_client(o: &autosend_client_options) -> Result<autosend_client, Failure>
     Ok(autosend_client {
         state: Mutex::new(ClientState {
             core,
-            options: opts,
             tls,
             http: None,
         }),
@@ -463,10 +462,9 @@ pub unsafe extern "C" fn autosend_client_rotate_key(
         let key = unsafe { str_in(api_key, api_key_len) }?;
         let mut st = c.lock();
         st.core.rotate_key(key)?;
-        if let Some(h) = &st.http {
-            h.rotate_key(key)?;
-        }
-        st.options.api_key = key.to_string();
+        // Rebuilt from the rotated core at the next blocking call; calls already running
+        // keep the old transport and key.
+        st.http = None;
         Ok(())
     })
 }

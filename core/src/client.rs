@@ -12,6 +12,7 @@ use serde_json::Value;
 pub struct Client {
     config: ClientConfig,
     limiter: SharedLimiter,
+    shared: bool,
 }
 
 impl Client {
@@ -23,12 +24,20 @@ impl Client {
     /// From an already validated configuration.
     pub fn from_config(config: ClientConfig) -> Client {
         let limiter = shared_limiter(config.key(), config.rate_limits());
-        Client { config, limiter }
+        Client {
+            config,
+            limiter,
+            shared: true,
+        }
     }
 
     /// With an explicit limiter (tests, or callers that do not want process-wide sharing).
     pub fn with_limiter(config: ClientConfig, limiter: SharedLimiter) -> Client {
-        Client { config, limiter }
+        Client {
+            config,
+            limiter,
+            shared: false,
+        }
     }
 
     /// The configuration.
@@ -65,12 +74,51 @@ impl Client {
         self.call(endpoint_id, params, seed)
     }
 
-    /// Key rotation: the same client with a new key (and that key's budget). Calls already
-    /// prepared keep the old key.
+    /// Key rotation: the same client with a new key and that key's budget (the process-wide
+    /// one, or a fresh private limiter if this client was made with [`Client::with_limiter`]).
+    /// Calls already prepared keep the old key.
     pub fn rotate_key(&mut self, api_key: &str) -> Result<(), Error> {
         let config = self.config.with_api_key(api_key)?;
-        self.limiter = shared_limiter(config.key(), config.rate_limits());
+        self.limiter = if self.shared {
+            shared_limiter(config.key(), config.rate_limits())
+        } else {
+            crate::limiter::private_limiter(config.rate_limits())
+        };
         self.config = config;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::limiter::private_limiter;
+    use crate::RateLimits;
+    use std::sync::Arc;
+
+    #[test]
+    fn rotation_keeps_the_kind_of_budget() {
+        let mut shared = Client::new(ClientOptions::new("AS_rotationtest1")).unwrap();
+        shared.rotate_key("AS_rotationtest2").unwrap();
+        let other = Client::new(ClientOptions::new("AS_rotationtest2")).unwrap();
+        assert!(
+            Arc::ptr_eq(shared.limiter(), other.limiter()),
+            "same key, same budget"
+        );
+
+        let cfg = ClientConfig::new(ClientOptions::new("AS_rotationtest3")).unwrap();
+        let mut private = Client::with_limiter(cfg, private_limiter(RateLimits::default()));
+        private.rotate_key("AS_rotationtest2").unwrap();
+        assert!(
+            !Arc::ptr_eq(private.limiter(), other.limiter()),
+            "a private client stays private"
+        );
+        assert_eq!(private.config().key().expose_secret(), "AS_rotationtest2");
+        assert!(private.rotate_key("as_bad").is_err());
+        assert_eq!(
+            private.config().key().expose_secret(),
+            "AS_rotationtest2",
+            "a failed rotation changes nothing"
+        );
     }
 }
