@@ -113,7 +113,7 @@ pub unsafe extern "C" fn autosend_call_poll(
         let c = unsafe { handle_mut(call) }?;
         need_out(action_out)?;
         let action = match c.call.poll(now_ms) {
-            Poll::Send(req) => {
+            Poll::Send(mut req) => {
                 c.awaiting = true;
                 Action::Send(SendData {
                     method: ZStr::new(req.method.as_str().as_bytes()),
@@ -123,7 +123,7 @@ pub unsafe extern "C" fn autosend_call_poll(
                         .iter()
                         .map(|(k, v)| (ZStr::new(k.as_bytes()), ZStr::new(v.as_bytes())))
                         .collect(),
-                    body: req.body,
+                    body: req.body.take(),
                     timeout_ms: req.timeout_ms,
                     attempt: req.attempt,
                 })

@@ -59,6 +59,18 @@ impl fmt::Debug for Request {
     }
 }
 
+impl Drop for Request {
+    /// The `Authorization` value holds the key: wipe it.
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        for (k, v) in self.headers.iter_mut() {
+            if k == "authorization" {
+                v.zeroize();
+            }
+        }
+    }
+}
+
 impl Request {
     /// The value of a header (names are lower-case).
     pub fn header(&self, name: &str) -> Option<&str> {
