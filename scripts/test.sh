@@ -60,7 +60,14 @@ suite_sandbox() { bash sandbox/test.sh; }
 suite_wasm() { bash bindings-wasm/test.sh && bash scripts/check-wasm-imports.sh; }
 suite_python() { bash bindings-python/test.sh; }
 suite_c() { bash bindings-c/test.sh; }
-suite_docs() { python3 scripts/check-readme.py; }
+suite_docs() {
+  python3 scripts/check-readme.py || return 1
+  # The vectors are generated from tools/vectors/*.py: regenerate and require no change.
+  (cd tools/vectors && python3 gen_keys_headers.py && python3 gen_endpoints.py &&
+    python3 gen_runtime.py && python3 gen_webhooks.py) >/dev/null || return 1
+  git diff --exit-code --stat -- tests/vectors || { echo "tests/vectors is stale: commit the regenerated files"; return 1; }
+  python3 tools/vectors/check.py | tail -n 1
+}
 suite_demo() { AUTOSEND_DEMO_NO_WAIT=1 bash scripts/demo.sh; }
 
 for s in "${suites[@]}"; do
