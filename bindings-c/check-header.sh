@@ -7,7 +7,7 @@ CBINDGEN_VERSION=0.29.4
 export PATH="$HOME/.cargo/bin:$PATH"
 if ! command -v cbindgen >/dev/null 2>&1 || [ "$(cbindgen --version | awk '{print $2}')" != "$CBINDGEN_VERSION" ]; then
     echo "check-header: installing cbindgen $CBINDGEN_VERSION" >&2
-    cargo install --locked cbindgen --version "=$CBINDGEN_VERSION" >&2
+    cargo install --force --locked cbindgen --version "=$CBINDGEN_VERSION" >&2
 fi
 tmp="$(mktemp)"
 trap 'rm -f "$tmp"' EXIT

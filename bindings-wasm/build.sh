@@ -17,7 +17,7 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
 fi
 if ! "$HOME/.cargo/bin/wasm-bindgen" --version 2>/dev/null | grep -q " $WB_VERSION\$"; then
   echo "build.sh: installing wasm-bindgen-cli $WB_VERSION into ~/.cargo/bin"
-  cargo install wasm-bindgen-cli --version "=$WB_VERSION" --root "$HOME/.cargo"
+  cargo install --force wasm-bindgen-cli --version "=$WB_VERSION" --root "$HOME/.cargo"
 fi
 WASM_BINDGEN="$HOME/.cargo/bin/wasm-bindgen"
 
