@@ -243,6 +243,10 @@ fn validate_project_id(p: &str) -> Result<(), Error> {
 /// Checks and normalises a base URL: HTTPS, or HTTP only to a loopback host.
 pub fn normalize_base_url(input: &str) -> Result<String, Error> {
     let bad = |m: &str| Error::new(ErrorKind::InvalidBaseUrl, m.to_string());
+    // The URL parser silently drops tabs and line breaks; refuse them instead.
+    if input.trim().chars().any(char::is_control) {
+        return Err(bad("the base URL contains control characters"));
+    }
     let parsed =
         url::Url::parse(input.trim()).map_err(|_| bad("the base URL is not a valid URL"))?;
     if parsed.username() != "" || parsed.password().is_some() {

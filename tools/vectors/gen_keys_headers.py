@@ -147,6 +147,11 @@ h += [
                 cl=client(base_url="ftp://api.autosend.com/v1")),
     request_err("url_empty_string_refused", B + " (an empty string is not a URL)", "contacts.get", {"id": "c1"},
                 "invalid_base_url", cl=client(base_url="")),
+    request_err("url_with_crlf_refused", B + " (control characters are refused, not silently stripped)",
+                "contacts.get", {"id": "c1"}, "invalid_base_url",
+                cl=client(base_url="https://api.autosend.com/v1\r\nX-Injected: 1")),
+    request_err("url_with_tab_refused", B + " (control characters are refused, not silently stripped)",
+                "contacts.get", {"id": "c1"}, "invalid_base_url", cl=client(base_url="https://api.auto\tsend.com/v1")),
 ]
 
 # path parameters
