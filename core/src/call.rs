@@ -19,6 +19,10 @@ use serde_json::Value;
 pub const BACKOFF_BASE_MS: u64 = 1000;
 /// Largest backoff step.
 pub const BACKOFF_CAP_MS: u64 = 20_000;
+/// Longest server-requested wait a call sits out by itself (two minute windows). A 429 asking
+/// for more, or a key blocked for longer, ends the call with `rate_limited` and
+/// `retry_after_ms`, so the caller can decide instead of hanging.
+pub const MAX_RETRY_AFTER_MS: u64 = 120_000;
 
 /// What the caller should do next.
 #[derive(Debug)]
@@ -223,6 +227,20 @@ impl Call {
         let decision = lock(&self.limiter).acquire(now);
         match decision {
             Acquire::Wait(ms) => {
+                if ms > MAX_RETRY_AFTER_MS {
+                    // Only server feedback blocks a key this long.
+                    let e = Error::new(
+                        ErrorKind::RateLimited,
+                        format!(
+                            "the API asked this key to pause for {} s",
+                            ms.div_ceil(1000)
+                        ),
+                    )
+                    .with_retry_after_ms(Some(ms))
+                    .with_may_have_been_delivered(self.maybe_delivered);
+                    self.finish(Err(e));
+                    return self.poll(now);
+                }
                 if deadline.is_some_and(|d| now.saturating_add(ms) >= d) {
                     let e = self.deadline_error();
                     self.finish(Err(e));
@@ -311,7 +329,11 @@ impl Call {
                     .unwrap_or(crate::response::DEFAULT_RETRY_AFTER_MS);
                 lock(&self.limiter).block_for(now, wait);
                 let e = e.with_may_have_been_delivered(self.maybe_delivered);
-                self.retry_or_fail(now, e, Some(wait));
+                if wait > MAX_RETRY_AFTER_MS {
+                    self.finish(Err(e));
+                } else {
+                    self.retry_or_fail(now, e, Some(wait));
+                }
             }
             500..=599 => {
                 if !self.endpoint.idempotent {

@@ -52,7 +52,9 @@ mod response;
 pub mod types;
 pub mod webhook;
 
-pub use call::{Call, Poll, TransportErrorKind, BACKOFF_BASE_MS, BACKOFF_CAP_MS};
+pub use call::{
+    Call, Poll, TransportErrorKind, BACKOFF_BASE_MS, BACKOFF_CAP_MS, MAX_RETRY_AFTER_MS,
+};
 pub use catalog::{describe_catalog, endpoint, BodyCheck, Endpoint, Method, Scope, CATALOG};
 pub use client::Client;
 pub use config::{

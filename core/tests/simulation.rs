@@ -252,3 +252,37 @@ fn the_process_wide_guard_costs_under_one_percent() {
         "{last} > 1% over {ideal}"
     );
 }
+
+#[test]
+fn a_key_blocked_for_long_fails_fast_for_every_call() {
+    let cfg = config(false);
+    let limiter = private_limiter(RateLimits::default());
+    let mut first = Call::new(
+        &cfg,
+        limiter.clone(),
+        "contacts.get",
+        json!({"id": "c1"}),
+        1,
+    )
+    .unwrap();
+    assert!(matches!(first.poll(0), Poll::Send(_)));
+    let body = json!({"success": false, "error": {"code": "RATE_LIMIT_EXCEEDED", "message": "slow", "retryAfter": 900}});
+    first.handle_response(0, 429, &[], &serde_json::to_vec(&body).unwrap());
+    match first.poll(0) {
+        Poll::Done(Err(e)) => {
+            assert_eq!(e.kind(), autosend::ErrorKind::RateLimited);
+            assert_eq!(e.retry_after_ms(), Some(900_000));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Another call of the same key does not sit out the block either.
+    let mut second = Call::new(&cfg, limiter, "emails.send", send_params(1), 2).unwrap();
+    match second.poll(10) {
+        Poll::Done(Err(e)) => {
+            assert_eq!(e.kind(), autosend::ErrorKind::RateLimited);
+            assert!(e.retry_after_ms().unwrap() > autosend::MAX_RETRY_AFTER_MS);
+            assert!(!e.may_have_been_delivered(), "nothing was sent");
+        }
+        other => panic!("{other:?}"),
+    }
+}
