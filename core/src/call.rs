@@ -12,7 +12,9 @@ use crate::config::ClientConfig;
 use crate::error::{Error, ErrorKind};
 use crate::limiter::{lock, Acquire, SharedLimiter};
 use crate::request::{build_request, Request};
-use crate::response::{error_for_status, request_id, reset_wait_ms, success_value, ApiResponse};
+use crate::response::{
+    error_for_status, request_id, reset_wait_ms, scrub, success_value, ApiResponse,
+};
 use serde_json::Value;
 
 /// First backoff step.
@@ -301,7 +303,8 @@ impl Call {
                 Ok(data) => self.finish(Ok(ApiResponse {
                     status,
                     data,
-                    request_id: request_id(headers),
+                    request_id: request_id(headers)
+                        .map(|r| scrub(&r, self.config.key().expose_secret())),
                     attempts: self.attempts,
                 })),
                 Err(()) => {
@@ -313,7 +316,9 @@ impl Call {
                         format!("HTTP {status} with a body that is not JSON"),
                     )
                     .with_status(status)
-                    .with_request_id(request_id(headers))
+                    .with_request_id(
+                        request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret())),
+                    )
                     .with_may_have_been_delivered(self.maybe_delivered);
                     self.finish(Err(e));
                 }

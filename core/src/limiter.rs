@@ -8,7 +8,7 @@
 use crate::error::{Error, ErrorKind};
 use crate::key::ApiKey;
 use std::collections::{HashMap, VecDeque};
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// Longest wait that server feedback may impose (10 minutes); longer values are clamped so
 /// a bad header cannot stall a process forever.
@@ -168,29 +168,47 @@ impl RateLimiter {
 /// A limiter shared by every client of one key in the process.
 pub type SharedLimiter = Arc<Mutex<RateLimiter>>;
 
-fn registry() -> &'static Mutex<HashMap<String, Weak<Mutex<RateLimiter>>>> {
-    static REGISTRY: OnceLock<Mutex<HashMap<String, Weak<Mutex<RateLimiter>>>>> = OnceLock::new();
+/// Registry entries kept before idle ones are pruned.
+const REGISTRY_PRUNE_AT: usize = 256;
+
+fn registry() -> &'static Mutex<HashMap<String, SharedLimiter>> {
+    static REGISTRY: OnceLock<Mutex<HashMap<String, SharedLimiter>>> = OnceLock::new();
     REGISTRY.get_or_init(|| Mutex::new(HashMap::new()))
+}
+
+impl RateLimiter {
+    /// The last time this limiter still constrains anything: its newest grant plus the longest
+    /// window, or the end of a server-imposed block.
+    fn busy_until(&self) -> u64 {
+        let last = self.grants.back().copied().unwrap_or(0);
+        last.saturating_add(60_000 + self.guard_ms)
+            .max(self.blocked_until)
+    }
 }
 
 /// The process-wide budget of `key`: every client created with the same key gets the same
 /// limiter (keyed by the key's fingerprint; if limits differ, the stricter ones apply).
+///
+/// The budget outlives the clients: a client created right after another one of the same key
+/// was dropped (a client per request, say) still sees the earlier requests. Entries are
+/// pruned only once the registry is large, and only when no client holds them and their
+/// windows have passed (times of all process-wide limiters come from one clock).
 pub fn shared_limiter(key: &ApiKey, limits: RateLimits) -> SharedLimiter {
     let mut map = registry().lock().unwrap_or_else(|p| p.into_inner());
-    map.retain(|_, w| w.strong_count() > 0);
     let fp = key.fingerprint();
-    if let Some(existing) = map.get(&fp).and_then(Weak::upgrade) {
-        existing
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .tighten(limits);
-        return existing;
+    if let Some(existing) = map.get(&fp) {
+        lock(existing).tighten(limits);
+        return existing.clone();
+    }
+    if map.len() >= REGISTRY_PRUNE_AT {
+        let now = map.values().map(|l| lock(l).last_now).max().unwrap_or(0);
+        map.retain(|_, l| Arc::strong_count(l) > 1 || lock(l).busy_until() > now);
     }
     let l = Arc::new(Mutex::new(RateLimiter::with_guard(
         limits,
         DEFAULT_GUARD_MS,
     )));
-    map.insert(fp, Arc::downgrade(&l));
+    map.insert(fp, l.clone());
     l
 }
 
@@ -268,6 +286,39 @@ mod tests {
             RateLimits::default(),
         );
         assert!(!Arc::ptr_eq(&a, &other));
+    }
+
+    #[test]
+    fn budget_outlives_its_clients() {
+        let k = ApiKey::parse("AS_outlivestest1").unwrap();
+        {
+            let a = shared_limiter(&k, RateLimits::default());
+            assert_eq!(lock(&a).acquire(1_000), Acquire::Go);
+            assert_eq!(lock(&a).acquire(1_000), Acquire::Go);
+        } // every client of the key is gone
+        let b = shared_limiter(&k, RateLimits::default());
+        assert_eq!(lock(&b).acquire(1_010), Acquire::Wait(1_040));
+    }
+
+    #[test]
+    fn idle_entries_are_pruned_only_when_large_and_past_their_windows() {
+        let keys: Vec<ApiKey> = (0..REGISTRY_PRUNE_AT + 8)
+            .map(|i| ApiKey::parse(&format!("AS_prunetest{i}")).unwrap())
+            .collect();
+        let held = shared_limiter(&keys[0], RateLimits::default());
+        lock(&held).acquire(1);
+        for k in &keys[1..] {
+            lock(&shared_limiter(k, RateLimits::default())).acquire(1);
+        }
+        // Far later, one more key: idle entries go, the held one stays and keeps its history.
+        let late = ApiKey::parse("AS_prunetestlate").unwrap();
+        lock(&shared_limiter(&late, RateLimits::default())).acquire(10_000_000);
+        let later = ApiKey::parse("AS_prunetestlater").unwrap();
+        shared_limiter(&later, RateLimits::default());
+        let again = shared_limiter(&keys[0], RateLimits::default());
+        assert!(Arc::ptr_eq(&held, &again));
+        let map = registry().lock().unwrap();
+        assert!(map.len() < REGISTRY_PRUNE_AT + 8, "{}", map.len());
     }
 
     proptest! {

@@ -291,7 +291,7 @@ pub(crate) fn error_for_status(
                 .as_deref()
                 .map(|c| truncate(&scrub(c, secret), 100)),
         )
-        .with_request_id(request_id(headers))
+        .with_request_id(request_id(headers).map(|r| scrub(&r, secret)))
         .with_details(details);
     if status == 429 {
         e = e.with_retry_after_ms(Some(wait_of_429(&parsed, headers)));
@@ -299,13 +299,38 @@ pub(crate) fn error_for_status(
     (e, parsed)
 }
 
-/// Removes the key from server-provided text, in case a server echoes it.
-pub(crate) fn scrub(text: &str, secret: &str) -> String {
-    if secret.len() >= 4 && text.contains(secret) {
-        text.replace(secret, "<redacted key>")
-    } else {
-        text.to_string()
+/// Removes the key from server-provided text, in case a server echoes it: the whole key and
+/// its secret part, in any letter case.
+pub(crate) fn scrub(text: &str, key: &str) -> String {
+    let secret = key.split_once('_').map(|(_, s)| s).unwrap_or(key);
+    let mut out = text.to_string();
+    for needle in [key, secret] {
+        if needle.len() >= 6 && needle.is_ascii() {
+            out = replace_ascii_ci(&out, needle, "<redacted key>");
+        }
     }
+    out
+}
+
+/// Replaces every ASCII-case-insensitive occurrence of the ASCII `needle`.
+fn replace_ascii_ci(text: &str, needle: &str, with: &str) -> String {
+    let (t, n) = (text.as_bytes(), needle.as_bytes());
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    let mut copied = 0;
+    while i + n.len() <= t.len() {
+        if t[i..i + n.len()].eq_ignore_ascii_case(n) {
+            // The match is ASCII, so both ends are char boundaries.
+            out.push_str(&text[copied..i]);
+            out.push_str(with);
+            i += n.len();
+            copied = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
 }
 
 #[cfg(test)]
@@ -353,6 +378,32 @@ mod tests {
         assert_eq!(retry_after_ms(1_767_225_630_000.0, &date), 30_000);
         assert_eq!(retry_after_ms(1_767_225_630.0, &[]), DEFAULT_RETRY_AFTER_MS);
         assert_eq!(retry_after_ms(1_767_225_500.0, &date), 0);
+    }
+
+    #[test]
+    fn scrubs_key_in_any_form() {
+        let key = "AS_CanaryCanary123456789";
+        for echoed in [
+            "bad key AS_CanaryCanary123456789",
+            "secret CanaryCanary123456789 is wrong",
+            "lower as_canarycanary123456789 é",
+            "UPPER CANARYCANARY123456789",
+        ] {
+            let (e, _) = error_for_status(
+                401,
+                &[("x-request-id".into(), format!("r-{echoed}"))],
+                &b(
+                    json!({"message": echoed, "error": {"details": [{"field": echoed, "message": echoed}]}}),
+                ),
+                key,
+            );
+            let shown = format!("{e} {e:?}").to_ascii_lowercase();
+            assert!(!shown.contains("canarycanary123456789"), "{shown}");
+        }
+        assert_eq!(
+            scrub("ünïcode AS_abcdefgh ok", "AS_abcdefgh"),
+            "ünïcode <redacted key> ok"
+        );
     }
 
     #[test]
