@@ -33,6 +33,8 @@ run_suite() {
 
 suite_lint() {
   rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+  rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+  rustup component list --installed | grep -q '^clippy' || rustup component add clippy
   cargo fmt --all -- --check &&
     cargo clippy -p autosend -p autosend-http -p autosend-sandbox -p autosend-c --all-targets -- -D warnings &&
     cargo clippy -p autosend-python --all-targets -- -D warnings &&
