@@ -53,6 +53,9 @@ export class AutoSendError extends Error {
     this.mayHaveBeenDelivered = Boolean(info.may_have_been_delivered);
     this.field = info.field ?? undefined;
     this.details = Array.isArray(info.details) ? info.details : [];
+    if (info.cause !== undefined) {
+      Object.defineProperty(this, 'cause', { value: info.cause, writable: true, configurable: true });
+    }
   }
 }
 
@@ -96,6 +99,13 @@ export class ConnectionError extends TransportError {}
 export class ConnectionLostError extends ConnectionError {}
 export class TimeoutError extends TransportError {}
 export class DeadlineExceededError extends TimeoutError {}
+/**
+ * The caller aborted the call through its `{ signal }` (never retried). `cause` is the
+ * signal's reason. `mayHaveBeenDelivered` is true when a send (a non-idempotent endpoint) was
+ * on the wire when the abort came, or an earlier attempt of it ended without a clear answer.
+ * Binding-only kind `aborted` (code 304): the core's contract has no cancellation kind.
+ */
+export class AbortedError extends TransportError {}
 
 /** A bug in the SDK. */
 export class InternalError extends AutoSendError {}
@@ -207,6 +217,24 @@ function sleep(ms, signal) {
 
 function abortReason(signal) {
   return signal.reason ?? Object.assign(new Error('the call was aborted'), { name: 'AbortError' });
+}
+
+// The error for a caller abort. `inFlight`: a request had been handed to fetch and no answer
+// had been fed to the core; `earlier`: a previous attempt of this call ended ambiguously.
+function abortedError(signal, idempotent, inFlight, earlier) {
+  const may = !idempotent && (inFlight || earlier);
+  const where = inFlight ? 'while a request was in flight' : 'before the next attempt was sent';
+  return new AbortedError({
+    code: 304,
+    kind: 'aborted',
+    category: 'transport',
+    message: may
+      ? `the call was aborted by its AbortSignal ${where}; it may have been delivered: check emails.status before sending again`
+      : `the call was aborted by its AbortSignal ${where}`,
+    hint: 'Aborted by the caller and not retried; if mayHaveBeenDelivered is true, check the status before sending again.',
+    may_have_been_delivered: may,
+    cause: abortReason(signal),
+  });
 }
 
 function readEnv(names) {
@@ -375,6 +403,9 @@ export class AutoSend {
     const seed = randomSeed();
     const call = core(() => this.#client.call(String(endpointId), json, seed[0], seed[1]));
     const signal = requestOptions?.signal;
+    // `ambiguous`: an attempt of this call ended after the request went out without a clear
+    // answer (set by #attempt); only reported if the caller aborts a later wait.
+    const state = { idempotent: call.idempotent, ambiguous: false };
     try {
       for (;;) {
         const step = JSON.parse(call.poll(clock()));
@@ -383,11 +414,15 @@ export class AutoSend {
           throw errorFromJson(step.done.error);
         }
         if (step.wait !== undefined) {
-          await sleep(step.wait, signal);
+          try {
+            await sleep(step.wait, signal);
+          } catch {
+            throw abortedError(signal, state.idempotent, false, state.ambiguous);
+          }
           continue;
         }
-        if (signal?.aborted) throw abortReason(signal);
-        await this.#attempt(call, step.send, signal);
+        if (signal?.aborted) throw abortedError(signal, state.idempotent, false, state.ambiguous);
+        await this.#attempt(call, step.send, signal, state);
       }
     } catch (e) {
       throw fromThrown(e);
@@ -396,7 +431,7 @@ export class AutoSend {
     }
   }
 
-  async #attempt(call, send, signal) {
+  async #attempt(call, send, signal, state) {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -419,16 +454,18 @@ export class AutoSend {
       const body = new Uint8Array(await response.arrayBuffer());
       const pairs = [];
       response.headers.forEach((v, k) => pairs.push([k, v]));
+      if (response.status >= 500) state.ambiguous = true;
       core(() => call.handleResponse(clock(), response.status, JSON.stringify(pairs), body));
     } catch (err) {
       if (err instanceof AutoSendError) throw err;
-      // Cancelled by the caller: stop here (the core is not asked to retry). A send that was
-      // already on the wire may have been delivered; the caller chose to stop waiting.
-      if (signal?.aborted && !timedOut) throw abortReason(signal);
+      // Cancelled by the caller: stop here (the core is not asked to retry). The request was
+      // handed to fetch, so a send may have been delivered: the error says so.
+      if (signal?.aborted && !timedOut) throw abortedError(signal, state.idempotent, true, state.ambiguous);
       let kind;
       if (timedOut) kind = 'timeout';
       else if (response !== null) kind = 'connection_lost'; // the server answered: it was sent
       else kind = classifyFetchError(err);
+      if (kind !== 'connect') state.ambiguous = true;
       core(() => call.handleTransportError(clock(), kind));
     } finally {
       clearTimeout(timer);

@@ -187,7 +187,10 @@ export interface ProjectListResponse {
 // ------------------------------------------------------------------------------ client
 
 export interface RequestOptions {
-  /** Aborts the call (the current attempt and any wait). */
+  /**
+   * Aborts the call (the current attempt and any wait); the promise rejects with an
+   * AbortedError (`mayHaveBeenDelivered` when a send was in flight) and nothing is retried.
+   */
   signal?: AbortSignal;
 }
 
@@ -269,7 +272,7 @@ export type ErrorKind =
   | 'webhook_invalid_signature' | 'webhook_timestamp' | 'webhook_malformed'
   | 'api_validation' | 'authentication' | 'plan_required' | 'permission' | 'not_found'
   | 'conflict' | 'rate_limited' | 'server' | 'unexpected_status' | 'invalid_response'
-  | 'connect' | 'timeout' | 'connection_lost' | 'deadline_exceeded' | 'internal' | 'panic';
+  | 'connect' | 'timeout' | 'connection_lost' | 'deadline_exceeded' | 'aborted' | 'internal' | 'panic';
 
 export interface FieldError {
   field: string;
@@ -277,7 +280,7 @@ export interface FieldError {
 }
 
 export class AutoSendError extends Error {
-  /** Stable numeric code (100 invalid_api_key … 303 deadline_exceeded, 900, 901). */
+  /** Stable numeric code (100 invalid_api_key … 303 deadline_exceeded, 304 aborted, 900, 901). */
   readonly code: number;
   readonly kind: ErrorKind;
   readonly category: 'usage' | 'webhook' | 'remote' | 'transport' | 'internal';
@@ -322,6 +325,11 @@ export class ConnectionError extends TransportError {}
 export class ConnectionLostError extends ConnectionError {}
 export class TimeoutError extends TransportError {}
 export class DeadlineExceededError extends TimeoutError {}
+/**
+ * The caller aborted the call through `{ signal }` (kind `aborted`, code 304, binding-only).
+ * `cause` is the signal's reason; `mayHaveBeenDelivered` is true when a send was in flight.
+ */
+export class AbortedError extends TransportError {}
 export class InternalError extends AutoSendError {}
 export class PanicError extends InternalError {}
 

@@ -8,7 +8,7 @@ import { sdk, PKG_DIR } from './pkg.mjs';
 
 const {
   AutoSend, AutoSendError, ConnectionError, ConnectionLostError, ServerError, ApiError,
-  classifyFetchError, errorKinds, endpoints,
+  AbortedError, TransportError, classifyFetchError, errorKinds, endpoints,
 } = sdk;
 const MAIL = { from: { email: 'a@example.com' }, to: { email: 'b@example.com' }, subject: 's', html: 'h' };
 
@@ -131,16 +131,85 @@ test('the README quickstart is examples/quickstart.mjs verbatim', () => {
   assert.equal(block.trim(), quick.trim());
 });
 
-test('a caller AbortSignal cancels waits and attempts without retrying', async () => {
-  let n = 0;
-  const fetch = (url, init) => {
-    n++;
+// A fetch that never answers: it rejects only when its signal is aborted.
+function hanging(calls) {
+  return (url, init) => {
+    calls.n++;
     return new Promise((_, reject) => init.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
   };
-  const c = new AutoSend('AS_transport7', { fetch, _privateLimiter: true });
+}
+function abortAfter(ms, reason) {
   const ac = new AbortController();
-  setTimeout(() => ac.abort(), 50);
-  const err = await c.contacts.get({ id: 'x' }, { signal: ac.signal }).catch((e) => e);
-  assert.equal(err.name, 'AbortError');
+  setTimeout(() => ac.abort(reason), ms);
+  return ac.signal;
+}
+function assertAborted(err, reason) {
+  assert.ok(err instanceof AbortedError && err instanceof TransportError && err instanceof AutoSendError, String(err));
+  assert.equal(err.name, 'AbortedError');
+  assert.equal(err.kind, 'aborted');
+  assert.equal(err.code, 304);
+  if (reason !== undefined) assert.equal(err.cause, reason);
+  else assert.equal(err.cause?.name, 'AbortError');
+}
+
+test('abort in flight on emails.send: AbortedError with mayHaveBeenDelivered, cause = the reason, not retried', async () => {
+  const calls = { n: 0 };
+  const c = new AutoSend('AS_abort1', { fetch: hanging(calls), maxRetries: 3, retryNonIdempotent: true, _privateLimiter: true });
+  const reason = new Error('user gave up');
+  const err = await c.emails.send(MAIL, { signal: abortAfter(50, reason) }).catch((e) => e);
+  assertAborted(err, reason);
+  assert.equal(err.mayHaveBeenDelivered, true);
+  assert.match(err.message, /may have been delivered/);
+  assert.equal(calls.n, 1, 'never retried after a caller abort');
+});
+
+test('a caller AbortSignal cancels an attempt of contacts.get without retrying (mayHaveBeenDelivered false)', async () => {
+  const calls = { n: 0 };
+  const c = new AutoSend('AS_transport7', { fetch: hanging(calls), maxRetries: 3, _privateLimiter: true });
+  const err = await c.contacts.get({ id: 'x' }, { signal: abortAfter(50) }).catch((e) => e);
+  assertAborted(err);
+  assert.equal(err.mayHaveBeenDelivered, false);
+  assert.equal(calls.n, 1);
+});
+
+test('abort during a wait (429 Retry-After) on emails.send: mayHaveBeenDelivered false, fetch called once', async () => {
+  let n = 0;
+  const fetch = async () => {
+    n++;
+    return new Response('{"success":false,"error":{"message":"slow down"}}', { status: 429, headers: { 'retry-after': '5' } });
+  };
+  const c = new AutoSend('AS_abort2', { fetch, maxRetries: 3, _privateLimiter: true });
+  const t0 = Date.now();
+  const err = await c.emails.send(MAIL, { signal: abortAfter(100) }).catch((e) => e);
+  assertAborted(err);
+  assert.equal(err.mayHaveBeenDelivered, false);
+  assert.equal(n, 1);
+  assert.ok(Date.now() - t0 < 2000, 'the wait was cut short');
+});
+
+test('abort before the first attempt: mayHaveBeenDelivered false, fetch never called', async () => {
+  const calls = { n: 0 };
+  const c = new AutoSend('AS_abort3', { fetch: hanging(calls), _privateLimiter: true });
+  const ac = new AbortController();
+  ac.abort();
+  const err = await c.emails.send(MAIL, { signal: ac.signal }).catch((e) => e);
+  assertAborted(err);
+  assert.equal(err.mayHaveBeenDelivered, false);
+  assert.equal(calls.n, 0);
+});
+
+test('abort during the backoff after an ambiguous send attempt (retryNonIdempotent): mayHaveBeenDelivered true', async () => {
+  let n = 0;
+  const ac = new AbortController();
+  const fetch = async () => {
+    n++;
+    queueMicrotask(() => ac.abort()); // after the 503 is read, before the backoff ends
+    return new Response('{"success":false,"error":{"message":"boom"}}', { status: 503 });
+  };
+  const c = new AutoSend('AS_abort4', { fetch, maxRetries: 5, retryNonIdempotent: true, _privateLimiter: true });
+  const err = await c.emails.send(MAIL, { signal: ac.signal }).catch((e) => e);
+  assertAborted(err);
+  assert.match(err.message, /before the next attempt/);
+  assert.equal(err.mayHaveBeenDelivered, true);
   assert.equal(n, 1);
 });

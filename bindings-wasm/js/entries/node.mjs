@@ -9,7 +9,8 @@ export const {
   WebhookTimestampError, WebhookMalformedError, ApiError, ApiValidationError,
   AuthenticationError, PlanRequiredError, PermissionError, NotFoundError, ConflictError,
   RateLimitError, ServerError, UnexpectedStatusError, InvalidResponseError, TransportError,
-  ConnectionError, ConnectionLostError, TimeoutError, DeadlineExceededError, InternalError,
+  ConnectionError, ConnectionLostError, TimeoutError, DeadlineExceededError, AbortedError,
+  InternalError,
   PanicError, errorFromJson, classifyFetchError, verifyWebhook, errorKinds, endpoints,
   versions, _lowLevel, _setWasmLoader, runtimeEntry,
 } = sdk;
