@@ -1,12 +1,12 @@
 //! The I/O clients: `autosend-http` (reqwest + rustls) with the GIL released while waiting.
 
-use crate::convert::to_json;
+use crate::convert::{text, to_json};
 use crate::errors::{check, guard, panic_error, to_pyerr};
-use crate::sansio::{options, response_dict};
+use crate::sansio::{key_not_text, options, response_dict};
 use autosend::ClientConfig;
 use autosend_http::TlsOptions;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyString};
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
@@ -27,18 +27,21 @@ fn describe<'py>(py: Python<'py>, c: &ClientConfig) -> PyResult<Bound<'py, PyDic
 macro_rules! client_new {
     ($ty:path, $py:ident, $api_key:ident, $project_id:ident, $base_url:ident, $timeout_ms:ident,
      $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident) => {{
-        let o = options(
-            $api_key,
-            $project_id,
-            $base_url,
-            $timeout_ms,
-            $max_retries,
-            $retry_non_idempotent,
-            $deadline_ms,
-            None,
-            None,
-            $env,
-        );
+        let o = check(
+            $py,
+            options(
+                $api_key.as_ref(),
+                $project_id.as_ref(),
+                $base_url.as_ref(),
+                $timeout_ms,
+                $max_retries,
+                $retry_non_idempotent,
+                $deadline_ms,
+                None,
+                None,
+                $env,
+            ),
+        )?;
         let tls = TlsOptions {
             ca_cert_pem: $ca_pem,
         };
@@ -60,9 +63,9 @@ impl Client {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        api_key: Option<String>,
-        project_id: Option<String>,
-        base_url: Option<String>,
+        api_key: Option<Bound<'_, PyString>>,
+        project_id: Option<Bound<'_, PyString>>,
+        base_url: Option<Bound<'_, PyString>>,
         timeout_ms: u64,
         max_retries: u32,
         retry_non_idempotent: bool,
@@ -74,18 +77,21 @@ impl Client {
             let env = env.as_ref();
             // reqwest's blocking client starts a helper thread: do it without the GIL.
             let inner = {
-                let o = options(
-                    api_key,
-                    project_id,
-                    base_url,
-                    timeout_ms,
-                    max_retries,
-                    retry_non_idempotent,
-                    deadline_ms,
-                    None,
-                    None,
-                    env,
-                );
+                let o = check(
+                    py,
+                    options(
+                        api_key.as_ref(),
+                        project_id.as_ref(),
+                        base_url.as_ref(),
+                        timeout_ms,
+                        max_retries,
+                        retry_non_idempotent,
+                        deadline_ms,
+                        None,
+                        None,
+                        env,
+                    ),
+                )?;
                 let tls = TlsOptions {
                     ca_cert_pem: ca_pem,
                 };
@@ -124,8 +130,11 @@ impl Client {
     }
 
     /// Key rotation without rebuilding the client.
-    fn rotate_key(&self, py: Python<'_>, api_key: &str) -> PyResult<()> {
-        guard(py, || check(py, self.inner.rotate_key(api_key)))
+    fn rotate_key(&self, py: Python<'_>, api_key: &Bound<'_, PyString>) -> PyResult<()> {
+        guard(py, || {
+            let api_key = check(py, text(api_key, key_not_text))?;
+            check(py, self.inner.rotate_key(&api_key))
+        })
     }
 
     /// The configuration, key redacted.
@@ -148,9 +157,9 @@ impl AsyncClient {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        api_key: Option<String>,
-        project_id: Option<String>,
-        base_url: Option<String>,
+        api_key: Option<Bound<'_, PyString>>,
+        project_id: Option<Bound<'_, PyString>>,
+        base_url: Option<Bound<'_, PyString>>,
         timeout_ms: u64,
         max_retries: u32,
         retry_non_idempotent: bool,
@@ -204,8 +213,11 @@ impl AsyncClient {
     }
 
     /// Key rotation without rebuilding the client.
-    fn rotate_key(&self, py: Python<'_>, api_key: &str) -> PyResult<()> {
-        guard(py, || check(py, self.inner.rotate_key(api_key)))
+    fn rotate_key(&self, py: Python<'_>, api_key: &Bound<'_, PyString>) -> PyResult<()> {
+        guard(py, || {
+            let api_key = check(py, text(api_key, key_not_text))?;
+            check(py, self.inner.rotate_key(&api_key))
+        })
     }
 
     /// The configuration, key redacted.

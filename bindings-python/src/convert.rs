@@ -26,6 +26,14 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "object".to_string())
 }
 
+/// A `str` argument as Rust text. A string that cannot be encoded as UTF-8 (a lone surrogate,
+/// e.g. from `surrogateescape`) becomes the core error `on_error` builds; pyo3's
+/// `UnicodeEncodeError`, which holds the whole string (possibly an API key), is dropped here:
+/// never chained, shown or kept.
+pub fn text(s: &Bound<'_, PyString>, on_error: impl FnOnce() -> Error) -> Result<String, Error> {
+    s.to_cow().map(|c| c.into_owned()).map_err(|_| on_error())
+}
+
 /// Converts a JSON-like Python value (None, bool, int, float, str, Mapping with str keys,
 /// list/tuple) to JSON.
 pub fn to_json(obj: &Bound<'_, PyAny>, path: &str) -> Result<Value, Error> {

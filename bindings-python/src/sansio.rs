@@ -1,23 +1,68 @@
 //! Thin sans-IO classes over the core, for the conformance vectors and for callers that bring
 //! their own I/O. Every rule stays in the core; these only convert types.
 
-use crate::convert::{to_json, to_py};
+use crate::convert::{text, to_json, to_py};
 use crate::errors::{check, guard};
-use autosend::{Acquire, ClientOptions, Poll, RateLimits, TransportErrorKind};
+use autosend::{Acquire, ClientOptions, Error, ErrorKind, Poll, RateLimits, TransportErrorKind};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use std::cell::RefCell;
 use std::sync::{Mutex, MutexGuard};
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Options shared by the sans-IO and the I/O clients.
+/// The error for an API key that is not valid text. Never includes the key.
+pub fn key_not_text() -> Error {
+    Error::new(
+        ErrorKind::InvalidApiKey,
+        "the API key is not valid UTF-8 text (it holds a lone surrogate, e.g. from a \
+         surrogateescape-decoded value); pass the key exactly as issued",
+    )
+}
+
+/// A `str` option as text; a lone surrogate becomes the option's own error (never the value).
+fn option_text(
+    value: Option<&Bound<'_, PyString>>,
+    what: &str,
+    kind: ErrorKind,
+) -> Result<Option<String>, Error> {
+    value
+        .map(|s| {
+            text(s, || {
+                Error::new(
+                    kind,
+                    format!("{what} is not valid UTF-8 text (it holds a lone surrogate)"),
+                )
+            })
+        })
+        .transpose()
+}
+
+/// The error for an environment variable that is set but cannot be decoded as text.
+fn env_not_text(name: &str) -> Error {
+    let kind = match name {
+        "AUTOSEND_BASE_URL" => ErrorKind::InvalidBaseUrl,
+        "AUTOSEND_PROJECT_ID" => ErrorKind::InvalidConfig,
+        _ => ErrorKind::InvalidApiKey,
+    };
+    Error::new(
+        kind,
+        format!(
+            "{name} is set but is not valid UTF-8 text (a lone surrogate, e.g. undecodable \
+             bytes in the environment); set it to the value exactly as issued"
+        ),
+    )
+}
+
+/// Options shared by the sans-IO and the I/O clients. Converts types only; every rule about
+/// the values runs in the core.
 #[allow(clippy::too_many_arguments)]
 pub fn options(
-    api_key: Option<String>,
-    project_id: Option<String>,
-    base_url: Option<String>,
+    api_key: Option<&Bound<'_, PyString>>,
+    project_id: Option<&Bound<'_, PyString>>,
+    base_url: Option<&Bound<'_, PyString>>,
     timeout_ms: u64,
     max_retries: u32,
     retry_non_idempotent: bool,
@@ -25,10 +70,11 @@ pub fn options(
     per_second: Option<u32>,
     per_minute: Option<u32>,
     env: Option<&Bound<'_, PyAny>>,
-) -> ClientOptions {
+) -> Result<ClientOptions, Error> {
+    let api_key = api_key.map(|k| text(k, key_not_text)).transpose()?;
     let mut o = ClientOptions::new(api_key.unwrap_or_default());
-    o.project_id = project_id;
-    o.base_url = base_url;
+    o.project_id = option_text(project_id, "project_id", ErrorKind::InvalidConfig)?;
+    o.base_url = option_text(base_url, "base_url", ErrorKind::InvalidBaseUrl)?;
     o.timeout_ms = timeout_ms;
     o.max_retries = max_retries;
     o.retry_non_idempotent = retry_non_idempotent;
@@ -43,13 +89,27 @@ pub fn options(
     o.rate_limits = limits;
     o.user_agent = format!("python/{}", env!("CARGO_PKG_VERSION"));
     if let Some(env) = env {
+        // A variable the core asks for that is set but not valid text is reported as such,
+        // not treated as unset (which would claim it is missing).
+        let not_text: RefCell<Option<String>> = RefCell::new(None);
         o.fill_from_env(|name| {
-            env.get_item(name)
-                .ok()
-                .and_then(|v| v.extract::<String>().ok())
+            let v = env.get_item(name).ok()?;
+            let s = v.cast::<PyString>().ok()?;
+            match s.to_cow() {
+                Ok(c) => Some(c.into_owned()),
+                Err(_) => {
+                    not_text
+                        .borrow_mut()
+                        .get_or_insert_with(|| name.to_string());
+                    None
+                }
+            }
         });
+        if let Some(name) = not_text.into_inner() {
+            return Err(env_not_text(&name));
+        }
     }
-    o
+    Ok(o)
 }
 
 /// A sans-IO client: validated configuration plus a rate limiter (private unless `shared`).
@@ -66,9 +126,9 @@ impl SansIoClient {
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
-        api_key: Option<String>,
-        project_id: Option<String>,
-        base_url: Option<String>,
+        api_key: Option<Bound<'_, PyString>>,
+        project_id: Option<Bound<'_, PyString>>,
+        base_url: Option<Bound<'_, PyString>>,
         timeout_ms: u64,
         max_retries: u32,
         retry_non_idempotent: bool,
@@ -78,18 +138,21 @@ impl SansIoClient {
         shared_limiter: bool,
     ) -> PyResult<Self> {
         guard(py, || {
-            let o = options(
-                api_key,
-                project_id,
-                base_url,
-                timeout_ms,
-                max_retries,
-                retry_non_idempotent,
-                deadline_ms,
-                per_second,
-                per_minute,
-                None,
-            );
+            let o = check(
+                py,
+                options(
+                    api_key.as_ref(),
+                    project_id.as_ref(),
+                    base_url.as_ref(),
+                    timeout_ms,
+                    max_retries,
+                    retry_non_idempotent,
+                    deadline_ms,
+                    per_second,
+                    per_minute,
+                    None,
+                ),
+            )?;
             let client = if shared_limiter {
                 check(py, autosend::Client::new(o))?
             } else {
@@ -123,8 +186,11 @@ impl SansIoClient {
     }
 
     /// Key rotation.
-    fn rotate_key(&self, py: Python<'_>, api_key: &str) -> PyResult<()> {
-        guard(py, || check(py, lock(&self.inner).rotate_key(api_key)))
+    fn rotate_key(&self, py: Python<'_>, api_key: &Bound<'_, PyString>) -> PyResult<()> {
+        guard(py, || {
+            let api_key = check(py, text(api_key, key_not_text))?;
+            check(py, lock(&self.inner).rotate_key(&api_key))
+        })
     }
 }
 
@@ -272,9 +338,10 @@ impl RateLimiter {
 
 /// Parses a key: returns `(kind, redacted)` or raises `InvalidApiKeyError`.
 #[pyfunction]
-pub fn parse_key(py: Python<'_>, key: &str) -> PyResult<(&'static str, String)> {
+pub fn parse_key(py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<(&'static str, String)> {
     guard(py, || {
-        let k = check(py, autosend::ApiKey::parse(key))?;
+        let key = check(py, text(key, key_not_text))?;
+        let k = check(py, autosend::ApiKey::parse(&key))?;
         Ok((k.kind().name(), k.redacted()))
     })
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import traceback
 from typing import Any, Dict
 
 import pytest
@@ -134,6 +135,75 @@ def test_bad_client_options() -> None:
         autosend.AutoSend("AS_abc", project_id=5)  # type: ignore[arg-type]
     with pytest.raises(autosend.UnknownEndpointError):
         autosend.AutoSend("AS_abc", base_url=OFFLINE).request("emails.nope", {})
+
+
+CANARY = "AS_CanaryCanary123456789"
+CANARY_KEY = CANARY + "\udcff"  # a lone surrogate, as surrogateescape produces
+
+
+def assert_no_leak(exc: BaseException, secret: str = "CanaryCanary") -> None:
+    shown = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    for text in (str(exc), repr(exc), repr(exc.args), shown):
+        assert secret not in text, text
+    assert exc.__context__ is None and exc.__cause__ is None
+
+
+def raised(fn: Any, cls: Any) -> Any:
+    # pytest.raises, not try/except: an except block would itself set __context__
+    with pytest.raises(cls) as ei:
+        fn()
+    return ei.value
+
+
+def test_key_not_utf8_is_invalid_api_key_without_leak() -> None:
+    for make in (autosend.AutoSend, autosend.AsyncAutoSend):
+        exc = raised(lambda: make(CANARY_KEY, base_url=OFFLINE), autosend.InvalidApiKeyError)
+        assert exc.code == 100 and exc.kind == "invalid_api_key" and "UTF-8" in str(exc)
+        assert_no_leak(exc)
+    exc = raised(lambda: _native.parse_key(CANARY_KEY), autosend.InvalidApiKeyError)
+    assert_no_leak(exc)
+    exc = raised(lambda: _native.SansIoClient(CANARY_KEY), autosend.InvalidApiKeyError)
+    assert_no_leak(exc)
+
+
+def test_set_api_key_not_utf8_is_invalid_api_key_without_leak() -> None:
+    c = autosend.AutoSend("AS_abc123", base_url=OFFLINE)
+    before = c.key_hint
+    exc = raised(lambda: c.set_api_key(CANARY_KEY), autosend.InvalidApiKeyError)
+    assert exc.code == 100
+    assert_no_leak(exc)
+    assert c.key_hint == before  # the old key stays
+    ac = autosend.AsyncAutoSend("AS_abc123", base_url=OFFLINE)
+    assert_no_leak(raised(lambda: ac.set_api_key(CANARY_KEY), autosend.InvalidApiKeyError))
+    s = _native.SansIoClient("AS_abc123")
+    assert_no_leak(raised(lambda: s.rotate_key(CANARY_KEY), autosend.InvalidApiKeyError))
+
+
+def test_project_id_and_base_url_not_utf8() -> None:
+    pid, url = "p" + CANARY_KEY, "https://" + CANARY_KEY + ".example/v1"
+    exc = raised(lambda: autosend.AutoSend("ASA_abc123", project_id=pid, base_url=OFFLINE),
+                 autosend.ConfigurationError)
+    assert exc.code == 107 and exc.kind == "invalid_config" and "project_id" in str(exc)
+    assert_no_leak(exc)
+    exc = raised(lambda: autosend.AutoSend("AS_abc123", base_url=url), autosend.InvalidBaseUrlError)
+    assert exc.code == 104 and "base_url" in str(exc)
+    assert_no_leak(exc)
+
+
+def test_env_key_not_utf8_is_reported_as_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AUTOSEND_API_KEY", "AUTOSEND_ACCOUNT_API_KEY", "AUTOSEND_PROJECT_ID", "AUTOSEND_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AUTOSEND_API_KEY", CANARY_KEY)  # stored as undecodable bytes (0xff)
+    exc = raised(lambda: autosend.AutoSend(base_url=OFFLINE), autosend.InvalidApiKeyError)
+    assert "AUTOSEND_API_KEY is set but is not valid UTF-8 text" in str(exc)
+    assert "no API key given" not in str(exc)
+    assert_no_leak(exc)
+    monkeypatch.setenv("AUTOSEND_API_KEY", "AS_abc123")
+    monkeypatch.setenv("AUTOSEND_BASE_URL", "https://x\udcff.example/v1")
+    exc = raised(lambda: autosend.AutoSend(), autosend.InvalidBaseUrlError)
+    assert "AUTOSEND_BASE_URL is set" in str(exc)
+    # an explicit option wins; the unreadable variable is not consulted
+    assert autosend.AutoSend(base_url=OFFLINE).base_url == OFFLINE
 
 
 def test_panic_is_internal_error_not_panic_exception() -> None:
