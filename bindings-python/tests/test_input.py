@@ -206,6 +206,32 @@ def test_env_key_not_utf8_is_reported_as_set(monkeypatch: pytest.MonkeyPatch) ->
     assert autosend.AutoSend(base_url=OFFLINE).base_url == OFFLINE
 
 
+@pytest.mark.parametrize("name", ["timeout", "deadline"])
+@pytest.mark.parametrize(
+    "value", [1e300, 10**30, 2**64 // 1000 + 1, 1.8446744073709552e16, math.nan, math.inf, -math.inf, -1, -0.5, 0, 0.0]
+)
+def test_seconds_out_of_range_is_configuration_error(name: str, value: Any) -> None:
+    for make in (autosend.AutoSend, autosend.AsyncAutoSend):
+        with pytest.raises(autosend.ConfigurationError) as ei:
+            make("AS_x1", base_url=OFFLINE, **{name: value})
+        exc = ei.value
+        assert type(exc) is autosend.ConfigurationError and isinstance(exc, autosend.AutoSendError)
+        assert exc.code == 107 and exc.kind == "invalid_config"
+        assert f"{name} is out of range" in str(exc)
+        assert exc.__context__ is None
+
+
+def test_seconds_in_range() -> None:
+    from autosend._client import _seconds_to_ms
+
+    assert _seconds_to_ms("timeout", 2**64 // 1000, False) == (2**64 // 1000) * 1000
+    assert _seconds_to_ms("timeout", 1e-9, False) == 1
+    assert _seconds_to_ms("timeout", 0.5, False) == 500
+    assert _seconds_to_ms("deadline", None, True) is None
+    c = autosend.AutoSend("AS_x1", base_url=OFFLINE, timeout=1e6, deadline=1e9)
+    assert c._describe()["timeout_ms"] == 10**9
+
+
 def test_panic_is_internal_error_not_panic_exception() -> None:
     with pytest.raises(autosend.InternalError) as ei:
         _native._debug_panic()

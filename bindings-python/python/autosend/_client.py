@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any, Dict, Mapping, Optional, Tuple
 
@@ -28,14 +29,34 @@ def _config_error(message: str) -> errors.ConfigurationError:
     )
 
 
+#: The core takes milliseconds as an unsigned 64-bit integer.
+_U64_MAX = 2**64 - 1
+
+
 def _seconds_to_ms(name: str, value: Any, allow_none: bool) -> Optional[int]:
+    """Seconds (int or float) to the core's u64 milliseconds.
+
+    Only the type conversion is checked here: a value that has no u64 millisecond form
+    (NaN, infinite, not positive, or too large) is refused; what a sensible timeout is, the
+    core decides.
+    """
     if value is None and allow_none:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise _config_error(f"{name} must be a number of seconds, got {type(value).__name__}")
-    if not value > 0 or value != value or value == float("inf"):
-        raise _config_error(f"{name} must be a positive, finite number of seconds")
-    ms = int(round(float(value) * 1000))
+    out_of_range = _config_error(
+        f"{name} is out of range: it must be a positive, finite number of seconds "
+        f"of at most {_U64_MAX // 1000} seconds"
+    )
+    if isinstance(value, int):
+        ms = int(value) * 1000  # exact: no float rounding or overflow for big ints
+    else:
+        f = float(value)
+        if not math.isfinite(f) or not math.isfinite(f * 1000):
+            raise out_of_range
+        ms = int(round(f * 1000))
+    if not value > 0 or ms > _U64_MAX:
+        raise out_of_range
     return max(ms, 1)
 
 
