@@ -237,6 +237,41 @@ function abortedError(signal, idempotent, inFlight, earlier) {
   });
 }
 
+// JSON.stringify writes NaN and ±Infinity as null: a value the caller never meant would be
+// sent (or an option silently dropped). strictJson refuses them and says where they are, as a
+// path in the core's style (`dynamicData.a`, `attachments[0].size`). Other values that JSON
+// cannot hold (cycles, BigInt) make JSON.stringify throw as usual.
+class NonFiniteNumber extends Error {
+  constructor(path, value) {
+    super(`${path || 'value'} is ${value}`);
+    this.path = path;
+    this.value = value;
+  }
+}
+
+function strictJson(value) {
+  const paths = new Map();
+  return JSON.stringify(value, function (key, v) {
+    const parent = paths.get(this);
+    let path = '';
+    if (parent !== undefined) path = Array.isArray(this) ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
+    const n = typeof v === 'number' ? v : v instanceof Number ? Number(v) : 0;
+    if (!Number.isFinite(n)) throw new NonFiniteNumber(path, n);
+    if (v !== null && typeof v === 'object') paths.set(v, path);
+    return v;
+  });
+}
+
+// An error object built by the core (its code, category and hint) for a value this layer
+// cannot convert.
+function localError(kind, field, message) {
+  return errorFromJson(JSON.parse(wasm().localError(kind, field, message)));
+}
+
+const NON_FINITE = 'NaN and Infinity cannot be sent as JSON';
+// The client's option names for the core's config keys, in error messages.
+const OPTION_NAMES = { timeoutMs: 'timeout', deadlineMs: 'deadline' };
+
 function readEnv(names) {
   const p = globalThis.process;
   if (!p || typeof p !== 'object' || !p.env) return {};
@@ -348,11 +383,13 @@ export class AutoSend {
    *   retryNonIdempotent, deadline (ms per call), rateLimits {perSecond, perMinute}, fetch.
    */
   constructor(apiKey, options = {}) {
+    if (apiKey instanceof String) apiKey = String(apiKey);
     if (apiKey !== null && typeof apiKey === 'object') {
       options = apiKey;
       apiKey = options.apiKey;
     }
     const w = wasm();
+    checkKeyType(apiKey);
     const opts = options || {};
     const fetchImpl = opts.fetch ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') {
@@ -377,7 +414,18 @@ export class AutoSend {
       runtime: runtimeName(),
       env: readEnv(JSON.parse(w.envVarNames())),
     };
-    this.#client = core(() => new w.WasmClient(JSON.stringify(config)));
+    let configJson;
+    try {
+      configJson = strictJson(config);
+    } catch (e) {
+      if (!(e instanceof NonFiniteNumber)) {
+        throw localError('invalid_config', '', `the options cannot be converted to JSON (${e?.message ?? e})`);
+      }
+      const [first, ...rest] = e.path.split('.');
+      const option = [OPTION_NAMES[first] ?? first, ...rest].join('.');
+      throw localError('invalid_config', '', `${option} is ${e.value}: ${NON_FINITE}; pass a whole number from 0 to Number.MAX_SAFE_INTEGER`);
+    }
+    this.#client = core(() => new w.WasmClient(configJson));
     for (const ep of catalog()) {
       const ns = (this[ep.namespace] ??= {});
       ns[ep.name] = (params, requestOptions) => this.request(ep.id, params, requestOptions);
@@ -386,7 +434,9 @@ export class AutoSend {
 
   /** Rotates the API key; calls already running keep the old one. */
   setApiKey(apiKey) {
-    core(() => this.#client.rotateKey(String(apiKey ?? '')));
+    if (apiKey instanceof String) apiKey = String(apiKey);
+    checkKeyType(apiKey);
+    core(() => this.#client.rotateKey(apiKey ?? ''));
   }
 
   /**
@@ -396,8 +446,9 @@ export class AutoSend {
   async request(endpointId, params = {}, requestOptions = {}) {
     let json;
     try {
-      json = JSON.stringify(params ?? {});
-    } catch {
+      json = strictJson(params ?? {});
+    } catch (e) {
+      if (e instanceof NonFiniteNumber) throw localError('validation', e.path, `is ${e.value}: ${NON_FINITE}`);
       json = '';
     }
     const seed = randomSeed();
@@ -486,6 +537,12 @@ export class AutoSend {
   toString() {
     return `AutoSend ${JSON.stringify(this.toJSON())}`;
   }
+}
+
+// A key that is not a string (a number, Symbol, function…) is an invalid key, not a missing one.
+function checkKeyType(apiKey) {
+  if (apiKey === undefined || apiKey === null || typeof apiKey === 'string') return;
+  throw localError('invalid_api_key', '', `the API key must be a string (AS_… or ASA_…), not a ${typeof apiKey}`);
 }
 
 function runtimeName() {

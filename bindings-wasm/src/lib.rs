@@ -54,13 +54,18 @@ fn opt_string(o: &Map<String, Value>, name: &str) -> Result<Option<String>, JsVa
     }
 }
 
+/// Largest integer a JS number holds exactly (`Number.MAX_SAFE_INTEGER`).
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
 fn opt_u64(o: &Map<String, Value>, name: &str) -> Result<Option<u64>, JsValue> {
     match o.get(name) {
         None | Some(Value::Null) => Ok(None),
         Some(v) => match v.as_f64() {
-            Some(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 => Ok(Some(f as u64)),
+            Some(f) if f.is_finite() && f >= 0.0 && f.fract() == 0.0 && f <= MAX_SAFE_INTEGER => {
+                Ok(Some(f as u64))
+            }
             _ => Err(config_error(format!(
-                "{name} must be a non-negative whole number"
+                "{name} must be a whole number from 0 to {MAX_SAFE_INTEGER} (Number.MAX_SAFE_INTEGER)"
             ))),
         },
     }
@@ -144,6 +149,19 @@ pub fn error_kinds() -> String {
     to_string(&Value::Array(kinds))
 }
 
+/// A local error built by the core (code, category, hint) for a value the JS side cannot
+/// convert: `kind` is a kind name (`validation`, `invalid_config`, `invalid_api_key`);
+/// `field` is used by `validation` only.
+#[wasm_bindgen(js_name = localError)]
+pub fn local_error(kind: &str, field: &str, message: &str) -> String {
+    let e = match ErrorKind::from_name(kind) {
+        Some(ErrorKind::Validation) => Error::validation(field, message),
+        Some(k) => Error::new(k, message),
+        None => Error::new(ErrorKind::Internal, format!("unknown error kind {kind:?}")),
+    };
+    to_string(&e.to_json())
+}
+
 /// The core and binding versions.
 #[wasm_bindgen]
 pub fn versions() -> String {
@@ -194,6 +212,14 @@ impl WasmClient {
             opts.retry_non_idempotent = b;
         }
         opts.deadline_ms = opt_u64(&o, "deadlineMs")?;
+        match o.get("rateLimits") {
+            None | Some(Value::Null) | Some(Value::Object(_)) => {}
+            Some(_) => {
+                return Err(config_error(
+                    "rateLimits must be an object {perSecond, perMinute}",
+                ))
+            }
+        }
         if let Some(Value::Object(rl)) = o.get("rateLimits") {
             let mut limits = RateLimits::default();
             if let Some(n) = opt_u64(rl, "perSecond")? {

@@ -213,3 +213,68 @@ test('abort during the backoff after an ambiguous send attempt (retryNonIdempote
   assert.equal(err.mayHaveBeenDelivered, true);
   assert.equal(n, 1);
 });
+
+test('NaN or Infinity in params is a local ValidationError naming the field; nothing is sent', async () => {
+  let n = 0;
+  const fetch = async () => {
+    n++;
+    return new Response('{"success":true,"data":{"emailId":"e1"}}', { status: 200 });
+  };
+  const c = new AutoSend('AS_nan1', { fetch, _privateLimiter: true });
+  const cases = [
+    [{ ...MAIL, dynamicData: { a: NaN } }, 'dynamicData.a'],
+    [{ ...MAIL, dynamicData: { a: { b: [1, Infinity] } } }, 'dynamicData.a.b[1]'],
+    [{ ...MAIL, dynamicData: { n: -Infinity } }, 'dynamicData.n'],
+    [{ ...MAIL, dynamicData: { boxed: new Number(NaN) } }, 'dynamicData.boxed'],
+  ];
+  for (const [params, field] of cases) {
+    const err = await c.emails.send(params).catch((e) => e);
+    assert.ok(err instanceof sdk.ValidationError && err instanceof sdk.UsageError, String(err));
+    assert.equal(err.code, 105);
+    assert.equal(err.kind, 'validation');
+    assert.equal(err.field, field);
+    assert.match(err.message, /NaN and Infinity cannot be sent as JSON/);
+    assert.ok(err.hint.length > 0, 'the core hint');
+  }
+  const err = await c.contacts.bulkUpdate({ contacts: [{ email: 'a@example.com', customFields: { score: NaN } }] }).catch((e) => e);
+  assert.equal(err.field, 'contacts[0].customFields.score');
+  assert.equal(n, 0, 'nothing was sent');
+  // Finite numbers still go out untouched.
+  await c.emails.send({ ...MAIL, dynamicData: { a: 1.5, b: -0, c: 1e300 } });
+  assert.equal(n, 1);
+});
+
+test('timeout/deadline/maxRetries/rateLimits: NaN, Infinity, negative or beyond MAX_SAFE_INTEGER is InvalidConfigError (107)', () => {
+  const bad = [
+    { timeout: NaN }, { timeout: Infinity }, { timeout: -1 }, { timeout: 2 ** 53 },
+    { deadline: NaN }, { deadline: -Infinity }, { deadline: 1e30 }, { deadline: -5 },
+    { maxRetries: NaN }, { maxRetries: Infinity }, { maxRetries: -1 }, { maxRetries: 1e20 },
+    { rateLimits: { perSecond: NaN } }, { rateLimits: { perMinute: Infinity } },
+    { rateLimits: { perSecond: -2 } }, { rateLimits: { perMinute: 1e30 } }, { rateLimits: 5 },
+  ];
+  for (const opts of bad) {
+    assert.throws(
+      () => new AutoSend('AS_nan2', opts),
+      (e) => e instanceof sdk.InvalidConfigError && e.code === 107 && e.kind === 'invalid_config',
+      JSON.stringify(opts, (k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)),
+    );
+  }
+  const e = (() => { try { new AutoSend('AS_nan2', { timeout: NaN }); } catch (x) { return x; } })();
+  assert.match(e.message, /timeout is NaN: NaN and Infinity cannot be sent as JSON/);
+  // Limits that are fine still work.
+  new AutoSend('AS_nan2', { timeout: 1, deadline: Number.MAX_SAFE_INTEGER, maxRetries: 0, rateLimits: { perSecond: 5, perMinute: 100 } });
+});
+
+test('a non-string API key is InvalidApiKeyError (100), not "no API key"', () => {
+  for (const key of [Symbol('k'), 123, 12n, () => 'AS_x', true]) {
+    assert.throws(
+      () => new AutoSend(key),
+      (e) => e instanceof sdk.InvalidApiKeyError && e.code === 100 && /must be a string/.test(e.message),
+      typeof key,
+    );
+  }
+  assert.throws(() => new AutoSend({ apiKey: Symbol('k') }), (e) => e instanceof sdk.InvalidApiKeyError && e.code === 100);
+  const c = new AutoSend('AS_nan3');
+  assert.throws(() => c.setApiKey(Symbol('k')), (e) => e instanceof sdk.InvalidApiKeyError && e.code === 100);
+  assert.throws(() => c.setApiKey(42), (e) => e instanceof sdk.InvalidApiKeyError && e.code === 100);
+});
