@@ -87,13 +87,11 @@ fn to_json_depth(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Val
         return Ok(Value::String(s.into_owned()));
     }
     if let Ok(d) = obj.cast::<PyDict>() {
-        let mut m = Map::new();
-        for (k, v) in d.iter() {
-            let key = dict_key(&k, path)?;
-            let val = to_json_depth(&v, &child(path, &key), depth + 1)?;
-            m.insert(key, val);
-        }
-        return Ok(Value::Object(m));
+        // A snapshot (`PyDict_Items`), not a live iterator: converting a value can run Python
+        // code (a custom Mapping's `items()`) that mutates this dict, and pyo3's dict iterator
+        // panics when the dict changes size.
+        let items: Vec<Bound<'_, PyAny>> = d.items().iter().collect();
+        return object_from_pairs(items, path, depth, &field);
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
         let seq = obj
@@ -116,19 +114,13 @@ fn to_json_depth(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Val
         return Ok(Value::Array(out));
     }
     if let Ok(mapping) = obj.cast::<PyMapping>() {
-        let items = mapping
+        // Snapshot the pairs first, for the same reason as for dicts.
+        let items: Vec<Bound<'_, PyAny>> = mapping
             .items()
-            .map_err(|_| Error::validation(field(), "mapping could not be read"))?;
-        let mut m = Map::new();
-        for item in items.iter() {
-            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item
-                .extract()
-                .map_err(|_| Error::validation(field(), "mapping could not be read"))?;
-            let key = dict_key(&k, path)?;
-            let val = to_json_depth(&v, &child(path, &key), depth + 1)?;
-            m.insert(key, val);
-        }
-        return Ok(Value::Object(m));
+            .map_err(|_| Error::validation(field(), "mapping could not be read"))?
+            .iter()
+            .collect();
+        return object_from_pairs(items, path, depth, &field);
     }
     Err(Error::validation(
         field(),
@@ -137,6 +129,25 @@ fn to_json_depth(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Val
             type_name(obj)
         ),
     ))
+}
+
+/// A JSON object from a snapshot of `(key, value)` pairs.
+fn object_from_pairs(
+    items: Vec<Bound<'_, PyAny>>,
+    path: &str,
+    depth: usize,
+    field: &dyn Fn() -> String,
+) -> Result<Value, Error> {
+    let mut m = Map::new();
+    for item in items {
+        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item
+            .extract()
+            .map_err(|_| Error::validation(field(), "mapping could not be read"))?;
+        let key = dict_key(&k, path)?;
+        let val = to_json_depth(&v, &child(path, &key), depth + 1)?;
+        m.insert(key, val);
+    }
+    Ok(Value::Object(m))
 }
 
 fn dict_key(k: &Bound<'_, PyAny>, path: &str) -> Result<String, Error> {

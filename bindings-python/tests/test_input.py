@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import traceback
 from typing import Any, Dict
@@ -230,6 +231,54 @@ def test_seconds_in_range() -> None:
     assert _seconds_to_ms("deadline", None, True) is None
     c = autosend.AutoSend("AS_x1", base_url=OFFLINE, timeout=1e6, deadline=1e9)
     assert c._describe()["timeout_ms"] == 10**9
+
+
+def test_mapping_that_mutates_the_dict_being_converted(
+    client: autosend.AutoSend, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from collections.abc import Mapping
+
+    outer: Dict[str, Any] = {}
+
+    class Mutating(Mapping[str, int]):
+        def __getitem__(self, k: str) -> int:
+            return 1
+
+        def __iter__(self) -> Any:
+            return iter(["a"])
+
+        def __len__(self) -> int:
+            return 1
+
+        def items(self) -> Any:
+            outer.update({f"k{i}": i for i in range(50)})  # grows the dict being converted
+            outer.pop("z", None)
+            return [("a", 1)]
+
+    outer.update({"x": Mutating(), "y": 1, "z": 2})
+    # a consistent snapshot of outer as it was when its conversion started
+    assert json.loads(_native.to_json_text(outer)) == {"x": {"a": 1}, "y": 1, "z": 2}
+    # a Mapping nested in a Mapping, mutating the outer one
+    outer.clear()
+    outer.update({"x": Mutating(), "y": 1})
+
+    class Wrapper(Mapping[str, Any]):
+        def __getitem__(self, k: str) -> Any:
+            return outer[k]
+
+        def __iter__(self) -> Any:
+            return iter(list(outer))
+
+        def __len__(self) -> int:
+            return len(outer)
+
+    assert json.loads(_native.to_json_text({"m": Wrapper()}))["m"]["x"] == {"a": 1}
+    # through a real call: a clean ValidationError for the bad field, no panic
+    outer.clear()
+    outer.update({"x": Mutating(), "bad": object()})
+    expect_validation(lambda: client.emails.send({**GOOD, "dynamicData": outer}), "dynamicData.bad")
+    captured = capfd.readouterr()
+    assert captured.err == "" and "panicked" not in captured.out
 
 
 def test_panic_is_internal_error_not_panic_exception() -> None:
