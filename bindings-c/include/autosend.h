@@ -155,6 +155,10 @@ enum autosend_result
    */
   AUTOSEND_RESULT_DEADLINE_EXCEEDED = 303,
   /**
+   * `aborted`: the caller cancelled the call (`autosend_call_cancel`).
+   */
+  AUTOSEND_RESULT_ABORTED = 304,
+  /**
    * `internal` (a bug in the SDK)
    */
   AUTOSEND_RESULT_INTERNAL = 900,
@@ -435,6 +439,18 @@ autosend_result autosend_call_handle_response(autosend_call *call,
 autosend_result autosend_call_handle_transport_error(autosend_call *call,
                                                      uint64_t now_ms,
                                                      uint32_t kind);
+
+/**
+ * Cancels the call (the caller gives up, e.g. on shutdown). Always returns
+ * `AUTOSEND_RESULT_ABORTED` (or a C-only code for a bad handle) and, if `error_out` is not
+ * NULL, an error whose `may_have_been_delivered` says whether a request of a non-idempotent
+ * endpoint was on the wire (or an earlier attempt was ambiguous). The next poll returns
+ * DONE with the same error. Safe to call at any point; the outstanding request, if any,
+ * need not be fed back.
+ */
+autosend_result autosend_call_cancel(autosend_call *call,
+                                     uint64_t now_ms,
+                                     autosend_error **error_out);
 
 /**
  * True once the call has finished (the next poll returns DONE).

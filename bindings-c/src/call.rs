@@ -202,6 +202,26 @@ pub unsafe extern "C" fn autosend_call_handle_transport_error(
     })
 }
 
+/// Cancels the call (the caller gives up, e.g. on shutdown). Always returns
+/// `AUTOSEND_RESULT_ABORTED` (or a C-only code for a bad handle) and, if `error_out` is not
+/// NULL, an error whose `may_have_been_delivered` says whether a request of a non-idempotent
+/// endpoint was on the wire (or an earlier attempt was ambiguous). The next poll returns
+/// DONE with the same error. Safe to call at any point; the outstanding request, if any,
+/// need not be fed back.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_call_cancel(
+    call: *mut autosend_call,
+    now_ms: u64,
+    error_out: *mut *mut autosend_error,
+) -> autosend_result {
+    ffi_result_err!(error_out, {
+        // SAFETY: `call` is NULL or a live handle used by one thread (contract).
+        let c = unsafe { handle_mut(call) }?;
+        c.awaiting = false;
+        Err(c.call.cancel(now_ms).into())
+    })
+}
+
 /// True once the call has finished (the next poll returns DONE).
 #[no_mangle]
 pub unsafe extern "C" fn autosend_call_is_done(call: *const autosend_call) -> bool {

@@ -100,6 +100,8 @@ pub enum autosend_result {
     AUTOSEND_RESULT_CONNECTION_LOST = 302,
     /// `deadline_exceeded`
     AUTOSEND_RESULT_DEADLINE_EXCEEDED = 303,
+    /// `aborted`: the caller cancelled the call (`autosend_call_cancel`).
+    AUTOSEND_RESULT_ABORTED = 304,
     /// `internal` (a bug in the SDK)
     AUTOSEND_RESULT_INTERNAL = 900,
     /// `panic`: a panic was caught at the C boundary (a bug in the SDK).
@@ -137,6 +139,7 @@ impl autosend_result {
             K::Timeout => AUTOSEND_RESULT_TIMEOUT,
             K::ConnectionLost => AUTOSEND_RESULT_CONNECTION_LOST,
             K::DeadlineExceeded => AUTOSEND_RESULT_DEADLINE_EXCEEDED,
+            K::Aborted => AUTOSEND_RESULT_ABORTED,
             K::Panic => AUTOSEND_RESULT_PANIC,
             // `Internal`, and any kind a newer core adds before this list learns it.
             _ => AUTOSEND_RESULT_INTERNAL,

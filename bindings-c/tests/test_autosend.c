@@ -561,6 +561,46 @@ static void run_vectors(const char *dir) {
 
 /* ---------- hostile input ---------- */
 
+/* autosend_call_cancel: the error says whether a send may have gone out. */
+static void test_cancel(void) {
+    const char *send = "{\"from\":{\"email\":\"a@example.com\"},\"to\":{\"email\":\"b@example.com\"},"
+                       "\"subject\":\"Hi\",\"html\":\"<p>Hi</p>\"}";
+    struct { const char *name, *ep, *params; int in_flight, expect_delivered; } cases[] = {
+        {"cancel: send in flight", "emails.send", send, 1, 1},
+        {"cancel: read in flight", "contacts.get", "{\"id\":\"c1\"}", 1, 0},
+        {"cancel: send before any attempt", "emails.send", send, 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        begin("%s", cases[i].name);
+        autosend_client *c = NULL;
+        autosend_error *err = NULL;
+        CHECK(make_client(NULL, 0, &c, &err) == AUTOSEND_RESULT_OK, "client");
+        autosend_call *call = NULL;
+        CHECK(autosend_call_new(c, S(cases[i].ep), S(cases[i].params), 1, &call, &err) ==
+                  AUTOSEND_RESULT_OK, "call_new");
+        if (cases[i].in_flight) {
+            autosend_action *a = NULL;
+            CHECK(autosend_call_poll(call, 0, &a) == AUTOSEND_RESULT_OK, "poll");
+            CHECK(autosend_action_get_kind(a) == AUTOSEND_ACTION_SEND, "send");
+            autosend_action_free(a);
+        }
+        autosend_error *e = NULL;
+        CHECK(autosend_call_cancel(call, 5, &e) == AUTOSEND_RESULT_ABORTED, "cancel result");
+        CHECK(e != NULL && autosend_error_code(e) == AUTOSEND_RESULT_ABORTED, "error code");
+        CHECK(autosend_error_may_have_been_delivered(e) == (bool)cases[i].expect_delivered,
+              "may_have_been_delivered");
+        autosend_error_free(e);
+        autosend_action *done = NULL;
+        CHECK(autosend_call_poll(call, 6, &done) == AUTOSEND_RESULT_OK, "poll after cancel");
+        CHECK(autosend_action_get_kind(done) == AUTOSEND_ACTION_DONE, "done after cancel");
+        autosend_action_free(done);
+        CHECK(autosend_call_cancel(NULL, 0, NULL) == AUTOSEND_RESULT_NULL_PARAMETER, "NULL call");
+        autosend_call_free(call);
+        autosend_client_free(c);
+        end();
+    }
+}
+
 static void test_hostile(void) {
     autosend_client_options *o = NULL;
     autosend_client *c = NULL;
@@ -1226,6 +1266,7 @@ int main(int argc, char **argv) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     run_vectors(dir);
     test_hostile();
+    test_cancel();
     const char *info = getenv("AUTOSEND_SANDBOX_INFO");
     if (info && *info) test_e2e(info);
     else fprintf(stderr, "note: AUTOSEND_SANDBOX_INFO not set; end-to-end tests skipped\n");

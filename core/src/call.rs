@@ -142,6 +142,41 @@ impl Call {
         self.attempts
     }
 
+    /// True when an attempt of a non-idempotent call ended without a clear answer (5xx,
+    /// timeout, lost connection, garbled 2xx): the server may have acted on it.
+    pub fn may_have_been_delivered(&self) -> bool {
+        self.maybe_delivered
+    }
+
+    /// Cancels the call at the caller's request (an abort signal, a cancelled task). Returns
+    /// the `aborted` error to report; the next `poll` returns it as `Done` too. A request of a
+    /// non-idempotent endpoint that is on the wire may already have been acted on, and so may
+    /// an earlier ambiguous attempt: `may_have_been_delivered` says so.
+    pub fn cancel(&mut self, _now: u64) -> Error {
+        if self.state == State::Finished {
+            return Error::new(
+                ErrorKind::Aborted,
+                "the call was cancelled after it finished",
+            )
+            .with_may_have_been_delivered(self.maybe_delivered);
+        }
+        if self.state == State::InFlight && !self.endpoint.idempotent {
+            self.maybe_delivered = true;
+        }
+        let in_flight = self.state == State::InFlight;
+        let e = Error::new(
+            ErrorKind::Aborted,
+            if in_flight {
+                "the call was cancelled while a request was on the wire"
+            } else {
+                "the call was cancelled before its next attempt"
+            },
+        )
+        .with_may_have_been_delivered(self.maybe_delivered);
+        self.finish(Err(e.clone()));
+        e
+    }
+
     /// True once `poll` has returned (or will return) `Done`.
     pub fn is_done(&self) -> bool {
         self.state == State::Finished

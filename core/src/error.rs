@@ -146,6 +146,9 @@ error_kinds! {
     /// The overall deadline passed.
     DeadlineExceeded = 303, "deadline_exceeded", Transport,
         "The call ran out of time (including rate-limit waits): raise the deadline or send less at once.";
+    /// The caller cancelled the call.
+    Aborted = 304, "aborted", Transport,
+        "The call was cancelled by the caller; if may_have_been_delivered is true, check the mail status before re-sending.";
     /// A bug in the SDK.
     Internal = 900, "internal", Internal,
         "This is a bug in the SDK: please report it with the error code and message.";

@@ -286,3 +286,67 @@ fn a_key_blocked_for_long_fails_fast_for_every_call() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn cancel_says_whether_a_send_may_have_gone_out() {
+    let cfg = config(false);
+    // In flight on a send: may have been delivered.
+    let mut c = Call::new(
+        &cfg,
+        private_limiter(RateLimits::default()),
+        "emails.send",
+        send_params(0),
+        1,
+    )
+    .unwrap();
+    assert!(matches!(c.poll(0), Poll::Send(_)));
+    let e = c.cancel(5);
+    assert_eq!(e.kind(), autosend::ErrorKind::Aborted);
+    assert!(e.may_have_been_delivered());
+    assert!(
+        matches!(c.poll(6), Poll::Done(Err(ref d)) if d.kind() == autosend::ErrorKind::Aborted)
+    );
+    // In flight on a read: no.
+    let mut c = Call::new(
+        &cfg,
+        private_limiter(RateLimits::default()),
+        "contacts.get",
+        json!({"id": "c1"}),
+        1,
+    )
+    .unwrap();
+    assert!(matches!(c.poll(0), Poll::Send(_)));
+    assert!(!c.cancel(5).may_have_been_delivered());
+    // Waiting after a 429 on a send: nothing went through, so no.
+    let mut c = Call::new(
+        &cfg,
+        private_limiter(RateLimits::default()),
+        "emails.send",
+        send_params(0),
+        1,
+    )
+    .unwrap();
+    assert!(matches!(c.poll(0), Poll::Send(_)));
+    let body = serde_json::to_vec(
+        &json!({"success": false, "error": {"code": "RATE_LIMIT_EXCEEDED", "retryAfter": 1}}),
+    )
+    .unwrap();
+    c.handle_response(1, 429, &[], &body);
+    assert!(matches!(c.poll(1), Poll::Wait(_)));
+    assert!(!c.cancel(2).may_have_been_delivered());
+    // Waiting after an ambiguous attempt (opt-in retries): yes.
+    let cfg = config(true);
+    let mut c = Call::new(
+        &cfg,
+        private_limiter(RateLimits::default()),
+        "emails.send",
+        send_params(0),
+        1,
+    )
+    .unwrap();
+    assert!(matches!(c.poll(0), Poll::Send(_)));
+    c.handle_transport_error(1, TransportErrorKind::Timeout);
+    assert!(c.may_have_been_delivered());
+    assert!(matches!(c.poll(1), Poll::Wait(_)));
+    assert!(c.cancel(2).may_have_been_delivered());
+}
