@@ -376,20 +376,21 @@ pub fn verify_webhook<'py>(
     py: Python<'py>,
     body: &[u8],
     headers: &Bound<'py, PyAny>,
-    secret: &str,
+    secret: &Bound<'py, PyString>,
     now_ms: u64,
     tolerance_past_ms: u64,
     tolerance_future_ms: u64,
 ) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
         let hs = check(py, crate::convert::headers(headers))?;
+        let secret = check(py, secret_text(secret))?;
         let opts = autosend::webhook::VerifyOptions {
             tolerance_past_ms,
             tolerance_future_ms,
         };
         let ev = check(
             py,
-            autosend::webhook::verify(body, &hs, secret, now_ms, &opts),
+            autosend::webhook::verify(body, &hs, &secret, now_ms, &opts),
         )?;
         to_py(py, &ev.to_json())
     })
@@ -397,8 +398,21 @@ pub fn verify_webhook<'py>(
 
 /// The signature header value for `body` (for tests and local webhook senders).
 #[pyfunction]
-pub fn sign_webhook(py: Python<'_>, body: &[u8], secret: &str) -> PyResult<String> {
-    guard(py, || Ok(autosend::webhook::sign(body, secret)))
+pub fn sign_webhook(py: Python<'_>, body: &[u8], secret: &Bound<'_, PyString>) -> PyResult<String> {
+    guard(py, || {
+        let secret = check(py, secret_text(secret))?;
+        Ok(autosend::webhook::sign(body, &secret))
+    })
+}
+
+/// The webhook secret as UTF-8; the encoding error (which holds the secret) is dropped.
+fn secret_text(secret: &Bound<'_, PyString>) -> Result<String, autosend::Error> {
+    crate::convert::text(secret, || {
+        autosend::Error::new(
+            autosend::ErrorKind::WebhookInvalidSignature,
+            "the webhook secret is not valid UTF-8 text (a lone surrogate?): copy the whsec_… value again",
+        )
+    })
 }
 
 /// Converts a Python value the way calls do (for tests of input handling).

@@ -340,3 +340,24 @@ def test_catalog_drives_namespaces(client: autosend.AutoSend) -> None:
         assert callable(getattr(ns, ep["python_name"])), ep["id"]
     assert callable(client.contacts.delete_by_user_id)
     assert callable(client.contacts.search_by_emails)
+
+
+def test_webhook_secret_not_utf8_does_not_leak() -> None:
+    import traceback
+
+    import autosend
+
+    canary = "whsec_CanaryWebhookSecret123\udcff"
+    for fn in (
+        lambda: autosend.webhooks.verify(b"{}", {"x-webhook-signature": "00"}, canary),
+        lambda: autosend.webhooks.sign(b"{}", canary),
+    ):
+        try:
+            fn()
+        except autosend.AutoSendError as e:
+            assert isinstance(e, autosend.WebhookVerificationError), type(e)
+            shown = str(e) + repr(e) + repr(e.args) + "".join(traceback.format_exception(e))
+            assert "CanaryWebhookSecret" not in shown
+            assert e.__context__ is None and e.__cause__ is None
+        else:
+            raise AssertionError("no error")
