@@ -441,15 +441,17 @@ autosend_result autosend_call_handle_transport_error(autosend_call *call,
                                                      uint32_t kind);
 
 /**
- * Cancels the call (the caller gives up, e.g. on shutdown). Always returns
- * `AUTOSEND_RESULT_ABORTED` (or a C-only code for a bad handle) and, if `error_out` is not
- * NULL, an error whose `may_have_been_delivered` says whether a request of a non-idempotent
- * endpoint was on the wire (or an earlier attempt was ambiguous). The next poll returns
- * DONE with the same error. Safe to call at any point; the outstanding request, if any,
- * need not be fed back.
+ * Cancels the call (the caller gives up, e.g. on shutdown). `request_sent`: the request of
+ * the last SEND was handed to the network (false if you give up before sending it). Always
+ * returns `AUTOSEND_RESULT_ABORTED` (or a C-only code for a bad handle) and, if `error_out`
+ * is not NULL, an error whose `may_have_been_delivered` says whether a sent request of a
+ * non-idempotent endpoint may have been acted on (or an earlier attempt was ambiguous). The
+ * next poll returns DONE with the same error. Safe to call at any point; the outstanding
+ * request, if any, need not be fed back.
  */
 autosend_result autosend_call_cancel(autosend_call *call,
                                      uint64_t now_ms,
+                                     bool request_sent,
                                      autosend_error **error_out);
 
 /**

@@ -565,10 +565,11 @@ static void run_vectors(const char *dir) {
 static void test_cancel(void) {
     const char *send = "{\"from\":{\"email\":\"a@example.com\"},\"to\":{\"email\":\"b@example.com\"},"
                        "\"subject\":\"Hi\",\"html\":\"<p>Hi</p>\"}";
-    struct { const char *name, *ep, *params; int in_flight, expect_delivered; } cases[] = {
-        {"cancel: send in flight", "emails.send", send, 1, 1},
-        {"cancel: read in flight", "contacts.get", "{\"id\":\"c1\"}", 1, 0},
-        {"cancel: send before any attempt", "emails.send", send, 0, 0},
+    struct { const char *name, *ep, *params; int in_flight, sent, expect_delivered; } cases[] = {
+        {"cancel: send in flight", "emails.send", send, 1, 1, 1},
+        {"cancel: send polled but never sent", "emails.send", send, 1, 0, 0},
+        {"cancel: read in flight", "contacts.get", "{\"id\":\"c1\"}", 1, 1, 0},
+        {"cancel: send before any attempt", "emails.send", send, 0, 1, 0},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         begin("%s", cases[i].name);
@@ -585,7 +586,7 @@ static void test_cancel(void) {
             autosend_action_free(a);
         }
         autosend_error *e = NULL;
-        CHECK(autosend_call_cancel(call, 5, &e) == AUTOSEND_RESULT_ABORTED, "cancel result");
+        CHECK(autosend_call_cancel(call, 5, cases[i].sent, &e) == AUTOSEND_RESULT_ABORTED, "cancel result");
         CHECK(e != NULL && autosend_error_code(e) == AUTOSEND_RESULT_ABORTED, "error code");
         CHECK(autosend_error_may_have_been_delivered(e) == (bool)cases[i].expect_delivered,
               "may_have_been_delivered");
@@ -594,7 +595,7 @@ static void test_cancel(void) {
         CHECK(autosend_call_poll(call, 6, &done) == AUTOSEND_RESULT_OK, "poll after cancel");
         CHECK(autosend_action_get_kind(done) == AUTOSEND_ACTION_DONE, "done after cancel");
         autosend_action_free(done);
-        CHECK(autosend_call_cancel(NULL, 0, NULL) == AUTOSEND_RESULT_NULL_PARAMETER, "NULL call");
+        CHECK(autosend_call_cancel(NULL, 0, true, NULL) == AUTOSEND_RESULT_NULL_PARAMETER, "NULL call");
         autosend_call_free(call);
         autosend_client_free(c);
         end();

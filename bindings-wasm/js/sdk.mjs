@@ -102,8 +102,8 @@ export class DeadlineExceededError extends TimeoutError {}
 /**
  * The caller aborted the call through its `{ signal }` (never retried). `cause` is the
  * signal's reason. `mayHaveBeenDelivered` is true when a send (a non-idempotent endpoint) was
- * on the wire when the abort came, or an earlier attempt of it ended without a clear answer.
- * Binding-only kind `aborted` (code 304): the core's contract has no cancellation kind.
+ * on the wire when the abort came, or an earlier attempt of it ended without a clear answer
+ * (the core's `Call::cancel` decides). Kind `aborted`, code 304.
  */
 export class AbortedError extends TransportError {}
 
@@ -137,6 +137,7 @@ const CLASS_BY_CODE = {
   301: TimeoutError,
   302: ConnectionLostError,
   303: DeadlineExceededError,
+  304: AbortedError,
   900: InternalError,
   901: PanicError,
 };
@@ -219,22 +220,12 @@ function abortReason(signal) {
   return signal.reason ?? Object.assign(new Error('the call was aborted'), { name: 'AbortError' });
 }
 
-// The error for a caller abort. `inFlight`: a request had been handed to fetch and no answer
-// had been fed to the core; `earlier`: a previous attempt of this call ended ambiguously.
-function abortedError(signal, idempotent, inFlight, earlier) {
-  const may = !idempotent && (inFlight || earlier);
-  const where = inFlight ? 'while a request was in flight' : 'before the next attempt was sent';
-  return new AbortedError({
-    code: 304,
-    kind: 'aborted',
-    category: 'transport',
-    message: may
-      ? `the call was aborted by its AbortSignal ${where}; it may have been delivered: check emails.status before sending again`
-      : `the call was aborted by its AbortSignal ${where}`,
-    hint: 'Aborted by the caller and not retried; if mayHaveBeenDelivered is true, check the status before sending again.',
-    may_have_been_delivered: may,
-    cause: abortReason(signal),
-  });
+// The error for a caller abort: the core cancels the call and says whether a send may have
+// gone out (a request on the wire, or an earlier ambiguous attempt).
+function abortedError(signal, call, requestSent) {
+  const info = JSON.parse(call.cancel(clock(), requestSent));
+  info.cause = abortReason(signal);
+  return errorFromJson(info);
 }
 
 // JSON.stringify writes NaN and ±Infinity as null: a value the caller never meant would be
@@ -454,9 +445,6 @@ export class AutoSend {
     const seed = randomSeed();
     const call = core(() => this.#client.call(String(endpointId), json, seed[0], seed[1]));
     const signal = requestOptions?.signal;
-    // `ambiguous`: an attempt of this call ended after the request went out without a clear
-    // answer (set by #attempt); only reported if the caller aborts a later wait.
-    const state = { idempotent: call.idempotent, ambiguous: false };
     try {
       for (;;) {
         const step = JSON.parse(call.poll(clock()));
@@ -468,12 +456,12 @@ export class AutoSend {
           try {
             await sleep(step.wait, signal);
           } catch {
-            throw abortedError(signal, state.idempotent, false, state.ambiguous);
+            throw abortedError(signal, call, false);
           }
           continue;
         }
-        if (signal?.aborted) throw abortedError(signal, state.idempotent, false, state.ambiguous);
-        await this.#attempt(call, step.send, signal, state);
+        if (signal?.aborted) throw abortedError(signal, call, false);
+        await this.#attempt(call, step.send, signal);
       }
     } catch (e) {
       throw fromThrown(e);
@@ -482,7 +470,7 @@ export class AutoSend {
     }
   }
 
-  async #attempt(call, send, signal, state) {
+  async #attempt(call, send, signal) {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -505,18 +493,16 @@ export class AutoSend {
       const body = new Uint8Array(await response.arrayBuffer());
       const pairs = [];
       response.headers.forEach((v, k) => pairs.push([k, v]));
-      if (response.status >= 500) state.ambiguous = true;
       core(() => call.handleResponse(clock(), response.status, JSON.stringify(pairs), body));
     } catch (err) {
       if (err instanceof AutoSendError) throw err;
       // Cancelled by the caller: stop here (the core is not asked to retry). The request was
       // handed to fetch, so a send may have been delivered: the error says so.
-      if (signal?.aborted && !timedOut) throw abortedError(signal, state.idempotent, true, state.ambiguous);
+      if (signal?.aborted && !timedOut) throw abortedError(signal, call, true);
       let kind;
       if (timedOut) kind = 'timeout';
       else if (response !== null) kind = 'connection_lost'; // the server answered: it was sent
       else kind = classifyFetchError(err);
-      if (kind !== 'connect') state.ambiguous = true;
       core(() => call.handleTransportError(clock(), kind));
     } finally {
       clearTimeout(timer);

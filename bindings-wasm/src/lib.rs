@@ -349,6 +349,13 @@ impl WasmCall {
         Ok(())
     }
 
+    /// Cancels the call (the caller's AbortSignal fired) and returns the core's `aborted`
+    /// error as JSON; its `may_have_been_delivered` says whether a send may have gone out.
+    /// `request_sent`: the last polled request was handed to fetch.
+    pub fn cancel(&mut self, now_ms: f64, request_sent: bool) -> String {
+        to_string(&self.call.cancel(ms(now_ms), request_sent).to_json())
+    }
+
     /// The endpoint is safe to repeat after an unknown outcome.
     #[wasm_bindgen(getter)]
     pub fn idempotent(&self) -> bool {

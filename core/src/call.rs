@@ -149,10 +149,12 @@ impl Call {
     }
 
     /// Cancels the call at the caller's request (an abort signal, a cancelled task). Returns
-    /// the `aborted` error to report; the next `poll` returns it as `Done` too. A request of a
-    /// non-idempotent endpoint that is on the wire may already have been acted on, and so may
-    /// an earlier ambiguous attempt: `may_have_been_delivered` says so.
-    pub fn cancel(&mut self, _now: u64) -> Error {
+    /// the `aborted` error to report; the next `poll` returns it as `Done` too.
+    /// `request_sent`: the request last returned by `poll` was handed to the network (false
+    /// when the caller gives up before sending it). A sent request of a non-idempotent
+    /// endpoint may already have been acted on, and so may an earlier ambiguous attempt:
+    /// `may_have_been_delivered` says so.
+    pub fn cancel(&mut self, _now: u64, request_sent: bool) -> Error {
         if self.state == State::Finished {
             return Error::new(
                 ErrorKind::Aborted,
@@ -160,19 +162,20 @@ impl Call {
             )
             .with_may_have_been_delivered(self.maybe_delivered);
         }
-        if self.state == State::InFlight && !self.endpoint.idempotent {
+        let on_the_wire = self.state == State::InFlight && request_sent;
+        if on_the_wire && !self.endpoint.idempotent {
             self.maybe_delivered = true;
         }
-        let in_flight = self.state == State::InFlight;
-        let e = Error::new(
-            ErrorKind::Aborted,
-            if in_flight {
-                "the call was cancelled while a request was on the wire"
-            } else {
-                "the call was cancelled before its next attempt"
-            },
-        )
-        .with_may_have_been_delivered(self.maybe_delivered);
+        let mut message = if on_the_wire {
+            "the call was cancelled while a request was in flight".to_string()
+        } else {
+            "the call was cancelled before the next attempt was sent".to_string()
+        };
+        if self.maybe_delivered {
+            message.push_str("; it may have been delivered: check its status before sending again");
+        }
+        let e = Error::new(ErrorKind::Aborted, message)
+            .with_may_have_been_delivered(self.maybe_delivered);
         self.finish(Err(e.clone()));
         e
     }

@@ -300,12 +300,23 @@ fn cancel_says_whether_a_send_may_have_gone_out() {
     )
     .unwrap();
     assert!(matches!(c.poll(0), Poll::Send(_)));
-    let e = c.cancel(5);
+    let e = c.cancel(5, true);
     assert_eq!(e.kind(), autosend::ErrorKind::Aborted);
     assert!(e.may_have_been_delivered());
     assert!(
         matches!(c.poll(6), Poll::Done(Err(ref d)) if d.kind() == autosend::ErrorKind::Aborted)
     );
+    // Polled but never handed to the network: no.
+    let mut c = Call::new(
+        &cfg,
+        private_limiter(RateLimits::default()),
+        "emails.send",
+        send_params(0),
+        1,
+    )
+    .unwrap();
+    assert!(matches!(c.poll(0), Poll::Send(_)));
+    assert!(!c.cancel(1, false).may_have_been_delivered());
     // In flight on a read: no.
     let mut c = Call::new(
         &cfg,
@@ -316,7 +327,7 @@ fn cancel_says_whether_a_send_may_have_gone_out() {
     )
     .unwrap();
     assert!(matches!(c.poll(0), Poll::Send(_)));
-    assert!(!c.cancel(5).may_have_been_delivered());
+    assert!(!c.cancel(5, true).may_have_been_delivered());
     // Waiting after a 429 on a send: nothing went through, so no.
     let mut c = Call::new(
         &cfg,
@@ -333,7 +344,7 @@ fn cancel_says_whether_a_send_may_have_gone_out() {
     .unwrap();
     c.handle_response(1, 429, &[], &body);
     assert!(matches!(c.poll(1), Poll::Wait(_)));
-    assert!(!c.cancel(2).may_have_been_delivered());
+    assert!(!c.cancel(2, true).may_have_been_delivered());
     // Waiting after an ambiguous attempt (opt-in retries): yes.
     let cfg = config(true);
     let mut c = Call::new(
@@ -348,5 +359,5 @@ fn cancel_says_whether_a_send_may_have_gone_out() {
     c.handle_transport_error(1, TransportErrorKind::Timeout);
     assert!(c.may_have_been_delivered());
     assert!(matches!(c.poll(1), Poll::Wait(_)));
-    assert!(c.cancel(2).may_have_been_delivered());
+    assert!(c.cancel(2, true).may_have_been_delivered());
 }
