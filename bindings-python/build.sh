@@ -11,7 +11,18 @@ VENV="${AUTOSEND_PY_VENV:-$HERE/.venv}"
 PY="${PYTHON:-python3}"
 
 if [ ! -x "$VENV/bin/python" ]; then
-    "$PY" -m venv "$VENV"
+    if ! "$PY" -m venv "$VENV" 2>/dev/null; then
+        # Debian's own python3 ships venv/ensurepip separately (python3-venv).
+        rm -rf "$VENV"
+        ver="$("$PY" -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')"
+        sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo -E"
+        echo "build.sh: installing python3-venv (python$ver-venv) for $PY"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv "python$ver-venv" \
+            || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3-venv
+        "$PY" -m venv "$VENV"
+    fi
 fi
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2" pytest mypy
 
