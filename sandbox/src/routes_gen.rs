@@ -468,7 +468,7 @@ pub static ROUTES: &[RouteSpec] = &[
         path: "/domains",
         scope: "project",
         query: &[],
-        body_schema: Some(r#"{"type":"object","properties":{"domain":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[^/\\s]+$"},"regionKey":{"type":"string","enum":["us-east-1","us-east-2","ap-south-1","eu-central-1"]}},"required":["domain"],"additionalProperties":false}"#),
+        body_schema: Some(r#"{"type":"object","properties":{"domain":{"type":"string","minLength":1,"maxLength":253,"pattern":"^[^/\\s]+$"},"regionKey":{"type":"string"}},"required":["domain"],"additionalProperties":false}"#),
     },
     RouteSpec {
         id: "domains.verify",
@@ -644,7 +644,7 @@ pub static ROUTES: &[RouteSpec] = &[
         path: "/account/projects",
         scope: "account_no_project",
         query: &[],
-        body_schema: Some(r#"{"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":100,"pattern":"\\S"},"domain":{"type":"string","pattern":"^[^/\\s]*$"},"regionKey":{"type":"string","enum":["us-east-1","us-east-2","ap-south-1","eu-central-1"]}},"required":["name"],"additionalProperties":false}"#),
+        body_schema: Some(r#"{"type":"object","properties":{"name":{"type":"string","minLength":1,"maxLength":100,"pattern":"\\S"},"domain":{"type":"string","pattern":"^[^/\\s]*$"},"regionKey":{"type":"string"}},"required":["name"],"additionalProperties":false}"#),
     },
     RouteSpec {
         id: "projects.delete",

@@ -105,7 +105,8 @@ def _result(spec, o, names):
     if o["response"] == "empty":
         return "nothing (2xx without a body is success)"
     r = o["result"]
-    text = "`data`: " + (type_text(spec, r, names) if r else "any")
+    text = ("`data`: " if o["enveloped"] else "the JSON body as is (no envelope): ") + \
+        (type_text(spec, r, names) if r else "any")
     if o["response"] == "binary":
         text = (f"bytes (with content type and file name) when `{o['binary_flag']}` is true; "
                 f"otherwise {text}")
