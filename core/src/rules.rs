@@ -246,8 +246,9 @@ fn automation_steps(m: &Map<String, Value>, errs: &mut Vec<FieldError>) {
             ),
             Some("email") => match s.get("email") {
                 Some(Value::Object(e)) => {
-                    if !given(e, "templateId") && !(given(e, "htmlTemplate") && given(e, "subject"))
-                    {
+                    let complete =
+                        given(e, "templateId") || (given(e, "htmlTemplate") && given(e, "subject"));
+                    if !complete {
                         push(
                             errs,
                             format!("steps[{i}].email.templateId"),

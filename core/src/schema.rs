@@ -469,9 +469,11 @@ pub(crate) fn looks_like_date_time(s: &str) -> bool {
     if b.len() == 10 {
         return true;
     }
-    if !matches!(b.get(10), Some(b'T' | b't' | b' '))
-        || !(digits(11..13) && b.get(13) == Some(&b':') && digits(14..16))
-    {
+    let time_starts = matches!(b.get(10), Some(b'T' | b't' | b' '))
+        && digits(11..13)
+        && b.get(13) == Some(&b':')
+        && digits(14..16);
+    if !time_starts {
         return false;
     }
     let mut i = 16;
