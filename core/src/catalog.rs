@@ -180,16 +180,19 @@ pub struct QueryParam {
     pub enum_: &'static [&'static str],
     /// Arrays as repeated `name=v` pairs instead of one comma-joined value.
     pub explode: bool,
+    /// Must be given (not null, not empty).
+    pub required: bool,
 }
 
 impl QueryParam {
-    /// `{"name", "type", "items"?, "min", "max", "enum"}`.
+    /// `{"name", "type", "items"?, "min", "max", "enum", "required"}`.
     pub fn describe(&self) -> Value {
         let mut v = serde_json::json!({
             "name": self.name,
             "type": self.ty.name(),
             "min": self.min,
             "max": self.max,
+            "required": self.required,
             "enum": if self.enum_.is_empty() { Value::Null } else { serde_json::json!(self.enum_) },
         });
         if self.ty == ParamType::Array {

@@ -189,16 +189,7 @@ pub fn build_request(
             None => path.push_str(seg),
         }
     }
-    let mut query = String::new();
-    let mut expects_bytes = false;
-    for q in ep.query_params {
-        if let Some(v) = params.remove(q.name) {
-            if ep.binary_flag == Some(q.name) && v == Value::Bool(true) {
-                expects_bytes = true;
-            }
-            encode_query(q, v, &mut query)?;
-        }
-    }
+    let (query, expects_bytes) = query_string(ep, &mut params)?;
     let body = match ep.body {
         None => {
             if let Some(k) = params.keys().next() {
@@ -272,6 +263,29 @@ pub fn build_request(
             expects_bytes,
         },
     ))
+}
+
+/// Takes the declared query parameters out of `params`: the query string (`?…` or empty) and
+/// whether the binary flag asks for bytes.
+pub(crate) fn query_string(
+    ep: &Endpoint,
+    params: &mut Map<String, Value>,
+) -> Result<(String, bool), Error> {
+    let mut query = String::new();
+    let mut expects_bytes = false;
+    for q in ep.query_params {
+        let before = query.len();
+        if let Some(v) = params.remove(q.name) {
+            if ep.binary_flag == Some(q.name) && v == Value::Bool(true) {
+                expects_bytes = true;
+            }
+            encode_query(q, v, &mut query)?;
+        }
+        if q.required && query.len() == before {
+            return Err(Error::validation(q.name, "is required"));
+        }
+    }
+    Ok((query, expects_bytes))
 }
 
 /// Appends one query parameter (`?`/`&` + name=value), after checking its type and limits.
@@ -420,5 +434,96 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max).collect();
         t.push('…');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ResponseKind;
+    use serde_json::json;
+
+    const fn param(name: &'static str, ty: ParamType, items: ParamType) -> QueryParam {
+        QueryParam {
+            name,
+            ty,
+            items,
+            min: None,
+            max: None,
+            enum_: &[],
+            explode: false,
+            required: false,
+        }
+    }
+
+    static EP: Endpoint = Endpoint {
+        id: "test.list",
+        method: Method::Get,
+        path: "/test",
+        path_params: &[],
+        query: &["q", "ids", "n", "flag"],
+        query_params: &[
+            QueryParam {
+                required: true,
+                min: Some(2.0),
+                max: Some(4.0),
+                ..param("q", ParamType::String, ParamType::String)
+            },
+            QueryParam {
+                explode: true,
+                min: Some(1.0),
+                ..param("ids", ParamType::Array, ParamType::Integer)
+            },
+            QueryParam {
+                min: Some(-1.5),
+                ..param("n", ParamType::Number, ParamType::Number)
+            },
+            param("flag", ParamType::Boolean, ParamType::Boolean),
+        ],
+        scope: Scope::Project,
+        idempotent: true,
+        body: None,
+        body_required: false,
+        response: ResponseKind::Binary,
+        binary_flag: Some("flag"),
+        pagination: None,
+        max_body_bytes: None,
+        rules: &[],
+        summary: "Test.",
+    };
+
+    fn run(v: Value) -> Result<(String, bool), Error> {
+        let Value::Object(mut m) = v else { panic!() };
+        let r = query_string(&EP, &mut m)?;
+        assert!(m.is_empty(), "declared parameters are taken out");
+        Ok(r)
+    }
+
+    fn field(v: Value) -> String {
+        run(v).unwrap_err().field().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn explode_required_lengths_and_flags() {
+        assert_eq!(
+            run(json!({"q": "héé", "ids": [1, 2], "n": -1.5, "flag": true})).unwrap(),
+            (
+                "?q=h%C3%A9%C3%A9&ids=1&ids=2&n=-1.5&flag=true".to_string(),
+                true
+            )
+        );
+        assert_eq!(
+            run(json!({"q": "ab", "flag": false})).unwrap(),
+            ("?q=ab&flag=false".to_string(), false)
+        );
+        assert_eq!(field(json!({})), "q"); // required
+        assert_eq!(field(json!({"q": ""})), "q"); // required: empty is not given
+        assert_eq!(field(json!({"q": "a"})), "q"); // minLength (characters)
+        assert_eq!(field(json!({"q": "ééééé"})), "q"); // maxLength (characters)
+        assert_eq!(field(json!({"q": "ab", "ids": [1, 0]})), "ids[1]"); // item minimum
+        assert_eq!(field(json!({"q": "ab", "ids": [1, 1.5]})), "ids[1]"); // item type
+        assert_eq!(field(json!({"q": "ab", "n": -2})), "n"); // number minimum
+        assert_eq!(field(json!({"q": "ab", "flag": "true"})), "flag"); // boolean type
+        assert_eq!(field(json!({"q": "ab", "flag": 1})), "flag");
     }
 }

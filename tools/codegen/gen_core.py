@@ -146,7 +146,8 @@ def _query(q):
     enum = "&[" + ", ".join(_lit(e) for e in (q["enum"] or [])) + "]"
     return (f"QueryParam {{ name: {_lit(q['name'])}, ty: ParamType::{PTYPE[q['type']]}, "
             f"items: ParamType::{items}, min: {_num(q['min'])}, max: {_num(q['max'])}, "
-            f"enum_: {enum}, explode: {str(q['explode']).lower()} }}")
+            f"enum_: {enum}, explode: {str(q['explode']).lower()}, "
+            f"required: {str(q['required']).lower()} }}")
 
 
 def outputs(spec):

@@ -310,6 +310,12 @@ def validate(spec, partial=False):
                 elif pag["in"] == "query" and not {"page", "limit"} & qnames:
                     errs.append(f"{w}: pagination in query but no page/limit query parameter")
             rb = op.get("requestBody")
+            if rb is not None and isinstance(rb.get("content", {}).get("application/json", {}).get("schema"), dict):
+                props = model.resolve(spec, rb["content"]["application/json"]["schema"]).get("properties", {})
+                clash = set(props) & (qnames | set(names_in_path))
+                if clash:
+                    errs.append(f"{w}: body fields {sorted(clash)} clash with path/query parameters "
+                                "(one parameter object: each name must go to one place)")
             if rb is not None:
                 if method in ("get", "delete"):
                     errs.append(f"{w}: GET/DELETE take no body")
