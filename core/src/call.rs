@@ -7,7 +7,7 @@
 //! ```
 //! Time is monotonic milliseconds passed in; jitter comes from the seed given at creation.
 
-use crate::catalog::Endpoint;
+use crate::catalog::{Endpoint, Method};
 use crate::config::ClientConfig;
 use crate::error::{Error, ErrorKind};
 use crate::limiter::{lock, Acquire, SharedLimiter};
@@ -88,6 +88,9 @@ pub struct Call {
     started_at: Option<u64>,
     not_before: u64,
     maybe_delivered: bool,
+    /// An earlier attempt ended without a clear answer (5xx, timeout, lost connection): the
+    /// server may have acted on it, whatever the endpoint.
+    unknown_outcome: bool,
     last_error: Option<Error>,
     result: Option<Result<ApiResponse, Error>>,
 }
@@ -127,6 +130,7 @@ impl Call {
             started_at: None,
             not_before: 0,
             maybe_delivered: false,
+            unknown_outcome: false,
             last_error: None,
             result: None,
         })
@@ -344,6 +348,7 @@ impl Call {
                     request_id: request_id(headers)
                         .map(|r| scrub(&r, self.config.key().expose_secret())),
                     attempts: self.attempts,
+                    already_gone: false,
                 })),
                 Err(()) => {
                     // The server did act on it. Not retried: a garbled 2xx points at a proxy
@@ -363,6 +368,18 @@ impl Call {
             }
             return;
         }
+        if status == 404 && self.endpoint.method == Method::Delete && self.unknown_outcome {
+            // An earlier attempt may have deleted it: the goal of the call is reached.
+            self.finish(Ok(ApiResponse {
+                status,
+                data: Value::Object(serde_json::Map::new()),
+                request_id: request_id(headers)
+                    .map(|r| scrub(&r, self.config.key().expose_secret())),
+                attempts: self.attempts,
+                already_gone: true,
+            }));
+            return;
+        }
         let secret = self.config.key().expose_secret().to_string();
         let (e, _) = error_for_status(status, headers, body, &secret);
         match status {
@@ -379,6 +396,7 @@ impl Call {
                 }
             }
             500..=599 => {
+                self.unknown_outcome = true;
                 if !self.endpoint.idempotent {
                     self.maybe_delivered = true;
                 }
@@ -410,6 +428,7 @@ impl Call {
             ),
         };
         let after_send = kind != TransportErrorKind::Connect;
+        self.unknown_outcome |= after_send;
         if after_send && !self.endpoint.idempotent {
             self.maybe_delivered = true;
         }
