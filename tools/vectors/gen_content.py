@@ -18,6 +18,8 @@ t = [
                "templates.list", {"templateType": "marketing", "limit": 100}),
     request_ok("templates_list_account_key_project_id", "seed: x-project-id on account-key requests; scope project",
                "templates.list", {"limit": 1}, cl=ACC),
+    request_err("templates_list_account_key_missing_project_id", "seed: an account key needs x-project-id; scope project",
+                "templates.list", {}, "missing_project_id", cl=client(api_key=ACCOUNT_KEY)),
     request_err("templates_list_limit_101_refused", T + " GET /templates: limit 1-100 (one past)", "templates.list",
                 {"limit": 101}, "validation", "limit"),
     request_err("templates_list_limit_0_refused", T + " GET /templates: limit 1-100 (zero)", "templates.list",
