@@ -93,7 +93,16 @@ fn rustls_pemfile_certs(rd: &mut impl BufRead) -> Vec<rustls::pki_types::Certifi
 }
 
 impl Sandbox {
+    /// Start with `args` plus `--lazy-jwks` (no RSA key generation unless a test asks for
+    /// the JWKS: it costs seconds of CPU in debug builds).
     pub fn start(args: &[&str]) -> Sandbox {
+        let mut all: Vec<&str> = args.to_vec();
+        all.push("--lazy-jwks");
+        Sandbox::start_raw(&all)
+    }
+
+    /// Start with exactly `args`.
+    pub fn start_raw(args: &[&str]) -> Sandbox {
         let t0 = Instant::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_autosend-sandbox"))
             .args(args)
