@@ -264,3 +264,40 @@ pub fn plain_client() -> reqwest::Client {
         .build()
         .expect("client")
 }
+
+/// The `details[].field` names of a 400 VALIDATION_FAILED answer (asserts it is one).
+pub fn fields(r: &Resp) -> Vec<String> {
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.json["error"]["code"], serde_json::json!("VALIDATION_FAILED"), "{}", r.text);
+    r.json["error"]["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .map(|d| d["field"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Assert an error answer's status and code.
+pub fn assert_code(r: &Resp, status: u16, code: &str) {
+    assert_eq!(r.status, status, "{}", r.text);
+    assert_eq!(r.json["success"], serde_json::json!(false), "{}", r.text);
+    assert_eq!(r.json["error"]["code"], serde_json::json!(code), "{}", r.text);
+}
+
+/// The `data` of a 200 answer (asserts success).
+pub fn data(r: &Resp) -> Value {
+    assert!((200..300).contains(&r.status), "{}", r.text);
+    assert_eq!(r.json["success"], serde_json::json!(true), "{}", r.text);
+    r.json["data"].clone()
+}
+
+impl Sandbox {
+    /// Add and verify a sending domain with the project key; returns its id.
+    pub async fn verified_domain(&self, name: &str) -> String {
+        let r = self.p("POST", "/domains", Some(serde_json::json!({"domain": name}))).await;
+        let id = data(&r)["id"].as_str().unwrap().to_string();
+        let r = self.p("POST", &format!("/domains/{id}/verify"), None).await;
+        assert_eq!(data(&r)["verificationStatus"], serde_json::json!("VERIFIED"));
+        id
+    }
+}
