@@ -447,3 +447,49 @@ async fn jwks_needs_no_key_and_holds_an_rsa_2048_key() {
     assert_eq!(again.json, r);
     assert_eq!(sb.stats().await["processed"]["jwks.get"], json!(2));
 }
+
+#[tokio::test]
+async fn projects_created_later_are_seeded_and_isolated() {
+    let sb = Sandbox::fast();
+    let p = data(
+        &sb.a(
+            "POST",
+            "/account/projects",
+            None,
+            Some(json!({"name": "Later"})),
+        )
+        .await,
+    );
+    let pid = p["id"].as_str().unwrap().to_string();
+    let inbound_domain = p["inboundEmailDomain"].as_str().unwrap().to_string();
+    let k = sb
+        .admin(
+            "POST",
+            "/_sandbox/keys",
+            Some(json!({"kind": "project", "project_id": pid})),
+        )
+        .await;
+    let auth = format!("Bearer {}", k["key"].as_str().unwrap());
+    let mine = sb
+        .call("GET", "/inbound/messages", Some(&auth), None, None, &[])
+        .await;
+    let mine = data(&mine);
+    assert_eq!(mine["pagination"]["total"], json!(3));
+    assert_eq!(mine["items"][0]["domainName"], json!(inbound_domain));
+    let theirs = data(&sb.p("GET", "/inbound/messages", None).await);
+    assert_ne!(mine["items"][0]["id"], theirs["items"][0]["id"]);
+    let other = &theirs["items"][0]["id"];
+    let r = sb
+        .call(
+            "GET",
+            &format!("/inbound/messages/{}", other.as_str().unwrap()),
+            Some(&auth),
+            None,
+            None,
+            &[],
+        )
+        .await;
+    assert_code(&r, 404, "INBOUND_EMAIL_NOT_FOUND");
+    let g = sb.a("GET", "/suppression-groups", Some(&pid), None).await;
+    assert_eq!(data(&g)["groups"][0]["isGlobal"], json!(true));
+}
