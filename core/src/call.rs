@@ -7,7 +7,7 @@
 //! ```
 //! Time is monotonic milliseconds passed in; jitter comes from the seed given at creation.
 
-use crate::catalog::Endpoint;
+use crate::catalog::{Endpoint, Method};
 use crate::config::ClientConfig;
 use crate::error::{Error, ErrorKind};
 use crate::limiter::{lock, Acquire, SharedLimiter};
@@ -90,6 +90,9 @@ pub struct Call {
     started_at: Option<u64>,
     not_before: u64,
     maybe_delivered: bool,
+    /// An earlier attempt ended without a clear answer (5xx, timeout, lost connection): the
+    /// server may have acted on it, whatever the endpoint.
+    unknown_outcome: bool,
     last_error: Option<Error>,
     result: Option<Result<ApiResponse, Error>>,
 }
@@ -129,6 +132,7 @@ impl Call {
             started_at: None,
             not_before: 0,
             maybe_delivered: false,
+            unknown_outcome: false,
             last_error: None,
             result: None,
         })
@@ -370,6 +374,7 @@ impl Call {
                     filename: None,
                     request_id,
                     attempts: self.attempts,
+                    already_gone: false,
                 })),
                 Err(()) => {
                     // The server did act on it. Not retried: a garbled 2xx points at a proxy
@@ -385,6 +390,18 @@ impl Call {
                     self.finish(Err(e));
                 }
             }
+            return;
+        }
+        if status == 404 && self.endpoint.method == Method::Delete && self.unknown_outcome {
+            // An earlier attempt may have deleted it: the goal of the call is reached.
+            self.finish(Ok(ApiResponse {
+                status,
+                data: Value::Object(serde_json::Map::new()),
+                request_id: request_id(headers)
+                    .map(|r| scrub(&r, self.config.key().expose_secret())),
+                attempts: self.attempts,
+                already_gone: true,
+            }));
             return;
         }
         let secret = self.config.key().expose_secret().to_string();
@@ -403,6 +420,7 @@ impl Call {
                 }
             }
             500..=599 => {
+                self.unknown_outcome = true;
                 if !self.endpoint.idempotent {
                     self.maybe_delivered = true;
                 }
@@ -434,6 +452,7 @@ impl Call {
             ),
         };
         let after_send = kind != TransportErrorKind::Connect;
+        self.unknown_outcome |= after_send;
         if after_send && !self.endpoint.idempotent {
             self.maybe_delivered = true;
         }

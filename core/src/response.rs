@@ -26,6 +26,10 @@ pub struct ApiResponse {
     pub request_id: Option<String>,
     /// How many attempts the call took.
     pub attempts: u32,
+    /// A DELETE that got 404 after an earlier attempt ended without a clear answer (5xx,
+    /// timeout, lost connection): the resource is gone, most likely deleted by that attempt.
+    /// The call succeeds (`status` is 404, `data` is `{}`) with this flag set.
+    pub already_gone: bool,
 }
 
 impl std::fmt::Debug for ApiResponse {

@@ -2,9 +2,8 @@
 //! tolerance, typed events.
 
 use crate::error::{Error, ErrorKind};
-use crate::types::Address;
 use hmac::{Hmac, Mac};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 use sha2::Sha256;
 
@@ -115,21 +114,81 @@ pub struct ContactEventData {
     pub extra: Map<String, Value>,
 }
 
+/// An address inside an event, read leniently: the docs show `{email, name}`, but a plain
+/// string (`"x@example.org"` or `"X <x@example.org>"`) or an object with more keys (or a `null`
+/// name) is accepted too. Events are read leniently; only requests are checked strictly.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct EventAddress {
+    /// The address (or, when the event carried a plain string, that string as is).
+    pub email: Option<String>,
+    /// Display name, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Any other keys the object carried.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for EventAddress {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(match Value::deserialize(d)? {
+            Value::String(s) => EventAddress {
+                email: Some(s),
+                ..EventAddress::default()
+            },
+            Value::Object(mut o) => {
+                let text = |v: Option<Value>| match v {
+                    Some(Value::String(s)) => Some(s),
+                    _ => None,
+                };
+                EventAddress {
+                    email: text(o.remove("email")),
+                    name: text(o.remove("name")),
+                    extra: o,
+                }
+            }
+            // Anything else (null, a number…) carries no usable address.
+            other => {
+                let mut extra = Map::new();
+                if !other.is_null() {
+                    extra.insert("value".into(), other);
+                }
+                EventAddress {
+                    extra,
+                    ..EventAddress::default()
+                }
+            }
+        })
+    }
+}
+
+/// A list that may also arrive as `null` or as a single value.
+fn lenient_list<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Value>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::Null => Vec::new(),
+        Value::Array(a) => a,
+        other => vec![other],
+    })
+}
+
 /// `email.received`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ReceivedEventData {
     /// Inbound message id.
     pub inbound_email_id: Option<String>,
-    /// Sender.
-    pub from: Option<Address>,
+    /// Sender (lenient: object or plain string).
+    pub from: Option<EventAddress>,
     /// Recipients.
+    #[serde(deserialize_with = "lenient_list")]
     pub to: Vec<Value>,
     /// Copies.
+    #[serde(deserialize_with = "lenient_list")]
     pub cc: Vec<Value>,
     /// Subject.
     pub subject: Option<String>,
     /// Attachments.
+    #[serde(deserialize_with = "lenient_list")]
     pub attachments: Vec<Value>,
     /// Spam verdict.
     pub spam_verdict: Option<String>,
@@ -365,5 +424,47 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::WebhookTimestamp);
+    }
+
+    #[test]
+    fn received_from_is_read_leniently() {
+        let now = 1_767_225_600_000u64;
+        let ts = now.to_string();
+        for (from, email, name) in [
+            (r#""x@example.org""#, Some("x@example.org"), None),
+            (
+                r#"{"email":"x@example.org","name":"X","extra":1}"#,
+                Some("x@example.org"),
+                Some("X"),
+            ),
+            (
+                r#"{"email":"x@example.org","name":null}"#,
+                Some("x@example.org"),
+                None,
+            ),
+        ] {
+            let body = format!(
+                r#"{{"type":"email.received","data":{{"from":{from},"to":null,"cc":["a@b.c"]}}}}"#
+            );
+            let sig = sign(body.as_bytes(), "whsec_abc");
+            let ev = verify(
+                body.as_bytes(),
+                &h(&[("x-webhook-signature", &sig), ("x-webhook-timestamp", &ts)]),
+                "whsec_abc",
+                now,
+                &VerifyOptions::default(),
+            )
+            .unwrap();
+            match ev.data {
+                EventData::Received(d) => {
+                    let f = d.from.unwrap();
+                    assert_eq!(f.email.as_deref(), email, "{from}");
+                    assert_eq!(f.name.as_deref(), name, "{from}");
+                    assert!(d.to.is_empty());
+                    assert_eq!(d.cc.len(), 1);
+                }
+                other => panic!("{other:?}"),
+            }
+        }
     }
 }

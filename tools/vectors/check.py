@@ -1,8 +1,12 @@
 #!/usr/bin/env python3
-"""Check tests/vectors/*.json: valid JSON, file shape, unique names, required fields per kind.
+"""Check tests/vectors/*.json: valid JSON, file shape, unique names, required fields per kind,
+at least two request vectors per endpoint id, and tests/vectors/pending.json (the shared skip
+list: every name exists, each has a reason).
 
 Prints the number of vectors per file and per kind. Exit status 1 on any problem.
 """
+import base64
+import binascii
 import collections
 import glob
 import json
@@ -19,12 +23,48 @@ ERROR_KINDS = {
     "conflict", "rate_limited", "server", "unexpected_status", "invalid_response", "connect", "timeout",
     "connection_lost", "deadline_exceeded", "internal", "panic",
 }
-ENDPOINTS = {
-    "emails.send", "emails.bulk", "emails.status", "contacts.create", "contacts.upsert", "contacts.get",
-    "contacts.delete", "contacts.deleteByUserId", "contacts.remove", "contacts.searchByEmails",
-    "contacts.bulkUpdate", "contacts.unsubscribeGroups", "projects.list", "projects.get", "projects.create",
-    "projects.delete",
-}
+# The 93 endpoint ids (api/CONVENTIONS.md "Endpoint ids (fixed)"). tools/vectors/endpoints.json,
+# generated from the API description ([{id, method, path, scope, idempotent}]), wins when present.
+CONVENTIONS_IDS = """
+emails.send emails.bulk emails.status
+contacts.create contacts.upsert contacts.get contacts.delete contacts.deleteByUserId contacts.remove
+contacts.searchByEmails contacts.bulkUpdate contacts.unsubscribeGroups
+contactProperties.list contactProperties.get contactProperties.create contactProperties.delete
+customFields.list customFields.get customFields.create customFields.delete
+templates.list templates.search templates.get templates.create templates.update templates.delete
+templates.updatePreviewText
+senders.list senders.get senders.create senders.delete
+campaigns.list campaigns.get campaigns.create campaigns.update campaigns.pause campaigns.resume campaigns.abort
+campaigns.delete campaigns.analytics
+automations.list automations.get automations.create automations.update automations.pause automations.resume
+automations.delete
+events.list events.get events.create events.update events.delete events.send
+domains.list domains.get domains.create domains.verify domains.enableInbound domains.disableInbound domains.delete
+contactLists.list contactLists.get contactLists.create contactLists.delete contactLists.searchContacts
+contactLists.bulkAdd contactLists.removeContacts
+suppressionGroups.list suppressionGroups.get suppressionGroups.create suppressionGroups.update
+suppressionGroups.delete suppressionGroups.searchEntries suppressionGroups.suppress suppressionGroups.unsuppress
+projects.list projects.get projects.create projects.delete
+webhooks.list webhooks.get webhooks.create webhooks.update webhooks.delete webhooks.logs webhooks.reveal
+webhooks.resend webhooks.availableEvents
+inbound.list inbound.get inbound.attachment inbound.reply
+jwks.get
+""".split()
+ENDPOINTS_JSON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "endpoints.json")
+
+
+def endpoint_ids():
+    if os.path.exists(ENDPOINTS_JSON):
+        with open(ENDPOINTS_JSON, encoding="utf-8") as f:
+            return [e["id"] for e in json.load(f)], "tools/vectors/endpoints.json"
+    return CONVENTIONS_IDS, "the CONVENTIONS id table in check.py"
+
+
+ENDPOINT_LIST, ENDPOINT_SOURCE = endpoint_ids()
+ENDPOINTS = set(ENDPOINT_LIST)
+PENDING = "pending.json"
+RUNNERS = {"rust", "node", "python", "c"}
+MIN_REQUESTS_PER_ENDPOINT = 2
 ERR_FIELDS = {"error", "status", "api_code", "message_contains", "retry_after_ms", "request_id", "details",
               "may_have_been_delivered", "field"}
 problems = []
@@ -55,19 +95,37 @@ def check_lower_headers(where, hs):
             bad(where, "header name %r is not lower-case" % k)
 
 
+def check_b64(where, what, s):
+    try:
+        base64.b64decode(s, validate=True)
+    except (binascii.Error, TypeError, ValueError):
+        bad(where, "%s must be standard base64" % what)
+
+
 def check_response_like(where, r):
     if not isinstance(r.get("status"), int):
         bad(where, "status must be an int")
-    if ("body" in r) == ("body_text" in r):
-        bad(where, "exactly one of body / body_text")
+    if sum(k in r for k in ("body", "body_text", "body_base64")) != 1:
+        bad(where, "exactly one of body / body_text / body_base64")
     if "body_text" in r and not isinstance(r["body_text"], str):
         bad(where, "body_text must be a string")
+    if "body_base64" in r:
+        check_b64(where, "body_base64", r["body_base64"])
+
+
+OK_FIELDS = {"ok", "data", "bytes_base64", "content_type", "already_gone"}
 
 
 def check_done(where, d):
     if d.get("ok") is True:
-        if set(d) - {"ok", "data"}:
-            bad(where, "ok expectation has extra fields %s" % sorted(set(d) - {"ok", "data"}))
+        if set(d) - OK_FIELDS:
+            bad(where, "ok expectation has extra fields %s" % sorted(set(d) - OK_FIELDS))
+        if "data" in d and "bytes_base64" in d:
+            bad(where, "an ok expectation has data or bytes_base64, not both")
+        if "bytes_base64" in d:
+            check_b64(where, "bytes_base64", d["bytes_base64"])
+        if "already_gone" in d and not isinstance(d["already_gone"], bool):
+            bad(where, "already_gone must be a boolean")
     elif "error" in d:
         check_error_expect(where, d)
     else:
@@ -189,11 +247,44 @@ def check(v, where):
         bad(where, "unknown kind %r" % kind)
 
 
+def check_pending(names):
+    """tests/vectors/pending.json: {"description", "pending": [{"name", "reason", "runners"?}]}."""
+    path = os.path.join(VEC, PENDING)
+    if not os.path.exists(path):
+        return 0
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except Exception as exc:  # noqa: BLE001
+        bad(PENDING, "invalid JSON: %s" % exc)
+        return 0
+    if set(doc) != {"description", "pending"} or not isinstance(doc.get("pending"), list):
+        bad(PENDING, "top level must be exactly description/pending (a list)")
+        return 0
+    seen = set()
+    for i, p in enumerate(doc["pending"]):
+        where = "%s[%d] %s" % (PENDING, i, p.get("name"))
+        if set(p) - {"name", "reason", "runners"}:
+            bad(where, "fields are name, reason, runners")
+        if p.get("name") not in names:
+            bad(where, "no vector has this name (remove it)")
+        if p.get("name") in seen:
+            bad(where, "listed twice")
+        seen.add(p.get("name"))
+        if not isinstance(p.get("reason"), str) or not p.get("reason"):
+            bad(where, "missing reason")
+        r = p.get("runners")
+        if r is not None and (not isinstance(r, list) or not r or set(r) - RUNNERS):
+            bad(where, "runners must be a non-empty subset of %s" % sorted(RUNNERS))
+    return len(doc["pending"])
+
+
 def main():
     names = {}
     per_file = collections.OrderedDict()
     per_kind = collections.Counter()
-    files = sorted(glob.glob(os.path.join(VEC, "*.json")))
+    files = sorted(f for f in glob.glob(os.path.join(VEC, "*.json")) if os.path.basename(f) != PENDING)
+    requests_per_endpoint = collections.Counter()
     if not files:
         bad(VEC, "no vector files")
     for path in files:
@@ -216,16 +307,25 @@ def main():
                 bad(where, "duplicate name (also in %s)" % names[n])
             names[n] = fname
             check(v, where)
+            if v.get("kind") == "request":
+                requests_per_endpoint[v.get("endpoint")] += 1
             counts[v.get("kind")] += 1
             per_kind[v.get("kind")] += 1
         per_file[fname] = counts
     for fname, counts in per_file.items():
-        print("%-16s %4d  %s" % (fname, sum(counts.values()),
+        print("%-20s %4d  %s" % (fname, sum(counts.values()),
                                  ", ".join("%s=%d" % kv for kv in sorted(counts.items()))))
     print("-" * 40)
     for k, n in sorted(per_kind.items()):
-        print("%-16s %4d" % (k, n))
-    print("%-16s %4d" % ("total", sum(per_kind.values())))
+        print("%-20s %4d" % (k, n))
+    thin = [e for e in ENDPOINT_LIST if requests_per_endpoint[e] < MIN_REQUESTS_PER_ENDPOINT]
+    for e in thin:
+        bad("endpoint %s" % e, "%d request vector(s), want >= %d" % (requests_per_endpoint[e], MIN_REQUESTS_PER_ENDPOINT))
+    print("%-20s %4d of %d ids (%s) with >= %d request vectors" % (
+        "endpoints", len(ENDPOINT_LIST) - len(thin), len(ENDPOINT_LIST), ENDPOINT_SOURCE, MIN_REQUESTS_PER_ENDPOINT))
+    npend = check_pending(names)
+    print("%-20s %4d" % ("pending", npend))
+    print("%-20s %4d" % ("total", sum(per_kind.values())))
     if problems:
         print("\n%d problem(s):" % len(problems))
         for p in problems:

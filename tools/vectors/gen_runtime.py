@@ -542,6 +542,44 @@ C += [
           send(2000, 3, 200, OK_CONTACT), done(2000, ok=True, data=OK_CONTACT["data"])], deadline_ms=3000),
 ]
 
+# DELETE retried after an unknown outcome, then 404: it is gone (our earlier attempt, or someone
+# else, deleted it). The goal of a delete is reached: success with already_gone.
+GONE = "brief: an idempotent DELETE retried after an unknown outcome (timeout/5xx/connection_lost) that gets 404 succeeds with already_gone"
+E404 = err("CONTACT_NOT_FOUND", "Contact not found", 404)
+DEL_OK = {"success": True, "message": "Contact deleted successfully"}
+C += [
+    call("call_delete_404_first_attempt_not_found", GONE + "; a 404 on the first attempt stays not_found", "contacts.delete",
+         [send(0, 1, 404, E404), done(0, error="not_found", status=404, api_code="CONTACT_NOT_FOUND")]),
+    call("call_delete_ok_not_already_gone", GONE + "; a plain success is not already_gone", "contacts.delete",
+         [send(0, 1, 200, DEL_OK), done(0, ok=True, data={"message": "Contact deleted successfully"}, already_gone=False)]),
+    call("call_delete_404_after_timeout_already_gone", GONE, "contacts.delete",
+         [send(0, 1, transport="timeout"), jwait(0, 1000), send(1000, 2, 404, E404), done(1000, ok=True, already_gone=True)]),
+    call("call_delete_404_after_500_already_gone", GONE, "contacts.delete",
+         [send(0, 1, 500, E500), jwait(0, 1000), send(1000, 2, 404, E404), done(1000, ok=True, already_gone=True)]),
+    call("call_delete_404_after_connection_lost_already_gone", GONE, "contacts.delete",
+         [send(0, 1, transport="connection_lost"), jwait(0, 1000), send(1000, 2, 404, E404),
+          done(1000, ok=True, already_gone=True)]),
+    call("call_delete_404_after_timeout_then_500_already_gone", GONE + " (any earlier unknown outcome counts)",
+         "contacts.delete",
+         [send(0, 1, transport="timeout"), jwait(0, 1000), send(1000, 2, 503, body_text=""), jwait(1000, 2000),
+          send(3000, 3, 404, E404), done(3000, ok=True, already_gone=True)]),
+    call("call_delete_by_user_id_404_after_timeout_already_gone", GONE, "contacts.deleteByUserId",
+         [send(0, 1, transport="timeout"), jwait(0, 1000), send(1000, 2, 404, E404), done(1000, ok=True, already_gone=True)],
+         params={"userId": "u1"}),
+    call("call_projects_delete_404_after_5xx_already_gone", GONE, "projects.delete",
+         [send(0, 1, 502, body_text=""), jwait(0, 1000), send(1000, 2, 404, err("PROJECT_NOT_FOUND", "Project not found", 404)),
+          done(1000, ok=True, already_gone=True)], params={"projectId": "665f1c2ab3d4e5f6a7b8c9d0"},
+         api_key="ASA_acct456", project_id="665f1c2ab3d4e5f6a7b8c9d0"),
+    call("call_delete_404_after_connect_error_not_found", GONE + "; a connect error reached nothing, so the 404 is real",
+         "contacts.delete",
+         [send(0, 1, transport="connect"), jwait(0, 1000), send(1000, 2, 404, E404), done(1000, error="not_found", status=404)]),
+    call("call_delete_404_after_429_not_found", GONE + "; a 429 was not processed, so the 404 is real", "contacts.delete",
+         [send(0, 1, 429, r429(1)), cwait(0, 1000), send(1000, 2, 404, E404), done(1000, error="not_found", status=404)]),
+    call("call_get_404_after_timeout_stays_not_found", GONE + "; only DELETE: a read that finds nothing is not found",
+         "contacts.get",
+         [send(0, 1, transport="timeout"), jwait(0, 1000), send(1000, 2, 404, E404), done(1000, error="not_found", status=404)]),
+]
+
 if __name__ == "__main__":
     write("errors.json", "Response parsing: every error-envelope variant, status mapping, retryAfter and the success value.",
           ["api §1.4, §1.5, §4.1, §4.2, §6.11-13", "docs/contract.md: Error taxonomy, Success value"], r)

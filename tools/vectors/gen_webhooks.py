@@ -137,6 +137,22 @@ w += [
     wh("wh_custom_tolerance_future_allows_more", "contract: options.tolerance_future_ms", B, hdrs(B, ts=NOW + 90000),
        {"ok": True, "type": "email.delivered"}, options={"tolerance_past_ms": 300000, "tolerance_future_ms": 120000}),
 ]
+# email.received read leniently (events are read leniently; only requests are strict)
+RECV = dict(EVENTS[-1][1])
+LENIENT = "api §3.1 email.received; brief: events are read leniently (a signed event is never refused for its data shape)"
+for name, changes in [
+    ("wh_received_from_plain_string", {"from": "x@example.org"}),
+    ("wh_received_from_with_extra_keys", {"from": {"email": "x@example.org", "name": "X", "address": "x@example.org",
+                                                  "display": "X <x@example.org>"}}),
+    ("wh_received_from_name_null", {"from": {"email": "x@example.org", "name": None}}),
+    ("wh_received_from_string_with_display_name", {"from": "X Y <x@example.org>"}),
+    ("wh_received_to_as_objects_and_nulls", {"to": [{"email": "support@example.com", "name": None}], "cc": None,
+                                             "attachments": None}),
+    ("wh_received_extra_fields", {"threadId": "t1", "inReplyToEmailActivityId": None, "newField": {"a": 1}}),
+]:
+    body = envelope("email.received", dict(RECV, **changes))
+    w.append(wh(name, LENIENT, body, hdrs(body, event="email.received"), {"ok": True, "type": "email.received"}))
+
 # malformed body, valid signature
 for name, body, doc in [
     ("wh_malformed_not_json", "this is not json", "contract: webhook_malformed (signature fine, body not an envelope)"),
