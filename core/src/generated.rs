@@ -1854,26 +1854,26 @@ pub static PATTERNS: &[&str] = &[
 #[allow(dead_code)]
 static ANY: Schema = Schema::Any;
 
-static ADDRESS_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static ADDRESS_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: Some(0) });
+static ADDRESS_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static ADDRESS_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: Some(0), hint: Some("Display name (no line breaks).") });
 static ADDRESS_FIELDS: [Field; 2] = [
     Field { name: "email", required: true, schema: &ADDRESS_EMAIL },
     Field { name: "name", required: false, schema: &ADDRESS_NAME },
 ];
 /// `#/components/schemas/Address`
 static ADDRESS: Schema = Schema::Object(ObjectRule { fields: &ADDRESS_FIELDS, additional: Additional::Deny });
-static SEND_EMAIL_SUBJECT: Schema = Schema::String(StringRule { min: None, max: Some(998), enum_: &[], format: None, pattern: Some(0) });
-static SEND_EMAIL_HTML: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static SEND_EMAIL_TEXT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static SEND_EMAIL_TEMPLATE_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static SEND_EMAIL_SUBJECT: Schema = Schema::String(StringRule { min: None, max: Some(998), enum_: &[], format: None, pattern: Some(0), hint: Some("Subject line, at most 998 characters; required unless `templateId` is given.") });
+static SEND_EMAIL_HTML: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static SEND_EMAIL_TEXT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static SEND_EMAIL_TEMPLATE_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static SEND_EMAIL_DYNAMIC_DATA_FIELDS: [Field; 0] = [
 
 ];
 static SEND_EMAIL_DYNAMIC_DATA: Schema = Schema::Object(ObjectRule { fields: &SEND_EMAIL_DYNAMIC_DATA_FIELDS, additional: Additional::Any });
 static SEND_EMAIL_CC: Schema = Schema::Array(ArrayRule { items: &ADDRESS, min: None, max: None });
 static SEND_EMAIL_BCC: Schema = Schema::Array(ArrayRule { items: &ADDRESS, min: None, max: None });
-static ADDRESS_WITH_DYNAMIC_DATA_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static ADDRESS_WITH_DYNAMIC_DATA_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: Some(0) });
+static ADDRESS_WITH_DYNAMIC_DATA_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static ADDRESS_WITH_DYNAMIC_DATA_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: Some(0), hint: Some("Display name (no line breaks).") });
 static ADDRESS_WITH_DYNAMIC_DATA_DYNAMIC_DATA_FIELDS: [Field; 0] = [
 
 ];
@@ -1885,19 +1885,19 @@ static ADDRESS_WITH_DYNAMIC_DATA_FIELDS: [Field; 3] = [
 ];
 /// `#/components/schemas/AddressWithDynamicData`
 static ADDRESS_WITH_DYNAMIC_DATA: Schema = Schema::Object(ObjectRule { fields: &ADDRESS_WITH_DYNAMIC_DATA_FIELDS, additional: Additional::Deny });
-static SEND_EMAIL_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static SEND_EMAIL_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static SEND_EMAIL_TRACKING_CLICK: Schema = Schema::Bool;
 static SEND_EMAIL_TRACKING_OPEN: Schema = Schema::Bool;
 static SEND_EMAIL_HEADERS_FIELDS: [Field; 0] = [
 
 ];
-static SEND_EMAIL_HEADERS_VALUES: Schema = Schema::String(StringRule { min: None, max: Some(1000), enum_: &[], format: None, pattern: None });
+static SEND_EMAIL_HEADERS_VALUES: Schema = Schema::String(StringRule { min: None, max: Some(1000), enum_: &[], format: None, pattern: None, hint: None });
 static SEND_EMAIL_HEADERS: Schema = Schema::Object(ObjectRule { fields: &SEND_EMAIL_HEADERS_FIELDS, additional: Additional::Schema(&SEND_EMAIL_HEADERS_VALUES) });
-static ATTACHMENT_FILE_NAME: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
-static ATTACHMENT_CONTENT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static ATTACHMENT_FILE_URL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static ATTACHMENT_CONTENT_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static ATTACHMENT_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static ATTACHMENT_FILE_NAME: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
+static ATTACHMENT_CONTENT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static ATTACHMENT_FILE_URL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static ATTACHMENT_CONTENT_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static ATTACHMENT_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static ATTACHMENT_FIELDS: [Field; 5] = [
     Field { name: "fileName", required: true, schema: &ATTACHMENT_FILE_NAME },
     Field { name: "content", required: false, schema: &ATTACHMENT_CONTENT },
@@ -1929,8 +1929,8 @@ static SEND_EMAIL_FIELDS: [Field; 16] = [
 ];
 /// `#/components/schemas/SendEmail`
 static SEND_EMAIL: Schema = Schema::Object(ObjectRule { fields: &SEND_EMAIL_FIELDS, additional: Additional::Deny });
-static BULK_RECIPIENT_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static BULK_RECIPIENT_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static BULK_RECIPIENT_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static BULK_RECIPIENT_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static BULK_RECIPIENT_DYNAMIC_DATA_FIELDS: [Field; 0] = [
 
 ];
@@ -1947,21 +1947,21 @@ static BULK_RECIPIENT_FIELDS: [Field; 5] = [
 /// `#/components/schemas/BulkRecipient`
 static BULK_RECIPIENT: Schema = Schema::Object(ObjectRule { fields: &BULK_RECIPIENT_FIELDS, additional: Additional::Deny });
 static BULK_EMAIL_RECIPIENTS: Schema = Schema::Array(ArrayRule { items: &BULK_RECIPIENT, min: Some(1), max: Some(100) });
-static BULK_EMAIL_SUBJECT: Schema = Schema::String(StringRule { min: None, max: Some(998), enum_: &[], format: None, pattern: Some(0) });
-static BULK_EMAIL_HTML: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static BULK_EMAIL_TEXT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static BULK_EMAIL_TEMPLATE_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static BULK_EMAIL_SUBJECT: Schema = Schema::String(StringRule { min: None, max: Some(998), enum_: &[], format: None, pattern: Some(0), hint: Some("Subject line, at most 998 characters; required unless `templateId` is given.") });
+static BULK_EMAIL_HTML: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static BULK_EMAIL_TEXT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static BULK_EMAIL_TEMPLATE_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static BULK_EMAIL_DYNAMIC_DATA_FIELDS: [Field; 0] = [
 
 ];
 static BULK_EMAIL_DYNAMIC_DATA: Schema = Schema::Object(ObjectRule { fields: &BULK_EMAIL_DYNAMIC_DATA_FIELDS, additional: Additional::Any });
-static BULK_EMAIL_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static BULK_EMAIL_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static BULK_EMAIL_TRACKING_CLICK: Schema = Schema::Bool;
 static BULK_EMAIL_TRACKING_OPEN: Schema = Schema::Bool;
 static BULK_EMAIL_HEADERS_FIELDS: [Field; 0] = [
 
 ];
-static BULK_EMAIL_HEADERS_VALUES: Schema = Schema::String(StringRule { min: None, max: Some(1000), enum_: &[], format: None, pattern: None });
+static BULK_EMAIL_HEADERS_VALUES: Schema = Schema::String(StringRule { min: None, max: Some(1000), enum_: &[], format: None, pattern: None, hint: None });
 static BULK_EMAIL_HEADERS: Schema = Schema::Object(ObjectRule { fields: &BULK_EMAIL_HEADERS_FIELDS, additional: Additional::Schema(&BULK_EMAIL_HEADERS_VALUES) });
 static BULK_EMAIL_BYPASS_SUPPRESSIONS: Schema = Schema::Bool;
 static BULK_EMAIL_FIELDS: [Field; 13] = [
@@ -1981,16 +1981,16 @@ static BULK_EMAIL_FIELDS: [Field; 13] = [
 ];
 /// `#/components/schemas/BulkEmail`
 static BULK_EMAIL: Schema = Schema::Object(ObjectRule { fields: &BULK_EMAIL_FIELDS, additional: Additional::Deny });
-static CREATE_CONTACT_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static CREATE_CONTACT_FIRST_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static CREATE_CONTACT_LAST_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static CREATE_CONTACT_USER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static CREATE_CONTACT_LIST_IDS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_CONTACT_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static CREATE_CONTACT_FIRST_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CONTACT_LAST_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CONTACT_USER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CONTACT_LIST_IDS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_CONTACT_LIST_IDS: Schema = Schema::Array(ArrayRule { items: &CREATE_CONTACT_LIST_IDS_ITEM, min: None, max: None });
 static CREATE_CONTACT_CUSTOM_FIELDS_FIELDS: [Field; 0] = [
 
 ];
-static CREATE_CONTACT_CUSTOM_FIELDS_VALUES_ALT0_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_CONTACT_CUSTOM_FIELDS_VALUES_ALT0_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_CONTACT_CUSTOM_FIELDS_VALUES_ALT0: Schema = Schema::Nullable(&CREATE_CONTACT_CUSTOM_FIELDS_VALUES_ALT0_VALUE);
 static CREATE_CONTACT_CUSTOM_FIELDS_VALUES_ALT1: Schema = Schema::Number(NumberRule { min: None, max: None });
 static CREATE_CONTACT_CUSTOM_FIELDS_VALUES_ALT2: Schema = Schema::Bool;
@@ -2007,21 +2007,21 @@ static CREATE_CONTACT_FIELDS: [Field; 6] = [
 ];
 /// `#/components/schemas/CreateContact`
 static CREATE_CONTACT: Schema = Schema::Object(ObjectRule { fields: &CREATE_CONTACT_FIELDS, additional: Additional::Deny });
-static UPSERT_CONTACT_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static UPSERT_CONTACT_FIRST_NAME_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPSERT_CONTACT_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static UPSERT_CONTACT_FIRST_NAME_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPSERT_CONTACT_FIRST_NAME: Schema = Schema::Nullable(&UPSERT_CONTACT_FIRST_NAME_VALUE);
-static UPSERT_CONTACT_LAST_NAME_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPSERT_CONTACT_LAST_NAME_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPSERT_CONTACT_LAST_NAME: Schema = Schema::Nullable(&UPSERT_CONTACT_LAST_NAME_VALUE);
-static UPSERT_CONTACT_USER_ID_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPSERT_CONTACT_USER_ID_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPSERT_CONTACT_USER_ID: Schema = Schema::Nullable(&UPSERT_CONTACT_USER_ID_VALUE);
-static UPSERT_CONTACT_MOBILE_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPSERT_CONTACT_MOBILE_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPSERT_CONTACT_MOBILE: Schema = Schema::Nullable(&UPSERT_CONTACT_MOBILE_VALUE);
-static UPSERT_CONTACT_LIST_IDS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPSERT_CONTACT_LIST_IDS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPSERT_CONTACT_LIST_IDS: Schema = Schema::Array(ArrayRule { items: &UPSERT_CONTACT_LIST_IDS_ITEM, min: None, max: None });
 static UPSERT_CONTACT_CUSTOM_FIELDS_FIELDS: [Field; 0] = [
 
 ];
-static UPSERT_CONTACT_CUSTOM_FIELDS_VALUES_ALT0_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPSERT_CONTACT_CUSTOM_FIELDS_VALUES_ALT0_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPSERT_CONTACT_CUSTOM_FIELDS_VALUES_ALT0: Schema = Schema::Nullable(&UPSERT_CONTACT_CUSTOM_FIELDS_VALUES_ALT0_VALUE);
 static UPSERT_CONTACT_CUSTOM_FIELDS_VALUES_ALT1: Schema = Schema::Number(NumberRule { min: None, max: None });
 static UPSERT_CONTACT_CUSTOM_FIELDS_VALUES_ALT2: Schema = Schema::Bool;
@@ -2039,28 +2039,28 @@ static UPSERT_CONTACT_FIELDS: [Field; 7] = [
 ];
 /// `#/components/schemas/UpsertContact`
 static UPSERT_CONTACT: Schema = Schema::Object(ObjectRule { fields: &UPSERT_CONTACT_FIELDS, additional: Additional::Deny });
-static REMOVE_CONTACTS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
+static REMOVE_CONTACTS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
 static REMOVE_CONTACTS_EMAILS: Schema = Schema::Array(ArrayRule { items: &REMOVE_CONTACTS_EMAILS_ITEM, min: Some(1), max: None });
 static REMOVE_CONTACTS_FIELDS: [Field; 1] = [
     Field { name: "emails", required: true, schema: &REMOVE_CONTACTS_EMAILS },
 ];
 /// `#/components/schemas/RemoveContacts`
 static REMOVE_CONTACTS: Schema = Schema::Object(ObjectRule { fields: &REMOVE_CONTACTS_FIELDS, additional: Additional::Deny });
-static SEARCH_CONTACTS_BY_EMAILS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
+static SEARCH_CONTACTS_BY_EMAILS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
 static SEARCH_CONTACTS_BY_EMAILS_EMAILS: Schema = Schema::Array(ArrayRule { items: &SEARCH_CONTACTS_BY_EMAILS_EMAILS_ITEM, min: Some(1), max: None });
 static SEARCH_CONTACTS_BY_EMAILS_FIELDS: [Field; 1] = [
     Field { name: "emails", required: true, schema: &SEARCH_CONTACTS_BY_EMAILS_EMAILS },
 ];
 /// `#/components/schemas/SearchContactsByEmails`
 static SEARCH_CONTACTS_BY_EMAILS: Schema = Schema::Object(ObjectRule { fields: &SEARCH_CONTACTS_BY_EMAILS_FIELDS, additional: Additional::Deny });
-static BULK_CONTACT_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static BULK_CONTACT_FIRST_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static BULK_CONTACT_LAST_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static BULK_CONTACT_USER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static BULK_CONTACT_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static BULK_CONTACT_FIRST_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static BULK_CONTACT_LAST_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static BULK_CONTACT_USER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static BULK_CONTACT_CUSTOM_FIELDS_FIELDS: [Field; 0] = [
 
 ];
-static BULK_CONTACT_CUSTOM_FIELDS_VALUES_ALT0_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static BULK_CONTACT_CUSTOM_FIELDS_VALUES_ALT0_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static BULK_CONTACT_CUSTOM_FIELDS_VALUES_ALT0: Schema = Schema::Nullable(&BULK_CONTACT_CUSTOM_FIELDS_VALUES_ALT0_VALUE);
 static BULK_CONTACT_CUSTOM_FIELDS_VALUES_ALT1: Schema = Schema::Number(NumberRule { min: None, max: None });
 static BULK_CONTACT_CUSTOM_FIELDS_VALUES_ALT2: Schema = Schema::Bool;
@@ -2084,10 +2084,10 @@ static BULK_UPDATE_CONTACTS_FIELDS: [Field; 2] = [
 ];
 /// `#/components/schemas/BulkUpdateContacts`
 static BULK_UPDATE_CONTACTS: Schema = Schema::Object(ObjectRule { fields: &BULK_UPDATE_CONTACTS_FIELDS, additional: Additional::Deny });
-static CREATE_CONTACT_PROPERTY_NAME: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
-static CREATE_CONTACT_PROPERTY_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["string", "number", "boolean", "date"], format: None, pattern: None });
-static CREATE_CONTACT_PROPERTY_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static CREATE_CONTACT_PROPERTY_DEFAULT_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_CONTACT_PROPERTY_NAME: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CONTACT_PROPERTY_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["string", "number", "boolean", "date"], format: None, pattern: None, hint: None });
+static CREATE_CONTACT_PROPERTY_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CONTACT_PROPERTY_DEFAULT_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_CONTACT_PROPERTY_FIELDS: [Field; 4] = [
     Field { name: "name", required: true, schema: &CREATE_CONTACT_PROPERTY_NAME },
     Field { name: "type", required: true, schema: &CREATE_CONTACT_PROPERTY_TYPE },
@@ -2096,10 +2096,10 @@ static CREATE_CONTACT_PROPERTY_FIELDS: [Field; 4] = [
 ];
 /// `#/components/schemas/CreateContactProperty`
 static CREATE_CONTACT_PROPERTY: Schema = Schema::Object(ObjectRule { fields: &CREATE_CONTACT_PROPERTY_FIELDS, additional: Additional::Deny });
-static CREATE_CUSTOM_FIELD_FIELD_NAME: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
-static CREATE_CUSTOM_FIELD_FIELD_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["string", "number", "boolean", "date"], format: None, pattern: None });
-static CREATE_CUSTOM_FIELD_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static CREATE_CUSTOM_FIELD_DEFAULT_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_CUSTOM_FIELD_FIELD_NAME: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CUSTOM_FIELD_FIELD_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["string", "number", "boolean", "date"], format: None, pattern: None, hint: None });
+static CREATE_CUSTOM_FIELD_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CUSTOM_FIELD_DEFAULT_VALUE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_CUSTOM_FIELD_FIELDS: [Field; 4] = [
     Field { name: "fieldName", required: true, schema: &CREATE_CUSTOM_FIELD_FIELD_NAME },
     Field { name: "fieldType", required: true, schema: &CREATE_CUSTOM_FIELD_FIELD_TYPE },
@@ -2108,18 +2108,18 @@ static CREATE_CUSTOM_FIELD_FIELDS: [Field; 4] = [
 ];
 /// `#/components/schemas/CreateCustomField`
 static CREATE_CUSTOM_FIELD: Schema = Schema::Object(ObjectRule { fields: &CREATE_CUSTOM_FIELD_FIELDS, additional: Additional::Deny });
-static CREATE_TEMPLATE_TEMPLATE_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(90), enum_: &[], format: None, pattern: None });
-static CREATE_TEMPLATE_SUBJECT: Schema = Schema::String(StringRule { min: Some(1), max: Some(988), enum_: &[], format: None, pattern: None });
-static CREATE_TEMPLATE_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(140), enum_: &[], format: None, pattern: None });
-static CREATE_TEMPLATE_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: Some(140), enum_: &[], format: None, pattern: None });
-static CREATE_TEMPLATE_EMAIL_TEMPLATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static CREATE_TEMPLATE_TEMPLATE_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["transactional", "marketing"], format: None, pattern: None });
-static CREATE_TEMPLATE_BUILDER_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["code", "visual"], format: None, pattern: None });
+static CREATE_TEMPLATE_TEMPLATE_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(90), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_TEMPLATE_SUBJECT: Schema = Schema::String(StringRule { min: Some(1), max: Some(988), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_TEMPLATE_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(140), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_TEMPLATE_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: Some(140), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_TEMPLATE_EMAIL_TEMPLATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_TEMPLATE_TEMPLATE_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["transactional", "marketing"], format: None, pattern: None, hint: None });
+static CREATE_TEMPLATE_BUILDER_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["code", "visual"], format: None, pattern: None, hint: None });
 static CREATE_TEMPLATE_DYNAMIC_VARIABLES_FIELDS: [Field; 0] = [
 
 ];
 static CREATE_TEMPLATE_DYNAMIC_VARIABLES: Schema = Schema::Object(ObjectRule { fields: &CREATE_TEMPLATE_DYNAMIC_VARIABLES_FIELDS, additional: Additional::Any });
-static CREATE_TEMPLATE_SENDER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_TEMPLATE_SENDER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_TEMPLATE_FIELDS: [Field; 9] = [
     Field { name: "templateName", required: true, schema: &CREATE_TEMPLATE_TEMPLATE_NAME },
     Field { name: "subject", required: true, schema: &CREATE_TEMPLATE_SUBJECT },
@@ -2133,17 +2133,17 @@ static CREATE_TEMPLATE_FIELDS: [Field; 9] = [
 ];
 /// `#/components/schemas/CreateTemplate`
 static CREATE_TEMPLATE: Schema = Schema::Object(ObjectRule { fields: &CREATE_TEMPLATE_FIELDS, additional: Additional::Deny });
-static UPDATE_TEMPLATE_TEMPLATE_NAME: Schema = Schema::String(StringRule { min: None, max: Some(90), enum_: &[], format: None, pattern: None });
-static UPDATE_TEMPLATE_SUBJECT: Schema = Schema::String(StringRule { min: None, max: Some(988), enum_: &[], format: None, pattern: None });
-static UPDATE_TEMPLATE_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(140), enum_: &[], format: None, pattern: None });
-static UPDATE_TEMPLATE_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: Some(140), enum_: &[], format: None, pattern: None });
-static UPDATE_TEMPLATE_EMAIL_TEMPLATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static UPDATE_TEMPLATE_TEMPLATE_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["transactional", "marketing"], format: None, pattern: None });
+static UPDATE_TEMPLATE_TEMPLATE_NAME: Schema = Schema::String(StringRule { min: None, max: Some(90), enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_TEMPLATE_SUBJECT: Schema = Schema::String(StringRule { min: None, max: Some(988), enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_TEMPLATE_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(140), enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_TEMPLATE_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: Some(140), enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_TEMPLATE_EMAIL_TEMPLATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_TEMPLATE_TEMPLATE_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["transactional", "marketing"], format: None, pattern: None, hint: None });
 static UPDATE_TEMPLATE_DYNAMIC_VARIABLES_FIELDS: [Field; 0] = [
 
 ];
 static UPDATE_TEMPLATE_DYNAMIC_VARIABLES: Schema = Schema::Object(ObjectRule { fields: &UPDATE_TEMPLATE_DYNAMIC_VARIABLES_FIELDS, additional: Additional::Any });
-static UPDATE_TEMPLATE_SENDER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPDATE_TEMPLATE_SENDER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_TEMPLATE_FIELDS: [Field; 8] = [
     Field { name: "templateName", required: false, schema: &UPDATE_TEMPLATE_TEMPLATE_NAME },
     Field { name: "subject", required: false, schema: &UPDATE_TEMPLATE_SUBJECT },
@@ -2156,15 +2156,15 @@ static UPDATE_TEMPLATE_FIELDS: [Field; 8] = [
 ];
 /// `#/components/schemas/UpdateTemplate`
 static UPDATE_TEMPLATE: Schema = Schema::Object(ObjectRule { fields: &UPDATE_TEMPLATE_FIELDS, additional: Additional::Deny });
-static UPDATE_TEMPLATE_PREVIEW_TEXT_2_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: Some(140), enum_: &[], format: None, pattern: None });
+static UPDATE_TEMPLATE_PREVIEW_TEXT_2_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: Some(140), enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_TEMPLATE_PREVIEW_TEXT_2_FIELDS: [Field; 1] = [
     Field { name: "previewText", required: true, schema: &UPDATE_TEMPLATE_PREVIEW_TEXT_2_PREVIEW_TEXT },
 ];
 /// `#/components/schemas/UpdateTemplatePreviewText`
 static UPDATE_TEMPLATE_PREVIEW_TEXT_2: Schema = Schema::Object(ObjectRule { fields: &UPDATE_TEMPLATE_PREVIEW_TEXT_2_FIELDS, additional: Additional::Deny });
-static CREATE_SENDER_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static CREATE_SENDER_NAME: Schema = Schema::String(StringRule { min: None, max: Some(200), enum_: &[], format: None, pattern: None });
-static CREATE_SENDER_REPLY_TO: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
+static CREATE_SENDER_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static CREATE_SENDER_NAME: Schema = Schema::String(StringRule { min: None, max: Some(200), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_SENDER_REPLY_TO: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
 static CREATE_SENDER_FIELDS: [Field; 3] = [
     Field { name: "email", required: true, schema: &CREATE_SENDER_EMAIL },
     Field { name: "name", required: false, schema: &CREATE_SENDER_NAME },
@@ -2172,38 +2172,38 @@ static CREATE_SENDER_FIELDS: [Field; 3] = [
 ];
 /// `#/components/schemas/CreateSender`
 static CREATE_SENDER: Schema = Schema::Object(ObjectRule { fields: &CREATE_SENDER_FIELDS, additional: Additional::Deny });
-static CREATE_CAMPAIGN_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(200), enum_: &[], format: None, pattern: None });
-static CREATE_CAMPAIGN_SUBJECT: Schema = Schema::String(StringRule { min: Some(1), max: Some(998), enum_: &[], format: None, pattern: None });
-static CREATE_CAMPAIGN_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: Some(200), enum_: &[], format: None, pattern: None });
-static CAMPAIGN_FROM_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static CAMPAIGN_FROM_NAME: Schema = Schema::String(StringRule { min: None, max: Some(200), enum_: &[], format: None, pattern: None });
+static CREATE_CAMPAIGN_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(200), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CAMPAIGN_SUBJECT: Schema = Schema::String(StringRule { min: Some(1), max: Some(998), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CAMPAIGN_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: Some(200), enum_: &[], format: None, pattern: None, hint: None });
+static CAMPAIGN_FROM_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static CAMPAIGN_FROM_NAME: Schema = Schema::String(StringRule { min: None, max: Some(200), enum_: &[], format: None, pattern: None, hint: None });
 static CAMPAIGN_FROM_FIELDS: [Field; 2] = [
     Field { name: "email", required: true, schema: &CAMPAIGN_FROM_EMAIL },
     Field { name: "name", required: false, schema: &CAMPAIGN_FROM_NAME },
 ];
 /// `#/components/schemas/CampaignFrom`
 static CAMPAIGN_FROM: Schema = Schema::Object(ObjectRule { fields: &CAMPAIGN_FROM_FIELDS, additional: Additional::Deny });
-static CREATE_CAMPAIGN_FROM_SENDER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static CREATE_CAMPAIGN_REPLY_TO: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static CREATE_CAMPAIGN_TEMPLATE_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static CREATE_CAMPAIGN_HTML_TEMPLATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static CREATE_CAMPAIGN_TO_LISTS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_CAMPAIGN_FROM_SENDER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CAMPAIGN_REPLY_TO: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static CREATE_CAMPAIGN_TEMPLATE_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CAMPAIGN_HTML_TEMPLATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CAMPAIGN_TO_LISTS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_CAMPAIGN_TO_LISTS: Schema = Schema::Array(ArrayRule { items: &CREATE_CAMPAIGN_TO_LISTS_ITEM, min: None, max: None });
-static CREATE_CAMPAIGN_EXCLUDE_LISTS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_CAMPAIGN_EXCLUDE_LISTS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_CAMPAIGN_EXCLUDE_LISTS: Schema = Schema::Array(ArrayRule { items: &CREATE_CAMPAIGN_EXCLUDE_LISTS_ITEM, min: None, max: None });
-static CREATE_CAMPAIGN_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_CAMPAIGN_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_CAMPAIGN_SEND_NOW: Schema = Schema::Bool;
-static CREATE_CAMPAIGN_SCHEDULED_AT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::DateTime), pattern: None });
+static CREATE_CAMPAIGN_SCHEDULED_AT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::DateTime), pattern: None, hint: None });
 static CREATE_CAMPAIGN_SEND_TO_GLOBAL_LIST: Schema = Schema::Bool;
 static CREATE_CAMPAIGN_PUBLISH: Schema = Schema::Bool;
 static CREATE_CAMPAIGN_TRACKING_CLICK: Schema = Schema::Bool;
 static CREATE_CAMPAIGN_TRACKING_OPEN: Schema = Schema::Bool;
-static CREATE_CAMPAIGN_SEND_MODE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["immediate", "scheduled", "gradual"], format: None, pattern: None });
-static CREATE_CAMPAIGN_GRADUAL_STRATEGY: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["fixed", "1.25x", "1.5x", "1.75x", "2x"], format: None, pattern: None });
+static CREATE_CAMPAIGN_SEND_MODE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["immediate", "scheduled", "gradual"], format: None, pattern: None, hint: None });
+static CREATE_CAMPAIGN_GRADUAL_STRATEGY: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["fixed", "1.25x", "1.5x", "1.75x", "2x"], format: None, pattern: None, hint: None });
 static CREATE_CAMPAIGN_DAILY_BATCH_SIZE: Schema = Schema::Integer(NumberRule { min: Some(1.0), max: None });
-static CREATE_CAMPAIGN_TIMEZONE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_CAMPAIGN_TIMEZONE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_CAMPAIGN_DEFAULT_CAMPAIGN: Schema = Schema::Bool;
-static CREATE_CAMPAIGN_BUILDER_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_CAMPAIGN_BUILDER_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_CAMPAIGN_FIELDS: [Field; 23] = [
     Field { name: "name", required: true, schema: &CREATE_CAMPAIGN_NAME },
     Field { name: "subject", required: true, schema: &CREATE_CAMPAIGN_SUBJECT },
@@ -2231,28 +2231,28 @@ static CREATE_CAMPAIGN_FIELDS: [Field; 23] = [
 ];
 /// `#/components/schemas/CreateCampaign`
 static CREATE_CAMPAIGN: Schema = Schema::Object(ObjectRule { fields: &CREATE_CAMPAIGN_FIELDS, additional: Additional::Deny });
-static UPDATE_CAMPAIGN_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(200), enum_: &[], format: None, pattern: None });
-static UPDATE_CAMPAIGN_SUBJECT: Schema = Schema::String(StringRule { min: Some(1), max: Some(998), enum_: &[], format: None, pattern: None });
-static UPDATE_CAMPAIGN_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: Some(200), enum_: &[], format: None, pattern: None });
-static UPDATE_CAMPAIGN_FROM_SENDER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static UPDATE_CAMPAIGN_REPLY_TO: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static UPDATE_CAMPAIGN_TEMPLATE_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static UPDATE_CAMPAIGN_HTML_TEMPLATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static UPDATE_CAMPAIGN_TO_LISTS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPDATE_CAMPAIGN_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(200), enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_CAMPAIGN_SUBJECT: Schema = Schema::String(StringRule { min: Some(1), max: Some(998), enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_CAMPAIGN_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: Some(200), enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_CAMPAIGN_FROM_SENDER_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_CAMPAIGN_REPLY_TO: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static UPDATE_CAMPAIGN_TEMPLATE_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_CAMPAIGN_HTML_TEMPLATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_CAMPAIGN_TO_LISTS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_CAMPAIGN_TO_LISTS: Schema = Schema::Array(ArrayRule { items: &UPDATE_CAMPAIGN_TO_LISTS_ITEM, min: None, max: None });
-static UPDATE_CAMPAIGN_EXCLUDE_LISTS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPDATE_CAMPAIGN_EXCLUDE_LISTS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_CAMPAIGN_EXCLUDE_LISTS: Schema = Schema::Array(ArrayRule { items: &UPDATE_CAMPAIGN_EXCLUDE_LISTS_ITEM, min: None, max: None });
-static UPDATE_CAMPAIGN_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPDATE_CAMPAIGN_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_CAMPAIGN_SEND_NOW: Schema = Schema::Bool;
-static UPDATE_CAMPAIGN_SCHEDULED_AT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::DateTime), pattern: None });
+static UPDATE_CAMPAIGN_SCHEDULED_AT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::DateTime), pattern: None, hint: None });
 static UPDATE_CAMPAIGN_SEND_TO_GLOBAL_LIST: Schema = Schema::Bool;
 static UPDATE_CAMPAIGN_PUBLISH: Schema = Schema::Bool;
 static UPDATE_CAMPAIGN_TRACKING_CLICK: Schema = Schema::Bool;
 static UPDATE_CAMPAIGN_TRACKING_OPEN: Schema = Schema::Bool;
-static UPDATE_CAMPAIGN_SEND_MODE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["immediate", "scheduled", "gradual"], format: None, pattern: None });
-static UPDATE_CAMPAIGN_GRADUAL_STRATEGY: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["fixed", "1.25x", "1.5x", "1.75x", "2x"], format: None, pattern: None });
+static UPDATE_CAMPAIGN_SEND_MODE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["immediate", "scheduled", "gradual"], format: None, pattern: None, hint: None });
+static UPDATE_CAMPAIGN_GRADUAL_STRATEGY: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["fixed", "1.25x", "1.5x", "1.75x", "2x"], format: None, pattern: None, hint: None });
 static UPDATE_CAMPAIGN_DAILY_BATCH_SIZE: Schema = Schema::Integer(NumberRule { min: Some(1.0), max: None });
-static UPDATE_CAMPAIGN_TIMEZONE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPDATE_CAMPAIGN_TIMEZONE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_CAMPAIGN_FIELDS: [Field; 21] = [
     Field { name: "name", required: false, schema: &UPDATE_CAMPAIGN_NAME },
     Field { name: "subject", required: false, schema: &UPDATE_CAMPAIGN_SUBJECT },
@@ -2278,17 +2278,17 @@ static UPDATE_CAMPAIGN_FIELDS: [Field; 21] = [
 ];
 /// `#/components/schemas/UpdateCampaign`
 static UPDATE_CAMPAIGN: Schema = Schema::Object(ObjectRule { fields: &UPDATE_CAMPAIGN_FIELDS, additional: Additional::Deny });
-static CREATE_AUTOMATION_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(255), enum_: &[], format: None, pattern: None });
-static CREATE_AUTOMATION_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(1000), enum_: &[], format: None, pattern: None });
-static AUTOMATION_ENTRY_CRITERIA_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["contact_created", "contact_added_to_list", "contact_property_matches_with", "contact_property_changes_from_to", "event_trigger"], format: None, pattern: None });
-static AUTOMATION_ENTRY_CRITERIA_CONTACT_LIST_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_ENTRY_CRITERIA_EVENT_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_FILTER_CRITERIA_LOGICAL_OPERATOR: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["AND", "OR"], format: None, pattern: None });
-static AUTOMATION_FILTER_CONDITION_FIELD: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_FILTER_CONDITION_OPERATOR: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_AUTOMATION_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(255), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_AUTOMATION_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(1000), enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_ENTRY_CRITERIA_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["contact_created", "contact_added_to_list", "contact_property_matches_with", "contact_property_changes_from_to", "event_trigger"], format: None, pattern: None, hint: None });
+static AUTOMATION_ENTRY_CRITERIA_CONTACT_LIST_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_ENTRY_CRITERIA_EVENT_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_FILTER_CRITERIA_LOGICAL_OPERATOR: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["AND", "OR"], format: None, pattern: None, hint: None });
+static AUTOMATION_FILTER_CONDITION_FIELD: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_FILTER_CONDITION_OPERATOR: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static AUTOMATION_FILTER_CONDITION_VALUE: Schema = Schema::Any;
-static AUTOMATION_FILTER_CONDITION_FIELD_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_FILTER_CONDITION_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static AUTOMATION_FILTER_CONDITION_FIELD_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_FILTER_CONDITION_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static AUTOMATION_FILTER_CONDITION_FIELDS: [Field; 5] = [
     Field { name: "field", required: true, schema: &AUTOMATION_FILTER_CONDITION_FIELD },
     Field { name: "operator", required: true, schema: &AUTOMATION_FILTER_CONDITION_OPERATOR },
@@ -2313,32 +2313,32 @@ static AUTOMATION_ENTRY_CRITERIA_FIELDS: [Field; 4] = [
 ];
 /// `#/components/schemas/AutomationEntryCriteria`
 static AUTOMATION_ENTRY_CRITERIA: Schema = Schema::Object(ObjectRule { fields: &AUTOMATION_ENTRY_CRITERIA_FIELDS, additional: Additional::Deny });
-static AUTOMATION_EXIT_CRITERIA_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["workflow_complete", "entry_criteria_no_longer_met"], format: None, pattern: None });
+static AUTOMATION_EXIT_CRITERIA_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["workflow_complete", "entry_criteria_no_longer_met"], format: None, pattern: None, hint: None });
 static AUTOMATION_EXIT_CRITERIA_FIELDS: [Field; 1] = [
     Field { name: "type", required: false, schema: &AUTOMATION_EXIT_CRITERIA_TYPE },
 ];
 /// `#/components/schemas/AutomationExitCriteria`
 static AUTOMATION_EXIT_CRITERIA: Schema = Schema::Object(ObjectRule { fields: &AUTOMATION_EXIT_CRITERIA_FIELDS, additional: Additional::Deny });
-static AUTOMATION_STEP_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["wait", "email", "branch"], format: None, pattern: None });
-static AUTOMATION_STEP_STEP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static AUTOMATION_STEP_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["wait", "email", "branch"], format: None, pattern: None, hint: None });
+static AUTOMATION_STEP_STEP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static AUTOMATION_DELAY_VALUE: Schema = Schema::Integer(NumberRule { min: Some(0.0), max: None });
-static AUTOMATION_DELAY_UNIT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["minutes", "mins", "hours", "days"], format: None, pattern: None });
+static AUTOMATION_DELAY_UNIT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["minutes", "mins", "hours", "days"], format: None, pattern: None, hint: None });
 static AUTOMATION_DELAY_FIELDS: [Field; 2] = [
     Field { name: "value", required: true, schema: &AUTOMATION_DELAY_VALUE },
     Field { name: "unit", required: true, schema: &AUTOMATION_DELAY_UNIT },
 ];
 /// `#/components/schemas/AutomationDelay`
 static AUTOMATION_DELAY: Schema = Schema::Object(ObjectRule { fields: &AUTOMATION_DELAY_FIELDS, additional: Additional::Deny });
-static AUTOMATION_EMAIL_TEMPLATE_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_EMAIL_HTML_TEMPLATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_EMAIL_SUBJECT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_EMAIL_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_EMAIL_SENDER_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static AUTOMATION_EMAIL_SENDER_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_EMAIL_SENDER_REPLY_TO_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static AUTOMATION_EMAIL_SENDER_REPLY_TO_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_EMAIL_TEMPLATE_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_EMAIL_PROJECT_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static AUTOMATION_EMAIL_TEMPLATE_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_EMAIL_HTML_TEMPLATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_EMAIL_SUBJECT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_EMAIL_PREVIEW_TEXT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_EMAIL_SENDER_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static AUTOMATION_EMAIL_SENDER_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_EMAIL_SENDER_REPLY_TO_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static AUTOMATION_EMAIL_SENDER_REPLY_TO_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_EMAIL_TEMPLATE_NAME: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_EMAIL_PROJECT_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static AUTOMATION_EMAIL_FIELDS: [Field; 10] = [
     Field { name: "templateId", required: false, schema: &AUTOMATION_EMAIL_TEMPLATE_ID },
     Field { name: "htmlTemplate", required: false, schema: &AUTOMATION_EMAIL_HTML_TEMPLATE },
@@ -2353,12 +2353,12 @@ static AUTOMATION_EMAIL_FIELDS: [Field; 10] = [
 ];
 /// `#/components/schemas/AutomationEmail`
 static AUTOMATION_EMAIL: Schema = Schema::Object(ObjectRule { fields: &AUTOMATION_EMAIL_FIELDS, additional: Additional::Deny });
-static AUTOMATION_BRANCH_BRANCH_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_BRANCH_LABEL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_BRANCH_TRIGGER_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["contact_property_matches_with", "event_property"], format: None, pattern: None });
-static AUTOMATION_BRANCH_APPLIES_TO: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["branch_entry", "all_branch_steps"], format: None, pattern: None });
-static AUTOMATION_BRANCH_NEXT_STEP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_BRANCH_MERGE_STEP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static AUTOMATION_BRANCH_BRANCH_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_BRANCH_LABEL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_BRANCH_TRIGGER_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["contact_property_matches_with", "event_property"], format: None, pattern: None, hint: None });
+static AUTOMATION_BRANCH_APPLIES_TO: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["branch_entry", "all_branch_steps"], format: None, pattern: None, hint: None });
+static AUTOMATION_BRANCH_NEXT_STEP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_BRANCH_MERGE_STEP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static AUTOMATION_BRANCH_FIELDS: [Field; 7] = [
     Field { name: "branchId", required: false, schema: &AUTOMATION_BRANCH_BRANCH_ID },
     Field { name: "label", required: false, schema: &AUTOMATION_BRANCH_LABEL },
@@ -2371,9 +2371,9 @@ static AUTOMATION_BRANCH_FIELDS: [Field; 7] = [
 /// `#/components/schemas/AutomationBranch`
 static AUTOMATION_BRANCH: Schema = Schema::Object(ObjectRule { fields: &AUTOMATION_BRANCH_FIELDS, additional: Additional::Deny });
 static AUTOMATION_STEP_BRANCHES: Schema = Schema::Array(ArrayRule { items: &AUTOMATION_BRANCH, min: Some(1), max: None });
-static AUTOMATION_STEP_NEXT_STEP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_STEP_PARENT_BRANCH_STEP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static AUTOMATION_STEP_PARENT_BRANCH_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static AUTOMATION_STEP_NEXT_STEP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_STEP_PARENT_BRANCH_STEP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static AUTOMATION_STEP_PARENT_BRANCH_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static AUTOMATION_STEP_CHECK_EXIT_CRITERIA: Schema = Schema::Bool;
 static AUTOMATION_STEP_FIELDS: [Field; 9] = [
     Field { name: "type", required: true, schema: &AUTOMATION_STEP_TYPE },
@@ -2389,9 +2389,9 @@ static AUTOMATION_STEP_FIELDS: [Field; 9] = [
 /// `#/components/schemas/AutomationStep`
 static AUTOMATION_STEP: Schema = Schema::Object(ObjectRule { fields: &AUTOMATION_STEP_FIELDS, additional: Additional::Deny });
 static CREATE_AUTOMATION_STEPS: Schema = Schema::Array(ArrayRule { items: &AUTOMATION_STEP, min: None, max: None });
-static CREATE_AUTOMATION_TAGS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_AUTOMATION_TAGS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_AUTOMATION_TAGS: Schema = Schema::Array(ArrayRule { items: &CREATE_AUTOMATION_TAGS_ITEM, min: None, max: None });
-static CREATE_AUTOMATION_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_AUTOMATION_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_AUTOMATION_TRACKING_OPEN: Schema = Schema::Bool;
 static CREATE_AUTOMATION_TRACKING_CLICK: Schema = Schema::Bool;
 static CREATE_AUTOMATION_ACTIVE: Schema = Schema::Bool;
@@ -2409,12 +2409,12 @@ static CREATE_AUTOMATION_FIELDS: [Field; 10] = [
 ];
 /// `#/components/schemas/CreateAutomation`
 static CREATE_AUTOMATION: Schema = Schema::Object(ObjectRule { fields: &CREATE_AUTOMATION_FIELDS, additional: Additional::Deny });
-static UPDATE_AUTOMATION_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(255), enum_: &[], format: None, pattern: None });
-static UPDATE_AUTOMATION_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(1000), enum_: &[], format: None, pattern: None });
+static UPDATE_AUTOMATION_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(255), enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_AUTOMATION_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(1000), enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_AUTOMATION_STEPS: Schema = Schema::Array(ArrayRule { items: &AUTOMATION_STEP, min: None, max: None });
-static UPDATE_AUTOMATION_TAGS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPDATE_AUTOMATION_TAGS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_AUTOMATION_TAGS: Schema = Schema::Array(ArrayRule { items: &UPDATE_AUTOMATION_TAGS_ITEM, min: None, max: None });
-static UPDATE_AUTOMATION_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPDATE_AUTOMATION_UNSUBSCRIBE_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_AUTOMATION_TRACKING_OPEN: Schema = Schema::Bool;
 static UPDATE_AUTOMATION_TRACKING_CLICK: Schema = Schema::Bool;
 static UPDATE_AUTOMATION_ACTIVE: Schema = Schema::Bool;
@@ -2432,18 +2432,18 @@ static UPDATE_AUTOMATION_FIELDS: [Field; 10] = [
 ];
 /// `#/components/schemas/UpdateAutomation`
 static UPDATE_AUTOMATION: Schema = Schema::Object(ObjectRule { fields: &UPDATE_AUTOMATION_FIELDS, additional: Additional::Deny });
-static CREATE_EVENT_EVENT_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(64), enum_: &[], format: None, pattern: Some(1) });
-static CREATE_EVENT_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static EVENT_PROPERTY_DEFINITION_PROPERTY_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(64), enum_: &[], format: None, pattern: Some(1) });
-static EVENT_PROPERTY_DEFINITION_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["string", "number", "date", "boolean"], format: None, pattern: None });
-static EVENT_PROPERTY_DEFINITION_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM_ALT0: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_EVENT_EVENT_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(64), enum_: &[], format: None, pattern: Some(1), hint: Some("Event name, unique in the project: ASCII letters, digits and underscores, at most 64.") });
+static CREATE_EVENT_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static EVENT_PROPERTY_DEFINITION_PROPERTY_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(64), enum_: &[], format: None, pattern: Some(1), hint: Some("Property name: ASCII letters, digits and underscores, at most 64, unique within the event.") });
+static EVENT_PROPERTY_DEFINITION_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["string", "number", "date", "boolean"], format: None, pattern: None, hint: None });
+static EVENT_PROPERTY_DEFINITION_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM_ALT0: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM_ALT1: Schema = Schema::Number(NumberRule { min: None, max: None });
 static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM_ALT2: Schema = Schema::Bool;
 static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM_ALTS: [&Schema; 3] = [&EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM_ALT0, &EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM_ALT1, &EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM_ALT2];
 static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM: Schema = Schema::OneOf(&EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM_ALTS);
 static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0: Schema = Schema::Array(ArrayRule { items: &EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0_ITEM, min: None, max: None });
-static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT1: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT1: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALTS: [&Schema; 2] = [&EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT0, &EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALT1];
 static EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES: Schema = Schema::OneOf(&EVENT_PROPERTY_DEFINITION_SUGGESTED_VALUES_ALTS);
 static EVENT_PROPERTY_DEFINITION_FIELDS: [Field; 4] = [
@@ -2462,7 +2462,7 @@ static CREATE_EVENT_FIELDS: [Field; 3] = [
 ];
 /// `#/components/schemas/CreateEvent`
 static CREATE_EVENT: Schema = Schema::Object(ObjectRule { fields: &CREATE_EVENT_FIELDS, additional: Additional::Deny });
-static UPDATE_EVENT_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPDATE_EVENT_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_EVENT_PROPERTIES: Schema = Schema::Array(ArrayRule { items: &EVENT_PROPERTY_DEFINITION, min: None, max: Some(50) });
 static UPDATE_EVENT_FIELDS: [Field; 2] = [
     Field { name: "description", required: false, schema: &UPDATE_EVENT_DESCRIPTION },
@@ -2470,9 +2470,9 @@ static UPDATE_EVENT_FIELDS: [Field; 2] = [
 ];
 /// `#/components/schemas/UpdateEvent`
 static UPDATE_EVENT: Schema = Schema::Object(ObjectRule { fields: &UPDATE_EVENT_FIELDS, additional: Additional::Deny });
-static SEND_EVENT_EVENT_NAME: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
-static SEND_EVENT_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static SEND_EVENT_CONTACT_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static SEND_EVENT_EVENT_NAME: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
+static SEND_EVENT_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static SEND_EVENT_CONTACT_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static SEND_EVENT_EVENT_PROPERTIES_FIELDS: [Field; 0] = [
 
 ];
@@ -2485,21 +2485,21 @@ static SEND_EVENT_FIELDS: [Field; 4] = [
 ];
 /// `#/components/schemas/SendEvent`
 static SEND_EVENT: Schema = Schema::Object(ObjectRule { fields: &SEND_EVENT_FIELDS, additional: Additional::Deny });
-static CREATE_DOMAIN_DOMAIN: Schema = Schema::String(StringRule { min: Some(1), max: Some(253), enum_: &[], format: None, pattern: Some(2) });
-static CREATE_DOMAIN_REGION_KEY: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_DOMAIN_DOMAIN: Schema = Schema::String(StringRule { min: Some(1), max: Some(253), enum_: &[], format: None, pattern: Some(2), hint: Some("Domain name to add, e.g. `example.com` or `mail.example.com`: no protocol, path or trailing slash; at most 253 characters.") });
+static CREATE_DOMAIN_REGION_KEY: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_DOMAIN_FIELDS: [Field; 2] = [
     Field { name: "domain", required: true, schema: &CREATE_DOMAIN_DOMAIN },
     Field { name: "regionKey", required: false, schema: &CREATE_DOMAIN_REGION_KEY },
 ];
 /// `#/components/schemas/CreateDomain`
 static CREATE_DOMAIN: Schema = Schema::Object(ObjectRule { fields: &CREATE_DOMAIN_FIELDS, additional: Additional::Deny });
-static CREATE_CONTACT_LIST_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(200), enum_: &[], format: None, pattern: None });
-static CREATE_CONTACT_LIST_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(500), enum_: &[], format: None, pattern: None });
-static CREATE_CONTACT_LIST_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["list", "segment"], format: None, pattern: None });
-static CONTACT_LIST_FILTER_CRITERIA_LOGICAL_OPERATOR: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["AND", "OR"], format: None, pattern: None });
-static CONTACT_LIST_FILTER_CONDITION_FIELD: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
-static CONTACT_LIST_FILTER_CONDITION_FIELD_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["string", "number", "boolean", "date"], format: None, pattern: None });
-static CONTACT_LIST_FILTER_CONDITION_OPERATOR: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["equals", "not_equals", "contains", "not_contains", "starts_with", "ends_with", "is_empty", "is_not_empty", "greater_than", "less_than", "between", "before", "after"], format: None, pattern: None });
+static CREATE_CONTACT_LIST_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(200), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CONTACT_LIST_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(500), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_CONTACT_LIST_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["list", "segment"], format: None, pattern: None, hint: None });
+static CONTACT_LIST_FILTER_CRITERIA_LOGICAL_OPERATOR: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["AND", "OR"], format: None, pattern: None, hint: None });
+static CONTACT_LIST_FILTER_CONDITION_FIELD: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
+static CONTACT_LIST_FILTER_CONDITION_FIELD_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["string", "number", "boolean", "date"], format: None, pattern: None, hint: None });
+static CONTACT_LIST_FILTER_CONDITION_OPERATOR: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["equals", "not_equals", "contains", "not_contains", "starts_with", "ends_with", "is_empty", "is_not_empty", "greater_than", "less_than", "between", "before", "after"], format: None, pattern: None, hint: None });
 static CONTACT_LIST_FILTER_CONDITION_VALUE: Schema = Schema::Any;
 static CONTACT_LIST_FILTER_CONDITION_FIELDS: [Field; 4] = [
     Field { name: "field", required: true, schema: &CONTACT_LIST_FILTER_CONDITION_FIELD },
@@ -2516,7 +2516,7 @@ static CONTACT_LIST_FILTER_CRITERIA_FIELDS: [Field; 2] = [
 ];
 /// `#/components/schemas/ContactListFilterCriteria`
 static CONTACT_LIST_FILTER_CRITERIA: Schema = Schema::Object(ObjectRule { fields: &CONTACT_LIST_FILTER_CRITERIA_FIELDS, additional: Additional::Deny });
-static CREATE_CONTACT_LIST_PARENT_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_CONTACT_LIST_PARENT_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_CONTACT_LIST_FIELDS: [Field; 5] = [
     Field { name: "name", required: true, schema: &CREATE_CONTACT_LIST_NAME },
     Field { name: "description", required: false, schema: &CREATE_CONTACT_LIST_DESCRIPTION },
@@ -2526,10 +2526,10 @@ static CREATE_CONTACT_LIST_FIELDS: [Field; 5] = [
 ];
 /// `#/components/schemas/CreateContactList`
 static CREATE_CONTACT_LIST: Schema = Schema::Object(ObjectRule { fields: &CREATE_CONTACT_LIST_FIELDS, additional: Additional::Deny });
-static SEARCH_CONTACT_LIST_CONTACTS_CONTACT_LIST_ID: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
+static SEARCH_CONTACT_LIST_CONTACTS_CONTACT_LIST_ID: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
 static SEARCH_CONTACT_LIST_CONTACTS_PAGE: Schema = Schema::Integer(NumberRule { min: Some(1.0), max: None });
 static SEARCH_CONTACT_LIST_CONTACTS_LIMIT: Schema = Schema::Integer(NumberRule { min: Some(1.0), max: Some(100.0) });
-static SEARCH_CONTACT_LIST_CONTACTS_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static SEARCH_CONTACT_LIST_CONTACTS_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static SEARCH_CONTACT_LIST_CONTACTS_FIELDS: [Field; 4] = [
     Field { name: "contactListId", required: true, schema: &SEARCH_CONTACT_LIST_CONTACTS_CONTACT_LIST_ID },
     Field { name: "page", required: false, schema: &SEARCH_CONTACT_LIST_CONTACTS_PAGE },
@@ -2538,10 +2538,10 @@ static SEARCH_CONTACT_LIST_CONTACTS_FIELDS: [Field; 4] = [
 ];
 /// `#/components/schemas/SearchContactListContacts`
 static SEARCH_CONTACT_LIST_CONTACTS: Schema = Schema::Object(ObjectRule { fields: &SEARCH_CONTACT_LIST_CONTACTS_FIELDS, additional: Additional::Deny });
-static BULK_ADD_CONTACT_LIST_CONTACTS_CONTACT_LIST_ID: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
-static BULK_ADD_CONTACT_LIST_CONTACTS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
+static BULK_ADD_CONTACT_LIST_CONTACTS_CONTACT_LIST_ID: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
+static BULK_ADD_CONTACT_LIST_CONTACTS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
 static BULK_ADD_CONTACT_LIST_CONTACTS_EMAILS: Schema = Schema::Array(ArrayRule { items: &BULK_ADD_CONTACT_LIST_CONTACTS_EMAILS_ITEM, min: Some(1), max: Some(500) });
-static BULK_ADD_CONTACT_LIST_CONTACTS_CONTACT_IDS_ITEM: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
+static BULK_ADD_CONTACT_LIST_CONTACTS_CONTACT_IDS_ITEM: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
 static BULK_ADD_CONTACT_LIST_CONTACTS_CONTACT_IDS: Schema = Schema::Array(ArrayRule { items: &BULK_ADD_CONTACT_LIST_CONTACTS_CONTACT_IDS_ITEM, min: Some(1), max: Some(500) });
 static BULK_ADD_CONTACT_LIST_CONTACTS_FIELDS: [Field; 3] = [
     Field { name: "contactListId", required: true, schema: &BULK_ADD_CONTACT_LIST_CONTACTS_CONTACT_LIST_ID },
@@ -2550,9 +2550,9 @@ static BULK_ADD_CONTACT_LIST_CONTACTS_FIELDS: [Field; 3] = [
 ];
 /// `#/components/schemas/BulkAddContactListContacts`
 static BULK_ADD_CONTACT_LIST_CONTACTS: Schema = Schema::Object(ObjectRule { fields: &BULK_ADD_CONTACT_LIST_CONTACTS_FIELDS, additional: Additional::Deny });
-static REMOVE_CONTACT_LIST_CONTACTS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
+static REMOVE_CONTACT_LIST_CONTACTS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
 static REMOVE_CONTACT_LIST_CONTACTS_EMAILS: Schema = Schema::Array(ArrayRule { items: &REMOVE_CONTACT_LIST_CONTACTS_EMAILS_ITEM, min: Some(1), max: None });
-static REMOVE_CONTACT_LIST_CONTACTS_CONTACT_IDS_ITEM: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
+static REMOVE_CONTACT_LIST_CONTACTS_CONTACT_IDS_ITEM: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
 static REMOVE_CONTACT_LIST_CONTACTS_CONTACT_IDS: Schema = Schema::Array(ArrayRule { items: &REMOVE_CONTACT_LIST_CONTACTS_CONTACT_IDS_ITEM, min: Some(1), max: None });
 static REMOVE_CONTACT_LIST_CONTACTS_FIELDS: [Field; 2] = [
     Field { name: "emails", required: false, schema: &REMOVE_CONTACT_LIST_CONTACTS_EMAILS },
@@ -2560,8 +2560,8 @@ static REMOVE_CONTACT_LIST_CONTACTS_FIELDS: [Field; 2] = [
 ];
 /// `#/components/schemas/RemoveContactListContacts`
 static REMOVE_CONTACT_LIST_CONTACTS: Schema = Schema::Object(ObjectRule { fields: &REMOVE_CONTACT_LIST_CONTACTS_FIELDS, additional: Additional::Deny });
-static CREATE_SUPPRESSION_GROUP_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(200), enum_: &[], format: None, pattern: None });
-static CREATE_SUPPRESSION_GROUP_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_SUPPRESSION_GROUP_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(200), enum_: &[], format: None, pattern: None, hint: None });
+static CREATE_SUPPRESSION_GROUP_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_SUPPRESSION_GROUP_IS_ACTIVE: Schema = Schema::Bool;
 static CREATE_SUPPRESSION_GROUP_FIELDS: [Field; 3] = [
     Field { name: "name", required: true, schema: &CREATE_SUPPRESSION_GROUP_NAME },
@@ -2570,8 +2570,8 @@ static CREATE_SUPPRESSION_GROUP_FIELDS: [Field; 3] = [
 ];
 /// `#/components/schemas/CreateSuppressionGroup`
 static CREATE_SUPPRESSION_GROUP: Schema = Schema::Object(ObjectRule { fields: &CREATE_SUPPRESSION_GROUP_FIELDS, additional: Additional::Deny });
-static UPDATE_SUPPRESSION_GROUP_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(200), enum_: &[], format: None, pattern: None });
-static UPDATE_SUPPRESSION_GROUP_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UPDATE_SUPPRESSION_GROUP_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(200), enum_: &[], format: None, pattern: None, hint: None });
+static UPDATE_SUPPRESSION_GROUP_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_SUPPRESSION_GROUP_IS_ACTIVE: Schema = Schema::Bool;
 static UPDATE_SUPPRESSION_GROUP_FIELDS: [Field; 3] = [
     Field { name: "name", required: false, schema: &UPDATE_SUPPRESSION_GROUP_NAME },
@@ -2580,14 +2580,14 @@ static UPDATE_SUPPRESSION_GROUP_FIELDS: [Field; 3] = [
 ];
 /// `#/components/schemas/UpdateSuppressionGroup`
 static UPDATE_SUPPRESSION_GROUP: Schema = Schema::Object(ObjectRule { fields: &UPDATE_SUPPRESSION_GROUP_FIELDS, additional: Additional::Deny });
-static SEARCH_SUPPRESSION_ENTRIES_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static SEARCH_SUPPRESSION_ENTRIES_REASON: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"], format: None, pattern: None });
+static SEARCH_SUPPRESSION_ENTRIES_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static SEARCH_SUPPRESSION_ENTRIES_REASON: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"], format: None, pattern: None, hint: None });
 static SEARCH_SUPPRESSION_ENTRIES_PAGE: Schema = Schema::Integer(NumberRule { min: Some(1.0), max: None });
 static SEARCH_SUPPRESSION_ENTRIES_LIMIT: Schema = Schema::Integer(NumberRule { min: Some(1.0), max: Some(100.0) });
-static SEARCH_SUPPRESSION_ENTRIES_SEARCH: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static SEARCH_SUPPRESSION_ENTRIES_START_DATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::DateTime), pattern: None });
-static SEARCH_SUPPRESSION_ENTRIES_END_DATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::DateTime), pattern: None });
-static SEARCH_SUPPRESSION_ENTRIES_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static SEARCH_SUPPRESSION_ENTRIES_SEARCH: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static SEARCH_SUPPRESSION_ENTRIES_START_DATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::DateTime), pattern: None, hint: None });
+static SEARCH_SUPPRESSION_ENTRIES_END_DATE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::DateTime), pattern: None, hint: None });
+static SEARCH_SUPPRESSION_ENTRIES_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static SEARCH_SUPPRESSION_ENTRIES_IS_GLOBAL: Schema = Schema::Bool;
 static SEARCH_SUPPRESSION_ENTRIES_FIELDS: [Field; 9] = [
     Field { name: "groupId", required: false, schema: &SEARCH_SUPPRESSION_ENTRIES_GROUP_ID },
@@ -2602,10 +2602,10 @@ static SEARCH_SUPPRESSION_ENTRIES_FIELDS: [Field; 9] = [
 ];
 /// `#/components/schemas/SearchSuppressionEntries`
 static SEARCH_SUPPRESSION_ENTRIES: Schema = Schema::Object(ObjectRule { fields: &SEARCH_SUPPRESSION_ENTRIES_FIELDS, additional: Additional::Deny });
-static SUPPRESS_EMAILS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
+static SUPPRESS_EMAILS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
 static SUPPRESS_EMAILS_EMAILS: Schema = Schema::Array(ArrayRule { items: &SUPPRESS_EMAILS_EMAILS_ITEM, min: Some(1), max: None });
-static SUPPRESS_EMAILS_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static SUPPRESS_EMAILS_REASON: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"], format: None, pattern: None });
+static SUPPRESS_EMAILS_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static SUPPRESS_EMAILS_REASON: Schema = Schema::String(StringRule { min: None, max: None, enum_: &["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"], format: None, pattern: None, hint: None });
 static SUPPRESS_EMAILS_IS_GLOBAL: Schema = Schema::Bool;
 static SUPPRESS_EMAILS_FIELDS: [Field; 4] = [
     Field { name: "emails", required: true, schema: &SUPPRESS_EMAILS_EMAILS },
@@ -2615,9 +2615,9 @@ static SUPPRESS_EMAILS_FIELDS: [Field; 4] = [
 ];
 /// `#/components/schemas/SuppressEmails`
 static SUPPRESS_EMAILS: Schema = Schema::Object(ObjectRule { fields: &SUPPRESS_EMAILS_FIELDS, additional: Additional::Deny });
-static UNSUPPRESS_EMAILS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
+static UNSUPPRESS_EMAILS_EMAILS_ITEM: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
 static UNSUPPRESS_EMAILS_EMAILS: Schema = Schema::Array(ArrayRule { items: &UNSUPPRESS_EMAILS_EMAILS_ITEM, min: Some(1), max: None });
-static UNSUPPRESS_EMAILS_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static UNSUPPRESS_EMAILS_GROUP_ID: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UNSUPPRESS_EMAILS_IS_GLOBAL: Schema = Schema::Bool;
 static UNSUPPRESS_EMAILS_FIELDS: [Field; 3] = [
     Field { name: "emails", required: true, schema: &UNSUPPRESS_EMAILS_EMAILS },
@@ -2626,9 +2626,9 @@ static UNSUPPRESS_EMAILS_FIELDS: [Field; 3] = [
 ];
 /// `#/components/schemas/UnsuppressEmails`
 static UNSUPPRESS_EMAILS: Schema = Schema::Object(ObjectRule { fields: &UNSUPPRESS_EMAILS_FIELDS, additional: Additional::Deny });
-static CREATE_PROJECT_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(100), enum_: &[], format: None, pattern: Some(3) });
-static CREATE_PROJECT_DOMAIN: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: Some(4) });
-static CREATE_PROJECT_REGION_KEY: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static CREATE_PROJECT_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(100), enum_: &[], format: None, pattern: Some(3), hint: Some("Project name, at most 100 characters (not blank).") });
+static CREATE_PROJECT_DOMAIN: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: Some(4), hint: Some("Domain you plan to send from, without `https://` or a path, e.g. `example.com` or `mail.example.com`.") });
+static CREATE_PROJECT_REGION_KEY: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_PROJECT_FIELDS: [Field; 3] = [
     Field { name: "name", required: true, schema: &CREATE_PROJECT_NAME },
     Field { name: "domain", required: false, schema: &CREATE_PROJECT_DOMAIN },
@@ -2636,8 +2636,8 @@ static CREATE_PROJECT_FIELDS: [Field; 3] = [
 ];
 /// `#/components/schemas/CreateProject`
 static CREATE_PROJECT: Schema = Schema::Object(ObjectRule { fields: &CREATE_PROJECT_FIELDS, additional: Additional::Deny });
-static CREATE_WEBHOOK_URL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Uri), pattern: Some(5) });
-static CREATE_WEBHOOK_EVENTS_ITEM: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
+static CREATE_WEBHOOK_URL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Uri), pattern: Some(5), hint: Some("Endpoint AutoSend POSTs events to; must include the protocol (`https://`, or `http://`).") });
+static CREATE_WEBHOOK_EVENTS_ITEM: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
 static CREATE_WEBHOOK_EVENTS: Schema = Schema::Array(ArrayRule { items: &CREATE_WEBHOOK_EVENTS_ITEM, min: Some(1), max: None });
 static CREATE_WEBHOOK_METADATA_FIELDS: [Field; 0] = [
 
@@ -2650,8 +2650,8 @@ static CREATE_WEBHOOK_FIELDS: [Field; 3] = [
 ];
 /// `#/components/schemas/CreateWebhook`
 static CREATE_WEBHOOK: Schema = Schema::Object(ObjectRule { fields: &CREATE_WEBHOOK_FIELDS, additional: Additional::Deny });
-static UPDATE_WEBHOOK_URL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Uri), pattern: Some(5) });
-static UPDATE_WEBHOOK_EVENTS_ITEM: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
+static UPDATE_WEBHOOK_URL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Uri), pattern: Some(5), hint: Some("New endpoint URL; must include the protocol.") });
+static UPDATE_WEBHOOK_EVENTS_ITEM: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
 static UPDATE_WEBHOOK_EVENTS: Schema = Schema::Array(ArrayRule { items: &UPDATE_WEBHOOK_EVENTS_ITEM, min: Some(1), max: None });
 static UPDATE_WEBHOOK_IS_ACTIVE: Schema = Schema::Bool;
 static UPDATE_WEBHOOK_METADATA_FIELDS: [Field; 0] = [
@@ -2666,7 +2666,7 @@ static UPDATE_WEBHOOK_FIELDS: [Field; 4] = [
 ];
 /// `#/components/schemas/UpdateWebhook`
 static UPDATE_WEBHOOK: Schema = Schema::Object(ObjectRule { fields: &UPDATE_WEBHOOK_FIELDS, additional: Additional::Deny });
-static RESEND_WEBHOOK_EVENT: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None });
+static RESEND_WEBHOOK_EVENT: Schema = Schema::String(StringRule { min: Some(1), max: None, enum_: &[], format: None, pattern: None, hint: None });
 static RESEND_WEBHOOK_DATA_FIELDS: [Field; 0] = [
 
 ];
@@ -2677,26 +2677,26 @@ static RESEND_WEBHOOK_FIELDS: [Field; 2] = [
 ];
 /// `#/components/schemas/ResendWebhook`
 static RESEND_WEBHOOK: Schema = Schema::Object(ObjectRule { fields: &RESEND_WEBHOOK_FIELDS, additional: Additional::Deny });
-static INBOUND_REPLY_FROM_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None });
-static INBOUND_REPLY_FROM_NAME: Schema = Schema::String(StringRule { min: None, max: Some(256), enum_: &[], format: None, pattern: Some(0) });
+static INBOUND_REPLY_FROM_EMAIL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: Some(Format::Email), pattern: None, hint: None });
+static INBOUND_REPLY_FROM_NAME: Schema = Schema::String(StringRule { min: None, max: Some(256), enum_: &[], format: None, pattern: Some(0), hint: Some("Display name, at most 256 characters; omitted uses the project's sender name.") });
 static INBOUND_REPLY_FROM_FIELDS: [Field; 2] = [
     Field { name: "email", required: true, schema: &INBOUND_REPLY_FROM_EMAIL },
     Field { name: "name", required: false, schema: &INBOUND_REPLY_FROM_NAME },
 ];
 /// `#/components/schemas/InboundReplyFrom`
 static INBOUND_REPLY_FROM: Schema = Schema::Object(ObjectRule { fields: &INBOUND_REPLY_FROM_FIELDS, additional: Additional::Deny });
-static REPLY_TO_INBOUND_MESSAGE_SUBJECT: Schema = Schema::String(StringRule { min: Some(1), max: Some(998), enum_: &[], format: None, pattern: None });
-static REPLY_TO_INBOUND_MESSAGE_HTML: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static REPLY_TO_INBOUND_MESSAGE_TEXT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static REPLY_TO_INBOUND_MESSAGE_SUBJECT: Schema = Schema::String(StringRule { min: Some(1), max: Some(998), enum_: &[], format: None, pattern: None, hint: None });
+static REPLY_TO_INBOUND_MESSAGE_HTML: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static REPLY_TO_INBOUND_MESSAGE_TEXT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static REPLY_TO_INBOUND_MESSAGE_CC: Schema = Schema::Array(ArrayRule { items: &ADDRESS, min: None, max: Some(50) });
 static REPLY_TO_INBOUND_MESSAGE_BCC: Schema = Schema::Array(ArrayRule { items: &ADDRESS, min: None, max: Some(50) });
-static INBOUND_REPLY_ATTACHMENT_FILE_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(256), enum_: &[], format: None, pattern: None });
-static INBOUND_REPLY_ATTACHMENT_FILE_URL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static INBOUND_REPLY_ATTACHMENT_CONTENT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
-static INBOUND_REPLY_ATTACHMENT_CONTENT_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None });
+static INBOUND_REPLY_ATTACHMENT_FILE_NAME: Schema = Schema::String(StringRule { min: Some(1), max: Some(256), enum_: &[], format: None, pattern: None, hint: None });
+static INBOUND_REPLY_ATTACHMENT_FILE_URL: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static INBOUND_REPLY_ATTACHMENT_CONTENT: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
+static INBOUND_REPLY_ATTACHMENT_CONTENT_TYPE: Schema = Schema::String(StringRule { min: None, max: None, enum_: &[], format: None, pattern: None, hint: None });
 static INBOUND_REPLY_ATTACHMENT_FILE_SIZE: Schema = Schema::Integer(NumberRule { min: Some(1.0), max: None });
-static INBOUND_REPLY_ATTACHMENT_CONTENT_ID: Schema = Schema::String(StringRule { min: None, max: Some(128), enum_: &[], format: None, pattern: None });
-static INBOUND_REPLY_ATTACHMENT_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(256), enum_: &[], format: None, pattern: None });
+static INBOUND_REPLY_ATTACHMENT_CONTENT_ID: Schema = Schema::String(StringRule { min: None, max: Some(128), enum_: &[], format: None, pattern: None, hint: None });
+static INBOUND_REPLY_ATTACHMENT_DESCRIPTION: Schema = Schema::String(StringRule { min: None, max: Some(256), enum_: &[], format: None, pattern: None, hint: None });
 static INBOUND_REPLY_ATTACHMENT_FIELDS: [Field; 7] = [
     Field { name: "fileName", required: true, schema: &INBOUND_REPLY_ATTACHMENT_FILE_NAME },
     Field { name: "fileUrl", required: false, schema: &INBOUND_REPLY_ATTACHMENT_FILE_URL },

@@ -62,6 +62,9 @@ pub struct StringRule {
     pub format: Option<Format>,
     /// Index into the generated pattern list.
     pub pattern: Option<usize>,
+    /// What the value should look like (the description's words), shown when the pattern
+    /// does not match.
+    pub hint: Option<&'static str>,
 }
 
 /// String formats the core checks.
@@ -324,7 +327,10 @@ impl Checker {
         if let Some(p) = r.pattern {
             if !pattern_matches(p, s) {
                 let src = crate::generated::PATTERNS.get(p).copied().unwrap_or("");
-                self.push(format!("does not match {src}"));
+                self.push(match r.hint {
+                    Some(h) => format!("does not match {src} ({})", h.trim_end_matches('.')),
+                    None => format!("does not match {src}"),
+                });
             }
         }
     }
@@ -426,11 +432,12 @@ fn accepts_null(s: &Schema) -> bool {
 
 fn count_message(n: usize, min: Option<u32>, max: Option<u32>) -> String {
     match (min, max) {
-        (Some(lo), Some(hi)) => format!("has {n} items; give {lo} to {hi}"),
-        (Some(1), None) => "give at least one item".to_string(),
-        (Some(lo), None) => format!("has {n} items; give at least {lo}"),
-        (None, Some(hi)) => format!("has {n} items; at most {hi}"),
-        (None, None) => String::new(),
+        (_, Some(hi)) if n > hi as usize => {
+            format!("has {n} items; at most {hi} per call (split into several calls)")
+        }
+        (Some(1), _) => "give at least one item".to_string(),
+        (Some(lo), _) => format!("has {n} items; give at least {lo}"),
+        _ => String::new(),
     }
 }
 
@@ -553,6 +560,7 @@ mod tests {
         enum_: &[],
         format: None,
         pattern: None,
+        hint: None,
     });
     static KIND: Schema = Schema::String(StringRule {
         min: None,
@@ -560,6 +568,7 @@ mod tests {
         enum_: &["list", "segment"],
         format: None,
         pattern: None,
+        hint: None,
     });
     static EMAIL: Schema = Schema::String(StringRule {
         min: None,
@@ -567,6 +576,7 @@ mod tests {
         enum_: &[],
         format: Some(Format::Email),
         pattern: None,
+        hint: None,
     });
     static WHEN: Schema = Schema::String(StringRule {
         min: None,
@@ -574,6 +584,7 @@ mod tests {
         enum_: &[],
         format: Some(Format::DateTime),
         pattern: None,
+        hint: None,
     });
     static URL: Schema = Schema::String(StringRule {
         min: None,
@@ -581,6 +592,7 @@ mod tests {
         enum_: &[],
         format: Some(Format::Uri),
         pattern: None,
+        hint: None,
     });
     static COUNT: Schema = Schema::Integer(NumberRule {
         min: Some(1.0),
@@ -602,6 +614,7 @@ mod tests {
         enum_: &[],
         format: None,
         pattern: None,
+        hint: None,
     });
     static STR_OR_LIST_ITEMS: Schema = Schema::Array(ArrayRule {
         items: &FREE_STR,

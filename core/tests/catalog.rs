@@ -378,3 +378,48 @@ fn describe_catalog_for_bindings() {
     assert_eq!(tags["type"], "array");
     assert_eq!(tags["items"], "string");
 }
+
+#[test]
+fn send_body_paths_and_patterns() {
+    let send = |extra: Value| {
+        let mut p = json!({"from": {"email": "hello@mail.example.com"}, "to": {"email": "ada@example.com"},
+                           "subject": "Hi", "html": "<p>Hi</p>"});
+        for (k, v) in extra.as_object().unwrap() {
+            p[k] = v.clone();
+        }
+        p
+    };
+    // A display name with a line break is refused by the description's pattern.
+    let (_, f, msg) = refused(
+        "emails.send",
+        send(json!({"to": {"email": "ada@example.com", "name": "A\r\nBcc: x"}})),
+    );
+    assert_eq!(f, "to.name", "{msg}");
+    // Unknown fields deep down are named with their full path.
+    let (_, f, _) = refused(
+        "emails.bulk",
+        json!({"from": {"email": "hello@mail.example.com"}, "subject": "Hi", "html": "x",
+               "recipients": [{"email": "r@example.com", "cc": [{"email": "c@example.com", "nmae": "x"}]}]}),
+    );
+    assert_eq!(f, "recipients[0].cc[0].nmae");
+    // A null optional field is dropped from the body, not sent.
+    let r = build(
+        "emails.send",
+        send(json!({"cc": null, "trackingOpen": null})),
+    )
+    .unwrap();
+    let body: Value = serde_json::from_slice(r.body.as_ref().unwrap()).unwrap();
+    assert!(
+        body.get("cc").is_none() && body.get("trackingOpen").is_none(),
+        "{body}"
+    );
+    // Several problems: the first is named, all are in details, each once.
+    let e = build(
+        "emails.send",
+        send(json!({"to": {"email": "bad"}, "headers": {"X-A": "v".repeat(1001)}})),
+    )
+    .unwrap_err();
+    assert_eq!(e.field(), Some("to.email"));
+    let fields: Vec<&str> = e.details().iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(fields, ["to.email", "headers.X-A"]);
+}
