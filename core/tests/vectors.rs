@@ -184,10 +184,12 @@ fn check_error(e: &Error, exp: &Value) -> Result<(), String> {
 }
 
 /// The raw bytes and content type of a binary success (`inbound.attachment` with
-/// `download=true`). This core's `ApiResponse` carries no bytes yet, so binary vectors fail
-/// here (they are listed in pending.json until the catalog adds binary responses).
-fn binary_of(_resp: &autosend::ApiResponse) -> Result<(Vec<u8>, Option<String>), String> {
-    Err("this core returns no raw bytes (ApiResponse has no binary body yet)".into())
+/// `download=true`).
+fn binary_of(resp: &autosend::ApiResponse) -> Result<(Vec<u8>, Option<String>), String> {
+    match &resp.bytes {
+        Some(b) => Ok((b.clone(), resp.content_type.clone())),
+        None => Err(format!("want bytes, got JSON data {}", resp.data)),
+    }
 }
 
 fn check_done(r: Result<autosend::ApiResponse, Error>, exp: &Value) -> Result<(), String> {
