@@ -498,6 +498,29 @@ impl Chunker {
         Ok(())
     }
 
+    /// [`Chunker::record`] of a success, for bindings that hold only the answer's `data`.
+    pub fn record_ok(&mut self, index: usize, data: Value) -> Result<(), Error> {
+        self.record(
+            index,
+            Ok(ApiResponse {
+                status: 200,
+                data,
+                message: None,
+                bytes: None,
+                content_type: None,
+                filename: None,
+                request_id: None,
+                attempts: 1,
+                already_gone: false,
+            }),
+        )
+    }
+
+    /// [`Chunker::record`] of a failure.
+    pub fn record_err(&mut self, index: usize, error: Error) -> Result<(), Error> {
+        self.record(index, Err(error))
+    }
+
     /// Chunks done so far.
     pub fn progress(&self) -> Progress {
         let mut p = Progress {
