@@ -664,6 +664,9 @@ static void run_vectors(const char *dir) {
             else if (!strcmp(kind, "call")) run_call(v);
             else if (!strcmp(kind, "limiter")) run_limiter(v);
             else if (!strcmp(kind, "webhook")) run_webhook(v);
+            else if (!strcmp(kind, "pager") || !strcmp(kind, "chunk"))
+                /* The C API does not expose the core's Pager/Chunker yet (pending.json). */
+                CHECK(0, "the C API has no %s yet", kind);
             else CHECK(0, "unknown kind %s", kind);
             t_quiet = 0;
             if (pend && t_failures) {

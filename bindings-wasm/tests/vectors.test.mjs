@@ -252,7 +252,21 @@ function runWebhook(v) {
   }
 }
 
-const RUNNERS = { request: runRequest, response: runResponse, call: runCall, limiter: runLimiter, key: runKey, webhook: runWebhook };
+// pager/chunk (docs/contract.md: pagination and chunking): the binding does not expose the core's
+// Pager/Chunker yet, so these vectors fail here and are listed in pending.json for this runner.
+const notExposed = (what) => () => {
+  throw new Error(`the Node binding does not expose the core's ${what} yet`);
+};
+const RUNNERS = {
+  request: runRequest,
+  response: runResponse,
+  call: runCall,
+  limiter: runLimiter,
+  key: runKey,
+  webhook: runWebhook,
+  pager: notExposed('Pager'),
+  chunk: notExposed('Chunker'),
+};
 
 // The shared skip list (docs/contract.md: pending vectors): a listed vector must still fail; it is
 // reported as skipped with its reason, and a listed vector that passes fails the suite.

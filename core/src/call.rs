@@ -361,6 +361,7 @@ impl Call {
                     filename: disposition_filename(headers),
                     request_id,
                     attempts: self.attempts,
+                    already_gone: false,
                 }));
                 return;
             }
@@ -397,6 +398,10 @@ impl Call {
             self.finish(Ok(ApiResponse {
                 status,
                 data: Value::Object(serde_json::Map::new()),
+                message: None,
+                bytes: None,
+                content_type: None,
+                filename: None,
                 request_id: request_id(headers)
                     .map(|r| scrub(&r, self.config.key().expose_secret())),
                 attempts: self.attempts,

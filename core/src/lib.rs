@@ -47,6 +47,7 @@
 
 mod call;
 mod catalog;
+pub mod chunk;
 mod client;
 mod config;
 mod error;
@@ -54,6 +55,7 @@ mod error;
 mod generated;
 mod key;
 mod limiter;
+pub mod pager;
 mod request;
 mod response;
 mod rules;
@@ -68,6 +70,7 @@ pub use catalog::{
     describe_catalog, endpoint, Endpoint, Method, PageStyle, Pagination, ParamIn, ParamType,
     QueryParam, ResponseKind, Scope, CATALOG,
 };
+pub use chunk::{Chunker, Report as ChunkReport, Status as ChunkStatus};
 pub use client::Client;
 pub use config::{
     normalize_base_url, ClientConfig, ClientOptions, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES,
@@ -79,6 +82,7 @@ pub use limiter::{
     private_limiter, shared_limiter, Acquire, RateLimiter, RateLimits, SharedLimiter,
     DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS,
 };
+pub use pager::{PageInfo, Pager};
 pub use request::{build_request, Request};
 pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS};
 pub use schema::{

@@ -3,8 +3,8 @@
 
 use autosend::webhook::{verify, VerifyOptions};
 use autosend::{
-    build_request, private_limiter, Acquire, ApiKey, Call, ClientConfig, ClientOptions, Error,
-    Poll, RateLimiter, RateLimits, TransportErrorKind,
+    build_request, private_limiter, Acquire, ApiKey, Call, ChunkStatus, Chunker, ClientConfig,
+    ClientOptions, Error, Pager, Poll, RateLimiter, RateLimits, TransportErrorKind,
 };
 use base64::Engine as _;
 use serde_json::{json, Value};
@@ -184,10 +184,12 @@ fn check_error(e: &Error, exp: &Value) -> Result<(), String> {
 }
 
 /// The raw bytes and content type of a binary success (`inbound.attachment` with
-/// `download=true`). This core's `ApiResponse` carries no bytes yet, so binary vectors fail
-/// here (they are listed in pending.json until the catalog adds binary responses).
-fn binary_of(_resp: &autosend::ApiResponse) -> Result<(Vec<u8>, Option<String>), String> {
-    Err("this core returns no raw bytes (ApiResponse has no binary body yet)".into())
+/// `download=true`).
+fn binary_of(resp: &autosend::ApiResponse) -> Result<(Vec<u8>, Option<String>), String> {
+    match &resp.bytes {
+        Some(b) => Ok((b.clone(), resp.content_type.clone())),
+        None => Err(format!("want bytes, got JSON data {}", resp.data)),
+    }
 }
 
 fn check_done(r: Result<autosend::ApiResponse, Error>, exp: &Value) -> Result<(), String> {
@@ -490,6 +492,287 @@ fn run_webhook(v: &Value) -> Result<(), String> {
     }
 }
 
+/// `kind: "pager"`: build the pager (or expect a usage error), then for each page compare
+/// `next_params` with `expect_params`, feed `data` and compare the page info; finally check
+/// `expect_end` (`next_params: null`, or `next_page` after an error; `items_seen`,
+/// `pages_done`). `first_request`: the request built from the first page's params.
+fn run_pager(v: &Value) -> Result<(), String> {
+    let endpoint = v["endpoint"].as_str().unwrap_or_default();
+    let made = match v.get("start_page").and_then(Value::as_u64) {
+        Some(p) => Pager::starting_at(endpoint, v["params"].clone(), p),
+        None => Pager::new(endpoint, v["params"].clone()),
+    };
+    let mut pager = match (made, v.get("expect_error")) {
+        (Err(e), Some(exp)) => return check_error(&e, exp),
+        (Err(e), None) => return Err(format!("want a pager, got error {e}")),
+        (Ok(p), Some(exp)) => {
+            return Err(format!("want error {exp}, got pager {:?}", p.describe()))
+        }
+        (Ok(p), None) => p,
+    };
+    if let Some(fr) = v.get("first_request") {
+        let config = ClientConfig::new(options(&Value::Null)).map_err(|e| e.to_string())?;
+        let params = pager.next_params().ok_or("no first page")?;
+        let (_, req) = build_request(&config, endpoint, params).map_err(|e| e.to_string())?;
+        if fr["method"].as_str() != Some(req.method.as_str()) {
+            return Err(format!("first request method: want {}", fr["method"]));
+        }
+        if !same_url(fr["url"].as_str().unwrap_or_default(), &req.url) {
+            return Err(format!(
+                "first request url: want {}, got {}",
+                fr["url"], req.url
+            ));
+        }
+        let body = match &req.body {
+            None => Value::Null,
+            Some(b) => serde_json::from_slice(b).map_err(|e| e.to_string())?,
+        };
+        if body != fr["body"] {
+            return Err(format!(
+                "first request body: want {}, got {body}",
+                fr["body"]
+            ));
+        }
+    }
+    for (i, page) in v["pages"].as_array().into_iter().flatten().enumerate() {
+        let ctx = |m: String| format!("page step {i}: {m}");
+        let got = pager.next_params().unwrap_or(Value::Null);
+        if got != page["expect_params"] {
+            return Err(ctx(format!(
+                "next_params: want {}, got {got}",
+                page["expect_params"]
+            )));
+        }
+        let exp = &page["expect"];
+        match pager.handle_page(&page["data"]) {
+            Err(e) => {
+                if exp.get("error").is_none() {
+                    return Err(ctx(format!("want page, got error {e}")));
+                }
+                check_error(&e, exp).map_err(ctx)?;
+            }
+            Ok(info) => {
+                if exp.get("error").is_some() {
+                    return Err(ctx(format!("want error {exp}, got {:?}", info.describe())));
+                }
+                let d = info.describe();
+                if let Some(n) = exp.get("item_count").and_then(Value::as_u64) {
+                    if info.items.len() as u64 != n {
+                        return Err(ctx(format!("want {n} items, got {}", info.items.len())));
+                    }
+                }
+                for k in ["items", "page", "limit", "total", "pages", "has_more"] {
+                    if let Some(w) = exp.get(k) {
+                        if &d[k] != w {
+                            return Err(ctx(format!("{k}: want {w}, got {}", d[k])));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let end = &v["expect_end"];
+    if end.get("next_params").is_some_and(Value::is_null) && pager.next_params().is_some() {
+        return Err(format!(
+            "want the list exhausted, next_params is {:?}",
+            pager.next_params()
+        ));
+    }
+    if let Some(p) = end.get("next_page").and_then(Value::as_u64) {
+        if pager.page() != Some(p) {
+            return Err(format!("want next page {p}, got {:?}", pager.page()));
+        }
+    }
+    if let Some(n) = end.get("items_seen").and_then(Value::as_u64) {
+        if pager.items_seen() != n {
+            return Err(format!("want items_seen {n}, got {}", pager.items_seen()));
+        }
+    }
+    if let Some(n) = end.get("pages_done").and_then(Value::as_u64) {
+        if pager.pages_done() != n {
+            return Err(format!("want pages_done {n}, got {}", pager.pages_done()));
+        }
+    }
+    Ok(())
+}
+
+/// `kind: "chunk"`: build the chunker (or expect a usage error), check the split and the
+/// shared fields, send every chunk as a real call (max_retries 0, no rate limit) answered
+/// 200 unless `outcomes[index]` gives a `respond` or `transport_error`, record the results
+/// and compare the report with `expect_report`.
+fn run_chunk(v: &Value) -> Result<(), String> {
+    let endpoint = v["endpoint"].as_str().unwrap_or_default();
+    let params = &v["params"];
+    let mut chunker = match (
+        Chunker::new(endpoint, params.clone()),
+        v.get("expect_error"),
+    ) {
+        (Err(e), Some(exp)) => return check_error(&e, exp),
+        (Err(e), None) => return Err(format!("want a chunker, got error {e}")),
+        (Ok(c), Some(exp)) => return Err(format!("want error {exp}, got {} chunks", c.chunks())),
+        (Ok(c), None) => c,
+    };
+    let exp = &v["expect"];
+    let field = exp["field"].as_str().unwrap_or_default();
+    if chunker.field() != field {
+        return Err(format!("field: want {field}, got {}", chunker.field()));
+    }
+    if Some(chunker.chunk_size() as u64) != exp["chunk_size"].as_u64() {
+        return Err(format!(
+            "chunk_size: want {}, got {}",
+            exp["chunk_size"],
+            chunker.chunk_size()
+        ));
+    }
+    let sizes: Vec<u64> = (0..chunker.chunks())
+        .map(|i| {
+            chunker.chunk_params(i).unwrap()[field]
+                .as_array()
+                .unwrap()
+                .len() as u64
+        })
+        .collect();
+    if json!(sizes) != exp["chunk_sizes"] {
+        return Err(format!(
+            "chunk sizes: want {}, got {sizes:?}",
+            exp["chunk_sizes"]
+        ));
+    }
+    // Every item in exactly one chunk, in order; shared fields copied as given.
+    let all: Vec<Value> = (0..chunker.chunks())
+        .flat_map(|i| {
+            chunker.chunk_params(i).unwrap()[field]
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .collect();
+    if Some(&all) != params[field].as_array() {
+        return Err("the chunks' items are not the caller's items in order".into());
+    }
+    for i in 0..chunker.chunks() {
+        let p = chunker.chunk_params(i).unwrap();
+        for k in exp["shared"].as_array().into_iter().flatten() {
+            let k = k.as_str().unwrap_or_default();
+            if p[k] != params[k] {
+                return Err(format!("chunk {i}: shared field {k} not copied"));
+            }
+        }
+    }
+    let mut o = options(v.get("client").unwrap_or(&Value::Null));
+    o.max_retries = 0;
+    let config = ClientConfig::new(o).map_err(|e| e.to_string())?;
+    let unlimited = RateLimits {
+        per_second: 1_000_000,
+        per_minute: 1_000_000,
+    };
+    let mut requests = 0u64;
+    let mut at = 0u64;
+    while let Some((i, p)) = chunker.next_chunk() {
+        let outcome = &v["outcomes"][i.to_string()];
+        let result = match Call::new(&config, private_limiter(unlimited), endpoint, p, i as u64) {
+            Err(e) => Err(e),
+            Ok(mut call) => loop {
+                at += 1;
+                match call.poll(at) {
+                    Poll::Done(r) => break r,
+                    Poll::Wait(ms) => at += ms,
+                    Poll::Send(req) => {
+                        requests += 1;
+                        let body: Value =
+                            serde_json::from_slice(req.body.as_deref().unwrap_or(b"null"))
+                                .map_err(|e| e.to_string())?;
+                        if body[field].as_array().map(Vec::len) != Some(sizes[i] as usize) {
+                            return Err(format!("chunk {i}: the request body lacks its {field}"));
+                        }
+                        if let Some(t) = outcome.get("transport_error").and_then(Value::as_str) {
+                            let kind =
+                                TransportErrorKind::from_name(t).ok_or("bad transport_error")?;
+                            call.handle_transport_error(at, kind);
+                        } else if let Some(r) = outcome.get("respond") {
+                            call.handle_response(
+                                at,
+                                r["status"].as_u64().unwrap_or(0) as u16,
+                                &headers_of(r.get("headers")),
+                                &body_of(r),
+                            );
+                        } else {
+                            let ok = json!({"success": true, "data": {"chunk": i}});
+                            call.handle_response(at, 200, &[], ok.to_string().as_bytes());
+                        }
+                    }
+                }
+            },
+        };
+        chunker.record(i, result).map_err(|e| e.to_string())?;
+        if chunker
+            .record(i, Err(Error::validation("", "again")))
+            .is_ok()
+        {
+            return Err(format!("chunk {i} could be recorded twice"));
+        }
+    }
+    let report = chunker.report();
+    let d = report.describe();
+    let er = &v["expect_report"];
+    let statuses: Vec<&str> = report.chunks.iter().map(|c| c.status.name()).collect();
+    if json!(statuses) != er["chunk_status"] {
+        return Err(format!(
+            "chunk status: want {}, got {statuses:?}",
+            er["chunk_status"]
+        ));
+    }
+    for k in ["counts", "stopped", "retry_safe"] {
+        if let Some(w) = er.get(k) {
+            if &d[k] != w {
+                return Err(format!("{k}: want {w}, got {}", d[k]));
+            }
+        }
+    }
+    if let Some(n) = er.get("requests").and_then(Value::as_u64) {
+        if requests != n {
+            return Err(format!("want {n} requests sent, got {requests}"));
+        }
+    }
+    if let Some(m) = er.get("chunk_errors").and_then(Value::as_object) {
+        for (i, want) in m {
+            let c = &report.chunks[i.parse::<usize>().map_err(|e| e.to_string())?];
+            let e = c
+                .error
+                .as_ref()
+                .ok_or(format!("chunk {i}: want an error"))?;
+            check_error(e, want).map_err(|m| format!("chunk {i}: {m}"))?;
+        }
+    }
+    for chk in er["item_checks"].as_array().into_iter().flatten() {
+        let idx = chk[0].as_u64().unwrap_or(0) as usize;
+        let got = report.item_status(idx).map(ChunkStatus::name);
+        if got != chk[1].as_str() {
+            return Err(format!("item {idx}: want {}, got {got:?}", chk[1]));
+        }
+    }
+    // Every item accounted for exactly once, in order, with its chunk's status.
+    let items = d["items"].as_array().ok_or("report has no items")?;
+    if items.len() != all.len()
+        || items
+            .iter()
+            .enumerate()
+            .any(|(i, it)| it["index"].as_u64() != Some(i as u64))
+    {
+        return Err("the report does not list every item exactly once".into());
+    }
+    let total: u64 = d["counts"]
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Value::as_u64)
+        .sum();
+    if total != all.len() as u64 {
+        return Err(format!("counts add up to {total}, not {}", all.len()));
+    }
+    Ok(())
+}
+
 #[test]
 fn conformance_vectors() {
     let pending = pending();
@@ -511,6 +794,8 @@ fn conformance_vectors() {
                 Some("call") => run_call(v),
                 Some("limiter") => run_limiter(v),
                 Some("webhook") => run_webhook(v),
+                Some("pager") => run_pager(v),
+                Some("chunk") => run_chunk(v),
                 k => Err(format!("unknown kind {k:?}")),
             };
             match (r, pending.get(&name)) {

@@ -243,6 +243,28 @@ def check(v, where):
                 bad(where, "ok webhook expect is {ok, type}")
         elif exp.get("error") not in ("webhook_invalid_signature", "webhook_timestamp", "webhook_malformed"):
             bad(where, "webhook error must be a webhook_* kind")
+    elif kind in ("pager", "chunk"):
+        check_endpoint(where, v, must_be_known=False)
+        if not isinstance(v.get("params"), dict):
+            bad(where, "params must be an object")
+        if "expect_error" in v:
+            check_error_expect(where, v["expect_error"], ("field", "message_contains"))
+        elif kind == "pager":
+            if not isinstance(v.get("pages"), list) or not v["pages"] or not isinstance(v.get("expect_end"), dict):
+                bad(where, "pager needs pages (non-empty list) and expect_end")
+            for j, pg in enumerate(v.get("pages") or []):
+                if not {"expect_params", "data", "expect"} <= set(pg):
+                    bad("%s page %d" % (where, j), "needs expect_params, data, expect")
+        else:
+            e, r = v.get("expect"), v.get("expect_report")
+            if not isinstance(e, dict) or not {"field", "chunk_size", "chunk_sizes", "shared"} <= set(e):
+                bad(where, "chunk expect needs field, chunk_size, chunk_sizes, shared")
+            elif sum(e["chunk_sizes"]) != len(v["params"].get(e["field"], [])):
+                bad(where, "chunk_sizes do not add up to the number of items")
+            if not isinstance(r, dict) or "chunk_status" not in r:
+                bad(where, "chunk needs expect_report.chunk_status")
+            elif isinstance(e, dict) and len(r["chunk_status"]) != len(e.get("chunk_sizes", [])):
+                bad(where, "one chunk_status per chunk")
     else:
         bad(where, "unknown kind %r" % kind)
 

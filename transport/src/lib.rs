@@ -33,6 +33,7 @@ use std::time::{Duration, Instant};
 mod async_client;
 #[cfg(feature = "blocking")]
 pub mod blocking;
+pub mod paging;
 
 pub use async_client::Client;
 
