@@ -2,6 +2,10 @@ from typing import Any, Awaitable, Dict, List, Mapping, Optional, Tuple
 
 __version__: str
 CORE_VERSION: str
+DEFAULT_TIMEOUT_MS: int
+DEFAULT_MAX_RETRIES: int
+DEFAULT_BASE_URL: str
+ENV_NAMES: Tuple[str, str, str, str]
 
 class Client:
     def __init__(
@@ -10,8 +14,8 @@ class Client:
         *,
         project_id: Optional[str] = None,
         base_url: Optional[str] = None,
-        timeout_ms: int = 30000,
-        max_retries: int = 3,
+        timeout_ms: Optional[int] = None,
+        max_retries: Optional[int] = None,
         retry_non_idempotent: bool = False,
         deadline_ms: Optional[int] = None,
         ca_pem: Optional[bytes] = None,
@@ -28,8 +32,8 @@ class AsyncClient:
         *,
         project_id: Optional[str] = None,
         base_url: Optional[str] = None,
-        timeout_ms: int = 30000,
-        max_retries: int = 3,
+        timeout_ms: Optional[int] = None,
+        max_retries: Optional[int] = None,
         retry_non_idempotent: bool = False,
         deadline_ms: Optional[int] = None,
         ca_pem: Optional[bytes] = None,
@@ -46,8 +50,8 @@ class SansIoClient:
         *,
         project_id: Optional[str] = None,
         base_url: Optional[str] = None,
-        timeout_ms: int = 30000,
-        max_retries: int = 3,
+        timeout_ms: Optional[int] = None,
+        max_retries: Optional[int] = None,
         retry_non_idempotent: bool = False,
         deadline_ms: Optional[int] = None,
         per_second: Optional[int] = None,
@@ -65,20 +69,21 @@ class Call:
     def handle_transport_error(self, now_ms: int, kind: str) -> None: ...
 
 class RateLimiter:
-    def __init__(self, per_second: int = 2, per_minute: int = 50) -> None: ...
+    def __init__(self, per_second: Optional[int] = None, per_minute: Optional[int] = None) -> None: ...
     def acquire(self, now_ms: int) -> Optional[int]: ...
     def block_for(self, now_ms: int, wait_ms: int) -> None: ...
 
 def parse_key(key: str) -> Tuple[str, str]: ...
 def describe_catalog() -> List[Dict[str, Any]]: ...
 def error_kinds() -> List[Tuple[int, str, str, str]]: ...
+def local_error(kind: str, message: str, field: Optional[str] = None) -> Dict[str, Any]: ...
 def verify_webhook(
     body: bytes,
     headers: Any,
     secret: str,
     now_ms: int,
-    tolerance_past_ms: int = 300000,
-    tolerance_future_ms: int = 60000,
+    tolerance_past_ms: Optional[int] = None,
+    tolerance_future_ms: Optional[int] = None,
 ) -> Dict[str, Any]: ...
 def sign_webhook(body: bytes, secret: str) -> str: ...
 def to_json_text(value: Any) -> str: ...
