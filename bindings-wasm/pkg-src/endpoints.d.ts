@@ -19,6 +19,16 @@ export interface Address {
   name?: string;
 }
 
+/** An address that also carries the documented `dynamicData` map (send/bulk `replyTo`, bulk `from`; purpose undocumented, passed through). */
+export interface AddressWithDynamicData {
+  /** Email address. (format "email") */
+  email: string;
+  /** Display name (no line breaks). (pattern "^[^\\r\\n]*$") */
+  name?: string;
+  /** Key-value pairs for template variable substitution (Handlebars), as documented on this address. */
+  dynamicData?: JsonObject;
+}
+
 /** A file attached to a send: base64 `content` or a `fileUrl` (api §2.1). */
 export interface Attachment {
   /** File name of the attachment, e.g. `invoice.pdf`. (min length 1) */
@@ -33,232 +43,302 @@ export interface Attachment {
   description?: string;
 }
 
-/** Nested page metadata of paged lists (api §1.6 style A). */
-export interface Pagination {
-  /** Current page number (1-based). */
-  page?: number;
-  /** Results per page. */
-  limit?: number;
-  /** Total number of matching items. */
-  total?: number;
-  /** Total number of pages. */
-  pages?: number;
-}
-
-/** Envelope of writes that return no `data` (deletes): the top-level `message` is the result. */
-export interface MessageResult {
-  /** Always true on success. */
-  success?: boolean;
-  /** Confirmation message, e.g. `Contact deleted successfully`. */
-  message?: string;
-}
-
-/** Sender identity of a campaign. */
-export interface CampaignFrom {
-  /** Sender email address. (format "email") */
-  email: string;
-  /** Sender display name, at most 200 characters. (max length 200) */
-  name?: string;
-}
-
-/** Body of `POST /campaigns`. */
-export interface CreateCampaign {
-  /** Campaign name, 1 to 200 characters. (min length 1, max length 200) */
-  name: string;
-  /** Subject line, 1 to 998 characters. (min length 1, max length 998) */
-  subject: string;
-  /** Preview text shown before opening, at most 200 characters. (max length 200) */
-  previewText?: string;
-  /** Sender identity of the campaign (or use `fromSenderId`). */
-  from?: CampaignFrom;
-  /** Id of a saved sender identity (alternative to `from`). */
-  fromSenderId?: string;
-  /** Reply-to email address (a plain string, not an object). (format "email") */
-  replyTo?: string;
-  /** Template to use; `templateId` or `htmlTemplate` is required. */
-  templateId?: string;
-  /** Raw HTML body; wins over `templateId` and overwrites that template's HTML when both are given. */
-  htmlTemplate?: string;
-  /** Ids of the lists or segments to send to. */
-  toLists?: Array<string>;
-  /** Ids of the lists or segments to exclude. */
-  excludeLists?: Array<string>;
-  /** Unsubscribe group of the campaign. */
-  unsubscribeGroupId?: string;
-  /** Schedule sending 120 seconds after creation. */
-  sendNow?: boolean;
-  /** ISO 8601 time to send the campaign at. (format "date-time") */
-  scheduledAt?: string;
-  /** Send to all contacts (the global list). */
-  sendToGlobalList?: boolean;
-  /** Publish and finalize the campaign. */
-  publish?: boolean;
-  /** Click tracking for the campaign. */
-  trackingClick?: boolean;
-  /** Open tracking for the campaign. */
-  trackingOpen?: boolean;
-  /** Delivery mode. */
-  sendMode?: "immediate" | "scheduled" | "gradual";
-  /** Growth strategy of gradual sending; required when `sendMode` is `gradual`. */
-  gradualStrategy?: "fixed" | "1.25x" | "1.5x" | "1.75x" | "2x";
-  /** Emails per day in gradual mode (at least 1). (min 1) */
-  dailyBatchSize?: number;
-  /** IANA timezone (e.g. `America/New_York`) for scheduled or gradual sending. */
-  timezone?: string;
-  /** Mark this campaign as the default campaign (create only). */
-  defaultCampaign?: boolean;
-  /** Campaign builder type used to create it (create only). */
-  builderType?: string;
-}
-
-/** Body of `PATCH /campaigns/{campaignId}`: only the fields given change. */
-export interface UpdateCampaign {
-  /** Campaign name, 1 to 200 characters. (min length 1, max length 200) */
-  name?: string;
-  /** Subject line, 1 to 998 characters. (min length 1, max length 998) */
-  subject?: string;
-  /** Preview text shown before opening, at most 200 characters. (max length 200) */
-  previewText?: string;
-  /** Sender identity of the campaign (or use `fromSenderId`). */
-  from?: CampaignFrom;
-  /** Id of a saved sender identity (alternative to `from`). */
-  fromSenderId?: string;
-  /** Reply-to email address (a plain string, not an object). (format "email") */
-  replyTo?: string;
-  /** Template to use; replaces the campaign's template. */
-  templateId?: string;
-  /** Raw HTML body; wins over `templateId` and overwrites that template's HTML when both are given. */
-  htmlTemplate?: string;
-  /** Ids of the lists or segments to send to. */
-  toLists?: Array<string>;
-  /** Ids of the lists or segments to exclude. */
-  excludeLists?: Array<string>;
-  /** Unsubscribe group of the campaign. */
-  unsubscribeGroupId?: string;
-  /** Trigger sending immediately. */
-  sendNow?: boolean;
-  /** ISO 8601 time to send the campaign at. (format "date-time") */
-  scheduledAt?: string;
-  /** Send to all contacts (the global list). */
-  sendToGlobalList?: boolean;
-  /** Publish and finalize the campaign. */
-  publish?: boolean;
-  /** Click tracking for the campaign. */
-  trackingClick?: boolean;
-  /** Open tracking for the campaign. */
-  trackingOpen?: boolean;
-  /** Delivery mode. */
-  sendMode?: "immediate" | "scheduled" | "gradual";
-  /** Growth strategy of gradual sending. */
-  gradualStrategy?: "fixed" | "1.25x" | "1.5x" | "1.75x" | "2x";
-  /** Emails per day in gradual mode (at least 1). (min 1) */
-  dailyBatchSize?: number;
-  /** IANA timezone (e.g. `America/New_York`) for scheduled or gradual sending. */
-  timezone?: string;
-}
-
-/** Campaign delivery and engagement metrics. */
-export interface CampaignMetrics {
-  /** Emails sent. */
-  sent?: number;
-  /** Emails delivered. */
-  delivered?: number;
-  /** Emails opened. */
-  opened?: number;
-  /** Emails suppressed. */
-  suppressed?: number;
-  /** Emails clicked. */
-  clicked?: number;
-  /** Emails bounced. */
-  bounced?: number;
-  /** Unsubscribes. */
-  unsubscribed?: number;
-  /** Spam reports. */
-  spamReported?: number;
-  /** Emails processed. */
-  processedCount?: number;
-  /** Contacts targeted. */
-  totalContacts?: number;
-  /** Emails that failed to send. */
-  failedCount?: number;
-  /** Average sending rate per second. */
-  averageRatePerSecond?: number;
-  /** Total sending time in seconds. */
-  totalDurationSeconds?: number;
-}
-
-/** A list or segment a campaign targets. */
-export interface CampaignTarget {
-  /** List or segment id. */
+/** A workflow automation. */
+export interface Automation {
+  /** Workflow id. */
   id?: string;
-  /** List or segment name. */
-  name?: string;
-  /** `list` or `segment`. */
-  type?: string;
-  /** Contacts in the list or segment. */
-  contactCount?: number;
-}
-
-/** The template embedded in a campaign. */
-export interface CampaignTemplate {
-  /** Internal template id. */
-  id?: string;
-  /** Template id (`A-…`). */
-  templateId?: string;
-  /** Project of the template. */
+  /** Project of the workflow. */
   projectId?: string;
-  /** Template name. */
-  templateName?: string;
-  /** Subject line. */
-  subject?: string;
-  /** Preview text. */
-  previewText?: string;
-  /** HTML content. */
-  emailTemplate?: string;
-  /** `marketing` or `transactional`. */
-  templateType?: string;
-  /** `code` or `editor`. */
-  builderType?: string;
-  /** Visual-editor JSON, or null. */
-  editorJson?: JsonObject | null;
-  /** Parent body properties, or null. */
-  parentBodyProperties?: JsonObject | null;
-  /** Whether the template is flagged. */
-  isFlagged?: boolean;
-  /** `api` or `dashboard`. */
-  source?: string;
-  /** ISO 8601 creation time. */
-  createdAt?: string;
-  /** ISO 8601 last update time. */
-  updatedAt?: string;
-}
-
-/** Short campaign form returned by list, update, pause, resume and abort. */
-export interface CampaignSummary {
-  /** Campaign id. */
-  id?: string;
-  /** Campaign name. */
+  /** Organization of the workflow. */
+  organizationId?: string;
+  /** Workflow name. */
   name?: string;
-  /** Subject line. */
-  subject?: string;
-  /** Preview text. */
-  previewText?: string;
-  /** Campaign status: draft, scheduled, sending, sending_gradual, paused, sent, failed, aborted. */
+  /** Description. */
+  description?: string;
+  /** Status: `draft`, `active`, `paused` or `archived`. */
   status?: string;
-  /** Delivery mode: `immediate`, `scheduled` or `gradual`. */
-  sendMode?: string;
-  /** Whether click tracking is on. */
-  trackingClick?: boolean;
+  /** Entry criteria. */
+  entryCriteria?: AutomationEntryCriteria;
+  /** Exit criteria. */
+  exitCriteria?: AutomationExitCriteria;
+  /** Resolved steps, shaped like AutomationStep (with generated `stepId`s; get enriches email steps with template metadata). */
+  steps?: Array<JsonObject>;
+  /** Tags. */
+  tags?: Array<string>;
+  /** Suppression group of the email steps. */
+  unsubscribeGroupId?: string;
   /** Whether open tracking is on. */
   trackingOpen?: boolean;
-  /** Send and engagement metrics (lists: only on sent campaigns). */
-  metrics?: CampaignMetrics;
-  /** ISO 8601 send time (lists: only on sent campaigns). */
-  sentAt?: string | null;
+  /** Whether click tracking is on. */
+  trackingClick?: boolean;
+  /** Settings. */
+  settings?: AutomationSettings;
+  /** Live metrics. */
+  analytics?: AutomationAnalytics;
+  /** Creator (lists). */
+  createdBy?: AutomationCreator;
+  /** ISO 8601 time of the last activation, or null if never activated. */
+  activeAt?: string | null;
   /** ISO 8601 creation time. */
   createdAt?: string;
   /** ISO 8601 last update time. */
   updatedAt?: string;
+}
+
+/** Live workflow metrics. */
+export interface AutomationAnalytics {
+  /** Contacts that entered. */
+  totalEntered?: number;
+  /** Contacts that completed. */
+  totalCompleted?: number;
+  /** Contacts that exited early. */
+  totalExited?: number;
+  /** Contacts currently in the workflow. */
+  totalActive?: number;
+  /** Emails sent (lists). */
+  sent?: number;
+  /** Emails delivered (lists). */
+  delivered?: number;
+  /** Emails opened (lists). */
+  opened?: number;
+  /** Emails clicked (lists). */
+  clicked?: number;
+  /** Emails bounced (lists). */
+  bounced?: number;
+}
+
+/** One path of a branch step. */
+export interface AutomationBranch {
+  /** Caller-chosen branch id, e.g. `br_pro`. */
+  branchId?: string;
+  /** Display label of the branch (shown in the docs' example). */
+  label?: string;
+  /** What the branch filter tests. */
+  triggerType: "contact_property_matches_with" | "event_property";
+  /** Condition for taking this branch. */
+  filterCriteria: AutomationFilterCriteria;
+  /** Where the filter is checked. */
+  appliesTo: "branch_entry" | "all_branch_steps";
+  /** First step on this branch. */
+  nextStepId: string;
+  /** Step where the branch rejoins the main flow. */
+  mergeStepId?: string;
+}
+
+/** User who created a workflow. */
+export interface AutomationCreator {
+  /** User id. */
+  id?: string;
+  /** First name. */
+  firstName?: string;
+  /** Last name. */
+  lastName?: string;
+}
+
+/** Delay of a wait step. */
+export interface AutomationDelay {
+  /** Delay amount (0 = immediately). (min 0) */
+  value: number;
+  /** Delay unit. */
+  unit: "minutes" | "mins" | "hours" | "days";
+}
+
+/** Email of an email step: `templateId`, or `htmlTemplate` with `subject`. */
+export interface AutomationEmail {
+  /** Existing template to send. */
+  templateId?: string;
+  /** Inline HTML to send (then `subject` is required). */
+  htmlTemplate?: string;
+  /** Subject line (required with `htmlTemplate`). */
+  subject?: string;
+  /** Preview text. */
+  previewText?: string;
+  /** Sender email address. (format "email") */
+  senderEmail?: string;
+  /** Sender display name. */
+  senderName?: string;
+  /** Reply-to email address. (format "email") */
+  senderReplyToEmail?: string;
+  /** Reply-to display name. */
+  senderReplyToName?: string;
+  /** Name for the inline template (shown in the docs' example). */
+  templateName?: string;
+  /** Project id (shown in the docs' example). */
+  projectId?: string;
+}
+
+/** Which contacts enter the workflow. */
+export interface AutomationEntryCriteria {
+  /** Entry trigger; default `contact_created`. (default "contact_created") */
+  type?: "contact_created" | "contact_added_to_list" | "contact_property_matches_with" | "contact_property_changes_from_to" | "event_trigger";
+  /** Id of the contact list or segment (for list-based triggers). */
+  contactListId?: string;
+  /** Event that triggers the workflow; required when `type` is `event_trigger`. */
+  eventName?: string;
+  /** Optional filter applied on top of `type` (use `event.*` paths for event triggers). */
+  filterCriteria?: AutomationFilterCriteria;
+}
+
+/** When contacts leave the workflow before completion. */
+export interface AutomationExitCriteria {
+  /** Exit rule; default `workflow_complete`. (default "workflow_complete") */
+  type?: "workflow_complete" | "entry_criteria_no_longer_met";
+}
+
+/** One condition of an automation filter tree. */
+export interface AutomationFilterCondition {
+  /** Field path, e.g. a contact property (`customFields.plan`), `event.name` or `event.properties.<name>`. */
+  field: string;
+  /** Comparison operator, e.g. `equals`, `contains`, `is_not_empty`. */
+  operator: string;
+  /** Value compared against (any JSON value; omitted for operators such as `is_empty`). */
+  value?: JsonValue;
+  /** Type of the field: `string`, `number`, `boolean` or `date`. */
+  fieldType?: string;
+  /** Caller-chosen condition id, e.g. `filter_1`. */
+  id?: string;
+}
+
+/** Filter tree of an automation entry criteria or branch. */
+export interface AutomationFilterCriteria {
+  /** How the conditions combine. */
+  logicalOperator?: "AND" | "OR";
+  /** Conditions. */
+  groups?: Array<AutomationFilterCondition>;
+}
+
+/** `data` of automations.list (one page). */
+export interface AutomationList {
+  /** Workflows. */
+  workflowAutomations?: Array<Automation>;
+  /** Page metadata. */
+  pagination?: Pagination;
+}
+
+/** Automation settings. */
+export interface AutomationSettings {
+  /** Maximum days a contact stays active in the workflow. */
+  maxExecutionDays?: number;
+  /** Whether contacts may re-enter after completing. */
+  allowReentry?: boolean;
+  /** Timezone used for scheduling steps, e.g. `UTC`. */
+  timezone?: string;
+  /** Priority when several automations trigger at once. */
+  priority?: number;
+}
+
+/** `data` of automations.pause and automations.resume. */
+export interface AutomationStatusChange {
+  /** Workflow id. */
+  id?: string;
+  /** Workflow name. */
+  name?: string;
+  /** New status: `paused` or `active`. */
+  status?: string;
+  /** ISO 8601 activation time (resume). */
+  activeAt?: string;
+  /** ISO 8601 time of the change. */
+  updatedAt?: string;
+}
+
+/** A workflow step: `wait` (needs `delay`), `email` (needs `email`) or `branch` (needs `branches`). */
+export interface AutomationStep {
+  /** Step type. */
+  type: "wait" | "email" | "branch";
+  /** Caller-chosen step id (generated when omitted), e.g. `step_wait_intro`. */
+  stepId?: string;
+  /** Delay of a `wait` step. */
+  delay?: AutomationDelay;
+  /** Email of an `email` step. */
+  email?: AutomationEmail;
+  /** Paths of a `branch` step. (min items 1) */
+  branches?: Array<AutomationBranch>;
+  /** Next step in graph-style workflows (those with a branch). */
+  nextStepId?: string;
+  /** Branch step this step belongs to (steps inside a branch). */
+  parentBranchStepId?: string;
+  /** Branch this step belongs to (steps inside a branch). */
+  parentBranchId?: string;
+  /** Re-check exit criteria before this step; default true. (default true) */
+  checkExitCriteria?: boolean;
+}
+
+/** One contact of a bulk update (upserted by email). */
+export interface BulkContact {
+  /** Email address (lower-cased by the server). (format "email") */
+  email: string;
+  /** Contact's first name. */
+  firstName?: string;
+  /** Contact's last name. */
+  lastName?: string;
+  /** Your application's user id. */
+  userId?: string;
+  /** Contact property values: string, number, boolean or date string. */
+  customFields?: { [key: string]: (string | null) | number | boolean };
+}
+
+/** Body of `POST /mails/bulk`: one message to 1-100 recipients. */
+export interface BulkEmail {
+  /** Recipients, 1 to 100 per request. (min items 1, max items 100) */
+  recipients: Array<BulkRecipient>;
+  /** Sender address; its domain must be verified. */
+  from: AddressWithDynamicData;
+  /** Subject line, at most 998 characters; required unless `templateId` is given. (max length 998, pattern "^[^\\r\\n]*$") */
+  subject?: string;
+  /** HTML body (Handlebars); required if neither `text` nor `templateId`. */
+  html?: string;
+  /** Plain-text body. */
+  text?: string;
+  /** Template to use (e.g. `A-abc123`); required if neither `html` nor `text`. */
+  templateId?: string;
+  /** Template values shared by all recipients. */
+  dynamicData?: JsonObject;
+  /** Reply-to address. */
+  replyTo?: AddressWithDynamicData;
+  /** Unsubscribe group of these emails. */
+  unsubscribeGroupId?: string;
+  /** Click tracking; omitted uses the project setting. */
+  trackingClick?: boolean;
+  /** Open tracking; omitted uses the project setting. */
+  trackingOpen?: boolean;
+  /** Custom headers applied to every recipient (same rules as a single send). */
+  headers?: { [key: string]: string };
+  /** Deliver even to suppressed recipients (in the official SDK's types, not on the bulk page; passed through). */
+  bypassSuppressions?: boolean;
+}
+
+/** `data` of a bulk send. */
+export interface BulkEmailResult {
+  /** UUID of the batch. */
+  batchId?: string;
+  /** Total number of recipients. */
+  totalRecipients?: number;
+  /** Number of emails queued. */
+  successCount?: number;
+  /** Number of emails that failed. */
+  failedCount?: number;
+}
+
+/** One recipient of a bulk send. */
+export interface BulkRecipient {
+  /** Recipient email address. (format "email") */
+  email: string;
+  /** Recipient display name. */
+  name?: string;
+  /** Per-recipient template values; override the shared `dynamicData`. */
+  dynamicData?: JsonObject;
+  /** Carbon-copy recipients for this recipient's email. */
+  cc?: Array<Address>;
+  /** Blind-copy recipients for this recipient's email. */
+  bcc?: Array<Address>;
+}
+
+/** Body of `POST /contacts/bulk-update`. */
+export interface BulkUpdateContacts {
+  /** Contacts to create or update, 1 to 100 per request. (min items 1, max items 100) */
+  contacts: Array<BulkContact>;
+  /** Trigger workflows for the updated contacts. */
+  runWorkflow?: boolean;
 }
 
 /** A campaign (full form, from get and create). */
@@ -335,12 +415,24 @@ export interface Campaign {
   excludeLists?: Array<CampaignTarget>;
 }
 
-/** `data` of campaigns.list (one page). */
-export interface CampaignList {
-  /** Campaigns. */
-  campaigns?: Array<CampaignSummary>;
-  /** Page metadata. */
-  pagination?: Pagination;
+/** Counts and rates of a campaign (refreshed at most every 10 minutes). */
+export interface CampaignAnalytics {
+  /** Campaign id. */
+  campaignId?: string;
+  /** Campaign name. */
+  name?: string;
+  /** Campaign status: draft, scheduled, sending, sending_gradual, paused, sent, failed, aborted. */
+  status?: string;
+  /** ISO 8601 send time, or null while not sent (also while gradual sending). */
+  sentAt?: string | null;
+  /** Raw counts. */
+  counts?: CampaignAnalyticsCounts;
+  /** Rates in percent. */
+  rates?: CampaignAnalyticsRates;
+  /** Tracking settings. */
+  tracking?: CampaignAnalyticsTracking;
+  /** ISO 8601 time the metrics were last refreshed, or null. */
+  refreshedAt?: string | null;
 }
 
 /** Raw delivery and engagement counts of a campaign. */
@@ -399,128 +491,124 @@ export interface CampaignAnalyticsTracking {
   click?: boolean;
 }
 
-/** Counts and rates of a campaign (refreshed at most every 10 minutes). */
-export interface CampaignAnalytics {
+/** Sender identity of a campaign. */
+export interface CampaignFrom {
+  /** Sender email address. (format "email") */
+  email: string;
+  /** Sender display name, at most 200 characters. (max length 200) */
+  name?: string;
+}
+
+/** `data` of campaigns.list (one page). */
+export interface CampaignList {
+  /** Campaigns. */
+  campaigns?: Array<CampaignSummary>;
+  /** Page metadata. */
+  pagination?: Pagination;
+}
+
+/** Campaign delivery and engagement metrics. */
+export interface CampaignMetrics {
+  /** Emails sent. */
+  sent?: number;
+  /** Emails delivered. */
+  delivered?: number;
+  /** Emails opened. */
+  opened?: number;
+  /** Emails suppressed. */
+  suppressed?: number;
+  /** Emails clicked. */
+  clicked?: number;
+  /** Emails bounced. */
+  bounced?: number;
+  /** Unsubscribes. */
+  unsubscribed?: number;
+  /** Spam reports. */
+  spamReported?: number;
+  /** Emails processed. */
+  processedCount?: number;
+  /** Contacts targeted. */
+  totalContacts?: number;
+  /** Emails that failed to send. */
+  failedCount?: number;
+  /** Average sending rate per second. */
+  averageRatePerSecond?: number;
+  /** Total sending time in seconds. */
+  totalDurationSeconds?: number;
+}
+
+/** Short campaign form returned by list, update, pause, resume and abort. */
+export interface CampaignSummary {
   /** Campaign id. */
-  campaignId?: string;
+  id?: string;
   /** Campaign name. */
   name?: string;
+  /** Subject line. */
+  subject?: string;
+  /** Preview text. */
+  previewText?: string;
   /** Campaign status: draft, scheduled, sending, sending_gradual, paused, sent, failed, aborted. */
   status?: string;
-  /** ISO 8601 send time, or null while not sent (also while gradual sending). */
+  /** Delivery mode: `immediate`, `scheduled` or `gradual`. */
+  sendMode?: string;
+  /** Whether click tracking is on. */
+  trackingClick?: boolean;
+  /** Whether open tracking is on. */
+  trackingOpen?: boolean;
+  /** Send and engagement metrics (lists: only on sent campaigns). */
+  metrics?: CampaignMetrics;
+  /** ISO 8601 send time (lists: only on sent campaigns). */
   sentAt?: string | null;
-  /** Raw counts. */
-  counts?: CampaignAnalyticsCounts;
-  /** Rates in percent. */
-  rates?: CampaignAnalyticsRates;
-  /** Tracking settings. */
-  tracking?: CampaignAnalyticsTracking;
-  /** ISO 8601 time the metrics were last refreshed, or null. */
-  refreshedAt?: string | null;
-}
-
-/** Body of `POST /contact-properties`. Reserved names are refused by the server: firstName, first_name, lastName, last_name, email, mobile, unsubscribed, unsubscribe, unsubscribe_groups, unsubscribe_preferences, userId, externalId, createdAt, updatedAt, contactLists, address, address_line_1, address_line_2, city, state, zip, country. */
-export interface CreateContactProperty {
-  /** Programmatic name, unique within the project (not a reserved name). (min length 1) */
-  name: string;
-  /** Data type of the property. */
-  type: "string" | "number" | "boolean" | "date";
-  /** Human-readable description of what the property represents. */
-  description?: string;
-  /** Fallback value for contacts without an explicit value. */
-  defaultValue?: string;
-}
-
-/** A contact property. */
-export interface ContactProperty {
-  /** Contact property id. */
-  id?: string;
-  /** Programmatic name. */
-  name?: string;
-  /** Data type: `string`, `number`, `boolean` or `date`. */
-  type?: string;
-  /** Legacy alias of `name`. */
-  fieldName?: string;
-  /** Legacy alias of `type`. */
-  fieldType?: string;
   /** ISO 8601 creation time. */
   createdAt?: string;
   /** ISO 8601 last update time. */
   updatedAt?: string;
 }
 
-/** `data` of contactProperties.list (not paginated). */
-export interface ContactPropertyList {
-  /** The project's contact properties. */
-  contactProperties?: Array<ContactProperty>;
+/** A list or segment a campaign targets. */
+export interface CampaignTarget {
+  /** List or segment id. */
+  id?: string;
+  /** List or segment name. */
+  name?: string;
+  /** `list` or `segment`. */
+  type?: string;
+  /** Contacts in the list or segment. */
+  contactCount?: number;
 }
 
-/** Body of `POST /contacts` (use when the contact is known to be new). */
-export interface CreateContact {
-  /** Email address (lower-cased by the server). (format "email") */
-  email: string;
-  /** Contact's first name. */
-  firstName?: string;
-  /** Contact's last name. */
-  lastName?: string;
-  /** Your application's user id for this contact. */
-  userId?: string;
-  /** Ids of contact lists to add the contact to (never segment ids); adding triggers the lists' live automations. */
-  listIds?: Array<string>;
-  /** Contact property values: string, number, boolean or date string. */
-  customFields?: { [key: string]: (string | null) | number | boolean };
-}
-
-/** Body of `POST /contacts/email` (create or update by email). */
-export interface UpsertContact {
-  /** Email address (lower-cased by the server). (format "email") */
-  email: string;
-  /** First name; `""` clears it, null or omitted leaves it unchanged. */
-  firstName?: string | null;
-  /** Last name; `""` clears it, null or omitted leaves it unchanged. */
-  lastName?: string | null;
-  /** Your application's user id; `""` clears it, null or omitted leaves it unchanged. */
-  userId?: string | null;
-  /** Mobile number in E.164 format; `""` clears it, null or omitted leaves it unchanged. */
-  mobile?: string | null;
-  /** Ids of contact lists to add the contact to (never segment ids). */
-  listIds?: Array<string>;
-  /** Contact property values: string, number, boolean or date string. */
-  customFields?: { [key: string]: (string | null) | number | boolean };
-}
-
-/** Body of `POST /contacts/remove`. */
-export interface RemoveContacts {
-  /** Email addresses of the contacts to delete (at least one; normalised by the server). (min items 1) */
-  emails: Array<string>;
-}
-
-/** Body of `POST /contacts/search/emails`. */
-export interface SearchContactsByEmails {
-  /** Email addresses to look up (at least one; no documented maximum). (min items 1) */
-  emails: Array<string>;
-}
-
-/** One contact of a bulk update (upserted by email). */
-export interface BulkContact {
-  /** Email address (lower-cased by the server). (format "email") */
-  email: string;
-  /** Contact's first name. */
-  firstName?: string;
-  /** Contact's last name. */
-  lastName?: string;
-  /** Your application's user id. */
-  userId?: string;
-  /** Contact property values: string, number, boolean or date string. */
-  customFields?: { [key: string]: (string | null) | number | boolean };
-}
-
-/** Body of `POST /contacts/bulk-update`. */
-export interface BulkUpdateContacts {
-  /** Contacts to create or update, 1 to 100 per request. (min items 1, max items 100) */
-  contacts: Array<BulkContact>;
-  /** Trigger workflows for the updated contacts. */
-  runWorkflow?: boolean;
+/** The template embedded in a campaign. */
+export interface CampaignTemplate {
+  /** Internal template id. */
+  id?: string;
+  /** Template id (`A-…`). */
+  templateId?: string;
+  /** Project of the template. */
+  projectId?: string;
+  /** Template name. */
+  templateName?: string;
+  /** Subject line. */
+  subject?: string;
+  /** Preview text. */
+  previewText?: string;
+  /** HTML content. */
+  emailTemplate?: string;
+  /** `marketing` or `transactional`. */
+  templateType?: string;
+  /** `code` or `editor`. */
+  builderType?: string;
+  /** Visual-editor JSON, or null. */
+  editorJson?: JsonObject | null;
+  /** Parent body properties, or null. */
+  parentBodyProperties?: JsonObject | null;
+  /** Whether the template is flagged. */
+  isFlagged?: boolean;
+  /** `api` or `dashboard`. */
+  source?: string;
+  /** ISO 8601 creation time. */
+  createdAt?: string;
+  /** ISO 8601 last update time. */
+  updatedAt?: string;
 }
 
 /** A contact. */
@@ -551,12 +639,6 @@ export interface Contact {
   updatedAt?: string;
 }
 
-/** `data` of contacts.searchByEmails: only the matches. */
-export interface ContactSearchResult {
-  /** Contacts found for the given emails. */
-  contacts?: Array<Contact>;
-}
-
 /** `data` of contacts.bulkUpdate (no per-item errors). */
 export interface ContactBulkUpdateResult {
   /** Contacts created or updated. */
@@ -565,6 +647,36 @@ export interface ContactBulkUpdateResult {
   failedCount?: number;
   /** Contacts processed. */
   totalCount?: number;
+}
+
+/** A contact property. */
+export interface ContactProperty {
+  /** Contact property id. */
+  id?: string;
+  /** Programmatic name. */
+  name?: string;
+  /** Data type: `string`, `number`, `boolean` or `date`. */
+  type?: string;
+  /** Legacy alias of `name`. */
+  fieldName?: string;
+  /** Legacy alias of `type`. */
+  fieldType?: string;
+  /** ISO 8601 creation time. */
+  createdAt?: string;
+  /** ISO 8601 last update time. */
+  updatedAt?: string;
+}
+
+/** `data` of contactProperties.list (not paginated). */
+export interface ContactPropertyList {
+  /** The project's contact properties. */
+  contactProperties?: Array<ContactProperty>;
+}
+
+/** `data` of contacts.searchByEmails: only the matches. */
+export interface ContactSearchResult {
+  /** Contacts found for the given emails. */
+  contacts?: Array<Contact>;
 }
 
 /** An unsubscribe group a contact left. */
@@ -581,6 +693,108 @@ export interface ContactUnsubscribeGroups {
   groups?: Array<ContactUnsubscribeGroup>;
 }
 
+/** Body of `POST /automations` (created as `draft` unless `active` is true). */
+export interface CreateAutomation {
+  /** Automation name, at most 255 characters. (min length 1, max length 255) */
+  name: string;
+  /** Description, at most 1000 characters. (max length 1000) */
+  description?: string;
+  /** Which contacts enter the workflow. */
+  entryCriteria?: AutomationEntryCriteria;
+  /** When contacts leave before completion. */
+  exitCriteria?: AutomationExitCriteria;
+  /** Steps contacts walk through. */
+  steps?: Array<AutomationStep>;
+  /** Tags for filtering and organization. */
+  tags?: Array<string>;
+  /** Suppression group applied to every email step. */
+  unsubscribeGroupId?: string;
+  /** Insert open-tracking pixels into the workflow's emails. */
+  trackingOpen?: boolean;
+  /** Rewrite links for click tracking in the workflow's emails. */
+  trackingClick?: boolean;
+  /** true: validate and activate now; false or omitted: create as `draft`. */
+  active?: boolean;
+}
+
+/** Body of `POST /campaigns`. */
+export interface CreateCampaign {
+  /** Campaign name, 1 to 200 characters. (min length 1, max length 200) */
+  name: string;
+  /** Subject line, 1 to 998 characters. (min length 1, max length 998) */
+  subject: string;
+  /** Preview text shown before opening, at most 200 characters. (max length 200) */
+  previewText?: string;
+  /** Sender identity of the campaign (or use `fromSenderId`). */
+  from?: CampaignFrom;
+  /** Id of a saved sender identity (alternative to `from`). */
+  fromSenderId?: string;
+  /** Reply-to email address (a plain string, not an object). (format "email") */
+  replyTo?: string;
+  /** Template to use; `templateId` or `htmlTemplate` is required. */
+  templateId?: string;
+  /** Raw HTML body; wins over `templateId` and overwrites that template's HTML when both are given. */
+  htmlTemplate?: string;
+  /** Ids of the lists or segments to send to. */
+  toLists?: Array<string>;
+  /** Ids of the lists or segments to exclude. */
+  excludeLists?: Array<string>;
+  /** Unsubscribe group of the campaign. */
+  unsubscribeGroupId?: string;
+  /** Schedule sending 120 seconds after creation. */
+  sendNow?: boolean;
+  /** ISO 8601 time to send the campaign at. (format "date-time") */
+  scheduledAt?: string;
+  /** Send to all contacts (the global list). */
+  sendToGlobalList?: boolean;
+  /** Publish and finalize the campaign. */
+  publish?: boolean;
+  /** Click tracking for the campaign. */
+  trackingClick?: boolean;
+  /** Open tracking for the campaign. */
+  trackingOpen?: boolean;
+  /** Delivery mode. */
+  sendMode?: "immediate" | "scheduled" | "gradual";
+  /** Growth strategy of gradual sending; required when `sendMode` is `gradual`. */
+  gradualStrategy?: "fixed" | "1.25x" | "1.5x" | "1.75x" | "2x";
+  /** Emails per day in gradual mode (at least 1). (min 1) */
+  dailyBatchSize?: number;
+  /** IANA timezone (e.g. `America/New_York`) for scheduled or gradual sending. */
+  timezone?: string;
+  /** Mark this campaign as the default campaign (create only). */
+  defaultCampaign?: boolean;
+  /** Campaign builder type used to create it (create only). */
+  builderType?: string;
+}
+
+/** Body of `POST /contacts` (use when the contact is known to be new). */
+export interface CreateContact {
+  /** Email address (lower-cased by the server). (format "email") */
+  email: string;
+  /** Contact's first name. */
+  firstName?: string;
+  /** Contact's last name. */
+  lastName?: string;
+  /** Your application's user id for this contact. */
+  userId?: string;
+  /** Ids of contact lists to add the contact to (never segment ids); adding triggers the lists' live automations. */
+  listIds?: Array<string>;
+  /** Contact property values: string, number, boolean or date string. */
+  customFields?: { [key: string]: (string | null) | number | boolean };
+}
+
+/** Body of `POST /contact-properties`. Reserved names are refused by the server: firstName, first_name, lastName, last_name, email, mobile, unsubscribed, unsubscribe, unsubscribe_groups, unsubscribe_preferences, userId, externalId, createdAt, updatedAt, contactLists, address, address_line_1, address_line_2, city, state, zip, country. */
+export interface CreateContactProperty {
+  /** Programmatic name, unique within the project (not a reserved name). (min length 1) */
+  name: string;
+  /** Data type of the property. */
+  type: "string" | "number" | "boolean" | "date";
+  /** Human-readable description of what the property represents. */
+  description?: string;
+  /** Fallback value for contacts without an explicit value. */
+  defaultValue?: string;
+}
+
 /** Body of `POST /custom-fields` (deprecated alias of contact-property create). Reserved names are refused by the server: firstName, first_name, lastName, last_name, email, mobile, unsubscribed, unsubscribe, unsubscribe_groups, unsubscribe_preferences, userId, externalId, createdAt, updatedAt, contactLists, address, address_line_1, address_line_2, city, state, zip, country. */
 export interface CreateCustomField {
   /** Programmatic name, unique within the project (not a reserved name). (min length 1) */
@@ -591,6 +805,56 @@ export interface CreateCustomField {
   description?: string;
   /** Fallback value for contacts without an explicit value. */
   defaultValue?: string;
+}
+
+/** Body of `POST /events` (at most 100 event definitions per project). */
+export interface CreateEvent {
+  /** Event name, unique in the project: ASCII letters, digits and underscores, at most 64. (min length 1, max length 64, pattern "^[A-Za-z0-9_]+$") */
+  eventName: string;
+  /** Human-readable description. */
+  description?: string;
+  /** Declared properties, at most 50. (max items 50) */
+  properties?: Array<EventPropertyDefinition>;
+}
+
+/** Body of `POST /senders`; the email's domain must be verified in the project. */
+export interface CreateSender {
+  /** Sender email address on a verified domain of the project. (format "email") */
+  email: string;
+  /** Display name, at most 200 characters. (max length 200) */
+  name?: string;
+  /** Reply-to email address. (format "email") */
+  replyTo?: string;
+}
+
+/** Body of `POST /templates`. */
+export interface CreateTemplate {
+  /** Template name, at most 90 characters. (min length 1, max length 90) */
+  templateName: string;
+  /** Subject line (Handlebars allowed), at most 988 characters. (min length 1, max length 988) */
+  subject: string;
+  /** Short description, at most 140 characters. (max length 140) */
+  description?: string;
+  /** Preview text (preheader) shown before opening, at most 140 characters. (max length 140) */
+  previewText?: string;
+  /** HTML content (Handlebars variables filled from `dynamicData` at send time). */
+  emailTemplate?: string;
+  /** Template type; default `transactional`. (default "transactional") */
+  templateType?: "transactional" | "marketing";
+  /** Builder used to create the template; default `code`. (default "code") */
+  builderType?: "code" | "visual";
+  /** Dynamic variables of the template: variable name to type, e.g. `{"firstName": "string"}`. */
+  dynamicVariables?: JsonObject;
+  /** Id of a sender (same project) to associate with the template. */
+  senderId?: string;
+}
+
+/** `data` of senders.create. */
+export interface CreatedSender {
+  /** The created sender. */
+  sender?: Sender;
+  /** Project the sender belongs to. */
+  projectId?: string;
 }
 
 /** A custom field (the legacy view of a contact property). */
@@ -615,14 +879,124 @@ export interface CustomFieldList {
   customFields?: Array<CustomField>;
 }
 
-/** An address that also carries the documented `dynamicData` map (send/bulk `replyTo`, bulk `from`; purpose undocumented, passed through). */
-export interface AddressWithDynamicData {
-  /** Email address. (format "email") */
-  email: string;
-  /** Display name (no line breaks). (pattern "^[^\\r\\n]*$") */
-  name?: string;
-  /** Key-value pairs for template variable substitution (Handlebars), as documented on this address. */
-  dynamicData?: JsonObject;
+/** A custom event definition. */
+export interface Event {
+  /** Event definition id. */
+  id?: string;
+  /** Event name. */
+  eventName?: string;
+  /** Description, or null. */
+  description?: string | null;
+  /** Declared properties. */
+  properties?: Array<EventProperty>;
+  /** Project of the event. */
+  projectId?: string;
+  /** ISO 8601 creation time. */
+  createdAt?: string;
+  /** ISO 8601 last update time. */
+  updatedAt?: string;
+}
+
+/** `data` of events.list (active definitions, newest first, not paginated). */
+export interface EventList {
+  /** Event definitions. */
+  events?: Array<Event>;
+}
+
+/** `data` of events.send: the recorded event. */
+export interface EventLog {
+  /** Event log id. */
+  id?: string;
+  /** Event name. */
+  eventName?: string;
+  /** Contact the event was recorded for. */
+  contactId?: string;
+  /** Coerced property values. */
+  properties?: JsonObject;
+  /** ISO 8601 time the event was recorded. */
+  createdAt?: string;
+}
+
+/** Declared property of an event definition (response). */
+export interface EventProperty {
+  /** Property name. */
+  propertyName?: string;
+  /** Declared type: `string`, `number`, `date` or `boolean`. */
+  type?: string;
+  /** Description, or null. */
+  description?: string | null;
+  /** Suggested values (may be empty). */
+  suggestedValues?: Array<string | number | boolean>;
+}
+
+/** Declared property of an event definition. */
+export interface EventPropertyDefinition {
+  /** Property name: ASCII letters, digits and underscores, at most 64, unique within the event. (min length 1, max length 64, pattern "^[A-Za-z0-9_]+$") */
+  propertyName: string;
+  /** Declared type of the property value. */
+  type: "string" | "number" | "date" | "boolean";
+  /** Human-readable description of the property. */
+  description?: string;
+  /** Suggested values shown in the UI: an array, or a comma-separated string; coerced to `type`. */
+  suggestedValues?: (Array<string | number | boolean>) | string;
+}
+
+/** Status and lifecycle timestamps of one email. */
+export interface MailStatus {
+  /** The email id. */
+  id?: string;
+  /** Project the email belongs to. */
+  projectId?: string;
+  /** Latest lifecycle event, e.g. `delivered`, `opened`, `clicked`, `bounced`. */
+  status?: string;
+  /** Subject line of the email. */
+  subject?: string;
+  /** The recipient of the email. */
+  recipient?: Address;
+  /** The sender of the email. */
+  sender?: Address;
+  /** ISO 8601 time the email was sent. */
+  sentAt?: string;
+  /** ISO 8601 time of delivery, or null if not delivered yet. */
+  deliveredAt?: string | null;
+  /** ISO 8601 time of the first open, or null (also when open tracking is off). */
+  openedAt?: string | null;
+  /** ISO 8601 time of the first click, or null (also when click tracking is off). */
+  clickedAt?: string | null;
+  /** ISO 8601 time of the bounce, or null if it did not bounce. */
+  bouncedAt?: string | null;
+}
+
+/** Envelope of writes that return no `data` (deletes): the top-level `message` is the result. */
+export interface MessageResult {
+  /** Always true on success. */
+  success?: boolean;
+  /** Confirmation message, e.g. `Contact deleted successfully`. */
+  message?: string;
+}
+
+/** Nested page metadata of paged lists (api §1.6 style A). */
+export interface Pagination {
+  /** Current page number (1-based). */
+  page?: number;
+  /** Results per page. */
+  limit?: number;
+  /** Total number of matching items. */
+  total?: number;
+  /** Total number of pages. */
+  pages?: number;
+}
+
+/** Body of `POST /contacts/remove`. */
+export interface RemoveContacts {
+  /** Email addresses of the contacts to delete (at least one; normalised by the server). (min items 1) */
+  emails: Array<string>;
+}
+
+/** Body of `POST /contacts/search/emails`. */
+export interface SearchContactsByEmails {
+  /** Email addresses to look up (at least one; no documented maximum). (min items 1) */
+  emails: Array<string>;
 }
 
 /** Body of `POST /mails/send`: one email to one recipient (plus cc/bcc). */
@@ -661,50 +1035,6 @@ export interface SendEmail {
   bypassSuppressions?: boolean;
 }
 
-/** One recipient of a bulk send. */
-export interface BulkRecipient {
-  /** Recipient email address. (format "email") */
-  email: string;
-  /** Recipient display name (no line breaks). (pattern "^[^\\r\\n]*$") */
-  name?: string;
-  /** Per-recipient template values; override the shared `dynamicData`. */
-  dynamicData?: JsonObject;
-  /** Carbon-copy recipients for this recipient's email. */
-  cc?: Array<Address>;
-  /** Blind-copy recipients for this recipient's email. */
-  bcc?: Array<Address>;
-}
-
-/** Body of `POST /mails/bulk`: one message to 1-100 recipients. */
-export interface BulkEmail {
-  /** Recipients, 1 to 100 per request. (min items 1, max items 100) */
-  recipients: Array<BulkRecipient>;
-  /** Sender address; its domain must be verified. */
-  from: AddressWithDynamicData;
-  /** Subject line, at most 998 characters; required unless `templateId` is given. (max length 998, pattern "^[^\\r\\n]*$") */
-  subject?: string;
-  /** HTML body (Handlebars); required if neither `text` nor `templateId`. */
-  html?: string;
-  /** Plain-text body. */
-  text?: string;
-  /** Template to use (e.g. `A-abc123`); required if neither `html` nor `text`. */
-  templateId?: string;
-  /** Template values shared by all recipients. */
-  dynamicData?: JsonObject;
-  /** Reply-to address. */
-  replyTo?: AddressWithDynamicData;
-  /** Unsubscribe group of these emails. */
-  unsubscribeGroupId?: string;
-  /** Click tracking; omitted uses the project setting. */
-  trackingClick?: boolean;
-  /** Open tracking; omitted uses the project setting. */
-  trackingOpen?: boolean;
-  /** Custom headers applied to every recipient (same rules as a single send). */
-  headers?: { [key: string]: string };
-  /** Deliver even to suppressed recipients (in the official SDK's types, not on the bulk page; passed through). */
-  bypassSuppressions?: boolean;
-}
-
 /** `data` of a send. */
 export interface SendEmailResult {
   /** Id of the queued email (for emails.status). */
@@ -715,52 +1045,16 @@ export interface SendEmailResult {
   totalRecipients?: number;
 }
 
-/** `data` of a bulk send. */
-export interface BulkEmailResult {
-  /** UUID of the batch. */
-  batchId?: string;
-  /** Total number of recipients. */
-  totalRecipients?: number;
-  /** Number of emails queued. */
-  successCount?: number;
-  /** Number of emails that failed. */
-  failedCount?: number;
-}
-
-/** Status and lifecycle timestamps of one email. */
-export interface MailStatus {
-  /** The email id. */
-  id?: string;
-  /** Project the email belongs to. */
-  projectId?: string;
-  /** Latest lifecycle event, e.g. `delivered`, `opened`, `clicked`, `bounced`. */
-  status?: string;
-  /** Subject line of the email. */
-  subject?: string;
-  /** The recipient of the email. */
-  recipient?: Address;
-  /** The sender of the email. */
-  sender?: Address;
-  /** ISO 8601 time the email was sent. */
-  sentAt?: string;
-  /** ISO 8601 time of delivery, or null if not delivered yet. */
-  deliveredAt?: string | null;
-  /** ISO 8601 time of the first open, or null (also when open tracking is off). */
-  openedAt?: string | null;
-  /** ISO 8601 time of the first click, or null (also when click tracking is off). */
-  clickedAt?: string | null;
-  /** ISO 8601 time of the bounce, or null if it did not bounce. */
-  bouncedAt?: string | null;
-}
-
-/** Body of `POST /senders`; the email's domain must be verified in the project. */
-export interface CreateSender {
-  /** Sender email address on a verified domain of the project. (format "email") */
-  email: string;
-  /** Display name, at most 200 characters. (max length 200) */
-  name?: string;
-  /** Reply-to email address. (format "email") */
-  replyTo?: string;
+/** Body of `POST /events/send`: `email` or `contactId` is required (`contactId` wins if both). */
+export interface SendEvent {
+  /** Name of an existing event definition. (min length 1) */
+  eventName: string;
+  /** Email address of the contact. (format "email") */
+  email?: string;
+  /** Id of the contact. */
+  contactId?: string;
+  /** Property values; keys must be declared on the event, values are coerced to the declared types. */
+  eventProperties?: JsonObject;
 }
 
 /** An authenticated sender identity. */
@@ -779,62 +1073,6 @@ export interface Sender {
 export interface SenderList {
   /** The project's senders. */
   senders?: Array<Sender>;
-}
-
-/** `data` of senders.create. */
-export interface CreatedSender {
-  /** The created sender. */
-  sender?: Sender;
-  /** Project the sender belongs to. */
-  projectId?: string;
-}
-
-/** Body of `POST /templates`. */
-export interface CreateTemplate {
-  /** Template name, at most 90 characters. (min length 1, max length 90) */
-  templateName: string;
-  /** Subject line (Handlebars allowed), at most 988 characters. (min length 1, max length 988) */
-  subject: string;
-  /** Short description, at most 140 characters. (max length 140) */
-  description?: string;
-  /** Preview text (preheader) shown before opening, at most 140 characters. (max length 140) */
-  previewText?: string;
-  /** HTML content (Handlebars variables filled from `dynamicData` at send time). */
-  emailTemplate?: string;
-  /** Template type; default `transactional`. (default "transactional") */
-  templateType?: "transactional" | "marketing";
-  /** Builder used to create the template; default `code`. (default "code") */
-  builderType?: "code" | "visual";
-  /** Dynamic variables of the template: variable name to type, e.g. `{"firstName": "string"}`. */
-  dynamicVariables?: JsonObject;
-  /** Id of a sender (same project) to associate with the template. */
-  senderId?: string;
-}
-
-/** Body of `PUT /templates/{templateId}`: a partial update, only the fields given change. */
-export interface UpdateTemplate {
-  /** Template name, at most 90 characters. (max length 90) */
-  templateName?: string;
-  /** Subject line (Handlebars allowed), at most 988 characters. (max length 988) */
-  subject?: string;
-  /** Short description, at most 140 characters. (max length 140) */
-  description?: string;
-  /** Preview text (preheader) shown before opening, at most 140 characters. (max length 140) */
-  previewText?: string;
-  /** HTML content (Handlebars variables filled from `dynamicData` at send time). */
-  emailTemplate?: string;
-  /** Template type. */
-  templateType?: "transactional" | "marketing";
-  /** Dynamic variables of the template: variable name to type, e.g. `{"firstName": "string"}`. */
-  dynamicVariables?: JsonObject;
-  /** Id of a sender (same project) to associate with the template. */
-  senderId?: string;
-}
-
-/** Body of `PATCH /templates/{templateId}/preview-text`. */
-export interface UpdateTemplatePreviewText {
-  /** New preview text (preheader), at most 140 characters. (max length 140) */
-  previewText: string;
 }
 
 /** An email template. */
@@ -883,7 +1121,251 @@ export interface TemplateSearchResult {
   pagination?: Pagination;
 }
 
+/** Body of `PATCH /automations/{id}` (only `draft` and `paused` workflows can be edited). */
+export interface UpdateAutomation {
+  /** Automation name, at most 255 characters. (min length 1, max length 255) */
+  name?: string;
+  /** Description, at most 1000 characters. (max length 1000) */
+  description?: string;
+  /** Which contacts enter the workflow (replaces the current criteria). */
+  entryCriteria?: AutomationEntryCriteria;
+  /** When contacts leave before completion (replaces the current criteria). */
+  exitCriteria?: AutomationExitCriteria;
+  /** Steps contacts walk through; fully replaces the existing steps (contacts on removed steps exit). */
+  steps?: Array<AutomationStep>;
+  /** Tags for filtering and organization (replaces the list). */
+  tags?: Array<string>;
+  /** Suppression group applied to every email step. */
+  unsubscribeGroupId?: string;
+  /** Insert open-tracking pixels into the workflow's emails. */
+  trackingOpen?: boolean;
+  /** Rewrite links for click tracking in the workflow's emails. */
+  trackingClick?: boolean;
+  /** true: validate and activate now; false: leave in or move to `draft`. */
+  active?: boolean;
+}
+
+/** Body of `PATCH /campaigns/{campaignId}`: only the fields given change. */
+export interface UpdateCampaign {
+  /** Campaign name, 1 to 200 characters. (min length 1, max length 200) */
+  name?: string;
+  /** Subject line, 1 to 998 characters. (min length 1, max length 998) */
+  subject?: string;
+  /** Preview text shown before opening, at most 200 characters. (max length 200) */
+  previewText?: string;
+  /** Sender identity of the campaign (or use `fromSenderId`). */
+  from?: CampaignFrom;
+  /** Id of a saved sender identity (alternative to `from`). */
+  fromSenderId?: string;
+  /** Reply-to email address (a plain string, not an object). (format "email") */
+  replyTo?: string;
+  /** Template to use; replaces the campaign's template. */
+  templateId?: string;
+  /** Raw HTML body; wins over `templateId` and overwrites that template's HTML when both are given. */
+  htmlTemplate?: string;
+  /** Ids of the lists or segments to send to. */
+  toLists?: Array<string>;
+  /** Ids of the lists or segments to exclude. */
+  excludeLists?: Array<string>;
+  /** Unsubscribe group of the campaign. */
+  unsubscribeGroupId?: string;
+  /** Trigger sending immediately. */
+  sendNow?: boolean;
+  /** ISO 8601 time to send the campaign at. (format "date-time") */
+  scheduledAt?: string;
+  /** Send to all contacts (the global list). */
+  sendToGlobalList?: boolean;
+  /** Publish and finalize the campaign. */
+  publish?: boolean;
+  /** Click tracking for the campaign. */
+  trackingClick?: boolean;
+  /** Open tracking for the campaign. */
+  trackingOpen?: boolean;
+  /** Delivery mode. */
+  sendMode?: "immediate" | "scheduled" | "gradual";
+  /** Growth strategy of gradual sending. */
+  gradualStrategy?: "fixed" | "1.25x" | "1.5x" | "1.75x" | "2x";
+  /** Emails per day in gradual mode (at least 1). (min 1) */
+  dailyBatchSize?: number;
+  /** IANA timezone (e.g. `America/New_York`) for scheduled or gradual sending. */
+  timezone?: string;
+}
+
+/** Body of `PATCH /events/eventName/{eventName}`: give `description` and/or `properties` (the name cannot change). */
+export interface UpdateEvent {
+  /** New human-readable description. */
+  description?: string;
+  /** Replacement property schema, at most 50; fully replaces the current one. (max items 50) */
+  properties?: Array<EventPropertyDefinition>;
+}
+
+/** Body of `PUT /templates/{templateId}`: a partial update, only the fields given change. */
+export interface UpdateTemplate {
+  /** Template name, at most 90 characters. (max length 90) */
+  templateName?: string;
+  /** Subject line (Handlebars allowed), at most 988 characters. (max length 988) */
+  subject?: string;
+  /** Short description, at most 140 characters. (max length 140) */
+  description?: string;
+  /** Preview text (preheader) shown before opening, at most 140 characters. (max length 140) */
+  previewText?: string;
+  /** HTML content (Handlebars variables filled from `dynamicData` at send time). */
+  emailTemplate?: string;
+  /** Template type. */
+  templateType?: "transactional" | "marketing";
+  /** Dynamic variables of the template: variable name to type, e.g. `{"firstName": "string"}`. */
+  dynamicVariables?: JsonObject;
+  /** Id of a sender (same project) to associate with the template. */
+  senderId?: string;
+}
+
+/** Body of `PATCH /templates/{templateId}/preview-text`. */
+export interface UpdateTemplatePreviewText {
+  /** New preview text (preheader), at most 140 characters. (max length 140) */
+  previewText: string;
+}
+
+/** Body of `POST /contacts/email` (create or update by email). */
+export interface UpsertContact {
+  /** Email address (lower-cased by the server). (format "email") */
+  email: string;
+  /** First name; `""` clears it, null or omitted leaves it unchanged. */
+  firstName?: string | null;
+  /** Last name; `""` clears it, null or omitted leaves it unchanged. */
+  lastName?: string | null;
+  /** Your application's user id; `""` clears it, null or omitted leaves it unchanged. */
+  userId?: string | null;
+  /** Mobile number in E.164 format; `""` clears it, null or omitted leaves it unchanged. */
+  mobile?: string | null;
+  /** Ids of contact lists to add the contact to (never segment ids). */
+  listIds?: Array<string>;
+  /** Contact property values: string, number, boolean or date string. */
+  customFields?: { [key: string]: (string | null) | number | boolean };
+}
+
+export interface InboundAttachment {
+  attachmentId?: string;
+  downloadUrl?: string;
+  size?: number;
+}
+
+export interface ReplyInbound {
+  /** From. */
+  from: Address;
+  /** T. */
+  text?: string;
+}
+
+export interface InboundReplyResult {
+  emailId?: string;
+  status?: string;
+}
+
+export interface Jwks {
+  keys?: Array<JsonObject>;
+}
+
 // ---------------------------------------------------------- endpoint params
+
+/** Parameters of `automations.list` (GET /automations). */
+export interface AutomationsListParams {
+  /** Only workflows with this status. */
+  status?: "draft" | "active" | "paused" | "archived";
+  /** Only workflows with these tags (sent comma-separated). */
+  tags?: Array<string>;
+  /** Page number, from 1; default 1. (min 1, default 1) */
+  page?: number;
+  /** Page size (1-100); default 50. (min 1, max 100, default 50) */
+  limit?: number;
+}
+/** Result of `automations.list`: the response's `data`. */
+export type AutomationsListResult = AutomationList;
+
+/** Parameters of `automations.create` (POST /automations). */
+export interface AutomationsCreateParams {
+  /** Automation name, at most 255 characters. (min length 1, max length 255) */
+  name: string;
+  /** Description, at most 1000 characters. (max length 1000) */
+  description?: string;
+  /** Which contacts enter the workflow. */
+  entryCriteria?: AutomationEntryCriteria;
+  /** When contacts leave before completion. */
+  exitCriteria?: AutomationExitCriteria;
+  /** Steps contacts walk through. */
+  steps?: Array<AutomationStep>;
+  /** Tags for filtering and organization. */
+  tags?: Array<string>;
+  /** Suppression group applied to every email step. */
+  unsubscribeGroupId?: string;
+  /** Insert open-tracking pixels into the workflow's emails. */
+  trackingOpen?: boolean;
+  /** Rewrite links for click tracking in the workflow's emails. */
+  trackingClick?: boolean;
+  /** true: validate and activate now; false or omitted: create as `draft`. */
+  active?: boolean;
+}
+/** Result of `automations.create`: the response's `data`. */
+export type AutomationsCreateResult = Automation;
+
+/** Parameters of `automations.get` (GET /automations/{id}). */
+export interface AutomationsGetParams {
+  /** Workflow automation id. */
+  id: string;
+}
+/** Result of `automations.get`: the response's `data`. */
+export type AutomationsGetResult = Automation;
+
+/** Parameters of `automations.update` (PATCH /automations/{id}). */
+export interface AutomationsUpdateParams {
+  /** Workflow automation id. */
+  id: string;
+  /** Automation name, at most 255 characters. (min length 1, max length 255) */
+  name?: string;
+  /** Description, at most 1000 characters. (max length 1000) */
+  description?: string;
+  /** Which contacts enter the workflow (replaces the current criteria). */
+  entryCriteria?: AutomationEntryCriteria;
+  /** When contacts leave before completion (replaces the current criteria). */
+  exitCriteria?: AutomationExitCriteria;
+  /** Steps contacts walk through; fully replaces the existing steps (contacts on removed steps exit). */
+  steps?: Array<AutomationStep>;
+  /** Tags for filtering and organization (replaces the list). */
+  tags?: Array<string>;
+  /** Suppression group applied to every email step. */
+  unsubscribeGroupId?: string;
+  /** Insert open-tracking pixels into the workflow's emails. */
+  trackingOpen?: boolean;
+  /** Rewrite links for click tracking in the workflow's emails. */
+  trackingClick?: boolean;
+  /** true: validate and activate now; false: leave in or move to `draft`. */
+  active?: boolean;
+}
+/** Result of `automations.update`: the response's `data`. */
+export type AutomationsUpdateResult = Automation;
+
+/** Parameters of `automations.delete` (DELETE /automations/{id}). */
+export interface AutomationsDeleteParams {
+  /** Workflow automation id. */
+  id: string;
+}
+/** Result of `automations.delete`: the response's `data`. */
+export type AutomationsDeleteResult = MessageOnly;
+
+/** Parameters of `automations.pause` (POST /automations/{id}/pause). */
+export interface AutomationsPauseParams {
+  /** Workflow automation id. */
+  id: string;
+}
+/** Result of `automations.pause`: the response's `data`. */
+export type AutomationsPauseResult = AutomationStatusChange;
+
+/** Parameters of `automations.resume` (POST /automations/{id}/resume). */
+export interface AutomationsResumeParams {
+  /** Workflow automation id. */
+  id: string;
+}
+/** Result of `automations.resume`: the response's `data`. */
+export type AutomationsResumeResult = AutomationStatusChange;
 
 /** Parameters of `campaigns.list` (GET /campaigns). */
 export interface CampaignsListParams {
@@ -1023,22 +1505,6 @@ export interface CampaignsDeleteParams {
 /** Result of `campaigns.delete`: the response's `data`. */
 export type CampaignsDeleteResult = MessageOnly;
 
-/** Parameters of `campaigns.pause` (POST /campaigns/{campaignId}/pause). */
-export interface CampaignsPauseParams {
-  /** Campaign id. */
-  campaignId: string;
-}
-/** Result of `campaigns.pause`: the response's `data`. */
-export type CampaignsPauseResult = CampaignSummary;
-
-/** Parameters of `campaigns.resume` (POST /campaigns/{campaignId}/resume). */
-export interface CampaignsResumeParams {
-  /** Campaign id. */
-  campaignId: string;
-}
-/** Result of `campaigns.resume`: the response's `data`. */
-export type CampaignsResumeResult = CampaignSummary;
-
 /** Parameters of `campaigns.abort` (POST /campaigns/{campaignId}/abort). */
 export interface CampaignsAbortParams {
   /** Campaign id. */
@@ -1054,6 +1520,22 @@ export interface CampaignsAnalyticsParams {
 }
 /** Result of `campaigns.analytics`: the response's `data`. */
 export type CampaignsAnalyticsResult = CampaignAnalytics;
+
+/** Parameters of `campaigns.pause` (POST /campaigns/{campaignId}/pause). */
+export interface CampaignsPauseParams {
+  /** Campaign id. */
+  campaignId: string;
+}
+/** Result of `campaigns.pause`: the response's `data`. */
+export type CampaignsPauseResult = CampaignSummary;
+
+/** Parameters of `campaigns.resume` (POST /campaigns/{campaignId}/resume). */
+export interface CampaignsResumeParams {
+  /** Campaign id. */
+  campaignId: string;
+}
+/** Result of `campaigns.resume`: the response's `data`. */
+export type CampaignsResumeResult = CampaignSummary;
 
 /** Parameters of `contactProperties.list` (GET /contact-properties). */
 export interface ContactPropertiesListParams {
@@ -1111,6 +1593,16 @@ export interface ContactsCreateParams {
 /** Result of `contacts.create`: the response's `data`. */
 export type ContactsCreateResult = Contact;
 
+/** Parameters of `contacts.bulkUpdate` (POST /contacts/bulk-update). */
+export interface ContactsBulkUpdateParams {
+  /** Contacts to create or update, 1 to 100 per request. (min items 1, max items 100) */
+  contacts: Array<BulkContact>;
+  /** Trigger workflows for the updated contacts. */
+  runWorkflow?: boolean;
+}
+/** Result of `contacts.bulkUpdate`: the response's `data`. */
+export type ContactsBulkUpdateResult = ContactBulkUpdateResult;
+
 /** Parameters of `contacts.upsert` (POST /contacts/email). */
 export interface ContactsUpsertParams {
   /** Email address (lower-cased by the server). (format "email") */
@@ -1130,22 +1622,6 @@ export interface ContactsUpsertParams {
 }
 /** Result of `contacts.upsert`: the response's `data`. */
 export type ContactsUpsertResult = Contact;
-
-/** Parameters of `contacts.get` (GET /contacts/{id}). */
-export interface ContactsGetParams {
-  /** Contact id. */
-  id: string;
-}
-/** Result of `contacts.get`: the response's `data`. */
-export type ContactsGetResult = Contact;
-
-/** Parameters of `contacts.delete` (DELETE /contacts/{id}). */
-export interface ContactsDeleteParams {
-  /** Contact id. */
-  id: string;
-}
-/** Result of `contacts.delete`: the response's `data`. */
-export type ContactsDeleteResult = MessageOnly;
 
 /** Parameters of `contacts.deleteByUserId` (DELETE /contacts/email/userId/{userId}). */
 export interface ContactsDeleteByUserIdParams {
@@ -1171,15 +1647,21 @@ export interface ContactsSearchByEmailsParams {
 /** Result of `contacts.searchByEmails`: the response's `data`. */
 export type ContactsSearchByEmailsResult = ContactSearchResult;
 
-/** Parameters of `contacts.bulkUpdate` (POST /contacts/bulk-update). */
-export interface ContactsBulkUpdateParams {
-  /** Contacts to create or update, 1 to 100 per request. (min items 1, max items 100) */
-  contacts: Array<BulkContact>;
-  /** Trigger workflows for the updated contacts. */
-  runWorkflow?: boolean;
+/** Parameters of `contacts.get` (GET /contacts/{id}). */
+export interface ContactsGetParams {
+  /** Contact id. */
+  id: string;
 }
-/** Result of `contacts.bulkUpdate`: the response's `data`. */
-export type ContactsBulkUpdateResult = ContactBulkUpdateResult;
+/** Result of `contacts.get`: the response's `data`. */
+export type ContactsGetResult = Contact;
+
+/** Parameters of `contacts.delete` (DELETE /contacts/{id}). */
+export interface ContactsDeleteParams {
+  /** Contact id. */
+  id: string;
+}
+/** Result of `contacts.delete`: the response's `data`. */
+export type ContactsDeleteResult = MessageOnly;
 
 /** Parameters of `contacts.unsubscribeGroups` (GET /contacts/{id}/unsubscribe-groups). */
 export interface ContactsUnsubscribeGroupsParams {
@@ -1227,6 +1709,97 @@ export interface CustomFieldsDeleteParams {
 /** Result of `customFields.delete`: the response's `data`. */
 export type CustomFieldsDeleteResult = MessageOnly;
 
+/** Parameters of `events.list` (GET /events). */
+export type EventsListParams = Record<string, never>;
+/** Result of `events.list`: the response's `data`. */
+export type EventsListResult = EventList;
+
+/** Parameters of `events.create` (POST /events). */
+export interface EventsCreateParams {
+  /** Event name, unique in the project: ASCII letters, digits and underscores, at most 64. (min length 1, max length 64, pattern "^[A-Za-z0-9_]+$") */
+  eventName: string;
+  /** Human-readable description. */
+  description?: string;
+  /** Declared properties, at most 50. (max items 50) */
+  properties?: Array<EventPropertyDefinition>;
+}
+/** Result of `events.create`: the response's `data`. */
+export type EventsCreateResult = Event;
+
+/** Parameters of `events.get` (GET /events/eventName/{eventName}). */
+export interface EventsGetParams {
+  /** Name of the event definition. */
+  eventName: string;
+}
+/** Result of `events.get`: the response's `data`. */
+export type EventsGetResult = Event;
+
+/** Parameters of `events.update` (PATCH /events/eventName/{eventName}). */
+export interface EventsUpdateParams {
+  /** Name of the event definition. */
+  eventName: string;
+  /** New human-readable description. */
+  description?: string;
+  /** Replacement property schema, at most 50; fully replaces the current one. (max items 50) */
+  properties?: Array<EventPropertyDefinition>;
+}
+/** Result of `events.update`: the response's `data`. */
+export type EventsUpdateResult = Event;
+
+/** Parameters of `events.delete` (DELETE /events/eventName/{eventName}). */
+export interface EventsDeleteParams {
+  /** Name of the event definition. */
+  eventName: string;
+}
+/** Result of `events.delete`: the response's `data`. */
+export type EventsDeleteResult = MessageOnly;
+
+/** Parameters of `events.send` (POST /events/send). */
+export interface EventsSendParams {
+  /** Name of an existing event definition. (min length 1) */
+  eventName: string;
+  /** Email address of the contact. (format "email") */
+  email?: string;
+  /** Id of the contact. */
+  contactId?: string;
+  /** Property values; keys must be declared on the event, values are coerced to the declared types. */
+  eventProperties?: JsonObject;
+}
+/** Result of `events.send`: the response's `data`. */
+export type EventsSendResult = EventLog;
+
+/** Parameters of `emails.bulk` (POST /mails/bulk). */
+export interface EmailsBulkParams {
+  /** Recipients, 1 to 100 per request. (min items 1, max items 100) */
+  recipients: Array<BulkRecipient>;
+  /** Sender address; its domain must be verified. */
+  from: AddressWithDynamicData;
+  /** Subject line, at most 998 characters; required unless `templateId` is given. (max length 998, pattern "^[^\\r\\n]*$") */
+  subject?: string;
+  /** HTML body (Handlebars); required if neither `text` nor `templateId`. */
+  html?: string;
+  /** Plain-text body. */
+  text?: string;
+  /** Template to use (e.g. `A-abc123`); required if neither `html` nor `text`. */
+  templateId?: string;
+  /** Template values shared by all recipients. */
+  dynamicData?: JsonObject;
+  /** Reply-to address. */
+  replyTo?: AddressWithDynamicData;
+  /** Unsubscribe group of these emails. */
+  unsubscribeGroupId?: string;
+  /** Click tracking; omitted uses the project setting. */
+  trackingClick?: boolean;
+  /** Open tracking; omitted uses the project setting. */
+  trackingOpen?: boolean;
+  /** Custom headers applied to every recipient (same rules as a single send). */
+  headers?: { [key: string]: string };
+  /** Deliver even to suppressed recipients (in the official SDK's types, not on the bulk page; passed through). */
+  bypassSuppressions?: boolean;
+}
+/** Result of `emails.bulk`: the response's `data`. */
+export type EmailsBulkResult = BulkEmailResult;
+
 /** Parameters of `emails.send` (POST /mails/send). */
 export interface EmailsSendParams {
   /** The one recipient (a single object; use cc/bcc or emails.bulk for more). */
@@ -1264,38 +1837,6 @@ export interface EmailsSendParams {
 }
 /** Result of `emails.send`: the response's `data`. */
 export type EmailsSendResult = SendEmailResult;
-
-/** Parameters of `emails.bulk` (POST /mails/bulk). */
-export interface EmailsBulkParams {
-  /** Recipients, 1 to 100 per request. (min items 1, max items 100) */
-  recipients: Array<BulkRecipient>;
-  /** Sender address; its domain must be verified. */
-  from: AddressWithDynamicData;
-  /** Subject line, at most 998 characters; required unless `templateId` is given. (max length 998, pattern "^[^\\r\\n]*$") */
-  subject?: string;
-  /** HTML body (Handlebars); required if neither `text` nor `templateId`. */
-  html?: string;
-  /** Plain-text body. */
-  text?: string;
-  /** Template to use (e.g. `A-abc123`); required if neither `html` nor `text`. */
-  templateId?: string;
-  /** Template values shared by all recipients. */
-  dynamicData?: JsonObject;
-  /** Reply-to address. */
-  replyTo?: AddressWithDynamicData;
-  /** Unsubscribe group of these emails. */
-  unsubscribeGroupId?: string;
-  /** Click tracking; omitted uses the project setting. */
-  trackingClick?: boolean;
-  /** Open tracking; omitted uses the project setting. */
-  trackingOpen?: boolean;
-  /** Custom headers applied to every recipient (same rules as a single send). */
-  headers?: { [key: string]: string };
-  /** Deliver even to suppressed recipients (in the official SDK's types, not on the bulk page; passed through). */
-  bypassSuppressions?: boolean;
-}
-/** Result of `emails.bulk`: the response's `data`. */
-export type EmailsBulkResult = BulkEmailResult;
 
 /** Parameters of `emails.status` (GET /mails/{id}/status). */
 export interface EmailsStatusParams {
@@ -1444,6 +1985,30 @@ export interface TemplatesUpdatePreviewTextParams {
 /** Result of `templates.updatePreviewText`: the response's `data`. */
 export type TemplatesUpdatePreviewTextResult = Template;
 
+/** Parameters of `inbound.attachment` (GET /inbound/messages/{id}/attachments/{idx}). */
+export interface InboundAttachmentParams {
+  id: string;
+  idx: string;
+  /** x (default false) */
+  download?: boolean;
+}
+/** Result of `inbound.attachment`: the response's `data`. */
+export type InboundAttachmentResult = InboundAttachment;
+
+/** Parameters of `inbound.reply` (POST /inbound/messages/{id}/reply). */
+export interface InboundReplyParams {
+  id: string;
+  /** From. */
+  from: Address;
+  /** T. */
+  text?: string;
+}
+
+/** Parameters of `jwks.get` (GET /jwks.json). */
+export type JwksGetParams = Record<string, never>;
+/** Result of `jwks.get`: the response's `data`. */
+export type JwksGetResult = Jwks;
+
 // Names of earlier releases.
 export type SendEmailRequest = EmailsSendParams;
 export type SendEmailResponse = EmailsSendResult;
@@ -1459,6 +2024,56 @@ export type UnsubscribeGroupsResponse = ContactsUnsubscribeGroupsResult;
 export type DeleteResponse = MessageOnly;
 
 // ---------------------------------------------------------------- namespaces
+
+/** The `automations` endpoints (`client.automations.…`). */
+export interface AutomationsNamespace {
+  /**
+   * List automations.
+   *
+   * `GET /automations` — endpoint id `automations.list`.
+   */
+  list(params?: AutomationsListParams, options?: RequestOptions): Promise<WithResponse<AutomationsListResult>>;
+  /**
+   * Create an automation.
+   *
+   * `POST /automations` — endpoint id `automations.create`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  create(params: AutomationsCreateParams, options?: RequestOptions): Promise<WithResponse<AutomationsCreateResult>>;
+  /**
+   * Get an automation.
+   *
+   * `GET /automations/{id}` — endpoint id `automations.get`.
+   */
+  get(params: AutomationsGetParams, options?: RequestOptions): Promise<WithResponse<AutomationsGetResult>>;
+  /**
+   * Update a draft or paused automation.
+   *
+   * `PATCH /automations/{id}` — endpoint id `automations.update`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  update(params: AutomationsUpdateParams, options?: RequestOptions): Promise<WithResponse<AutomationsUpdateResult>>;
+  /**
+   * Delete an automation and stop its executions.
+   *
+   * `DELETE /automations/{id}` — endpoint id `automations.delete`.
+   */
+  delete(params: AutomationsDeleteParams, options?: RequestOptions): Promise<WithResponse<AutomationsDeleteResult>>;
+  /**
+   * Pause an active automation.
+   *
+   * `POST /automations/{id}/pause` — endpoint id `automations.pause`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  pause(params: AutomationsPauseParams, options?: RequestOptions): Promise<WithResponse<AutomationsPauseResult>>;
+  /**
+   * Resume a paused automation.
+   *
+   * `POST /automations/{id}/resume` — endpoint id `automations.resume`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  resume(params: AutomationsResumeParams, options?: RequestOptions): Promise<WithResponse<AutomationsResumeResult>>;
+}
 
 /** The `campaigns` endpoints (`client.campaigns.…`). */
 export interface CampaignsNamespace {
@@ -1495,6 +2110,19 @@ export interface CampaignsNamespace {
    */
   delete(params: CampaignsDeleteParams, options?: RequestOptions): Promise<WithResponse<CampaignsDeleteResult>>;
   /**
+   * Abort a sending campaign.
+   *
+   * `POST /campaigns/{campaignId}/abort` — endpoint id `campaigns.abort`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  abort(params: CampaignsAbortParams, options?: RequestOptions): Promise<WithResponse<CampaignsAbortResult>>;
+  /**
+   * Get a campaign's counts and rates.
+   *
+   * `GET /campaigns/{campaignId}/analytics` — endpoint id `campaigns.analytics`.
+   */
+  analytics(params: CampaignsAnalyticsParams, options?: RequestOptions): Promise<WithResponse<CampaignsAnalyticsResult>>;
+  /**
    * Pause a sending campaign.
    *
    * `POST /campaigns/{campaignId}/pause` — endpoint id `campaigns.pause`.
@@ -1508,19 +2136,6 @@ export interface CampaignsNamespace {
    * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
    */
   resume(params: CampaignsResumeParams, options?: RequestOptions): Promise<WithResponse<CampaignsResumeResult>>;
-  /**
-   * Abort a sending campaign.
-   *
-   * `POST /campaigns/{campaignId}/abort` — endpoint id `campaigns.abort`.
-   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
-   */
-  abort(params: CampaignsAbortParams, options?: RequestOptions): Promise<WithResponse<CampaignsAbortResult>>;
-  /**
-   * Get a campaign's counts and rates.
-   *
-   * `GET /campaigns/{campaignId}/analytics` — endpoint id `campaigns.analytics`.
-   */
-  analytics(params: CampaignsAnalyticsParams, options?: RequestOptions): Promise<WithResponse<CampaignsAnalyticsResult>>;
 }
 
 /** The `contactProperties` endpoints (`client.contactProperties.…`). */
@@ -1562,23 +2177,18 @@ export interface ContactsNamespace {
    */
   create(params: ContactsCreateParams, options?: RequestOptions): Promise<WithResponse<ContactsCreateResult>>;
   /**
+   * Create or update 1-100 contacts by email.
+   *
+   * `POST /contacts/bulk-update` — endpoint id `contacts.bulkUpdate`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  bulkUpdate(params: ContactsBulkUpdateParams, options?: RequestOptions): Promise<WithResponse<ContactsBulkUpdateResult>>;
+  /**
    * Create or update a contact by email.
    *
    * `POST /contacts/email` — endpoint id `contacts.upsert`.
    */
   upsert(params: ContactsUpsertParams, options?: RequestOptions): Promise<WithResponse<ContactsUpsertResult>>;
-  /**
-   * Get a contact by id.
-   *
-   * `GET /contacts/{id}` — endpoint id `contacts.get`.
-   */
-  get(params: ContactsGetParams, options?: RequestOptions): Promise<WithResponse<ContactsGetResult>>;
-  /**
-   * Delete a contact by id.
-   *
-   * `DELETE /contacts/{id}` — endpoint id `contacts.delete`.
-   */
-  delete(params: ContactsDeleteParams, options?: RequestOptions): Promise<WithResponse<ContactsDeleteResult>>;
   /**
    * Delete a contact by your user id.
    *
@@ -1598,12 +2208,17 @@ export interface ContactsNamespace {
    */
   searchByEmails(params: ContactsSearchByEmailsParams, options?: RequestOptions): Promise<WithResponse<ContactsSearchByEmailsResult>>;
   /**
-   * Create or update 1-100 contacts by email.
+   * Get a contact by id.
    *
-   * `POST /contacts/bulk-update` — endpoint id `contacts.bulkUpdate`.
-   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   * `GET /contacts/{id}` — endpoint id `contacts.get`.
    */
-  bulkUpdate(params: ContactsBulkUpdateParams, options?: RequestOptions): Promise<WithResponse<ContactsBulkUpdateResult>>;
+  get(params: ContactsGetParams, options?: RequestOptions): Promise<WithResponse<ContactsGetResult>>;
+  /**
+   * Delete a contact by id.
+   *
+   * `DELETE /contacts/{id}` — endpoint id `contacts.delete`.
+   */
+  delete(params: ContactsDeleteParams, options?: RequestOptions): Promise<WithResponse<ContactsDeleteResult>>;
   /**
    * List the unsubscribe groups a contact left.
    *
@@ -1645,15 +2260,51 @@ export interface CustomFieldsNamespace {
   delete(params: CustomFieldsDeleteParams, options?: RequestOptions): Promise<WithResponse<CustomFieldsDeleteResult>>;
 }
 
-/** The `emails` endpoints (`client.emails.…`). */
-export interface EmailsNamespace {
+/** The `events` endpoints (`client.events.…`). */
+export interface EventsNamespace {
   /**
-   * Send one email.
+   * List event definitions.
    *
-   * `POST /mails/send` — endpoint id `emails.send`.
+   * `GET /events` — endpoint id `events.list`.
+   */
+  list(params?: EventsListParams, options?: RequestOptions): Promise<WithResponse<EventsListResult>>;
+  /**
+   * Define an event.
+   *
+   * `POST /events` — endpoint id `events.create`.
    * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
    */
-  send(params: EmailsSendParams, options?: RequestOptions): Promise<WithResponse<EmailsSendResult>>;
+  create(params: EventsCreateParams, options?: RequestOptions): Promise<WithResponse<EventsCreateResult>>;
+  /**
+   * Get an event definition by name.
+   *
+   * `GET /events/eventName/{eventName}` — endpoint id `events.get`.
+   */
+  get(params: EventsGetParams, options?: RequestOptions): Promise<WithResponse<EventsGetResult>>;
+  /**
+   * Update an event's description or properties.
+   *
+   * `PATCH /events/eventName/{eventName}` — endpoint id `events.update`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  update(params: EventsUpdateParams, options?: RequestOptions): Promise<WithResponse<EventsUpdateResult>>;
+  /**
+   * Delete an event definition (soft delete).
+   *
+   * `DELETE /events/eventName/{eventName}` — endpoint id `events.delete`.
+   */
+  delete(params: EventsDeleteParams, options?: RequestOptions): Promise<WithResponse<EventsDeleteResult>>;
+  /**
+   * Record an event for a contact.
+   *
+   * `POST /events/send` — endpoint id `events.send`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  send(params: EventsSendParams, options?: RequestOptions): Promise<WithResponse<EventsSendResult>>;
+}
+
+/** The `emails` endpoints (`client.emails.…`). */
+export interface EmailsNamespace {
   /**
    * Send one message to 1-100 recipients.
    *
@@ -1661,6 +2312,13 @@ export interface EmailsNamespace {
    * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
    */
   bulk(params: EmailsBulkParams, options?: RequestOptions): Promise<WithResponse<EmailsBulkResult>>;
+  /**
+   * Send one email.
+   *
+   * `POST /mails/send` — endpoint id `emails.send`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  send(params: EmailsSendParams, options?: RequestOptions): Promise<WithResponse<EmailsSendResult>>;
   /**
    * Get the status and lifecycle timestamps of one email.
    *
@@ -1745,38 +2403,86 @@ export interface TemplatesNamespace {
   updatePreviewText(params: TemplatesUpdatePreviewTextParams, options?: RequestOptions): Promise<WithResponse<TemplatesUpdatePreviewTextResult>>;
 }
 
+/** The `inbound` endpoints (`client.inbound.…`). */
+export interface InboundNamespace {
+  /**
+   * Download an attachment.
+   *
+   * `GET /inbound/messages/{id}/attachments/{idx}` — endpoint id `inbound.attachment`.
+   * Pass `download: true` to receive the raw bytes (a `Uint8Array`).
+   */
+  attachment(params: InboundAttachmentParams & { download: true }, options?: RequestOptions): Promise<BinaryResult>;
+  /**
+   * Download an attachment.
+   *
+   * `GET /inbound/messages/{id}/attachments/{idx}` — endpoint id `inbound.attachment`.
+   * Pass `download: true` to receive the raw bytes (a `Uint8Array`).
+   */
+  attachment(params: InboundAttachmentParams & { download?: false }, options?: RequestOptions): Promise<WithResponse<InboundAttachmentResult>>;
+  /**
+   * Reply.
+   *
+   * `POST /inbound/messages/{id}/reply` — endpoint id `inbound.reply`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  reply(params: InboundReplyParams, options?: RequestOptions): Promise<WithResponse<InboundReplyResult>>;
+}
+
+/** The `jwks` endpoints (`client.jwks.…`). */
+export interface JwksNamespace {
+  /**
+   * Get keys.
+   *
+   * `GET /jwks.json` — endpoint id `jwks.get`.
+   */
+  get(params?: JwksGetParams, options?: RequestOptions): Promise<WithResponse<JwksGetResult>>;
+}
+
 // ------------------------------------------------------------ request(id, …)
 
 /** Every endpoint id with its params, result and whether params may be omitted. */
 export interface Endpoints {
+  "automations.list": { params: AutomationsListParams; result: AutomationsListResult; paramsOptional: true };
+  "automations.create": { params: AutomationsCreateParams; result: AutomationsCreateResult; paramsOptional: false };
+  "automations.get": { params: AutomationsGetParams; result: AutomationsGetResult; paramsOptional: false };
+  "automations.update": { params: AutomationsUpdateParams; result: AutomationsUpdateResult; paramsOptional: false };
+  "automations.delete": { params: AutomationsDeleteParams; result: AutomationsDeleteResult; paramsOptional: false };
+  "automations.pause": { params: AutomationsPauseParams; result: AutomationsPauseResult; paramsOptional: false };
+  "automations.resume": { params: AutomationsResumeParams; result: AutomationsResumeResult; paramsOptional: false };
   "campaigns.list": { params: CampaignsListParams; result: CampaignsListResult; paramsOptional: true };
   "campaigns.create": { params: CampaignsCreateParams; result: CampaignsCreateResult; paramsOptional: false };
   "campaigns.get": { params: CampaignsGetParams; result: CampaignsGetResult; paramsOptional: false };
   "campaigns.update": { params: CampaignsUpdateParams; result: CampaignsUpdateResult; paramsOptional: false };
   "campaigns.delete": { params: CampaignsDeleteParams; result: CampaignsDeleteResult; paramsOptional: false };
-  "campaigns.pause": { params: CampaignsPauseParams; result: CampaignsPauseResult; paramsOptional: false };
-  "campaigns.resume": { params: CampaignsResumeParams; result: CampaignsResumeResult; paramsOptional: false };
   "campaigns.abort": { params: CampaignsAbortParams; result: CampaignsAbortResult; paramsOptional: false };
   "campaigns.analytics": { params: CampaignsAnalyticsParams; result: CampaignsAnalyticsResult; paramsOptional: false };
+  "campaigns.pause": { params: CampaignsPauseParams; result: CampaignsPauseResult; paramsOptional: false };
+  "campaigns.resume": { params: CampaignsResumeParams; result: CampaignsResumeResult; paramsOptional: false };
   "contactProperties.list": { params: ContactPropertiesListParams; result: ContactPropertiesListResult; paramsOptional: true };
   "contactProperties.create": { params: ContactPropertiesCreateParams; result: ContactPropertiesCreateResult; paramsOptional: false };
   "contactProperties.get": { params: ContactPropertiesGetParams; result: ContactPropertiesGetResult; paramsOptional: false };
   "contactProperties.delete": { params: ContactPropertiesDeleteParams; result: ContactPropertiesDeleteResult; paramsOptional: false };
   "contacts.create": { params: ContactsCreateParams; result: ContactsCreateResult; paramsOptional: false };
+  "contacts.bulkUpdate": { params: ContactsBulkUpdateParams; result: ContactsBulkUpdateResult; paramsOptional: false };
   "contacts.upsert": { params: ContactsUpsertParams; result: ContactsUpsertResult; paramsOptional: false };
-  "contacts.get": { params: ContactsGetParams; result: ContactsGetResult; paramsOptional: false };
-  "contacts.delete": { params: ContactsDeleteParams; result: ContactsDeleteResult; paramsOptional: false };
   "contacts.deleteByUserId": { params: ContactsDeleteByUserIdParams; result: ContactsDeleteByUserIdResult; paramsOptional: false };
   "contacts.remove": { params: ContactsRemoveParams; result: ContactsRemoveResult; paramsOptional: false };
   "contacts.searchByEmails": { params: ContactsSearchByEmailsParams; result: ContactsSearchByEmailsResult; paramsOptional: false };
-  "contacts.bulkUpdate": { params: ContactsBulkUpdateParams; result: ContactsBulkUpdateResult; paramsOptional: false };
+  "contacts.get": { params: ContactsGetParams; result: ContactsGetResult; paramsOptional: false };
+  "contacts.delete": { params: ContactsDeleteParams; result: ContactsDeleteResult; paramsOptional: false };
   "contacts.unsubscribeGroups": { params: ContactsUnsubscribeGroupsParams; result: ContactsUnsubscribeGroupsResult; paramsOptional: false };
   "customFields.list": { params: CustomFieldsListParams; result: CustomFieldsListResult; paramsOptional: true };
   "customFields.create": { params: CustomFieldsCreateParams; result: CustomFieldsCreateResult; paramsOptional: false };
   "customFields.get": { params: CustomFieldsGetParams; result: CustomFieldsGetResult; paramsOptional: false };
   "customFields.delete": { params: CustomFieldsDeleteParams; result: CustomFieldsDeleteResult; paramsOptional: false };
-  "emails.send": { params: EmailsSendParams; result: EmailsSendResult; paramsOptional: false };
+  "events.list": { params: EventsListParams; result: EventsListResult; paramsOptional: true };
+  "events.create": { params: EventsCreateParams; result: EventsCreateResult; paramsOptional: false };
+  "events.get": { params: EventsGetParams; result: EventsGetResult; paramsOptional: false };
+  "events.update": { params: EventsUpdateParams; result: EventsUpdateResult; paramsOptional: false };
+  "events.delete": { params: EventsDeleteParams; result: EventsDeleteResult; paramsOptional: false };
+  "events.send": { params: EventsSendParams; result: EventsSendResult; paramsOptional: false };
   "emails.bulk": { params: EmailsBulkParams; result: EmailsBulkResult; paramsOptional: false };
+  "emails.send": { params: EmailsSendParams; result: EmailsSendResult; paramsOptional: false };
   "emails.status": { params: EmailsStatusParams; result: EmailsStatusResult; paramsOptional: false };
   "senders.list": { params: SendersListParams; result: SendersListResult; paramsOptional: true };
   "senders.create": { params: SendersCreateParams; result: SendersCreateResult; paramsOptional: false };
@@ -1789,12 +2495,15 @@ export interface Endpoints {
   "templates.update": { params: TemplatesUpdateParams; result: TemplatesUpdateResult; paramsOptional: false };
   "templates.delete": { params: TemplatesDeleteParams; result: TemplatesDeleteResult; paramsOptional: false };
   "templates.updatePreviewText": { params: TemplatesUpdatePreviewTextParams; result: TemplatesUpdatePreviewTextResult; paramsOptional: false };
+  "inbound.attachment": { params: InboundAttachmentParams; result: InboundAttachmentResult; paramsOptional: false };
+  "inbound.reply": { params: InboundReplyParams; result: InboundReplyResult; paramsOptional: false };
+  "jwks.get": { params: JwksGetParams; result: JwksGetResult; paramsOptional: true };
 }
 
 /** The catalog id of an endpoint (`namespace.method`). */
 export type EndpointId = keyof Endpoints;
 /** Endpoints that answer with raw bytes when their download flag is true. */
-export type BinaryEndpointId = never;
+export type BinaryEndpointId = "inbound.attachment";
 export type ParamsOf<K extends EndpointId> = Endpoints[K]['params'];
 export type ResultOf<K extends EndpointId> = Endpoints[K]['result'];
 /** `[params, options?]`, with `params` optional when the endpoint has no required field. */
@@ -1803,17 +2512,21 @@ export type RequestArgs<K extends EndpointId> = Endpoints[K]['paramsOptional'] e
   : [params: ParamsOf<K>, options?: RequestOptions];
 
 /** Number of endpoints in the catalog this file was generated from. */
-export type EndpointCount = 40;
+export type EndpointCount = 56;
 
 /** The generated part of the `AutoSend` client: one namespace per API area and `request`. */
 export interface AutoSendEndpoints {
+  readonly automations: AutomationsNamespace;
   readonly campaigns: CampaignsNamespace;
   readonly contactProperties: ContactPropertiesNamespace;
   readonly contacts: ContactsNamespace;
   readonly customFields: CustomFieldsNamespace;
+  readonly events: EventsNamespace;
   readonly emails: EmailsNamespace;
   readonly senders: SendersNamespace;
   readonly templates: TemplatesNamespace;
+  readonly inbound: InboundNamespace;
+  readonly jwks: JwksNamespace;
   /** Calls a binary endpoint by id with its download flag set: resolves to the bytes. */
   request<K extends BinaryEndpointId>(endpointId: K, params: ParamsOf<K> & { download: true }, options?: RequestOptions): Promise<BinaryResult>;
   /** Calls any catalog endpoint by id with its REST parameters; resolves to its `data`. */

@@ -339,9 +339,15 @@ def gen_types(spec: Dict[str, Any], ops: List[Op]) -> Tuple[str, Dict[str, str]]
         fields = op.fields()
         schema = {"type": "object", "properties": {n: s for n, s, _, _ in fields},
                   "required": [n for n, _, r, _ in fields if r]}
+        if f"{op.base}Params" in schemas:
+            raise ValueError(f"schema {op.base}Params clashes with the params type of {op.id}; rename it")
         emit(types.typed_dict(f"{op.base}Params", schema, True, f"Parameters of ``{op.id}`` ({op.method} {op.path})."))
         rt = result_type(op, types)
         results[op.id] = rt
+        if f"{op.base}Result" in schemas:
+            if rt.strip('"') != f"{op.base}Result":
+                raise ValueError(f"schema {op.base}Result clashes with the result type of {op.id}; rename it")
+            continue  # the schema is the result
         emit(f"{op.base}Result = {rt if not rt.startswith(chr(34)) else rt[1:-1]}\n")
     bases = {op.base for op in ops}
     for alias, target in COMPAT.items():

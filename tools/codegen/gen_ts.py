@@ -332,8 +332,15 @@ def outputs(spec: Dict[str, Any]) -> Dict[str, str]:
             if extra not in (False, None):
                 body += "  [key: string]: unknown;\n"
             out.append(f"export interface {op.type_base}Params {{\n{body}}}\n")
+        if f"{op.type_base}Params" in schemas:
+            raise ValueError(f"schema {op.type_base}Params clashes with the params type of {op.id}; rename it")
+        rt = result_type(op)
+        if f"{op.type_base}Result" in schemas:
+            if rt != f"{op.type_base}Result":
+                raise ValueError(f"schema {op.type_base}Result clashes with the result type of {op.id}; rename it")
+            continue  # the schema is the result
         out.append(f"/** Result of `{op.id}`: the response's `data`. */\n")
-        out.append(f"export type {op.type_base}Result = {result_type(op)};\n")
+        out.append(f"export type {op.type_base}Result = {rt};\n")
 
     bases = {op.type_base for op in ops}
     compat = [(a, t) for a, t in COMPAT.items() if a not in schemas and (t == "MessageOnly" or t[:-6] in bases)]

@@ -2043,9 +2043,6 @@ InboundReplyParams = TypedDict(
 )
 
 
-InboundReplyResult = InboundReplyResult
-
-
 class JwksGetParams(TypedDict, total=False):
     """Parameters of ``jwks.get`` (GET /jwks.json)."""
 
