@@ -263,6 +263,16 @@ export interface AutomationStep {
   checkExitCriteria?: boolean;
 }
 
+/** Body of `POST /contact-lists/contacts/bulk-add`: `emails` or `contactIds`, not both. */
+export interface BulkAddContactListContacts {
+  /** Id of the contact list to add contacts to. (min length 1) */
+  contactListId: string;
+  /** Email addresses to add, at most 500; unknown emails become new contacts (invalid ones are reported in `validation.invalid`). (min items 1, max items 500) */
+  emails?: Array<string>;
+  /** Ids of existing contacts to add, at most 500. (min items 1, max items 500) */
+  contactIds?: Array<string>;
+}
+
 /** One contact of a bulk update (upserted by email). */
 export interface BulkContact {
   /** Email address (lower-cased by the server). (format "email") */
@@ -649,6 +659,152 @@ export interface ContactBulkUpdateResult {
   totalCount?: number;
 }
 
+/** A contact list or segment. */
+export interface ContactList {
+  /** Contact list id (`GLOBAL_CONTACT_LIST` for the virtual "All Contacts" list). */
+  id?: string;
+  /** Name. */
+  name?: string;
+  /** Description. */
+  description?: string;
+  /** `list` or `segment`. */
+  type?: string;
+  /** Number of contacts in the list or segment. */
+  contactCount?: number;
+  /** Segment filter (`logicalOperator` and `groups`), or null for lists. */
+  filterCriteria?: JsonObject | null;
+  /** Id of the parent list of a sub-segment, or null. */
+  parentId?: string | null;
+  /** ISO 8601 creation time (absent on `GLOBAL_CONTACT_LIST`). */
+  createdAt?: string;
+  /** ISO 8601 last update time (absent on `GLOBAL_CONTACT_LIST`). */
+  updatedAt?: string;
+}
+
+/** `data` of contactLists.bulkAdd. */
+export interface ContactListBulkAddResult {
+  /** Contacts added to the list. */
+  added?: number;
+  /** Contacts created for unknown emails. */
+  created?: number;
+  /** Contacts that were already in the list. */
+  alreadyInList?: number;
+  /** Per-address failures. */
+  errors?: Array<ContactListItemError>;
+  /** Validation of the given addresses. */
+  validation?: ContactListValidation;
+  /** Contacts in the list after the operation. */
+  totalContactsInList?: number;
+  /** The contacts added. */
+  contacts?: Array<ContactListMember>;
+}
+
+/** A contact as listed in a contact list. */
+export interface ContactListContact {
+  /** Contact id. */
+  id?: string;
+  /** Email address. */
+  email?: string;
+  /** First name. */
+  firstName?: string;
+  /** Last name. */
+  lastName?: string;
+  /** ISO 8601 creation time. */
+  createdAt?: string;
+  /** ISO 8601 last update time. */
+  updatedAt?: string;
+}
+
+/** `data` of contactLists.searchContacts (one page). */
+export interface ContactListContactPage {
+  /** Contacts of this page. */
+  contacts?: Array<ContactListContact>;
+  /** Page metadata. */
+  pagination?: Pagination;
+}
+
+/** One condition of a segment filter. */
+export interface ContactListFilterCondition {
+  /** Contact field to filter on, e.g. `email`. (min length 1) */
+  field: string;
+  /** Data type of the field. */
+  fieldType: "string" | "number" | "boolean" | "date";
+  /** Operator; by fieldType: string equals/not_equals/contains/not_contains/starts_with/ends_with/is_empty/is_not_empty, number equals/not_equals/greater_than/less_than/between, boolean equals/not_equals, date equals/not_equals/before/after/between/is_empty/is_not_empty. */
+  operator: "equals" | "not_equals" | "contains" | "not_contains" | "starts_with" | "ends_with" | "is_empty" | "is_not_empty" | "greater_than" | "less_than" | "between" | "before" | "after";
+  /** Value compared against (any JSON value); not needed for `is_empty` and `is_not_empty`. */
+  value?: JsonValue;
+}
+
+/** Filter of a segment: conditions combined with one logical operator. */
+export interface ContactListFilterCriteria {
+  /** How the conditions combine. */
+  logicalOperator: "AND" | "OR";
+  /** Filter conditions. */
+  groups: Array<ContactListFilterCondition>;
+}
+
+/** A per-address failure of a bulk list operation. */
+export interface ContactListItemError {
+  /** The address that failed. */
+  email?: string;
+  /** Why it failed. */
+  error?: string;
+}
+
+/** `data` of contactLists.list (not paginated; the first item is always `GLOBAL_CONTACT_LIST`). */
+export interface ContactListList {
+  /** Lists and segments of the project. */
+  lists?: Array<ContactList>;
+}
+
+/** A contact added to a list by a bulk add. */
+export interface ContactListMember {
+  /** Contact id. */
+  id?: string;
+  /** Email address. */
+  email?: string;
+  /** ISO 8601 creation time. */
+  createdAt?: string;
+  /** ISO 8601 last update time. */
+  updatedAt?: string;
+  /** Project the contact belongs to. */
+  projectId?: string;
+  /** Ids of the lists the contact is in. */
+  listIds?: Array<string>;
+  /** Ids of the segments the contact belongs to. */
+  segmentIds?: Array<string>;
+}
+
+/** `data` of contactLists.removeContacts. */
+export interface ContactListRemoveResult {
+  /** Contacts removed from the list. */
+  removed?: number;
+  /** Given contacts that were not in the list. */
+  notInList?: number;
+  /** Per-item failures (shape not documented; read as `{email, error}`). */
+  errors?: Array<ContactListItemError>;
+}
+
+/** Validation of the addresses of a bulk add. */
+export interface ContactListValidation {
+  /** Valid addresses. */
+  valid?: Array<ContactListValidationEntry>;
+  /** Invalid addresses, with a reason. */
+  invalid?: Array<ContactListValidationEntry>;
+  /** Suppressed addresses. */
+  suppressed?: Array<ContactListValidationEntry>;
+}
+
+/** Validation outcome of one address of a bulk add. */
+export interface ContactListValidationEntry {
+  /** The address. */
+  email?: string;
+  /** Validation status, e.g. `valid`. */
+  status?: string;
+  /** Why the address is invalid or suppressed (not on valid ones). */
+  reason?: string;
+}
+
 /** A contact property. */
 export interface ContactProperty {
   /** Contact property id. */
@@ -783,6 +939,20 @@ export interface CreateContact {
   customFields?: { [key: string]: (string | null) | number | boolean };
 }
 
+/** Body of `POST /contact-lists` (a list, or a segment with `filterCriteria`). */
+export interface CreateContactList {
+  /** Name of the list, unique within the project; at most 200 characters. (min length 1, max length 200) */
+  name: string;
+  /** Description, at most 500 characters. (max length 500) */
+  description?: string;
+  /** Kind of list; default `list`. */
+  type?: "list" | "segment";
+  /** Segment filter; required when `type` is `segment`. */
+  filterCriteria?: ContactListFilterCriteria;
+  /** Id of the parent contact list (to create a sub-segment). */
+  parentId?: string;
+}
+
 /** Body of `POST /contact-properties`. Reserved names are refused by the server: firstName, first_name, lastName, last_name, email, mobile, unsubscribed, unsubscribe, unsubscribe_groups, unsubscribe_preferences, userId, externalId, createdAt, updatedAt, contactLists, address, address_line_1, address_line_2, city, state, zip, country. */
 export interface CreateContactProperty {
   /** Programmatic name, unique within the project (not a reserved name). (min length 1) */
@@ -807,6 +977,14 @@ export interface CreateCustomField {
   defaultValue?: string;
 }
 
+/** Body of `POST /domains` (the docs' "Add Domain"). */
+export interface CreateDomain {
+  /** Domain name to add, e.g. `example.com` or `mail.example.com`: no protocol, path or trailing slash; at most 253 characters. (min length 1, max length 253, pattern "^[^/\\s]+$") */
+  domain: string;
+  /** AutoSend region where the domain is configured; omitted uses the project's primary region. */
+  regionKey?: "us-east-1" | "us-east-2" | "ap-south-1" | "eu-central-1";
+}
+
 /** Body of `POST /events` (at most 100 event definitions per project). */
 export interface CreateEvent {
   /** Event name, unique in the project: ASCII letters, digits and underscores, at most 64. (min length 1, max length 64, pattern "^[A-Za-z0-9_]+$") */
@@ -817,6 +995,16 @@ export interface CreateEvent {
   properties?: Array<EventPropertyDefinition>;
 }
 
+/** Body of `POST /account/projects` (account key; no `x-project-id`). */
+export interface CreateProject {
+  /** Project name, at most 100 characters (not blank). (min length 1, max length 100, pattern "\\S") */
+  name: string;
+  /** Domain you plan to send from, without `https://` or a path, e.g. `example.com` or `mail.example.com`. (pattern "^[^/\\s]*$") */
+  domain?: string;
+  /** Region where the project data is stored. */
+  regionKey?: "us-east-1" | "us-east-2" | "ap-south-1" | "eu-central-1";
+}
+
 /** Body of `POST /senders`; the email's domain must be verified in the project. */
 export interface CreateSender {
   /** Sender email address on a verified domain of the project. (format "email") */
@@ -825,6 +1013,16 @@ export interface CreateSender {
   name?: string;
   /** Reply-to email address. (format "email") */
   replyTo?: string;
+}
+
+/** Body of `POST /suppression-groups`. */
+export interface CreateSuppressionGroup {
+  /** Display name, 1 to 200 characters. (min length 1, max length 200) */
+  name: string;
+  /** Human-readable description. */
+  description?: string;
+  /** Whether the group is active; default true. (default true) */
+  isActive?: boolean;
 }
 
 /** Body of `POST /templates`. */
@@ -849,12 +1047,28 @@ export interface CreateTemplate {
   senderId?: string;
 }
 
+/** Body of `POST /webhooks` (at most 100 webhooks per project). */
+export interface CreateWebhook {
+  /** Endpoint AutoSend POSTs events to; must include the protocol (`https://`, or `http://`). (format "uri", pattern "^[Hh][Tt][Tt][Pp][Ss]?://") */
+  url: string;
+  /** Event types (at least one), e.g. `email.delivered`; webhooks.availableEvents lists them. (min items 1) */
+  events: Array<string>;
+  /** Arbitrary key-value metadata attached to the webhook (sent in the docs' examples; not a listed parameter). */
+  metadata?: JsonObject;
+}
+
 /** `data` of senders.create. */
 export interface CreatedSender {
   /** The created sender. */
   sender?: Sender;
   /** Project the sender belongs to. */
   projectId?: string;
+}
+
+/** `data` of webhooks.create. */
+export interface CreatedWebhook {
+  /** The created webhook, with its real `secret` (shown only here and by webhooks.reveal). */
+  webhook?: Webhook;
 }
 
 /** A custom field (the legacy view of a contact property). */
@@ -877,6 +1091,92 @@ export interface CustomField {
 export interface CustomFieldList {
   /** The project's custom fields. */
   customFields?: Array<CustomField>;
+}
+
+/** One DNS record to publish for a domain. */
+export interface DnsRecord {
+  /** Record name (host), e.g. `_autosend-verify.example.com`. */
+  name?: string;
+  /** Record value. */
+  value?: string;
+  /** Record type, e.g. `TXT` or `MX`. */
+  type?: string;
+  /** What the record is for, e.g. `Domain ownership verification`. */
+  purpose?: string;
+  /** MX priority (MX records only). */
+  priority?: number;
+}
+
+/** A sending domain of the project. */
+export interface Domain {
+  /** Domain id. */
+  id?: string;
+  /** The domain name, e.g. `example.com`. */
+  domainName?: string;
+  /** Overall verification status: `PENDING_CONFIGURATION`, `PENDING` or `VERIFIED`. */
+  verificationStatus?: string;
+  /** Whether the TXT ownership record is verified (never reverts to false). */
+  ownershipVerified?: boolean;
+  /** Whether the DKIM records are verified (never reverts to false). */
+  dkimEnabled?: boolean;
+  /** Whether the MAIL FROM MX/TXT records are verified (never reverts to false). */
+  mailFromEnabled?: boolean;
+  /** Whether a DMARC TXT record was detected (never reverts to false). */
+  dmarcEnabled?: boolean;
+  /** DNS records to publish. */
+  dnsRecords?: DomainDnsRecords;
+  /** ISO 8601 time the domain was added. */
+  createdAt?: string;
+  /** ISO 8601 time of the last DNS verification check. */
+  lastCheckedAt?: string;
+  /** ISO 8601 time the domain was verified; only present on verified domains. */
+  verifiedAt?: string;
+  /** AutoSend region where the domain is configured, e.g. `us-east-1`. */
+  regionKey?: string;
+  /** Whether a DNS verification check is running. */
+  verificationInProgress?: boolean;
+  /** ISO 8601 time inbound receiving was enabled, or null (inbound disabled). */
+  inboundEnabledAt?: string | null;
+  /** ISO 8601 time the inbound MX record was detected and inbound went live, or null until then. */
+  inboundDomainVerifiedAt?: string | null;
+}
+
+/** DNS records of a domain, by purpose (enable/disable-inbound answers may carry only some or none). */
+export interface DomainDnsRecords {
+  /** TXT record proving domain ownership. */
+  ownership?: DnsRecord;
+  /** TXT record for DKIM authentication. */
+  dkim?: DnsRecord;
+  /** MX and TXT records of the MAIL FROM domain. */
+  mailFrom?: Array<DnsRecord>;
+  /** TXT record for the DMARC policy. */
+  dmarc?: DnsRecord;
+  /** MX record that lets AutoSend receive mail for the domain (after domains.enableInbound). */
+  inboundMx?: DnsRecord;
+}
+
+/** `data` of domains.list (not paginated). */
+export interface DomainList {
+  /** The project's domains. */
+  domains?: Array<Domain>;
+}
+
+/** `data` of domains.verify: the domain and its verification state (a background DNS check may still be running). */
+export interface DomainVerification {
+  /** The full domain with its updated verification state. */
+  domain?: Domain;
+  /** Whether verification is in progress. */
+  verificationInProgress?: boolean;
+  /** Whether the ownership TXT record is verified. */
+  ownershipVerified?: boolean;
+  /** Overall verification status: `PENDING_CONFIGURATION`, `PENDING` or `VERIFIED`. */
+  verificationStatus?: string;
+  /** Whether DKIM is verified. */
+  dkimEnabled?: boolean;
+  /** Whether MAIL FROM is verified. */
+  mailFromEnabled?: boolean;
+  /** Whether a DMARC record was detected. */
+  dmarcEnabled?: boolean;
 }
 
 /** A custom event definition. */
@@ -941,6 +1241,188 @@ export interface EventPropertyDefinition {
   suggestedValues?: (Array<string | number | boolean>) | string;
 }
 
+/** An address of a received message. */
+export interface InboundAddress {
+  /** Email address. */
+  email?: string;
+  /** Display name, or null. */
+  name?: string | null;
+}
+
+/** An attachment of a received message. */
+export interface InboundAttachment {
+  /** Stable attachment id, e.g. `att_60d5ec49f1b2c72d9c8b9999`. */
+  attachmentId?: string;
+  /** File name. */
+  filename?: string;
+  /** MIME type. */
+  contentType?: string;
+  /** Size in bytes. */
+  size?: number;
+  /** Zero-based position in the message's attachments. */
+  index?: number;
+}
+
+/** `data` of inbound.attachment without `download`: metadata and a pre-signed URL. */
+export interface InboundAttachmentLink {
+  /** Stable attachment id. */
+  attachmentId?: string;
+  /** File name. */
+  filename?: string;
+  /** MIME type. */
+  contentType?: string;
+  /** Size in bytes. */
+  size?: number;
+  /** Pre-signed URL of the content (no auth needed; expires). */
+  downloadUrl?: string;
+  /** Seconds until `downloadUrl` expires (900). */
+  expiresIn?: number;
+}
+
+/** A received message in full (inbound.get); `text` and `html` may be truncated. */
+export interface InboundMessage {
+  /** Inbound message id. */
+  id?: string;
+  /** The `Message-ID` header. */
+  messageId?: string;
+  /** Receiving domain. */
+  domainName?: string;
+  /** Sender. */
+  from?: InboundAddress;
+  /** Recipients. */
+  to?: Array<InboundAddress>;
+  /** Carbon-copy recipients. */
+  cc?: Array<InboundAddress>;
+  /** Blind-copy recipients. */
+  bcc?: Array<InboundAddress>;
+  /** Reply-to addresses. */
+  replyTo?: Array<InboundAddress>;
+  /** Subject line. */
+  subject?: string;
+  /** Plain-text body (may be truncated). */
+  text?: string;
+  /** HTML body (may be truncated). */
+  html?: string;
+  /** Attachments (fetch with inbound.attachment). */
+  attachments?: Array<InboundAttachment>;
+  /** Message headers, name to value. */
+  headers?: { [key: string]: string };
+  /** Spam verdict, e.g. `PASS`. */
+  spamVerdict?: string;
+  /** Virus verdict, e.g. `PASS`. */
+  virusVerdict?: string;
+  /** SPF verdict, e.g. `PASS`. */
+  spfVerdict?: string;
+  /** DKIM verdict, e.g. `PASS`. */
+  dkimVerdict?: string;
+  /** DMARC verdict, e.g. `PASS`. */
+  dmarcVerdict?: string;
+  /** `PROCESSED`, `PROCESSING`, `FAILED`, `BLOCKED_UNVERIFIED` or `BLOCKED_UNROUTED`. */
+  status?: string;
+  /** Conversation thread id. */
+  threadId?: string;
+  /** `In-Reply-To` header, or null. */
+  inReplyTo?: string | null;
+  /** Id of the sent email this replies to, or null. */
+  inReplyToEmailActivityId?: string | null;
+  /** Id of the inbound message this replies to, or null. */
+  inReplyToInboundEmailId?: string | null;
+  /** ISO 8601 time the message was received. */
+  receivedAt?: string;
+}
+
+/** `data` of inbound.list (one page, newest first). */
+export interface InboundMessageList {
+  /** Messages of this page. */
+  items?: Array<InboundMessageSummary>;
+  /** Page metadata. */
+  pagination?: Pagination;
+}
+
+/** A received message, in brief (inbound.list). */
+export interface InboundMessageSummary {
+  /** Inbound message id. */
+  id?: string;
+  /** The `Message-ID` header, e.g. `<CADxyz@mail.gmail.com>`. */
+  messageId?: string;
+  /** Receiving domain. */
+  domainName?: string;
+  /** Sender. */
+  from?: InboundAddress;
+  /** Recipients. */
+  to?: Array<InboundAddress>;
+  /** Carbon-copy recipients. */
+  cc?: Array<InboundAddress>;
+  /** Subject line. */
+  subject?: string;
+  /** `PROCESSED`, `PROCESSING`, `FAILED`, `BLOCKED_UNVERIFIED` or `BLOCKED_UNROUTED`. */
+  status?: string;
+  /** Number of attachments. */
+  attachmentCount?: number;
+  /** ISO 8601 time the message was received. */
+  receivedAt?: string;
+}
+
+/** A file attached to a reply: base64 `content` or a `fileUrl`. */
+export interface InboundReplyAttachment {
+  /** File name, 1 to 256 characters. (min length 1, max length 256) */
+  fileName: string;
+  /** Public URL to fetch the content from (instead of `content`). */
+  fileUrl?: string;
+  /** Base64-encoded content (instead of `fileUrl`). */
+  content?: string;
+  /** MIME type, e.g. `application/pdf`. */
+  contentType?: string;
+  /** Size in bytes, at least 1. (min 1) */
+  fileSize?: number;
+  /** Content-ID for inline attachments referenced from the HTML, at most 128 characters. (max length 128) */
+  contentId?: string;
+  /** Description, at most 256 characters. (max length 256) */
+  description?: string;
+}
+
+/** Sender of a reply. */
+export interface InboundReplyFrom {
+  /** Sender address; its domain must be a verified sending domain of the project. (format "email") */
+  email: string;
+  /** Display name, at most 256 characters; omitted uses the project's sender name. (max length 256, pattern "^[^\\r\\n]*$") */
+  name?: string;
+}
+
+/** `data` of inbound.reply. */
+export interface InboundReplyResult {
+  /** Id of the queued reply email. */
+  emailId?: string;
+  /** Result message, e.g. `Email queued successfully.`. */
+  message?: string;
+  /** Status of the reply, e.g. `QUEUED`. */
+  status?: string;
+  /** Number of recipients. */
+  totalRecipients?: number;
+}
+
+/** The public key set (the body itself, without the `success`/`data` envelope). */
+export interface Jwks {
+  /** Public keys, the active key first (several during rotation). */
+  keys?: Array<JwksKey>;
+}
+
+/** A public RSA key for JWE request encryption (a JWK). */
+export interface JwksKey {
+  /** Key type, `RSA`. */
+  kty?: string;
+  /** RSA modulus (base64url). */
+  n?: string;
+  /** RSA public exponent (base64url), e.g. `AQAB`. */
+  e?: string;
+  /** Key id, e.g. `key_2026_06`; send it as `X-Key-Id` or in the JWE header. */
+  kid?: string;
+  /** Key-encryption algorithm, `RSA-OAEP-256`. */
+  alg?: string;
+  /** Key use, `enc`. */
+  use?: string;
+}
+
 /** Status and lifecycle timestamps of one email. */
 export interface MailStatus {
   /** The email id. */
@@ -987,16 +1469,124 @@ export interface Pagination {
   pages?: number;
 }
 
+/** A project of the organization (never includes secrets). */
+export interface Project {
+  /** Project id. */
+  id?: string;
+  /** Project name. */
+  name?: string;
+  /** Primary domain, or null. */
+  domain?: string | null;
+  /** Domains of the project. */
+  domains?: Array<ProjectDomain>;
+  /** Region of the project, or null. */
+  regionKey?: string | null;
+  /** ISO 8601 creation time (not on every answer). */
+  createdAt?: string;
+  /** Default open tracking of the project. */
+  trackingOpen?: boolean;
+  /** Default click tracking of the project. */
+  trackingClick?: boolean;
+  /** Default receiving subdomain of the project (`<unique>.autosend.email`), or null. */
+  inboundEmailDomain?: string | null;
+}
+
+/** A domain of a project, in brief. */
+export interface ProjectDomain {
+  /** Domain id. */
+  id?: string;
+  /** The domain name. */
+  domainName?: string;
+  /** Verification status, e.g. `VERIFIED`. */
+  verificationStatus?: string;
+  /** Region of the domain. */
+  regionKey?: string;
+}
+
+/** `data` of projects.list (not paginated). */
+export interface ProjectList {
+  /** Projects of the organization. */
+  projects?: Array<Project>;
+}
+
+/** Body of `POST /contact-lists/{contactListId}/contacts/remove`: `emails` and/or `contactIds`. */
+export interface RemoveContactListContacts {
+  /** Email addresses to remove from the list. (min items 1) */
+  emails?: Array<string>;
+  /** Contact ids to remove from the list. (min items 1) */
+  contactIds?: Array<string>;
+}
+
 /** Body of `POST /contacts/remove`. */
 export interface RemoveContacts {
   /** Email addresses of the contacts to delete (at least one; normalised by the server). (min items 1) */
   emails: Array<string>;
 }
 
+/** Body of `POST /inbound/messages/{id}/reply` (a threaded reply). */
+export interface ReplyToInboundMessage {
+  /** Sender of the reply. */
+  from: InboundReplyFrom;
+  /** Subject, 1 to 998 characters; omitted uses `Re: ` + the original subject. (min length 1, max length 998) */
+  subject?: string;
+  /** HTML body. */
+  html?: string;
+  /** Plain-text body. */
+  text?: string;
+  /** Carbon-copy recipients, at most 50. (max items 50) */
+  cc?: Array<Address>;
+  /** Blind-copy recipients, at most 50. (max items 50) */
+  bcc?: Array<Address>;
+  /** Attachments, at most 20. (max items 20) */
+  attachments?: Array<InboundReplyAttachment>;
+}
+
+/** Body of `POST /webhooks/{id}/resend`: a test delivery. */
+export interface ResendWebhook {
+  /** Event type to deliver; the webhook must be subscribed to it. (min length 1) */
+  event: string;
+  /** Event payload, wrapped and POSTed to the webhook URL. */
+  data: JsonObject;
+}
+
+/** Body of `POST /contact-lists/contacts/search` (a read sent as POST). */
+export interface SearchContactListContacts {
+  /** Id of the contact list to search in. (min length 1) */
+  contactListId: string;
+  /** Page number, from 1; default 1. (min 1, default 1) */
+  page?: number;
+  /** Results per page (1-100); default 20. (min 1, max 100, default 20) */
+  limit?: number;
+  /** Filter contacts by email address (partial match). */
+  email?: string;
+}
+
 /** Body of `POST /contacts/search/emails`. */
 export interface SearchContactsByEmails {
   /** Email addresses to look up (at least one; no documented maximum). (min items 1) */
   emails: Array<string>;
+}
+
+/** Body of `POST /suppression-groups/entries` (a read sent as POST). */
+export interface SearchSuppressionEntries {
+  /** Only entries of this suppression group. */
+  groupId?: string;
+  /** Only entries with this suppression reason. */
+  reason?: "UNSUBSCRIBE" | "BOUNCE" | "COMPLAINT" | "MANUAL";
+  /** Page number, from 1; default 1. (min 1, default 1) */
+  page?: number;
+  /** Results per page (1-100); default 20. (min 1, max 100, default 20) */
+  limit?: number;
+  /** Free text matched against the email address and other entry fields. */
+  search?: string;
+  /** Only entries created at or after this ISO 8601 time. (format "date-time") */
+  startDate?: string;
+  /** Only entries created at or before this ISO 8601 time. (format "date-time") */
+  endDate?: string;
+  /** Only entries of this email address. */
+  email?: string;
+  /** Only entries of global suppression groups. */
+  isGlobal?: boolean;
 }
 
 /** Body of `POST /mails/send`: one email to one recipient (plus cc/bcc). */
@@ -1075,6 +1665,76 @@ export interface SenderList {
   senders?: Array<Sender>;
 }
 
+/** Body of `POST /suppression-groups/emails/suppress`. */
+export interface SuppressEmails {
+  /** Email addresses to suppress (at least one). (min items 1) */
+  emails: Array<string>;
+  /** Group to add the addresses to; omitted uses the default group. */
+  groupId?: string;
+  /** Reason stored on each entry. */
+  reason?: "UNSUBSCRIBE" | "BOUNCE" | "COMPLAINT" | "MANUAL";
+  /** Add the entries to the global suppression list instead of a project group. */
+  isGlobal?: boolean;
+}
+
+/** `data` of suppressionGroups.suppress. */
+export interface SuppressResult {
+  /** Number of addresses suppressed. */
+  suppressed?: number;
+}
+
+/** One suppressed address. */
+export interface SuppressionEntry {
+  /** Entry id. */
+  id?: string;
+  /** Suppressed email address. */
+  email?: string;
+  /** Short code of the group the entry belongs to. */
+  groupId?: string;
+  /** Suppression reason: `UNSUBSCRIBE`, `BOUNCE`, `COMPLAINT` or `MANUAL`. */
+  reason?: string;
+  /** ISO 8601 creation time. */
+  createdAt?: string;
+  /** ISO 8601 last update time. */
+  updatedAt?: string;
+}
+
+/** `data` of suppressionGroups.searchEntries (one page). */
+export interface SuppressionEntryPage {
+  /** Entries of this page. */
+  entries?: Array<SuppressionEntry>;
+  /** Page metadata. */
+  pagination?: Pagination;
+}
+
+/** A suppression (unsubscribe) group. */
+export interface SuppressionGroup {
+  /** Group id (ObjectId). */
+  id?: string;
+  /** Short group code, e.g. `AB12C3`. */
+  groupId?: string;
+  /** Display name. */
+  name?: string;
+  /** Description. */
+  description?: string;
+  /** Whether the group is global. */
+  isGlobal?: boolean;
+  /** Whether the group is active. */
+  isActive?: boolean;
+  /** Number of suppressed addresses in the group. */
+  suppressionCount?: number;
+  /** ISO 8601 creation time. */
+  createdAt?: string;
+  /** ISO 8601 last update time. */
+  updatedAt?: string;
+}
+
+/** `data` of suppressionGroups.list (not paginated). */
+export interface SuppressionGroupList {
+  /** Suppression groups. */
+  groups?: Array<SuppressionGroup>;
+}
+
 /** An email template. */
 export interface Template {
   /** Template id (`A-…`). */
@@ -1119,6 +1779,22 @@ export interface TemplateSearchResult {
   templates?: Array<Template>;
   /** Page metadata. */
   pagination?: Pagination;
+}
+
+/** Body of `POST /suppression-groups/emails/unsuppress`. */
+export interface UnsuppressEmails {
+  /** Email addresses to remove from suppression (at least one). (min items 1) */
+  emails: Array<string>;
+  /** Only remove entries of this group; omitted removes matching entries from all groups. */
+  groupId?: string;
+  /** Remove the entries from the global suppression list instead of a project group. */
+  isGlobal?: boolean;
+}
+
+/** `data` of suppressionGroups.unsuppress. */
+export interface UnsuppressResult {
+  /** Number of addresses removed from suppression. */
+  unsuppressed?: number;
 }
 
 /** Body of `PATCH /automations/{id}` (only `draft` and `paused` workflows can be edited). */
@@ -1199,6 +1875,16 @@ export interface UpdateEvent {
   properties?: Array<EventPropertyDefinition>;
 }
 
+/** Body of `PUT /suppression-groups/{groupId}` (only the given fields change). */
+export interface UpdateSuppressionGroup {
+  /** New display name, 1 to 200 characters. (min length 1, max length 200) */
+  name?: string;
+  /** New description. */
+  description?: string;
+  /** Whether the group is active. */
+  isActive?: boolean;
+}
+
 /** Body of `PUT /templates/{templateId}`: a partial update, only the fields given change. */
 export interface UpdateTemplate {
   /** Template name, at most 90 characters. (max length 90) */
@@ -1225,6 +1911,18 @@ export interface UpdateTemplatePreviewText {
   previewText: string;
 }
 
+/** Body of `PUT /webhooks/{id}` (only the given fields change; `secret` cannot be set). */
+export interface UpdateWebhook {
+  /** New endpoint URL; must include the protocol. (format "uri", pattern "^[Hh][Tt][Tt][Pp][Ss]?://") */
+  url?: string;
+  /** New event list, replacing the old one (at least one). (min items 1) */
+  events?: Array<string>;
+  /** Enable or disable delivery; re-activation resets `failureCount`. */
+  isActive?: boolean;
+  /** Arbitrary key-value metadata attached to the webhook (the docs say update changes it; not a listed parameter). */
+  metadata?: JsonObject;
+}
+
 /** Body of `POST /contacts/email` (create or update by email). */
 export interface UpsertContact {
   /** Email address (lower-cased by the server). (format "email") */
@@ -1243,29 +1941,150 @@ export interface UpsertContact {
   customFields?: { [key: string]: (string | null) | number | boolean };
 }
 
-export interface InboundAttachment {
-  attachmentId?: string;
-  downloadUrl?: string;
-  size?: number;
-}
-
-export interface ReplyInbound {
-  /** From. */
-  from: Address;
-  /** T. */
-  text?: string;
-}
-
-export interface InboundReplyResult {
-  emailId?: string;
+/** A webhook endpoint. */
+export interface Webhook {
+  /** Webhook id. */
+  id?: string;
+  /** Organization the webhook belongs to. */
+  organizationId?: string;
+  /** Project the webhook belongs to. */
+  projectId?: string;
+  /** Endpoint URL. */
+  url?: string;
+  /** Signing secret: the real `whsec_...` value only on create, `***hidden***` elsewhere (use webhooks.reveal). */
+  secret?: string;
+  /** Subscribed event types. */
+  events?: Array<string>;
+  /** Whether delivery is enabled. */
+  isActive?: boolean;
+  /** `active`, `inactive` or `disabled`. */
   status?: string;
+  /** Consecutive failed deliveries. */
+  failureCount?: number;
+  /** ISO 8601 time of the last failed delivery, or null. */
+  lastFailedAt?: string | null;
+  /** ISO 8601 time of the last successful delivery, or null. */
+  lastSuccessAt?: string | null;
+  /** ISO 8601 time of the last delivery, or null. */
+  lastDeliveredAt?: string | null;
+  /** Metadata of the webhook, or null. */
+  metadata?: JsonObject | null;
+  /** ISO 8601 creation time. */
+  createdAt?: string;
+  /** ISO 8601 last update time. */
+  updatedAt?: string;
 }
 
-export interface Jwks {
-  keys?: Array<JsonObject>;
+/** `data` of webhooks.availableEvents. */
+export interface WebhookEventList {
+  /** Event types a webhook can subscribe to, e.g. `email.delivered`. */
+  events?: Array<string>;
+}
+
+/** `data` of webhooks.list (one page, flat page fields). */
+export interface WebhookList {
+  /** Webhooks of this page (secrets masked). */
+  webhooks?: Array<Webhook>;
+  /** Total number of webhooks. */
+  total?: number;
+  /** Current page number (1-based). */
+  page?: number;
+  /** Results per page. */
+  limit?: number;
+  /** Total number of pages. */
+  totalPages?: number;
+}
+
+/** One delivery attempt of a webhook (note `_id`, not `id`). */
+export interface WebhookLog {
+  /** Log entry id. */
+  _id?: string;
+  /** Webhook id. */
+  webhookId?: string;
+  /** Project id. */
+  projectId?: string;
+  /** Event type delivered. */
+  event?: string;
+  /** URL the event was sent to. */
+  url?: string;
+  /** HTTP status the endpoint answered, or null. */
+  statusCode?: number | null;
+  /** Whether the delivery succeeded. */
+  success?: boolean;
+  /** Number of attempts. */
+  attempts?: number;
+  /** Duration in milliseconds, or null. */
+  duration?: number | null;
+  /** Error message, or null. */
+  errorMessage?: string | null;
+  /** ISO 8601 delivery time, or null. */
+  deliveredAt?: string | null;
+  /** ISO 8601 creation time. */
+  createdAt?: string;
+  /** ISO 8601 last update time. */
+  updatedAt?: string;
+}
+
+/** `data` of webhooks.logs (one page, newest first, flat page fields). */
+export interface WebhookLogList {
+  /** Delivery attempts of this page. */
+  logs?: Array<WebhookLog>;
+  /** Total number of log entries. */
+  total?: number;
+  /** Current page number (1-based). */
+  page?: number;
+  /** Results per page. */
+  limit?: number;
+  /** Total number of pages. */
+  totalPages?: number;
+}
+
+/** `data` of webhooks.resend. */
+export interface WebhookResendResult {
+  /** Id of the queued delivery job. */
+  jobId?: string;
+}
+
+/** `data` of webhooks.reveal. */
+export interface WebhookSecret {
+  /** The raw signing secret (`whsec_...`). */
+  secret?: string;
 }
 
 // ---------------------------------------------------------- endpoint params
+
+/** Parameters of `projects.list` (GET /account/projects). */
+export type ProjectsListParams = Record<string, never>;
+/** Result of `projects.list`: the response's `data`. */
+export type ProjectsListResult = ProjectList;
+
+/** Parameters of `projects.create` (POST /account/projects). */
+export interface ProjectsCreateParams {
+  /** Project name, at most 100 characters (not blank). (min length 1, max length 100, pattern "\\S") */
+  name: string;
+  /** Domain you plan to send from, without `https://` or a path, e.g. `example.com` or `mail.example.com`. (pattern "^[^/\\s]*$") */
+  domain?: string;
+  /** Region where the project data is stored. */
+  regionKey?: "us-east-1" | "us-east-2" | "ap-south-1" | "eu-central-1";
+}
+/** Result of `projects.create`: the response's `data`. */
+export type ProjectsCreateResult = Project;
+
+/** Parameters of `projects.get` (GET /account/projects/{projectId}). */
+export interface ProjectsGetParams {
+  /** Project id (a Mongo ObjectId). */
+  projectId: string;
+}
+/** Result of `projects.get`: the response's `data`. */
+export type ProjectsGetResult = Project;
+
+/** Parameters of `projects.delete` (DELETE /account/projects/{projectId}). */
+export interface ProjectsDeleteParams {
+  /** Project id (a Mongo ObjectId). */
+  projectId: string;
+}
+/** Result of `projects.delete`: the response's `data`. */
+export type ProjectsDeleteResult = MessageOnly;
 
 /** Parameters of `automations.list` (GET /automations). */
 export interface AutomationsListParams {
@@ -1537,6 +2356,84 @@ export interface CampaignsResumeParams {
 /** Result of `campaigns.resume`: the response's `data`. */
 export type CampaignsResumeResult = CampaignSummary;
 
+/** Parameters of `contactLists.list` (GET /contact-lists). */
+export interface ContactListsListParams {
+  /** Only lists or only segments. */
+  type?: "list" | "segment";
+}
+/** Result of `contactLists.list`: the response's `data`. */
+export type ContactListsListResult = ContactListList;
+
+/** Parameters of `contactLists.create` (POST /contact-lists). */
+export interface ContactListsCreateParams {
+  /** Name of the list, unique within the project; at most 200 characters. (min length 1, max length 200) */
+  name: string;
+  /** Description, at most 500 characters. (max length 500) */
+  description?: string;
+  /** Kind of list; default `list`. */
+  type?: "list" | "segment";
+  /** Segment filter; required when `type` is `segment`. */
+  filterCriteria?: ContactListFilterCriteria;
+  /** Id of the parent contact list (to create a sub-segment). */
+  parentId?: string;
+}
+/** Result of `contactLists.create`: the response's `data`. */
+export type ContactListsCreateResult = ContactList;
+
+/** Parameters of `contactLists.bulkAdd` (POST /contact-lists/contacts/bulk-add). */
+export interface ContactListsBulkAddParams {
+  /** Id of the contact list to add contacts to. (min length 1) */
+  contactListId: string;
+  /** Email addresses to add, at most 500; unknown emails become new contacts (invalid ones are reported in `validation.invalid`). (min items 1, max items 500) */
+  emails?: Array<string>;
+  /** Ids of existing contacts to add, at most 500. (min items 1, max items 500) */
+  contactIds?: Array<string>;
+}
+/** Result of `contactLists.bulkAdd`: the response's `data`. */
+export type ContactListsBulkAddResult = ContactListBulkAddResult;
+
+/** Parameters of `contactLists.searchContacts` (POST /contact-lists/contacts/search). */
+export interface ContactListsSearchContactsParams {
+  /** Id of the contact list to search in. (min length 1) */
+  contactListId: string;
+  /** Page number, from 1; default 1. (min 1, default 1) */
+  page?: number;
+  /** Results per page (1-100); default 20. (min 1, max 100, default 20) */
+  limit?: number;
+  /** Filter contacts by email address (partial match). */
+  email?: string;
+}
+/** Result of `contactLists.searchContacts`: the response's `data`. */
+export type ContactListsSearchContactsResult = ContactListContactPage;
+
+/** Parameters of `contactLists.get` (GET /contact-lists/{contactListId}). */
+export interface ContactListsGetParams {
+  /** Contact list id (`GLOBAL_CONTACT_LIST` is accepted by get). */
+  contactListId: string;
+}
+/** Result of `contactLists.get`: the response's `data`. */
+export type ContactListsGetResult = ContactList;
+
+/** Parameters of `contactLists.delete` (DELETE /contact-lists/{contactListId}). */
+export interface ContactListsDeleteParams {
+  /** Contact list id (`GLOBAL_CONTACT_LIST` is accepted by get). */
+  contactListId: string;
+}
+/** Result of `contactLists.delete`: the response's `data`. */
+export type ContactListsDeleteResult = ContactList;
+
+/** Parameters of `contactLists.removeContacts` (POST /contact-lists/{contactListId}/contacts/remove). */
+export interface ContactListsRemoveContactsParams {
+  /** Contact list id (not `GLOBAL_CONTACT_LIST`: delete the contact instead). */
+  contactListId: string;
+  /** Email addresses to remove from the list. (min items 1) */
+  emails?: Array<string>;
+  /** Contact ids to remove from the list. (min items 1) */
+  contactIds?: Array<string>;
+}
+/** Result of `contactLists.removeContacts`: the response's `data`. */
+export type ContactListsRemoveContactsResult = ContactListRemoveResult;
+
 /** Parameters of `contactProperties.list` (GET /contact-properties). */
 export interface ContactPropertiesListParams {
   /** Include the built-in fields (email, firstName, lastName, createdAt, userId); default true. (default true) */
@@ -1709,6 +2606,61 @@ export interface CustomFieldsDeleteParams {
 /** Result of `customFields.delete`: the response's `data`. */
 export type CustomFieldsDeleteResult = MessageOnly;
 
+/** Parameters of `domains.list` (GET /domains). */
+export type DomainsListParams = Record<string, never>;
+/** Result of `domains.list`: the response's `data`. */
+export type DomainsListResult = DomainList;
+
+/** Parameters of `domains.create` (POST /domains). */
+export interface DomainsCreateParams {
+  /** Domain name to add, e.g. `example.com` or `mail.example.com`: no protocol, path or trailing slash; at most 253 characters. (min length 1, max length 253, pattern "^[^/\\s]+$") */
+  domain: string;
+  /** AutoSend region where the domain is configured; omitted uses the project's primary region. */
+  regionKey?: "us-east-1" | "us-east-2" | "ap-south-1" | "eu-central-1";
+}
+/** Result of `domains.create`: the response's `data`. */
+export type DomainsCreateResult = Domain;
+
+/** Parameters of `domains.get` (GET /domains/{domainId}). */
+export interface DomainsGetParams {
+  /** Domain id. */
+  domainId: string;
+}
+/** Result of `domains.get`: the response's `data`. */
+export type DomainsGetResult = Domain;
+
+/** Parameters of `domains.delete` (DELETE /domains/{domainId}). */
+export interface DomainsDeleteParams {
+  /** Domain id. */
+  domainId: string;
+}
+/** Result of `domains.delete`: the response's `data`. */
+export type DomainsDeleteResult = MessageOnly;
+
+/** Parameters of `domains.disableInbound` (POST /domains/{domainId}/inbound/disable). */
+export interface DomainsDisableInboundParams {
+  /** Domain id. */
+  domainId: string;
+}
+/** Result of `domains.disableInbound`: the response's `data`. */
+export type DomainsDisableInboundResult = Domain;
+
+/** Parameters of `domains.enableInbound` (POST /domains/{domainId}/inbound/enable). */
+export interface DomainsEnableInboundParams {
+  /** Domain id. */
+  domainId: string;
+}
+/** Result of `domains.enableInbound`: the response's `data`. */
+export type DomainsEnableInboundResult = Domain;
+
+/** Parameters of `domains.verify` (POST /domains/{domainId}/verify). */
+export interface DomainsVerifyParams {
+  /** Domain id. */
+  domainId: string;
+}
+/** Result of `domains.verify`: the response's `data`. */
+export type DomainsVerifyResult = DomainVerification;
+
 /** Parameters of `events.list` (GET /events). */
 export type EventsListParams = Record<string, never>;
 /** Result of `events.list`: the response's `data`. */
@@ -1767,6 +2719,73 @@ export interface EventsSendParams {
 }
 /** Result of `events.send`: the response's `data`. */
 export type EventsSendResult = EventLog;
+
+/** Parameters of `inbound.list` (GET /inbound/messages). */
+export interface InboundListParams {
+  /** Only messages from this sender address (exact, case-insensitive). */
+  from?: string;
+  /** Only messages to this recipient address (exact, case-insensitive). */
+  to?: string;
+  /** Only messages of this conversation thread. */
+  threadId?: string;
+  /** Case-insensitive substring of the subject, at most 200 characters. (max length 200) */
+  search?: string;
+  /** Only messages received at or after this ISO 8601 time. (format "date-time") */
+  dateFrom?: string;
+  /** Only messages received at or before this ISO 8601 time. (format "date-time") */
+  dateTo?: string;
+  /** Page number, from 1; default 1. (min 1, default 1) */
+  page?: number;
+  /** Results per page (1-200); default 50. (min 1, max 200, default 50) */
+  limit?: number;
+}
+/** Result of `inbound.list`: the response's `data`. */
+export type InboundListResult = InboundMessageList;
+
+/** Parameters of `inbound.get` (GET /inbound/messages/{id}). */
+export interface InboundGetParams {
+  /** Inbound message id. */
+  id: string;
+}
+/** Result of `inbound.get`: the response's `data`. */
+export type InboundGetResult = InboundMessage;
+
+/** Parameters of `inbound.attachment` (GET /inbound/messages/{id}/attachments/{idx}). */
+export interface InboundAttachmentParams {
+  /** Inbound message id. */
+  id: string;
+  /** The attachment's `attachmentId` (recommended) or its zero-based index. */
+  idx: string;
+  /** true: answer the raw bytes; false (default): JSON metadata with a pre-signed `downloadUrl`. (default false) */
+  download?: boolean;
+}
+/** Result of `inbound.attachment`: the response's `data`. */
+export type InboundAttachmentResult = InboundAttachmentLink;
+
+/** Parameters of `inbound.reply` (POST /inbound/messages/{id}/reply). */
+export interface InboundReplyParams {
+  /** Inbound message id. */
+  id: string;
+  /** Sender of the reply. */
+  from: InboundReplyFrom;
+  /** Subject, 1 to 998 characters; omitted uses `Re: ` + the original subject. (min length 1, max length 998) */
+  subject?: string;
+  /** HTML body. */
+  html?: string;
+  /** Plain-text body. */
+  text?: string;
+  /** Carbon-copy recipients, at most 50. (max items 50) */
+  cc?: Array<Address>;
+  /** Blind-copy recipients, at most 50. (max items 50) */
+  bcc?: Array<Address>;
+  /** Attachments, at most 20. (max items 20) */
+  attachments?: Array<InboundReplyAttachment>;
+}
+
+/** Parameters of `jwks.get` (GET /jwks.json). */
+export type JwksGetParams = Record<string, never>;
+/** Result of `jwks.get`: the response's `data`. */
+export type JwksGetResult = JsonObject;
 
 /** Parameters of `emails.bulk` (POST /mails/bulk). */
 export interface EmailsBulkParams {
@@ -1879,6 +2898,108 @@ export interface SendersDeleteParams {
 /** Result of `senders.delete`: the response's `data`. */
 export type SendersDeleteResult = MessageOnly;
 
+/** Parameters of `suppressionGroups.list` (GET /suppression-groups). */
+export interface SuppressionGroupsListParams {
+  /** Return only global suppression groups. */
+  onlyGlobal?: boolean;
+  /** Include global suppression groups alongside the project's groups. */
+  includeGlobal?: boolean;
+}
+/** Result of `suppressionGroups.list`: the response's `data`. */
+export type SuppressionGroupsListResult = SuppressionGroupList;
+
+/** Parameters of `suppressionGroups.create` (POST /suppression-groups). */
+export interface SuppressionGroupsCreateParams {
+  /** Display name, 1 to 200 characters. (min length 1, max length 200) */
+  name: string;
+  /** Human-readable description. */
+  description?: string;
+  /** Whether the group is active; default true. (default true) */
+  isActive?: boolean;
+}
+/** Result of `suppressionGroups.create`: the response's `data`. */
+export type SuppressionGroupsCreateResult = SuppressionGroup;
+
+/** Parameters of `suppressionGroups.suppress` (POST /suppression-groups/emails/suppress). */
+export interface SuppressionGroupsSuppressParams {
+  /** Email addresses to suppress (at least one). (min items 1) */
+  emails: Array<string>;
+  /** Group to add the addresses to; omitted uses the default group. */
+  groupId?: string;
+  /** Reason stored on each entry. */
+  reason?: "UNSUBSCRIBE" | "BOUNCE" | "COMPLAINT" | "MANUAL";
+  /** Add the entries to the global suppression list instead of a project group. */
+  isGlobal?: boolean;
+}
+/** Result of `suppressionGroups.suppress`: the response's `data`. */
+export type SuppressionGroupsSuppressResult = SuppressResult;
+
+/** Parameters of `suppressionGroups.unsuppress` (POST /suppression-groups/emails/unsuppress). */
+export interface SuppressionGroupsUnsuppressParams {
+  /** Email addresses to remove from suppression (at least one). (min items 1) */
+  emails: Array<string>;
+  /** Only remove entries of this group; omitted removes matching entries from all groups. */
+  groupId?: string;
+  /** Remove the entries from the global suppression list instead of a project group. */
+  isGlobal?: boolean;
+}
+/** Result of `suppressionGroups.unsuppress`: the response's `data`. */
+export type SuppressionGroupsUnsuppressResult = UnsuppressResult;
+
+/** Parameters of `suppressionGroups.searchEntries` (POST /suppression-groups/entries). */
+export interface SuppressionGroupsSearchEntriesParams {
+  /** Only entries of this suppression group. */
+  groupId?: string;
+  /** Only entries with this suppression reason. */
+  reason?: "UNSUBSCRIBE" | "BOUNCE" | "COMPLAINT" | "MANUAL";
+  /** Page number, from 1; default 1. (min 1, default 1) */
+  page?: number;
+  /** Results per page (1-100); default 20. (min 1, max 100, default 20) */
+  limit?: number;
+  /** Free text matched against the email address and other entry fields. */
+  search?: string;
+  /** Only entries created at or after this ISO 8601 time. (format "date-time") */
+  startDate?: string;
+  /** Only entries created at or before this ISO 8601 time. (format "date-time") */
+  endDate?: string;
+  /** Only entries of this email address. */
+  email?: string;
+  /** Only entries of global suppression groups. */
+  isGlobal?: boolean;
+}
+/** Result of `suppressionGroups.searchEntries`: the response's `data`. */
+export type SuppressionGroupsSearchEntriesResult = SuppressionEntryPage;
+
+/** Parameters of `suppressionGroups.get` (GET /suppression-groups/{groupId}). */
+export interface SuppressionGroupsGetParams {
+  /** Suppression group id (the docs do not say whether the ObjectId `id` or the short `groupId` code). */
+  groupId: string;
+}
+/** Result of `suppressionGroups.get`: the response's `data`. */
+export type SuppressionGroupsGetResult = SuppressionGroup;
+
+/** Parameters of `suppressionGroups.update` (PUT /suppression-groups/{groupId}). */
+export interface SuppressionGroupsUpdateParams {
+  /** Suppression group id (the docs do not say whether the ObjectId `id` or the short `groupId` code). */
+  groupId: string;
+  /** New display name, 1 to 200 characters. (min length 1, max length 200) */
+  name?: string;
+  /** New description. */
+  description?: string;
+  /** Whether the group is active. */
+  isActive?: boolean;
+}
+/** Result of `suppressionGroups.update`: the response's `data`. */
+export type SuppressionGroupsUpdateResult = SuppressionGroup;
+
+/** Parameters of `suppressionGroups.delete` (DELETE /suppression-groups/{groupId}). */
+export interface SuppressionGroupsDeleteParams {
+  /** Suppression group id (the docs do not say whether the ObjectId `id` or the short `groupId` code). */
+  groupId: string;
+}
+/** Result of `suppressionGroups.delete`: the response's `data`. */
+export type SuppressionGroupsDeleteResult = MessageOnly;
+
 /** Parameters of `templates.list` (GET /templates). */
 export interface TemplatesListParams {
   /** Only templates of this type. */
@@ -1985,29 +3106,98 @@ export interface TemplatesUpdatePreviewTextParams {
 /** Result of `templates.updatePreviewText`: the response's `data`. */
 export type TemplatesUpdatePreviewTextResult = Template;
 
-/** Parameters of `inbound.attachment` (GET /inbound/messages/{id}/attachments/{idx}). */
-export interface InboundAttachmentParams {
-  id: string;
-  idx: string;
-  /** x (default false) */
-  download?: boolean;
+/** Parameters of `webhooks.list` (GET /webhooks). */
+export interface WebhooksListParams {
+  /** Only active (true) or inactive (false) webhooks; omitted returns both. */
+  isActive?: boolean;
+  /** Page number, from 1; default 1. (min 1, default 1) */
+  page?: number;
+  /** Results per page (1-100); default 50. (min 1, max 100, default 50) */
+  limit?: number;
 }
-/** Result of `inbound.attachment`: the response's `data`. */
-export type InboundAttachmentResult = InboundAttachment;
+/** Result of `webhooks.list`: the response's `data`. */
+export type WebhooksListResult = WebhookList;
 
-/** Parameters of `inbound.reply` (POST /inbound/messages/{id}/reply). */
-export interface InboundReplyParams {
-  id: string;
-  /** From. */
-  from: Address;
-  /** T. */
-  text?: string;
+/** Parameters of `webhooks.create` (POST /webhooks). */
+export interface WebhooksCreateParams {
+  /** Endpoint AutoSend POSTs events to; must include the protocol (`https://`, or `http://`). (format "uri", pattern "^[Hh][Tt][Tt][Pp][Ss]?://") */
+  url: string;
+  /** Event types (at least one), e.g. `email.delivered`; webhooks.availableEvents lists them. (min items 1) */
+  events: Array<string>;
+  /** Arbitrary key-value metadata attached to the webhook (sent in the docs' examples; not a listed parameter). */
+  metadata?: JsonObject;
 }
+/** Result of `webhooks.create`: the response's `data`. */
+export type WebhooksCreateResult = CreatedWebhook;
 
-/** Parameters of `jwks.get` (GET /jwks.json). */
-export type JwksGetParams = Record<string, never>;
-/** Result of `jwks.get`: the response's `data`. */
-export type JwksGetResult = Jwks;
+/** Parameters of `webhooks.availableEvents` (GET /webhooks/events/available). */
+export type WebhooksAvailableEventsParams = Record<string, never>;
+/** Result of `webhooks.availableEvents`: the response's `data`. */
+export type WebhooksAvailableEventsResult = WebhookEventList;
+
+/** Parameters of `webhooks.get` (GET /webhooks/{id}). */
+export interface WebhooksGetParams {
+  /** Webhook id. */
+  id: string;
+}
+/** Result of `webhooks.get`: the response's `data`. */
+export type WebhooksGetResult = Webhook;
+
+/** Parameters of `webhooks.update` (PUT /webhooks/{id}). */
+export interface WebhooksUpdateParams {
+  /** Webhook id. */
+  id: string;
+  /** New endpoint URL; must include the protocol. (format "uri", pattern "^[Hh][Tt][Tt][Pp][Ss]?://") */
+  url?: string;
+  /** New event list, replacing the old one (at least one). (min items 1) */
+  events?: Array<string>;
+  /** Enable or disable delivery; re-activation resets `failureCount`. */
+  isActive?: boolean;
+  /** Arbitrary key-value metadata attached to the webhook (the docs say update changes it; not a listed parameter). */
+  metadata?: JsonObject;
+}
+/** Result of `webhooks.update`: the response's `data`. */
+export type WebhooksUpdateResult = Webhook;
+
+/** Parameters of `webhooks.delete` (DELETE /webhooks/{id}). */
+export interface WebhooksDeleteParams {
+  /** Webhook id. */
+  id: string;
+}
+/** Result of `webhooks.delete`: the response's `data`. */
+export type WebhooksDeleteResult = MessageOnly;
+
+/** Parameters of `webhooks.logs` (GET /webhooks/{id}/logs). */
+export interface WebhooksLogsParams {
+  /** Webhook id. */
+  id: string;
+  /** Page number, from 1; default 1. (min 1, default 1) */
+  page?: number;
+  /** Results per page (1-100); default 50. (min 1, max 100, default 50) */
+  limit?: number;
+}
+/** Result of `webhooks.logs`: the response's `data`. */
+export type WebhooksLogsResult = WebhookLogList;
+
+/** Parameters of `webhooks.resend` (POST /webhooks/{id}/resend). */
+export interface WebhooksResendParams {
+  /** Webhook id. */
+  id: string;
+  /** Event type to deliver; the webhook must be subscribed to it. (min length 1) */
+  event: string;
+  /** Event payload, wrapped and POSTed to the webhook URL. */
+  data: JsonObject;
+}
+/** Result of `webhooks.resend`: the response's `data`. */
+export type WebhooksResendResult = WebhookResendResult;
+
+/** Parameters of `webhooks.reveal` (GET /webhooks/{id}/reveal). */
+export interface WebhooksRevealParams {
+  /** Webhook id. */
+  id: string;
+}
+/** Result of `webhooks.reveal`: the response's `data`. */
+export type WebhooksRevealResult = WebhookSecret;
 
 // Names of earlier releases.
 export type SendEmailRequest = EmailsSendParams;
@@ -2021,9 +3211,40 @@ export type BulkUpdateContactsRequest = ContactsBulkUpdateParams;
 export type BulkUpdateContactsResponse = ContactsBulkUpdateResult;
 export type ContactSearchResponse = ContactsSearchByEmailsResult;
 export type UnsubscribeGroupsResponse = ContactsUnsubscribeGroupsResult;
+export type CreateProjectRequest = ProjectsCreateParams;
+export type ProjectListResponse = ProjectsListResult;
 export type DeleteResponse = MessageOnly;
 
 // ---------------------------------------------------------------- namespaces
+
+/** The `projects` endpoints (`client.projects.…`). */
+export interface ProjectsNamespace {
+  /**
+   * List the organization's projects.
+   *
+   * `GET /account/projects` — endpoint id `projects.list`.
+   */
+  list(params?: ProjectsListParams, options?: RequestOptions): Promise<WithResponse<ProjectsListResult>>;
+  /**
+   * Create a project.
+   *
+   * `POST /account/projects` — endpoint id `projects.create`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  create(params: ProjectsCreateParams, options?: RequestOptions): Promise<WithResponse<ProjectsCreateResult>>;
+  /**
+   * Get a project.
+   *
+   * `GET /account/projects/{projectId}` — endpoint id `projects.get`.
+   */
+  get(params: ProjectsGetParams, options?: RequestOptions): Promise<WithResponse<ProjectsGetResult>>;
+  /**
+   * Delete a project and everything in it.
+   *
+   * `DELETE /account/projects/{projectId}` — endpoint id `projects.delete`.
+   */
+  delete(params: ProjectsDeleteParams, options?: RequestOptions): Promise<WithResponse<ProjectsDeleteResult>>;
+}
 
 /** The `automations` endpoints (`client.automations.…`). */
 export interface AutomationsNamespace {
@@ -2136,6 +3357,53 @@ export interface CampaignsNamespace {
    * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
    */
   resume(params: CampaignsResumeParams, options?: RequestOptions): Promise<WithResponse<CampaignsResumeResult>>;
+}
+
+/** The `contactLists` endpoints (`client.contactLists.…`). */
+export interface ContactListsNamespace {
+  /**
+   * List contact lists and segments.
+   *
+   * `GET /contact-lists` — endpoint id `contactLists.list`.
+   */
+  list(params?: ContactListsListParams, options?: RequestOptions): Promise<WithResponse<ContactListsListResult>>;
+  /**
+   * Create a contact list or segment.
+   *
+   * `POST /contact-lists` — endpoint id `contactLists.create`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  create(params: ContactListsCreateParams, options?: RequestOptions): Promise<WithResponse<ContactListsCreateResult>>;
+  /**
+   * Add up to 500 contacts to a contact list.
+   *
+   * `POST /contact-lists/contacts/bulk-add` — endpoint id `contactLists.bulkAdd`.
+   */
+  bulkAdd(params: ContactListsBulkAddParams, options?: RequestOptions): Promise<WithResponse<ContactListsBulkAddResult>>;
+  /**
+   * Search the contacts of a contact list.
+   *
+   * `POST /contact-lists/contacts/search` — endpoint id `contactLists.searchContacts`.
+   */
+  searchContacts(params: ContactListsSearchContactsParams, options?: RequestOptions): Promise<WithResponse<ContactListsSearchContactsResult>>;
+  /**
+   * Get a contact list or segment.
+   *
+   * `GET /contact-lists/{contactListId}` — endpoint id `contactLists.get`.
+   */
+  get(params: ContactListsGetParams, options?: RequestOptions): Promise<WithResponse<ContactListsGetResult>>;
+  /**
+   * Delete a contact list or segment (soft delete).
+   *
+   * `DELETE /contact-lists/{contactListId}` — endpoint id `contactLists.delete`.
+   */
+  delete(params: ContactListsDeleteParams, options?: RequestOptions): Promise<WithResponse<ContactListsDeleteResult>>;
+  /**
+   * Remove contacts from a contact list.
+   *
+   * `POST /contact-lists/{contactListId}/contacts/remove` — endpoint id `contactLists.removeContacts`.
+   */
+  removeContacts(params: ContactListsRemoveContactsParams, options?: RequestOptions): Promise<WithResponse<ContactListsRemoveContactsResult>>;
 }
 
 /** The `contactProperties` endpoints (`client.contactProperties.…`). */
@@ -2260,6 +3528,53 @@ export interface CustomFieldsNamespace {
   delete(params: CustomFieldsDeleteParams, options?: RequestOptions): Promise<WithResponse<CustomFieldsDeleteResult>>;
 }
 
+/** The `domains` endpoints (`client.domains.…`). */
+export interface DomainsNamespace {
+  /**
+   * List the project's domains.
+   *
+   * `GET /domains` — endpoint id `domains.list`.
+   */
+  list(params?: DomainsListParams, options?: RequestOptions): Promise<WithResponse<DomainsListResult>>;
+  /**
+   * Add a sending domain.
+   *
+   * `POST /domains` — endpoint id `domains.create`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  create(params: DomainsCreateParams, options?: RequestOptions): Promise<WithResponse<DomainsCreateResult>>;
+  /**
+   * Get a domain.
+   *
+   * `GET /domains/{domainId}` — endpoint id `domains.get`.
+   */
+  get(params: DomainsGetParams, options?: RequestOptions): Promise<WithResponse<DomainsGetResult>>;
+  /**
+   * Remove a domain.
+   *
+   * `DELETE /domains/{domainId}` — endpoint id `domains.delete`.
+   */
+  delete(params: DomainsDeleteParams, options?: RequestOptions): Promise<WithResponse<DomainsDeleteResult>>;
+  /**
+   * Disable inbound receiving on a domain.
+   *
+   * `POST /domains/{domainId}/inbound/disable` — endpoint id `domains.disableInbound`.
+   */
+  disableInbound(params: DomainsDisableInboundParams, options?: RequestOptions): Promise<WithResponse<DomainsDisableInboundResult>>;
+  /**
+   * Enable inbound receiving on a domain.
+   *
+   * `POST /domains/{domainId}/inbound/enable` — endpoint id `domains.enableInbound`.
+   */
+  enableInbound(params: DomainsEnableInboundParams, options?: RequestOptions): Promise<WithResponse<DomainsEnableInboundResult>>;
+  /**
+   * Start a background DNS check of a domain.
+   *
+   * `POST /domains/{domainId}/verify` — endpoint id `domains.verify`.
+   */
+  verify(params: DomainsVerifyParams, options?: RequestOptions): Promise<WithResponse<DomainsVerifyResult>>;
+}
+
 /** The `events` endpoints (`client.events.…`). */
 export interface EventsNamespace {
   /**
@@ -2301,6 +3616,53 @@ export interface EventsNamespace {
    * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
    */
   send(params: EventsSendParams, options?: RequestOptions): Promise<WithResponse<EventsSendResult>>;
+}
+
+/** The `inbound` endpoints (`client.inbound.…`). */
+export interface InboundNamespace {
+  /**
+   * List received messages, newest first.
+   *
+   * `GET /inbound/messages` — endpoint id `inbound.list`.
+   */
+  list(params?: InboundListParams, options?: RequestOptions): Promise<WithResponse<InboundListResult>>;
+  /**
+   * Get a received message.
+   *
+   * `GET /inbound/messages/{id}` — endpoint id `inbound.get`.
+   */
+  get(params: InboundGetParams, options?: RequestOptions): Promise<WithResponse<InboundGetResult>>;
+  /**
+   * Get an attachment of a received message.
+   *
+   * `GET /inbound/messages/{id}/attachments/{idx}` — endpoint id `inbound.attachment`.
+   * Pass `download: true` to receive the raw bytes (a `Uint8Array`).
+   */
+  attachment(params: InboundAttachmentParams & { download: true }, options?: RequestOptions): Promise<BinaryResult>;
+  /**
+   * Get an attachment of a received message.
+   *
+   * `GET /inbound/messages/{id}/attachments/{idx}` — endpoint id `inbound.attachment`.
+   * Pass `download: true` to receive the raw bytes (a `Uint8Array`).
+   */
+  attachment(params: InboundAttachmentParams & { download?: false }, options?: RequestOptions): Promise<WithResponse<InboundAttachmentResult>>;
+  /**
+   * Reply to a received message in its thread.
+   *
+   * `POST /inbound/messages/{id}/reply` — endpoint id `inbound.reply`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  reply(params: InboundReplyParams, options?: RequestOptions): Promise<WithResponse<InboundReplyResult>>;
+}
+
+/** The `jwks` endpoints (`client.jwks.…`). */
+export interface JwksNamespace {
+  /**
+   * Get AutoSend's public keys for encrypted request bodies.
+   *
+   * `GET /jwks.json` — endpoint id `jwks.get`.
+   */
+  get(params?: JwksGetParams, options?: RequestOptions): Promise<WithResponse<JwksGetResult>>;
 }
 
 /** The `emails` endpoints (`client.emails.…`). */
@@ -2356,6 +3718,59 @@ export interface SendersNamespace {
   delete(params: SendersDeleteParams, options?: RequestOptions): Promise<WithResponse<SendersDeleteResult>>;
 }
 
+/** The `suppressionGroups` endpoints (`client.suppressionGroups.…`). */
+export interface SuppressionGroupsNamespace {
+  /**
+   * List suppression groups.
+   *
+   * `GET /suppression-groups` — endpoint id `suppressionGroups.list`.
+   */
+  list(params?: SuppressionGroupsListParams, options?: RequestOptions): Promise<WithResponse<SuppressionGroupsListResult>>;
+  /**
+   * Create a suppression group.
+   *
+   * `POST /suppression-groups` — endpoint id `suppressionGroups.create`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  create(params: SuppressionGroupsCreateParams, options?: RequestOptions): Promise<WithResponse<SuppressionGroupsCreateResult>>;
+  /**
+   * Suppress email addresses.
+   *
+   * `POST /suppression-groups/emails/suppress` — endpoint id `suppressionGroups.suppress`.
+   */
+  suppress(params: SuppressionGroupsSuppressParams, options?: RequestOptions): Promise<WithResponse<SuppressionGroupsSuppressResult>>;
+  /**
+   * Remove email addresses from suppression.
+   *
+   * `POST /suppression-groups/emails/unsuppress` — endpoint id `suppressionGroups.unsuppress`.
+   */
+  unsuppress(params: SuppressionGroupsUnsuppressParams, options?: RequestOptions): Promise<WithResponse<SuppressionGroupsUnsuppressResult>>;
+  /**
+   * Search suppression entries.
+   *
+   * `POST /suppression-groups/entries` — endpoint id `suppressionGroups.searchEntries`.
+   */
+  searchEntries(params?: SuppressionGroupsSearchEntriesParams, options?: RequestOptions): Promise<WithResponse<SuppressionGroupsSearchEntriesResult>>;
+  /**
+   * Get a suppression group.
+   *
+   * `GET /suppression-groups/{groupId}` — endpoint id `suppressionGroups.get`.
+   */
+  get(params: SuppressionGroupsGetParams, options?: RequestOptions): Promise<WithResponse<SuppressionGroupsGetResult>>;
+  /**
+   * Update a suppression group.
+   *
+   * `PUT /suppression-groups/{groupId}` — endpoint id `suppressionGroups.update`.
+   */
+  update(params: SuppressionGroupsUpdateParams, options?: RequestOptions): Promise<WithResponse<SuppressionGroupsUpdateResult>>;
+  /**
+   * Delete a suppression group (permanent).
+   *
+   * `DELETE /suppression-groups/{groupId}` — endpoint id `suppressionGroups.delete`.
+   */
+  delete(params: SuppressionGroupsDeleteParams, options?: RequestOptions): Promise<WithResponse<SuppressionGroupsDeleteResult>>;
+}
+
 /** The `templates` endpoints (`client.templates.…`). */
 export interface TemplatesNamespace {
   /**
@@ -2403,45 +3818,74 @@ export interface TemplatesNamespace {
   updatePreviewText(params: TemplatesUpdatePreviewTextParams, options?: RequestOptions): Promise<WithResponse<TemplatesUpdatePreviewTextResult>>;
 }
 
-/** The `inbound` endpoints (`client.inbound.…`). */
-export interface InboundNamespace {
+/** The `webhooks` endpoints (`client.webhooks.…`). */
+export interface WebhooksNamespace {
   /**
-   * Download an attachment.
+   * List webhooks.
    *
-   * `GET /inbound/messages/{id}/attachments/{idx}` — endpoint id `inbound.attachment`.
-   * Pass `download: true` to receive the raw bytes (a `Uint8Array`).
+   * `GET /webhooks` — endpoint id `webhooks.list`.
    */
-  attachment(params: InboundAttachmentParams & { download: true }, options?: RequestOptions): Promise<BinaryResult>;
+  list(params?: WebhooksListParams, options?: RequestOptions): Promise<WithResponse<WebhooksListResult>>;
   /**
-   * Download an attachment.
+   * Create a webhook.
    *
-   * `GET /inbound/messages/{id}/attachments/{idx}` — endpoint id `inbound.attachment`.
-   * Pass `download: true` to receive the raw bytes (a `Uint8Array`).
-   */
-  attachment(params: InboundAttachmentParams & { download?: false }, options?: RequestOptions): Promise<WithResponse<InboundAttachmentResult>>;
-  /**
-   * Reply.
-   *
-   * `POST /inbound/messages/{id}/reply` — endpoint id `inbound.reply`.
+   * `POST /webhooks` — endpoint id `webhooks.create`.
    * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
    */
-  reply(params: InboundReplyParams, options?: RequestOptions): Promise<WithResponse<InboundReplyResult>>;
-}
-
-/** The `jwks` endpoints (`client.jwks.…`). */
-export interface JwksNamespace {
+  create(params: WebhooksCreateParams, options?: RequestOptions): Promise<WithResponse<WebhooksCreateResult>>;
   /**
-   * Get keys.
+   * List the event types a webhook can subscribe to.
    *
-   * `GET /jwks.json` — endpoint id `jwks.get`.
+   * `GET /webhooks/events/available` — endpoint id `webhooks.availableEvents`.
    */
-  get(params?: JwksGetParams, options?: RequestOptions): Promise<WithResponse<JwksGetResult>>;
+  availableEvents(params?: WebhooksAvailableEventsParams, options?: RequestOptions): Promise<WithResponse<WebhooksAvailableEventsResult>>;
+  /**
+   * Get a webhook.
+   *
+   * `GET /webhooks/{id}` — endpoint id `webhooks.get`.
+   */
+  get(params: WebhooksGetParams, options?: RequestOptions): Promise<WithResponse<WebhooksGetResult>>;
+  /**
+   * Update a webhook.
+   *
+   * `PUT /webhooks/{id}` — endpoint id `webhooks.update`.
+   */
+  update(params: WebhooksUpdateParams, options?: RequestOptions): Promise<WithResponse<WebhooksUpdateResult>>;
+  /**
+   * Delete a webhook.
+   *
+   * `DELETE /webhooks/{id}` — endpoint id `webhooks.delete`.
+   */
+  delete(params: WebhooksDeleteParams, options?: RequestOptions): Promise<WithResponse<WebhooksDeleteResult>>;
+  /**
+   * List the delivery attempts of a webhook.
+   *
+   * `GET /webhooks/{id}/logs` — endpoint id `webhooks.logs`.
+   */
+  logs(params: WebhooksLogsParams, options?: RequestOptions): Promise<WithResponse<WebhooksLogsResult>>;
+  /**
+   * Queue a test delivery of an event to a webhook.
+   *
+   * `POST /webhooks/{id}/resend` — endpoint id `webhooks.resend`.
+   * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
+   */
+  resend(params: WebhooksResendParams, options?: RequestOptions): Promise<WithResponse<WebhooksResendResult>>;
+  /**
+   * Reveal the signing secret of a webhook.
+   *
+   * `GET /webhooks/{id}/reveal` — endpoint id `webhooks.reveal`.
+   */
+  reveal(params: WebhooksRevealParams, options?: RequestOptions): Promise<WithResponse<WebhooksRevealResult>>;
 }
 
 // ------------------------------------------------------------ request(id, …)
 
 /** Every endpoint id with its params, result and whether params may be omitted. */
 export interface Endpoints {
+  "projects.list": { params: ProjectsListParams; result: ProjectsListResult; paramsOptional: true };
+  "projects.create": { params: ProjectsCreateParams; result: ProjectsCreateResult; paramsOptional: false };
+  "projects.get": { params: ProjectsGetParams; result: ProjectsGetResult; paramsOptional: false };
+  "projects.delete": { params: ProjectsDeleteParams; result: ProjectsDeleteResult; paramsOptional: false };
   "automations.list": { params: AutomationsListParams; result: AutomationsListResult; paramsOptional: true };
   "automations.create": { params: AutomationsCreateParams; result: AutomationsCreateResult; paramsOptional: false };
   "automations.get": { params: AutomationsGetParams; result: AutomationsGetResult; paramsOptional: false };
@@ -2458,6 +3902,13 @@ export interface Endpoints {
   "campaigns.analytics": { params: CampaignsAnalyticsParams; result: CampaignsAnalyticsResult; paramsOptional: false };
   "campaigns.pause": { params: CampaignsPauseParams; result: CampaignsPauseResult; paramsOptional: false };
   "campaigns.resume": { params: CampaignsResumeParams; result: CampaignsResumeResult; paramsOptional: false };
+  "contactLists.list": { params: ContactListsListParams; result: ContactListsListResult; paramsOptional: true };
+  "contactLists.create": { params: ContactListsCreateParams; result: ContactListsCreateResult; paramsOptional: false };
+  "contactLists.bulkAdd": { params: ContactListsBulkAddParams; result: ContactListsBulkAddResult; paramsOptional: false };
+  "contactLists.searchContacts": { params: ContactListsSearchContactsParams; result: ContactListsSearchContactsResult; paramsOptional: false };
+  "contactLists.get": { params: ContactListsGetParams; result: ContactListsGetResult; paramsOptional: false };
+  "contactLists.delete": { params: ContactListsDeleteParams; result: ContactListsDeleteResult; paramsOptional: false };
+  "contactLists.removeContacts": { params: ContactListsRemoveContactsParams; result: ContactListsRemoveContactsResult; paramsOptional: false };
   "contactProperties.list": { params: ContactPropertiesListParams; result: ContactPropertiesListResult; paramsOptional: true };
   "contactProperties.create": { params: ContactPropertiesCreateParams; result: ContactPropertiesCreateResult; paramsOptional: false };
   "contactProperties.get": { params: ContactPropertiesGetParams; result: ContactPropertiesGetResult; paramsOptional: false };
@@ -2475,12 +3926,24 @@ export interface Endpoints {
   "customFields.create": { params: CustomFieldsCreateParams; result: CustomFieldsCreateResult; paramsOptional: false };
   "customFields.get": { params: CustomFieldsGetParams; result: CustomFieldsGetResult; paramsOptional: false };
   "customFields.delete": { params: CustomFieldsDeleteParams; result: CustomFieldsDeleteResult; paramsOptional: false };
+  "domains.list": { params: DomainsListParams; result: DomainsListResult; paramsOptional: true };
+  "domains.create": { params: DomainsCreateParams; result: DomainsCreateResult; paramsOptional: false };
+  "domains.get": { params: DomainsGetParams; result: DomainsGetResult; paramsOptional: false };
+  "domains.delete": { params: DomainsDeleteParams; result: DomainsDeleteResult; paramsOptional: false };
+  "domains.disableInbound": { params: DomainsDisableInboundParams; result: DomainsDisableInboundResult; paramsOptional: false };
+  "domains.enableInbound": { params: DomainsEnableInboundParams; result: DomainsEnableInboundResult; paramsOptional: false };
+  "domains.verify": { params: DomainsVerifyParams; result: DomainsVerifyResult; paramsOptional: false };
   "events.list": { params: EventsListParams; result: EventsListResult; paramsOptional: true };
   "events.create": { params: EventsCreateParams; result: EventsCreateResult; paramsOptional: false };
   "events.get": { params: EventsGetParams; result: EventsGetResult; paramsOptional: false };
   "events.update": { params: EventsUpdateParams; result: EventsUpdateResult; paramsOptional: false };
   "events.delete": { params: EventsDeleteParams; result: EventsDeleteResult; paramsOptional: false };
   "events.send": { params: EventsSendParams; result: EventsSendResult; paramsOptional: false };
+  "inbound.list": { params: InboundListParams; result: InboundListResult; paramsOptional: true };
+  "inbound.get": { params: InboundGetParams; result: InboundGetResult; paramsOptional: false };
+  "inbound.attachment": { params: InboundAttachmentParams; result: InboundAttachmentResult; paramsOptional: false };
+  "inbound.reply": { params: InboundReplyParams; result: InboundReplyResult; paramsOptional: false };
+  "jwks.get": { params: JwksGetParams; result: JwksGetResult; paramsOptional: true };
   "emails.bulk": { params: EmailsBulkParams; result: EmailsBulkResult; paramsOptional: false };
   "emails.send": { params: EmailsSendParams; result: EmailsSendResult; paramsOptional: false };
   "emails.status": { params: EmailsStatusParams; result: EmailsStatusResult; paramsOptional: false };
@@ -2488,6 +3951,14 @@ export interface Endpoints {
   "senders.create": { params: SendersCreateParams; result: SendersCreateResult; paramsOptional: false };
   "senders.get": { params: SendersGetParams; result: SendersGetResult; paramsOptional: false };
   "senders.delete": { params: SendersDeleteParams; result: SendersDeleteResult; paramsOptional: false };
+  "suppressionGroups.list": { params: SuppressionGroupsListParams; result: SuppressionGroupsListResult; paramsOptional: true };
+  "suppressionGroups.create": { params: SuppressionGroupsCreateParams; result: SuppressionGroupsCreateResult; paramsOptional: false };
+  "suppressionGroups.suppress": { params: SuppressionGroupsSuppressParams; result: SuppressionGroupsSuppressResult; paramsOptional: false };
+  "suppressionGroups.unsuppress": { params: SuppressionGroupsUnsuppressParams; result: SuppressionGroupsUnsuppressResult; paramsOptional: false };
+  "suppressionGroups.searchEntries": { params: SuppressionGroupsSearchEntriesParams; result: SuppressionGroupsSearchEntriesResult; paramsOptional: true };
+  "suppressionGroups.get": { params: SuppressionGroupsGetParams; result: SuppressionGroupsGetResult; paramsOptional: false };
+  "suppressionGroups.update": { params: SuppressionGroupsUpdateParams; result: SuppressionGroupsUpdateResult; paramsOptional: false };
+  "suppressionGroups.delete": { params: SuppressionGroupsDeleteParams; result: SuppressionGroupsDeleteResult; paramsOptional: false };
   "templates.list": { params: TemplatesListParams; result: TemplatesListResult; paramsOptional: true };
   "templates.create": { params: TemplatesCreateParams; result: TemplatesCreateResult; paramsOptional: false };
   "templates.search": { params: TemplatesSearchParams; result: TemplatesSearchResult; paramsOptional: true };
@@ -2495,9 +3966,15 @@ export interface Endpoints {
   "templates.update": { params: TemplatesUpdateParams; result: TemplatesUpdateResult; paramsOptional: false };
   "templates.delete": { params: TemplatesDeleteParams; result: TemplatesDeleteResult; paramsOptional: false };
   "templates.updatePreviewText": { params: TemplatesUpdatePreviewTextParams; result: TemplatesUpdatePreviewTextResult; paramsOptional: false };
-  "inbound.attachment": { params: InboundAttachmentParams; result: InboundAttachmentResult; paramsOptional: false };
-  "inbound.reply": { params: InboundReplyParams; result: InboundReplyResult; paramsOptional: false };
-  "jwks.get": { params: JwksGetParams; result: JwksGetResult; paramsOptional: true };
+  "webhooks.list": { params: WebhooksListParams; result: WebhooksListResult; paramsOptional: true };
+  "webhooks.create": { params: WebhooksCreateParams; result: WebhooksCreateResult; paramsOptional: false };
+  "webhooks.availableEvents": { params: WebhooksAvailableEventsParams; result: WebhooksAvailableEventsResult; paramsOptional: true };
+  "webhooks.get": { params: WebhooksGetParams; result: WebhooksGetResult; paramsOptional: false };
+  "webhooks.update": { params: WebhooksUpdateParams; result: WebhooksUpdateResult; paramsOptional: false };
+  "webhooks.delete": { params: WebhooksDeleteParams; result: WebhooksDeleteResult; paramsOptional: false };
+  "webhooks.logs": { params: WebhooksLogsParams; result: WebhooksLogsResult; paramsOptional: false };
+  "webhooks.resend": { params: WebhooksResendParams; result: WebhooksResendResult; paramsOptional: false };
+  "webhooks.reveal": { params: WebhooksRevealParams; result: WebhooksRevealResult; paramsOptional: false };
 }
 
 /** The catalog id of an endpoint (`namespace.method`). */
@@ -2512,21 +3989,26 @@ export type RequestArgs<K extends EndpointId> = Endpoints[K]['paramsOptional'] e
   : [params: ParamsOf<K>, options?: RequestOptions];
 
 /** Number of endpoints in the catalog this file was generated from. */
-export type EndpointCount = 56;
+export type EndpointCount = 93;
 
 /** The generated part of the `AutoSend` client: one namespace per API area and `request`. */
 export interface AutoSendEndpoints {
+  readonly projects: ProjectsNamespace;
   readonly automations: AutomationsNamespace;
   readonly campaigns: CampaignsNamespace;
+  readonly contactLists: ContactListsNamespace;
   readonly contactProperties: ContactPropertiesNamespace;
   readonly contacts: ContactsNamespace;
   readonly customFields: CustomFieldsNamespace;
+  readonly domains: DomainsNamespace;
   readonly events: EventsNamespace;
-  readonly emails: EmailsNamespace;
-  readonly senders: SendersNamespace;
-  readonly templates: TemplatesNamespace;
   readonly inbound: InboundNamespace;
   readonly jwks: JwksNamespace;
+  readonly emails: EmailsNamespace;
+  readonly senders: SendersNamespace;
+  readonly suppressionGroups: SuppressionGroupsNamespace;
+  readonly templates: TemplatesNamespace;
+  readonly webhooks: WebhooksNamespace;
   /** Calls a binary endpoint by id with its download flag set: resolves to the bytes. */
   request<K extends BinaryEndpointId>(endpointId: K, params: ParamsOf<K> & { download: true }, options?: RequestOptions): Promise<BinaryResult>;
   /** Calls any catalog endpoint by id with its REST parameters; resolves to its `data`. */

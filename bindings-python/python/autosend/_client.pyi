@@ -7,6 +7,30 @@ from ._result import BinaryResult
 from .types import *  # noqa: F403
 from .types import EndpointId
 
+class _Projects:
+    """The ``projects`` endpoints."""
+
+    def list(self) -> ProjectsListResult:
+        """List the organization's projects. ``GET /account/projects`` (``projects.list``)."""
+
+    @overload
+    def create(self, params: ProjectsCreateParams, /) -> ProjectsCreateResult: ...
+    @overload
+    def create(self, *, name: str, domain: str = ..., region_key: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"] = ...) -> ProjectsCreateResult:
+        """Create a project. ``POST /account/projects`` (``projects.create``)."""
+
+    @overload
+    def get(self, params: ProjectsGetParams, /) -> ProjectsGetResult: ...
+    @overload
+    def get(self, project_id: str) -> ProjectsGetResult:
+        """Get a project. ``GET /account/projects/{projectId}`` (``projects.get``)."""
+
+    @overload
+    def delete(self, params: ProjectsDeleteParams, /) -> ProjectsDeleteResult: ...
+    @overload
+    def delete(self, project_id: str) -> ProjectsDeleteResult:
+        """Delete a project and everything in it. ``DELETE /account/projects/{projectId}`` (``projects.delete``)."""
+
 class _Automations:
     """The ``automations`` endpoints."""
 
@@ -108,6 +132,51 @@ class _Campaigns:
     @overload
     def resume(self, campaign_id: str) -> CampaignsResumeResult:
         """Resume a paused campaign. ``POST /campaigns/{campaignId}/resume`` (``campaigns.resume``)."""
+
+class _ContactLists:
+    """The ``contactLists`` endpoints."""
+
+    @overload
+    def list(self, params: ContactListsListParams, /) -> ContactListsListResult: ...
+    @overload
+    def list(self, *, type: Literal["list", "segment"] = ...) -> ContactListsListResult:
+        """List contact lists and segments. ``GET /contact-lists`` (``contactLists.list``)."""
+
+    @overload
+    def create(self, params: ContactListsCreateParams, /) -> ContactListsCreateResult: ...
+    @overload
+    def create(self, *, name: str, description: str = ..., type: Literal["list", "segment"] = ..., filter_criteria: "ContactListFilterCriteria" = ..., parent_id: str = ...) -> ContactListsCreateResult:
+        """Create a contact list or segment. ``POST /contact-lists`` (``contactLists.create``)."""
+
+    @overload
+    def bulk_add(self, params: ContactListsBulkAddParams, /) -> ContactListsBulkAddResult: ...
+    @overload
+    def bulk_add(self, *, contact_list_id: str, emails: Sequence[str] = ..., contact_ids: Sequence[str] = ...) -> ContactListsBulkAddResult:
+        """Add up to 500 contacts to a contact list. ``POST /contact-lists/contacts/bulk-add`` (``contactLists.bulkAdd``)."""
+
+    @overload
+    def search_contacts(self, params: ContactListsSearchContactsParams, /) -> ContactListsSearchContactsResult: ...
+    @overload
+    def search_contacts(self, *, contact_list_id: str, page: int = ..., limit: int = ..., email: str = ...) -> ContactListsSearchContactsResult:
+        """Search the contacts of a contact list. ``POST /contact-lists/contacts/search`` (``contactLists.searchContacts``)."""
+
+    @overload
+    def get(self, params: ContactListsGetParams, /) -> ContactListsGetResult: ...
+    @overload
+    def get(self, contact_list_id: str) -> ContactListsGetResult:
+        """Get a contact list or segment. ``GET /contact-lists/{contactListId}`` (``contactLists.get``)."""
+
+    @overload
+    def delete(self, params: ContactListsDeleteParams, /) -> ContactListsDeleteResult: ...
+    @overload
+    def delete(self, contact_list_id: str) -> ContactListsDeleteResult:
+        """Delete a contact list or segment (soft delete). ``DELETE /contact-lists/{contactListId}`` (``contactLists.delete``)."""
+
+    @overload
+    def remove_contacts(self, params: ContactListsRemoveContactsParams, /) -> ContactListsRemoveContactsResult: ...
+    @overload
+    def remove_contacts(self, contact_list_id: str, *, emails: Sequence[str] = ..., contact_ids: Sequence[str] = ...) -> ContactListsRemoveContactsResult:
+        """Remove contacts from a contact list. ``POST /contact-lists/{contactListId}/contacts/remove`` (``contactLists.removeContacts``)."""
 
 class _ContactProperties:
     """The ``contactProperties`` endpoints."""
@@ -220,6 +289,48 @@ class _CustomFields:
     def delete(self, custom_field_name: str) -> CustomFieldsDeleteResult:
         """Delete a custom field by name (deprecated: use contactProperties.delete). ``DELETE /custom-fields/fieldName/{customFieldName}`` (``customFields.delete``). Deprecated."""
 
+class _Domains:
+    """The ``domains`` endpoints."""
+
+    def list(self) -> DomainsListResult:
+        """List the project's domains. ``GET /domains`` (``domains.list``)."""
+
+    @overload
+    def create(self, params: DomainsCreateParams, /) -> DomainsCreateResult: ...
+    @overload
+    def create(self, *, domain: str, region_key: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"] = ...) -> DomainsCreateResult:
+        """Add a sending domain. ``POST /domains`` (``domains.create``)."""
+
+    @overload
+    def get(self, params: DomainsGetParams, /) -> DomainsGetResult: ...
+    @overload
+    def get(self, domain_id: str) -> DomainsGetResult:
+        """Get a domain. ``GET /domains/{domainId}`` (``domains.get``)."""
+
+    @overload
+    def delete(self, params: DomainsDeleteParams, /) -> DomainsDeleteResult: ...
+    @overload
+    def delete(self, domain_id: str) -> DomainsDeleteResult:
+        """Remove a domain. ``DELETE /domains/{domainId}`` (``domains.delete``)."""
+
+    @overload
+    def disable_inbound(self, params: DomainsDisableInboundParams, /) -> DomainsDisableInboundResult: ...
+    @overload
+    def disable_inbound(self, domain_id: str) -> DomainsDisableInboundResult:
+        """Disable inbound receiving on a domain. ``POST /domains/{domainId}/inbound/disable`` (``domains.disableInbound``)."""
+
+    @overload
+    def enable_inbound(self, params: DomainsEnableInboundParams, /) -> DomainsEnableInboundResult: ...
+    @overload
+    def enable_inbound(self, domain_id: str) -> DomainsEnableInboundResult:
+        """Enable inbound receiving on a domain. ``POST /domains/{domainId}/inbound/enable`` (``domains.enableInbound``)."""
+
+    @overload
+    def verify(self, params: DomainsVerifyParams, /) -> DomainsVerifyResult: ...
+    @overload
+    def verify(self, domain_id: str) -> DomainsVerifyResult:
+        """Start a background DNS check of a domain. ``POST /domains/{domainId}/verify`` (``domains.verify``)."""
+
 class _Events:
     """The ``events`` endpoints."""
 
@@ -255,6 +366,41 @@ class _Events:
     @overload
     def send(self, *, event_name: str, email: str = ..., contact_id: str = ..., event_properties: Mapping[str, Any] = ...) -> EventsSendResult:
         """Record an event for a contact. ``POST /events/send`` (``events.send``)."""
+
+class _Inbound:
+    """The ``inbound`` endpoints."""
+
+    @overload
+    def list(self, params: InboundListParams, /) -> InboundListResult: ...
+    @overload
+    def list(self, *, from_: str = ..., to: str = ..., thread_id: str = ..., search: str = ..., date_from: str = ..., date_to: str = ..., page: int = ..., limit: int = ...) -> InboundListResult:
+        """List received messages, newest first. ``GET /inbound/messages`` (``inbound.list``)."""
+
+    @overload
+    def get(self, params: InboundGetParams, /) -> InboundGetResult: ...
+    @overload
+    def get(self, id: str) -> InboundGetResult:
+        """Get a received message. ``GET /inbound/messages/{id}`` (``inbound.get``)."""
+
+    @overload
+    def attachment(self, params: InboundAttachmentParams, /) -> Union[InboundAttachmentResult, BinaryResult]: ...
+    @overload
+    def attachment(self, id: str, idx: str, *, download: Literal[True]) -> BinaryResult: ...
+    @overload
+    def attachment(self, id: str, idx: str, *, download: Literal[False] = ...) -> InboundAttachmentResult:
+        """Get an attachment of a received message. ``GET /inbound/messages/{id}/attachments/{idx}`` (``inbound.attachment``)."""
+
+    @overload
+    def reply(self, params: InboundReplyParams, /) -> InboundReplyResult: ...
+    @overload
+    def reply(self, id: str, *, from_: "InboundReplyFrom", subject: str = ..., html: str = ..., text: str = ..., cc: Sequence["Address"] = ..., bcc: Sequence["Address"] = ..., attachments: Sequence["InboundReplyAttachment"] = ...) -> InboundReplyResult:
+        """Reply to a received message in its thread. ``POST /inbound/messages/{id}/reply`` (``inbound.reply``)."""
+
+class _Jwks:
+    """The ``jwks`` endpoints."""
+
+    def get(self) -> JwksGetResult:
+        """Get AutoSend's public keys for encrypted request bodies. ``GET /jwks.json`` (``jwks.get``)."""
 
 class _Emails:
     """The ``emails`` endpoints."""
@@ -301,6 +447,57 @@ class _Senders:
     def delete(self, sender_id: str) -> SendersDeleteResult:
         """Delete a sender. ``DELETE /senders/{senderId}`` (``senders.delete``)."""
 
+class _SuppressionGroups:
+    """The ``suppressionGroups`` endpoints."""
+
+    @overload
+    def list(self, params: SuppressionGroupsListParams, /) -> SuppressionGroupsListResult: ...
+    @overload
+    def list(self, *, only_global: bool = ..., include_global: bool = ...) -> SuppressionGroupsListResult:
+        """List suppression groups. ``GET /suppression-groups`` (``suppressionGroups.list``)."""
+
+    @overload
+    def create(self, params: SuppressionGroupsCreateParams, /) -> SuppressionGroupsCreateResult: ...
+    @overload
+    def create(self, *, name: str, description: str = ..., is_active: bool = ...) -> SuppressionGroupsCreateResult:
+        """Create a suppression group. ``POST /suppression-groups`` (``suppressionGroups.create``)."""
+
+    @overload
+    def suppress(self, params: SuppressionGroupsSuppressParams, /) -> SuppressionGroupsSuppressResult: ...
+    @overload
+    def suppress(self, *, emails: Sequence[str], group_id: str = ..., reason: Literal["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"] = ..., is_global: bool = ...) -> SuppressionGroupsSuppressResult:
+        """Suppress email addresses. ``POST /suppression-groups/emails/suppress`` (``suppressionGroups.suppress``)."""
+
+    @overload
+    def unsuppress(self, params: SuppressionGroupsUnsuppressParams, /) -> SuppressionGroupsUnsuppressResult: ...
+    @overload
+    def unsuppress(self, *, emails: Sequence[str], group_id: str = ..., is_global: bool = ...) -> SuppressionGroupsUnsuppressResult:
+        """Remove email addresses from suppression. ``POST /suppression-groups/emails/unsuppress`` (``suppressionGroups.unsuppress``)."""
+
+    @overload
+    def search_entries(self, params: SuppressionGroupsSearchEntriesParams, /) -> SuppressionGroupsSearchEntriesResult: ...
+    @overload
+    def search_entries(self, *, group_id: str = ..., reason: Literal["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"] = ..., page: int = ..., limit: int = ..., search: str = ..., start_date: str = ..., end_date: str = ..., email: str = ..., is_global: bool = ...) -> SuppressionGroupsSearchEntriesResult:
+        """Search suppression entries. ``POST /suppression-groups/entries`` (``suppressionGroups.searchEntries``)."""
+
+    @overload
+    def get(self, params: SuppressionGroupsGetParams, /) -> SuppressionGroupsGetResult: ...
+    @overload
+    def get(self, group_id: str) -> SuppressionGroupsGetResult:
+        """Get a suppression group. ``GET /suppression-groups/{groupId}`` (``suppressionGroups.get``)."""
+
+    @overload
+    def update(self, params: SuppressionGroupsUpdateParams, /) -> SuppressionGroupsUpdateResult: ...
+    @overload
+    def update(self, group_id: str, *, name: str = ..., description: str = ..., is_active: bool = ...) -> SuppressionGroupsUpdateResult:
+        """Update a suppression group. ``PUT /suppression-groups/{groupId}`` (``suppressionGroups.update``)."""
+
+    @overload
+    def delete(self, params: SuppressionGroupsDeleteParams, /) -> SuppressionGroupsDeleteResult: ...
+    @overload
+    def delete(self, group_id: str) -> SuppressionGroupsDeleteResult:
+        """Delete a suppression group (permanent). ``DELETE /suppression-groups/{groupId}`` (``suppressionGroups.delete``)."""
+
 class _Templates:
     """The ``templates`` endpoints."""
 
@@ -346,28 +543,83 @@ class _Templates:
     def update_preview_text(self, template_id: str, *, preview_text: str) -> TemplatesUpdatePreviewTextResult:
         """Update a template's preview text. ``PATCH /templates/{templateId}/preview-text`` (``templates.updatePreviewText``)."""
 
-class _Inbound:
-    """The ``inbound`` endpoints."""
+class _Webhooks:
+    """The ``webhooks`` endpoints."""
 
     @overload
-    def attachment(self, params: InboundAttachmentParams, /) -> Union[InboundAttachmentResult, BinaryResult]: ...
+    def list(self, params: WebhooksListParams, /) -> WebhooksListResult: ...
     @overload
-    def attachment(self, id: str, idx: str, *, download: Literal[True]) -> BinaryResult: ...
-    @overload
-    def attachment(self, id: str, idx: str, *, download: Literal[False] = ...) -> InboundAttachmentResult:
-        """Download an attachment. ``GET /inbound/messages/{id}/attachments/{idx}`` (``inbound.attachment``)."""
+    def list(self, *, is_active: bool = ..., page: int = ..., limit: int = ...) -> WebhooksListResult:
+        """List webhooks. ``GET /webhooks`` (``webhooks.list``)."""
 
     @overload
-    def reply(self, params: InboundReplyParams, /) -> InboundReplyResult: ...
+    def create(self, params: WebhooksCreateParams, /) -> WebhooksCreateResult: ...
     @overload
-    def reply(self, id: str, *, from_: "Address", text: str = ...) -> InboundReplyResult:
-        """Reply. ``POST /inbound/messages/{id}/reply`` (``inbound.reply``)."""
+    def create(self, *, url: str, events: Sequence[str], metadata: Mapping[str, Any] = ...) -> WebhooksCreateResult:
+        """Create a webhook. ``POST /webhooks`` (``webhooks.create``)."""
 
-class _Jwks:
-    """The ``jwks`` endpoints."""
+    def available_events(self) -> WebhooksAvailableEventsResult:
+        """List the event types a webhook can subscribe to. ``GET /webhooks/events/available`` (``webhooks.availableEvents``)."""
 
-    def get(self) -> JwksGetResult:
-        """Get keys. ``GET /jwks.json`` (``jwks.get``)."""
+    @overload
+    def get(self, params: WebhooksGetParams, /) -> WebhooksGetResult: ...
+    @overload
+    def get(self, id: str) -> WebhooksGetResult:
+        """Get a webhook. ``GET /webhooks/{id}`` (``webhooks.get``)."""
+
+    @overload
+    def update(self, params: WebhooksUpdateParams, /) -> WebhooksUpdateResult: ...
+    @overload
+    def update(self, id: str, *, url: str = ..., events: Sequence[str] = ..., is_active: bool = ..., metadata: Mapping[str, Any] = ...) -> WebhooksUpdateResult:
+        """Update a webhook. ``PUT /webhooks/{id}`` (``webhooks.update``)."""
+
+    @overload
+    def delete(self, params: WebhooksDeleteParams, /) -> WebhooksDeleteResult: ...
+    @overload
+    def delete(self, id: str) -> WebhooksDeleteResult:
+        """Delete a webhook. ``DELETE /webhooks/{id}`` (``webhooks.delete``)."""
+
+    @overload
+    def logs(self, params: WebhooksLogsParams, /) -> WebhooksLogsResult: ...
+    @overload
+    def logs(self, id: str, *, page: int = ..., limit: int = ...) -> WebhooksLogsResult:
+        """List the delivery attempts of a webhook. ``GET /webhooks/{id}/logs`` (``webhooks.logs``)."""
+
+    @overload
+    def resend(self, params: WebhooksResendParams, /) -> WebhooksResendResult: ...
+    @overload
+    def resend(self, id: str, *, event: str, data: Mapping[str, Any]) -> WebhooksResendResult:
+        """Queue a test delivery of an event to a webhook. ``POST /webhooks/{id}/resend`` (``webhooks.resend``)."""
+
+    @overload
+    def reveal(self, params: WebhooksRevealParams, /) -> WebhooksRevealResult: ...
+    @overload
+    def reveal(self, id: str) -> WebhooksRevealResult:
+        """Reveal the signing secret of a webhook. ``GET /webhooks/{id}/reveal`` (``webhooks.reveal``)."""
+
+class _AsyncProjects:
+    """The ``projects`` endpoints."""
+
+    async def list(self) -> ProjectsListResult:
+        """List the organization's projects. ``GET /account/projects`` (``projects.list``)."""
+
+    @overload
+    async def create(self, params: ProjectsCreateParams, /) -> ProjectsCreateResult: ...
+    @overload
+    async def create(self, *, name: str, domain: str = ..., region_key: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"] = ...) -> ProjectsCreateResult:
+        """Create a project. ``POST /account/projects`` (``projects.create``)."""
+
+    @overload
+    async def get(self, params: ProjectsGetParams, /) -> ProjectsGetResult: ...
+    @overload
+    async def get(self, project_id: str) -> ProjectsGetResult:
+        """Get a project. ``GET /account/projects/{projectId}`` (``projects.get``)."""
+
+    @overload
+    async def delete(self, params: ProjectsDeleteParams, /) -> ProjectsDeleteResult: ...
+    @overload
+    async def delete(self, project_id: str) -> ProjectsDeleteResult:
+        """Delete a project and everything in it. ``DELETE /account/projects/{projectId}`` (``projects.delete``)."""
 
 class _AsyncAutomations:
     """The ``automations`` endpoints."""
@@ -470,6 +722,51 @@ class _AsyncCampaigns:
     @overload
     async def resume(self, campaign_id: str) -> CampaignsResumeResult:
         """Resume a paused campaign. ``POST /campaigns/{campaignId}/resume`` (``campaigns.resume``)."""
+
+class _AsyncContactLists:
+    """The ``contactLists`` endpoints."""
+
+    @overload
+    async def list(self, params: ContactListsListParams, /) -> ContactListsListResult: ...
+    @overload
+    async def list(self, *, type: Literal["list", "segment"] = ...) -> ContactListsListResult:
+        """List contact lists and segments. ``GET /contact-lists`` (``contactLists.list``)."""
+
+    @overload
+    async def create(self, params: ContactListsCreateParams, /) -> ContactListsCreateResult: ...
+    @overload
+    async def create(self, *, name: str, description: str = ..., type: Literal["list", "segment"] = ..., filter_criteria: "ContactListFilterCriteria" = ..., parent_id: str = ...) -> ContactListsCreateResult:
+        """Create a contact list or segment. ``POST /contact-lists`` (``contactLists.create``)."""
+
+    @overload
+    async def bulk_add(self, params: ContactListsBulkAddParams, /) -> ContactListsBulkAddResult: ...
+    @overload
+    async def bulk_add(self, *, contact_list_id: str, emails: Sequence[str] = ..., contact_ids: Sequence[str] = ...) -> ContactListsBulkAddResult:
+        """Add up to 500 contacts to a contact list. ``POST /contact-lists/contacts/bulk-add`` (``contactLists.bulkAdd``)."""
+
+    @overload
+    async def search_contacts(self, params: ContactListsSearchContactsParams, /) -> ContactListsSearchContactsResult: ...
+    @overload
+    async def search_contacts(self, *, contact_list_id: str, page: int = ..., limit: int = ..., email: str = ...) -> ContactListsSearchContactsResult:
+        """Search the contacts of a contact list. ``POST /contact-lists/contacts/search`` (``contactLists.searchContacts``)."""
+
+    @overload
+    async def get(self, params: ContactListsGetParams, /) -> ContactListsGetResult: ...
+    @overload
+    async def get(self, contact_list_id: str) -> ContactListsGetResult:
+        """Get a contact list or segment. ``GET /contact-lists/{contactListId}`` (``contactLists.get``)."""
+
+    @overload
+    async def delete(self, params: ContactListsDeleteParams, /) -> ContactListsDeleteResult: ...
+    @overload
+    async def delete(self, contact_list_id: str) -> ContactListsDeleteResult:
+        """Delete a contact list or segment (soft delete). ``DELETE /contact-lists/{contactListId}`` (``contactLists.delete``)."""
+
+    @overload
+    async def remove_contacts(self, params: ContactListsRemoveContactsParams, /) -> ContactListsRemoveContactsResult: ...
+    @overload
+    async def remove_contacts(self, contact_list_id: str, *, emails: Sequence[str] = ..., contact_ids: Sequence[str] = ...) -> ContactListsRemoveContactsResult:
+        """Remove contacts from a contact list. ``POST /contact-lists/{contactListId}/contacts/remove`` (``contactLists.removeContacts``)."""
 
 class _AsyncContactProperties:
     """The ``contactProperties`` endpoints."""
@@ -582,6 +879,48 @@ class _AsyncCustomFields:
     async def delete(self, custom_field_name: str) -> CustomFieldsDeleteResult:
         """Delete a custom field by name (deprecated: use contactProperties.delete). ``DELETE /custom-fields/fieldName/{customFieldName}`` (``customFields.delete``). Deprecated."""
 
+class _AsyncDomains:
+    """The ``domains`` endpoints."""
+
+    async def list(self) -> DomainsListResult:
+        """List the project's domains. ``GET /domains`` (``domains.list``)."""
+
+    @overload
+    async def create(self, params: DomainsCreateParams, /) -> DomainsCreateResult: ...
+    @overload
+    async def create(self, *, domain: str, region_key: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"] = ...) -> DomainsCreateResult:
+        """Add a sending domain. ``POST /domains`` (``domains.create``)."""
+
+    @overload
+    async def get(self, params: DomainsGetParams, /) -> DomainsGetResult: ...
+    @overload
+    async def get(self, domain_id: str) -> DomainsGetResult:
+        """Get a domain. ``GET /domains/{domainId}`` (``domains.get``)."""
+
+    @overload
+    async def delete(self, params: DomainsDeleteParams, /) -> DomainsDeleteResult: ...
+    @overload
+    async def delete(self, domain_id: str) -> DomainsDeleteResult:
+        """Remove a domain. ``DELETE /domains/{domainId}`` (``domains.delete``)."""
+
+    @overload
+    async def disable_inbound(self, params: DomainsDisableInboundParams, /) -> DomainsDisableInboundResult: ...
+    @overload
+    async def disable_inbound(self, domain_id: str) -> DomainsDisableInboundResult:
+        """Disable inbound receiving on a domain. ``POST /domains/{domainId}/inbound/disable`` (``domains.disableInbound``)."""
+
+    @overload
+    async def enable_inbound(self, params: DomainsEnableInboundParams, /) -> DomainsEnableInboundResult: ...
+    @overload
+    async def enable_inbound(self, domain_id: str) -> DomainsEnableInboundResult:
+        """Enable inbound receiving on a domain. ``POST /domains/{domainId}/inbound/enable`` (``domains.enableInbound``)."""
+
+    @overload
+    async def verify(self, params: DomainsVerifyParams, /) -> DomainsVerifyResult: ...
+    @overload
+    async def verify(self, domain_id: str) -> DomainsVerifyResult:
+        """Start a background DNS check of a domain. ``POST /domains/{domainId}/verify`` (``domains.verify``)."""
+
 class _AsyncEvents:
     """The ``events`` endpoints."""
 
@@ -617,6 +956,41 @@ class _AsyncEvents:
     @overload
     async def send(self, *, event_name: str, email: str = ..., contact_id: str = ..., event_properties: Mapping[str, Any] = ...) -> EventsSendResult:
         """Record an event for a contact. ``POST /events/send`` (``events.send``)."""
+
+class _AsyncInbound:
+    """The ``inbound`` endpoints."""
+
+    @overload
+    async def list(self, params: InboundListParams, /) -> InboundListResult: ...
+    @overload
+    async def list(self, *, from_: str = ..., to: str = ..., thread_id: str = ..., search: str = ..., date_from: str = ..., date_to: str = ..., page: int = ..., limit: int = ...) -> InboundListResult:
+        """List received messages, newest first. ``GET /inbound/messages`` (``inbound.list``)."""
+
+    @overload
+    async def get(self, params: InboundGetParams, /) -> InboundGetResult: ...
+    @overload
+    async def get(self, id: str) -> InboundGetResult:
+        """Get a received message. ``GET /inbound/messages/{id}`` (``inbound.get``)."""
+
+    @overload
+    async def attachment(self, params: InboundAttachmentParams, /) -> Union[InboundAttachmentResult, BinaryResult]: ...
+    @overload
+    async def attachment(self, id: str, idx: str, *, download: Literal[True]) -> BinaryResult: ...
+    @overload
+    async def attachment(self, id: str, idx: str, *, download: Literal[False] = ...) -> InboundAttachmentResult:
+        """Get an attachment of a received message. ``GET /inbound/messages/{id}/attachments/{idx}`` (``inbound.attachment``)."""
+
+    @overload
+    async def reply(self, params: InboundReplyParams, /) -> InboundReplyResult: ...
+    @overload
+    async def reply(self, id: str, *, from_: "InboundReplyFrom", subject: str = ..., html: str = ..., text: str = ..., cc: Sequence["Address"] = ..., bcc: Sequence["Address"] = ..., attachments: Sequence["InboundReplyAttachment"] = ...) -> InboundReplyResult:
+        """Reply to a received message in its thread. ``POST /inbound/messages/{id}/reply`` (``inbound.reply``)."""
+
+class _AsyncJwks:
+    """The ``jwks`` endpoints."""
+
+    async def get(self) -> JwksGetResult:
+        """Get AutoSend's public keys for encrypted request bodies. ``GET /jwks.json`` (``jwks.get``)."""
 
 class _AsyncEmails:
     """The ``emails`` endpoints."""
@@ -663,6 +1037,57 @@ class _AsyncSenders:
     async def delete(self, sender_id: str) -> SendersDeleteResult:
         """Delete a sender. ``DELETE /senders/{senderId}`` (``senders.delete``)."""
 
+class _AsyncSuppressionGroups:
+    """The ``suppressionGroups`` endpoints."""
+
+    @overload
+    async def list(self, params: SuppressionGroupsListParams, /) -> SuppressionGroupsListResult: ...
+    @overload
+    async def list(self, *, only_global: bool = ..., include_global: bool = ...) -> SuppressionGroupsListResult:
+        """List suppression groups. ``GET /suppression-groups`` (``suppressionGroups.list``)."""
+
+    @overload
+    async def create(self, params: SuppressionGroupsCreateParams, /) -> SuppressionGroupsCreateResult: ...
+    @overload
+    async def create(self, *, name: str, description: str = ..., is_active: bool = ...) -> SuppressionGroupsCreateResult:
+        """Create a suppression group. ``POST /suppression-groups`` (``suppressionGroups.create``)."""
+
+    @overload
+    async def suppress(self, params: SuppressionGroupsSuppressParams, /) -> SuppressionGroupsSuppressResult: ...
+    @overload
+    async def suppress(self, *, emails: Sequence[str], group_id: str = ..., reason: Literal["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"] = ..., is_global: bool = ...) -> SuppressionGroupsSuppressResult:
+        """Suppress email addresses. ``POST /suppression-groups/emails/suppress`` (``suppressionGroups.suppress``)."""
+
+    @overload
+    async def unsuppress(self, params: SuppressionGroupsUnsuppressParams, /) -> SuppressionGroupsUnsuppressResult: ...
+    @overload
+    async def unsuppress(self, *, emails: Sequence[str], group_id: str = ..., is_global: bool = ...) -> SuppressionGroupsUnsuppressResult:
+        """Remove email addresses from suppression. ``POST /suppression-groups/emails/unsuppress`` (``suppressionGroups.unsuppress``)."""
+
+    @overload
+    async def search_entries(self, params: SuppressionGroupsSearchEntriesParams, /) -> SuppressionGroupsSearchEntriesResult: ...
+    @overload
+    async def search_entries(self, *, group_id: str = ..., reason: Literal["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"] = ..., page: int = ..., limit: int = ..., search: str = ..., start_date: str = ..., end_date: str = ..., email: str = ..., is_global: bool = ...) -> SuppressionGroupsSearchEntriesResult:
+        """Search suppression entries. ``POST /suppression-groups/entries`` (``suppressionGroups.searchEntries``)."""
+
+    @overload
+    async def get(self, params: SuppressionGroupsGetParams, /) -> SuppressionGroupsGetResult: ...
+    @overload
+    async def get(self, group_id: str) -> SuppressionGroupsGetResult:
+        """Get a suppression group. ``GET /suppression-groups/{groupId}`` (``suppressionGroups.get``)."""
+
+    @overload
+    async def update(self, params: SuppressionGroupsUpdateParams, /) -> SuppressionGroupsUpdateResult: ...
+    @overload
+    async def update(self, group_id: str, *, name: str = ..., description: str = ..., is_active: bool = ...) -> SuppressionGroupsUpdateResult:
+        """Update a suppression group. ``PUT /suppression-groups/{groupId}`` (``suppressionGroups.update``)."""
+
+    @overload
+    async def delete(self, params: SuppressionGroupsDeleteParams, /) -> SuppressionGroupsDeleteResult: ...
+    @overload
+    async def delete(self, group_id: str) -> SuppressionGroupsDeleteResult:
+        """Delete a suppression group (permanent). ``DELETE /suppression-groups/{groupId}`` (``suppressionGroups.delete``)."""
+
 class _AsyncTemplates:
     """The ``templates`` endpoints."""
 
@@ -708,28 +1133,59 @@ class _AsyncTemplates:
     async def update_preview_text(self, template_id: str, *, preview_text: str) -> TemplatesUpdatePreviewTextResult:
         """Update a template's preview text. ``PATCH /templates/{templateId}/preview-text`` (``templates.updatePreviewText``)."""
 
-class _AsyncInbound:
-    """The ``inbound`` endpoints."""
+class _AsyncWebhooks:
+    """The ``webhooks`` endpoints."""
 
     @overload
-    async def attachment(self, params: InboundAttachmentParams, /) -> Union[InboundAttachmentResult, BinaryResult]: ...
+    async def list(self, params: WebhooksListParams, /) -> WebhooksListResult: ...
     @overload
-    async def attachment(self, id: str, idx: str, *, download: Literal[True]) -> BinaryResult: ...
-    @overload
-    async def attachment(self, id: str, idx: str, *, download: Literal[False] = ...) -> InboundAttachmentResult:
-        """Download an attachment. ``GET /inbound/messages/{id}/attachments/{idx}`` (``inbound.attachment``)."""
+    async def list(self, *, is_active: bool = ..., page: int = ..., limit: int = ...) -> WebhooksListResult:
+        """List webhooks. ``GET /webhooks`` (``webhooks.list``)."""
 
     @overload
-    async def reply(self, params: InboundReplyParams, /) -> InboundReplyResult: ...
+    async def create(self, params: WebhooksCreateParams, /) -> WebhooksCreateResult: ...
     @overload
-    async def reply(self, id: str, *, from_: "Address", text: str = ...) -> InboundReplyResult:
-        """Reply. ``POST /inbound/messages/{id}/reply`` (``inbound.reply``)."""
+    async def create(self, *, url: str, events: Sequence[str], metadata: Mapping[str, Any] = ...) -> WebhooksCreateResult:
+        """Create a webhook. ``POST /webhooks`` (``webhooks.create``)."""
 
-class _AsyncJwks:
-    """The ``jwks`` endpoints."""
+    async def available_events(self) -> WebhooksAvailableEventsResult:
+        """List the event types a webhook can subscribe to. ``GET /webhooks/events/available`` (``webhooks.availableEvents``)."""
 
-    async def get(self) -> JwksGetResult:
-        """Get keys. ``GET /jwks.json`` (``jwks.get``)."""
+    @overload
+    async def get(self, params: WebhooksGetParams, /) -> WebhooksGetResult: ...
+    @overload
+    async def get(self, id: str) -> WebhooksGetResult:
+        """Get a webhook. ``GET /webhooks/{id}`` (``webhooks.get``)."""
+
+    @overload
+    async def update(self, params: WebhooksUpdateParams, /) -> WebhooksUpdateResult: ...
+    @overload
+    async def update(self, id: str, *, url: str = ..., events: Sequence[str] = ..., is_active: bool = ..., metadata: Mapping[str, Any] = ...) -> WebhooksUpdateResult:
+        """Update a webhook. ``PUT /webhooks/{id}`` (``webhooks.update``)."""
+
+    @overload
+    async def delete(self, params: WebhooksDeleteParams, /) -> WebhooksDeleteResult: ...
+    @overload
+    async def delete(self, id: str) -> WebhooksDeleteResult:
+        """Delete a webhook. ``DELETE /webhooks/{id}`` (``webhooks.delete``)."""
+
+    @overload
+    async def logs(self, params: WebhooksLogsParams, /) -> WebhooksLogsResult: ...
+    @overload
+    async def logs(self, id: str, *, page: int = ..., limit: int = ...) -> WebhooksLogsResult:
+        """List the delivery attempts of a webhook. ``GET /webhooks/{id}/logs`` (``webhooks.logs``)."""
+
+    @overload
+    async def resend(self, params: WebhooksResendParams, /) -> WebhooksResendResult: ...
+    @overload
+    async def resend(self, id: str, *, event: str, data: Mapping[str, Any]) -> WebhooksResendResult:
+        """Queue a test delivery of an event to a webhook. ``POST /webhooks/{id}/resend`` (``webhooks.resend``)."""
+
+    @overload
+    async def reveal(self, params: WebhooksRevealParams, /) -> WebhooksRevealResult: ...
+    @overload
+    async def reveal(self, id: str) -> WebhooksRevealResult:
+        """Reveal the signing secret of a webhook. ``GET /webhooks/{id}/reveal`` (``webhooks.reveal``)."""
 
 
 class _Base:
@@ -743,17 +1199,22 @@ class _Base:
 
 
 class AutoSend(_Base):
+    projects: _Projects
     automations: _Automations
     campaigns: _Campaigns
+    contact_lists: _ContactLists
     contact_properties: _ContactProperties
     contacts: _Contacts
     custom_fields: _CustomFields
+    domains: _Domains
     events: _Events
-    emails: _Emails
-    senders: _Senders
-    templates: _Templates
     inbound: _Inbound
     jwks: _Jwks
+    emails: _Emails
+    senders: _Senders
+    suppression_groups: _SuppressionGroups
+    templates: _Templates
+    webhooks: _Webhooks
     def __init__(
         self,
         api_key: Optional[str] = None,
@@ -772,17 +1233,22 @@ class AutoSend(_Base):
     def __exit__(self, *exc: object) -> None: ...
 
 class AsyncAutoSend(_Base):
+    projects: _AsyncProjects
     automations: _AsyncAutomations
     campaigns: _AsyncCampaigns
+    contact_lists: _AsyncContactLists
     contact_properties: _AsyncContactProperties
     contacts: _AsyncContacts
     custom_fields: _AsyncCustomFields
+    domains: _AsyncDomains
     events: _AsyncEvents
-    emails: _AsyncEmails
-    senders: _AsyncSenders
-    templates: _AsyncTemplates
     inbound: _AsyncInbound
     jwks: _AsyncJwks
+    emails: _AsyncEmails
+    senders: _AsyncSenders
+    suppression_groups: _AsyncSuppressionGroups
+    templates: _AsyncTemplates
+    webhooks: _AsyncWebhooks
     def __init__(
         self,
         api_key: Optional[str] = None,

@@ -288,6 +288,17 @@ class AutomationStep(TypedDict, total=False):
     """Re-check exit criteria before this step; default true."""
 
 
+class BulkAddContactListContacts(TypedDict, total=False):
+    """Body of `POST /contact-lists/contacts/bulk-add`: `emails` or `contactIds`, not both."""
+
+    contactListId: Required[str]
+    """Id of the contact list to add contacts to."""
+    emails: Sequence[str]
+    """Email addresses to add, at most 500; unknown emails become new contacts (invalid ones are reported in `validation.invalid`)."""
+    contactIds: Sequence[str]
+    """Ids of existing contacts to add, at most 500."""
+
+
 class BulkContact(TypedDict, total=False):
     """One contact of a bulk update (upserted by email)."""
 
@@ -652,6 +663,164 @@ class ContactBulkUpdateResult(TypedDict, total=False):
     """Contacts processed."""
 
 
+class ContactList(TypedDict, total=False):
+    """A contact list or segment."""
+
+    id: str
+    """Contact list id (`GLOBAL_CONTACT_LIST` for the virtual "All Contacts" list)."""
+    name: str
+    """Name."""
+    description: str
+    """Description."""
+    type: str
+    """`list` or `segment`."""
+    contactCount: int
+    """Number of contacts in the list or segment."""
+    filterCriteria: Optional[Dict[str, Any]]
+    """Segment filter (`logicalOperator` and `groups`), or null for lists."""
+    parentId: Optional[str]
+    """Id of the parent list of a sub-segment, or null."""
+    createdAt: str
+    """ISO 8601 creation time (absent on `GLOBAL_CONTACT_LIST`)."""
+    updatedAt: str
+    """ISO 8601 last update time (absent on `GLOBAL_CONTACT_LIST`)."""
+
+
+class ContactListBulkAddResult(TypedDict, total=False):
+    """`data` of contactLists.bulkAdd."""
+
+    added: int
+    """Contacts added to the list."""
+    created: int
+    """Contacts created for unknown emails."""
+    alreadyInList: int
+    """Contacts that were already in the list."""
+    errors: List["ContactListItemError"]
+    """Per-address failures."""
+    validation: "ContactListValidation"
+    """Validation of the given addresses."""
+    totalContactsInList: int
+    """Contacts in the list after the operation."""
+    contacts: List["ContactListMember"]
+    """The contacts added."""
+
+
+class ContactListContact(TypedDict, total=False):
+    """A contact as listed in a contact list."""
+
+    id: str
+    """Contact id."""
+    email: str
+    """Email address."""
+    firstName: str
+    """First name."""
+    lastName: str
+    """Last name."""
+    createdAt: str
+    """ISO 8601 creation time."""
+    updatedAt: str
+    """ISO 8601 last update time."""
+
+
+class ContactListContactPage(TypedDict, total=False):
+    """`data` of contactLists.searchContacts (one page)."""
+
+    contacts: List["ContactListContact"]
+    """Contacts of this page."""
+    pagination: "Pagination"
+    """Page metadata."""
+
+
+class ContactListFilterCondition(TypedDict, total=False):
+    """One condition of a segment filter."""
+
+    field: Required[str]
+    """Contact field to filter on, e.g. `email`."""
+    fieldType: Required[Literal["string", "number", "boolean", "date"]]
+    """Data type of the field."""
+    operator: Required[Literal["equals", "not_equals", "contains", "not_contains", "starts_with", "ends_with", "is_empty", "is_not_empty", "greater_than", "less_than", "between", "before", "after"]]
+    """Operator; by fieldType: string equals/not_equals/contains/not_contains/starts_with/ends_with/is_empty/is_not_empty, number equals/not_equals/greater_than/less_than/between, boolean equals/not_equals, date equals/not_equals/before/after/between/is_empty/is_not_empty."""
+    value: Any
+    """Value compared against (any JSON value); not needed for `is_empty` and `is_not_empty`."""
+
+
+class ContactListFilterCriteria(TypedDict, total=False):
+    """Filter of a segment: conditions combined with one logical operator."""
+
+    logicalOperator: Required[Literal["AND", "OR"]]
+    """How the conditions combine."""
+    groups: Required[Sequence["ContactListFilterCondition"]]
+    """Filter conditions."""
+
+
+class ContactListItemError(TypedDict, total=False):
+    """A per-address failure of a bulk list operation."""
+
+    email: str
+    """The address that failed."""
+    error: str
+    """Why it failed."""
+
+
+class ContactListList(TypedDict, total=False):
+    """`data` of contactLists.list (not paginated; the first item is always `GLOBAL_CONTACT_LIST`)."""
+
+    lists: List["ContactList"]
+    """Lists and segments of the project."""
+
+
+class ContactListMember(TypedDict, total=False):
+    """A contact added to a list by a bulk add."""
+
+    id: str
+    """Contact id."""
+    email: str
+    """Email address."""
+    createdAt: str
+    """ISO 8601 creation time."""
+    updatedAt: str
+    """ISO 8601 last update time."""
+    projectId: str
+    """Project the contact belongs to."""
+    listIds: List[str]
+    """Ids of the lists the contact is in."""
+    segmentIds: List[str]
+    """Ids of the segments the contact belongs to."""
+
+
+class ContactListRemoveResult(TypedDict, total=False):
+    """`data` of contactLists.removeContacts."""
+
+    removed: int
+    """Contacts removed from the list."""
+    notInList: int
+    """Given contacts that were not in the list."""
+    errors: List["ContactListItemError"]
+    """Per-item failures (shape not documented; read as `{email, error}`)."""
+
+
+class ContactListValidation(TypedDict, total=False):
+    """Validation of the addresses of a bulk add."""
+
+    valid: List["ContactListValidationEntry"]
+    """Valid addresses."""
+    invalid: List["ContactListValidationEntry"]
+    """Invalid addresses, with a reason."""
+    suppressed: List["ContactListValidationEntry"]
+    """Suppressed addresses."""
+
+
+class ContactListValidationEntry(TypedDict, total=False):
+    """Validation outcome of one address of a bulk add."""
+
+    email: str
+    """The address."""
+    status: str
+    """Validation status, e.g. `valid`."""
+    reason: str
+    """Why the address is invalid or suppressed (not on valid ones)."""
+
+
 class ContactProperty(TypedDict, total=False):
     """A contact property."""
 
@@ -775,6 +944,21 @@ class CreateContact(TypedDict, total=False):
     """Contact property values: string, number, boolean or date string."""
 
 
+class CreateContactList(TypedDict, total=False):
+    """Body of `POST /contact-lists` (a list, or a segment with `filterCriteria`)."""
+
+    name: Required[str]
+    """Name of the list, unique within the project; at most 200 characters."""
+    description: str
+    """Description, at most 500 characters."""
+    type: Literal["list", "segment"]
+    """Kind of list; default `list`."""
+    filterCriteria: "ContactListFilterCriteria"
+    """Segment filter; required when `type` is `segment`."""
+    parentId: str
+    """Id of the parent contact list (to create a sub-segment)."""
+
+
 class CreateContactProperty(TypedDict, total=False):
     """Body of `POST /contact-properties`. Reserved names are refused by the server: firstName, first_name, lastName, last_name, email, mobile, unsubscribed, unsubscribe, unsubscribe_groups, unsubscribe_preferences, userId, externalId, createdAt, updatedAt, contactLists, address, address_line_1, address_line_2, city, state, zip, country."""
 
@@ -801,6 +985,15 @@ class CreateCustomField(TypedDict, total=False):
     """Fallback value for contacts without an explicit value."""
 
 
+class CreateDomain(TypedDict, total=False):
+    """Body of `POST /domains` (the docs' "Add Domain")."""
+
+    domain: Required[str]
+    """Domain name to add, e.g. `example.com` or `mail.example.com`: no protocol, path or trailing slash; at most 253 characters."""
+    regionKey: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"]
+    """AutoSend region where the domain is configured; omitted uses the project's primary region."""
+
+
 class CreateEvent(TypedDict, total=False):
     """Body of `POST /events` (at most 100 event definitions per project)."""
 
@@ -812,6 +1005,17 @@ class CreateEvent(TypedDict, total=False):
     """Declared properties, at most 50."""
 
 
+class CreateProject(TypedDict, total=False):
+    """Body of `POST /account/projects` (account key; no `x-project-id`)."""
+
+    name: Required[str]
+    """Project name, at most 100 characters (not blank)."""
+    domain: str
+    """Domain you plan to send from, without `https://` or a path, e.g. `example.com` or `mail.example.com`."""
+    regionKey: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"]
+    """Region where the project data is stored."""
+
+
 class CreateSender(TypedDict, total=False):
     """Body of `POST /senders`; the email's domain must be verified in the project."""
 
@@ -821,6 +1025,17 @@ class CreateSender(TypedDict, total=False):
     """Display name, at most 200 characters."""
     replyTo: str
     """Reply-to email address."""
+
+
+class CreateSuppressionGroup(TypedDict, total=False):
+    """Body of `POST /suppression-groups`."""
+
+    name: Required[str]
+    """Display name, 1 to 200 characters."""
+    description: str
+    """Human-readable description."""
+    isActive: bool
+    """Whether the group is active; default true."""
 
 
 class CreateTemplate(TypedDict, total=False):
@@ -846,6 +1061,17 @@ class CreateTemplate(TypedDict, total=False):
     """Id of a sender (same project) to associate with the template."""
 
 
+class CreateWebhook(TypedDict, total=False):
+    """Body of `POST /webhooks` (at most 100 webhooks per project)."""
+
+    url: Required[str]
+    """Endpoint AutoSend POSTs events to; must include the protocol (`https://`, or `http://`)."""
+    events: Required[Sequence[str]]
+    """Event types (at least one), e.g. `email.delivered`; webhooks.availableEvents lists them."""
+    metadata: Mapping[str, Any]
+    """Arbitrary key-value metadata attached to the webhook (sent in the docs' examples; not a listed parameter)."""
+
+
 class CreatedSender(TypedDict, total=False):
     """`data` of senders.create."""
 
@@ -853,6 +1079,13 @@ class CreatedSender(TypedDict, total=False):
     """The created sender."""
     projectId: str
     """Project the sender belongs to."""
+
+
+class CreatedWebhook(TypedDict, total=False):
+    """`data` of webhooks.create."""
+
+    webhook: "Webhook"
+    """The created webhook, with its real `secret` (shown only here and by webhooks.reveal)."""
 
 
 class CustomField(TypedDict, total=False):
@@ -877,6 +1110,97 @@ class CustomFieldList(TypedDict, total=False):
 
     customFields: List["CustomField"]
     """The project's custom fields."""
+
+
+class DnsRecord(TypedDict, total=False):
+    """One DNS record to publish for a domain."""
+
+    name: str
+    """Record name (host), e.g. `_autosend-verify.example.com`."""
+    value: str
+    """Record value."""
+    type: str
+    """Record type, e.g. `TXT` or `MX`."""
+    purpose: str
+    """What the record is for, e.g. `Domain ownership verification`."""
+    priority: int
+    """MX priority (MX records only)."""
+
+
+class Domain(TypedDict, total=False):
+    """A sending domain of the project."""
+
+    id: str
+    """Domain id."""
+    domainName: str
+    """The domain name, e.g. `example.com`."""
+    verificationStatus: str
+    """Overall verification status: `PENDING_CONFIGURATION`, `PENDING` or `VERIFIED`."""
+    ownershipVerified: bool
+    """Whether the TXT ownership record is verified (never reverts to false)."""
+    dkimEnabled: bool
+    """Whether the DKIM records are verified (never reverts to false)."""
+    mailFromEnabled: bool
+    """Whether the MAIL FROM MX/TXT records are verified (never reverts to false)."""
+    dmarcEnabled: bool
+    """Whether a DMARC TXT record was detected (never reverts to false)."""
+    dnsRecords: "DomainDnsRecords"
+    """DNS records to publish."""
+    createdAt: str
+    """ISO 8601 time the domain was added."""
+    lastCheckedAt: str
+    """ISO 8601 time of the last DNS verification check."""
+    verifiedAt: str
+    """ISO 8601 time the domain was verified; only present on verified domains."""
+    regionKey: str
+    """AutoSend region where the domain is configured, e.g. `us-east-1`."""
+    verificationInProgress: bool
+    """Whether a DNS verification check is running."""
+    inboundEnabledAt: Optional[str]
+    """ISO 8601 time inbound receiving was enabled, or null (inbound disabled)."""
+    inboundDomainVerifiedAt: Optional[str]
+    """ISO 8601 time the inbound MX record was detected and inbound went live, or null until then."""
+
+
+class DomainDnsRecords(TypedDict, total=False):
+    """DNS records of a domain, by purpose (enable/disable-inbound answers may carry only some or none)."""
+
+    ownership: "DnsRecord"
+    """TXT record proving domain ownership."""
+    dkim: "DnsRecord"
+    """TXT record for DKIM authentication."""
+    mailFrom: List["DnsRecord"]
+    """MX and TXT records of the MAIL FROM domain."""
+    dmarc: "DnsRecord"
+    """TXT record for the DMARC policy."""
+    inboundMx: "DnsRecord"
+    """MX record that lets AutoSend receive mail for the domain (after domains.enableInbound)."""
+
+
+class DomainList(TypedDict, total=False):
+    """`data` of domains.list (not paginated)."""
+
+    domains: List["Domain"]
+    """The project's domains."""
+
+
+class DomainVerification(TypedDict, total=False):
+    """`data` of domains.verify: the domain and its verification state (a background DNS check may still be running)."""
+
+    domain: "Domain"
+    """The full domain with its updated verification state."""
+    verificationInProgress: bool
+    """Whether verification is in progress."""
+    ownershipVerified: bool
+    """Whether the ownership TXT record is verified."""
+    verificationStatus: str
+    """Overall verification status: `PENDING_CONFIGURATION`, `PENDING` or `VERIFIED`."""
+    dkimEnabled: bool
+    """Whether DKIM is verified."""
+    mailFromEnabled: bool
+    """Whether MAIL FROM is verified."""
+    dmarcEnabled: bool
+    """Whether a DMARC record was detected."""
 
 
 class Event(TypedDict, total=False):
@@ -946,6 +1270,173 @@ class EventPropertyDefinition(TypedDict, total=False):
     """Suggested values shown in the UI: an array, or a comma-separated string; coerced to `type`."""
 
 
+class InboundAddress(TypedDict, total=False):
+    """An address of a received message."""
+
+    email: str
+    """Email address."""
+    name: Optional[str]
+    """Display name, or null."""
+
+
+class InboundAttachment(TypedDict, total=False):
+    """An attachment of a received message."""
+
+    attachmentId: str
+    """Stable attachment id, e.g. `att_60d5ec49f1b2c72d9c8b9999`."""
+    filename: str
+    """File name."""
+    contentType: str
+    """MIME type."""
+    size: int
+    """Size in bytes."""
+    index: int
+    """Zero-based position in the message's attachments."""
+
+
+class InboundAttachmentLink(TypedDict, total=False):
+    """`data` of inbound.attachment without `download`: metadata and a pre-signed URL."""
+
+    attachmentId: str
+    """Stable attachment id."""
+    filename: str
+    """File name."""
+    contentType: str
+    """MIME type."""
+    size: int
+    """Size in bytes."""
+    downloadUrl: str
+    """Pre-signed URL of the content (no auth needed; expires)."""
+    expiresIn: int
+    """Seconds until `downloadUrl` expires (900)."""
+
+
+# A received message in full (inbound.get); `text` and `html` may be truncated.
+InboundMessage = TypedDict(
+    "InboundMessage",
+    {
+        "id": str,
+        "messageId": str,
+        "domainName": str,
+        "from": "InboundAddress",
+        "to": List["InboundAddress"],
+        "cc": List["InboundAddress"],
+        "bcc": List["InboundAddress"],
+        "replyTo": List["InboundAddress"],
+        "subject": str,
+        "text": str,
+        "html": str,
+        "attachments": List["InboundAttachment"],
+        "headers": Dict[str, str],
+        "spamVerdict": str,
+        "virusVerdict": str,
+        "spfVerdict": str,
+        "dkimVerdict": str,
+        "dmarcVerdict": str,
+        "status": str,
+        "threadId": str,
+        "inReplyTo": Optional[str],
+        "inReplyToEmailActivityId": Optional[str],
+        "inReplyToInboundEmailId": Optional[str],
+        "receivedAt": str,
+    },
+    total=False,
+)
+
+
+class InboundMessageList(TypedDict, total=False):
+    """`data` of inbound.list (one page, newest first)."""
+
+    items: List["InboundMessageSummary"]
+    """Messages of this page."""
+    pagination: "Pagination"
+    """Page metadata."""
+
+
+# A received message, in brief (inbound.list).
+InboundMessageSummary = TypedDict(
+    "InboundMessageSummary",
+    {
+        "id": str,
+        "messageId": str,
+        "domainName": str,
+        "from": "InboundAddress",
+        "to": List["InboundAddress"],
+        "cc": List["InboundAddress"],
+        "subject": str,
+        "status": str,
+        "attachmentCount": int,
+        "receivedAt": str,
+    },
+    total=False,
+)
+
+
+class InboundReplyAttachment(TypedDict, total=False):
+    """A file attached to a reply: base64 `content` or a `fileUrl`."""
+
+    fileName: Required[str]
+    """File name, 1 to 256 characters."""
+    fileUrl: str
+    """Public URL to fetch the content from (instead of `content`)."""
+    content: str
+    """Base64-encoded content (instead of `fileUrl`)."""
+    contentType: str
+    """MIME type, e.g. `application/pdf`."""
+    fileSize: int
+    """Size in bytes, at least 1."""
+    contentId: str
+    """Content-ID for inline attachments referenced from the HTML, at most 128 characters."""
+    description: str
+    """Description, at most 256 characters."""
+
+
+class InboundReplyFrom(TypedDict, total=False):
+    """Sender of a reply."""
+
+    email: Required[str]
+    """Sender address; its domain must be a verified sending domain of the project."""
+    name: str
+    """Display name, at most 256 characters; omitted uses the project's sender name."""
+
+
+class InboundReplyResult(TypedDict, total=False):
+    """`data` of inbound.reply."""
+
+    emailId: str
+    """Id of the queued reply email."""
+    message: str
+    """Result message, e.g. `Email queued successfully.`."""
+    status: str
+    """Status of the reply, e.g. `QUEUED`."""
+    totalRecipients: int
+    """Number of recipients."""
+
+
+class Jwks(TypedDict, total=False):
+    """The public key set (the body itself, without the `success`/`data` envelope)."""
+
+    keys: List["JwksKey"]
+    """Public keys, the active key first (several during rotation)."""
+
+
+class JwksKey(TypedDict, total=False):
+    """A public RSA key for JWE request encryption (a JWK)."""
+
+    kty: str
+    """Key type, `RSA`."""
+    n: str
+    """RSA modulus (base64url)."""
+    e: str
+    """RSA public exponent (base64url), e.g. `AQAB`."""
+    kid: str
+    """Key id, e.g. `key_2026_06`; send it as `X-Key-Id` or in the JWE header."""
+    alg: str
+    """Key-encryption algorithm, `RSA-OAEP-256`."""
+    use: str
+    """Key use, `enc`."""
+
+
 class MailStatus(TypedDict, total=False):
     """Status and lifecycle timestamps of one email."""
 
@@ -995,6 +1486,58 @@ class Pagination(TypedDict, total=False):
     """Total number of pages."""
 
 
+class Project(TypedDict, total=False):
+    """A project of the organization (never includes secrets)."""
+
+    id: str
+    """Project id."""
+    name: str
+    """Project name."""
+    domain: Optional[str]
+    """Primary domain, or null."""
+    domains: List["ProjectDomain"]
+    """Domains of the project."""
+    regionKey: Optional[str]
+    """Region of the project, or null."""
+    createdAt: str
+    """ISO 8601 creation time (not on every answer)."""
+    trackingOpen: bool
+    """Default open tracking of the project."""
+    trackingClick: bool
+    """Default click tracking of the project."""
+    inboundEmailDomain: Optional[str]
+    """Default receiving subdomain of the project (`<unique>.autosend.email`), or null."""
+
+
+class ProjectDomain(TypedDict, total=False):
+    """A domain of a project, in brief."""
+
+    id: str
+    """Domain id."""
+    domainName: str
+    """The domain name."""
+    verificationStatus: str
+    """Verification status, e.g. `VERIFIED`."""
+    regionKey: str
+    """Region of the domain."""
+
+
+class ProjectList(TypedDict, total=False):
+    """`data` of projects.list (not paginated)."""
+
+    projects: List["Project"]
+    """Projects of the organization."""
+
+
+class RemoveContactListContacts(TypedDict, total=False):
+    """Body of `POST /contact-lists/{contactListId}/contacts/remove`: `emails` and/or `contactIds`."""
+
+    emails: Sequence[str]
+    """Email addresses to remove from the list."""
+    contactIds: Sequence[str]
+    """Contact ids to remove from the list."""
+
+
 class RemoveContacts(TypedDict, total=False):
     """Body of `POST /contacts/remove`."""
 
@@ -1002,11 +1545,72 @@ class RemoveContacts(TypedDict, total=False):
     """Email addresses of the contacts to delete (at least one; normalised by the server)."""
 
 
+# Body of `POST /inbound/messages/{id}/reply` (a threaded reply).
+ReplyToInboundMessage = TypedDict(
+    "ReplyToInboundMessage",
+    {
+        "from": Required["InboundReplyFrom"],
+        "subject": str,
+        "html": str,
+        "text": str,
+        "cc": Sequence["Address"],
+        "bcc": Sequence["Address"],
+        "attachments": Sequence["InboundReplyAttachment"],
+    },
+    total=False,
+)
+
+
+class ResendWebhook(TypedDict, total=False):
+    """Body of `POST /webhooks/{id}/resend`: a test delivery."""
+
+    event: Required[str]
+    """Event type to deliver; the webhook must be subscribed to it."""
+    data: Required[Mapping[str, Any]]
+    """Event payload, wrapped and POSTed to the webhook URL."""
+
+
+class SearchContactListContacts(TypedDict, total=False):
+    """Body of `POST /contact-lists/contacts/search` (a read sent as POST)."""
+
+    contactListId: Required[str]
+    """Id of the contact list to search in."""
+    page: int
+    """Page number, from 1; default 1."""
+    limit: int
+    """Results per page (1-100); default 20."""
+    email: str
+    """Filter contacts by email address (partial match)."""
+
+
 class SearchContactsByEmails(TypedDict, total=False):
     """Body of `POST /contacts/search/emails`."""
 
     emails: Required[Sequence[str]]
     """Email addresses to look up (at least one; no documented maximum)."""
+
+
+class SearchSuppressionEntries(TypedDict, total=False):
+    """Body of `POST /suppression-groups/entries` (a read sent as POST)."""
+
+    groupId: str
+    """Only entries of this suppression group."""
+    reason: Literal["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"]
+    """Only entries with this suppression reason."""
+    page: int
+    """Page number, from 1; default 1."""
+    limit: int
+    """Results per page (1-100); default 20."""
+    search: str
+    """Free text matched against the email address and other entry fields."""
+    startDate: str
+    """Only entries created at or after this ISO 8601 time."""
+    endDate: str
+    """Only entries created at or before this ISO 8601 time."""
+    email: str
+    """Only entries of this email address."""
+    isGlobal: bool
+    """Only entries of global suppression groups."""
 
 
 # Body of `POST /mails/send`: one email to one recipient (plus cc/bcc).
@@ -1078,6 +1682,82 @@ class SenderList(TypedDict, total=False):
     """The project's senders."""
 
 
+class SuppressEmails(TypedDict, total=False):
+    """Body of `POST /suppression-groups/emails/suppress`."""
+
+    emails: Required[Sequence[str]]
+    """Email addresses to suppress (at least one)."""
+    groupId: str
+    """Group to add the addresses to; omitted uses the default group."""
+    reason: Literal["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"]
+    """Reason stored on each entry."""
+    isGlobal: bool
+    """Add the entries to the global suppression list instead of a project group."""
+
+
+class SuppressResult(TypedDict, total=False):
+    """`data` of suppressionGroups.suppress."""
+
+    suppressed: int
+    """Number of addresses suppressed."""
+
+
+class SuppressionEntry(TypedDict, total=False):
+    """One suppressed address."""
+
+    id: str
+    """Entry id."""
+    email: str
+    """Suppressed email address."""
+    groupId: str
+    """Short code of the group the entry belongs to."""
+    reason: str
+    """Suppression reason: `UNSUBSCRIBE`, `BOUNCE`, `COMPLAINT` or `MANUAL`."""
+    createdAt: str
+    """ISO 8601 creation time."""
+    updatedAt: str
+    """ISO 8601 last update time."""
+
+
+class SuppressionEntryPage(TypedDict, total=False):
+    """`data` of suppressionGroups.searchEntries (one page)."""
+
+    entries: List["SuppressionEntry"]
+    """Entries of this page."""
+    pagination: "Pagination"
+    """Page metadata."""
+
+
+class SuppressionGroup(TypedDict, total=False):
+    """A suppression (unsubscribe) group."""
+
+    id: str
+    """Group id (ObjectId)."""
+    groupId: str
+    """Short group code, e.g. `AB12C3`."""
+    name: str
+    """Display name."""
+    description: str
+    """Description."""
+    isGlobal: bool
+    """Whether the group is global."""
+    isActive: bool
+    """Whether the group is active."""
+    suppressionCount: int
+    """Number of suppressed addresses in the group."""
+    createdAt: str
+    """ISO 8601 creation time."""
+    updatedAt: str
+    """ISO 8601 last update time."""
+
+
+class SuppressionGroupList(TypedDict, total=False):
+    """`data` of suppressionGroups.list (not paginated)."""
+
+    groups: List["SuppressionGroup"]
+    """Suppression groups."""
+
+
 class Template(TypedDict, total=False):
     """An email template."""
 
@@ -1125,6 +1805,24 @@ class TemplateSearchResult(TypedDict, total=False):
     """Matching templates."""
     pagination: "Pagination"
     """Page metadata."""
+
+
+class UnsuppressEmails(TypedDict, total=False):
+    """Body of `POST /suppression-groups/emails/unsuppress`."""
+
+    emails: Required[Sequence[str]]
+    """Email addresses to remove from suppression (at least one)."""
+    groupId: str
+    """Only remove entries of this group; omitted removes matching entries from all groups."""
+    isGlobal: bool
+    """Remove the entries from the global suppression list instead of a project group."""
+
+
+class UnsuppressResult(TypedDict, total=False):
+    """`data` of suppressionGroups.unsuppress."""
+
+    unsuppressed: int
+    """Number of addresses removed from suppression."""
 
 
 class UpdateAutomation(TypedDict, total=False):
@@ -1191,6 +1889,17 @@ class UpdateEvent(TypedDict, total=False):
     """Replacement property schema, at most 50; fully replaces the current one."""
 
 
+class UpdateSuppressionGroup(TypedDict, total=False):
+    """Body of `PUT /suppression-groups/{groupId}` (only the given fields change)."""
+
+    name: str
+    """New display name, 1 to 200 characters."""
+    description: str
+    """New description."""
+    isActive: bool
+    """Whether the group is active."""
+
+
 class UpdateTemplate(TypedDict, total=False):
     """Body of `PUT /templates/{templateId}`: a partial update, only the fields given change."""
 
@@ -1219,6 +1928,19 @@ class UpdateTemplatePreviewText(TypedDict, total=False):
     """New preview text (preheader), at most 140 characters."""
 
 
+class UpdateWebhook(TypedDict, total=False):
+    """Body of `PUT /webhooks/{id}` (only the given fields change; `secret` cannot be set)."""
+
+    url: str
+    """New endpoint URL; must include the protocol."""
+    events: Sequence[str]
+    """New event list, replacing the old one (at least one)."""
+    isActive: bool
+    """Enable or disable delivery; re-activation resets `failureCount`."""
+    metadata: Mapping[str, Any]
+    """Arbitrary key-value metadata attached to the webhook (the docs say update changes it; not a listed parameter)."""
+
+
 class UpsertContact(TypedDict, total=False):
     """Body of `POST /contacts/email` (create or update by email)."""
 
@@ -1238,29 +1960,121 @@ class UpsertContact(TypedDict, total=False):
     """Contact property values: string, number, boolean or date string."""
 
 
-class InboundAttachment(TypedDict, total=False):
-    attachmentId: str
-    downloadUrl: str
-    size: int
+class Webhook(TypedDict, total=False):
+    """A webhook endpoint."""
 
-
-ReplyInbound = TypedDict(
-    "ReplyInbound",
-    {
-        "from": Required["Address"],
-        "text": str,
-    },
-    total=False,
-)
-
-
-class InboundReplyResult(TypedDict, total=False):
-    emailId: str
+    id: str
+    """Webhook id."""
+    organizationId: str
+    """Organization the webhook belongs to."""
+    projectId: str
+    """Project the webhook belongs to."""
+    url: str
+    """Endpoint URL."""
+    secret: str
+    """Signing secret: the real `whsec_...` value only on create, `***hidden***` elsewhere (use webhooks.reveal)."""
+    events: List[str]
+    """Subscribed event types."""
+    isActive: bool
+    """Whether delivery is enabled."""
     status: str
+    """`active`, `inactive` or `disabled`."""
+    failureCount: int
+    """Consecutive failed deliveries."""
+    lastFailedAt: Optional[str]
+    """ISO 8601 time of the last failed delivery, or null."""
+    lastSuccessAt: Optional[str]
+    """ISO 8601 time of the last successful delivery, or null."""
+    lastDeliveredAt: Optional[str]
+    """ISO 8601 time of the last delivery, or null."""
+    metadata: Optional[Dict[str, Any]]
+    """Metadata of the webhook, or null."""
+    createdAt: str
+    """ISO 8601 creation time."""
+    updatedAt: str
+    """ISO 8601 last update time."""
 
 
-class Jwks(TypedDict, total=False):
-    keys: List[Dict[str, Any]]
+class WebhookEventList(TypedDict, total=False):
+    """`data` of webhooks.availableEvents."""
+
+    events: List[str]
+    """Event types a webhook can subscribe to, e.g. `email.delivered`."""
+
+
+class WebhookList(TypedDict, total=False):
+    """`data` of webhooks.list (one page, flat page fields)."""
+
+    webhooks: List["Webhook"]
+    """Webhooks of this page (secrets masked)."""
+    total: int
+    """Total number of webhooks."""
+    page: int
+    """Current page number (1-based)."""
+    limit: int
+    """Results per page."""
+    totalPages: int
+    """Total number of pages."""
+
+
+class WebhookLog(TypedDict, total=False):
+    """One delivery attempt of a webhook (note `_id`, not `id`)."""
+
+    _id: str
+    """Log entry id."""
+    webhookId: str
+    """Webhook id."""
+    projectId: str
+    """Project id."""
+    event: str
+    """Event type delivered."""
+    url: str
+    """URL the event was sent to."""
+    statusCode: Optional[int]
+    """HTTP status the endpoint answered, or null."""
+    success: bool
+    """Whether the delivery succeeded."""
+    attempts: int
+    """Number of attempts."""
+    duration: Optional[int]
+    """Duration in milliseconds, or null."""
+    errorMessage: Optional[str]
+    """Error message, or null."""
+    deliveredAt: Optional[str]
+    """ISO 8601 delivery time, or null."""
+    createdAt: str
+    """ISO 8601 creation time."""
+    updatedAt: str
+    """ISO 8601 last update time."""
+
+
+class WebhookLogList(TypedDict, total=False):
+    """`data` of webhooks.logs (one page, newest first, flat page fields)."""
+
+    logs: List["WebhookLog"]
+    """Delivery attempts of this page."""
+    total: int
+    """Total number of log entries."""
+    page: int
+    """Current page number (1-based)."""
+    limit: int
+    """Results per page."""
+    totalPages: int
+    """Total number of pages."""
+
+
+class WebhookResendResult(TypedDict, total=False):
+    """`data` of webhooks.resend."""
+
+    jobId: str
+    """Id of the queued delivery job."""
+
+
+class WebhookSecret(TypedDict, total=False):
+    """`data` of webhooks.reveal."""
+
+    secret: str
+    """The raw signing secret (`whsec_...`)."""
 
 
 class MessageOnly(TypedDict, total=False):
@@ -1280,6 +2094,45 @@ class WebhookEvent(TypedDict):
 
 class EmptyResult(TypedDict, total=False):
     """The result of an endpoint that answers without a body."""
+
+
+class ProjectsListParams(TypedDict, total=False):
+    """Parameters of ``projects.list`` (GET /account/projects)."""
+
+
+ProjectsListResult = ProjectList
+
+
+class ProjectsCreateParams(TypedDict, total=False):
+    """Parameters of ``projects.create`` (POST /account/projects)."""
+
+    name: Required[str]
+    """Project name, at most 100 characters (not blank)."""
+    domain: str
+    """Domain you plan to send from, without `https://` or a path, e.g. `example.com` or `mail.example.com`."""
+    regionKey: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"]
+    """Region where the project data is stored."""
+
+
+ProjectsCreateResult = Project
+
+
+class ProjectsGetParams(TypedDict, total=False):
+    """Parameters of ``projects.get`` (GET /account/projects/{projectId})."""
+
+    projectId: Required[str]
+
+
+ProjectsGetResult = Project
+
+
+class ProjectsDeleteParams(TypedDict, total=False):
+    """Parameters of ``projects.delete`` (DELETE /account/projects/{projectId})."""
+
+    projectId: Required[str]
+
+
+ProjectsDeleteResult = MessageOnly
 
 
 class AutomationsListParams(TypedDict, total=False):
@@ -1536,6 +2389,95 @@ class CampaignsResumeParams(TypedDict, total=False):
 CampaignsResumeResult = CampaignSummary
 
 
+class ContactListsListParams(TypedDict, total=False):
+    """Parameters of ``contactLists.list`` (GET /contact-lists)."""
+
+    type: Literal["list", "segment"]
+    """Only lists or only segments."""
+
+
+ContactListsListResult = ContactListList
+
+
+class ContactListsCreateParams(TypedDict, total=False):
+    """Parameters of ``contactLists.create`` (POST /contact-lists)."""
+
+    name: Required[str]
+    """Name of the list, unique within the project; at most 200 characters."""
+    description: str
+    """Description, at most 500 characters."""
+    type: Literal["list", "segment"]
+    """Kind of list; default `list`."""
+    filterCriteria: "ContactListFilterCriteria"
+    """Segment filter; required when `type` is `segment`."""
+    parentId: str
+    """Id of the parent contact list (to create a sub-segment)."""
+
+
+ContactListsCreateResult = ContactList
+
+
+class ContactListsBulkAddParams(TypedDict, total=False):
+    """Parameters of ``contactLists.bulkAdd`` (POST /contact-lists/contacts/bulk-add)."""
+
+    contactListId: Required[str]
+    """Id of the contact list to add contacts to."""
+    emails: Sequence[str]
+    """Email addresses to add, at most 500; unknown emails become new contacts (invalid ones are reported in `validation.invalid`)."""
+    contactIds: Sequence[str]
+    """Ids of existing contacts to add, at most 500."""
+
+
+ContactListsBulkAddResult = ContactListBulkAddResult
+
+
+class ContactListsSearchContactsParams(TypedDict, total=False):
+    """Parameters of ``contactLists.searchContacts`` (POST /contact-lists/contacts/search)."""
+
+    contactListId: Required[str]
+    """Id of the contact list to search in."""
+    page: int
+    """Page number, from 1; default 1."""
+    limit: int
+    """Results per page (1-100); default 20."""
+    email: str
+    """Filter contacts by email address (partial match)."""
+
+
+ContactListsSearchContactsResult = ContactListContactPage
+
+
+class ContactListsGetParams(TypedDict, total=False):
+    """Parameters of ``contactLists.get`` (GET /contact-lists/{contactListId})."""
+
+    contactListId: Required[str]
+
+
+ContactListsGetResult = ContactList
+
+
+class ContactListsDeleteParams(TypedDict, total=False):
+    """Parameters of ``contactLists.delete`` (DELETE /contact-lists/{contactListId})."""
+
+    contactListId: Required[str]
+
+
+ContactListsDeleteResult = ContactList
+
+
+class ContactListsRemoveContactsParams(TypedDict, total=False):
+    """Parameters of ``contactLists.removeContacts`` (POST /contact-lists/{contactListId}/contacts/remove)."""
+
+    contactListId: Required[str]
+    emails: Sequence[str]
+    """Email addresses to remove from the list."""
+    contactIds: Sequence[str]
+    """Contact ids to remove from the list."""
+
+
+ContactListsRemoveContactsResult = ContactListRemoveResult
+
+
 class ContactPropertiesListParams(TypedDict, total=False):
     """Parameters of ``contactProperties.list`` (GET /contact-properties)."""
 
@@ -1734,6 +2676,70 @@ class CustomFieldsDeleteParams(TypedDict, total=False):
 CustomFieldsDeleteResult = MessageOnly
 
 
+class DomainsListParams(TypedDict, total=False):
+    """Parameters of ``domains.list`` (GET /domains)."""
+
+
+DomainsListResult = DomainList
+
+
+class DomainsCreateParams(TypedDict, total=False):
+    """Parameters of ``domains.create`` (POST /domains)."""
+
+    domain: Required[str]
+    """Domain name to add, e.g. `example.com` or `mail.example.com`: no protocol, path or trailing slash; at most 253 characters."""
+    regionKey: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"]
+    """AutoSend region where the domain is configured; omitted uses the project's primary region."""
+
+
+DomainsCreateResult = Domain
+
+
+class DomainsGetParams(TypedDict, total=False):
+    """Parameters of ``domains.get`` (GET /domains/{domainId})."""
+
+    domainId: Required[str]
+
+
+DomainsGetResult = Domain
+
+
+class DomainsDeleteParams(TypedDict, total=False):
+    """Parameters of ``domains.delete`` (DELETE /domains/{domainId})."""
+
+    domainId: Required[str]
+
+
+DomainsDeleteResult = MessageOnly
+
+
+class DomainsDisableInboundParams(TypedDict, total=False):
+    """Parameters of ``domains.disableInbound`` (POST /domains/{domainId}/inbound/disable)."""
+
+    domainId: Required[str]
+
+
+DomainsDisableInboundResult = Domain
+
+
+class DomainsEnableInboundParams(TypedDict, total=False):
+    """Parameters of ``domains.enableInbound`` (POST /domains/{domainId}/inbound/enable)."""
+
+    domainId: Required[str]
+
+
+DomainsEnableInboundResult = Domain
+
+
+class DomainsVerifyParams(TypedDict, total=False):
+    """Parameters of ``domains.verify`` (POST /domains/{domainId}/verify)."""
+
+    domainId: Required[str]
+
+
+DomainsVerifyResult = DomainVerification
+
+
 class EventsListParams(TypedDict, total=False):
     """Parameters of ``events.list`` (GET /events)."""
 
@@ -1800,6 +2806,71 @@ class EventsSendParams(TypedDict, total=False):
 
 
 EventsSendResult = EventLog
+
+
+# Parameters of ``inbound.list`` (GET /inbound/messages).
+InboundListParams = TypedDict(
+    "InboundListParams",
+    {
+        "from": str,
+        "to": str,
+        "threadId": str,
+        "search": str,
+        "dateFrom": str,
+        "dateTo": str,
+        "page": int,
+        "limit": int,
+    },
+    total=False,
+)
+
+
+InboundListResult = InboundMessageList
+
+
+class InboundGetParams(TypedDict, total=False):
+    """Parameters of ``inbound.get`` (GET /inbound/messages/{id})."""
+
+    id: Required[str]
+
+
+InboundGetResult = InboundMessage
+
+
+class InboundAttachmentParams(TypedDict, total=False):
+    """Parameters of ``inbound.attachment`` (GET /inbound/messages/{id}/attachments/{idx})."""
+
+    id: Required[str]
+    idx: Required[str]
+    download: bool
+    """true: answer the raw bytes; false (default): JSON metadata with a pre-signed `downloadUrl`."""
+
+
+InboundAttachmentResult = InboundAttachmentLink
+
+
+# Parameters of ``inbound.reply`` (POST /inbound/messages/{id}/reply).
+InboundReplyParams = TypedDict(
+    "InboundReplyParams",
+    {
+        "id": Required[str],
+        "from": Required["InboundReplyFrom"],
+        "subject": str,
+        "html": str,
+        "text": str,
+        "cc": Sequence["Address"],
+        "bcc": Sequence["Address"],
+        "attachments": Sequence["InboundReplyAttachment"],
+    },
+    total=False,
+)
+
+
+class JwksGetParams(TypedDict, total=False):
+    """Parameters of ``jwks.get`` (GET /jwks.json)."""
+
+
+JwksGetResult = Dict[str, Any]
 
 
 # Parameters of ``emails.bulk`` (POST /mails/bulk).
@@ -1901,6 +2972,121 @@ class SendersDeleteParams(TypedDict, total=False):
 
 
 SendersDeleteResult = MessageOnly
+
+
+class SuppressionGroupsListParams(TypedDict, total=False):
+    """Parameters of ``suppressionGroups.list`` (GET /suppression-groups)."""
+
+    onlyGlobal: bool
+    """Return only global suppression groups."""
+    includeGlobal: bool
+    """Include global suppression groups alongside the project's groups."""
+
+
+SuppressionGroupsListResult = SuppressionGroupList
+
+
+class SuppressionGroupsCreateParams(TypedDict, total=False):
+    """Parameters of ``suppressionGroups.create`` (POST /suppression-groups)."""
+
+    name: Required[str]
+    """Display name, 1 to 200 characters."""
+    description: str
+    """Human-readable description."""
+    isActive: bool
+    """Whether the group is active; default true."""
+
+
+SuppressionGroupsCreateResult = SuppressionGroup
+
+
+class SuppressionGroupsSuppressParams(TypedDict, total=False):
+    """Parameters of ``suppressionGroups.suppress`` (POST /suppression-groups/emails/suppress)."""
+
+    emails: Required[Sequence[str]]
+    """Email addresses to suppress (at least one)."""
+    groupId: str
+    """Group to add the addresses to; omitted uses the default group."""
+    reason: Literal["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"]
+    """Reason stored on each entry."""
+    isGlobal: bool
+    """Add the entries to the global suppression list instead of a project group."""
+
+
+SuppressionGroupsSuppressResult = SuppressResult
+
+
+class SuppressionGroupsUnsuppressParams(TypedDict, total=False):
+    """Parameters of ``suppressionGroups.unsuppress`` (POST /suppression-groups/emails/unsuppress)."""
+
+    emails: Required[Sequence[str]]
+    """Email addresses to remove from suppression (at least one)."""
+    groupId: str
+    """Only remove entries of this group; omitted removes matching entries from all groups."""
+    isGlobal: bool
+    """Remove the entries from the global suppression list instead of a project group."""
+
+
+SuppressionGroupsUnsuppressResult = UnsuppressResult
+
+
+class SuppressionGroupsSearchEntriesParams(TypedDict, total=False):
+    """Parameters of ``suppressionGroups.searchEntries`` (POST /suppression-groups/entries)."""
+
+    groupId: str
+    """Only entries of this suppression group."""
+    reason: Literal["UNSUBSCRIBE", "BOUNCE", "COMPLAINT", "MANUAL"]
+    """Only entries with this suppression reason."""
+    page: int
+    """Page number, from 1; default 1."""
+    limit: int
+    """Results per page (1-100); default 20."""
+    search: str
+    """Free text matched against the email address and other entry fields."""
+    startDate: str
+    """Only entries created at or after this ISO 8601 time."""
+    endDate: str
+    """Only entries created at or before this ISO 8601 time."""
+    email: str
+    """Only entries of this email address."""
+    isGlobal: bool
+    """Only entries of global suppression groups."""
+
+
+SuppressionGroupsSearchEntriesResult = SuppressionEntryPage
+
+
+class SuppressionGroupsGetParams(TypedDict, total=False):
+    """Parameters of ``suppressionGroups.get`` (GET /suppression-groups/{groupId})."""
+
+    groupId: Required[str]
+
+
+SuppressionGroupsGetResult = SuppressionGroup
+
+
+class SuppressionGroupsUpdateParams(TypedDict, total=False):
+    """Parameters of ``suppressionGroups.update`` (PUT /suppression-groups/{groupId})."""
+
+    groupId: Required[str]
+    name: str
+    """New display name, 1 to 200 characters."""
+    description: str
+    """New description."""
+    isActive: bool
+    """Whether the group is active."""
+
+
+SuppressionGroupsUpdateResult = SuppressionGroup
+
+
+class SuppressionGroupsDeleteParams(TypedDict, total=False):
+    """Parameters of ``suppressionGroups.delete`` (DELETE /suppression-groups/{groupId})."""
+
+    groupId: Required[str]
+
+
+SuppressionGroupsDeleteResult = MessageOnly
 
 
 class TemplatesListParams(TypedDict, total=False):
@@ -2019,35 +3205,109 @@ class TemplatesUpdatePreviewTextParams(TypedDict, total=False):
 TemplatesUpdatePreviewTextResult = Template
 
 
-class InboundAttachmentParams(TypedDict, total=False):
-    """Parameters of ``inbound.attachment`` (GET /inbound/messages/{id}/attachments/{idx})."""
+class WebhooksListParams(TypedDict, total=False):
+    """Parameters of ``webhooks.list`` (GET /webhooks)."""
+
+    isActive: bool
+    """Only active (true) or inactive (false) webhooks; omitted returns both."""
+    page: int
+    """Page number, from 1; default 1."""
+    limit: int
+    """Results per page (1-100); default 50."""
+
+
+WebhooksListResult = WebhookList
+
+
+class WebhooksCreateParams(TypedDict, total=False):
+    """Parameters of ``webhooks.create`` (POST /webhooks)."""
+
+    url: Required[str]
+    """Endpoint AutoSend POSTs events to; must include the protocol (`https://`, or `http://`)."""
+    events: Required[Sequence[str]]
+    """Event types (at least one), e.g. `email.delivered`; webhooks.availableEvents lists them."""
+    metadata: Mapping[str, Any]
+    """Arbitrary key-value metadata attached to the webhook (sent in the docs' examples; not a listed parameter)."""
+
+
+WebhooksCreateResult = CreatedWebhook
+
+
+class WebhooksAvailableEventsParams(TypedDict, total=False):
+    """Parameters of ``webhooks.availableEvents`` (GET /webhooks/events/available)."""
+
+
+WebhooksAvailableEventsResult = WebhookEventList
+
+
+class WebhooksGetParams(TypedDict, total=False):
+    """Parameters of ``webhooks.get`` (GET /webhooks/{id})."""
 
     id: Required[str]
-    idx: Required[str]
-    download: bool
-    """x"""
 
 
-InboundAttachmentResult = InboundAttachment
+WebhooksGetResult = Webhook
 
 
-# Parameters of ``inbound.reply`` (POST /inbound/messages/{id}/reply).
-InboundReplyParams = TypedDict(
-    "InboundReplyParams",
-    {
-        "id": Required[str],
-        "from": Required["Address"],
-        "text": str,
-    },
-    total=False,
-)
+class WebhooksUpdateParams(TypedDict, total=False):
+    """Parameters of ``webhooks.update`` (PUT /webhooks/{id})."""
+
+    id: Required[str]
+    url: str
+    """New endpoint URL; must include the protocol."""
+    events: Sequence[str]
+    """New event list, replacing the old one (at least one)."""
+    isActive: bool
+    """Enable or disable delivery; re-activation resets `failureCount`."""
+    metadata: Mapping[str, Any]
+    """Arbitrary key-value metadata attached to the webhook (the docs say update changes it; not a listed parameter)."""
 
 
-class JwksGetParams(TypedDict, total=False):
-    """Parameters of ``jwks.get`` (GET /jwks.json)."""
+WebhooksUpdateResult = Webhook
 
 
-JwksGetResult = Jwks
+class WebhooksDeleteParams(TypedDict, total=False):
+    """Parameters of ``webhooks.delete`` (DELETE /webhooks/{id})."""
+
+    id: Required[str]
+
+
+WebhooksDeleteResult = MessageOnly
+
+
+class WebhooksLogsParams(TypedDict, total=False):
+    """Parameters of ``webhooks.logs`` (GET /webhooks/{id}/logs)."""
+
+    id: Required[str]
+    page: int
+    """Page number, from 1; default 1."""
+    limit: int
+    """Results per page (1-100); default 50."""
+
+
+WebhooksLogsResult = WebhookLogList
+
+
+class WebhooksResendParams(TypedDict, total=False):
+    """Parameters of ``webhooks.resend`` (POST /webhooks/{id}/resend)."""
+
+    id: Required[str]
+    event: Required[str]
+    """Event type to deliver; the webhook must be subscribed to it."""
+    data: Required[Mapping[str, Any]]
+    """Event payload, wrapped and POSTed to the webhook URL."""
+
+
+WebhooksResendResult = WebhookResendResult
+
+
+class WebhooksRevealParams(TypedDict, total=False):
+    """Parameters of ``webhooks.reveal`` (GET /webhooks/{id}/reveal)."""
+
+    id: Required[str]
+
+
+WebhooksRevealResult = WebhookSecret
 
 
 SendEmailRequest = EmailsSendParams
@@ -2077,16 +3337,16 @@ BulkUpdateContactsRequest = ContactsBulkUpdateParams
 BulkUpdateResult = ContactsBulkUpdateResult
 
 
-ContactList = ContactsSearchByEmailsResult
-
-
 UnsubscribeGroups = ContactsUnsubscribeGroupsResult
+
+
+CreateProjectRequest = ProjectsCreateParams
 
 
 DeleteResult = MessageOnly
 
 
-EndpointId = Literal["automations.list", "automations.create", "automations.get", "automations.update", "automations.delete", "automations.pause", "automations.resume", "campaigns.list", "campaigns.create", "campaigns.get", "campaigns.update", "campaigns.delete", "campaigns.abort", "campaigns.analytics", "campaigns.pause", "campaigns.resume", "contactProperties.list", "contactProperties.create", "contactProperties.get", "contactProperties.delete", "contacts.create", "contacts.bulkUpdate", "contacts.upsert", "contacts.deleteByUserId", "contacts.remove", "contacts.searchByEmails", "contacts.get", "contacts.delete", "contacts.unsubscribeGroups", "customFields.list", "customFields.create", "customFields.get", "customFields.delete", "events.list", "events.create", "events.get", "events.update", "events.delete", "events.send", "emails.bulk", "emails.send", "emails.status", "senders.list", "senders.create", "senders.get", "senders.delete", "templates.list", "templates.create", "templates.search", "templates.get", "templates.update", "templates.delete", "templates.updatePreviewText", "inbound.attachment", "inbound.reply", "jwks.get"]
+EndpointId = Literal["projects.list", "projects.create", "projects.get", "projects.delete", "automations.list", "automations.create", "automations.get", "automations.update", "automations.delete", "automations.pause", "automations.resume", "campaigns.list", "campaigns.create", "campaigns.get", "campaigns.update", "campaigns.delete", "campaigns.abort", "campaigns.analytics", "campaigns.pause", "campaigns.resume", "contactLists.list", "contactLists.create", "contactLists.bulkAdd", "contactLists.searchContacts", "contactLists.get", "contactLists.delete", "contactLists.removeContacts", "contactProperties.list", "contactProperties.create", "contactProperties.get", "contactProperties.delete", "contacts.create", "contacts.bulkUpdate", "contacts.upsert", "contacts.deleteByUserId", "contacts.remove", "contacts.searchByEmails", "contacts.get", "contacts.delete", "contacts.unsubscribeGroups", "customFields.list", "customFields.create", "customFields.get", "customFields.delete", "domains.list", "domains.create", "domains.get", "domains.delete", "domains.disableInbound", "domains.enableInbound", "domains.verify", "events.list", "events.create", "events.get", "events.update", "events.delete", "events.send", "inbound.list", "inbound.get", "inbound.attachment", "inbound.reply", "jwks.get", "emails.bulk", "emails.send", "emails.status", "senders.list", "senders.create", "senders.get", "senders.delete", "suppressionGroups.list", "suppressionGroups.create", "suppressionGroups.suppress", "suppressionGroups.unsuppress", "suppressionGroups.searchEntries", "suppressionGroups.get", "suppressionGroups.update", "suppressionGroups.delete", "templates.list", "templates.create", "templates.search", "templates.get", "templates.update", "templates.delete", "templates.updatePreviewText", "webhooks.list", "webhooks.create", "webhooks.availableEvents", "webhooks.get", "webhooks.update", "webhooks.delete", "webhooks.logs", "webhooks.resend", "webhooks.reveal"]
 
 
 __all__ = [
@@ -2121,6 +3381,7 @@ __all__ = [
     "AutomationsResumeResult",
     "AutomationsUpdateParams",
     "AutomationsUpdateResult",
+    "BulkAddContactListContacts",
     "BulkContact",
     "BulkEmail",
     "BulkEmailRequest",
@@ -2162,6 +3423,31 @@ __all__ = [
     "Contact",
     "ContactBulkUpdateResult",
     "ContactList",
+    "ContactListBulkAddResult",
+    "ContactListContact",
+    "ContactListContactPage",
+    "ContactListFilterCondition",
+    "ContactListFilterCriteria",
+    "ContactListItemError",
+    "ContactListList",
+    "ContactListMember",
+    "ContactListRemoveResult",
+    "ContactListValidation",
+    "ContactListValidationEntry",
+    "ContactListsBulkAddParams",
+    "ContactListsBulkAddResult",
+    "ContactListsCreateParams",
+    "ContactListsCreateResult",
+    "ContactListsDeleteParams",
+    "ContactListsDeleteResult",
+    "ContactListsGetParams",
+    "ContactListsGetResult",
+    "ContactListsListParams",
+    "ContactListsListResult",
+    "ContactListsRemoveContactsParams",
+    "ContactListsRemoveContactsResult",
+    "ContactListsSearchContactsParams",
+    "ContactListsSearchContactsResult",
     "ContactPropertiesCreateParams",
     "ContactPropertiesCreateResult",
     "ContactPropertiesDeleteParams",
@@ -2196,13 +3482,20 @@ __all__ = [
     "CreateAutomation",
     "CreateCampaign",
     "CreateContact",
+    "CreateContactList",
     "CreateContactProperty",
     "CreateContactRequest",
     "CreateCustomField",
+    "CreateDomain",
     "CreateEvent",
+    "CreateProject",
+    "CreateProjectRequest",
     "CreateSender",
+    "CreateSuppressionGroup",
     "CreateTemplate",
+    "CreateWebhook",
     "CreatedSender",
+    "CreatedWebhook",
     "CustomField",
     "CustomFieldList",
     "CustomFieldsCreateParams",
@@ -2214,6 +3507,25 @@ __all__ = [
     "CustomFieldsListParams",
     "CustomFieldsListResult",
     "DeleteResult",
+    "DnsRecord",
+    "Domain",
+    "DomainDnsRecords",
+    "DomainList",
+    "DomainVerification",
+    "DomainsCreateParams",
+    "DomainsCreateResult",
+    "DomainsDeleteParams",
+    "DomainsDeleteResult",
+    "DomainsDisableInboundParams",
+    "DomainsDisableInboundResult",
+    "DomainsEnableInboundParams",
+    "DomainsEnableInboundResult",
+    "DomainsGetParams",
+    "DomainsGetResult",
+    "DomainsListParams",
+    "DomainsListResult",
+    "DomainsVerifyParams",
+    "DomainsVerifyResult",
     "EmailListRequest",
     "EmailsBulkParams",
     "EmailsBulkResult",
@@ -2240,21 +3552,48 @@ __all__ = [
     "EventsSendResult",
     "EventsUpdateParams",
     "EventsUpdateResult",
+    "InboundAddress",
     "InboundAttachment",
+    "InboundAttachmentLink",
     "InboundAttachmentParams",
     "InboundAttachmentResult",
+    "InboundGetParams",
+    "InboundGetResult",
+    "InboundListParams",
+    "InboundListResult",
+    "InboundMessage",
+    "InboundMessageList",
+    "InboundMessageSummary",
+    "InboundReplyAttachment",
+    "InboundReplyFrom",
     "InboundReplyParams",
     "InboundReplyResult",
     "Jwks",
     "JwksGetParams",
     "JwksGetResult",
+    "JwksKey",
     "MailStatus",
     "MessageOnly",
     "MessageResult",
     "Pagination",
+    "Project",
+    "ProjectDomain",
+    "ProjectList",
+    "ProjectsCreateParams",
+    "ProjectsCreateResult",
+    "ProjectsDeleteParams",
+    "ProjectsDeleteResult",
+    "ProjectsGetParams",
+    "ProjectsGetResult",
+    "ProjectsListParams",
+    "ProjectsListResult",
+    "RemoveContactListContacts",
     "RemoveContacts",
-    "ReplyInbound",
+    "ReplyToInboundMessage",
+    "ResendWebhook",
+    "SearchContactListContacts",
     "SearchContactsByEmails",
+    "SearchSuppressionEntries",
     "SendEmail",
     "SendEmailRequest",
     "SendEmailResponse",
@@ -2270,6 +3609,28 @@ __all__ = [
     "SendersGetResult",
     "SendersListParams",
     "SendersListResult",
+    "SuppressEmails",
+    "SuppressResult",
+    "SuppressionEntry",
+    "SuppressionEntryPage",
+    "SuppressionGroup",
+    "SuppressionGroupList",
+    "SuppressionGroupsCreateParams",
+    "SuppressionGroupsCreateResult",
+    "SuppressionGroupsDeleteParams",
+    "SuppressionGroupsDeleteResult",
+    "SuppressionGroupsGetParams",
+    "SuppressionGroupsGetResult",
+    "SuppressionGroupsListParams",
+    "SuppressionGroupsListResult",
+    "SuppressionGroupsSearchEntriesParams",
+    "SuppressionGroupsSearchEntriesResult",
+    "SuppressionGroupsSuppressParams",
+    "SuppressionGroupsSuppressResult",
+    "SuppressionGroupsUnsuppressParams",
+    "SuppressionGroupsUnsuppressResult",
+    "SuppressionGroupsUpdateParams",
+    "SuppressionGroupsUpdateResult",
     "Template",
     "TemplateList",
     "TemplateSearchResult",
@@ -2288,12 +3649,41 @@ __all__ = [
     "TemplatesUpdatePreviewTextResult",
     "TemplatesUpdateResult",
     "UnsubscribeGroups",
+    "UnsuppressEmails",
+    "UnsuppressResult",
     "UpdateAutomation",
     "UpdateCampaign",
     "UpdateEvent",
+    "UpdateSuppressionGroup",
     "UpdateTemplate",
     "UpdateTemplatePreviewText",
+    "UpdateWebhook",
     "UpsertContact",
     "UpsertContactRequest",
+    "Webhook",
     "WebhookEvent",
+    "WebhookEventList",
+    "WebhookList",
+    "WebhookLog",
+    "WebhookLogList",
+    "WebhookResendResult",
+    "WebhookSecret",
+    "WebhooksAvailableEventsParams",
+    "WebhooksAvailableEventsResult",
+    "WebhooksCreateParams",
+    "WebhooksCreateResult",
+    "WebhooksDeleteParams",
+    "WebhooksDeleteResult",
+    "WebhooksGetParams",
+    "WebhooksGetResult",
+    "WebhooksListParams",
+    "WebhooksListResult",
+    "WebhooksLogsParams",
+    "WebhooksLogsResult",
+    "WebhooksResendParams",
+    "WebhooksResendResult",
+    "WebhooksRevealParams",
+    "WebhooksRevealResult",
+    "WebhooksUpdateParams",
+    "WebhooksUpdateResult",
 ]
