@@ -196,7 +196,7 @@ def test_binary_download_is_bytes(stub: Stub) -> None:
     c = client(stub)
     payload = bytes(range(256))
     stub.reply(raw=payload, headers={"content-type": "application/pdf", "content-disposition": 'attachment; filename="inv.pdf"'})
-    got = c.inbound.attachment("msg1", 0, download=True)
+    got = c.inbound.attachment("msg1", "0", download=True)
     method, path, _ = stub.seen[-1]
     u = urlsplit(path)
     assert (method, u.path, parse_qs(u.query)) == ("GET", "/v1/inbound/messages/msg1/attachments/0", {"download": ["true"]})
@@ -228,7 +228,10 @@ def test_positional_arguments_are_checked() -> None:
         c.templates.get("A-1", "extra")
     with pytest.raises(autosend.ValidationError) as e:
         c.templates.get(["A-1"])
-    assert e.value.field == "templateId"
+    assert e.value.field == "params" and "templateId" in str(e.value)
+    with pytest.raises(autosend.ValidationError) as e:
+        c.inbound.attachment("m1", 0)
+    assert e.value.field == "idx"
 
 
 def test_result_builder_shapes() -> None:

@@ -47,12 +47,16 @@ def build(endpoint: Mapping[str, Any], args: Tuple[Any, ...], kwargs: Dict[str, 
     elif len(args) == 1 and args[0] is None:
         pass
     elif args:
-        if len(args) > len(path_params):
-            expected = f"the path parameters ({', '.join(path_params)})" if path_params else "no positional argument"
-            raise TypeError(f"{method}() takes {expected} or one dict of the REST fields ({len(args)} positional arguments given)")
+        expected = "a dict of the REST fields"
+        if path_params:
+            expected += f" or the path parameters ({', '.join(path_params)}) as str"
+        if len(args) > max(len(path_params), 1):
+            raise TypeError(f"{method}() takes {expected} ({len(args)} positional arguments given)")
+        if len(args) == 1 and not isinstance(args[0], str):
+            raise _usage(f"{method}() expects {expected}, got {type(args[0]).__name__}")
+        if not path_params:
+            raise _usage(f"{method}() expects {expected}, got {type(args[0]).__name__}")
         for name, value in zip(path_params, args):
-            if isinstance(value, int) and not isinstance(value, bool):
-                value = str(value)
             if not isinstance(value, str):
                 raise _usage(f"{method}() expects {name} as a str, got {type(value).__name__}", name)
             params[name] = value
