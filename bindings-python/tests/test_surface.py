@@ -237,5 +237,6 @@ def test_positional_arguments_are_checked() -> None:
 def test_result_builder_shapes() -> None:
     lst = _result.build({"status": 200, "data": [1, 2], "attempts": 1})
     assert lst == [1, 2] and isinstance(lst, autosend.ApiResultList) and lst.last_response.status == 200
-    msg = _result.build({"status": 200, "data": None, "message": "ok"})
-    assert msg == {"message": "ok"}
+    assert _result.build({"status": 200, "data": None, "message": "ok"}) is None
+    msg = _result.build({"status": 200, "data": {"message": "ok"}, "message": "ok"})
+    assert msg == {"message": "ok"} and msg.last_response.message == "ok"

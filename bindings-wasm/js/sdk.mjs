@@ -374,9 +374,9 @@ export function _result(done, bytes) {
     info.contentType = done.contentType ?? null;
     info.filename = done.filename ?? null;
   } else {
-    value = done.data;
-    // A message-only or empty answer is an object too, so it can carry lastResponse.
-    if (value === null || value === undefined) value = info.message !== null ? { message: info.message } : {};
+    // As the core returns it: `{message}` for message-only answers, `{}` for empty ones, and
+    // `null` when the server sent `data: null` (which cannot carry lastResponse).
+    value = done.data ?? null;
   }
   if (value !== null && typeof value === 'object' && Object.isExtensible(value)) {
     Object.defineProperty(value, 'lastResponse', { value: Object.freeze(info), enumerable: false });

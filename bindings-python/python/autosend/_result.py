@@ -99,8 +99,8 @@ def build(native: Mapping[str, Any]) -> Any:
         out = BinaryResult(raw)
     else:
         data = native.get("data")
-        if data is None:
-            data = {} if info.message is None else {"message": info.message}
+        # As the core returns it: {"message": ...} for message-only answers, {} for empty ones;
+        # a server's `data: null` stays None (which cannot carry last_response).
         if isinstance(data, dict):
             out = ApiResult(data)
         elif isinstance(data, list):
