@@ -981,8 +981,8 @@ export interface CreateCustomField {
 export interface CreateDomain {
   /** Domain name to add, e.g. `example.com` or `mail.example.com`: no protocol, path or trailing slash; at most 253 characters. (min length 1, max length 253, pattern "^[^/\\s]+$") */
   domain: string;
-  /** AutoSend region where the domain is configured; omitted uses the project's primary region. */
-  regionKey?: "us-east-1" | "us-east-2" | "ap-south-1" | "eu-central-1";
+  /** AutoSend region where the domain is configured; omitted uses the project's primary region. Documented regions: us-east-1, us-east-2, ap-south-1, eu-central-1 (not checked locally: AutoSend may add regions). */
+  regionKey?: string;
 }
 
 /** Body of `POST /events` (at most 100 event definitions per project). */
@@ -1001,8 +1001,8 @@ export interface CreateProject {
   name: string;
   /** Domain you plan to send from, without `https://` or a path, e.g. `example.com` or `mail.example.com`. (pattern "^[^/\\s]*$") */
   domain?: string;
-  /** Region where the project data is stored. */
-  regionKey?: "us-east-1" | "us-east-2" | "ap-south-1" | "eu-central-1";
+  /** Region where the project data is stored. Documented regions: us-east-1, us-east-2, ap-south-1, eu-central-1 (not checked locally: AutoSend may add regions). */
+  regionKey?: string;
 }
 
 /** Body of `POST /senders`; the email's domain must be verified in the project. */
@@ -2064,8 +2064,8 @@ export interface ProjectsCreateParams {
   name: string;
   /** Domain you plan to send from, without `https://` or a path, e.g. `example.com` or `mail.example.com`. (pattern "^[^/\\s]*$") */
   domain?: string;
-  /** Region where the project data is stored. */
-  regionKey?: "us-east-1" | "us-east-2" | "ap-south-1" | "eu-central-1";
+  /** Region where the project data is stored. Documented regions: us-east-1, us-east-2, ap-south-1, eu-central-1 (not checked locally: AutoSend may add regions). */
+  regionKey?: string;
 }
 /** Result of `projects.create`: the response's `data`. */
 export type ProjectsCreateResult = Project;
@@ -2615,8 +2615,8 @@ export type DomainsListResult = DomainList;
 export interface DomainsCreateParams {
   /** Domain name to add, e.g. `example.com` or `mail.example.com`: no protocol, path or trailing slash; at most 253 characters. (min length 1, max length 253, pattern "^[^/\\s]+$") */
   domain: string;
-  /** AutoSend region where the domain is configured; omitted uses the project's primary region. */
-  regionKey?: "us-east-1" | "us-east-2" | "ap-south-1" | "eu-central-1";
+  /** AutoSend region where the domain is configured; omitted uses the project's primary region. Documented regions: us-east-1, us-east-2, ap-south-1, eu-central-1 (not checked locally: AutoSend may add regions). */
+  regionKey?: string;
 }
 /** Result of `domains.create`: the response's `data`. */
 export type DomainsCreateResult = Domain;

@@ -16,7 +16,7 @@ class _Projects:
     @overload
     def create(self, params: ProjectsCreateParams, /) -> ProjectsCreateResult: ...
     @overload
-    def create(self, *, name: str, domain: str = ..., region_key: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"] = ...) -> ProjectsCreateResult:
+    def create(self, *, name: str, domain: str = ..., region_key: str = ...) -> ProjectsCreateResult:
         """Create a project. ``POST /account/projects`` (``projects.create``)."""
 
     @overload
@@ -298,7 +298,7 @@ class _Domains:
     @overload
     def create(self, params: DomainsCreateParams, /) -> DomainsCreateResult: ...
     @overload
-    def create(self, *, domain: str, region_key: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"] = ...) -> DomainsCreateResult:
+    def create(self, *, domain: str, region_key: str = ...) -> DomainsCreateResult:
         """Add a sending domain. ``POST /domains`` (``domains.create``)."""
 
     @overload
@@ -606,7 +606,7 @@ class _AsyncProjects:
     @overload
     async def create(self, params: ProjectsCreateParams, /) -> ProjectsCreateResult: ...
     @overload
-    async def create(self, *, name: str, domain: str = ..., region_key: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"] = ...) -> ProjectsCreateResult:
+    async def create(self, *, name: str, domain: str = ..., region_key: str = ...) -> ProjectsCreateResult:
         """Create a project. ``POST /account/projects`` (``projects.create``)."""
 
     @overload
@@ -888,7 +888,7 @@ class _AsyncDomains:
     @overload
     async def create(self, params: DomainsCreateParams, /) -> DomainsCreateResult: ...
     @overload
-    async def create(self, *, domain: str, region_key: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"] = ...) -> DomainsCreateResult:
+    async def create(self, *, domain: str, region_key: str = ...) -> DomainsCreateResult:
         """Add a sending domain. ``POST /domains`` (``domains.create``)."""
 
     @overload

@@ -990,8 +990,8 @@ class CreateDomain(TypedDict, total=False):
 
     domain: Required[str]
     """Domain name to add, e.g. `example.com` or `mail.example.com`: no protocol, path or trailing slash; at most 253 characters."""
-    regionKey: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"]
-    """AutoSend region where the domain is configured; omitted uses the project's primary region."""
+    regionKey: str
+    """AutoSend region where the domain is configured; omitted uses the project's primary region. Documented regions: us-east-1, us-east-2, ap-south-1, eu-central-1 (not checked locally: AutoSend may add regions)."""
 
 
 class CreateEvent(TypedDict, total=False):
@@ -1012,8 +1012,8 @@ class CreateProject(TypedDict, total=False):
     """Project name, at most 100 characters (not blank)."""
     domain: str
     """Domain you plan to send from, without `https://` or a path, e.g. `example.com` or `mail.example.com`."""
-    regionKey: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"]
-    """Region where the project data is stored."""
+    regionKey: str
+    """Region where the project data is stored. Documented regions: us-east-1, us-east-2, ap-south-1, eu-central-1 (not checked locally: AutoSend may add regions)."""
 
 
 class CreateSender(TypedDict, total=False):
@@ -2110,8 +2110,8 @@ class ProjectsCreateParams(TypedDict, total=False):
     """Project name, at most 100 characters (not blank)."""
     domain: str
     """Domain you plan to send from, without `https://` or a path, e.g. `example.com` or `mail.example.com`."""
-    regionKey: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"]
-    """Region where the project data is stored."""
+    regionKey: str
+    """Region where the project data is stored. Documented regions: us-east-1, us-east-2, ap-south-1, eu-central-1 (not checked locally: AutoSend may add regions)."""
 
 
 ProjectsCreateResult = Project
@@ -2688,8 +2688,8 @@ class DomainsCreateParams(TypedDict, total=False):
 
     domain: Required[str]
     """Domain name to add, e.g. `example.com` or `mail.example.com`: no protocol, path or trailing slash; at most 253 characters."""
-    regionKey: Literal["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"]
-    """AutoSend region where the domain is configured; omitted uses the project's primary region."""
+    regionKey: str
+    """AutoSend region where the domain is configured; omitted uses the project's primary region. Documented regions: us-east-1, us-east-2, ap-south-1, eu-central-1 (not checked locally: AutoSend may add regions)."""
 
 
 DomainsCreateResult = Domain
