@@ -286,25 +286,18 @@ impl Call {
     }
 }
 
-/// `{status, data, message, already_gone, request_id, attempts, bytes, content_type,
-/// filename}`: `bytes` is the file of a binary endpoint (else None).
+/// Every field the core describes (`ApiResponse::describe`: status, data, message,
+/// request_id, attempts, content_type, filename, …, so new ones reach Python without glue),
+/// plus `bytes`: the file of a binary endpoint, else None.
 pub fn response_dict<'py>(
     py: Python<'py>,
     resp: &autosend::ApiResponse,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("status", resp.status)?;
-    d.set_item("data", to_py(py, &resp.data)?)?;
-    d.set_item("message", resp.message.as_deref())?;
-    d.set_item("already_gone", resp.already_gone)?;
-    d.set_item("request_id", resp.request_id.as_deref())?;
-    d.set_item("attempts", resp.attempts)?;
+    let d = to_py(py, &resp.describe())?.cast_into::<PyDict>()?;
     match &resp.bytes {
         Some(b) => d.set_item("bytes", PyBytes::new(py, b))?,
         None => d.set_item("bytes", py.None())?,
     }
-    d.set_item("content_type", resp.content_type.as_deref())?;
-    d.set_item("filename", resp.filename.as_deref())?;
     Ok(d)
 }
 

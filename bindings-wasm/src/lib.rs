@@ -318,20 +318,24 @@ impl WasmCall {
             }}),
             Poll::Wait(w) => json!({ "wait": w }),
             Poll::Done(Ok(r)) => {
-                let v = json!({"done": {
-                    "ok": true,
-                    "data": r.data,
-                    "status": r.status,
-                    "requestId": r.request_id,
-                    "message": r.message,
-                    "alreadyGone": r.already_gone,
-                    "attempts": r.attempts,
-                    "binary": r.bytes.is_some(),
-                    "contentType": r.content_type,
-                    "filename": r.filename,
-                }});
+                // Every field the core describes (so new ones reach JS without glue), plus the
+                // camelCase names the JS layer reads. The file itself stays out of JSON.
+                let mut done = r.describe();
+                if let Value::Object(m) = &mut done {
+                    let get = |k: &str| m.get(k).cloned().unwrap_or(Value::Null);
+                    let renamed = [
+                        ("requestId", get("request_id")),
+                        ("contentType", get("content_type")),
+                        ("alreadyGone", get("already_gone")),
+                    ];
+                    for (k, v) in renamed {
+                        m.insert(k.to_string(), v);
+                    }
+                    m.insert("ok".to_string(), Value::Bool(true));
+                    m.insert("binary".to_string(), Value::Bool(r.bytes.is_some()));
+                }
                 self.bytes = r.bytes;
-                v
+                json!({ "done": done })
             }
             Poll::Done(Err(e)) => json!({"done": {"ok": false, "error": e.to_json()}}),
         };
