@@ -28,6 +28,9 @@ esac
 "$VENV/bin/python" -m mypy --strict --no-incremental --cache-dir /dev/null -p autosend
 "$VENV/bin/python" -m mypy --strict --no-incremental --cache-dir /dev/null examples/typed.py examples/send.py examples/quickstart.py
 
+echo "== stubtest: _native.pyi against the compiled module"
+"$VENV/bin/python" -m mypy.stubtest --mypy-config-file /dev/null autosend._native
+
 echo "== pytest"
 AUTOSEND_SANDBOX_BIN="$SANDBOX_BIN" AUTOSEND_REQUIRE_SANDBOX=1 \
     "$VENV/bin/python" -m pytest -q -p no:cacheprovider tests "$@"

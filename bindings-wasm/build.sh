@@ -39,7 +39,7 @@ node "$HERE/js/to-cjs.mjs" "$HERE/js/sdk.mjs" "$PKG/cjs/sdk.cjs"
 cp "$HERE/js/entries/index.cjs" "$PKG/cjs/index.cjs"
 cp "$HERE/js/entries/node.mjs" "$HERE/js/entries/deno.mjs" "$HERE/js/entries/bun.mjs" \
    "$HERE/js/entries/workerd.mjs" "$PKG/esm/"
-cp "$HERE/pkg-src/package.json" "$HERE/pkg-src/index.d.ts" "$PKG/"
+cp "$HERE/pkg-src/package.json" "$HERE/pkg-src/index.d.ts" "$HERE/pkg-src/endpoints.d.ts" "$PKG/"
 cp "$HERE/README.md" "$PKG/README.md"
 
 raw=$(wc -c < "$PKG/esm/autosend_wasm_bg.wasm")

@@ -18,7 +18,7 @@ SANDBOX_PID=""
 WORKERD_PID=""
 
 cleanup() {
-  [ -n "$WORKERD_PID" ] && kill "$WORKERD_PID" 2>/dev/null
+  [ -n "$WORKERD_PID" ] && kill -- -"$WORKERD_PID" 2>/dev/null
   [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null
   return 0
 }
@@ -195,14 +195,16 @@ const smoke :Workerd.Worker = (
   bindings = [(name = "API_KEY", text = "$key"), (name = "BASE_URL", text = "$SANDBOX_URL")],
 );
 EOF
-  "$BIN/workerd" serve "$dir/config.capnp" >"$dir/workerd.log" 2>&1 &
+  # Its own process group: the npm launcher spawns the real binary, and killing only the
+  # launcher would leave workerd running.
+  setsid "$BIN/workerd" serve "$dir/config.capnp" >"$dir/workerd.log" 2>&1 &
   WORKERD_PID=$!
   local out=""
   for _ in $(seq 1 50); do
     out="$(node -e 'fetch(process.argv[1]).then(r=>r.text()).then(t=>console.log(t)).catch(()=>process.exit(1))' "http://127.0.0.1:$port/send" 2>/dev/null)" && break
     sleep 0.2
   done
-  kill "$WORKERD_PID" 2>/dev/null
+  kill -- -"$WORKERD_PID" 2>/dev/null
   wait "$WORKERD_PID" 2>/dev/null
   WORKERD_PID=""
   echo "$out"

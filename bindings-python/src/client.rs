@@ -58,16 +58,16 @@ pub struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=30_000,
-        max_retries=3, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
+    #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
+        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         api_key: Option<Bound<'_, PyString>>,
         project_id: Option<Bound<'_, PyString>>,
         base_url: Option<Bound<'_, PyString>>,
-        timeout_ms: u64,
-        max_retries: u32,
+        timeout_ms: Option<u64>,
+        max_retries: Option<u32>,
         retry_non_idempotent: bool,
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
@@ -152,16 +152,16 @@ pub struct AsyncClient {
 #[pymethods]
 impl AsyncClient {
     #[new]
-    #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=30_000,
-        max_retries=3, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
+    #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
+        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
         api_key: Option<Bound<'_, PyString>>,
         project_id: Option<Bound<'_, PyString>>,
         base_url: Option<Bound<'_, PyString>>,
-        timeout_ms: u64,
-        max_retries: u32,
+        timeout_ms: Option<u64>,
+        max_retries: Option<u32>,
         retry_non_idempotent: bool,
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,

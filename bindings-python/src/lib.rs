@@ -12,6 +12,19 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("CORE_VERSION", autosend::VERSION)?;
+    // The core's defaults and environment variable names, so Python never copies them.
+    m.add("DEFAULT_TIMEOUT_MS", autosend::DEFAULT_TIMEOUT_MS)?;
+    m.add("DEFAULT_MAX_RETRIES", autosend::DEFAULT_MAX_RETRIES)?;
+    m.add("DEFAULT_BASE_URL", autosend::DEFAULT_BASE_URL)?;
+    m.add(
+        "ENV_NAMES",
+        (
+            autosend::ENV_API_KEY,
+            autosend::ENV_ACCOUNT_API_KEY,
+            autosend::ENV_PROJECT_ID,
+            autosend::ENV_BASE_URL,
+        ),
+    )?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<sansio::SansIoClient>()?;
@@ -20,6 +33,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sansio::parse_key, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::describe_catalog, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::error_kinds, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::local_error, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::verify_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::sign_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::to_json_text, m)?)?;

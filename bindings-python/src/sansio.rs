@@ -63,8 +63,8 @@ pub fn options(
     api_key: Option<&Bound<'_, PyString>>,
     project_id: Option<&Bound<'_, PyString>>,
     base_url: Option<&Bound<'_, PyString>>,
-    timeout_ms: u64,
-    max_retries: u32,
+    timeout_ms: Option<u64>,
+    max_retries: Option<u32>,
     retry_non_idempotent: bool,
     deadline_ms: Option<u64>,
     per_second: Option<u32>,
@@ -75,8 +75,12 @@ pub fn options(
     let mut o = ClientOptions::new(api_key.unwrap_or_default());
     o.project_id = option_text(project_id, "project_id", ErrorKind::InvalidConfig)?;
     o.base_url = option_text(base_url, "base_url", ErrorKind::InvalidBaseUrl)?;
-    o.timeout_ms = timeout_ms;
-    o.max_retries = max_retries;
+    if let Some(t) = timeout_ms {
+        o.timeout_ms = t;
+    }
+    if let Some(r) = max_retries {
+        o.max_retries = r;
+    }
     o.retry_non_idempotent = retry_non_idempotent;
     o.deadline_ms = deadline_ms;
     let mut limits = RateLimits::default();
@@ -121,7 +125,7 @@ pub struct SansIoClient {
 #[pymethods]
 impl SansIoClient {
     #[new]
-    #[pyo3(signature = (api_key, *, project_id=None, base_url=None, timeout_ms=30_000, max_retries=3,
+    #[pyo3(signature = (api_key, *, project_id=None, base_url=None, timeout_ms=None, max_retries=None,
         retry_non_idempotent=false, deadline_ms=None, per_second=None, per_minute=None, shared_limiter=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -129,8 +133,8 @@ impl SansIoClient {
         api_key: Option<Bound<'_, PyString>>,
         project_id: Option<Bound<'_, PyString>>,
         base_url: Option<Bound<'_, PyString>>,
-        timeout_ms: u64,
-        max_retries: u32,
+        timeout_ms: Option<u64>,
+        max_retries: Option<u32>,
         retry_non_idempotent: bool,
         deadline_ms: Option<u64>,
         per_second: Option<u32>,
@@ -282,15 +286,18 @@ impl Call {
     }
 }
 
+/// Every field the core describes (`ApiResponse::describe`: status, data, message,
+/// request_id, attempts, content_type, filename, …, so new ones reach Python without glue),
+/// plus `bytes`: the file of a binary endpoint, else None.
 pub fn response_dict<'py>(
     py: Python<'py>,
     resp: &autosend::ApiResponse,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("status", resp.status)?;
-    d.set_item("data", to_py(py, &resp.data)?)?;
-    d.set_item("request_id", resp.request_id.as_deref())?;
-    d.set_item("attempts", resp.attempts)?;
+    let d = to_py(py, &resp.describe())?.cast_into::<PyDict>()?;
+    match &resp.bytes {
+        Some(b) => d.set_item("bytes", PyBytes::new(py, b))?,
+        None => d.set_item("bytes", py.None())?,
+    }
     Ok(d)
 }
 
@@ -303,12 +310,13 @@ pub struct RateLimiter {
 #[pymethods]
 impl RateLimiter {
     #[new]
-    #[pyo3(signature = (per_second=2, per_minute=50))]
-    fn new(py: Python<'_>, per_second: u32, per_minute: u32) -> PyResult<Self> {
+    #[pyo3(signature = (per_second=None, per_minute=None))]
+    fn new(py: Python<'_>, per_second: Option<u32>, per_minute: Option<u32>) -> PyResult<Self> {
         guard(py, || {
+            let d = RateLimits::default();
             let limits = RateLimits {
-                per_second,
-                per_minute,
+                per_second: per_second.unwrap_or(d.per_second),
+                per_minute: per_minute.unwrap_or(d.per_minute),
             };
             check(py, limits.validate())?;
             Ok(RateLimiter {
@@ -369,24 +377,46 @@ pub fn error_kinds(py: Python<'_>) -> PyResult<Vec<(u16, &'static str, String, &
     })
 }
 
+/// An error built by the core (code, category, hint, display) as the dict
+/// `autosend.errors._from_native` takes, for a value the Python layer refuses before calling
+/// the core: `kind` is a kind name (`validation` uses `field`).
+#[pyfunction]
+#[pyo3(signature = (kind, message, field=None))]
+pub fn local_error<'py>(
+    py: Python<'py>,
+    kind: &str,
+    message: &str,
+    field: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    guard(py, || {
+        let e = match ErrorKind::from_name(kind) {
+            Some(ErrorKind::Validation) => Error::validation(field.unwrap_or("params"), message),
+            Some(k) => Error::new(k, message),
+            None => Error::new(ErrorKind::Internal, format!("unknown error kind {kind:?}")),
+        };
+        to_py(py, &e.to_json())
+    })
+}
+
 /// Verifies a webhook delivery; returns the event dict.
 #[pyfunction]
-#[pyo3(signature = (body, headers, secret, now_ms, tolerance_past_ms=300_000, tolerance_future_ms=60_000))]
+#[pyo3(signature = (body, headers, secret, now_ms, tolerance_past_ms=None, tolerance_future_ms=None))]
 pub fn verify_webhook<'py>(
     py: Python<'py>,
     body: &[u8],
     headers: &Bound<'py, PyAny>,
     secret: &Bound<'py, PyString>,
     now_ms: u64,
-    tolerance_past_ms: u64,
-    tolerance_future_ms: u64,
+    tolerance_past_ms: Option<u64>,
+    tolerance_future_ms: Option<u64>,
 ) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
         let hs = check(py, crate::convert::headers(headers))?;
         let secret = check(py, secret_text(secret))?;
+        let d = autosend::webhook::VerifyOptions::default();
         let opts = autosend::webhook::VerifyOptions {
-            tolerance_past_ms,
-            tolerance_future_ms,
+            tolerance_past_ms: tolerance_past_ms.unwrap_or(d.tolerance_past_ms),
+            tolerance_future_ms: tolerance_future_ms.unwrap_or(d.tolerance_future_ms),
         };
         let ev = check(
             py,

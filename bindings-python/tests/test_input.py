@@ -336,9 +336,11 @@ def test_catalog_drives_namespaces(client: autosend.AutoSend) -> None:
     from autosend._catalog import ENDPOINTS
 
     for ep in ENDPOINTS:
-        ns = getattr(client, ep["namespace"])
+        ns = getattr(client, ep["python_namespace"])
         assert callable(getattr(ns, ep["python_name"])), ep["id"]
     assert callable(client.contacts.delete_by_user_id)
+    assert callable(client.contact_properties.list)
+    assert not hasattr(client, "contactProperties")
     assert callable(client.contacts.search_by_emails)
 
 

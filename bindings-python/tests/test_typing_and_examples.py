@@ -29,12 +29,30 @@ def _stub_methods() -> "dict[str, set[str]]":
     return out
 
 
+def _stub_attributes() -> "dict[str, dict[str, str]]":
+    """Class name -> {attribute: annotation} of the stub's AutoSend / AsyncAutoSend."""
+    tree = ast.parse((PKG / "_client.pyi").read_text())
+    out: "dict[str, dict[str, str]]" = {}
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef):
+            out[node.name] = {
+                n.target.id: ast.unparse(n.annotation)
+                for n in node.body
+                if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)
+            }
+    return out
+
+
 def test_stubs_declare_every_catalog_endpoint() -> None:
     classes = _stub_methods()
+    attrs = _stub_attributes()
     for ep in ENDPOINTS:
-        ns = ep["namespace"].capitalize()
-        assert ep["python_name"] in classes.get(f"_{ns}", set()), f"sync stub misses {ep['id']}"
-        assert ep["python_name"] in classes.get(f"_Async{ns}", set()), f"async stub misses {ep['id']}"
+        ns_attr = ep["python_namespace"]
+        sync_cls = attrs["AutoSend"].get(ns_attr)
+        async_cls = attrs["AsyncAutoSend"].get(ns_attr)
+        assert sync_cls and async_cls, f"the stub has no namespace {ns_attr} for {ep['id']}"
+        assert ep["python_name"] in classes.get(sync_cls, set()), f"sync stub misses {ep['id']}"
+        assert ep["python_name"] in classes.get(async_cls, set()), f"async stub misses {ep['id']}"
 
 
 def test_py_typed_shipped() -> None:
@@ -68,6 +86,54 @@ def test_mypy_rejects_wrong_types(tmp_path: pathlib.Path) -> None:
     r = _mypy(str(bad))
     assert r.returncode != 0
     assert r.stdout.count("error:") >= 3, r.stdout
+
+
+CONSUMER = """\
+import autosend
+from autosend import BinaryResult, last_response
+from autosend.types import CampaignsListResult, TemplatesCreateResult
+
+
+def use(c: autosend.AutoSend) -> int:
+    t: TemplatesCreateResult = c.templates.create(template_name="Welcome", subject="Hi", email_template="<p>Hi</p>")
+    campaigns: CampaignsListResult = c.campaigns.list(status="draft", limit=10)
+    raw: BinaryResult = c.inbound.attachment("msg1", "0", download=True)
+    meta = c.inbound.attachment("msg1", "0")
+    props = c.contact_properties.list(include_reserved_fields=True)
+    info = last_response(t)
+    return len(raw) + len(campaigns) + len(meta) + len(props) + info.status
+
+
+async def use_async(c: autosend.AsyncAutoSend) -> bytes:
+    await c.campaigns.list(status="sent")
+    return bytes(await c.inbound.attachment("msg1", "0", download=True))
+"""
+
+
+def test_mypy_strict_accepts_new_endpoints(tmp_path: pathlib.Path) -> None:
+    good = tmp_path / "consumer.py"
+    good.write_text(CONSUMER)
+    r = _mypy(str(good))
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_mypy_strict_rejects_a_misspelled_parameter(tmp_path: pathlib.Path) -> None:
+    bad = tmp_path / "consumer_typo.py"
+    bad.write_text(CONSUMER.replace('status="draft"', 'statuss="draft"'))
+    r = _mypy(str(bad))
+    assert r.returncode != 0, r.stdout
+    errors = [line for line in r.stdout.splitlines() if "error:" in line]
+    # Only the line with the typo fails, and mypy names the misspelled keyword.
+    assert errors and all("consumer_typo.py:8:" in e for e in errors), r.stdout
+    assert any('Unexpected keyword argument "statuss"' in e for e in errors), r.stdout
+    bad.write_text(CONSUMER.replace('status="draft"', 'status="drafty"'))
+    r = _mypy(str(bad))
+    errors = [line for line in r.stdout.splitlines() if "error:" in line]
+    assert r.returncode != 0 and errors and all("consumer_typo.py:8:" in e for e in errors), r.stdout
+    # A dict with a misspelled key is refused too (the TypedDict is exact).
+    bad.write_text(CONSUMER.replace('status="draft", limit=10', '{"statuss": "draft"}'))
+    r = _mypy(str(bad))
+    assert r.returncode != 0 and "consumer_typo.py:8:" in r.stdout, r.stdout
 
 
 def _run_example(name: str, sandbox: Sandbox, key: str) -> "subprocess.CompletedProcess[str]":

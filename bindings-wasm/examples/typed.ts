@@ -14,13 +14,19 @@ export async function main(): Promise<void> {
     headers: { 'X-Campaign': 'typed' },
   };
   try {
-    const sent: SendEmailResponse = await client.emails.send(request);
-    const id: string = sent.emailId;
+    const sent = await client.emails.send(request);
+    const data: SendEmailResponse = sent; // the data without lastResponse
+    console.log(data.totalRecipients);
+    // Response fields are optional in the types: the API may omit them.
+    const id: string = sent.emailId ?? '';
+    console.log('request id', sent.lastResponse.requestId);
     const status = await client.emails.status({ id });
     console.log(status.status, status.deliveredAt ?? 'not yet');
     const contact: Contact = await client.contacts.upsert({ email: 'ada@example.com', firstName: 'Ada' });
-    const groups = await client.contacts.unsubscribeGroups({ id: contact.id });
-    console.log(groups.groups.length);
+    const groups = await client.contacts.unsubscribeGroups({ id: contact.id ?? '' });
+    console.log(groups.groups?.length ?? 0);
+    const { campaigns } = await client.campaigns.list({ status: 'draft', limit: 10 });
+    console.log(campaigns?.length ?? 0);
     const bulk = await client.emails.bulk({
       from: { email: 'hello@mail.example.com' },
       subject: 'Hi {{name}}',
@@ -35,7 +41,7 @@ export async function main(): Promise<void> {
     else throw err;
   }
   const account = new AutoSend('ASA_example', { projectId: 'p1' });
-  const { projects }: { projects: Project[] } = await account.projects.list();
+  const { projects = [] }: { projects?: Project[] } = await account.projects.list();
   const created: Project = await account.projects.create({ name: 'new', regionKey: 'eu-central-1' });
   console.log(projects.length, created.id);
   const event: WebhookEvent = verifyWebhook('{}', { 'x-webhook-signature': 'x' }, 'whsec_x', { now: Date.now() });

@@ -355,6 +355,36 @@ export function classifyFetchError(err) {
 }
 
 // ---------------------------------------------------------------------------------------
+// Results: the response's `data` (or the bytes of a binary endpoint) with a non-enumerable
+// `lastResponse` {status, requestId, message, alreadyGone, attempts} (Stripe-style), so the
+// server's message and request id are there without changing what the data looks like.
+
+/** @internal Exported for tests: builds a call's result from the core's `done` JSON. */
+export function _result(done, bytes) {
+  const info = {
+    status: done.status,
+    requestId: done.requestId ?? null,
+    message: done.message ?? null,
+    alreadyGone: Boolean(done.alreadyGone),
+    attempts: done.attempts ?? 1,
+  };
+  let value;
+  if (done.binary) {
+    value = bytes instanceof Uint8Array ? bytes : new Uint8Array(0);
+    info.contentType = done.contentType ?? null;
+    info.filename = done.filename ?? null;
+  } else {
+    // As the core returns it: `{message}` for message-only answers, `{}` for empty ones, and
+    // `null` when the server sent `data: null` (which cannot carry lastResponse).
+    value = done.data ?? null;
+  }
+  if (value !== null && typeof value === 'object' && Object.isExtensible(value)) {
+    Object.defineProperty(value, 'lastResponse', { value: Object.freeze(info), enumerable: false });
+  }
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------
 // The client.
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
@@ -431,8 +461,10 @@ export class AutoSend {
   }
 
   /**
-   * Calls an endpoint by its catalog id (`emails.send`) with the REST JSON parameters.
-   * Resolves to the response's `data`; rejects with an AutoSendError subclass.
+   * Calls an endpoint by its catalog id (`emails.send`) with the REST JSON parameters (path,
+   * query and body fields in one flat object). Resolves to the response's `data` (the bytes,
+   * as a Uint8Array, for a binary endpoint called with `download: true`), with a
+   * non-enumerable `lastResponse`; rejects with an AutoSendError subclass.
    */
   async request(endpointId, params = {}, requestOptions = {}) {
     let json;
@@ -449,7 +481,7 @@ export class AutoSend {
       for (;;) {
         const step = JSON.parse(call.poll(clock()));
         if (step.done) {
-          if (step.done.ok) return step.done.data;
+          if (step.done.ok) return _result(step.done, step.done.binary ? call.takeBytes() : undefined);
           throw errorFromJson(step.done.error);
         }
         if (step.wait !== undefined) {

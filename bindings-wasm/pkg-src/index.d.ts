@@ -4,185 +4,44 @@
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-// ----------------------------------------------------------------------------- requests
+// Every endpoint's params and result types, the namespaces and `request(id, …)` are generated
+// from api/openapi.json into endpoints.d.ts (tools/codegen/gen_ts.py).
+export * from './endpoints.js';
+import type { AutoSendEndpoints, EndpointId } from './endpoints.js';
 
-export interface Address {
-  email: string;
-  name?: string;
-  dynamicData?: JsonObject;
+// ---------------------------------------------------------------------------- results
+
+/** What the server said about a successful call (Stripe-style `lastResponse`). */
+export interface LastResponse {
+  /** HTTP status (2xx). */
+  readonly status: number;
+  /** The server's request id (x-request-id), for support tickets. */
+  readonly requestId: string | null;
+  /** The envelope's top-level `message` ("Template deleted"), when it sent one. */
+  readonly message: string | null;
+  /** A DELETE whose first attempt had no clear answer and whose retry found it already gone. */
+  readonly alreadyGone: boolean;
+  /** Attempts the call took (1 without retries). */
+  readonly attempts: number;
+  /** Binary responses: the Content-Type. */
+  readonly contentType?: string | null;
+  /** Binary responses: the file name from Content-Disposition. */
+  readonly filename?: string | null;
 }
 
-export interface Attachment {
-  fileName: string;
-  /** Base64 content (or fileUrl). */
-  content?: string;
-  contentType?: string;
-  fileUrl?: string;
-  description?: string;
-}
+/** A result: the response's `data`, with a non-enumerable `lastResponse`. */
+export type WithResponse<T> = T & { readonly lastResponse: LastResponse };
 
-export interface SendEmailRequest {
-  from: Address;
-  to: Address;
-  subject?: string;
-  html?: string;
-  text?: string;
-  templateId?: string;
-  dynamicData?: JsonObject;
-  cc?: Address[];
-  bcc?: Address[];
-  replyTo?: Address;
-  unsubscribeGroupId?: string;
-  trackingClick?: boolean;
-  trackingOpen?: boolean;
-  /** Custom headers (≤ 20). */
-  headers?: Record<string, string>;
-  /** ≤ 20 attachments. */
-  attachments?: Attachment[];
-  bypassSuppressions?: boolean;
-}
+/** The raw bytes of a binary endpoint (`download: true`), with `lastResponse`. */
+export type BinaryResult = Uint8Array & { readonly lastResponse: LastResponse };
 
-export interface BulkRecipient {
-  email: string;
-  name?: string;
-  dynamicData?: JsonObject;
-  cc?: Address[];
-  bcc?: Address[];
-}
-
-export interface BulkEmailRequest {
-  /** 1–100 recipients. */
-  recipients: BulkRecipient[];
-  from: Address;
-  subject?: string;
-  html?: string;
-  text?: string;
-  templateId?: string;
-  dynamicData?: JsonObject;
-  replyTo?: Address;
-  unsubscribeGroupId?: string;
-  trackingClick?: boolean;
-  trackingOpen?: boolean;
-  headers?: Record<string, string>;
-  bypassSuppressions?: boolean;
-}
-
-export interface CreateContactRequest {
-  email: string;
-  firstName?: string;
-  lastName?: string;
-  userId?: string;
-  listIds?: string[];
-  customFields?: JsonObject;
-}
-
-export interface UpsertContactRequest extends CreateContactRequest {
-  /** E.164; "" clears it. */
-  mobile?: string;
-}
-
-export interface EmailListRequest {
-  emails: string[];
-}
-
-export interface BulkContact {
-  email: string;
-  firstName?: string;
-  lastName?: string;
-  userId?: string;
-  customFields?: JsonObject;
-}
-
-export interface BulkUpdateContactsRequest {
-  /** 1–100 contacts. */
-  contacts: BulkContact[];
-  runWorkflow?: boolean;
-}
-
-export interface CreateProjectRequest {
-  /** ≤ 100 characters. */
-  name: string;
-  /** Without scheme. */
-  domain?: string;
-  regionKey?: 'us-east-1' | 'us-east-2' | 'ap-south-1' | 'eu-central-1' | (string & {});
-}
-
-// ---------------------------------------------------------------------------- responses
-
-export interface SendEmailResponse {
-  emailId: string;
+/** The result of an endpoint whose answer is only a top-level `message` (deletes). */
+export interface MessageOnly {
   message?: string;
-  totalRecipients?: number;
 }
 
-export interface BulkEmailResponse {
-  batchId: string;
-  totalRecipients: number;
-  successCount: number;
-  failedCount: number;
-}
-
-export interface MailStatus {
-  id: string;
-  projectId?: string | null;
-  status: string;
-  subject?: string | null;
-  recipient?: JsonValue;
-  sender?: JsonValue;
-  sentAt?: string | null;
-  deliveredAt?: string | null;
-  openedAt?: string | null;
-  clickedAt?: string | null;
-  bouncedAt?: string | null;
-}
-
-export interface Contact {
-  id: string;
-  email: string;
-  firstName?: string | null;
-  lastName?: string | null;
-  userId?: string | null;
-  mobile?: string | null;
-  customFields?: JsonObject;
-  listIds?: string[];
-  segmentIds?: string[];
-  projectId?: string | null;
-  createdAt?: string | null;
-  updatedAt?: string | null;
-}
-
-export interface DeleteResponse {
-  message?: string;
-  [key: string]: JsonValue | undefined;
-}
-
-export interface ContactSearchResponse {
-  contacts: Contact[];
-}
-
-export interface BulkUpdateContactsResponse {
-  successCount: number;
-  failedCount: number;
-  totalCount: number;
-}
-
-export interface UnsubscribeGroupsResponse {
-  groups: JsonObject[];
-}
-
-export interface Project {
-  id: string;
-  name: string;
-  domain?: string | null;
-  regionKey?: string | null;
-  trackingOpen?: boolean | null;
-  trackingClick?: boolean | null;
-  createdAt?: string | null;
-}
-
-export interface ProjectListResponse {
-  projects: Project[];
-}
+/** The result of an endpoint that answers without a body (202/204). */
+export type EmptyResult = Record<string, never>;
 
 // ------------------------------------------------------------------------------ client
 
@@ -214,38 +73,8 @@ export interface AutoSendOptions {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }
 
-export interface Emails {
-  send(params: SendEmailRequest, options?: RequestOptions): Promise<SendEmailResponse>;
-  bulk(params: BulkEmailRequest, options?: RequestOptions): Promise<BulkEmailResponse>;
-  status(params: { id: string }, options?: RequestOptions): Promise<MailStatus>;
-}
-
-export interface Contacts {
-  create(params: CreateContactRequest, options?: RequestOptions): Promise<Contact>;
-  upsert(params: UpsertContactRequest, options?: RequestOptions): Promise<Contact>;
-  get(params: { id: string }, options?: RequestOptions): Promise<Contact>;
-  delete(params: { id: string }, options?: RequestOptions): Promise<DeleteResponse>;
-  deleteByUserId(params: { userId: string }, options?: RequestOptions): Promise<DeleteResponse>;
-  remove(params: EmailListRequest, options?: RequestOptions): Promise<DeleteResponse>;
-  searchByEmails(params: EmailListRequest, options?: RequestOptions): Promise<ContactSearchResponse>;
-  bulkUpdate(params: BulkUpdateContactsRequest, options?: RequestOptions): Promise<BulkUpdateContactsResponse>;
-  unsubscribeGroups(params: { id: string }, options?: RequestOptions): Promise<UnsubscribeGroupsResponse>;
-}
-
-export interface Projects {
-  list(params?: Record<string, never>, options?: RequestOptions): Promise<ProjectListResponse>;
-  get(params: { projectId: string }, options?: RequestOptions): Promise<Project>;
-  create(params: CreateProjectRequest, options?: RequestOptions): Promise<Project>;
-  delete(params: { projectId: string }, options?: RequestOptions): Promise<DeleteResponse>;
-}
-
-export type EndpointId =
-  | 'emails.send' | 'emails.bulk' | 'emails.status'
-  | 'contacts.create' | 'contacts.upsert' | 'contacts.get' | 'contacts.delete'
-  | 'contacts.deleteByUserId' | 'contacts.remove' | 'contacts.searchByEmails'
-  | 'contacts.bulkUpdate' | 'contacts.unsubscribeGroups'
-  | 'projects.list' | 'projects.get' | 'projects.create' | 'projects.delete';
-
+/** The client. Its namespaces (`client.templates.create(…)`) and `request` are generated. */
+export interface AutoSend extends AutoSendEndpoints {}
 export class AutoSend {
   /**
    * @param apiKey AS_… (project) or ASA_… (account). When omitted: AUTOSEND_API_KEY, or
@@ -253,13 +82,8 @@ export class AutoSend {
    */
   constructor(apiKey?: string, options?: AutoSendOptions);
   constructor(options: AutoSendOptions);
-  readonly emails: Emails;
-  readonly contacts: Contacts;
-  readonly projects: Projects;
   /** Rotates the key; calls already running keep the old one. */
   setApiKey(apiKey: string): void;
-  /** Calls any catalog endpoint by id with the REST JSON parameters. */
-  request<T = unknown>(endpointId: EndpointId | (string & {}), params?: object, options?: RequestOptions): Promise<T>;
   toJSON(): { keyKind: 'project' | 'account'; projectId: string | null; baseUrl: string };
 }
 export default AutoSend;
@@ -385,11 +209,14 @@ export interface EndpointInfo {
   method: string;
   path: string;
   path_params: string[];
-  query: string[];
-  scope: string;
+  query_params: Array<{ name: string; type: string; min?: number | null; max?: number | null; enum?: string[] | null }>;
+  scope: 'project' | 'project_key' | 'account' | 'account_no_project' | 'none';
   idempotent: boolean;
   has_body: boolean;
+  response: 'data' | 'message' | 'binary' | 'empty';
+  binary_flag: string | null;
   summary: string;
+  [key: string]: unknown;
 }
 export function endpoints(): EndpointInfo[];
 export function versions(): { core: string; binding: string };

@@ -266,7 +266,7 @@ impl WasmClient {
             .client
             .call(endpoint, params, seed)
             .map_err(|e| err_value(&e))?;
-        Ok(WasmCall { call })
+        Ok(WasmCall { call, bytes: None })
     }
 
     /// Key rotation: later calls use the new key (and its budget).
@@ -295,13 +295,17 @@ impl WasmClient {
 #[wasm_bindgen]
 pub struct WasmCall {
     call: Call,
+    /// The file of a finished binary call, until `takeBytes`.
+    bytes: Option<Vec<u8>>,
 }
 
 #[wasm_bindgen]
 impl WasmCall {
     /// What to do at `now_ms` (monotonic), as JSON: `{"send": {method, url, headers: [[k, v]],
     /// body, timeoutMs, attempt}}`, `{"wait": ms}` or `{"done": {"ok": true, data, status,
-    /// requestId, attempts}}` / `{"done": {"ok": false, "error": {…}}}`.
+    /// requestId, message, alreadyGone, attempts, binary, contentType, filename}}` /
+    /// `{"done": {"ok": false, "error": {…}}}`. When `binary` is true the file is taken with
+    /// [`WasmCall::take_bytes`] (bytes never go through JSON).
     pub fn poll(&mut self, now_ms: f64) -> String {
         let v = match self.call.poll(ms(now_ms)) {
             Poll::Send(req) => json!({"send": {
@@ -313,16 +317,36 @@ impl WasmCall {
                 "attempt": req.attempt,
             }}),
             Poll::Wait(w) => json!({ "wait": w }),
-            Poll::Done(Ok(r)) => json!({"done": {
-                "ok": true,
-                "data": r.data,
-                "status": r.status,
-                "requestId": r.request_id,
-                "attempts": r.attempts,
-            }}),
+            Poll::Done(Ok(r)) => {
+                // Every field the core describes (so new ones reach JS without glue), plus the
+                // camelCase names the JS layer reads. The file itself stays out of JSON.
+                let mut done = r.describe();
+                if let Value::Object(m) = &mut done {
+                    let get = |k: &str| m.get(k).cloned().unwrap_or(Value::Null);
+                    let renamed = [
+                        ("requestId", get("request_id")),
+                        ("contentType", get("content_type")),
+                        ("alreadyGone", get("already_gone")),
+                    ];
+                    for (k, v) in renamed {
+                        m.insert(k.to_string(), v);
+                    }
+                    m.insert("ok".to_string(), Value::Bool(true));
+                    m.insert("binary".to_string(), Value::Bool(r.bytes.is_some()));
+                }
+                self.bytes = r.bytes;
+                json!({ "done": done })
+            }
             Poll::Done(Err(e)) => json!({"done": {"ok": false, "error": e.to_json()}}),
         };
         to_string(&v)
+    }
+
+    /// The file of a finished binary call (a `Uint8Array`, copied once out of wasm memory);
+    /// empty when there is none. Taking it frees it.
+    #[wasm_bindgen(js_name = takeBytes)]
+    pub fn take_bytes(&mut self) -> Vec<u8> {
+        self.bytes.take().unwrap_or_default()
     }
 
     /// Feeds the HTTP answer (`headers` as JSON `[[name, value]]` or `{name: value}`).

@@ -2,8 +2,10 @@
 
 >>> from autosend import AutoSend
 >>> client = AutoSend()            # reads AUTOSEND_API_KEY when created
->>> client.emails.send(from_={"email": "hello@mail.example.com"},
-...                    to={"email": "ada@example.com"}, subject="Hi", html="<p>Hi</p>")
+>>> sent = client.emails.send(from_={"email": "hello@mail.example.com"},
+...                           to={"email": "ada@example.com"}, subject="Hi", html="<p>Hi</p>")
+>>> sent["emailId"], sent.last_response.request_id
+>>> client.contact_properties.list(include_reserved_fields=True)
 
 Every rule (validation, headers, rate limits, retries, error mapping, webhook checks) runs in
 the Rust core shared by all AutoSend SDKs; the network I/O runs in Rust with the GIL released.
@@ -13,7 +15,8 @@ from __future__ import annotations
 
 from . import webhooks
 from ._client import AsyncAutoSend, AutoSend
-from ._native import __version__
+from ._native import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, __version__
+from ._result import ApiResult, ApiResultList, BinaryResult, LastResponse, last_response
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -42,11 +45,21 @@ from .errors import (
     WebhookVerificationError,
 )
 
+#: Per-attempt timeout in seconds when ``timeout=None`` (the core's default).
+DEFAULT_TIMEOUT: float = DEFAULT_TIMEOUT_MS / 1000.0
+
 __all__ = [
     "AutoSend",
     "AsyncAutoSend",
     "webhooks",
     "__version__",
+    "DEFAULT_TIMEOUT",
+    "DEFAULT_MAX_RETRIES",
+    "LastResponse",
+    "ApiResult",
+    "ApiResultList",
+    "BinaryResult",
+    "last_response",
     "AutoSendError",
     "APIConnectionError",
     "APIStatusError",

@@ -1,4 +1,8 @@
-"""Resource namespaces generated from the core's endpoint catalog."""
+"""Resource namespaces built from the core's endpoint catalog.
+
+Namespaces and methods are snake_case (``client.contact_properties.list``); the endpoint ids
+stay the API's camelCase (``contactProperties.list``).
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,20 @@ from typing import Any, Callable, Dict, List
 
 from . import _native
 
-_SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
+_SNAKE = re.compile(r"(?<=[a-z0-9])([A-Z])")
 
 
 def snake(name: str) -> str:
     """``deleteByUserId`` -> ``delete_by_user_id``."""
-    return _SNAKE.sub("_", name).lower()
+    return _SNAKE.sub(r"_\1", name).lower()
 
 
 def endpoints() -> List[Dict[str, Any]]:
-    """The catalog as dicts, with ``python_name`` added (snake_case method name)."""
+    """The catalog as dicts, with ``python_namespace`` and ``python_name`` (snake_case) added."""
     out = []
     for ep in _native.describe_catalog():
         ep = dict(ep)
+        ep["python_namespace"] = snake(ep["namespace"])
         ep["python_name"] = snake(ep["name"])
         out.append(ep)
     return out
@@ -29,7 +34,7 @@ ENDPOINTS: List[Dict[str, Any]] = endpoints()
 
 
 class Namespace:
-    """One API resource (``emails``, ``contacts``, ``projects``)."""
+    """One API resource (``emails``, ``contact_properties``, …)."""
 
     def __init__(self, name: str, methods: Dict[str, Callable[..., Any]]) -> None:
         self._name = name
@@ -50,11 +55,12 @@ def build_namespaces(make: Callable[[Dict[str, Any]], Callable[..., Any]]) -> Di
     for ep in ENDPOINTS:
         fn = make(ep)
         fn.__name__ = ep["python_name"]
-        fn.__qualname__ = f"{ep['namespace']}.{ep['python_name']}"
+        fn.__qualname__ = f"{ep['python_namespace']}.{ep['python_name']}"
         fn.__doc__ = (
             f"{ep['summary']}\n\n{ep['method']} {ep['path']} (endpoint id {ep['id']!r}, "
             f"scope {ep['scope']}, {'retried' if ep['idempotent'] else 'not retried'} "
-            "after unknown outcomes).\n\nPass the REST JSON as a dict, or snake_case keywords."
+            "after unknown outcomes).\n\nPass the path parameters positionally and the other "
+            "fields as snake_case keywords, or the REST JSON as one dict."
         )
-        grouped.setdefault(ep["namespace"], {})[ep["python_name"]] = fn
+        grouped.setdefault(ep["python_namespace"], {})[ep["python_name"]] = fn
     return {name: Namespace(name, methods) for name, methods in grouped.items()}

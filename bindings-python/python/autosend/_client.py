@@ -6,27 +6,19 @@ import math
 import os
 from typing import Any, Dict, Mapping, Optional, Tuple
 
-from . import _catalog, _native, _params, errors
+from . import _catalog, _native, _params, _result, errors
 
-#: The environment variables read when a client is created (never at import).
-ENV_NAMES: Tuple[str, ...] = (
-    "AUTOSEND_API_KEY",
-    "AUTOSEND_ACCOUNT_API_KEY",
-    "AUTOSEND_PROJECT_ID",
-    "AUTOSEND_BASE_URL",
-)
+#: The environment variables read when a client is created (never at import); the core's list.
+ENV_NAMES: Tuple[str, ...] = tuple(_native.ENV_NAMES)
 
 
-def _config_error(message: str) -> errors.ConfigurationError:
-    hint = "Fix the named client option and create the client again."
-    return errors.ConfigurationError(
-        message,
-        kind="invalid_config",
-        code=107,
-        category="usage",
-        hint=hint,
-        display=f"{message} (autosend error 107 invalid_config). {hint}",
-    )
+def _local_error(kind: str, message: str) -> errors.AutoSendError:
+    """An error built by the core (code, category, hint) for a value refused here."""
+    return errors._from_native(_native.local_error(kind, message))
+
+
+def _config_error(message: str) -> errors.AutoSendError:
+    return _local_error("invalid_config", message)
 
 
 #: The core takes milliseconds as an unsigned 64-bit integer.
@@ -71,21 +63,12 @@ def _options(
     ca_file: Any,
 ) -> Dict[str, Any]:
     if api_key is not None and not isinstance(api_key, str):
-        hint = "Pass the key as a str (AS_… or ASA_…), or set AUTOSEND_API_KEY."
-        raise errors.InvalidApiKeyError(
-            f"api_key must be a str, got {type(api_key).__name__}",
-            kind="invalid_api_key",
-            code=100,
-            category="usage",
-            hint=hint,
-            display=f"api_key must be a str, got {type(api_key).__name__} "
-            f"(autosend error 100 invalid_api_key). {hint}",
-        )
+        raise _local_error("invalid_api_key", f"api_key must be a str, got {type(api_key).__name__}")
     for name, value in (("project_id", project_id), ("base_url", base_url)):
         if value is not None and not isinstance(value, str):
             raise _config_error(f"{name} must be a str or None, got {type(value).__name__}")
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
-        raise _config_error("max_retries must be an int >= 0")
+    if max_retries is not None and (isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0):
+        raise _config_error("max_retries must be an int >= 0 (or None for the default)")
     if not isinstance(retry_non_idempotent, bool):
         raise _config_error("retry_non_idempotent must be a bool")
     ca_pem: Optional[bytes] = None
@@ -104,8 +87,8 @@ def _options(
         "api_key": api_key,
         "project_id": project_id,
         "base_url": base_url,
-        "timeout_ms": _seconds_to_ms("timeout", timeout, False),
-        "max_retries": min(max_retries, 1_000_000),
+        "timeout_ms": _seconds_to_ms("timeout", timeout, True),
+        "max_retries": None if max_retries is None else min(max_retries, 1_000_000),
         "retry_non_idempotent": retry_non_idempotent,
         "deadline_ms": _seconds_to_ms("deadline", deadline, True),
         "ca_pem": ca_pem,
@@ -138,12 +121,7 @@ class _Base:
     def set_api_key(self, api_key: str) -> None:
         """Switches to a new key at run time; calls already running keep the old one."""
         if not isinstance(api_key, str):
-            raise errors.InvalidApiKeyError(
-                f"api_key must be a str, got {type(api_key).__name__}",
-                kind="invalid_api_key",
-                code=100,
-                category="usage",
-            )
+            raise _local_error("invalid_api_key", f"api_key must be a str, got {type(api_key).__name__}")
         self._native_client.rotate_key(api_key)
 
     def __repr__(self) -> str:
@@ -160,7 +138,8 @@ class AutoSend(_Base):
 
     Without ``api_key`` it reads ``AUTOSEND_API_KEY`` (or ``AUTOSEND_ACCOUNT_API_KEY`` with
     ``AUTOSEND_PROJECT_ID``), and ``AUTOSEND_BASE_URL``, when it is created.
-    ``timeout`` is per attempt and ``deadline`` for a whole call, both in seconds.
+    ``timeout`` is per attempt and ``deadline`` for a whole call, both in seconds; ``None``
+    takes the core's defaults (``autosend.DEFAULT_TIMEOUT`` seconds, ``DEFAULT_MAX_RETRIES``).
     The GIL is released while a call waits on the network or on the rate limiter.
     """
 
@@ -170,8 +149,8 @@ class AutoSend(_Base):
         *,
         project_id: Optional[str] = None,
         base_url: Optional[str] = None,
-        timeout: float = 30.0,
-        max_retries: int = 3,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
@@ -192,11 +171,14 @@ class AutoSend(_Base):
         return method
 
     def request(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
-        """Calls any catalog endpoint by id (``"emails.send"``) with the REST JSON object."""
+        """Calls any catalog endpoint by id (``"emails.send"``) with the REST JSON object.
+
+        Returns the response's ``data`` (a dict subclass with ``last_response``), or the bytes
+        (:class:`autosend.BinaryResult`) of a binary endpoint called with ``download``.
+        """
         if not isinstance(endpoint_id, str):
             raise TypeError("endpoint_id must be a str such as 'emails.send'")
-        result = self._native_client.call(endpoint_id, {} if params is None else params)
-        return result["data"]
+        return _result.build(self._native_client.call(endpoint_id, {} if params is None else params))
 
     def close(self) -> None:
         """Nothing to release eagerly; present for symmetry with other clients."""
@@ -221,8 +203,8 @@ class AsyncAutoSend(_Base):
         *,
         project_id: Optional[str] = None,
         base_url: Optional[str] = None,
-        timeout: float = 30.0,
-        max_retries: int = 3,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
@@ -246,8 +228,7 @@ class AsyncAutoSend(_Base):
         """Calls any catalog endpoint by id with the REST JSON object."""
         if not isinstance(endpoint_id, str):
             raise TypeError("endpoint_id must be a str such as 'emails.send'")
-        result = await self._native_client.call(endpoint_id, {} if params is None else params)
-        return result["data"]
+        return _result.build(await self._native_client.call(endpoint_id, {} if params is None else params))
 
     async def close(self) -> None:
         """Nothing to release eagerly; present for symmetry."""

@@ -3,68 +3,68 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Dict, Mapping, Tuple
 
-from . import errors
+from . import _native, errors
+from ._keywords import KEYWORDS
 
 _CAMEL = re.compile(r"_([a-z0-9])")
 
 
 def wire_name(keyword: str) -> str:
-    """``reply_to`` -> ``replyTo``; ``from_`` -> ``from`` (a trailing ``_`` escapes keywords)."""
+    """``reply_to`` -> ``replyTo``; ``from_`` -> ``from`` (a trailing ``_`` escapes keywords).
+
+    Used for keywords the generated map (``_keywords.py``) does not list, so that the core
+    refuses them by their wire name.
+    """
     name = keyword[:-1] if keyword.endswith("_") and len(keyword) > 1 else keyword
     return _CAMEL.sub(lambda m: m.group(1).upper(), name)
 
 
-def _usage(message: str, field: str = "params") -> errors.ValidationError:
-    return errors.ValidationError(
-        f"{field}: {message}",
-        kind="validation",
-        code=105,
-        category="usage",
-        hint="Fix the named field and call again; nothing was sent.",
-        field=field,
-        details=[{"field": field, "message": message}],
-        display=f"{field}: {message} (autosend error 105 validation). "
-        "Fix the named field and call again; nothing was sent.",
-    )
+def _usage(message: str, field: str = "params") -> errors.AutoSendError:
+    return errors._from_native(_native.local_error("validation", message, field))
 
 
 def build(endpoint: Mapping[str, Any], args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Dict[str, Any]:
-    """Merges the optional positional argument and the keyword arguments.
+    """Merges the positional arguments and the keyword arguments.
 
-    * a positional ``dict`` (any Mapping) is the REST JSON object and passes as is;
-    * for endpoints with exactly one path parameter, a positional ``str`` is that parameter
-      (``client.contacts.get("c1")``);
-    * keyword arguments are snake_case names of the top-level wire fields; only the top-level
-      names are converted (nested dicts pass as is) and ``None`` values are left out.
+    * one positional ``dict`` (any Mapping) is the REST JSON object and passes as is;
+    * otherwise positional arguments are the path parameters, in path order
+      (``client.inbound.attachment("msg1", "0", download=True)``); a path parameter may also
+      be given as a keyword;
+    * keyword arguments are the snake_case names of the top-level wire fields (``from_`` for
+      ``from``); nested dicts pass as is and ``None`` values are left out.
     """
-    method = f"{endpoint['namespace']}.{endpoint['python_name']}"
-    if len(args) > 1:
-        raise TypeError(f"{method}() takes at most one positional argument ({len(args)} given)")
+    method = f"{endpoint['python_namespace']}.{endpoint['python_name']}"
+    path_params = list(endpoint.get("path_params") or [])
+    names = KEYWORDS.get(endpoint["id"], {})
     params: Dict[str, Any] = {}
-    if args:
-        first: Optional[Any] = args[0]
-        path_params = list(endpoint.get("path_params") or [])
-        if first is None:
-            pass
-        elif isinstance(first, Mapping):
-            for k in first.keys():
-                if not isinstance(k, str):
-                    raise _usage(f"keys must be str, got a key of type {type(k).__name__}")
-            params = dict(first)
-        elif isinstance(first, str) and len(path_params) == 1:
-            params = {path_params[0]: first}
-        else:
-            expected = "a dict of the REST fields"
-            if len(path_params) == 1:
-                expected += f" or the {path_params[0]} as a str"
-            raise _usage(f"{method}() expects {expected}, got {type(first).__name__}")
+    if len(args) == 1 and isinstance(args[0], Mapping):
+        for k in args[0].keys():
+            if not isinstance(k, str):
+                raise _usage(f"keys must be str, got a key of type {type(k).__name__}")
+        params = dict(args[0])
+    elif len(args) == 1 and args[0] is None:
+        pass
+    elif args:
+        expected = "a dict of the REST fields"
+        if path_params:
+            expected += f" or the path parameters ({', '.join(path_params)}) as str"
+        if len(args) > max(len(path_params), 1):
+            raise TypeError(f"{method}() takes {expected} ({len(args)} positional arguments given)")
+        if len(args) == 1 and not isinstance(args[0], str):
+            raise _usage(f"{method}() expects {expected}, got {type(args[0]).__name__}")
+        if not path_params:
+            raise _usage(f"{method}() expects {expected}, got {type(args[0]).__name__}")
+        for name, value in zip(path_params, args):
+            if not isinstance(value, str):
+                raise _usage(f"{method}() expects {name} as a str, got {type(value).__name__}", name)
+            params[name] = value
     for key, value in kwargs.items():
         if value is None:
             continue
-        name = wire_name(key)
+        name = names.get(key) or wire_name(key)
         if name in params:
-            raise _usage(f"{name!r} was given twice (in the dict and as a keyword)", name)
+            raise _usage(f"{name!r} was given twice (positionally or in the dict, and as a keyword)", name)
         params[name] = value
     return params

@@ -25,15 +25,16 @@ def verify(
     secret: str,
     *,
     now: Optional[float] = None,
-    tolerance: float = 300.0,
-    future_tolerance: float = 60.0,
+    tolerance: Optional[float] = None,
+    future_tolerance: Optional[float] = None,
 ) -> WebhookEvent:
     """Verifies one delivery and returns the event ``{type, createdAt, deliveryId, data}``.
 
     ``raw_body`` must be the exact bytes received (a ``str`` is encoded as UTF-8). ``headers``
     is any mapping (names in any case) or a list of pairs. ``now`` is the current Unix time
     in seconds (default: ``time.time()``); ``tolerance`` / ``future_tolerance`` bound the
-    timestamp's age, in seconds. Raises :class:`autosend.WebhookVerificationError`.
+    timestamp's age, in seconds (``None``: the core's defaults, 5 minutes past and 1 minute
+    ahead). Raises :class:`autosend.WebhookVerificationError`.
     """
     if isinstance(raw_body, str):
         body = raw_body.encode("utf-8")
@@ -45,7 +46,12 @@ def verify(
         raise TypeError(f"secret must be a str, got {type(secret).__name__}")
     now_ms = _ms("now", time.time() if now is None else now)
     result = _native.verify_webhook(
-        body, headers, secret, now_ms, _ms("tolerance", tolerance), _ms("future_tolerance", future_tolerance)
+        body,
+        headers,
+        secret,
+        now_ms,
+        None if tolerance is None else _ms("tolerance", tolerance),
+        None if future_tolerance is None else _ms("future_tolerance", future_tolerance),
     )
     return cast(WebhookEvent, dict(result))
 
