@@ -64,9 +64,17 @@ suite_python() { bash bindings-python/test.sh; }
 suite_c() { bash bindings-c/test.sh; }
 suite_docs() {
   python3 scripts/check-readme.py || return 1
-  # The vectors are generated from tools/vectors/*.py: regenerate and require no change.
+  # Every typed surface, the core's catalog, the sandbox's route table, docs/api.md and the C
+  # endpoint macros are generated from the API description (api/src): they must be current.
+  python3 tools/codegen/generate.py --check || return 1
+  python3 -m unittest discover -q -s tools/codegen/tests 2>&1 | tail -n 3
+  [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
+  # The vectors are generated from tools/vectors/*.py: regenerate and require no change
+  # (gen_pending.py last: it reads the others' output).
   (cd tools/vectors && python3 gen_keys_headers.py && python3 gen_endpoints.py &&
-    python3 gen_runtime.py && python3 gen_webhooks.py) >/dev/null || return 1
+    python3 gen_runtime.py && python3 gen_webhooks.py && python3 gen_content.py &&
+    python3 gen_audience.py && python3 gen_integrations.py && python3 gen_paging.py &&
+    python3 gen_pending.py) >/dev/null || return 1
   git diff --exit-code --stat -- tests/vectors || { echo "tests/vectors is stale: commit the regenerated files"; return 1; }
   python3 tools/vectors/check.py | tail -n 1
 }

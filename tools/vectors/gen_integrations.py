@@ -92,8 +92,10 @@ ib = [
     request_err("inbound_get_account_key_scope", SCOPE_PK, "inbound.get", {"id": OID}, "key_scope", cl=ASA),
     request_ok("inbound_attachment_by_index", I + " GET /inbound/messages/{id}/attachments/{idx} (0-based index)",
                "inbound.attachment", {"id": OID, "idx": "0"}),
-    request_ok("inbound_attachment_download_true", I + ": download=true switches to raw bytes", "inbound.attachment",
-               {"id": OID, "idx": ATT, "download": True}),
+    request_ok("inbound_attachment_download_true", I + ": download=true switches to raw bytes (README reading 45: "
+               "accept */*, the answer is a file)", "inbound.attachment",
+               {"id": OID, "idx": ATT, "download": True},
+               headers={"authorization": "Bearer AS_test123", "accept": "*/*"}),
     request_ok("inbound_attachment_download_false", I + ": download=false is sent as false", "inbound.attachment",
                {"id": OID, "idx": "1", "download": False}),
     request_ok("inbound_attachment_two_path_params_encoded", "contract: every path param percent-encoded",
