@@ -47,6 +47,8 @@ mod config;
 mod error;
 mod key;
 mod limiter;
+#[rustfmt::skip]
+pub mod models;
 mod request;
 mod response;
 pub mod types;
