@@ -35,6 +35,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/_sandbox/reset", post(reset))
         .route("/_sandbox/keys", post(add_key))
         .route("/_sandbox/keys/revoke", post(revoke_key))
+        .route("/_sandbox/downloads/{token}", get(download))
         .route(
             "/_sandbox/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
@@ -224,4 +225,34 @@ async fn clear_faults(State(app): State<Arc<App>>) -> Response {
     st.faults.clear();
     st.burst_remaining = 0;
     Json(json!({"cleared": true})).into_response()
+}
+
+/// A pre-signed inbound attachment URL (no key, valid for 900 s).
+async fn download(State(app): State<Arc<App>>, Path(token): Path<String>) -> Response {
+    let st = app.lock();
+    match st.downloads.get(&token) {
+        Some(d) if d.expires > std::time::Instant::now() => {
+            let safe: String = d
+                .filename
+                .chars()
+                .filter(|c| *c != '"' && *c != '\\' && !c.is_control())
+                .collect();
+            (
+                [
+                    (axum::http::header::CONTENT_TYPE, d.content_type.clone()),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{safe}\""),
+                    ),
+                ],
+                d.bytes.clone(),
+            )
+                .into_response()
+        }
+        _ => (
+            StatusCode::NOT_FOUND,
+            Json(json!({"error": "unknown or expired download URL"})),
+        )
+            .into_response(),
+    }
 }

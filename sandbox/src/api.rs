@@ -1,7 +1,9 @@
 //! The `/v1` API: fault injection, auth, scope, rate limits, then the endpoint handlers.
 
+use crate::areas::{Reply, Req};
+use crate::routes_gen::{RouteSpec, ROUTES};
 use crate::server::ConnCtl;
-use crate::state::{bump, project_exists, App, FaultRule, KeyKind, RateInfo, State};
+use crate::state::{bump, project_exists, App, FaultRule, KeyKind, RateInfo};
 use crate::util;
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
@@ -62,76 +64,14 @@ pub struct Ctx {
     pub user_agent: String,
     /// Our request id.
     pub request_id: String,
-}
-
-/// The endpoints, with the contract's ids.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Route {
-    Send,
-    Bulk,
-    Status(String),
-    ContactCreate,
-    ContactUpsert,
-    ContactGet(String),
-    ContactDelete(String),
-    ContactDeleteByUser(String),
-    ContactRemove,
-    ContactSearch,
-    ContactBulkUpdate,
-    ContactGroups(String),
-    ProjectsList,
-    ProjectsCreate,
-    ProjectsGet(String),
-    ProjectsDelete(String),
-}
-
-impl Route {
-    fn id(&self) -> &'static str {
-        match self {
-            Route::Send => "emails.send",
-            Route::Bulk => "emails.bulk",
-            Route::Status(_) => "emails.status",
-            Route::ContactCreate => "contacts.create",
-            Route::ContactUpsert => "contacts.upsert",
-            Route::ContactGet(_) => "contacts.get",
-            Route::ContactDelete(_) => "contacts.delete",
-            Route::ContactDeleteByUser(_) => "contacts.deleteByUserId",
-            Route::ContactRemove => "contacts.remove",
-            Route::ContactSearch => "contacts.searchByEmails",
-            Route::ContactBulkUpdate => "contacts.bulkUpdate",
-            Route::ContactGroups(_) => "contacts.unsubscribeGroups",
-            Route::ProjectsList => "projects.list",
-            Route::ProjectsCreate => "projects.create",
-            Route::ProjectsGet(_) => "projects.get",
-            Route::ProjectsDelete(_) => "projects.delete",
-        }
-    }
-    fn account_only(&self) -> bool {
-        matches!(
-            self,
-            Route::ProjectsList
-                | Route::ProjectsCreate
-                | Route::ProjectsGet(_)
-                | Route::ProjectsDelete(_)
-        )
-    }
-    fn has_body(&self) -> bool {
-        matches!(
-            self,
-            Route::Send
-                | Route::Bulk
-                | Route::ContactCreate
-                | Route::ContactUpsert
-                | Route::ContactRemove
-                | Route::ContactSearch
-                | Route::ContactBulkUpdate
-                | Route::ProjectsCreate
-        )
-    }
+    /// `https://127.0.0.1:PORT` (for URLs the API hands out, e.g. attachment downloads).
+    pub admin_url: String,
+    /// The JWKS document (only for `jwks.get`).
+    pub jwks: Option<Arc<Value>>,
 }
 
 /// Percent-decode a path segment (invalid escapes are kept as they are).
-fn pct_decode(s: &str) -> String {
+pub fn pct_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -150,36 +90,66 @@ fn pct_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn route(method: &Method, path: &str) -> Option<Route> {
+/// A matched route and its decoded path parameters.
+pub type Matched = (&'static RouteSpec, Vec<(String, String)>);
+
+/// Find the endpoint for `method` + `path` (`/v1/...`) in [`ROUTES`]; returns it with the
+/// decoded path parameters. Literal segments win over `{param}` segments
+/// (`/templates/search` before `/templates/{templateId}`).
+pub fn route(method: &Method, path: &str) -> Option<Matched> {
     let rest = path.strip_prefix("/v1")?;
     let segs: Vec<String> = rest
         .split('/')
         .filter(|s| !s.is_empty())
         .map(pct_decode)
         .collect();
-    let s: Vec<&str> = segs.iter().map(String::as_str).collect();
-    let m = method.as_str();
-    Some(match (m, s.as_slice()) {
-        ("POST", ["mails", "send"]) => Route::Send,
-        ("POST", ["mails", "bulk"]) => Route::Bulk,
-        ("GET", ["mails", id, "status"]) => Route::Status(id.to_string()),
-        ("POST", ["contacts"]) => Route::ContactCreate,
-        ("POST", ["contacts", "email"]) => Route::ContactUpsert,
-        ("POST", ["contacts", "remove"]) => Route::ContactRemove,
-        ("POST", ["contacts", "search", "emails"]) => Route::ContactSearch,
-        ("POST", ["contacts", "bulk-update"]) => Route::ContactBulkUpdate,
-        ("DELETE", ["contacts", "email", "userId", uid]) => {
-            Route::ContactDeleteByUser(uid.to_string())
+    let mut best: Option<(usize, Matched)> = None;
+    for spec in ROUTES {
+        if !spec.method.eq_ignore_ascii_case(method.as_str()) {
+            continue;
         }
-        ("GET", ["contacts", id, "unsubscribe-groups"]) => Route::ContactGroups(id.to_string()),
-        ("GET", ["contacts", id]) => Route::ContactGet(id.to_string()),
-        ("DELETE", ["contacts", id]) => Route::ContactDelete(id.to_string()),
-        ("GET", ["account", "projects"]) => Route::ProjectsList,
-        ("POST", ["account", "projects"]) => Route::ProjectsCreate,
-        ("GET", ["account", "projects", id]) => Route::ProjectsGet(id.to_string()),
-        ("DELETE", ["account", "projects", id]) => Route::ProjectsDelete(id.to_string()),
-        _ => return None,
-    })
+        let pat = spec.path.strip_prefix("/v1").unwrap_or(spec.path);
+        let pats: Vec<&str> = pat.split('/').filter(|s| !s.is_empty()).collect();
+        if pats.len() != segs.len() {
+            continue;
+        }
+        let mut params = Vec::new();
+        let mut literals = 0;
+        let mut matched = true;
+        for (p, s) in pats.iter().zip(&segs) {
+            if let Some(name) = p.strip_prefix('{').and_then(|x| x.strip_suffix('}')) {
+                if s.is_empty() {
+                    matched = false;
+                    break;
+                }
+                params.push((name.to_string(), s.clone()));
+            } else if *p == s {
+                literals += 1;
+            } else {
+                matched = false;
+                break;
+            }
+        }
+        if matched && best.as_ref().is_none_or(|(l, _)| literals > *l) {
+            best = Some((literals, (spec, params)));
+        }
+    }
+    best.map(|(_, m)| m)
+}
+
+/// Split a query string into decoded `(name, value)` pairs (`+` is a space).
+pub fn parse_query(q: Option<&str>) -> Vec<(String, String)> {
+    q.unwrap_or("")
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (
+                pct_decode(&k.replace('+', " ")),
+                pct_decode(&v.replace('+', " ")),
+            )
+        })
+        .collect()
 }
 
 /// A parsed fault (header `x-sandbox-fault` or an admin rule).
@@ -512,8 +482,8 @@ async fn process(
     }
 
     // 2. Normal processing.
-    let (status, out_body, rate) =
-        authorize_and_run(app, parts, body, request_id, &path, &method).await;
+    let (reply, rate) = authorize_and_run(app, parts, body, request_id, &path, &method).await;
+    let (status, content_type, extra, bytes) = reply.into_parts();
 
     // 3. Faults that act after processing.
     if fault.reset_after {
@@ -529,8 +499,8 @@ async fn process(
         return r;
     }
     let mut r = if fault.truncate {
-        let full = out_body.to_string().into_bytes();
-        let cut = (full.len() / 2).max(1);
+        let full = bytes;
+        let cut = (full.len() / 2).max(1).min(full.len());
         let partial = Bytes::copy_from_slice(&full[..cut]);
         let stream = futures_util::stream::iter(vec![Ok::<Bytes, std::io::Error>(partial)]).chain(
             futures_util::stream::once(async {
@@ -540,15 +510,18 @@ async fn process(
         );
         let mut r = Response::new(Body::from_stream(stream));
         *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-        r.headers_mut().insert(
-            "content-type",
-            HeaderValue::from_static("application/json; charset=utf-8"),
-        );
+        set_header(&mut r, "content-type", content_type);
         set_header(&mut r, "content-length", full.len().to_string());
         r
     } else {
-        json_response(status, &out_body)
+        let mut r = Response::new(Body::from(bytes));
+        *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        set_header(&mut r, "content-type", content_type);
+        r
     };
+    for (k, v) in extra {
+        set_header(&mut r, k, v);
+    }
     add_rate_headers(&mut r, &rate);
     if status == 429 {
         if let Some(ms) = rate.retry_after_ms {
@@ -567,10 +540,31 @@ async fn authorize_and_run(
     request_id: &str,
     path: &str,
     method: &Method,
-) -> (u16, Value, RateInfo) {
+) -> (Reply, RateInfo) {
     let reject = |app: &Arc<App>, code: &str| {
         bump(&mut app.lock().stats.rejected, code);
     };
+    let found = route(method, path);
+    // `none` scope (GET /jwks.json): no key needed, none consumed.
+    if let Some((spec, params)) = found.as_ref().filter(|(s, _)| s.scope == "none") {
+        let ctx = Ctx {
+            project_id: None,
+            key_kind: KeyKind::Project,
+            key_hint: String::new(),
+            headers: redacted_headers(&parts.headers),
+            user_agent: user_agent(&parts.headers),
+            request_id: request_id.to_string(),
+            admin_url: admin_url(app),
+            jwks: Some(app.jwks().await),
+        };
+        let req = Req {
+            params: params.clone(),
+            query: parse_query(parts.uri.query()),
+            body: Value::Null,
+        };
+        let out = finish(app, spec, &ctx, &req);
+        return (out, app.idle_rate());
+    }
     // Auth.
     let auth = parts
         .headers
@@ -589,19 +583,20 @@ async fn authorize_and_run(
     let (Some(token), Some(key)) = (token, key_info) else {
         reject(app, "UNAUTHORIZED");
         return (
-            401,
-            error_body(401, "UNAUTHORIZED", "Unauthorized").clone(),
+            Reply::Json(401, error_body(401, "UNAUTHORIZED", "Unauthorized")),
             app.idle_rate(),
         );
     };
-    let Some(rt) = route(method, path) else {
+    let Some((spec, params)) = found else {
         reject(app, "NOT_FOUND");
         return (
-            404,
-            error_body(
+            Reply::Json(
                 404,
-                "NOT_FOUND",
-                &format!("Route {method} {path} not found"),
+                error_body(
+                    404,
+                    "NOT_FOUND",
+                    &format!("Route {method} {path} not found"),
+                ),
             ),
             app.idle_rate(),
         );
@@ -617,10 +612,11 @@ async fn authorize_and_run(
         })
         .filter(|s| !s.is_empty());
     let forbidden = |m: &str| (403, error_body(403, "INSUFFICIENT_PERMISSIONS", m));
+    let account_route = spec.scope == "account" || spec.scope == "account_no_project";
     let scope: Result<Option<String>, Out> = match key.kind {
         KeyKind::Project => {
             let own = key.project_id.clone().unwrap_or_default();
-            if rt.account_only() {
+            if account_route {
                 Err(forbidden(
                     "Forbidden: this endpoint requires an account API key (ASA_)",
                 ))
@@ -633,7 +629,11 @@ async fn authorize_and_run(
             }
         }
         KeyKind::Account => {
-            if rt == Route::ProjectsCreate {
+            if spec.scope == "project_key" {
+                Err(forbidden(
+                    "Forbidden: this endpoint requires a project API key (AS_); account keys (ASA_) are not accepted here",
+                ))
+            } else if spec.scope == "account_no_project" {
                 Ok(None)
             } else {
                 match header_pid {
@@ -652,7 +652,7 @@ async fn authorize_and_run(
         Ok(p) => p,
         Err((s, b)) => {
             reject(app, "INSUFFICIENT_PERMISSIONS");
-            return (s, b, app.idle_rate());
+            return (Reply::Json(s, b), app.idle_rate());
         }
     };
     // Rate limits.
@@ -665,39 +665,46 @@ async fn authorize_and_run(
         r
     };
     if let Some(ms) = rate.retry_after_ms {
-        return (429, rate_limited_body(ms), rate);
+        return (Reply::Json(429, rate_limited_body(ms)), rate);
     }
-    // Body.
-    let json_body = if rt.has_body() {
+    // Body (POST/PUT/PATCH; an empty body is `{}`).
+    let has_body = matches!(spec.method, "POST" | "PUT" | "PATCH");
+    let json_body = if has_body {
         let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
             Ok(b) => b,
             Err(_) => {
                 reject(app, "PAYLOAD_TOO_LARGE");
                 return (
-                    413,
-                    error_body(
+                    Reply::Json(
                         413,
-                        "PAYLOAD_TOO_LARGE",
-                        "Request body too large or unreadable",
+                        error_body(
+                            413,
+                            "PAYLOAD_TOO_LARGE",
+                            "Request body too large or unreadable",
+                        ),
                     ),
                     rate,
                 );
             }
         };
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(v @ Value::Object(_)) => v,
-            Ok(_) => {
-                reject(app, "VALIDATION_FAILED");
-                let (s, b) = validation(vec![(
-                    "body".into(),
-                    "Request body must be a JSON object".into(),
-                )]);
-                return (s, b, rate);
-            }
-            Err(e) => {
-                reject(app, "VALIDATION_FAILED");
-                let (s, b) = validation(vec![("body".into(), format!("Malformed JSON: {e}"))]);
-                return (s, b, rate);
+        if bytes.iter().all(u8::is_ascii_whitespace) && spec.body_schema.is_none() {
+            json!({})
+        } else {
+            match serde_json::from_slice::<Value>(&bytes) {
+                Ok(v @ Value::Object(_)) => v,
+                Ok(_) => {
+                    reject(app, "VALIDATION_FAILED");
+                    let (s, b) = validation(vec![(
+                        "body".into(),
+                        "Request body must be a JSON object".into(),
+                    )]);
+                    return (Reply::Json(s, b), rate);
+                }
+                Err(e) => {
+                    reject(app, "VALIDATION_FAILED");
+                    let (s, b) = validation(vec![("body".into(), format!("Malformed JSON: {e}"))]);
+                    return (Reply::Json(s, b), rate);
+                }
             }
         }
     } else {
@@ -708,55 +715,98 @@ async fn authorize_and_run(
         key_kind: key.kind,
         key_hint: util::redact_key(&token),
         headers: redacted_headers(&parts.headers),
-        user_agent: parts
-            .headers
-            .get("user-agent")
-            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-            .unwrap_or_default(),
+        user_agent: user_agent(&parts.headers),
         request_id: request_id.to_string(),
+        admin_url: admin_url(app),
+        jwks: None,
     };
-    let (status, out) = {
-        let mut st = app.lock();
-        let (status, out) = run(&mut st, &rt, &ctx, &json_body);
-        if (200..300).contains(&status) {
-            bump(&mut st.stats.processed, rt.id());
-        } else {
-            let code = out
-                .pointer("/error/code")
-                .and_then(Value::as_str)
-                .or_else(|| out.get("code").and_then(Value::as_str))
-                .unwrap_or("ERROR")
-                .to_string();
-            bump(&mut st.stats.rejected, &code);
-        }
-        (status, out)
+    let req = Req {
+        params,
+        query: parse_query(parts.uri.query()),
+        body: json_body,
     };
-    (status, out, rate)
+    (finish(app, spec, &ctx, &req), rate)
 }
 
-fn run(st: &mut State, rt: &Route, ctx: &Ctx, body: &Value) -> Out {
-    let pid = ctx.project_id.clone().unwrap_or_default();
-    match rt {
-        Route::Send => crate::mail::send(st, ctx, &pid, body),
-        Route::Bulk => crate::mail::bulk(st, ctx, &pid, body),
-        Route::Status(id) => crate::mail::status(st, &pid, id),
-        Route::ContactCreate => crate::contacts::create(st, &pid, body),
-        Route::ContactUpsert => crate::contacts::upsert(st, &pid, body),
-        Route::ContactGet(id) => crate::contacts::get(st, &pid, id),
-        Route::ContactDelete(id) => crate::contacts::delete(st, &pid, id),
-        Route::ContactDeleteByUser(uid) => crate::contacts::delete_by_user(st, &pid, uid),
-        Route::ContactRemove => crate::contacts::remove(st, &pid, body),
-        Route::ContactSearch => crate::contacts::search(st, &pid, body),
-        Route::ContactBulkUpdate => crate::contacts::bulk_update(st, &pid, body),
-        Route::ContactGroups(id) => crate::contacts::groups(st, &pid, id),
-        Route::ProjectsList => ok(json!({"projects": st.projects})),
-        Route::ProjectsCreate => crate::projects::create(st, body),
-        Route::ProjectsGet(id) => crate::projects::get(st, id),
-        Route::ProjectsDelete(id) => crate::projects::delete(st, id),
+fn user_agent(h: &HeaderMap) -> String {
+    h.get("user-agent")
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .unwrap_or_default()
+}
+
+fn admin_url(app: &App) -> String {
+    app.start_info
+        .lock()
+        .ok()
+        .and_then(|v| {
+            v.get("admin_url")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+}
+
+fn error_code(out: &Value) -> String {
+    out.pointer("/error/code")
+        .and_then(Value::as_str)
+        .or_else(|| out.get("code").and_then(Value::as_str))
+        .unwrap_or("ERROR")
+        .to_string()
+}
+
+/// Validate the body against the route's schema, run the handler, count the outcome.
+fn finish(app: &App, spec: &'static RouteSpec, ctx: &Ctx, req: &Req) -> Reply {
+    let Some(handler) = crate::areas::handler(spec.id) else {
+        let out = err(
+            501,
+            "NOT_IMPLEMENTED",
+            &format!("{} is not served by the sandbox", spec.id),
+        );
+        bump(&mut app.lock().stats.rejected, "NOT_IMPLEMENTED");
+        return Reply::Json(out.0, out.1);
+    };
+    let mut st = app.lock();
+    let mut det = Vec::new();
+    if let Some(text) = spec.body_schema {
+        crate::schema::validate(&req.body, crate::schema::parsed(text), "", &mut det);
     }
+    let reply = if det.is_empty() {
+        handler(&mut st, ctx, req)
+    } else {
+        // Also report what the handler itself would refuse (run on a scratch copy of the
+        // state, thrown away), so one answer names every bad field.
+        let mut scratch = st.scratch();
+        let mut merged: Vec<(String, String)> = Vec::new();
+        if let Reply::Json(400, b) = handler(&mut scratch, ctx, req) {
+            if error_code(&b) == "VALIDATION_FAILED" {
+                if let Some(ds) = b.pointer("/error/details").and_then(Value::as_array) {
+                    for d in ds {
+                        if let (Some(f), Some(m)) = (d["field"].as_str(), d["message"].as_str()) {
+                            merged.push((f.to_string(), m.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        for (f, m) in det {
+            if !merged.iter().any(|(g, _)| *g == f) {
+                merged.push((f, m));
+            }
+        }
+        let (s, b) = validation(merged);
+        Reply::Json(s, b)
+    };
+    match &reply {
+        Reply::Json(s, b) if !(200..300).contains(s) => {
+            bump(&mut st.stats.rejected, &error_code(b))
+        }
+        _ => bump(&mut st.stats.processed, spec.id),
+    }
+    reply
 }
 
 /// Shared helpers for the endpoint modules.
 pub mod h {
     pub use super::{err, ok, validation, Out};
+    pub use crate::areas::{Reply, Req};
 }

@@ -47,6 +47,10 @@ pub struct Cli {
     /// sandbox's life to a pipe).
     #[arg(long)]
     pub exit_on_stdin_eof: bool,
+    /// Generate the JWKS RSA-2048 key on the first `GET /v1/jwks.json` instead of at start
+    /// (key generation costs seconds of CPU in debug builds).
+    #[arg(long)]
+    pub lazy_jwks: bool,
 }
 
 /// One project in the config file.
@@ -102,6 +106,8 @@ pub struct Settings {
     pub rate_per_minute: u32,
     /// Window speed-up factor (> 0).
     pub time_scale: f64,
+    /// Generate the JWKS key on first use instead of at start.
+    pub lazy_jwks: bool,
 }
 
 fn check_key(key: &str, account: bool) -> Result<(), String> {
@@ -230,6 +236,7 @@ impl Settings {
             rate_per_second,
             rate_per_minute,
             time_scale,
+            lazy_jwks: cli.lazy_jwks,
         })
     }
 }

@@ -291,10 +291,18 @@ pub fn bulk_update(st: &mut State, pid: &str, b: &Value) -> Out {
     ok(json!({"successCount": s, "failedCount": f, "totalCount": items.len()}))
 }
 
-/// `GET /v1/contacts/{id}/unsubscribe-groups` (always empty in the sandbox).
+/// `GET /v1/contacts/{id}/unsubscribe-groups`: the suppression groups holding its email.
 pub fn groups(st: &mut State, pid: &str, id: &str) -> Out {
     match find_idx(st, pid, "id", id) {
-        Some(_) => ok(json!({"groups": []})),
+        Some(i) => {
+            let email = st.contacts[i]
+                .get("email")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let d = crate::areas::data(st, pid);
+            ok(json!({"groups": crate::areas::suppression::groups_of(d, &email)}))
+        }
         None => not_found(),
     }
 }

@@ -1,6 +1,6 @@
 //! A local, in-memory AutoSend API sandbox for SDK tests.
 //!
-//! It serves the documented `/v1` endpoints for mail, contacts and projects over HTTPS on
+//! It serves all 93 documented `/v1` endpoints (see `routes_gen`) statefully over HTTPS on
 //! 127.0.0.1 with a CA generated at start, enforces the documented key rules and the per-key
 //! rate limits, injects faults on request, counts everything, and shows received mail in a
 //! web inbox. See `sandbox/README.md` for the flags, the start line and the admin API.
@@ -10,11 +10,14 @@
 
 pub mod admin;
 pub mod api;
+pub mod areas;
 pub mod config;
 pub mod contacts;
 pub mod inbox;
 pub mod mail;
 pub mod projects;
+pub mod routes_gen;
+pub mod schema;
 pub mod server;
 pub mod state;
 pub mod tls;

@@ -25,13 +25,38 @@ fn find(st: &State, id: &str) -> Option<usize> {
         .position(|p| p.get("id").and_then(Value::as_str) == Some(id))
 }
 
+/// A project as the API shows it: `domains` from the project's domains.
+fn view(st: &State, p: &Value) -> Value {
+    let id = p.get("id").and_then(Value::as_str).unwrap_or("");
+    let domains: Vec<Value> = st
+        .data
+        .get(id)
+        .map(|d| {
+            d.domains
+                .iter()
+                .map(|x| json!({"id": x["id"], "domainName": x["domainName"],
+                                "verificationStatus": x["verificationStatus"], "regionKey": x["regionKey"]}))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut v = p.clone();
+    v["domains"] = json!(domains);
+    v
+}
+
+/// `GET /v1/account/projects`.
+pub fn list(st: &mut State) -> Out {
+    let all: Vec<Value> = st.projects.iter().map(|p| view(st, p)).collect();
+    ok(json!({"projects": all}))
+}
+
 /// `GET /v1/account/projects/{projectId}`.
 pub fn get(st: &mut State, id: &str) -> Out {
     if !util::is_object_id(id) {
         return invalid_id();
     }
     match find(st, &id.to_ascii_lowercase()) {
-        Some(i) => ok(st.projects[i].clone()),
+        Some(i) => ok(view(st, &st.projects[i])),
         None => err(404, "PROJECT_NOT_FOUND", "Project not found"),
     }
 }
@@ -122,6 +147,7 @@ pub fn delete(st: &mut State, id: &str) -> Out {
     }
     st.contacts
         .retain(|c| c.get("projectId").and_then(Value::as_str) != Some(id.as_str()));
+    st.data.remove(&id);
     (
         200,
         json!({"success": true, "message": "Project deleted successfully"}),

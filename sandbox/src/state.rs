@@ -4,7 +4,7 @@ use crate::config::Settings;
 use crate::util;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Which kind of key authenticated a request.
@@ -65,9 +65,62 @@ pub struct Stats {
     pub faults_by_kind: BTreeMap<String, u64>,
 }
 
+/// Per-project resources of the newer endpoint areas (JSON objects as the API returns them,
+/// plus a few internal fields that views strip).
+#[derive(Debug, Default, Clone)]
+pub struct ProjectData {
+    /// Templates.
+    pub templates: Vec<Value>,
+    /// Senders.
+    pub senders: Vec<Value>,
+    /// Campaigns.
+    pub campaigns: Vec<Value>,
+    /// Automations.
+    pub automations: Vec<Value>,
+    /// Event definitions (soft-deleted ones are removed).
+    pub events: Vec<Value>,
+    /// Events recorded by `events.send`.
+    pub event_log: Vec<Value>,
+    /// Domains.
+    pub domains: Vec<Value>,
+    /// Contact lists and segments.
+    pub lists: Vec<Value>,
+    /// Suppression groups (the global group is seeded).
+    pub groups: Vec<Value>,
+    /// Suppression entries.
+    pub entries: Vec<Value>,
+    /// Contact properties (= custom fields).
+    pub properties: Vec<Value>,
+    /// Webhooks (with their real secret).
+    pub webhooks: Vec<Value>,
+    /// Webhook delivery logs, oldest first.
+    pub webhook_logs: Vec<Value>,
+    /// Inbound messages (seeded), newest first.
+    pub inbound: Vec<Value>,
+    /// Attachment bytes by attachmentId.
+    pub attachment_bytes: HashMap<String, Vec<u8>>,
+}
+
+/// A pre-signed attachment download handed out by `inbound.attachment`.
+#[derive(Debug, Clone)]
+pub struct Download {
+    /// File name.
+    pub filename: String,
+    /// Content type.
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// When the URL stops working.
+    pub expires: Instant,
+}
+
 /// The mutable state behind the lock.
 #[derive(Debug, Default)]
 pub struct State {
+    /// Per-project resources of the newer areas, created on first use.
+    pub data: HashMap<String, ProjectData>,
+    /// Pre-signed download tokens.
+    pub downloads: HashMap<String, Download>,
     /// key string → info.
     pub keys: HashMap<String, KeyInfo>,
     /// Projects in creation order (JSON objects as the API returns them).
@@ -84,6 +137,24 @@ pub struct State {
     pub burst_remaining: u64,
     /// Counters.
     pub stats: Stats,
+}
+
+impl State {
+    /// A throw-away copy for dry runs (no mail, rate windows or downloads).
+    pub fn scratch(&self) -> State {
+        State {
+            data: self.data.clone(),
+            downloads: HashMap::new(),
+            keys: self.keys.clone(),
+            projects: self.projects.clone(),
+            contacts: self.contacts.clone(),
+            messages: Vec::new(),
+            windows: HashMap::new(),
+            faults: Vec::new(),
+            burst_remaining: 0,
+            stats: Stats::default(),
+        }
+    }
 }
 
 /// Outcome of a rate-limit check.
@@ -106,6 +177,10 @@ pub struct App {
     /// The start-up JSON line (also served by `GET /_sandbox/config`).
     pub start_info: Mutex<Value>,
     state: Mutex<State>,
+    jwks_rx: tokio::sync::watch::Receiver<Option<Arc<Value>>>,
+    jwks_start: Mutex<Option<Box<dyn FnOnce() + Send>>>,
+    /// The RSA-2048 private key behind the JWKS (set once generated; for JWE later).
+    pub rsa_key: Arc<OnceLock<rsa::RsaPrivateKey>>,
 }
 
 fn project_json(id: &str, name: &str, domain: Option<&str>, region: Option<&str>) -> Value {
@@ -118,18 +193,37 @@ fn project_json(id: &str, name: &str, domain: Option<&str>, region: Option<&str>
         "createdAt": util::now_iso(),
         "trackingOpen": false,
         "trackingClick": false,
-        "inboundEmailDomain": null,
+        "inboundEmailDomain": format!("{}.autosend.email", util::random_alnum(12).to_ascii_lowercase()),
     })
 }
 
 impl App {
     /// Build the app with the initial projects and keys.
     pub fn new(settings: Settings) -> App {
+        let (tx, jwks_rx) = tokio::sync::watch::channel(None);
+        let rsa_key = Arc::new(OnceLock::new());
+        let slot = rsa_key.clone();
+        // RSA key generation takes a while in debug builds: do it off the start-up path
+        // (at start, or on first use with --lazy-jwks); `jwks.get` waits for it.
+        let starter: Box<dyn FnOnce() + Send> = Box::new(move || {
+            std::thread::spawn(move || {
+                let (key, doc) = crate::areas::jwks::generate();
+                let _ = slot.set(key);
+                let _ = tx.send(Some(Arc::new(doc)));
+            });
+        });
+        let lazy = settings.lazy_jwks;
         let app = App {
             settings,
             start_info: Mutex::new(Value::Null),
             state: Mutex::new(State::default()),
+            jwks_rx,
+            jwks_start: Mutex::new(Some(starter)),
+            rsa_key,
         };
+        if !lazy {
+            app.start_keygen();
+        }
         app.reset();
         app
     }
@@ -166,6 +260,29 @@ impl App {
                 },
             );
         }
+    }
+
+    fn start_keygen(&self) {
+        let f = self
+            .jwks_start
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(f) = f {
+            f();
+        }
+    }
+
+    /// The JWKS document, waiting for the key generation when it is still running.
+    pub async fn jwks(&self) -> Arc<Value> {
+        self.start_keygen();
+        let mut rx = self.jwks_rx.clone();
+        let got = rx
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|v| v.clone());
+        got.unwrap_or_else(|| Arc::new(json!({"keys": []})))
     }
 
     /// Scaled window lengths (per second, per minute).

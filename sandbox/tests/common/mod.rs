@@ -93,7 +93,16 @@ fn rustls_pemfile_certs(rd: &mut impl BufRead) -> Vec<rustls::pki_types::Certifi
 }
 
 impl Sandbox {
+    /// Start with `args` plus `--lazy-jwks` (no RSA key generation unless a test asks for
+    /// the JWKS: it costs seconds of CPU in debug builds).
     pub fn start(args: &[&str]) -> Sandbox {
+        let mut all: Vec<&str> = args.to_vec();
+        all.push("--lazy-jwks");
+        Sandbox::start_raw(&all)
+    }
+
+    /// Start with exactly `args`.
+    pub fn start_raw(args: &[&str]) -> Sandbox {
         let t0 = Instant::now();
         let mut child = Command::new(env!("CARGO_BIN_EXE_autosend-sandbox"))
             .args(args)
@@ -254,4 +263,41 @@ pub fn plain_client() -> reqwest::Client {
         .no_proxy()
         .build()
         .expect("client")
+}
+
+/// The `details[].field` names of a 400 VALIDATION_FAILED answer (asserts it is one).
+pub fn fields(r: &Resp) -> Vec<String> {
+    assert_eq!(r.status, 400, "{}", r.text);
+    assert_eq!(r.json["error"]["code"], serde_json::json!("VALIDATION_FAILED"), "{}", r.text);
+    r.json["error"]["details"]
+        .as_array()
+        .expect("details")
+        .iter()
+        .map(|d| d["field"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Assert an error answer's status and code.
+pub fn assert_code(r: &Resp, status: u16, code: &str) {
+    assert_eq!(r.status, status, "{}", r.text);
+    assert_eq!(r.json["success"], serde_json::json!(false), "{}", r.text);
+    assert_eq!(r.json["error"]["code"], serde_json::json!(code), "{}", r.text);
+}
+
+/// The `data` of a 200 answer (asserts success).
+pub fn data(r: &Resp) -> Value {
+    assert!((200..300).contains(&r.status), "{}", r.text);
+    assert_eq!(r.json["success"], serde_json::json!(true), "{}", r.text);
+    r.json["data"].clone()
+}
+
+impl Sandbox {
+    /// Add and verify a sending domain with the project key; returns its id.
+    pub async fn verified_domain(&self, name: &str) -> String {
+        let r = self.p("POST", "/domains", Some(serde_json::json!({"domain": name}))).await;
+        let id = data(&r)["id"].as_str().unwrap().to_string();
+        let r = self.p("POST", &format!("/domains/{id}/verify"), None).await;
+        assert_eq!(data(&r)["verificationStatus"], serde_json::json!("VERIFIED"));
+        id
+    }
 }
