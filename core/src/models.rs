@@ -430,7 +430,7 @@ pub struct ContactPropertiesCreateParams {
     /// Programmatic name, unique within the project (not a reserved name).
     pub name: String,
     /// Data type of the property.
-    pub type_: String,
+    pub type_: PropertyType,
     /// Human-readable description of what the property represents.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -441,7 +441,7 @@ pub struct ContactPropertiesCreateParams {
 
 impl ContactPropertiesCreateParams {
     /// A value with the required fields; the optional ones are `None`.
-    pub fn new(name: impl Into<String>, type_: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<String>, type_: impl Into<PropertyType>) -> Self {
         ContactPropertiesCreateParams {
             name: name.into(),
             type_: type_.into(),
@@ -510,7 +510,7 @@ pub struct CustomFieldsCreateParams {
     /// Programmatic name, unique within the project (not a reserved name).
     pub field_name: String,
     /// Data type of the field.
-    pub field_type: String,
+    pub field_type: FieldType,
     /// Human-readable description of what the field represents.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -521,7 +521,7 @@ pub struct CustomFieldsCreateParams {
 
 impl CustomFieldsCreateParams {
     /// A value with the required fields; the optional ones are `None`.
-    pub fn new(field_name: impl Into<String>, field_type: impl Into<String>) -> Self {
+    pub fn new(field_name: impl Into<String>, field_type: impl Into<FieldType>) -> Self {
         CustomFieldsCreateParams {
             field_name: field_name.into(),
             field_type: field_type.into(),
@@ -558,7 +558,7 @@ impl CustomFieldsDeleteParams {
 pub struct TemplatesListParams {
     /// Only templates of this type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type: Option<String>,
+    pub template_type: Option<TemplateType>,
     /// Maximum number of templates to return (1-100).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
@@ -575,7 +575,7 @@ pub struct TemplatesSearchParams {
     pub query: Option<String>,
     /// Only templates of this type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type: Option<String>,
+    pub template_type: Option<TemplateType>,
     /// Exact template name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_name: Option<String>,
@@ -637,10 +637,10 @@ pub struct TemplatesCreateParams {
     pub email_template: Option<String>,
     /// Template type; default `transactional`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type: Option<String>,
+    pub template_type: Option<TemplateType>,
     /// Builder used to create the template; default `code`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub builder_type: Option<String>,
+    pub builder_type: Option<BuilderType>,
     /// Dynamic variables of the template: variable name to type, e.g. `{"firstName": "string"}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<serde_json::Map<String, serde_json::Value>>,
@@ -685,7 +685,7 @@ pub struct TemplatesUpdateParams {
     pub email_template: Option<String>,
     /// Template type.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub template_type: Option<String>,
+    pub template_type: Option<TemplateType>,
     /// Dynamic variables of the template: variable name to type, e.g. `{"firstName": "string"}`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dynamic_variables: Option<serde_json::Map<String, serde_json::Value>>,
@@ -821,7 +821,7 @@ impl SendersDeleteParams {
 pub struct CampaignsListParams {
     /// Only campaigns with this status.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<CampaignStatus>,
     /// Name filter (partial match).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -839,7 +839,7 @@ pub struct CampaignsListParams {
     pub end_date: Option<String>,
     /// Include recipient and send counts: the string `true` or `false`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub include_counts: Option<String>,
+    pub include_counts: Option<IncludeCounts>,
 }
 
 /// Get a campaign.
@@ -919,10 +919,10 @@ pub struct CampaignsCreateParams {
     pub tracking_open: Option<bool>,
     /// Delivery mode.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub send_mode: Option<String>,
+    pub send_mode: Option<SendMode>,
     /// Growth strategy of gradual sending; required when `sendMode` is `gradual`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gradual_strategy: Option<String>,
+    pub gradual_strategy: Option<GradualStrategy>,
     /// Emails per day in gradual mode (at least 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_batch_size: Option<i64>,
@@ -1009,10 +1009,10 @@ pub struct CampaignsUpdateParams {
     pub tracking_open: Option<bool>,
     /// Delivery mode.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub send_mode: Option<String>,
+    pub send_mode: Option<SendMode>,
     /// Growth strategy of gradual sending.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub gradual_strategy: Option<String>,
+    pub gradual_strategy: Option<GradualStrategy>,
     /// Emails per day in gradual mode (at least 1).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub daily_batch_size: Option<i64>,
@@ -1139,7 +1139,7 @@ impl CampaignsAnalyticsParams {
 pub struct AutomationsListParams {
     /// Only workflows with this status.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<AutomationStatus>,
     /// Only workflows with these tags (sent comma-separated).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
@@ -1580,7 +1580,7 @@ impl DomainsDeleteParams {
 pub struct ContactListsListParams {
     /// Only lists or only segments.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<ContactListType>,
 }
 
 /// Get a contact list or segment.
@@ -1616,7 +1616,7 @@ pub struct ContactListsCreateParams {
     pub description: Option<String>,
     /// Kind of list; default `list`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
+    pub type_: Option<ContactListType>,
     /// Segment filter; required when `type` is `segment`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter_criteria: Option<ContactListFilterCriteria>,
@@ -1856,7 +1856,7 @@ pub struct SuppressionGroupsSearchEntriesParams {
     pub group_id: Option<String>,
     /// Only entries with this suppression reason.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<SuppressionReason>,
     /// Page number, from 1; default 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<i64>,
@@ -1893,7 +1893,7 @@ pub struct SuppressionGroupsSuppressParams {
     pub group_id: Option<String>,
     /// Reason stored on each entry.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<SuppressionReason>,
     /// Add the entries to the global suppression list instead of a project group.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_global: Option<bool>,
@@ -2536,12 +2536,12 @@ pub struct AutomationDelay {
     /// Delay amount (0 = immediately).
     pub value: i64,
     /// Delay unit.
-    pub unit: Unit,
+    pub unit: DelayUnit,
 }
 
 impl AutomationDelay {
     /// A value with the required fields; the optional ones are `None`.
-    pub fn new(value: impl Into<i64>, unit: impl Into<Unit>) -> Self {
+    pub fn new(value: impl Into<i64>, unit: impl Into<DelayUnit>) -> Self {
         AutomationDelay {
             value: value.into(),
             unit: unit.into(),
@@ -3402,7 +3402,7 @@ pub struct ContactListFilterCondition {
     /// Data type of the field.
     pub field_type: FieldType,
     /// Operator; by fieldType: string equals/not_equals/contains/not_contains/starts_with/ends_with/is_empty/is_not_empty, number equals/not_equals/greater_than/less_than/between, boolean equals/not_equals, date equals/not_equals/before/after/between/is_empty/is_not_empty.
-    pub operator: Operator,
+    pub operator: FilterOperator,
     /// Value compared against (any JSON value); not needed for `is_empty` and `is_not_empty`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<serde_json::Value>,
@@ -3410,7 +3410,7 @@ pub struct ContactListFilterCondition {
 
 impl ContactListFilterCondition {
     /// A value with the required fields; the optional ones are `None`.
-    pub fn new(field: impl Into<String>, field_type: impl Into<FieldType>, operator: impl Into<Operator>) -> Self {
+    pub fn new(field: impl Into<String>, field_type: impl Into<FieldType>, operator: impl Into<FilterOperator>) -> Self {
         ContactListFilterCondition {
             field: field.into(),
             field_type: field_type.into(),
@@ -3865,7 +3865,7 @@ pub struct EventPropertyDefinition {
     /// Property name: ASCII letters, digits and underscores, at most 64, unique within the event.
     pub property_name: String,
     /// Declared type of the property value.
-    pub type_: CreateContactPropertyType,
+    pub type_: PropertyType,
     /// Human-readable description of the property.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
@@ -3876,7 +3876,7 @@ pub struct EventPropertyDefinition {
 
 impl EventPropertyDefinition {
     /// A value with the required fields; the optional ones are `None`.
-    pub fn new(property_name: impl Into<String>, type_: impl Into<CreateContactPropertyType>) -> Self {
+    pub fn new(property_name: impl Into<String>, type_: impl Into<PropertyType>) -> Self {
         EventPropertyDefinition {
             property_name: property_name.into(),
             type_: type_.into(),
@@ -4748,6 +4748,44 @@ impl std::fmt::Display for AutomationExitCriteriaType {
     }
 }
 
+/// Only workflows with this status.
+///
+/// Values: `draft`, `active`, `paused`, `archived`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum AutomationStatus {
+    /// `draft`
+    #[default]
+    #[serde(rename = "draft")]
+    Draft,
+    /// `active`
+    #[serde(rename = "active")]
+    Active,
+    /// `paused`
+    #[serde(rename = "paused")]
+    Paused,
+    /// `archived`
+    #[serde(rename = "archived")]
+    Archived,
+}
+
+impl AutomationStatus {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AutomationStatus::Draft => "draft",
+            AutomationStatus::Active => "active",
+            AutomationStatus::Paused => "paused",
+            AutomationStatus::Archived => "archived",
+        }
+    }
+}
+
+impl std::fmt::Display for AutomationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// Step type.
 ///
 /// Values: `wait`, `email`, `branch`.
@@ -4777,44 +4815,6 @@ impl AutomationStepType {
 }
 
 impl std::fmt::Display for AutomationStepType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Only workflows with this status.
-///
-/// Values: `draft`, `active`, `paused`, `archived`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum AutomationsListStatus {
-    /// `draft`
-    #[default]
-    #[serde(rename = "draft")]
-    Draft,
-    /// `active`
-    #[serde(rename = "active")]
-    Active,
-    /// `paused`
-    #[serde(rename = "paused")]
-    Paused,
-    /// `archived`
-    #[serde(rename = "archived")]
-    Archived,
-}
-
-impl AutomationsListStatus {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AutomationsListStatus::Draft => "draft",
-            AutomationsListStatus::Active => "active",
-            AutomationsListStatus::Paused => "paused",
-            AutomationsListStatus::Archived => "archived",
-        }
-    }
-}
-
-impl std::fmt::Display for AutomationsListStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4854,7 +4854,7 @@ impl std::fmt::Display for BuilderType {
 ///
 /// Values: `draft`, `scheduled`, `sending`, `sending_gradual`, `paused`, `sent`, `failed`, `aborted`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum CampaignsListStatus {
+pub enum CampaignStatus {
     /// `draft`
     #[default]
     #[serde(rename = "draft")]
@@ -4882,23 +4882,23 @@ pub enum CampaignsListStatus {
     Aborted,
 }
 
-impl CampaignsListStatus {
+impl CampaignStatus {
     /// The wire value.
     pub fn as_str(self) -> &'static str {
         match self {
-            CampaignsListStatus::Draft => "draft",
-            CampaignsListStatus::Scheduled => "scheduled",
-            CampaignsListStatus::Sending => "sending",
-            CampaignsListStatus::SendingGradual => "sending_gradual",
-            CampaignsListStatus::Paused => "paused",
-            CampaignsListStatus::Sent => "sent",
-            CampaignsListStatus::Failed => "failed",
-            CampaignsListStatus::Aborted => "aborted",
+            CampaignStatus::Draft => "draft",
+            CampaignStatus::Scheduled => "scheduled",
+            CampaignStatus::Sending => "sending",
+            CampaignStatus::SendingGradual => "sending_gradual",
+            CampaignStatus::Paused => "paused",
+            CampaignStatus::Sent => "sent",
+            CampaignStatus::Failed => "failed",
+            CampaignStatus::Aborted => "aborted",
         }
     }
 }
 
-impl std::fmt::Display for CampaignsListStatus {
+impl std::fmt::Display for CampaignStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -4908,7 +4908,7 @@ impl std::fmt::Display for CampaignsListStatus {
 ///
 /// Values: `list`, `segment`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum CreateContactListType {
+pub enum ContactListType {
     /// `list`
     #[default]
     #[serde(rename = "list")]
@@ -4918,55 +4918,55 @@ pub enum CreateContactListType {
     Segment,
 }
 
-impl CreateContactListType {
+impl ContactListType {
     /// The wire value.
     pub fn as_str(self) -> &'static str {
         match self {
-            CreateContactListType::List => "list",
-            CreateContactListType::Segment => "segment",
+            ContactListType::List => "list",
+            ContactListType::Segment => "segment",
         }
     }
 }
 
-impl std::fmt::Display for CreateContactListType {
+impl std::fmt::Display for ContactListType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-/// Data type of the property.
+/// Delay unit.
 ///
-/// Values: `string`, `number`, `boolean`, `date`.
+/// Values: `minutes`, `mins`, `hours`, `days`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum CreateContactPropertyType {
-    /// `string`
+pub enum DelayUnit {
+    /// `minutes`
     #[default]
-    #[serde(rename = "string")]
-    String,
-    /// `number`
-    #[serde(rename = "number")]
-    Number,
-    /// `boolean`
-    #[serde(rename = "boolean")]
-    Boolean,
-    /// `date`
-    #[serde(rename = "date")]
-    Date,
+    #[serde(rename = "minutes")]
+    Minutes,
+    /// `mins`
+    #[serde(rename = "mins")]
+    Mins,
+    /// `hours`
+    #[serde(rename = "hours")]
+    Hours,
+    /// `days`
+    #[serde(rename = "days")]
+    Days,
 }
 
-impl CreateContactPropertyType {
+impl DelayUnit {
     /// The wire value.
     pub fn as_str(self) -> &'static str {
         match self {
-            CreateContactPropertyType::String => "string",
-            CreateContactPropertyType::Number => "number",
-            CreateContactPropertyType::Boolean => "boolean",
-            CreateContactPropertyType::Date => "date",
+            DelayUnit::Minutes => "minutes",
+            DelayUnit::Mins => "mins",
+            DelayUnit::Hours => "hours",
+            DelayUnit::Days => "days",
         }
     }
 }
 
-impl std::fmt::Display for CreateContactPropertyType {
+impl std::fmt::Display for DelayUnit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5005,6 +5005,80 @@ impl FieldType {
 }
 
 impl std::fmt::Display for FieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Operator; by fieldType: string equals/not_equals/contains/not_contains/starts_with/ends_with/is_empty/is_not_empty, number equals/not_equals/greater_than/less_than/between, boolean equals/not_equals, date equals/not_equals/before/after/between/is_empty/is_not_empty.
+///
+/// Values: `equals`, `not_equals`, `contains`, `not_contains`, `starts_with`, `ends_with`, `is_empty`, `is_not_empty`, `greater_than`, `less_than`, `between`, `before`, `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum FilterOperator {
+    /// `equals`
+    #[default]
+    #[serde(rename = "equals")]
+    Equals,
+    /// `not_equals`
+    #[serde(rename = "not_equals")]
+    NotEquals,
+    /// `contains`
+    #[serde(rename = "contains")]
+    Contains,
+    /// `not_contains`
+    #[serde(rename = "not_contains")]
+    NotContains,
+    /// `starts_with`
+    #[serde(rename = "starts_with")]
+    StartsWith,
+    /// `ends_with`
+    #[serde(rename = "ends_with")]
+    EndsWith,
+    /// `is_empty`
+    #[serde(rename = "is_empty")]
+    IsEmpty,
+    /// `is_not_empty`
+    #[serde(rename = "is_not_empty")]
+    IsNotEmpty,
+    /// `greater_than`
+    #[serde(rename = "greater_than")]
+    GreaterThan,
+    /// `less_than`
+    #[serde(rename = "less_than")]
+    LessThan,
+    /// `between`
+    #[serde(rename = "between")]
+    Between,
+    /// `before`
+    #[serde(rename = "before")]
+    Before,
+    /// `after`
+    #[serde(rename = "after")]
+    After,
+}
+
+impl FilterOperator {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilterOperator::Equals => "equals",
+            FilterOperator::NotEquals => "not_equals",
+            FilterOperator::Contains => "contains",
+            FilterOperator::NotContains => "not_contains",
+            FilterOperator::StartsWith => "starts_with",
+            FilterOperator::EndsWith => "ends_with",
+            FilterOperator::IsEmpty => "is_empty",
+            FilterOperator::IsNotEmpty => "is_not_empty",
+            FilterOperator::GreaterThan => "greater_than",
+            FilterOperator::LessThan => "less_than",
+            FilterOperator::Between => "between",
+            FilterOperator::Before => "before",
+            FilterOperator::After => "after",
+        }
+    }
+}
+
+impl std::fmt::Display for FilterOperator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5112,113 +5186,39 @@ impl std::fmt::Display for LogicalOperator {
     }
 }
 
-/// Operator; by fieldType: string equals/not_equals/contains/not_contains/starts_with/ends_with/is_empty/is_not_empty, number equals/not_equals/greater_than/less_than/between, boolean equals/not_equals, date equals/not_equals/before/after/between/is_empty/is_not_empty.
+/// Data type of the property.
 ///
-/// Values: `equals`, `not_equals`, `contains`, `not_contains`, `starts_with`, `ends_with`, `is_empty`, `is_not_empty`, `greater_than`, `less_than`, `between`, `before`, `after`.
+/// Values: `string`, `number`, `boolean`, `date`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Operator {
-    /// `equals`
+pub enum PropertyType {
+    /// `string`
     #[default]
-    #[serde(rename = "equals")]
-    Equals,
-    /// `not_equals`
-    #[serde(rename = "not_equals")]
-    NotEquals,
-    /// `contains`
-    #[serde(rename = "contains")]
-    Contains,
-    /// `not_contains`
-    #[serde(rename = "not_contains")]
-    NotContains,
-    /// `starts_with`
-    #[serde(rename = "starts_with")]
-    StartsWith,
-    /// `ends_with`
-    #[serde(rename = "ends_with")]
-    EndsWith,
-    /// `is_empty`
-    #[serde(rename = "is_empty")]
-    IsEmpty,
-    /// `is_not_empty`
-    #[serde(rename = "is_not_empty")]
-    IsNotEmpty,
-    /// `greater_than`
-    #[serde(rename = "greater_than")]
-    GreaterThan,
-    /// `less_than`
-    #[serde(rename = "less_than")]
-    LessThan,
-    /// `between`
-    #[serde(rename = "between")]
-    Between,
-    /// `before`
-    #[serde(rename = "before")]
-    Before,
-    /// `after`
-    #[serde(rename = "after")]
-    After,
+    #[serde(rename = "string")]
+    String,
+    /// `number`
+    #[serde(rename = "number")]
+    Number,
+    /// `boolean`
+    #[serde(rename = "boolean")]
+    Boolean,
+    /// `date`
+    #[serde(rename = "date")]
+    Date,
 }
 
-impl Operator {
+impl PropertyType {
     /// The wire value.
     pub fn as_str(self) -> &'static str {
         match self {
-            Operator::Equals => "equals",
-            Operator::NotEquals => "not_equals",
-            Operator::Contains => "contains",
-            Operator::NotContains => "not_contains",
-            Operator::StartsWith => "starts_with",
-            Operator::EndsWith => "ends_with",
-            Operator::IsEmpty => "is_empty",
-            Operator::IsNotEmpty => "is_not_empty",
-            Operator::GreaterThan => "greater_than",
-            Operator::LessThan => "less_than",
-            Operator::Between => "between",
-            Operator::Before => "before",
-            Operator::After => "after",
+            PropertyType::String => "string",
+            PropertyType::Number => "number",
+            PropertyType::Boolean => "boolean",
+            PropertyType::Date => "date",
         }
     }
 }
 
-impl std::fmt::Display for Operator {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Only entries with this suppression reason.
-///
-/// Values: `UNSUBSCRIBE`, `BOUNCE`, `COMPLAINT`, `MANUAL`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Reason {
-    /// `UNSUBSCRIBE`
-    #[default]
-    #[serde(rename = "UNSUBSCRIBE")]
-    Unsubscribe,
-    /// `BOUNCE`
-    #[serde(rename = "BOUNCE")]
-    Bounce,
-    /// `COMPLAINT`
-    #[serde(rename = "COMPLAINT")]
-    Complaint,
-    /// `MANUAL`
-    #[serde(rename = "MANUAL")]
-    Manual,
-}
-
-impl Reason {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Reason::Unsubscribe => "UNSUBSCRIBE",
-            Reason::Bounce => "BOUNCE",
-            Reason::Complaint => "COMPLAINT",
-            Reason::Manual => "MANUAL",
-        }
-    }
-}
-
-impl std::fmt::Display for Reason {
+impl std::fmt::Display for PropertyType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5253,6 +5253,44 @@ impl SendMode {
 }
 
 impl std::fmt::Display for SendMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Only entries with this suppression reason.
+///
+/// Values: `UNSUBSCRIBE`, `BOUNCE`, `COMPLAINT`, `MANUAL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub enum SuppressionReason {
+    /// `UNSUBSCRIBE`
+    #[default]
+    #[serde(rename = "UNSUBSCRIBE")]
+    Unsubscribe,
+    /// `BOUNCE`
+    #[serde(rename = "BOUNCE")]
+    Bounce,
+    /// `COMPLAINT`
+    #[serde(rename = "COMPLAINT")]
+    Complaint,
+    /// `MANUAL`
+    #[serde(rename = "MANUAL")]
+    Manual,
+}
+
+impl SuppressionReason {
+    /// The wire value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuppressionReason::Unsubscribe => "UNSUBSCRIBE",
+            SuppressionReason::Bounce => "BOUNCE",
+            SuppressionReason::Complaint => "COMPLAINT",
+            SuppressionReason::Manual => "MANUAL",
+        }
+    }
+}
+
+impl std::fmt::Display for SuppressionReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
@@ -5313,44 +5351,6 @@ impl TriggerType {
 }
 
 impl std::fmt::Display for TriggerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Delay unit.
-///
-/// Values: `minutes`, `mins`, `hours`, `days`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-pub enum Unit {
-    /// `minutes`
-    #[default]
-    #[serde(rename = "minutes")]
-    Minutes,
-    /// `mins`
-    #[serde(rename = "mins")]
-    Mins,
-    /// `hours`
-    #[serde(rename = "hours")]
-    Hours,
-    /// `days`
-    #[serde(rename = "days")]
-    Days,
-}
-
-impl Unit {
-    /// The wire value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::Minutes => "minutes",
-            Unit::Mins => "mins",
-            Unit::Hours => "hours",
-            Unit::Days => "days",
-        }
-    }
-}
-
-impl std::fmt::Display for Unit {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }

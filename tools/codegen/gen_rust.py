@@ -41,6 +41,19 @@ class GenError(ValueError):
     pass
 
 
+# Better names for enums whose field name alone is too generic (applied to the name the
+# rules below would give).
+ENUM_RENAMES = {
+    "Operator": "FilterOperator",
+    "Reason": "SuppressionReason",
+    "Unit": "DelayUnit",
+    "CreateContactPropertyType": "PropertyType",
+    "CreateContactListType": "ContactListType",
+    "AutomationsListStatus": "AutomationStatus",
+    "CampaignsListStatus": "CampaignStatus",
+}
+
+
 def pascal(s):
     parts = re.findall(r"[A-Za-z0-9]+", s)
     out = ""
@@ -192,6 +205,7 @@ class Models:
                 name = pascal(field) if len(groups) == 1 else owner0 + pascal(field)
                 if name in taken or name in self.enums:
                     name = owner0 + pascal(field)
+                name = ENUM_RENAMES.get(name, name)
                 if name in taken or name in self.enums:
                     raise GenError(f"enum name {name} clashes")
                 taken.add(name)
@@ -287,7 +301,8 @@ def _field_lines(m, owner, wire, schema, required, mode, description, struct_fie
 
 
 def _struct(m, name, description, fields, mode, extra_doc=()):
-    """fields: [(wire, schema, required, description)]"""
+    """fields: [(wire, schema, required, description, owner)]; `owner` names the schema (or
+    endpoint) a field's enum belongs to."""
     derives = "Debug, Clone, PartialEq, Default, Serialize, Deserialize"
     # "shared" (a schema of requests and results, e.g. `Address`): the request shape, read
     # leniently.
@@ -303,8 +318,8 @@ def _struct(m, name, description, fields, mode, extra_doc=()):
     lines.append(f"pub struct {name} {{")
     idents = set()
     required_args = []
-    for wire, schema, required, desc in fields:
-        ident, ty, flines = _field_lines(m, name, wire, schema, required, shape, desc, idents)
+    for wire, schema, required, desc, owner in fields:
+        ident, ty, flines = _field_lines(m, owner, wire, schema, required, shape, desc, idents)
         lines.extend(flines)
         if shape == "request" and required and not ty.startswith("Option<"):
             required_args.append((ident, ty))
@@ -371,17 +386,19 @@ def _op_params_fields(m, o):
     pdesc = {p["name"]: p for p in op.get("parameters", [])}
     for p in o["path_params"]:
         desc = pdesc.get(p, {}).get("description", "") or "Path parameter."
-        fields.append((p, {"type": "string", "description": desc}, True, desc))
+        fields.append((p, {"type": "string", "description": desc}, True, desc, "path"))
     for q in o["query_params"]:
         if o["response"] == "binary" and q["name"] == o["binary_flag"]:
             continue  # set by the method: `x` (JSON) or `x_bytes` (file)
         p = pdesc.get(q["name"], {})
-        fields.append((q["name"], p.get("schema", {}), q["required"], q["description"]))
+        fields.append((q["name"], p.get("schema", {}), q["required"], q["description"],
+                       pascal(o["namespace"]) + pascal(o["name"])))
     if o["body"] is not None:
+        body_name = model.ref_name(o["body"]["$ref"])
         body = model.resolve(m.spec, o["body"])
         req = set(body.get("required", []))
         for wire, s in body.get("properties", {}).items():
-            fields.append((wire, s, wire in req, s.get("description", "")))
+            fields.append((wire, s, wire in req, s.get("description", ""), body_name))
     names = [f[0] for f in fields]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -474,7 +491,8 @@ def models_rs(m):
             raise GenError(f"schema {name}: only object schemas can be components here")
         mode = m.mode(name)
         req = set(s.get("required", []))
-        fields = [(w, p, w in req, p.get("description", "")) for w, p in s["properties"].items()]
+        fields = [(w, p, w in req, p.get("description", ""), name)
+                  for w, p in s["properties"].items()]
         if mode == "response" and name in m.req_refs:
             mode = "shared"
         out += _struct(m, name, s.get("description", ""), fields, mode)
@@ -714,7 +732,7 @@ def smoke_rs(m):
             meth += "_"
         fields = _op_params_fields(m, o)
         sample = {}
-        for wire, s, req, _ in fields:
+        for wire, s, req, _, _ in fields:
             if req:
                 sample[wire] = _sample(m, s, wire)
         lines.append(f"    // {o['id']}: {o['method']} {o['path']}")
