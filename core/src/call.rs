@@ -11,9 +11,11 @@ use crate::catalog::Endpoint;
 use crate::config::ClientConfig;
 use crate::error::{Error, ErrorKind};
 use crate::limiter::{lock, Acquire, SharedLimiter};
+use crate::request::truncate;
 use crate::request::{build_request, Request};
 use crate::response::{
-    error_for_status, request_id, reset_wait_ms, scrub, success_value, ApiResponse,
+    disposition_filename, error_for_status, header, request_id, reset_wait_ms, scrub,
+    success_value, ApiResponse,
 };
 use serde_json::Value;
 
@@ -135,6 +137,12 @@ impl Call {
     /// The endpoint being called.
     pub fn endpoint(&self) -> &'static Endpoint {
         self.endpoint
+    }
+
+    /// True when the answer will be a file: read the response body as bytes (the request's
+    /// [`Request::expects_bytes`] says the same).
+    pub fn expects_bytes(&self) -> bool {
+        self.request.expects_bytes
     }
 
     /// Attempts made so far.
@@ -337,12 +345,30 @@ impl Call {
             lock(&self.limiter).block_for(now, w);
         }
         if (200..300).contains(&status) {
+            let request_id =
+                request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
+            if self.request.expects_bytes {
+                self.finish(Ok(ApiResponse {
+                    status,
+                    data: Value::Null,
+                    message: None,
+                    bytes: Some(body.to_vec()),
+                    content_type: header(headers, "content-type").map(|c| truncate(c, 200)),
+                    filename: disposition_filename(headers),
+                    request_id,
+                    attempts: self.attempts,
+                }));
+                return;
+            }
             match success_value(body) {
-                Ok(data) => self.finish(Ok(ApiResponse {
+                Ok((data, message)) => self.finish(Ok(ApiResponse {
                     status,
                     data,
-                    request_id: request_id(headers)
-                        .map(|r| scrub(&r, self.config.key().expose_secret())),
+                    message,
+                    bytes: None,
+                    content_type: None,
+                    filename: None,
+                    request_id,
                     attempts: self.attempts,
                 })),
                 Err(()) => {
@@ -354,9 +380,7 @@ impl Call {
                         format!("HTTP {status} with a body that is not JSON"),
                     )
                     .with_status(status)
-                    .with_request_id(
-                        request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret())),
-                    )
+                    .with_request_id(request_id)
                     .with_may_have_been_delivered(self.maybe_delivered);
                     self.finish(Err(e));
                 }

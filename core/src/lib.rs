@@ -5,7 +5,12 @@
 //!
 //! - [`ApiKey`]: parses `AS_` (project) and `ASA_` (account) keys, redacted everywhere.
 //! - [`ClientConfig`]: validated options (key/project-id rules, HTTPS-only base URL).
-//! - [`CATALOG`]: one declarative table of endpoints (method, path, scope, retry safety, body).
+//! - [`CATALOG`]: the table of all endpoints (method, path, query parameters, scope, retry
+//!   safety, body schema, response kind, pagination), **generated** from the API description
+//!   `api/openapi.json` by `python3 tools/codegen/generate.py`. To add or change an endpoint,
+//!   edit `api/src/*.json` and run the generator; never edit `generated.rs` by hand. Bodies are
+//!   checked by interpreting the generated schemas ([`Schema`]) plus a few named cross-field
+//!   rules written once in the core; [`describe_catalog`] gives bindings the table as JSON.
 //! - [`Call`]: the state machine of one call — `poll(now)` → `Send` / `Wait` / `Done`, fed by
 //!   `handle_response` and `handle_transport_error`.
 //! - [`RateLimiter`]: 2 requests/second and 50/minute per key, never exceeded.
@@ -45,19 +50,26 @@ mod catalog;
 mod client;
 mod config;
 mod error;
+#[rustfmt::skip]
+mod generated;
 mod key;
 mod limiter;
 #[rustfmt::skip]
 pub mod models;
 mod request;
 mod response;
+mod rules;
+mod schema;
 pub mod types;
 pub mod webhook;
 
 pub use call::{
     Call, Poll, TransportErrorKind, BACKOFF_BASE_MS, BACKOFF_CAP_MS, MAX_RETRY_AFTER_MS,
 };
-pub use catalog::{describe_catalog, endpoint, BodyCheck, Endpoint, Method, Scope, CATALOG};
+pub use catalog::{
+    describe_catalog, endpoint, Endpoint, Method, PageStyle, Pagination, ParamIn, ParamType,
+    QueryParam, ResponseKind, Scope, CATALOG,
+};
 pub use client::Client;
 pub use config::{
     normalize_base_url, ClientConfig, ClientOptions, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES,
@@ -71,3 +83,6 @@ pub use limiter::{
 };
 pub use request::{build_request, Request};
 pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS};
+pub use schema::{
+    Additional, ArrayRule, Field, Format, NumberRule, ObjectRule, Schema, StringRule,
+};

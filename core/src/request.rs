@@ -1,9 +1,10 @@
 //! Building the plain-data request for one endpoint call: URL, headers, body.
 
-use crate::catalog::{endpoint, Endpoint, Method, Scope};
+use crate::catalog::{endpoint, Endpoint, Method, ParamType, QueryParam, Scope};
 use crate::config::ClientConfig;
 use crate::error::{Error, ErrorKind};
 use crate::key::KeyKind;
+use crate::schema::check_body;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde_json::{Map, Value};
 use std::fmt;
@@ -14,6 +15,9 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'_')
     .remove(b'~');
+
+/// Body limit of endpoints that document none: the API's 40 MB send limit, as a safety net.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 40 * 1024 * 1024;
 
 /// One HTTP request, as plain data, for the binding's transport to send.
 #[derive(Clone, PartialEq, Eq)]
@@ -32,6 +36,9 @@ pub struct Request {
     pub timeout_ms: u64,
     /// 1 for the first attempt.
     pub attempt: u32,
+    /// The answer is a file (a binary endpoint called with its flag set): read the body as
+    /// bytes, not text; the core returns it in [`crate::ApiResponse::bytes`].
+    pub expects_bytes: bool,
 }
 
 impl fmt::Debug for Request {
@@ -55,6 +62,7 @@ impl fmt::Debug for Request {
             .field("body_len", &self.body.as_ref().map(Vec::len))
             .field("timeout_ms", &self.timeout_ms)
             .field("attempt", &self.attempt)
+            .field("expects_bytes", &self.expects_bytes)
             .finish()
     }
 }
@@ -83,6 +91,10 @@ impl Request {
 
 /// Checks key scope and parameters, and builds the request for `endpoint_id`. Every rule about
 /// what goes on the wire is here; nothing is sent if this fails.
+///
+/// Parameters: keys named like a path parameter fill the path; declared query parameters go
+/// in the query string (typed and range-checked; `null` and `""` dropped; arrays joined with
+/// commas); every other key is the JSON body, checked against the endpoint's schema and rules.
 pub fn build_request(
     config: &ClientConfig,
     endpoint_id: &str,
@@ -95,9 +107,10 @@ pub fn build_request(
         )
     })?;
 
-    // Key scope and the project-id header.
+    // Key scope: whether the key goes at all, and the project-id header.
     let key = config.key();
-    let project_header = match (ep.scope, key.kind()) {
+    let (send_key, project_header) = match (ep.scope, key.kind()) {
+        (Scope::None, _) => (false, None),
         (Scope::Account | Scope::AccountNoProject, KeyKind::Project) => {
             return Err(Error::new(
                 ErrorKind::KeyScope,
@@ -107,9 +120,19 @@ pub fn build_request(
                 ),
             ))
         }
-        (Scope::AccountNoProject, KeyKind::Account) => None,
-        (_, KeyKind::Account) => match config.project_id() {
-            Some(p) => Some(p.to_string()),
+        (Scope::ProjectKey, KeyKind::Account) => {
+            return Err(Error::new(
+                ErrorKind::KeyScope,
+                format!(
+                    "{} takes a project key (AS_); an account key (ASA_) was given (create a \
+                     project key for this project and use it for this call)",
+                    ep.id
+                ),
+            ))
+        }
+        (Scope::AccountNoProject, KeyKind::Account) => (true, None),
+        (Scope::Project | Scope::Account, KeyKind::Account) => match config.project_id() {
+            Some(p) => (true, Some(p.to_string())),
             None => {
                 return Err(Error::new(
                     ErrorKind::MissingProjectId,
@@ -117,7 +140,7 @@ pub fn build_request(
                 ))
             }
         },
-        (Scope::Project, KeyKind::Project) => None,
+        (Scope::Project | Scope::ProjectKey, KeyKind::Project) => (true, None),
     };
 
     // Split the parameters.
@@ -166,31 +189,7 @@ pub fn build_request(
             None => path.push_str(seg),
         }
     }
-    let mut query = String::new();
-    for q in ep.query {
-        if let Some(v) = params.remove(*q) {
-            let s = match v {
-                Value::Null => continue,
-                Value::String(s) if s.is_empty() => continue,
-                Value::String(s) => s,
-                Value::Bool(b) => b.to_string(),
-                Value::Number(n) => n.to_string(),
-                other => {
-                    return Err(Error::validation(
-                        *q,
-                        format!(
-                            "must be a string, number or boolean, not {}",
-                            type_name(&other)
-                        ),
-                    ))
-                }
-            };
-            query.push(if query.is_empty() { '?' } else { '&' });
-            query.extend(utf8_percent_encode(q, SEGMENT));
-            query.push('=');
-            query.extend(utf8_percent_encode(&s, SEGMENT));
-        }
-    }
+    let (query, expects_bytes) = query_string(ep, &mut params)?;
     let body = match ep.body {
         None => {
             if let Some(k) = params.keys().next() {
@@ -201,29 +200,51 @@ pub fn build_request(
             }
             None
         }
-        Some(check) => {
-            let v = check(Value::Object(params))?;
+        Some(_) if params.is_empty() && !ep.body_required => None,
+        Some(schema) => {
+            let mut v = Value::Object(params);
+            check_body(schema, ep.rules, &mut v)?;
             let bytes = serde_json::to_vec(&v)
                 .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
-            if bytes.len() > crate::types::MAX_EMAIL_BYTES {
-                return Err(Error::validation(
-                    "",
-                    "the request is larger than 40 MB (the API's limit for a whole email after base64)",
-                ));
+            // Without a documented limit, the send limit is a safety net.
+            let max = ep.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
+            {
+                if bytes.len() > max {
+                    return Err(Error::validation(
+                        "",
+                        format!(
+                            "the request is {} bytes; {} takes at most {max} bytes ({} MB, the \
+                             API's limit, attachments counted after base64)",
+                            bytes.len(),
+                            ep.id,
+                            max / (1024 * 1024)
+                        ),
+                    ));
+                }
             }
             Some(bytes)
         }
     };
 
     let mut headers = Vec::with_capacity(6);
-    headers.push((
-        "authorization".to_string(),
-        format!("Bearer {}", key.expose_secret()),
-    ));
+    if send_key {
+        headers.push((
+            "authorization".to_string(),
+            format!("Bearer {}", key.expose_secret()),
+        ));
+    }
     if let Some(p) = project_header {
         headers.push(("x-project-id".to_string(), p));
     }
-    headers.push(("accept".to_string(), "application/json".to_string()));
+    headers.push((
+        "accept".to_string(),
+        if expects_bytes {
+            "*/*"
+        } else {
+            "application/json"
+        }
+        .to_string(),
+    ));
     if body.is_some() {
         headers.push(("content-type".to_string(), "application/json".to_string()));
     }
@@ -239,8 +260,160 @@ pub fn build_request(
             body,
             timeout_ms: config.timeout_ms(),
             attempt: 0,
+            expects_bytes,
         },
     ))
+}
+
+/// Takes the declared query parameters out of `params`: the query string (`?…` or empty) and
+/// whether the binary flag asks for bytes.
+pub(crate) fn query_string(
+    ep: &Endpoint,
+    params: &mut Map<String, Value>,
+) -> Result<(String, bool), Error> {
+    let mut query = String::new();
+    let mut expects_bytes = false;
+    for q in ep.query_params {
+        let before = query.len();
+        if let Some(v) = params.remove(q.name) {
+            if ep.binary_flag == Some(q.name) && v == Value::Bool(true) {
+                expects_bytes = true;
+            }
+            encode_query(q, v, &mut query)?;
+        }
+        if q.required && query.len() == before {
+            return Err(Error::validation(q.name, "is required"));
+        }
+    }
+    Ok((query, expects_bytes))
+}
+
+/// Appends one query parameter (`?`/`&` + name=value), after checking its type and limits.
+fn encode_query(q: &QueryParam, v: Value, out: &mut String) -> Result<(), Error> {
+    let values: Vec<String> = match (q.ty, v) {
+        (ParamType::Array, Value::Array(items)) => {
+            let mut vals = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                if let Some(s) = query_scalar(q, q.items, item, &|| format!("{}[{i}]", q.name))? {
+                    vals.push(s);
+                }
+            }
+            vals
+        }
+        (ParamType::Array, v) => query_scalar(q, q.items, &v, &|| q.name.to_string())?
+            .into_iter()
+            .collect(),
+        (ty, v) => query_scalar(q, ty, &v, &|| q.name.to_string())?
+            .into_iter()
+            .collect(),
+    };
+    if values.is_empty() {
+        return Ok(());
+    }
+    fn pair<'a>(name: &str, values: impl Iterator<Item = &'a String>, out: &mut String) {
+        out.push(if out.is_empty() { '?' } else { '&' });
+        out.extend(utf8_percent_encode(name, SEGMENT));
+        out.push('=');
+        for (i, v) in values.enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.extend(utf8_percent_encode(v, SEGMENT));
+        }
+    }
+    if q.explode {
+        for v in &values {
+            pair(q.name, std::iter::once(v), out);
+        }
+    } else {
+        pair(q.name, values.iter(), out);
+    }
+    Ok(())
+}
+
+/// One scalar query value as text; `None` for null / empty (dropped).
+fn query_scalar(
+    q: &QueryParam,
+    ty: ParamType,
+    v: &Value,
+    field: &dyn Fn() -> String,
+) -> Result<Option<String>, Error> {
+    let range = |x: f64| -> Result<(), Error> {
+        if q.min.is_some_and(|m| x < m) || q.max.is_some_and(|m| x > m) {
+            let msg = match (q.min, q.max) {
+                (Some(lo), Some(hi)) => format!("must be between {lo} and {hi}"),
+                (Some(lo), None) => format!("must be at least {lo}"),
+                (_, Some(hi)) => format!("must be at most {hi}"),
+                (None, None) => String::new(),
+            };
+            return Err(Error::validation(field(), msg));
+        }
+        Ok(())
+    };
+    let wrong = |want: &str| {
+        Err(Error::validation(
+            field(),
+            format!("must be {want}, not {}", type_name(v)),
+        ))
+    };
+    let text = match (ty, v) {
+        (_, Value::Null) => return Ok(None),
+        (ParamType::String, Value::String(s)) if s.is_empty() => return Ok(None),
+        (ParamType::String, Value::String(s)) => {
+            let n = s.chars().count() as f64;
+            if q.min.is_some_and(|m| n < m) || q.max.is_some_and(|m| n > m) {
+                return Err(Error::validation(
+                    field(),
+                    match (q.min, q.max) {
+                        (Some(lo), Some(hi)) => format!("must be {lo} to {hi} characters long"),
+                        (Some(lo), None) => format!("must be at least {lo} characters long"),
+                        (_, Some(hi)) => format!("is longer than {hi} characters"),
+                        (None, None) => String::new(),
+                    },
+                ));
+            }
+            s.clone()
+        }
+        // A string parameter documented as "true"/"false" also takes a boolean.
+        (ParamType::String, Value::Bool(b))
+            if q.enum_.contains(&"true") && q.enum_.contains(&"false") =>
+        {
+            b.to_string()
+        }
+        (ParamType::String, _) => return wrong("a string"),
+        (ParamType::Integer, Value::Number(n)) => {
+            let text = if let Some(i) = n.as_i64() {
+                i.to_string()
+            } else if let Some(u) = n.as_u64() {
+                u.to_string()
+            } else {
+                match n.as_f64() {
+                    Some(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                        format!("{}", f as i64)
+                    }
+                    _ => return wrong("a whole number"),
+                }
+            };
+            range(n.as_f64().unwrap_or(0.0))?;
+            text
+        }
+        (ParamType::Integer, _) => return wrong("a whole number"),
+        (ParamType::Number, Value::Number(n)) => {
+            range(n.as_f64().unwrap_or(0.0))?;
+            n.to_string()
+        }
+        (ParamType::Number, _) => return wrong("a number"),
+        (ParamType::Boolean, Value::Bool(b)) => b.to_string(),
+        (ParamType::Boolean, _) => return wrong("a boolean (true or false)"),
+        (ParamType::Array, _) => return wrong("a string, number or boolean"),
+    };
+    if !q.enum_.is_empty() && !q.enum_.contains(&text.as_str()) {
+        return Err(Error::validation(
+            field(),
+            format!("must be one of {}", q.enum_.join(", ")),
+        ));
+    }
+    Ok(Some(text))
 }
 
 pub(crate) fn type_name(v: &Value) -> &'static str {
@@ -261,5 +434,96 @@ pub(crate) fn truncate(s: &str, max: usize) -> String {
         let mut t: String = s.chars().take(max).collect();
         t.push('…');
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::ResponseKind;
+    use serde_json::json;
+
+    const fn param(name: &'static str, ty: ParamType, items: ParamType) -> QueryParam {
+        QueryParam {
+            name,
+            ty,
+            items,
+            min: None,
+            max: None,
+            enum_: &[],
+            explode: false,
+            required: false,
+        }
+    }
+
+    static EP: Endpoint = Endpoint {
+        id: "test.list",
+        method: Method::Get,
+        path: "/test",
+        path_params: &[],
+        query: &["q", "ids", "n", "flag"],
+        query_params: &[
+            QueryParam {
+                required: true,
+                min: Some(2.0),
+                max: Some(4.0),
+                ..param("q", ParamType::String, ParamType::String)
+            },
+            QueryParam {
+                explode: true,
+                min: Some(1.0),
+                ..param("ids", ParamType::Array, ParamType::Integer)
+            },
+            QueryParam {
+                min: Some(-1.5),
+                ..param("n", ParamType::Number, ParamType::Number)
+            },
+            param("flag", ParamType::Boolean, ParamType::Boolean),
+        ],
+        scope: Scope::Project,
+        idempotent: true,
+        body: None,
+        body_required: false,
+        response: ResponseKind::Binary,
+        binary_flag: Some("flag"),
+        pagination: None,
+        max_body_bytes: None,
+        rules: &[],
+        summary: "Test.",
+    };
+
+    fn run(v: Value) -> Result<(String, bool), Error> {
+        let Value::Object(mut m) = v else { panic!() };
+        let r = query_string(&EP, &mut m)?;
+        assert!(m.is_empty(), "declared parameters are taken out");
+        Ok(r)
+    }
+
+    fn field(v: Value) -> String {
+        run(v).unwrap_err().field().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn explode_required_lengths_and_flags() {
+        assert_eq!(
+            run(json!({"q": "héé", "ids": [1, 2], "n": -1.5, "flag": true})).unwrap(),
+            (
+                "?q=h%C3%A9%C3%A9&ids=1&ids=2&n=-1.5&flag=true".to_string(),
+                true
+            )
+        );
+        assert_eq!(
+            run(json!({"q": "ab", "flag": false})).unwrap(),
+            ("?q=ab&flag=false".to_string(), false)
+        );
+        assert_eq!(field(json!({})), "q"); // required
+        assert_eq!(field(json!({"q": ""})), "q"); // required: empty is not given
+        assert_eq!(field(json!({"q": "a"})), "q"); // minLength (characters)
+        assert_eq!(field(json!({"q": "ééééé"})), "q"); // maxLength (characters)
+        assert_eq!(field(json!({"q": "ab", "ids": [1, 0]})), "ids[1]"); // item minimum
+        assert_eq!(field(json!({"q": "ab", "ids": [1, 1.5]})), "ids[1]"); // item type
+        assert_eq!(field(json!({"q": "ab", "n": -2})), "n"); // number minimum
+        assert_eq!(field(json!({"q": "ab", "flag": "true"})), "flag"); // boolean type
+        assert_eq!(field(json!({"q": "ab", "flag": 1})), "flag");
     }
 }

@@ -5,17 +5,65 @@ use crate::request::truncate;
 use serde_json::{Map, Value};
 
 /// A successful answer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ApiResponse {
     /// HTTP status (2xx).
     pub status: u16,
     /// The value: `data` of the envelope, or the envelope without `success` when it has no
-    /// `data` (deletes), or the JSON as is; `{}` for an empty body.
+    /// `data` (deletes), or the JSON as is; `{}` for an empty body (a 202 without a body too);
+    /// `null` when the answer is a file (see [`ApiResponse::bytes`]).
     pub data: Value,
+    /// The envelope's top-level `message` (e.g. "Contact deleted successfully"), when the
+    /// answer was a JSON object carrying one.
+    pub message: Option<String>,
+    /// The file, when a binary endpoint was called with its flag set (`download: true`).
+    pub bytes: Option<Vec<u8>>,
+    /// `Content-Type` of the file (with `bytes`).
+    pub content_type: Option<String>,
+    /// File name from `Content-Disposition` (with `bytes`), if the server gave one.
+    pub filename: Option<String>,
     /// The server's request id, if it sent one.
     pub request_id: Option<String>,
     /// How many attempts the call took.
     pub attempts: u32,
+}
+
+impl std::fmt::Debug for ApiResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiResponse")
+            .field("status", &self.status)
+            .field("data", &self.data)
+            .field("message", &self.message)
+            .field("bytes_len", &self.bytes.as_ref().map(Vec::len))
+            .field("content_type", &self.content_type)
+            .field("filename", &self.filename)
+            .field("request_id", &self.request_id)
+            .field("attempts", &self.attempts)
+            .finish()
+    }
+}
+
+impl ApiResponse {
+    /// True when the answer is a file ([`ApiResponse::bytes`] is set).
+    pub fn is_binary(&self) -> bool {
+        self.bytes.is_some()
+    }
+
+    /// Everything but the bytes, as JSON, for bindings:
+    /// `{status, data, message, request_id, attempts, binary, content_type, filename, size}`.
+    pub fn describe(&self) -> Value {
+        serde_json::json!({
+            "status": self.status,
+            "data": self.data,
+            "message": self.message,
+            "request_id": self.request_id,
+            "attempts": self.attempts,
+            "binary": self.is_binary(),
+            "content_type": self.content_type,
+            "filename": self.filename,
+            "size": self.bytes.as_ref().map(Vec::len),
+        })
+    }
 }
 
 /// Looks a header up, case-insensitively.
@@ -33,23 +81,67 @@ pub(crate) fn request_id(headers: &[(String, String)]) -> Option<String> {
         .map(|v| truncate(v, 200))
 }
 
-/// The success value of a 2xx body (see [`ApiResponse::data`]); `Err` if it is not JSON.
-pub(crate) fn success_value(body: &[u8]) -> Result<Value, ()> {
+/// The success value of a 2xx body (see [`ApiResponse::data`]) and the envelope's top-level
+/// `message`; `Err` if it is not JSON.
+pub(crate) fn success_value(body: &[u8]) -> Result<(Value, Option<String>), ()> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Value::Object(Map::new()));
+        return Ok((Value::Object(Map::new()), None));
     }
     let v: Value = serde_json::from_slice(body).map_err(|_| ())?;
     Ok(match v {
         Value::Object(mut m) => {
+            let message = match m.get("message") {
+                Some(Value::String(s)) => Some(s.clone()),
+                _ => None,
+            };
             if let Some(d) = m.remove("data") {
-                d
+                (d, message)
             } else {
                 m.remove("success");
-                Value::Object(m)
+                (Value::Object(m), message)
             }
         }
-        other => other,
+        other => (other, None),
     })
+}
+
+/// The file name of a `Content-Disposition` header: `filename*=UTF-8''…` (percent-decoded)
+/// wins over `filename="…"`. Path separators are cut, so the name is safe to save as is.
+pub(crate) fn disposition_filename(headers: &[(String, String)]) -> Option<String> {
+    let v = header(headers, "content-disposition")?;
+    let mut plain = None;
+    let mut extended = None;
+    for part in v.split(';').skip(1) {
+        let Some((k, val)) = part.split_once('=') else {
+            continue;
+        };
+        let k = k.trim().to_ascii_lowercase();
+        let val = val.trim();
+        if k == "filename*" {
+            if let Some((_, enc)) = val.split_once("''") {
+                extended = percent_encoding::percent_decode_str(enc)
+                    .decode_utf8()
+                    .ok()
+                    .map(|s| s.into_owned());
+            }
+        } else if k == "filename" {
+            let unq = val
+                .strip_prefix('"')
+                .and_then(|s| s.strip_suffix('"'))
+                .map(|s| s.replace("\\\"", "\"").replace("\\\\", "\\"))
+                .unwrap_or_else(|| val.to_string());
+            plain = Some(unq);
+        }
+    }
+    let name = extended.or(plain)?;
+    let base = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect::<String>();
+    (!base.is_empty() && base != "." && base != "..").then(|| truncate(&base, 255))
 }
 
 /// What an error body says, whichever envelope variant it uses.
@@ -365,6 +457,52 @@ mod tests {
         assert_eq!(p.details.len(), 1);
         let p = parse_error_body(b"<html>502</html>");
         assert_eq!(p.message, None);
+    }
+
+    #[test]
+    fn success_values_and_messages() {
+        let (d, m) =
+            success_value(br#"{"success":true,"message":"Created","data":{"id":"x"}}"#).unwrap();
+        assert_eq!((d, m.as_deref()), (json!({"id": "x"}), Some("Created")));
+        let (d, m) = success_value(br#"{"success":true,"message":"Contact deleted"}"#).unwrap();
+        assert_eq!(
+            (d, m.as_deref()),
+            (
+                json!({"message": "Contact deleted"}),
+                Some("Contact deleted")
+            )
+        );
+        let (d, m) = success_value(b"").unwrap();
+        assert_eq!((d, m), (json!({}), None));
+        let (d, m) = success_value(b"[1]").unwrap();
+        assert_eq!((d, m), (json!([1]), None));
+        assert!(success_value(b"%PDF").is_err());
+    }
+
+    #[test]
+    fn content_disposition_names() {
+        let h = |v: &str| vec![("Content-Disposition".to_string(), v.to_string())];
+        assert_eq!(
+            disposition_filename(&h(r#"attachment; filename="a b.pdf""#)).as_deref(),
+            Some("a b.pdf")
+        );
+        assert_eq!(
+            disposition_filename(&h("attachment; filename=plain.txt")).as_deref(),
+            Some("plain.txt")
+        );
+        assert_eq!(
+            disposition_filename(&h(
+                r#"attachment; filename="fallback.txt"; filename*=UTF-8''r%C3%A9sum%C3%A9.pdf"#
+            ))
+            .as_deref(),
+            Some("résumé.pdf")
+        );
+        assert_eq!(
+            disposition_filename(&h(r#"attachment; filename="../../etc/passwd""#)).as_deref(),
+            Some("passwd")
+        );
+        assert_eq!(disposition_filename(&h("attachment")), None);
+        assert_eq!(disposition_filename(&[]), None);
     }
 
     #[test]

@@ -1,9 +1,11 @@
-//! Typed requests and responses (camelCase on the wire), with the documented limits.
+//! Typed requests and responses (camelCase on the wire) for Rust users, and the documented
+//! limits the core's rules use.
 //!
-//! Requests refuse unknown fields: a misspelled `bcc` must never be silently dropped.
-//! Responses are lenient: unknown fields are ignored and missing ones default.
+//! These structs are a convenience: the core checks every body against the API description
+//! (`api/openapi.json`, see `crate::schema`), whatever type it came from. Requests refuse
+//! unknown fields: a misspelled `bcc` must never be silently dropped. Responses are lenient:
+//! unknown fields are ignored and missing ones default.
 
-use crate::error::{Error, FieldError};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -49,19 +51,6 @@ pub const RESERVED_HEADERS: &[&str] = &[
 /// Regions a project can live in.
 pub const REGIONS: &[&str] = &["us-east-1", "us-east-2", "ap-south-1", "eu-central-1"];
 
-/// Local validation of a typed request.
-pub trait Validate {
-    /// Pushes every problem found into `errs`.
-    fn validate(&self, errs: &mut Vec<FieldError>);
-}
-
-fn push(errs: &mut Vec<FieldError>, field: impl Into<String>, message: impl Into<String>) {
-    errs.push(FieldError {
-        field: field.into(),
-        message: message.into(),
-    });
-}
-
 /// True if `s` looks like an email address: one `@`, non-empty local part and a domain,
 /// no whitespace or control characters.
 pub fn looks_like_email(s: &str) -> bool {
@@ -75,22 +64,6 @@ pub fn looks_like_email(s: &str) -> bool {
         && !domain.ends_with('.')
         && s.len() <= 320
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-fn check_email(errs: &mut Vec<FieldError>, field: &str, email: &str) {
-    if !looks_like_email(email) {
-        push(errs, field, "is not an email address");
-    }
-}
-
-fn check_len(errs: &mut Vec<FieldError>, field: &str, s: &str, max: usize) {
-    if s.chars().count() > max {
-        push(errs, field, format!("is longer than {max} characters"));
-    }
-}
-
-fn non_empty(s: &Option<String>) -> bool {
-    s.as_deref().is_some_and(|v| !v.is_empty())
 }
 
 /// `{ email, name? }`.
@@ -123,18 +96,6 @@ impl Address {
             ..Address::new(email)
         }
     }
-    fn check(&self, errs: &mut Vec<FieldError>, field: &str) {
-        check_email(errs, &format!("{field}.email"), &self.email);
-        if let Some(n) = &self.name {
-            if n.chars().any(|c| c == '\r' || c == '\n') {
-                push(
-                    errs,
-                    format!("{field}.name"),
-                    "must not contain line breaks",
-                );
-            }
-        }
-    }
 }
 
 /// A file attached to a send.
@@ -155,60 +116,6 @@ pub struct Attachment {
     /// Description.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-}
-
-fn check_headers(errs: &mut Vec<FieldError>, headers: &Option<BTreeMap<String, String>>) {
-    let Some(h) = headers else { return };
-    if h.len() > MAX_HEADERS {
-        push(
-            errs,
-            "headers",
-            format!("at most {MAX_HEADERS} custom headers"),
-        );
-    }
-    for (name, value) in h {
-        let f = format!("headers.{name}");
-        let name_ok = !name.is_empty()
-            && name.len() <= 76
-            && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !name_ok {
-            push(errs, &f, "header names must match ^[A-Za-z0-9-]{1,76}$");
-        } else if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
-            push(errs, &f, "is reserved and set by AutoSend");
-        }
-        if value.chars().count() > MAX_HEADER_VALUE {
-            push(
-                errs,
-                &f,
-                format!("values are at most {MAX_HEADER_VALUE} characters"),
-            );
-        }
-        if value.chars().any(|c| c == '\r' || c == '\n' || c == '\0') {
-            push(errs, &f, "values must not contain CR, LF or NUL");
-        }
-    }
-}
-
-fn check_content(
-    errs: &mut Vec<FieldError>,
-    subject: &Option<String>,
-    html: &Option<String>,
-    text: &Option<String>,
-    template_id: &Option<String>,
-) {
-    let has_template = non_empty(template_id);
-    if !has_template && !non_empty(html) && !non_empty(text) {
-        push(errs, "html", "give html or text, or a templateId");
-    }
-    if !has_template && !non_empty(subject) {
-        push(errs, "subject", "is required unless a templateId is given");
-    }
-    if let Some(s) = subject {
-        check_len(errs, "subject", s, MAX_SUBJECT);
-        if s.contains(['\r', '\n']) {
-            push(errs, "subject", "must not contain line breaks");
-        }
-    }
 }
 
 /// `POST /mails/send`.
@@ -287,61 +194,6 @@ impl SendEmail {
     }
 }
 
-impl Validate for SendEmail {
-    fn validate(&self, errs: &mut Vec<FieldError>) {
-        self.to.check(errs, "to");
-        self.from.check(errs, "from");
-        if let Some(r) = &self.reply_to {
-            r.check(errs, "replyTo");
-        }
-        let cc = self.cc.as_deref().unwrap_or_default();
-        let bcc = self.bcc.as_deref().unwrap_or_default();
-        for (i, a) in cc.iter().enumerate() {
-            a.check(errs, &format!("cc[{i}]"));
-        }
-        for (i, a) in bcc.iter().enumerate() {
-            a.check(errs, &format!("bcc[{i}]"));
-        }
-        let total = 1 + cc.len() + bcc.len();
-        if total > MAX_SEND_RECIPIENTS {
-            push(
-                errs,
-                "to",
-                format!("to + cc + bcc is {total}; at most {MAX_SEND_RECIPIENTS} recipients per send (use emails.bulk)"),
-            );
-        }
-        check_content(
-            errs,
-            &self.subject,
-            &self.html,
-            &self.text,
-            &self.template_id,
-        );
-        check_headers(errs, &self.headers);
-        if let Some(atts) = &self.attachments {
-            if atts.len() > MAX_ATTACHMENTS {
-                push(
-                    errs,
-                    "attachments",
-                    format!("at most {MAX_ATTACHMENTS} attachments"),
-                );
-            }
-            for (i, a) in atts.iter().enumerate() {
-                if a.file_name.trim().is_empty() {
-                    push(errs, format!("attachments[{i}].fileName"), "is required");
-                }
-                if !non_empty(&a.content) && !non_empty(&a.file_url) {
-                    push(
-                        errs,
-                        format!("attachments[{i}].content"),
-                        "give content (base64) or a fileUrl",
-                    );
-                }
-            }
-        }
-    }
-}
-
 /// One recipient of a bulk send.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -405,54 +257,6 @@ pub struct BulkEmail {
     pub bypass_suppressions: Option<bool>,
 }
 
-impl Validate for BulkEmail {
-    fn validate(&self, errs: &mut Vec<FieldError>) {
-        if self.recipients.is_empty() || self.recipients.len() > MAX_BULK_RECIPIENTS {
-            push(
-                errs,
-                "recipients",
-                format!(
-                    "has {} recipients; 1 to {MAX_BULK_RECIPIENTS} per bulk send (split into several calls)",
-                    self.recipients.len()
-                ),
-            );
-        }
-        for (i, r) in self.recipients.iter().enumerate() {
-            check_email(errs, &format!("recipients[{i}].email"), &r.email);
-            for (j, a) in r.cc.iter().flatten().enumerate() {
-                a.check(errs, &format!("recipients[{i}].cc[{j}]"));
-            }
-            for (j, a) in r.bcc.iter().flatten().enumerate() {
-                a.check(errs, &format!("recipients[{i}].bcc[{j}]"));
-            }
-        }
-        self.from.check(errs, "from");
-        if let Some(r) = &self.reply_to {
-            r.check(errs, "replyTo");
-        }
-        check_content(
-            errs,
-            &self.subject,
-            &self.html,
-            &self.text,
-            &self.template_id,
-        );
-        check_headers(errs, &self.headers);
-    }
-}
-
-fn check_custom_fields(errs: &mut Vec<FieldError>, field: &str, cf: &Option<Map<String, Value>>) {
-    for (k, v) in cf.iter().flatten() {
-        if v.is_object() || v.is_array() {
-            push(
-                errs,
-                format!("{field}.{k}"),
-                "values must be a string, number, boolean, date string or null",
-            );
-        }
-    }
-}
-
 /// `POST /contacts`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -474,13 +278,6 @@ pub struct CreateContact {
     /// Custom fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub custom_fields: Option<Map<String, Value>>,
-}
-
-impl Validate for CreateContact {
-    fn validate(&self, errs: &mut Vec<FieldError>) {
-        check_email(errs, "email", &self.email);
-        check_custom_fields(errs, "customFields", &self.custom_fields);
-    }
 }
 
 /// `POST /contacts/email` (upsert by email).
@@ -509,30 +306,12 @@ pub struct UpsertContact {
     pub custom_fields: Option<Map<String, Value>>,
 }
 
-impl Validate for UpsertContact {
-    fn validate(&self, errs: &mut Vec<FieldError>) {
-        check_email(errs, "email", &self.email);
-        check_custom_fields(errs, "customFields", &self.custom_fields);
-    }
-}
-
 /// `POST /contacts/remove` and `POST /contacts/search/emails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmailList {
     /// At least one email.
     pub emails: Vec<String>,
-}
-
-impl Validate for EmailList {
-    fn validate(&self, errs: &mut Vec<FieldError>) {
-        if self.emails.is_empty() {
-            push(errs, "emails", "give at least one email");
-        }
-        for (i, e) in self.emails.iter().enumerate() {
-            check_email(errs, &format!("emails[{i}]"), e);
-        }
-    }
 }
 
 /// One contact of a bulk update.
@@ -566,29 +345,6 @@ pub struct BulkUpdateContacts {
     pub run_workflow: Option<bool>,
 }
 
-impl Validate for BulkUpdateContacts {
-    fn validate(&self, errs: &mut Vec<FieldError>) {
-        if self.contacts.is_empty() || self.contacts.len() > MAX_BULK_CONTACTS {
-            push(
-                errs,
-                "contacts",
-                format!(
-                    "has {} contacts; 1 to {MAX_BULK_CONTACTS} per call",
-                    self.contacts.len()
-                ),
-            );
-        }
-        for (i, c) in self.contacts.iter().enumerate() {
-            check_email(errs, &format!("contacts[{i}].email"), &c.email);
-            check_custom_fields(
-                errs,
-                &format!("contacts[{i}].customFields"),
-                &c.custom_fields,
-            );
-        }
-    }
-}
-
 /// `POST /account/projects`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -601,135 +357,6 @@ pub struct CreateProject {
     /// Region.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region_key: Option<String>,
-}
-
-impl Validate for CreateProject {
-    fn validate(&self, errs: &mut Vec<FieldError>) {
-        if self.name.trim().is_empty() {
-            push(errs, "name", "is required");
-        }
-        check_len(errs, "name", &self.name, 100);
-        if let Some(d) = &self.domain {
-            if d.contains("://") || d.contains('/') || d.contains(char::is_whitespace) {
-                push(
-                    errs,
-                    "domain",
-                    "give a bare domain like example.com (no scheme or path)",
-                );
-            }
-        }
-        // regionKey is not checked against REGIONS: AutoSend may add regions, and the
-        // server validates it (tests/vectors/README.md).
-    }
-}
-
-/// Deserialises `body` into `T`, validates it, and returns its canonical JSON.
-pub(crate) fn check_body<T>(body: Value) -> Result<Value, Error>
-where
-    T: serde::de::DeserializeOwned + Serialize + Validate,
-{
-    // Address fields are single objects; refuse arrays up front with a clear message (serde
-    // would otherwise try to read an array as a struct and report a confusing path).
-    for k in ["to", "from", "replyTo"] {
-        if let Some(v @ Value::Array(_)) = body.get(k) {
-            return Err(shape_error(k, v));
-        }
-    }
-    let original = body.clone();
-    let parsed: T = serde_path_to_error::deserialize(body).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        let field = if path == "." { String::new() } else { path };
-        // serde reports unknown fields at the parent path; name them precisely.
-        let (field, msg) = match inner.strip_prefix("unknown field `") {
-            Some(rest) => {
-                let name = rest.split('`').next().unwrap_or_default();
-                let f = if field.is_empty() {
-                    name.to_string()
-                } else if field == name || field.ends_with(&format!(".{name}")) {
-                    field
-                } else {
-                    format!("{field}.{name}")
-                };
-                (f, format!("unknown field (check the spelling); {inner}"))
-            }
-            None => match inner.strip_prefix("missing field `") {
-                Some(rest) => {
-                    let name = rest.split('`').next().unwrap_or_default();
-                    let f = if field.is_empty() {
-                        name.to_string()
-                    } else {
-                        format!("{field}.{name}")
-                    };
-                    (f, "is required".to_string())
-                }
-                None => (field, inner),
-            },
-        };
-        Error::validation(field, msg)
-    })?;
-    let canonical = serde_json::to_value(&parsed)
-        .map_err(|e| Error::new(crate::ErrorKind::Internal, e.to_string()))?;
-    // serde accepts a struct written as an array (`"to": ["a@b.co"]`); refuse that shape.
-    same_shape(&original, &canonical, &mut String::new())?;
-    let mut errs = Vec::new();
-    parsed.validate(&mut errs);
-    if let Some(first) = errs.first().cloned() {
-        let extra = if errs.len() > 1 {
-            format!(" (and {} more problems)", errs.len() - 1)
-        } else {
-            String::new()
-        };
-        let e = Error::validation(first.field, format!("{}{extra}", first.message));
-        return Err(e.with_details(errs));
-    }
-    Ok(canonical)
-}
-
-/// Every object in the canonical form must have been an object in the input.
-fn same_shape(input: &Value, canonical: &Value, path: &mut String) -> Result<(), Error> {
-    match (input, canonical) {
-        (Value::Object(i), Value::Object(c)) => {
-            for (k, cv) in c {
-                if let Some(iv) = i.get(k) {
-                    let len = path.len();
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(k);
-                    same_shape(iv, cv, path)?;
-                    path.truncate(len);
-                }
-            }
-            Ok(())
-        }
-        (Value::Array(i), Value::Array(c)) => {
-            for (n, (iv, cv)) in i.iter().zip(c).enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{n}]"));
-                same_shape(iv, cv, path)?;
-                path.truncate(len);
-            }
-            Ok(())
-        }
-        (i, Value::Object(_)) => Err(shape_error(path, i)),
-        _ => Ok(()),
-    }
-}
-
-fn shape_error(path: &str, got: &Value) -> Error {
-    let hint = if path == "to" {
-        " (one recipient per send: use cc/bcc, or emails.bulk)"
-    } else {
-        ""
-    };
-    Error::validation(
-        path,
-        format!(
-            "must be an object, not {}{hint}",
-            crate::request::type_name(got)
-        ),
-    )
 }
 
 // ---------- responses ----------
@@ -841,7 +468,6 @@ pub struct Project {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     #[test]
     fn emails() {
@@ -853,32 +479,5 @@ mod tests {
         ] {
             assert!(!looks_like_email(bad), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn unknown_field_is_named() {
-        let e = check_body::<SendEmail>(json!({
-            "to": {"email": "a@b.co"}, "from": {"email": "c@d.co"}, "subject": "s", "html": "h",
-            "bbc": [{"email": "x@y.z"}]
-        }))
-        .unwrap_err();
-        assert_eq!(e.field(), Some("bbc"));
-        let e = check_body::<SendEmail>(json!({
-            "to": {"email": "a@b.co", "nmae": "x"}, "from": {"email": "c@d.co"}, "subject": "s", "html": "h"
-        }))
-        .unwrap_err();
-        assert_eq!(e.field(), Some("to.nmae"));
-    }
-
-    #[test]
-    fn nested_type_errors_have_paths() {
-        let e = check_body::<SendEmail>(json!({
-            "to": {"email": "a@b.co"}, "from": {"email": "c@d.co"}, "subject": "s", "html": "h",
-            "cc": [{"email": "x@y.z"}, {"email": 5}]
-        }))
-        .unwrap_err();
-        assert_eq!(e.field(), Some("cc[1].email"));
-        let e = check_body::<SendEmail>(json!({"from": {"email": "c@d.co"}})).unwrap_err();
-        assert_eq!(e.field(), Some("to"));
     }
 }

@@ -117,9 +117,12 @@ class Emitter:
             fmt = {None: "None", "email": "Some(Format::Email)", "date-time": "Some(Format::DateTime)",
                    "uri": "Some(Format::Uri)"}[s.get("format")]
             pat = f"Some({self.pattern(s['pattern'])})" if "pattern" in s else "None"
+            hint = "None"
+            if "pattern" in s and s.get("description"):
+                hint = f"Some({_lit(s['description'])})"
             return (f"Schema::String(StringRule {{ min: {_u32(s.get('minLength'))}, "
                     f"max: {_u32(s.get('maxLength'))}, enum_: {enum_src}, format: {fmt}, "
-                    f"pattern: {pat} }})")
+                    f"pattern: {pat}, hint: {hint} }})")
         if t in ("integer", "number"):
             v = "Integer" if t == "integer" else "Number"
             return (f"Schema::{v}(NumberRule {{ min: {_num(s.get('minimum'))}, "
@@ -146,7 +149,8 @@ def _query(q):
     enum = "&[" + ", ".join(_lit(e) for e in (q["enum"] or [])) + "]"
     return (f"QueryParam {{ name: {_lit(q['name'])}, ty: ParamType::{PTYPE[q['type']]}, "
             f"items: ParamType::{items}, min: {_num(q['min'])}, max: {_num(q['max'])}, "
-            f"enum_: {enum}, explode: {str(q['explode']).lower()} }}")
+            f"enum_: {enum}, explode: {str(q['explode']).lower()}, "
+            f"required: {str(q['required']).lower()} }}")
 
 
 def outputs(spec):

@@ -1,4 +1,6 @@
 """docs/api.md: the API reference page, generated from the description."""
+import json
+
 import model
 
 PATH = "docs/api.md"
@@ -78,7 +80,7 @@ def type_text(spec, s, names=None):
     else:
         text = "any"
     if "default" in s:
-        limits.append(f"default `{s['default']}`")
+        limits.append(f"default `{json.dumps(s['default'])}`")
     if nullable:
         text += " or null"
     return text + (f" ({', '.join(limits)})" if limits else "")
@@ -105,7 +107,8 @@ def _result(spec, o, names):
     if o["response"] == "empty":
         return "nothing (2xx without a body is success)"
     r = o["result"]
-    text = "`data`: " + (type_text(spec, r, names) if r else "any")
+    text = ("`data`: " if o["enveloped"] else "the JSON body as is (no envelope): ") + \
+        (type_text(spec, r, names) if r else "any")
     if o["response"] == "binary":
         text = (f"bytes (with content type and file name) when `{o['binary_flag']}` is true; "
                 f"otherwise {text}")
@@ -161,7 +164,7 @@ def outputs(spec):
                 if q["enum"]:
                     lim.append("one of " + ", ".join(f"`{e}`" for e in q["enum"]))
                 if q["default"] is not None:
-                    lim.append(f"default `{q['default']}`")
+                    lim.append(f"default `{json.dumps(q['default'])}`")
                 rows.append(f"| query | `{q['name']}` | {t}{' (' + ', '.join(lim) + ')' if lim else ''} | {_md(q['description'])} |")
             if o["body"] is not None:
                 rows += _body_rows(spec, o["body"], names)

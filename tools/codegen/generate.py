@@ -83,7 +83,10 @@ def bundle(base, parts):
                 raise SpecError(f"api/src/{name}: schema {s} also defined in {origin[s]}")
             schemas[s] = v
             origin[s] = name
-    out = {k: doc[k] for k in TOP_ORDER if k in doc}
+    out = {k: doc[k] for k in TOP_ORDER[:1] if k in doc}
+    out["x-autosend-generated"] = ("bundled by tools/codegen/generate.py from api/src/*.json — "
+                                   "do not edit; edit api/src and re-run the generator")
+    out.update({k: doc[k] for k in TOP_ORDER[1:] if k in doc})
     out.update({k: v for k, v in doc.items() if k not in out and k not in ("paths", "components")})
     out["paths"] = {p: _order_item(paths[p]) for p in sorted(paths)}
     comps = dict(doc.get("components", {}))
@@ -310,6 +313,12 @@ def validate(spec, partial=False):
                 elif pag["in"] == "query" and not {"page", "limit"} & qnames:
                     errs.append(f"{w}: pagination in query but no page/limit query parameter")
             rb = op.get("requestBody")
+            if rb is not None and isinstance(rb.get("content", {}).get("application/json", {}).get("schema"), dict):
+                props = model.resolve(spec, rb["content"]["application/json"]["schema"]).get("properties", {})
+                clash = set(props) & (qnames | set(names_in_path))
+                if clash:
+                    errs.append(f"{w}: body fields {sorted(clash)} clash with path/query parameters "
+                                "(one parameter object: each name must go to one place)")
             if rb is not None:
                 if method in ("get", "delete"):
                     errs.append(f"{w}: GET/DELETE take no body")

@@ -6,7 +6,10 @@ the order of the id table of api/CONVENTIONS.md, so generators never walk OpenAP
     {"id", "namespace", "name", "area", "method", "path", "path_params", "query_params",
      "scope", "idempotent", "response", "binary_flag", "pagination", "rules",
      "max_body_bytes", "summary", "source", "body" (schema or None), "body_required",
-     "result" (schema of data or None), "status" ("200"/"202"/...)}
+     "result" (schema of `data`; of the whole body when "enveloped" is false; or None),
+     "enveloped", "status" ("200"/"202"/...), "description", "deprecated", "order"}
+    query params: {"name", "type", "items", "required", "description", "enum", "default",
+     "explode", "min", "max"} (min/max: value for numbers, length for strings)
 
 Schemas stay OpenAPI (with `$ref`); `resolve(spec, schema)` follows one `$ref`,
 `inline(spec, schema)` returns a copy with every `$ref` replaced by its target.
@@ -142,12 +145,18 @@ def operations(spec):
         if rb:
             body = rb.get("content", {}).get("application/json", {}).get("schema")
             body_required = bool(rb.get("required", False))
-        status, result = None, None
+        status, result, enveloped = None, None, True
         for code, r in sorted(op.get("responses", {}).items()):
             if code.startswith("2"):
                 status = code
-                env = resolve(spec, r.get("content", {}).get("application/json", {}).get("schema", {}))
-                result = env.get("properties", {}).get("data") if isinstance(env, dict) else None
+                raw = r.get("content", {}).get("application/json", {}).get("schema")
+                env = resolve(spec, raw or {})
+                props = env.get("properties", {}) if isinstance(env, dict) else {}
+                if "data" in props:
+                    result = props["data"]
+                elif raw is not None and "success" not in props:
+                    result = raw  # no envelope (jwks.get): the schema is the result itself
+                    enveloped = False
                 break
         idx, area = order.get(ep_id, (10_000, ns))
         out.append({
@@ -162,7 +171,7 @@ def operations(spec):
             "max_body_bytes": op.get("x-autosend-max-body-bytes"),
             "summary": op.get("summary", ""), "description": op.get("description", ""),
             "source": op.get("x-autosend-source", ""),
-            "body": body, "body_required": body_required, "result": result, "status": status,
+            "body": body, "body_required": body_required, "result": result, "enveloped": enveloped, "status": status,
             "deprecated": bool(op.get("deprecated", False)),
         })
     out.sort(key=lambda o: (o["order"], o["id"]))

@@ -1,0 +1,849 @@
+//! Request-body schemas (generated from `api/openapi.json` into `generated.rs`) and their
+//! interpreter: one pass over the caller's JSON that validates it and canonicalises it in place.
+//!
+//! - Structural problems (wrong type, unknown field, missing required field) stop at the first
+//!   one, naming its full path (`to.nam`, `recipients[3].email`).
+//! - Keyword problems (lengths in characters, ranges, enums, formats, patterns, item counts) and
+//!   the named cross-field rules (`crate::rules`) are collected; the error names the first and
+//!   carries them all in `details`.
+//! - Canonical form: an optional field that is `null` (and not nullable) is dropped, as if it
+//!   had not been given; everything else is sent as given.
+
+use crate::error::{Error, FieldError};
+use crate::request::type_name;
+use crate::types::looks_like_email;
+use serde_json::{Map, Value};
+use std::sync::OnceLock;
+
+/// A schema node (the subset of JSON Schema in `api/CONVENTIONS.md`).
+#[derive(Debug)]
+pub enum Schema {
+    /// Anything.
+    Any,
+    /// `true` / `false`.
+    Bool,
+    /// A whole number.
+    Integer(NumberRule),
+    /// Any number.
+    Number(NumberRule),
+    /// A string.
+    String(StringRule),
+    /// An array.
+    Array(ArrayRule),
+    /// An object.
+    Object(ObjectRule),
+    /// `null` or the inner schema.
+    Nullable(&'static Schema),
+    /// The first alternative that accepts the value.
+    OneOf(&'static [&'static Schema]),
+    /// Another (named) schema.
+    Ref(&'static Schema),
+}
+
+/// `minimum` / `maximum`.
+#[derive(Debug)]
+pub struct NumberRule {
+    /// Smallest allowed value.
+    pub min: Option<f64>,
+    /// Largest allowed value.
+    pub max: Option<f64>,
+}
+
+/// String keywords.
+#[derive(Debug)]
+pub struct StringRule {
+    /// `minLength`, in characters.
+    pub min: Option<u32>,
+    /// `maxLength`, in characters.
+    pub max: Option<u32>,
+    /// Allowed values (empty: any).
+    pub enum_: &'static [&'static str],
+    /// `format`.
+    pub format: Option<Format>,
+    /// Index into the generated pattern list.
+    pub pattern: Option<usize>,
+    /// What the value should look like (the description's words), shown when the pattern
+    /// does not match.
+    pub hint: Option<&'static str>,
+}
+
+/// String formats the core checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// [`looks_like_email`].
+    Email,
+    /// RFC 3339 date-time (`2026-01-01T00:00:00Z`, fraction and offset optional forms).
+    DateTime,
+    /// An absolute URI (`https://…`).
+    Uri,
+}
+
+/// Array keywords.
+#[derive(Debug)]
+pub struct ArrayRule {
+    /// Schema of every item.
+    pub items: &'static Schema,
+    /// `minItems`.
+    pub min: Option<u32>,
+    /// `maxItems`.
+    pub max: Option<u32>,
+}
+
+/// Object keywords.
+#[derive(Debug)]
+pub struct ObjectRule {
+    /// Declared properties, in the description's order.
+    pub fields: &'static [Field],
+    /// What other keys may be.
+    pub additional: Additional,
+}
+
+/// One declared property.
+#[derive(Debug)]
+pub struct Field {
+    /// Wire name (camelCase).
+    pub name: &'static str,
+    /// Must be present.
+    pub required: bool,
+    /// Its schema.
+    pub schema: &'static Schema,
+}
+
+/// `additionalProperties`.
+#[derive(Debug)]
+pub enum Additional {
+    /// `false`: unknown keys are refused (typo protection).
+    Deny,
+    /// `true`: a free-form map.
+    Any,
+    /// A map whose values follow this schema.
+    Schema(&'static Schema),
+}
+
+fn compiled_patterns() -> &'static [Option<regex_lite::Regex>] {
+    static COMPILED: OnceLock<Vec<Option<regex_lite::Regex>>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        crate::generated::PATTERNS
+            .iter()
+            .map(|p| regex_lite::Regex::new(p).ok())
+            .collect()
+    })
+}
+
+/// Checks one value against a pattern of the generated list (unanchored, as JSON Schema).
+pub(crate) fn pattern_matches(index: usize, s: &str) -> bool {
+    match compiled_patterns().get(index) {
+        Some(Some(re)) => re.is_match(s),
+        // A pattern the engine cannot compile is a generator bug; a test checks there is none.
+        _ => true,
+    }
+}
+
+/// Walks a value, collecting keyword problems; `Err` on the first structural one.
+pub(crate) struct Checker {
+    /// Keyword and rule problems, in the order found.
+    pub errs: Vec<FieldError>,
+    path: String,
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+impl Checker {
+    pub(crate) fn new() -> Checker {
+        Checker {
+            errs: Vec::new(),
+            path: String::new(),
+        }
+    }
+
+    fn push(&mut self, message: String) {
+        self.errs.push(FieldError {
+            field: self.path.clone(),
+            message,
+        });
+    }
+
+    fn structural(&self, message: String) -> Error {
+        Error::validation(self.path.clone(), message)
+    }
+
+    fn type_error(&self, want: &str, got: &Value) -> Error {
+        let hint = if self.path == "to" && got.is_array() {
+            " (one recipient per send: use cc/bcc, or emails.bulk)"
+        } else {
+            ""
+        };
+        self.structural(format!("must be {want}, not {}{hint}", type_name(got)))
+    }
+
+    /// Checks `value` against `schema`, canonicalising it in place.
+    pub(crate) fn check(
+        &mut self,
+        schema: &'static Schema,
+        value: &mut Value,
+    ) -> Result<(), Error> {
+        match schema {
+            Schema::Any => Ok(()),
+            Schema::Ref(s) => self.check(s, value),
+            Schema::Nullable(inner) => {
+                if value.is_null() {
+                    Ok(())
+                } else {
+                    self.check(inner, value)
+                }
+            }
+            Schema::Bool => match value {
+                Value::Bool(_) => Ok(()),
+                other => Err(self.type_error("a boolean (true or false)", other)),
+            },
+            Schema::Integer(r) => match value {
+                Value::Number(n) if n.is_i64() || n.is_u64() || is_whole(n.as_f64()) => {
+                    self.range(r, n.as_f64().unwrap_or(0.0));
+                    Ok(())
+                }
+                other => Err(self.type_error("a whole number", other)),
+            },
+            Schema::Number(r) => match value {
+                Value::Number(n) => {
+                    self.range(r, n.as_f64().unwrap_or(0.0));
+                    Ok(())
+                }
+                other => Err(self.type_error("a number", other)),
+            },
+            Schema::String(r) => match value {
+                Value::String(s) => {
+                    self.string(r, s);
+                    Ok(())
+                }
+                other => Err(self.type_error("a string", other)),
+            },
+            Schema::Array(r) => match value {
+                Value::Array(items) => {
+                    let n = items.len();
+                    if let Some(min) = r.min {
+                        if n < min as usize {
+                            self.push(count_message(n, r.min, r.max));
+                        }
+                    }
+                    if let Some(max) = r.max {
+                        if n > max as usize {
+                            self.push(count_message(n, r.min, r.max));
+                        }
+                    }
+                    let len = self.path.len();
+                    for (i, item) in items.iter_mut().enumerate() {
+                        use std::fmt::Write;
+                        let _ = write!(self.path, "[{i}]");
+                        let r2 = self.check(r.items, item);
+                        self.path.truncate(len);
+                        r2?;
+                    }
+                    Ok(())
+                }
+                other => Err(self.type_error("an array", other)),
+            },
+            Schema::Object(r) => match value {
+                Value::Object(map) => self.object(r, map),
+                other => Err(self.type_error("an object", other)),
+            },
+            Schema::OneOf(alts) => {
+                for alt in alts.iter() {
+                    let mut probe = Checker {
+                        errs: Vec::new(),
+                        path: self.path.clone(),
+                    };
+                    let mut copy = value.clone();
+                    if probe.check(alt, &mut copy).is_ok() && probe.errs.is_empty() {
+                        *value = copy;
+                        return Ok(());
+                    }
+                }
+                let names: Vec<&str> = alts.iter().map(|s| describe(s)).collect();
+                Err(self.structural(format!(
+                    "must be {}, not {}",
+                    names.join(" or "),
+                    type_name(value)
+                )))
+            }
+        }
+    }
+
+    fn range(&mut self, r: &NumberRule, x: f64) {
+        if r.min.is_some_and(|m| x < m) || r.max.is_some_and(|m| x > m) {
+            let msg = match (r.min, r.max) {
+                (Some(lo), Some(hi)) => format!("must be between {lo} and {hi}"),
+                (Some(lo), None) => format!("must be at least {lo}"),
+                (None, Some(hi)) => format!("must be at most {hi}"),
+                (None, None) => unreachable!(),
+            };
+            self.push(msg);
+        }
+    }
+
+    fn string(&mut self, r: &StringRule, s: &str) {
+        if r.min.is_some() || r.max.is_some() {
+            // Byte length bounds the character count from above: skip counting when it can.
+            let n = if r.min.is_none() && r.max.is_some_and(|m| s.len() <= m as usize) {
+                0
+            } else {
+                s.chars().count()
+            };
+            if let Some(max) = r.max {
+                if n > max as usize {
+                    self.push(format!("is longer than {max} characters"));
+                }
+            }
+            if let Some(min) = r.min {
+                if n < min as usize {
+                    self.push(if min == 1 {
+                        "must not be empty".to_string()
+                    } else {
+                        format!("is shorter than {min} characters")
+                    });
+                }
+            }
+        }
+        if !r.enum_.is_empty() && !r.enum_.contains(&s) {
+            self.push(format!("must be one of {}", r.enum_.join(", ")));
+        }
+        match r.format {
+            Some(Format::Email) if !looks_like_email(s) => {
+                self.push("is not an email address".to_string())
+            }
+            Some(Format::DateTime) if !looks_like_date_time(s) => {
+                self.push("is not an ISO 8601 date-time (like 2026-01-01T09:00:00Z)".to_string())
+            }
+            Some(Format::Uri) if !looks_like_uri(s) => {
+                self.push("is not an absolute URL (like https://example.com/x)".to_string())
+            }
+            _ => {}
+        }
+        if let Some(p) = r.pattern {
+            if !pattern_matches(p, s) {
+                let src = crate::generated::PATTERNS.get(p).copied().unwrap_or("");
+                self.push(match r.hint {
+                    Some(h) => format!("does not match {src} ({})", h.trim_end_matches('.')),
+                    None => format!("does not match {src}"),
+                });
+            }
+        }
+    }
+
+    fn object(&mut self, r: &ObjectRule, map: &mut Map<String, Value>) -> Result<(), Error> {
+        let len = self.path.len();
+        // Unknown keys first: a typo must never be hidden behind another message.
+        if matches!(r.additional, Additional::Deny) {
+            for k in map.keys() {
+                if !r.fields.iter().any(|f| f.name == k) {
+                    let path = join(&self.path, k);
+                    let near = r
+                        .fields
+                        .iter()
+                        .find(|f| f.name.eq_ignore_ascii_case(k))
+                        .map(|f| format!(" (did you mean {}?)", f.name))
+                        .unwrap_or_default();
+                    return Err(Error::validation(
+                        path,
+                        format!("unknown field (check the spelling){near}"),
+                    ));
+                }
+            }
+        }
+        for f in r.fields {
+            let present = match map.get_mut(f.name) {
+                None => false,
+                Some(v) if v.is_null() && !accepts_null(f.schema) => {
+                    if f.required {
+                        self.path = join(&self.path[..len], f.name);
+                        let e = self.structural("is required (got null)".to_string());
+                        self.path.truncate(len);
+                        return Err(e);
+                    }
+                    map.remove(f.name);
+                    continue;
+                }
+                Some(v) => {
+                    if !self.path.is_empty() {
+                        self.path.push('.');
+                    }
+                    self.path.push_str(f.name);
+                    let r2 = self.check(f.schema, v);
+                    self.path.truncate(len);
+                    r2?;
+                    true
+                }
+            };
+            if !present && f.required {
+                return Err(Error::validation(join(&self.path, f.name), "is required"));
+            }
+        }
+        if let Additional::Schema(s) = r.additional {
+            for (k, v) in map.iter_mut() {
+                if r.fields.iter().any(|f| f.name == k) {
+                    continue;
+                }
+                if !self.path.is_empty() {
+                    self.path.push('.');
+                }
+                self.path.push_str(k);
+                let r2 = self.check(s, v);
+                self.path.truncate(len);
+                r2?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The collected problems as one error (first named, all in `details`), if any.
+    pub(crate) fn into_result(self) -> Result<(), Error> {
+        let Some(first) = self.errs.first().cloned() else {
+            return Ok(());
+        };
+        let extra = if self.errs.len() > 1 {
+            format!(" (and {} more problems)", self.errs.len() - 1)
+        } else {
+            String::new()
+        };
+        Err(
+            Error::validation(first.field, format!("{}{extra}", first.message))
+                .with_details(self.errs),
+        )
+    }
+}
+
+fn is_whole(x: Option<f64>) -> bool {
+    x.is_some_and(|x| x.is_finite() && x.fract() == 0.0)
+}
+
+fn accepts_null(s: &Schema) -> bool {
+    match s {
+        Schema::Any | Schema::Nullable(_) => true,
+        Schema::Ref(s) => accepts_null(s),
+        Schema::OneOf(alts) => alts.iter().any(|a| accepts_null(a)),
+        _ => false,
+    }
+}
+
+fn count_message(n: usize, min: Option<u32>, max: Option<u32>) -> String {
+    match (min, max) {
+        (_, Some(hi)) if n > hi as usize => {
+            format!("has {n} items; at most {hi} per call (split into several calls)")
+        }
+        (Some(1), _) => "give at least one item".to_string(),
+        (Some(lo), _) => format!("has {n} items; give at least {lo}"),
+        _ => String::new(),
+    }
+}
+
+/// A short name of what a schema accepts (for `oneOf` messages).
+fn describe(s: &Schema) -> &'static str {
+    match s {
+        Schema::Any => "anything",
+        Schema::Bool => "a boolean",
+        Schema::Integer(_) => "a whole number",
+        Schema::Number(_) => "a number",
+        Schema::String(_) => "a string",
+        Schema::Array(a) => match a.items {
+            Schema::String(_) => "an array of strings",
+            _ => "an array",
+        },
+        Schema::Object(_) => "an object",
+        Schema::Nullable(_) => "null",
+        Schema::OneOf(_) => "one of several forms",
+        Schema::Ref(s) => describe(s),
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.fff](Z|±HH:MM)`, or a bare `YYYY-MM-DD` date.
+pub(crate) fn looks_like_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|x| x.iter().all(u8::is_ascii_digit));
+    if !(digits(0..4)
+        && b.get(4) == Some(&b'-')
+        && digits(5..7)
+        && b.get(7) == Some(&b'-')
+        && digits(8..10))
+    {
+        return false;
+    }
+    if b.len() == 10 {
+        return true;
+    }
+    let time_starts = matches!(b.get(10), Some(b'T' | b't' | b' '))
+        && digits(11..13)
+        && b.get(13) == Some(&b':')
+        && digits(14..16);
+    if !time_starts {
+        return false;
+    }
+    let mut i = 16;
+    if b.get(i) == Some(&b':') {
+        if !digits(17..19) {
+            return false;
+        }
+        i = 19;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            let start = i;
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            if i == start {
+                return false;
+            }
+        }
+    }
+    match b.get(i) {
+        Some(b'Z' | b'z') => i + 1 == b.len(),
+        Some(b'+' | b'-') => {
+            i + 6 == b.len() && digits(i + 1..i + 3) && b[i + 3] == b':' && digits(i + 4..i + 6)
+        }
+        _ => false,
+    }
+}
+
+/// An absolute URL with a scheme and a host (or `mailto:`-style path).
+pub(crate) fn looks_like_uri(s: &str) -> bool {
+    !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && url::Url::parse(s).is_ok_and(|u| u.has_host() || u.cannot_be_a_base())
+}
+
+/// Validates and canonicalises a whole request body: schema, then the named rules.
+pub(crate) fn check_body(
+    schema: &'static Schema,
+    rules: &[&str],
+    body: &mut Value,
+) -> Result<(), Error> {
+    let mut c = Checker::new();
+    c.check(schema, body)?;
+    let from_schema = c.errs.len();
+    if let Value::Object(map) = body {
+        for r in rules {
+            match crate::rules::rule(r) {
+                Some(f) => f(map, &mut c.errs),
+                None => {
+                    return Err(Error::new(
+                        crate::ErrorKind::Internal,
+                        format!("the catalog names a rule the core lacks: {r}"),
+                    ))
+                }
+            }
+        }
+        // A rule repeating what the schema already said about a field adds nothing.
+        let (schema_errs, rule_errs) = c.errs.split_at(from_schema);
+        let keep: Vec<FieldError> = rule_errs
+            .iter()
+            .filter(|r| !schema_errs.iter().any(|s| s.field == r.field))
+            .cloned()
+            .collect();
+        c.errs.truncate(from_schema);
+        c.errs.extend(keep);
+    }
+    c.into_result()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    static NAME: Schema = Schema::String(StringRule {
+        min: Some(2),
+        max: Some(5),
+        enum_: &[],
+        format: None,
+        pattern: None,
+        hint: None,
+    });
+    static KIND: Schema = Schema::String(StringRule {
+        min: None,
+        max: None,
+        enum_: &["list", "segment"],
+        format: None,
+        pattern: None,
+        hint: None,
+    });
+    static EMAIL: Schema = Schema::String(StringRule {
+        min: None,
+        max: None,
+        enum_: &[],
+        format: Some(Format::Email),
+        pattern: None,
+        hint: None,
+    });
+    static WHEN: Schema = Schema::String(StringRule {
+        min: None,
+        max: None,
+        enum_: &[],
+        format: Some(Format::DateTime),
+        pattern: None,
+        hint: None,
+    });
+    static URL: Schema = Schema::String(StringRule {
+        min: None,
+        max: None,
+        enum_: &[],
+        format: Some(Format::Uri),
+        pattern: None,
+        hint: None,
+    });
+    static COUNT: Schema = Schema::Integer(NumberRule {
+        min: Some(1.0),
+        max: Some(10.0),
+    });
+    static RATE: Schema = Schema::Number(NumberRule {
+        min: None,
+        max: Some(1.5),
+    });
+    static TAGS: Schema = Schema::Array(ArrayRule {
+        items: &NAME,
+        min: Some(1),
+        max: Some(2),
+    });
+    static MOBILE: Schema = Schema::Nullable(&NAME);
+    static FREE_STR: Schema = Schema::String(StringRule {
+        min: None,
+        max: None,
+        enum_: &[],
+        format: None,
+        pattern: None,
+        hint: None,
+    });
+    static STR_OR_LIST_ITEMS: Schema = Schema::Array(ArrayRule {
+        items: &FREE_STR,
+        min: None,
+        max: None,
+    });
+    static STR_OR_LIST: Schema = Schema::OneOf(&[&FREE_STR, &STR_OR_LIST_ITEMS]);
+    static MAP: Schema = Schema::Object(ObjectRule {
+        fields: &[],
+        additional: Additional::Schema(&FREE_STR),
+    });
+    static FREE: Schema = Schema::Object(ObjectRule {
+        fields: &[],
+        additional: Additional::Any,
+    });
+    static INNER_FIELDS: [Field; 2] = [
+        Field {
+            name: "email",
+            required: true,
+            schema: &EMAIL,
+        },
+        Field {
+            name: "name",
+            required: false,
+            schema: &NAME,
+        },
+    ];
+    static INNER: Schema = Schema::Object(ObjectRule {
+        fields: &INNER_FIELDS,
+        additional: Additional::Deny,
+    });
+    static INNERS: Schema = Schema::Array(ArrayRule {
+        items: &INNER,
+        min: None,
+        max: None,
+    });
+    static ROOT_FIELDS: [Field; 13] = [
+        Field {
+            name: "name",
+            required: true,
+            schema: &NAME,
+        },
+        Field {
+            name: "kind",
+            required: false,
+            schema: &KIND,
+        },
+        Field {
+            name: "when",
+            required: false,
+            schema: &WHEN,
+        },
+        Field {
+            name: "url",
+            required: false,
+            schema: &URL,
+        },
+        Field {
+            name: "count",
+            required: false,
+            schema: &COUNT,
+        },
+        Field {
+            name: "rate",
+            required: false,
+            schema: &RATE,
+        },
+        Field {
+            name: "tags",
+            required: false,
+            schema: &TAGS,
+        },
+        Field {
+            name: "mobile",
+            required: false,
+            schema: &MOBILE,
+        },
+        Field {
+            name: "either",
+            required: false,
+            schema: &STR_OR_LIST,
+        },
+        Field {
+            name: "headers",
+            required: false,
+            schema: &MAP,
+        },
+        Field {
+            name: "data",
+            required: false,
+            schema: &FREE,
+        },
+        Field {
+            name: "to",
+            required: false,
+            schema: &INNER,
+        },
+        Field {
+            name: "cc",
+            required: false,
+            schema: &INNERS,
+        },
+    ];
+    static ROOT: Schema = Schema::Object(ObjectRule {
+        fields: &ROOT_FIELDS,
+        additional: Additional::Deny,
+    });
+
+    fn run(v: Value) -> Result<Value, Error> {
+        let mut v = v;
+        check_body(&ROOT, &[], &mut v)?;
+        Ok(v)
+    }
+
+    fn field_of(v: Value) -> String {
+        let e = run(v).expect_err("should be refused");
+        assert_eq!(e.kind(), crate::ErrorKind::Validation);
+        e.field().unwrap_or_default().to_string()
+    }
+
+    #[test]
+    fn accepts_and_canonicalises() {
+        let out = run(json!({
+            "name": "Ada", "kind": "segment", "when": "2026-01-01T09:00:00.123+02:00",
+            "url": "https://example.com/x", "count": 10, "rate": 1.5, "tags": ["ab"],
+            "mobile": null, "either": ["a", "b"], "headers": {"X-A": "1"},
+            "data": {"anything": [1, {"x": null}]}, "to": {"email": "a@b.co", "name": null},
+            "cc": [{"email": "c@d.co"}]
+        }))
+        .unwrap();
+        // `to.name: null` is dropped (optional, not nullable); nullable `mobile` stays null.
+        assert_eq!(out["to"], json!({"email": "a@b.co"}));
+        assert_eq!(out["mobile"], Value::Null);
+        assert_eq!(out["data"], json!({"anything": [1, {"x": null}]}));
+        assert_eq!(
+            run(json!({"name": "Ada", "kind": null})).unwrap(),
+            json!({"name": "Ada"})
+        );
+        assert_eq!(
+            run(json!({"name": "Ada", "either": "x"})).unwrap()["either"],
+            "x"
+        );
+        assert_eq!(
+            run(json!({"name": "Ada", "count": 3.0})).unwrap()["count"],
+            3.0
+        );
+    }
+
+    #[test]
+    fn every_keyword_names_the_field() {
+        let base = || json!({"name": "Ada"});
+        let with = |k: &str, v: Value| {
+            let mut b = base();
+            b[k] = v;
+            b
+        };
+        assert_eq!(field_of(json!({})), "name"); // required
+        assert_eq!(field_of(json!({"name": null})), "name"); // required, null
+        assert_eq!(field_of(json!({"name": "A"})), "name"); // minLength
+        assert_eq!(field_of(json!({"name": "Adalind"})), "name"); // maxLength
+                                                                  // lengths count characters, not bytes
+        assert!(run(json!({"name": "ééééé"})).is_ok());
+        assert_eq!(field_of(json!({"name": 5})), "name"); // type
+        assert_eq!(field_of(with("kind", json!("lists"))), "kind"); // enum
+        assert_eq!(field_of(with("when", json!("2026-01-01 9am"))), "when"); // date-time
+        assert_eq!(field_of(with("url", json!("not a url"))), "url"); // uri
+        assert_eq!(field_of(with("count", json!(0))), "count"); // minimum
+        assert_eq!(field_of(with("count", json!(11))), "count"); // maximum
+        assert_eq!(field_of(with("count", json!(2.5))), "count"); // integer
+        assert_eq!(field_of(with("rate", json!(1.6))), "rate"); // number maximum
+        assert_eq!(field_of(with("tags", json!([]))), "tags"); // minItems
+        assert_eq!(field_of(with("tags", json!(["ab", "cd", "ef"]))), "tags"); // maxItems
+        assert_eq!(field_of(with("tags", json!(["ab", "x"]))), "tags[1]"); // items
+        assert_eq!(field_of(with("tags", json!("ab"))), "tags"); // array type
+        assert_eq!(field_of(with("mobile", json!(1))), "mobile"); // nullable inner type
+        assert_eq!(field_of(with("either", json!(5))), "either"); // oneOf
+        assert_eq!(field_of(with("headers", json!({"X-A": 1}))), "headers.X-A"); // additional schema
+        assert_eq!(
+            field_of(with("to", json!({"email": "a@b.co", "nam": "x"}))),
+            "to.nam"
+        ); // unknown nested
+        assert_eq!(field_of(with("to", json!([{"email": "a@b.co"}]))), "to"); // object type
+        assert_eq!(field_of(with("to", json!({"name": "Ada"}))), "to.email"); // nested required
+        assert_eq!(
+            field_of(with("cc", json!([{"email": "a@b.co"}, {"email": "bad"}]))),
+            "cc[1].email"
+        );
+        assert_eq!(
+            field_of(with("cc", json!([{"email": "a@b.co"}, {"emial": "x"}]))),
+            "cc[1].emial"
+        );
+        assert_eq!(field_of(with("bogus", json!(1))), "bogus"); // unknown top level
+    }
+
+    #[test]
+    fn collects_keyword_problems_but_stops_at_structure() {
+        let e = run(json!({"name": "A", "count": 0, "kind": "x"})).unwrap_err();
+        assert_eq!(e.field(), Some("name"));
+        assert_eq!(e.details().len(), 3);
+        assert!(e.message().contains("2 more"), "{}", e.message());
+        // A structural problem wins over collected ones.
+        let e = run(json!({"name": "A", "count": "zero"})).unwrap_err();
+        assert_eq!(e.field(), Some("count"));
+        let e = run(json!({"name": "Ada", "Kind": "list"})).unwrap_err();
+        assert!(e.message().contains("did you mean kind"), "{}", e.message());
+    }
+
+    #[test]
+    fn formats() {
+        for ok in [
+            "2026-01-01",
+            "2026-01-01T00:00:00Z",
+            "2026-01-01T00:00Z",
+            "2026-01-01T00:00:00.5-05:30",
+        ] {
+            assert!(looks_like_date_time(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "2026-1-01",
+            "2026-01-01T",
+            "2026-01-01T00:00:00",
+            "2026-01-01T00:00:00.Z",
+            "tomorrow",
+        ] {
+            assert!(!looks_like_date_time(bad), "{bad}");
+        }
+        assert!(looks_like_uri("https://example.com/hook?x=1"));
+        assert!(!looks_like_uri("example.com/hook"));
+        assert!(!looks_like_uri("https://exa mple.com"));
+    }
+}
