@@ -2312,6 +2312,7 @@ impl InboundReplyParams {
 #[serde(rename_all = "camelCase", default)]
 pub struct Address {
     /// Email address.
+    #[serde(deserialize_with = "de::null_as_default")]
     pub email: String,
     /// Display name (no line breaks).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2618,8 +2619,10 @@ pub struct AutomationExitCriteria {
 #[serde(rename_all = "camelCase", default)]
 pub struct AutomationFilterCondition {
     /// Field path, e.g. a contact property (`customFields.plan`), `event.name` or `event.properties.<name>`.
+    #[serde(deserialize_with = "de::null_as_default")]
     pub field: String,
     /// Comparison operator, e.g. `equals`, `contains`, `is_not_empty`.
+    #[serde(deserialize_with = "de::null_as_default")]
     pub operator: String,
     /// Value compared against (any JSON value; omitted for operators such as `is_empty`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4141,6 +4144,39 @@ pub struct InboundReplyResult {
     /// Number of recipients.
     #[serde(deserialize_with = "de::null_as_default")]
     pub total_recipients: i64,
+}
+
+/// The public key set (the body itself, without the `success`/`data` envelope).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Jwks {
+    /// Public keys, the active key first (several during rotation).
+    #[serde(deserialize_with = "de::null_as_default")]
+    pub keys: Vec<JwksKey>,
+}
+
+/// A public RSA key for JWE request encryption (a JWK).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct JwksKey {
+    /// Key type, `RSA`.
+    #[serde(deserialize_with = "de::null_as_default")]
+    pub kty: String,
+    /// RSA modulus (base64url).
+    #[serde(deserialize_with = "de::null_as_default")]
+    pub n: String,
+    /// RSA public exponent (base64url), e.g. `AQAB`.
+    #[serde(deserialize_with = "de::null_as_default")]
+    pub e: String,
+    /// Key id, e.g. `key_2026_06`; send it as `X-Key-Id` or in the JWE header.
+    #[serde(deserialize_with = "de::null_as_default")]
+    pub kid: String,
+    /// Key-encryption algorithm, `RSA-OAEP-256`.
+    #[serde(deserialize_with = "de::null_as_default")]
+    pub alg: String,
+    /// Key use, `enc`.
+    #[serde(deserialize_with = "de::null_as_default")]
+    pub use_: String,
 }
 
 /// Status and lifecycle timestamps of one email.

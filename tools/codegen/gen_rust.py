@@ -271,6 +271,7 @@ def _field_lines(m, owner, wire, schema, required, mode, description, struct_fie
     ty, nullable = m.rust_type(schema, owner, wire, mode)
     if mode == "response":
         # Lenient: objects and nullable values are Option, the rest default when missing.
+        # ("shared": the request shape, required plain and optional `Option`, read leniently.)
         is_obj = "$ref" in schema and model.resolve(m.spec, schema).get("type") == "object"
         optional = nullable or is_obj or ty == "serde_json::Value"
     else:
@@ -288,7 +289,7 @@ def _field_lines(m, owner, wire, schema, required, mode, description, struct_fie
     elif optional:
         ty = f"Option<{ty}>"
         attrs.append('skip_serializing_if = "Option::is_none"')
-    elif mode == "response":
+    elif mode in ("response", "shared"):
         attrs.append('deserialize_with = "de::null_as_default"')
     desc = schema.get("description") or description or ""
     if not desc and "$ref" in schema:
@@ -311,7 +312,7 @@ def _struct(m, name, description, fields, mode, extra_doc=()):
         serde.append("deny_unknown_fields")
     else:
         serde.append("default")
-    shape = "request" if mode == "shared" else mode
+    shape = mode
     lines = doc([doc_text(description) or f"`{name}`."] + list(extra_doc))
     lines.append(f"#[derive({derives})]")
     lines.append(f"#[serde({', '.join(serde)})]")
@@ -321,7 +322,7 @@ def _struct(m, name, description, fields, mode, extra_doc=()):
     for wire, schema, required, desc, owner in fields:
         ident, ty, flines = _field_lines(m, owner, wire, schema, required, shape, desc, idents)
         lines.extend(flines)
-        if shape == "request" and required and not ty.startswith("Option<"):
+        if shape != "response" and required and not ty.startswith("Option<"):
             required_args.append((ident, ty))
     lines.append("}")
     if required_args:
@@ -557,7 +558,7 @@ def _endpoint_methods(m, o, is_async):
             lines.append(f"{ind}}}")
             lines.append("")
         return lines
-    conv = {"message": "Response::message", "empty": "Response::empty"}.get(
+    conv = {"message": "Response::from_message", "empty": "Response::from_empty"}.get(
         o["response"], "Response::from_api")
     lines += doc(_method_docs(o), ind)
     sig_arg = arg

@@ -111,7 +111,7 @@ impl ContactsApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &ContactsDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("contacts.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("contacts.delete", to_params(params)?).await?)
     }
 
     /// Delete a contact by your user id.
@@ -123,7 +123,7 @@ impl ContactsApi<'_> {
 
     /// [`Self::delete_by_user_id`] with the whole answer (request id, message, attempts).
     pub async fn delete_by_user_id_with_response(&self, params: &ContactsDeleteByUserIdParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("contacts.deleteByUserId", to_params(params)?).await?)
+        Response::from_message(self.client.call("contacts.deleteByUserId", to_params(params)?).await?)
     }
 
     /// Delete contacts by email.
@@ -135,7 +135,7 @@ impl ContactsApi<'_> {
 
     /// [`Self::remove`] with the whole answer (request id, message, attempts).
     pub async fn remove_with_response(&self, params: &ContactsRemoveParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("contacts.remove", to_params(params)?).await?)
+        Response::from_message(self.client.call("contacts.remove", to_params(params)?).await?)
     }
 
     /// Look up contacts by email.
@@ -227,7 +227,7 @@ impl ContactPropertiesApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &ContactPropertiesDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("contactProperties.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("contactProperties.delete", to_params(params)?).await?)
     }
 }
 
@@ -287,7 +287,7 @@ impl CustomFieldsApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &CustomFieldsDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("customFields.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("customFields.delete", to_params(params)?).await?)
     }
 }
 
@@ -367,7 +367,7 @@ impl TemplatesApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &TemplatesDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("templates.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("templates.delete", to_params(params)?).await?)
     }
 
     /// Update a template's preview text.
@@ -435,7 +435,7 @@ impl SendersApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &SendersDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("senders.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("senders.delete", to_params(params)?).await?)
     }
 }
 
@@ -539,7 +539,7 @@ impl CampaignsApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &CampaignsDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("campaigns.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("campaigns.delete", to_params(params)?).await?)
     }
 
     /// Get a campaign's counts and rates.
@@ -643,7 +643,7 @@ impl AutomationsApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &AutomationsDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("automations.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("automations.delete", to_params(params)?).await?)
     }
 }
 
@@ -711,7 +711,7 @@ impl EventsApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &EventsDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("events.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("events.delete", to_params(params)?).await?)
     }
 
     /// Record an event for a contact.
@@ -815,7 +815,7 @@ impl DomainsApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &DomainsDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("domains.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("domains.delete", to_params(params)?).await?)
     }
 }
 
@@ -975,7 +975,7 @@ impl SuppressionGroupsApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &SuppressionGroupsDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("suppressionGroups.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("suppressionGroups.delete", to_params(params)?).await?)
     }
 
     /// Search suppression entries.
@@ -1067,7 +1067,7 @@ impl ProjectsApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &ProjectsDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("projects.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("projects.delete", to_params(params)?).await?)
     }
 }
 
@@ -1135,7 +1135,7 @@ impl WebhooksApi<'_> {
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
     pub async fn delete_with_response(&self, params: &WebhooksDeleteParams) -> Result<Response<MessageResult>, Error> {
-        Response::message(self.client.call("webhooks.delete", to_params(params)?).await?)
+        Response::from_message(self.client.call("webhooks.delete", to_params(params)?).await?)
     }
 
     /// List the delivery attempts of a webhook.
@@ -1273,12 +1273,12 @@ impl JwksApi<'_> {
     /// Get AutoSend's public keys for encrypted request bodies.
     ///
     /// `jwks.get`: `GET /jwks.json`; key scope `none`; retried after an unknown outcome (idempotent).
-    pub async fn get(&self) -> Result<serde_json::Value, Error> {
+    pub async fn get(&self) -> Result<Jwks, Error> {
         Ok(self.get_with_response().await?.data)
     }
 
     /// [`Self::get`] with the whole answer (request id, message, attempts).
-    pub async fn get_with_response(&self) -> Result<Response<serde_json::Value>, Error> {
+    pub async fn get_with_response(&self) -> Result<Response<Jwks>, Error> {
         Response::from_api(self.client.call("jwks.get", serde_json::Value::Object(Default::default())).await?)
     }
 }
@@ -1469,7 +1469,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &ContactsDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("contacts.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("contacts.delete", to_params(params)?)?)
         }
 
         /// Delete a contact by your user id.
@@ -1481,7 +1481,7 @@ pub mod blocking {
 
         /// [`Self::delete_by_user_id`] with the whole answer (request id, message, attempts).
         pub fn delete_by_user_id_with_response(&self, params: &ContactsDeleteByUserIdParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("contacts.deleteByUserId", to_params(params)?)?)
+            Response::from_message(self.client.call("contacts.deleteByUserId", to_params(params)?)?)
         }
 
         /// Delete contacts by email.
@@ -1493,7 +1493,7 @@ pub mod blocking {
 
         /// [`Self::remove`] with the whole answer (request id, message, attempts).
         pub fn remove_with_response(&self, params: &ContactsRemoveParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("contacts.remove", to_params(params)?)?)
+            Response::from_message(self.client.call("contacts.remove", to_params(params)?)?)
         }
 
         /// Look up contacts by email.
@@ -1585,7 +1585,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &ContactPropertiesDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("contactProperties.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("contactProperties.delete", to_params(params)?)?)
         }
     }
 
@@ -1645,7 +1645,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &CustomFieldsDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("customFields.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("customFields.delete", to_params(params)?)?)
         }
     }
 
@@ -1725,7 +1725,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &TemplatesDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("templates.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("templates.delete", to_params(params)?)?)
         }
 
         /// Update a template's preview text.
@@ -1793,7 +1793,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &SendersDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("senders.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("senders.delete", to_params(params)?)?)
         }
     }
 
@@ -1897,7 +1897,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &CampaignsDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("campaigns.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("campaigns.delete", to_params(params)?)?)
         }
 
         /// Get a campaign's counts and rates.
@@ -2001,7 +2001,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &AutomationsDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("automations.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("automations.delete", to_params(params)?)?)
         }
     }
 
@@ -2069,7 +2069,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &EventsDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("events.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("events.delete", to_params(params)?)?)
         }
 
         /// Record an event for a contact.
@@ -2173,7 +2173,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &DomainsDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("domains.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("domains.delete", to_params(params)?)?)
         }
     }
 
@@ -2333,7 +2333,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &SuppressionGroupsDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("suppressionGroups.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("suppressionGroups.delete", to_params(params)?)?)
         }
 
         /// Search suppression entries.
@@ -2425,7 +2425,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &ProjectsDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("projects.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("projects.delete", to_params(params)?)?)
         }
     }
 
@@ -2493,7 +2493,7 @@ pub mod blocking {
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
         pub fn delete_with_response(&self, params: &WebhooksDeleteParams) -> Result<Response<MessageResult>, Error> {
-            Response::message(self.client.call("webhooks.delete", to_params(params)?)?)
+            Response::from_message(self.client.call("webhooks.delete", to_params(params)?)?)
         }
 
         /// List the delivery attempts of a webhook.
@@ -2631,12 +2631,12 @@ pub mod blocking {
         /// Get AutoSend's public keys for encrypted request bodies.
         ///
         /// `jwks.get`: `GET /jwks.json`; key scope `none`; retried after an unknown outcome (idempotent).
-        pub fn get(&self) -> Result<serde_json::Value, Error> {
+        pub fn get(&self) -> Result<Jwks, Error> {
             Ok(self.get_with_response()?.data)
         }
 
         /// [`Self::get`] with the whole answer (request id, message, attempts).
-        pub fn get_with_response(&self) -> Result<Response<serde_json::Value>, Error> {
+        pub fn get_with_response(&self) -> Result<Response<Jwks>, Error> {
             Response::from_api(self.client.call("jwks.get", serde_json::Value::Object(Default::default()))?)
         }
     }

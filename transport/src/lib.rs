@@ -224,6 +224,11 @@ impl<T> Response<T> {
         self.raw.attempts
     }
 
+    /// The envelope's top-level `message` ("Template created successfully"), if any.
+    pub fn message(&self) -> Option<&str> {
+        self.raw.message.as_deref()
+    }
+
     /// Consumes the answer, keeping the typed result.
     pub fn into_data(self) -> T {
         self.data
@@ -240,12 +245,15 @@ impl<T: serde::de::DeserializeOwned> Response<T> {
 
 impl Response<autosend::models::MessageResult> {
     /// A `message` endpoint (no `data`; deletes): the envelope's message is the result.
-    pub(crate) fn message(raw: ApiResponse) -> Result<Self, Error> {
+    pub(crate) fn from_message(raw: ApiResponse) -> Result<Self, Error> {
         let mut data: autosend::models::MessageResult = match &raw.data {
             serde_json::Value::Object(_) => decode_value(&raw.data)?,
             _ => Default::default(),
         };
         data.success = true;
+        if data.message.is_empty() {
+            data.message = raw.message.clone().unwrap_or_default();
+        }
         Ok(Response { data, raw })
     }
 }
@@ -253,7 +261,7 @@ impl Response<autosend::models::MessageResult> {
 impl Response<()> {
     /// An `empty` endpoint: any 2xx is the result.
     #[allow(dead_code)]
-    pub(crate) fn empty(raw: ApiResponse) -> Result<Self, Error> {
+    pub(crate) fn from_empty(raw: ApiResponse) -> Result<Self, Error> {
         Ok(Response { data: (), raw })
     }
 }
@@ -281,14 +289,21 @@ impl std::fmt::Debug for Download {
 }
 
 impl Response<Download> {
-    /// A binary endpoint called with its flag set: the file.
-    pub(crate) fn download(raw: ApiResponse) -> Result<Self, Error> {
-        // PLACEHOLDER until the core reports bytes (h/core): a JSON answer is not a file.
-        let _ = &raw;
-        Err(Error::new(
-            ErrorKind::InvalidResponse,
-            "the server answered with JSON where a file was expected",
-        ))
+    /// A binary endpoint called with its flag set: the file (moved out of `raw.bytes`).
+    pub(crate) fn download(mut raw: ApiResponse) -> Result<Self, Error> {
+        let Some(bytes) = raw.bytes.take() else {
+            return Err(Error::new(
+                ErrorKind::InvalidResponse,
+                "the server answered with JSON where a file was expected; call the method \
+                 without `_bytes` to read that JSON",
+            ));
+        };
+        let data = Download {
+            bytes,
+            content_type: raw.content_type.clone(),
+            filename: raw.filename.clone(),
+        };
+        Ok(Response { data, raw })
     }
 }
 

@@ -231,7 +231,10 @@ fn async_client_has_the_same_namespaces() {
             .list(&ContactPropertiesListParams::default())
             .await
             .unwrap();
-        assert!(all.contact_properties.iter().any(|x| x.name == "plan"), "{all:?}");
+        assert!(
+            all.contact_properties.iter().any(|x| x.name == "plan"),
+            "{all:?}"
+        );
     });
 }
 
