@@ -20,6 +20,34 @@
 //! let sent = client.send_email(&mail).unwrap();
 //! println!("queued {}", sent.email_id);
 //! ```
+//!
+//! ## Typed endpoints
+//!
+//! Every endpoint of the API has a typed method, grouped by resource and generated from the
+//! API description ([`endpoints`]): params are `autosend::models::<Namespace><Method>Params`
+//! (path, query and body fields in one struct), results the schema's type, read leniently.
+//! Each method has a `*_with_response` twin returning [`Response<T>`] (the typed value plus
+//! the request id, message and attempts); binary endpoints have a `*_bytes` variant returning
+//! a [`Download`]. Untyped access stays available: `client.call(id, json)`.
+//!
+//! ```no_run
+//! use autosend::models::{TemplatesCreateParams, InboundAttachmentParams};
+//! # fn main() -> Result<(), autosend::Error> {
+//! let client = autosend_http::blocking::Client::new(
+//!     autosend::ClientOptions::new("AS_yourkey"),
+//!     autosend_http::TlsOptions::default(),
+//! )?;
+//! let mut p = TemplatesCreateParams::new("Welcome", "Hi {{firstName}}");
+//! p.email_template = Some("<p>Hi {{firstName}}</p>".into());
+//! let created = client.templates().create_with_response(&p)?;
+//! println!("{} (request {:?})", created.data.template_id, created.request_id());
+//! let file = client
+//!     .inbound()
+//!     .attachment_bytes(&InboundAttachmentParams::new("msg-id", "0"))?;
+//! println!("{} bytes of {:?}", file.bytes.len(), file.content_type);
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
