@@ -543,7 +543,8 @@ def _endpoint_methods(m, o, is_async):
                 ("", "false", res, "Response::from_api", "the JSON answer"),
                 ("_bytes", "true", "Download", "Response::download", "the file itself")):
             name = meth + suffix
-            extra = [f"Sends `{flag}={flag_val}`: returns {what}."]
+            extra = ([f"Sends `{flag}=true`: returns {what}."] if flag_val == "true" else
+                     [f"Without `{flag}`: returns {what} (`{name}_bytes` downloads the file)."])
             lines += doc(_method_docs(o, extra), ind)
             lines.append(f"{ind}{fn} {name}(&self, {arg}) -> Result<{ty}, Error> {{")
             lines.append(f"{ind}    Ok(self.{name}_with_response(params){aw}?.data)")
@@ -552,9 +553,12 @@ def _endpoint_methods(m, o, is_async):
             lines += doc([f"[`Self::{name}`] with the whole answer (request id, message, attempts).",
                           ], ind)
             lines.append(f"{ind}{fn} {name}_with_response(&self, {arg}) -> Result<Response<{ty}>, Error> {{")
-            lines.append(f"{ind}    let mut p = {to_val};")
-            lines.append(f"{ind}    set_flag(&mut p, {lit(flag)}, {flag_val});")
-            lines.append(f"{ind}    {conv}(self.client.call({lit(o['id'])}, p){aw}?)")
+            if flag_val == "true":
+                lines.append(f"{ind}    let mut p = {to_val};")
+                lines.append(f"{ind}    set_flag(&mut p, {lit(flag)}, true);")
+                lines.append(f"{ind}    {conv}(self.client.call({lit(o['id'])}, p){aw}?)")
+            else:
+                lines.append(f"{ind}    {conv}(self.client.call({lit(o['id'])}, {to_val}){aw}?)")
             lines.append(f"{ind}}}")
             lines.append("")
         return lines

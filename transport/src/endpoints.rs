@@ -1222,16 +1222,14 @@ impl InboundApi<'_> {
     ///
     /// `inbound.attachment`: `GET /inbound/messages/{id}/attachments/{idx}`; key scope `project_key`; retried after an unknown outcome (idempotent).
     ///
-    /// Sends `download=false`: returns the JSON answer.
+    /// Without `download`: returns the JSON answer (`attachment_bytes` downloads the file).
     pub async fn attachment(&self, params: &InboundAttachmentParams) -> Result<InboundAttachmentLink, Error> {
         Ok(self.attachment_with_response(params).await?.data)
     }
 
     /// [`Self::attachment`] with the whole answer (request id, message, attempts).
     pub async fn attachment_with_response(&self, params: &InboundAttachmentParams) -> Result<Response<InboundAttachmentLink>, Error> {
-        let mut p = to_params(params)?;
-        set_flag(&mut p, "download", false);
-        Response::from_api(self.client.call("inbound.attachment", p).await?)
+        Response::from_api(self.client.call("inbound.attachment", to_params(params)?).await?)
     }
 
     /// Get an attachment of a received message.
@@ -2580,16 +2578,14 @@ pub mod blocking {
         ///
         /// `inbound.attachment`: `GET /inbound/messages/{id}/attachments/{idx}`; key scope `project_key`; retried after an unknown outcome (idempotent).
         ///
-        /// Sends `download=false`: returns the JSON answer.
+        /// Without `download`: returns the JSON answer (`attachment_bytes` downloads the file).
         pub fn attachment(&self, params: &InboundAttachmentParams) -> Result<InboundAttachmentLink, Error> {
             Ok(self.attachment_with_response(params)?.data)
         }
 
         /// [`Self::attachment`] with the whole answer (request id, message, attempts).
         pub fn attachment_with_response(&self, params: &InboundAttachmentParams) -> Result<Response<InboundAttachmentLink>, Error> {
-            let mut p = to_params(params)?;
-            set_flag(&mut p, "download", false);
-            Response::from_api(self.client.call("inbound.attachment", p)?)
+            Response::from_api(self.client.call("inbound.attachment", to_params(params)?)?)
         }
 
         /// Get an attachment of a received message.
