@@ -423,3 +423,54 @@ fn send_body_paths_and_patterns() {
     let fields: Vec<&str> = e.details().iter().map(|d| d.field.as_str()).collect();
     assert_eq!(fields, ["to.email", "headers.X-A"]);
 }
+
+#[test]
+fn every_endpoint_builds_or_names_what_is_missing() {
+    let project = config("AS_test123", None);
+    let account = config("ASA_acct456", Some("665f1c2ab3d4e5f6a7b8c9d0"));
+    for ep in CATALOG {
+        let mut params = serde_json::Map::new();
+        for p in ep.path_params {
+            params.insert(p.to_string(), json!("x 1/é"));
+        }
+        let cfg = match ep.scope.name() {
+            "account" | "account_no_project" => &account,
+            _ => &project,
+        };
+        match build_request(cfg, ep.id, Value::Object(params.clone())) {
+            Ok((_, r)) => {
+                assert_eq!(r.method, ep.method, "{}", ep.id);
+                assert!(
+                    !r.url.contains('{') && !r.url.contains(' '),
+                    "{}: {}",
+                    ep.id,
+                    r.url
+                );
+                assert_eq!(
+                    r.body.is_some(),
+                    r.header("content-type").is_some(),
+                    "{}",
+                    ep.id
+                );
+                if ep.body.is_none() {
+                    assert!(r.body.is_none(), "{}", ep.id);
+                }
+            }
+            Err(e) => {
+                // Only a body with required fields may be refused, naming one of them.
+                assert_eq!(e.kind(), ErrorKind::Validation, "{}: {e}", ep.id);
+                assert!(ep.body.is_some(), "{}: {e}", ep.id);
+            }
+        }
+        // A key of the wrong kind is refused before anything else.
+        let wrong = match ep.scope.name() {
+            "account" | "account_no_project" => Some(&project),
+            "project_key" => Some(&account),
+            _ => None,
+        };
+        if let Some(cfg) = wrong {
+            let e = build_request(cfg, ep.id, Value::Object(params)).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::KeyScope, "{}", ep.id);
+        }
+    }
+}

@@ -88,18 +88,31 @@ def ref_name(ref):
     return ref[len(prefix):]
 
 
+ANNOTATION_KEYS = ("description", "x-autosend-source", "example", "examples", "title")
+
+
 def inline(spec, schema, depth=0):
-    """A copy of `schema` with every `$ref` replaced by its target (descriptions dropped)."""
+    """A copy of the schema `schema` with every `$ref` replaced by its target (annotations
+    such as descriptions dropped; property names are kept whatever they are called)."""
     if depth > 40:
         raise ValueError("schema nests too deeply (recursive $ref?)")
-    if isinstance(schema, dict):
-        if "$ref" in schema:
-            return inline(spec, resolve(spec, schema), depth + 1)
-        return {k: inline(spec, v, depth + 1) for k, v in schema.items()
-                if k not in ("description", "x-autosend-source", "example", "examples", "title")}
     if isinstance(schema, list):
         return [inline(spec, v, depth + 1) for v in schema]
-    return schema
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        return inline(spec, resolve(spec, schema), depth + 1)
+    out = {}
+    for k, v in schema.items():
+        if k in ANNOTATION_KEYS:
+            continue
+        if k == "properties" and isinstance(v, dict):
+            out[k] = {name: inline(spec, p, depth + 1) for name, p in v.items()}
+        elif k in ("items", "additionalProperties", "oneOf"):
+            out[k] = inline(spec, v, depth + 1)
+        else:
+            out[k] = v  # keywords with plain values (enum, required, pattern, ...)
+    return out
 
 
 def _iter_ops(spec):

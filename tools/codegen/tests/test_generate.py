@@ -102,6 +102,15 @@ class Model(unittest.TestCase):
         self.assertEqual(by_id["contactLists.bulkAdd"][2:], ("POST", "/contact-lists/contacts/bulk-add"))
         self.assertEqual(by_id["jwks.get"][2:], ("GET", "/jwks.json"))
 
+    def test_inline_keeps_properties_named_like_annotations(self):
+        spec = {"components": {"schemas": {"T": {"type": "object", "description": "doc",
+                                                  "properties": {"description": {"type": "string", "description": "d"},
+                                                                 "title": {"$ref": "#/components/schemas/S"}}},
+                                            "S": {"type": "string", "maxLength": 3, "title": "x"}}}}
+        out = model.inline(spec, {"$ref": "#/components/schemas/T"})
+        self.assertEqual(out, {"type": "object", "properties": {"description": {"type": "string"},
+                                                                "title": {"type": "string", "maxLength": 3}}})
+
     def test_names(self):
         self.assertEqual(model.snake("deleteByUserId"), "delete_by_user_id")
         self.assertEqual(model.upper_snake("contactProperties"), "CONTACT_PROPERTIES")
