@@ -667,7 +667,7 @@ async fn authorize_and_run(
     if let Some(ms) = rate.retry_after_ms {
         return (Reply::Json(429, rate_limited_body(ms)), rate);
     }
-    // Body (POST/PUT/PATCH; an empty body is `{}`).
+    // Body (POST/PUT/PATCH; an empty body counts as `{}`).
     let has_body = matches!(spec.method, "POST" | "PUT" | "PATCH");
     let json_body = if has_body {
         let bytes = match axum::body::to_bytes(body, MAX_BODY).await {
@@ -687,7 +687,7 @@ async fn authorize_and_run(
                 );
             }
         };
-        if bytes.iter().all(u8::is_ascii_whitespace) && spec.body_schema.is_none() {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
             json!({})
         } else {
             match serde_json::from_slice::<Value>(&bytes) {

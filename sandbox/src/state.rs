@@ -250,6 +250,10 @@ impl App {
                 );
             }
         }
+        // Seed every project's data (global suppression group, inbound messages) now.
+        for p in &self.settings.projects {
+            crate::areas::data(&mut st, &p.id);
+        }
         for k in &self.settings.account_keys {
             st.keys.insert(
                 k.clone(),
@@ -357,6 +361,7 @@ impl App {
     ) -> Value {
         let p = project_json(id, name, domain, region);
         st.projects.push(p.clone());
+        crate::areas::data(st, id);
         p
     }
 

@@ -74,6 +74,10 @@ fn lists_json(d: &ProjectData, ids: &[Value], field: &str) -> Result<Value, Repl
     let mut out = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let id = id.as_str().unwrap_or("");
+        if id == super::lists::GLOBAL {
+            out.push(json!({"id": id, "name": "All Contacts", "type": "list", "contactCount": 0}));
+            continue;
+        }
         match pos(&d.lists, "id", id) {
             Some(j) => {
                 let l = &d.lists[j];

@@ -47,6 +47,11 @@ pub const FAST: &[&str] = &[
 ];
 
 pub fn client_for(ca_path: &str) -> reqwest::Client {
+    client_with_timeout(ca_path, Duration::from_secs(20))
+}
+
+/// Like [`client_for`] with another request timeout.
+pub fn client_with_timeout(ca_path: &str, timeout: Duration) -> reqwest::Client {
     let pem = std::fs::read(ca_path).expect("read CA");
     let mut roots = rustls::RootCertStore::empty();
     let mut rd = std::io::BufReader::new(&pem[..]);
@@ -63,7 +68,7 @@ pub fn client_for(ca_path: &str) -> reqwest::Client {
     reqwest::Client::builder()
         .tls_backend_preconfigured(cfg)
         .no_proxy()
-        .timeout(Duration::from_secs(20))
+        .timeout(timeout)
         .build()
         .expect("client")
 }
@@ -268,7 +273,12 @@ pub fn plain_client() -> reqwest::Client {
 /// The `details[].field` names of a 400 VALIDATION_FAILED answer (asserts it is one).
 pub fn fields(r: &Resp) -> Vec<String> {
     assert_eq!(r.status, 400, "{}", r.text);
-    assert_eq!(r.json["error"]["code"], serde_json::json!("VALIDATION_FAILED"), "{}", r.text);
+    assert_eq!(
+        r.json["error"]["code"],
+        serde_json::json!("VALIDATION_FAILED"),
+        "{}",
+        r.text
+    );
     r.json["error"]["details"]
         .as_array()
         .expect("details")
@@ -281,7 +291,12 @@ pub fn fields(r: &Resp) -> Vec<String> {
 pub fn assert_code(r: &Resp, status: u16, code: &str) {
     assert_eq!(r.status, status, "{}", r.text);
     assert_eq!(r.json["success"], serde_json::json!(false), "{}", r.text);
-    assert_eq!(r.json["error"]["code"], serde_json::json!(code), "{}", r.text);
+    assert_eq!(
+        r.json["error"]["code"],
+        serde_json::json!(code),
+        "{}",
+        r.text
+    );
 }
 
 /// The `data` of a 200 answer (asserts success).
@@ -294,10 +309,19 @@ pub fn data(r: &Resp) -> Value {
 impl Sandbox {
     /// Add and verify a sending domain with the project key; returns its id.
     pub async fn verified_domain(&self, name: &str) -> String {
-        let r = self.p("POST", "/domains", Some(serde_json::json!({"domain": name}))).await;
+        let r = self
+            .p(
+                "POST",
+                "/domains",
+                Some(serde_json::json!({"domain": name})),
+            )
+            .await;
         let id = data(&r)["id"].as_str().unwrap().to_string();
         let r = self.p("POST", &format!("/domains/{id}/verify"), None).await;
-        assert_eq!(data(&r)["verificationStatus"], serde_json::json!("VERIFIED"));
+        assert_eq!(
+            data(&r)["verificationStatus"],
+            serde_json::json!("VERIFIED")
+        );
         id
     }
 }
