@@ -222,6 +222,14 @@ fn async_client_has_the_same_namespaces() {
         .enable_all()
         .build()
         .unwrap();
+    // The futures can be spawned on a multi-threaded runtime.
+    fn assert_send<T: Send>(_: &T) {}
+    let listing = ContactPropertiesListParams::default();
+    assert_send(&c.contact_properties().list(&listing));
+    assert_send(
+        &c.inbound()
+            .attachment_bytes(&InboundAttachmentParams::new("m", "0")),
+    );
     rt.block_on(async {
         let p = ContactPropertiesCreateParams::new("plan", PropertyType::String);
         let created = c.contact_properties().create(&p).await.unwrap();
