@@ -9,7 +9,8 @@
 //! - Results keep their schema names (`Template`). They are lenient: unknown fields are
 //!   ignored, missing ones read as their default (empty, 0, false), `null` too; nested objects
 //!   and nullable values are `Option`.
-//! - String enums of requests are Rust enums (`TemplateType::Marketing`).
+//! - String enums of requests are Rust enums (`TemplateType::Marketing`), with an `Other(String)`
+//!   fallback so an answer carrying a value added later still reads.
 //!
 //! The native transport (`autosend-http`) has one typed method per endpoint that takes and
 //! returns these (`client.templates().create(&params)`). Edit `api/src/*.json` and run
@@ -4684,25 +4685,49 @@ pub struct WebhookSecret {
 
 /// Where the filter is checked.
 ///
-/// Values: `branch_entry`, `all_branch_steps`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `branch_entry`, `all_branch_steps`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum AppliesTo {
     /// `branch_entry`
     #[default]
-    #[serde(rename = "branch_entry")]
     BranchEntry,
     /// `all_branch_steps`
-    #[serde(rename = "all_branch_steps")]
     AllBranchSteps,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl AppliesTo {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             AppliesTo::BranchEntry => "branch_entry",
             AppliesTo::AllBranchSteps => "all_branch_steps",
+            AppliesTo::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for AppliesTo {
+    fn from(s: &str) -> Self {
+        match s {
+            "branch_entry" => AppliesTo::BranchEntry,
+            "all_branch_steps" => AppliesTo::AllBranchSteps,
+            _ => AppliesTo::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for AppliesTo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AppliesTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(AppliesTo::from(s.as_str()))
     }
 }
 
@@ -4714,37 +4739,61 @@ impl std::fmt::Display for AppliesTo {
 
 /// Entry trigger; default `contact_created`.
 ///
-/// Values: `contact_created`, `contact_added_to_list`, `contact_property_matches_with`, `contact_property_changes_from_to`, `event_trigger`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `contact_created`, `contact_added_to_list`, `contact_property_matches_with`, `contact_property_changes_from_to`, `event_trigger`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum AutomationEntryCriteriaType {
     /// `contact_created`
     #[default]
-    #[serde(rename = "contact_created")]
     ContactCreated,
     /// `contact_added_to_list`
-    #[serde(rename = "contact_added_to_list")]
     ContactAddedToList,
     /// `contact_property_matches_with`
-    #[serde(rename = "contact_property_matches_with")]
     ContactPropertyMatchesWith,
     /// `contact_property_changes_from_to`
-    #[serde(rename = "contact_property_changes_from_to")]
     ContactPropertyChangesFromTo,
     /// `event_trigger`
-    #[serde(rename = "event_trigger")]
     EventTrigger,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl AutomationEntryCriteriaType {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             AutomationEntryCriteriaType::ContactCreated => "contact_created",
             AutomationEntryCriteriaType::ContactAddedToList => "contact_added_to_list",
             AutomationEntryCriteriaType::ContactPropertyMatchesWith => "contact_property_matches_with",
             AutomationEntryCriteriaType::ContactPropertyChangesFromTo => "contact_property_changes_from_to",
             AutomationEntryCriteriaType::EventTrigger => "event_trigger",
+            AutomationEntryCriteriaType::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for AutomationEntryCriteriaType {
+    fn from(s: &str) -> Self {
+        match s {
+            "contact_created" => AutomationEntryCriteriaType::ContactCreated,
+            "contact_added_to_list" => AutomationEntryCriteriaType::ContactAddedToList,
+            "contact_property_matches_with" => AutomationEntryCriteriaType::ContactPropertyMatchesWith,
+            "contact_property_changes_from_to" => AutomationEntryCriteriaType::ContactPropertyChangesFromTo,
+            "event_trigger" => AutomationEntryCriteriaType::EventTrigger,
+            _ => AutomationEntryCriteriaType::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for AutomationEntryCriteriaType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AutomationEntryCriteriaType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(AutomationEntryCriteriaType::from(s.as_str()))
     }
 }
 
@@ -4756,25 +4805,49 @@ impl std::fmt::Display for AutomationEntryCriteriaType {
 
 /// Exit rule; default `workflow_complete`.
 ///
-/// Values: `workflow_complete`, `entry_criteria_no_longer_met`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `workflow_complete`, `entry_criteria_no_longer_met`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum AutomationExitCriteriaType {
     /// `workflow_complete`
     #[default]
-    #[serde(rename = "workflow_complete")]
     WorkflowComplete,
     /// `entry_criteria_no_longer_met`
-    #[serde(rename = "entry_criteria_no_longer_met")]
     EntryCriteriaNoLongerMet,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl AutomationExitCriteriaType {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             AutomationExitCriteriaType::WorkflowComplete => "workflow_complete",
             AutomationExitCriteriaType::EntryCriteriaNoLongerMet => "entry_criteria_no_longer_met",
+            AutomationExitCriteriaType::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for AutomationExitCriteriaType {
+    fn from(s: &str) -> Self {
+        match s {
+            "workflow_complete" => AutomationExitCriteriaType::WorkflowComplete,
+            "entry_criteria_no_longer_met" => AutomationExitCriteriaType::EntryCriteriaNoLongerMet,
+            _ => AutomationExitCriteriaType::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for AutomationExitCriteriaType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AutomationExitCriteriaType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(AutomationExitCriteriaType::from(s.as_str()))
     }
 }
 
@@ -4786,33 +4859,57 @@ impl std::fmt::Display for AutomationExitCriteriaType {
 
 /// Only workflows with this status.
 ///
-/// Values: `draft`, `active`, `paused`, `archived`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `draft`, `active`, `paused`, `archived`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum AutomationStatus {
     /// `draft`
     #[default]
-    #[serde(rename = "draft")]
     Draft,
     /// `active`
-    #[serde(rename = "active")]
     Active,
     /// `paused`
-    #[serde(rename = "paused")]
     Paused,
     /// `archived`
-    #[serde(rename = "archived")]
     Archived,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl AutomationStatus {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             AutomationStatus::Draft => "draft",
             AutomationStatus::Active => "active",
             AutomationStatus::Paused => "paused",
             AutomationStatus::Archived => "archived",
+            AutomationStatus::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for AutomationStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "draft" => AutomationStatus::Draft,
+            "active" => AutomationStatus::Active,
+            "paused" => AutomationStatus::Paused,
+            "archived" => AutomationStatus::Archived,
+            _ => AutomationStatus::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for AutomationStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AutomationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(AutomationStatus::from(s.as_str()))
     }
 }
 
@@ -4824,29 +4921,53 @@ impl std::fmt::Display for AutomationStatus {
 
 /// Step type.
 ///
-/// Values: `wait`, `email`, `branch`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `wait`, `email`, `branch`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum AutomationStepType {
     /// `wait`
     #[default]
-    #[serde(rename = "wait")]
     Wait,
     /// `email`
-    #[serde(rename = "email")]
     Email,
     /// `branch`
-    #[serde(rename = "branch")]
     Branch,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl AutomationStepType {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             AutomationStepType::Wait => "wait",
             AutomationStepType::Email => "email",
             AutomationStepType::Branch => "branch",
+            AutomationStepType::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for AutomationStepType {
+    fn from(s: &str) -> Self {
+        match s {
+            "wait" => AutomationStepType::Wait,
+            "email" => AutomationStepType::Email,
+            "branch" => AutomationStepType::Branch,
+            _ => AutomationStepType::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for AutomationStepType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for AutomationStepType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(AutomationStepType::from(s.as_str()))
     }
 }
 
@@ -4858,25 +4979,49 @@ impl std::fmt::Display for AutomationStepType {
 
 /// Builder used to create the template; default `code`.
 ///
-/// Values: `code`, `visual`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `code`, `visual`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum BuilderType {
     /// `code`
     #[default]
-    #[serde(rename = "code")]
     Code,
     /// `visual`
-    #[serde(rename = "visual")]
     Visual,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl BuilderType {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             BuilderType::Code => "code",
             BuilderType::Visual => "visual",
+            BuilderType::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for BuilderType {
+    fn from(s: &str) -> Self {
+        match s {
+            "code" => BuilderType::Code,
+            "visual" => BuilderType::Visual,
+            _ => BuilderType::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for BuilderType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for BuilderType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(BuilderType::from(s.as_str()))
     }
 }
 
@@ -4888,39 +5033,33 @@ impl std::fmt::Display for BuilderType {
 
 /// Only campaigns with this status.
 ///
-/// Values: `draft`, `scheduled`, `sending`, `sending_gradual`, `paused`, `sent`, `failed`, `aborted`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `draft`, `scheduled`, `sending`, `sending_gradual`, `paused`, `sent`, `failed`, `aborted`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum CampaignStatus {
     /// `draft`
     #[default]
-    #[serde(rename = "draft")]
     Draft,
     /// `scheduled`
-    #[serde(rename = "scheduled")]
     Scheduled,
     /// `sending`
-    #[serde(rename = "sending")]
     Sending,
     /// `sending_gradual`
-    #[serde(rename = "sending_gradual")]
     SendingGradual,
     /// `paused`
-    #[serde(rename = "paused")]
     Paused,
     /// `sent`
-    #[serde(rename = "sent")]
     Sent,
     /// `failed`
-    #[serde(rename = "failed")]
     Failed,
     /// `aborted`
-    #[serde(rename = "aborted")]
     Aborted,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl CampaignStatus {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             CampaignStatus::Draft => "draft",
             CampaignStatus::Scheduled => "scheduled",
@@ -4930,7 +5069,37 @@ impl CampaignStatus {
             CampaignStatus::Sent => "sent",
             CampaignStatus::Failed => "failed",
             CampaignStatus::Aborted => "aborted",
+            CampaignStatus::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for CampaignStatus {
+    fn from(s: &str) -> Self {
+        match s {
+            "draft" => CampaignStatus::Draft,
+            "scheduled" => CampaignStatus::Scheduled,
+            "sending" => CampaignStatus::Sending,
+            "sending_gradual" => CampaignStatus::SendingGradual,
+            "paused" => CampaignStatus::Paused,
+            "sent" => CampaignStatus::Sent,
+            "failed" => CampaignStatus::Failed,
+            "aborted" => CampaignStatus::Aborted,
+            _ => CampaignStatus::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for CampaignStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for CampaignStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(CampaignStatus::from(s.as_str()))
     }
 }
 
@@ -4942,25 +5111,49 @@ impl std::fmt::Display for CampaignStatus {
 
 /// Kind of list; default `list`.
 ///
-/// Values: `list`, `segment`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `list`, `segment`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum ContactListType {
     /// `list`
     #[default]
-    #[serde(rename = "list")]
     List,
     /// `segment`
-    #[serde(rename = "segment")]
     Segment,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl ContactListType {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             ContactListType::List => "list",
             ContactListType::Segment => "segment",
+            ContactListType::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for ContactListType {
+    fn from(s: &str) -> Self {
+        match s {
+            "list" => ContactListType::List,
+            "segment" => ContactListType::Segment,
+            _ => ContactListType::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for ContactListType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for ContactListType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(ContactListType::from(s.as_str()))
     }
 }
 
@@ -4972,33 +5165,57 @@ impl std::fmt::Display for ContactListType {
 
 /// Delay unit.
 ///
-/// Values: `minutes`, `mins`, `hours`, `days`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `minutes`, `mins`, `hours`, `days`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum DelayUnit {
     /// `minutes`
     #[default]
-    #[serde(rename = "minutes")]
     Minutes,
     /// `mins`
-    #[serde(rename = "mins")]
     Mins,
     /// `hours`
-    #[serde(rename = "hours")]
     Hours,
     /// `days`
-    #[serde(rename = "days")]
     Days,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl DelayUnit {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             DelayUnit::Minutes => "minutes",
             DelayUnit::Mins => "mins",
             DelayUnit::Hours => "hours",
             DelayUnit::Days => "days",
+            DelayUnit::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for DelayUnit {
+    fn from(s: &str) -> Self {
+        match s {
+            "minutes" => DelayUnit::Minutes,
+            "mins" => DelayUnit::Mins,
+            "hours" => DelayUnit::Hours,
+            "days" => DelayUnit::Days,
+            _ => DelayUnit::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for DelayUnit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DelayUnit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(DelayUnit::from(s.as_str()))
     }
 }
 
@@ -5010,33 +5227,57 @@ impl std::fmt::Display for DelayUnit {
 
 /// Data type of the field.
 ///
-/// Values: `string`, `number`, `boolean`, `date`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `string`, `number`, `boolean`, `date`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum FieldType {
     /// `string`
     #[default]
-    #[serde(rename = "string")]
     String,
     /// `number`
-    #[serde(rename = "number")]
     Number,
     /// `boolean`
-    #[serde(rename = "boolean")]
     Boolean,
     /// `date`
-    #[serde(rename = "date")]
     Date,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl FieldType {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             FieldType::String => "string",
             FieldType::Number => "number",
             FieldType::Boolean => "boolean",
             FieldType::Date => "date",
+            FieldType::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for FieldType {
+    fn from(s: &str) -> Self {
+        match s {
+            "string" => FieldType::String,
+            "number" => FieldType::Number,
+            "boolean" => FieldType::Boolean,
+            "date" => FieldType::Date,
+            _ => FieldType::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for FieldType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(FieldType::from(s.as_str()))
     }
 }
 
@@ -5048,54 +5289,43 @@ impl std::fmt::Display for FieldType {
 
 /// Operator; by fieldType: string equals/not_equals/contains/not_contains/starts_with/ends_with/is_empty/is_not_empty, number equals/not_equals/greater_than/less_than/between, boolean equals/not_equals, date equals/not_equals/before/after/between/is_empty/is_not_empty.
 ///
-/// Values: `equals`, `not_equals`, `contains`, `not_contains`, `starts_with`, `ends_with`, `is_empty`, `is_not_empty`, `greater_than`, `less_than`, `between`, `before`, `after`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `equals`, `not_equals`, `contains`, `not_contains`, `starts_with`, `ends_with`, `is_empty`, `is_not_empty`, `greater_than`, `less_than`, `between`, `before`, `after`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum FilterOperator {
     /// `equals`
     #[default]
-    #[serde(rename = "equals")]
     Equals,
     /// `not_equals`
-    #[serde(rename = "not_equals")]
     NotEquals,
     /// `contains`
-    #[serde(rename = "contains")]
     Contains,
     /// `not_contains`
-    #[serde(rename = "not_contains")]
     NotContains,
     /// `starts_with`
-    #[serde(rename = "starts_with")]
     StartsWith,
     /// `ends_with`
-    #[serde(rename = "ends_with")]
     EndsWith,
     /// `is_empty`
-    #[serde(rename = "is_empty")]
     IsEmpty,
     /// `is_not_empty`
-    #[serde(rename = "is_not_empty")]
     IsNotEmpty,
     /// `greater_than`
-    #[serde(rename = "greater_than")]
     GreaterThan,
     /// `less_than`
-    #[serde(rename = "less_than")]
     LessThan,
     /// `between`
-    #[serde(rename = "between")]
     Between,
     /// `before`
-    #[serde(rename = "before")]
     Before,
     /// `after`
-    #[serde(rename = "after")]
     After,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl FilterOperator {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             FilterOperator::Equals => "equals",
             FilterOperator::NotEquals => "not_equals",
@@ -5110,7 +5340,42 @@ impl FilterOperator {
             FilterOperator::Between => "between",
             FilterOperator::Before => "before",
             FilterOperator::After => "after",
+            FilterOperator::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for FilterOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "equals" => FilterOperator::Equals,
+            "not_equals" => FilterOperator::NotEquals,
+            "contains" => FilterOperator::Contains,
+            "not_contains" => FilterOperator::NotContains,
+            "starts_with" => FilterOperator::StartsWith,
+            "ends_with" => FilterOperator::EndsWith,
+            "is_empty" => FilterOperator::IsEmpty,
+            "is_not_empty" => FilterOperator::IsNotEmpty,
+            "greater_than" => FilterOperator::GreaterThan,
+            "less_than" => FilterOperator::LessThan,
+            "between" => FilterOperator::Between,
+            "before" => FilterOperator::Before,
+            "after" => FilterOperator::After,
+            _ => FilterOperator::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for FilterOperator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for FilterOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(FilterOperator::from(s.as_str()))
     }
 }
 
@@ -5122,37 +5387,61 @@ impl std::fmt::Display for FilterOperator {
 
 /// Growth strategy of gradual sending; required when `sendMode` is `gradual`.
 ///
-/// Values: `fixed`, `1.25x`, `1.5x`, `1.75x`, `2x`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `fixed`, `1.25x`, `1.5x`, `1.75x`, `2x`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum GradualStrategy {
     /// `fixed`
     #[default]
-    #[serde(rename = "fixed")]
     Fixed,
     /// `1.25x`
-    #[serde(rename = "1.25x")]
     X1p25,
     /// `1.5x`
-    #[serde(rename = "1.5x")]
     X1p5,
     /// `1.75x`
-    #[serde(rename = "1.75x")]
     X1p75,
     /// `2x`
-    #[serde(rename = "2x")]
     X2,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl GradualStrategy {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             GradualStrategy::Fixed => "fixed",
             GradualStrategy::X1p25 => "1.25x",
             GradualStrategy::X1p5 => "1.5x",
             GradualStrategy::X1p75 => "1.75x",
             GradualStrategy::X2 => "2x",
+            GradualStrategy::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for GradualStrategy {
+    fn from(s: &str) -> Self {
+        match s {
+            "fixed" => GradualStrategy::Fixed,
+            "1.25x" => GradualStrategy::X1p25,
+            "1.5x" => GradualStrategy::X1p5,
+            "1.75x" => GradualStrategy::X1p75,
+            "2x" => GradualStrategy::X2,
+            _ => GradualStrategy::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for GradualStrategy {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for GradualStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(GradualStrategy::from(s.as_str()))
     }
 }
 
@@ -5164,25 +5453,49 @@ impl std::fmt::Display for GradualStrategy {
 
 /// Include recipient and send counts: the string `true` or `false`.
 ///
-/// Values: `true`, `false`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `true`, `false`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum IncludeCounts {
     /// `true`
     #[default]
-    #[serde(rename = "true")]
     True,
     /// `false`
-    #[serde(rename = "false")]
     False,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl IncludeCounts {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             IncludeCounts::True => "true",
             IncludeCounts::False => "false",
+            IncludeCounts::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for IncludeCounts {
+    fn from(s: &str) -> Self {
+        match s {
+            "true" => IncludeCounts::True,
+            "false" => IncludeCounts::False,
+            _ => IncludeCounts::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for IncludeCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for IncludeCounts {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(IncludeCounts::from(s.as_str()))
     }
 }
 
@@ -5194,25 +5507,49 @@ impl std::fmt::Display for IncludeCounts {
 
 /// How the conditions combine.
 ///
-/// Values: `AND`, `OR`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `AND`, `OR`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum LogicalOperator {
     /// `AND`
     #[default]
-    #[serde(rename = "AND")]
     And,
     /// `OR`
-    #[serde(rename = "OR")]
     Or,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl LogicalOperator {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             LogicalOperator::And => "AND",
             LogicalOperator::Or => "OR",
+            LogicalOperator::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for LogicalOperator {
+    fn from(s: &str) -> Self {
+        match s {
+            "AND" => LogicalOperator::And,
+            "OR" => LogicalOperator::Or,
+            _ => LogicalOperator::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for LogicalOperator {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for LogicalOperator {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(LogicalOperator::from(s.as_str()))
     }
 }
 
@@ -5224,33 +5561,57 @@ impl std::fmt::Display for LogicalOperator {
 
 /// Data type of the property.
 ///
-/// Values: `string`, `number`, `boolean`, `date`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `string`, `number`, `boolean`, `date`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum PropertyType {
     /// `string`
     #[default]
-    #[serde(rename = "string")]
     String,
     /// `number`
-    #[serde(rename = "number")]
     Number,
     /// `boolean`
-    #[serde(rename = "boolean")]
     Boolean,
     /// `date`
-    #[serde(rename = "date")]
     Date,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl PropertyType {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             PropertyType::String => "string",
             PropertyType::Number => "number",
             PropertyType::Boolean => "boolean",
             PropertyType::Date => "date",
+            PropertyType::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for PropertyType {
+    fn from(s: &str) -> Self {
+        match s {
+            "string" => PropertyType::String,
+            "number" => PropertyType::Number,
+            "boolean" => PropertyType::Boolean,
+            "date" => PropertyType::Date,
+            _ => PropertyType::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for PropertyType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PropertyType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(PropertyType::from(s.as_str()))
     }
 }
 
@@ -5262,29 +5623,53 @@ impl std::fmt::Display for PropertyType {
 
 /// Delivery mode.
 ///
-/// Values: `immediate`, `scheduled`, `gradual`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `immediate`, `scheduled`, `gradual`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SendMode {
     /// `immediate`
     #[default]
-    #[serde(rename = "immediate")]
     Immediate,
     /// `scheduled`
-    #[serde(rename = "scheduled")]
     Scheduled,
     /// `gradual`
-    #[serde(rename = "gradual")]
     Gradual,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl SendMode {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             SendMode::Immediate => "immediate",
             SendMode::Scheduled => "scheduled",
             SendMode::Gradual => "gradual",
+            SendMode::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for SendMode {
+    fn from(s: &str) -> Self {
+        match s {
+            "immediate" => SendMode::Immediate,
+            "scheduled" => SendMode::Scheduled,
+            "gradual" => SendMode::Gradual,
+            _ => SendMode::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for SendMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SendMode {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(SendMode::from(s.as_str()))
     }
 }
 
@@ -5296,33 +5681,57 @@ impl std::fmt::Display for SendMode {
 
 /// Only entries with this suppression reason.
 ///
-/// Values: `UNSUBSCRIBE`, `BOUNCE`, `COMPLAINT`, `MANUAL`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `UNSUBSCRIBE`, `BOUNCE`, `COMPLAINT`, `MANUAL`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum SuppressionReason {
     /// `UNSUBSCRIBE`
     #[default]
-    #[serde(rename = "UNSUBSCRIBE")]
     Unsubscribe,
     /// `BOUNCE`
-    #[serde(rename = "BOUNCE")]
     Bounce,
     /// `COMPLAINT`
-    #[serde(rename = "COMPLAINT")]
     Complaint,
     /// `MANUAL`
-    #[serde(rename = "MANUAL")]
     Manual,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl SuppressionReason {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             SuppressionReason::Unsubscribe => "UNSUBSCRIBE",
             SuppressionReason::Bounce => "BOUNCE",
             SuppressionReason::Complaint => "COMPLAINT",
             SuppressionReason::Manual => "MANUAL",
+            SuppressionReason::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for SuppressionReason {
+    fn from(s: &str) -> Self {
+        match s {
+            "UNSUBSCRIBE" => SuppressionReason::Unsubscribe,
+            "BOUNCE" => SuppressionReason::Bounce,
+            "COMPLAINT" => SuppressionReason::Complaint,
+            "MANUAL" => SuppressionReason::Manual,
+            _ => SuppressionReason::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for SuppressionReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for SuppressionReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(SuppressionReason::from(s.as_str()))
     }
 }
 
@@ -5334,25 +5743,49 @@ impl std::fmt::Display for SuppressionReason {
 
 /// Template type; default `transactional`.
 ///
-/// Values: `transactional`, `marketing`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `transactional`, `marketing`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum TemplateType {
     /// `transactional`
     #[default]
-    #[serde(rename = "transactional")]
     Transactional,
     /// `marketing`
-    #[serde(rename = "marketing")]
     Marketing,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl TemplateType {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             TemplateType::Transactional => "transactional",
             TemplateType::Marketing => "marketing",
+            TemplateType::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for TemplateType {
+    fn from(s: &str) -> Self {
+        match s {
+            "transactional" => TemplateType::Transactional,
+            "marketing" => TemplateType::Marketing,
+            _ => TemplateType::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for TemplateType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TemplateType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(TemplateType::from(s.as_str()))
     }
 }
 
@@ -5364,25 +5797,49 @@ impl std::fmt::Display for TemplateType {
 
 /// What the branch filter tests.
 ///
-/// Values: `contact_property_matches_with`, `event_property`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// Values: `contact_property_matches_with`, `event_property`; any other string reads as `Other`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub enum TriggerType {
     /// `contact_property_matches_with`
     #[default]
-    #[serde(rename = "contact_property_matches_with")]
     ContactPropertyMatchesWith,
     /// `event_property`
-    #[serde(rename = "event_property")]
     EventProperty,
+    /// A value this version of the SDK does not know (sent as is).
+    Other(String),
 }
 
 impl TriggerType {
     /// The wire value.
-    pub fn as_str(self) -> &'static str {
+    pub fn as_str(&self) -> &str {
         match self {
             TriggerType::ContactPropertyMatchesWith => "contact_property_matches_with",
             TriggerType::EventProperty => "event_property",
+            TriggerType::Other(s) => s,
         }
+    }
+}
+
+impl From<&str> for TriggerType {
+    fn from(s: &str) -> Self {
+        match s {
+            "contact_property_matches_with" => TriggerType::ContactPropertyMatchesWith,
+            "event_property" => TriggerType::EventProperty,
+            _ => TriggerType::Other(s.to_string()),
+        }
+    }
+}
+
+impl Serialize for TriggerType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for TriggerType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(TriggerType::from(s.as_str()))
     }
 }
 

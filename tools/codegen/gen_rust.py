@@ -342,10 +342,14 @@ def _struct(m, name, description, fields, mode, extra_doc=()):
 
 
 def _enum(name, values, description):
+    """A string enum with an `Other(String)` fallback: a value this SDK does not know yet
+    (AutoSend added one) still reads, so a result that carries it never fails to decode. The
+    core refuses unknown values in requests (schema `enum`), naming the field."""
     lines = doc([doc_text(description) or f"`{name}`.",
                  "",
-                 "Values: " + ", ".join(f"`{v}`" for v in values) + "."])
-    lines.append("#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]")
+                 "Values: " + ", ".join(f"`{v}`" for v in values) + "; any other string reads "
+                 "as `Other`."])
+    lines.append("#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]")
     lines.append(f"pub enum {name} {{")
     seen = set()
     variants = []
@@ -358,17 +362,45 @@ def _enum(name, values, description):
         lines.append(f"    /// `{v}`")
         if i == 0:
             lines.append("    #[default]")
-        lines.append(f"    #[serde(rename = {lit(v)})]")
         lines.append(f"    {ident},")
+    other = "Other" if "Other" not in seen else "Unknown"
+    if other in seen:
+        raise GenError(f"enum {name}: no free name for the fallback variant")
+    lines.append("    /// A value this version of the SDK does not know (sent as is).")
+    lines.append(f"    {other}(String),")
     lines.append("}")
     lines.append("")
     lines.append(f"impl {name} {{")
     lines.append("    /// The wire value.")
-    lines.append("    pub fn as_str(self) -> &'static str {")
+    lines.append("    pub fn as_str(&self) -> &str {")
     lines.append("        match self {")
     for ident, v in variants:
         lines.append(f"            {name}::{ident} => {lit(v)},")
+    lines.append(f"            {name}::{other}(s) => s,")
     lines.append("        }")
+    lines.append("    }")
+    lines.append("}")
+    lines.append("")
+    lines.append(f"impl From<&str> for {name} {{")
+    lines.append("    fn from(s: &str) -> Self {")
+    lines.append("        match s {")
+    for ident, v in variants:
+        lines.append(f"            {lit(v)} => {name}::{ident},")
+    lines.append(f"            _ => {name}::{other}(s.to_string()),")
+    lines.append("        }")
+    lines.append("    }")
+    lines.append("}")
+    lines.append("")
+    lines.append(f"impl Serialize for {name} {{")
+    lines.append("    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {")
+    lines.append("        s.serialize_str(self.as_str())")
+    lines.append("    }")
+    lines.append("}")
+    lines.append("")
+    lines.append(f"impl<'de> Deserialize<'de> for {name} {{")
+    lines.append("    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {")
+    lines.append("        let s = String::deserialize(d)?;")
+    lines.append(f"        Ok({name}::from(s.as_str()))")
     lines.append("    }")
     lines.append("}")
     lines.append("")
@@ -435,7 +467,8 @@ def models_rs(m):
         "//! - Results keep their schema names (`Template`). They are lenient: unknown fields are",
         "//!   ignored, missing ones read as their default (empty, 0, false), `null` too; nested objects",
         "//!   and nullable values are `Option`.",
-        "//! - String enums of requests are Rust enums (`TemplateType::Marketing`).",
+        "//! - String enums of requests are Rust enums (`TemplateType::Marketing`), with an `Other(String)`",
+        "//!   fallback so an answer carrying a value added later still reads.",
         "//!",
         "//! The native transport (`autosend-http`) has one typed method per endpoint that takes and",
         "//! returns these (`client.templates().create(&params)`). Edit `api/src/*.json` and run",
@@ -728,7 +761,7 @@ def smoke_rs(m):
     lines.append("")
     lines.append("#[test]")
     lines.append("fn every_endpoint_once_through_the_typed_methods() {")
-    lines.append("    let sb = Sandbox::fast();")
+    lines.append("    let sb = Sandbox::for_smoke();")
     lines.append("    let mut ctx = Ctx::new(&sb);")
     for o in order:
         ns = model.snake(o["namespace"])

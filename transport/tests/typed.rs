@@ -276,4 +276,24 @@ fn params_are_strict_and_results_lenient() {
     assert_eq!(t.template_id, "A-1");
     assert_eq!(t.template_name, "");
     assert!(t.sender.is_none());
+    // An enum value added by AutoSend later still reads (and is sent back as is).
+    let a: Automation = serde_json::from_value(json!({
+        "id": "w1", "entryCriteria": {"type": "contact_birthday"}
+    }))
+    .unwrap();
+    let entry = a.entry_criteria.unwrap();
+    assert_eq!(
+        entry.type_,
+        Some(AutomationEntryCriteriaType::Other(
+            "contact_birthday".into()
+        ))
+    );
+    assert_eq!(
+        serde_json::to_value(&entry).unwrap()["type"],
+        "contact_birthday"
+    );
+    assert_eq!(
+        serde_json::from_value::<AutomationEntryCriteriaType>(json!("event_trigger")).unwrap(),
+        AutomationEntryCriteriaType::EventTrigger
+    );
 }

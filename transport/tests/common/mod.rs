@@ -41,7 +41,20 @@ impl Sandbox {
         }
     }
 
+    /// Huge rate limits; the JWKS key (seconds of CPU in a debug build) made only if read.
     pub fn fast() -> Sandbox {
+        Sandbox::start(&[
+            "--rate-per-second",
+            "100000",
+            "--rate-per-minute",
+            "1000000",
+            "--lazy-jwks",
+        ])
+    }
+
+    /// Like [`Sandbox::fast`], but the JWKS key is made at start, in the background, so it is
+    /// ready by the time the smoke test reads it.
+    pub fn for_smoke() -> Sandbox {
         Sandbox::start(&[
             "--rate-per-second",
             "100000",
@@ -87,7 +100,8 @@ impl Sandbox {
         let mut o = ClientOptions::new(key);
         o.base_url = Some(self.url());
         o.project_id = project.map(str::to_string);
-        o.timeout_ms = 10_000;
+        // Generous: a debug-build sandbox on a loaded machine (jwks.get waits for its key).
+        o.timeout_ms = 60_000;
         // The sandbox runs with huge limits; so do its clients (the limits are tested in e2e.rs).
         o.rate_limits = autosend::RateLimits {
             per_second: 10_000,

@@ -107,7 +107,7 @@ pub const ORDER: &[&str] = &[
 
 #[test]
 fn every_endpoint_once_through_the_typed_methods() {
-    let sb = Sandbox::fast();
+    let sb = Sandbox::for_smoke();
     let mut ctx = Ctx::new(&sb);
     // emails.send: POST /mails/send
     {
