@@ -65,7 +65,7 @@ mkdir -p "$bin"
 
 (cd "$root" && cargo build -q -p autosend-sandbox)
 info="$work/sandbox.json"
-"$target/debug/autosend-sandbox" --port 0 >"$info" 2>"$work/sandbox.log" &
+"$target/debug/autosend-sandbox" --port 0 --lazy-jwks >"$info" 2>"$work/sandbox.log" &
 sandbox_pid=$!
 for _ in $(seq 1 100); do
     [ -s "$info" ] && break
