@@ -551,10 +551,20 @@ def _method_docs(o, extra=None):
     lines = [doc_text(o["summary"]), "",
              f"`{o['id']}`: `{o['method']} {o['path']}`; key scope `{o['scope']}`; {retry}."]
     if o.get("deprecated"):
-        lines.append("Deprecated by the API.")
+        lines.append("Deprecated by the API (kept for existing integrations).")
     if extra:
         lines += [""] + extra
     return lines
+
+
+def _deprecated(o, ind):
+    if not o.get("deprecated"):
+        return []
+    note = "deprecated by the AutoSend API"
+    m = re.search(r"use ([a-z][A-Za-z]*)\.([a-z][A-Za-z]*)", o["summary"])
+    if m:
+        note += f"; use client.{model.snake(m.group(1))}().{model.snake(m.group(2))}() instead"
+    return [f"{ind}#[deprecated(note = {lit(note)})]"]
 
 
 def _endpoint_methods(m, o, is_async):
@@ -598,6 +608,7 @@ def _endpoint_methods(m, o, is_async):
     conv = {"message": "Response::from_message", "empty": "Response::from_empty"}.get(
         o["response"], "Response::from_api")
     lines += doc(_method_docs(o), ind)
+    lines += _deprecated(o, ind)
     sig_arg = arg
     call_arg = "params" if with_p else ""
     lines.append(f"{ind}{fn} {meth}(&self{', ' + sig_arg if sig_arg else ''}) -> Result<{res}, Error> {{")
@@ -606,6 +617,7 @@ def _endpoint_methods(m, o, is_async):
     lines.append("")
     lines += doc([f"[`Self::{meth}`] with the whole answer (request id, message, attempts).",
                   ], ind)
+    lines += _deprecated(o, ind)
     lines.append(f"{ind}{fn} {meth}_with_response(&self{', ' + sig_arg if sig_arg else ''}) "
                  f"-> Result<Response<{res}>, Error> {{")
     lines.append(f"{ind}    {conv}(self.client.call({lit(o['id'])}, {to_val}){aw}?)")
@@ -667,7 +679,7 @@ def endpoints_rs(m):
         "//! typed value plus the whole [`ApiResponse`](autosend::ApiResponse) (request id, message,",
         "//! attempts). Binary endpoints have a `*_bytes` variant returning a",
         "//! [`Download`].",
-        "#![allow(clippy::all)]",
+        "#![allow(clippy::all, deprecated)]",
         "",
         "#[allow(unused_imports)]",
         "use crate::{set_flag, to_params, Download, Response};",
@@ -745,7 +757,7 @@ def smoke_rs(m):
         "//! Every endpoint once, through the typed blocking methods, against the in-process sandbox.",
         "//! Params come from the description (required fields with sample values), overridden by",
         "//! `common::smoke_params` where a realistic value is needed (ids of things created before).",
-        "#![allow(clippy::all, unused_mut, unused_variables)]",
+        "#![allow(clippy::all, unused_mut, unused_variables, deprecated)]",
         "",
         "use autosend::models::*;",
         "use crate::common::{Ctx, Sandbox};",

@@ -8,7 +8,7 @@
 //! typed value plus the whole [`ApiResponse`](autosend::ApiResponse) (request id, message,
 //! attempts). Binary endpoints have a `*_bytes` variant returning a
 //! [`Download`].
-#![allow(clippy::all)]
+#![allow(clippy::all, deprecated)]
 
 #[allow(unused_imports)]
 use crate::{set_flag, to_params, Download, Response};
@@ -241,12 +241,14 @@ impl CustomFieldsApi<'_> {
     /// List custom fields (deprecated: use contactProperties.list).
     ///
     /// `customFields.list`: `GET /custom-fields`; key scope `project`; retried after an unknown outcome (idempotent).
-    /// Deprecated by the API.
+    /// Deprecated by the API (kept for existing integrations).
+    #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().list() instead")]
     pub async fn list(&self, params: &CustomFieldsListParams) -> Result<CustomFieldList, Error> {
         Ok(self.list_with_response(params).await?.data)
     }
 
     /// [`Self::list`] with the whole answer (request id, message, attempts).
+    #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().list() instead")]
     pub async fn list_with_response(&self, params: &CustomFieldsListParams) -> Result<Response<CustomFieldList>, Error> {
         Response::from_api(self.client.call("customFields.list", to_params(params)?).await?)
     }
@@ -254,12 +256,14 @@ impl CustomFieldsApi<'_> {
     /// Get a custom field by name (deprecated: use contactProperties.get).
     ///
     /// `customFields.get`: `GET /custom-fields/fieldName/{customFieldName}`; key scope `project`; retried after an unknown outcome (idempotent).
-    /// Deprecated by the API.
+    /// Deprecated by the API (kept for existing integrations).
+    #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().get() instead")]
     pub async fn get(&self, params: &CustomFieldsGetParams) -> Result<CustomField, Error> {
         Ok(self.get_with_response(params).await?.data)
     }
 
     /// [`Self::get`] with the whole answer (request id, message, attempts).
+    #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().get() instead")]
     pub async fn get_with_response(&self, params: &CustomFieldsGetParams) -> Result<Response<CustomField>, Error> {
         Response::from_api(self.client.call("customFields.get", to_params(params)?).await?)
     }
@@ -267,12 +271,14 @@ impl CustomFieldsApi<'_> {
     /// Create a custom field (deprecated: use contactProperties.create).
     ///
     /// `customFields.create`: `POST /custom-fields`; key scope `project`; never retried after an unknown outcome.
-    /// Deprecated by the API.
+    /// Deprecated by the API (kept for existing integrations).
+    #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().create() instead")]
     pub async fn create(&self, params: &CustomFieldsCreateParams) -> Result<CustomField, Error> {
         Ok(self.create_with_response(params).await?.data)
     }
 
     /// [`Self::create`] with the whole answer (request id, message, attempts).
+    #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().create() instead")]
     pub async fn create_with_response(&self, params: &CustomFieldsCreateParams) -> Result<Response<CustomField>, Error> {
         Response::from_api(self.client.call("customFields.create", to_params(params)?).await?)
     }
@@ -280,12 +286,14 @@ impl CustomFieldsApi<'_> {
     /// Delete a custom field by name (deprecated: use contactProperties.delete).
     ///
     /// `customFields.delete`: `DELETE /custom-fields/fieldName/{customFieldName}`; key scope `project`; retried after an unknown outcome (idempotent).
-    /// Deprecated by the API.
+    /// Deprecated by the API (kept for existing integrations).
+    #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().delete() instead")]
     pub async fn delete(&self, params: &CustomFieldsDeleteParams) -> Result<MessageResult, Error> {
         Ok(self.delete_with_response(params).await?.data)
     }
 
     /// [`Self::delete`] with the whole answer (request id, message, attempts).
+    #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().delete() instead")]
     pub async fn delete_with_response(&self, params: &CustomFieldsDeleteParams) -> Result<Response<MessageResult>, Error> {
         Response::from_message(self.client.call("customFields.delete", to_params(params)?).await?)
     }
@@ -1597,12 +1605,14 @@ pub mod blocking {
         /// List custom fields (deprecated: use contactProperties.list).
         ///
         /// `customFields.list`: `GET /custom-fields`; key scope `project`; retried after an unknown outcome (idempotent).
-        /// Deprecated by the API.
+        /// Deprecated by the API (kept for existing integrations).
+        #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().list() instead")]
         pub fn list(&self, params: &CustomFieldsListParams) -> Result<CustomFieldList, Error> {
             Ok(self.list_with_response(params)?.data)
         }
 
         /// [`Self::list`] with the whole answer (request id, message, attempts).
+        #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().list() instead")]
         pub fn list_with_response(&self, params: &CustomFieldsListParams) -> Result<Response<CustomFieldList>, Error> {
             Response::from_api(self.client.call("customFields.list", to_params(params)?)?)
         }
@@ -1610,12 +1620,14 @@ pub mod blocking {
         /// Get a custom field by name (deprecated: use contactProperties.get).
         ///
         /// `customFields.get`: `GET /custom-fields/fieldName/{customFieldName}`; key scope `project`; retried after an unknown outcome (idempotent).
-        /// Deprecated by the API.
+        /// Deprecated by the API (kept for existing integrations).
+        #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().get() instead")]
         pub fn get(&self, params: &CustomFieldsGetParams) -> Result<CustomField, Error> {
             Ok(self.get_with_response(params)?.data)
         }
 
         /// [`Self::get`] with the whole answer (request id, message, attempts).
+        #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().get() instead")]
         pub fn get_with_response(&self, params: &CustomFieldsGetParams) -> Result<Response<CustomField>, Error> {
             Response::from_api(self.client.call("customFields.get", to_params(params)?)?)
         }
@@ -1623,12 +1635,14 @@ pub mod blocking {
         /// Create a custom field (deprecated: use contactProperties.create).
         ///
         /// `customFields.create`: `POST /custom-fields`; key scope `project`; never retried after an unknown outcome.
-        /// Deprecated by the API.
+        /// Deprecated by the API (kept for existing integrations).
+        #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().create() instead")]
         pub fn create(&self, params: &CustomFieldsCreateParams) -> Result<CustomField, Error> {
             Ok(self.create_with_response(params)?.data)
         }
 
         /// [`Self::create`] with the whole answer (request id, message, attempts).
+        #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().create() instead")]
         pub fn create_with_response(&self, params: &CustomFieldsCreateParams) -> Result<Response<CustomField>, Error> {
             Response::from_api(self.client.call("customFields.create", to_params(params)?)?)
         }
@@ -1636,12 +1650,14 @@ pub mod blocking {
         /// Delete a custom field by name (deprecated: use contactProperties.delete).
         ///
         /// `customFields.delete`: `DELETE /custom-fields/fieldName/{customFieldName}`; key scope `project`; retried after an unknown outcome (idempotent).
-        /// Deprecated by the API.
+        /// Deprecated by the API (kept for existing integrations).
+        #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().delete() instead")]
         pub fn delete(&self, params: &CustomFieldsDeleteParams) -> Result<MessageResult, Error> {
             Ok(self.delete_with_response(params)?.data)
         }
 
         /// [`Self::delete`] with the whole answer (request id, message, attempts).
+        #[deprecated(note = "deprecated by the AutoSend API; use client.contact_properties().delete() instead")]
         pub fn delete_with_response(&self, params: &CustomFieldsDeleteParams) -> Result<Response<MessageResult>, Error> {
             Response::from_message(self.client.call("customFields.delete", to_params(params)?)?)
         }

@@ -2,7 +2,7 @@
 //! Every endpoint once, through the typed blocking methods, against the in-process sandbox.
 //! Params come from the description (required fields with sample values), overridden by
 //! `common::smoke_params` where a realistic value is needed (ids of things created before).
-#![allow(clippy::all, unused_mut, unused_variables)]
+#![allow(clippy::all, unused_mut, unused_variables, deprecated)]
 
 use autosend::models::*;
 use crate::common::{Ctx, Sandbox};
