@@ -557,6 +557,49 @@ def _method_docs(o, extra=None):
     return lines
 
 
+def _page_item_type(m, o):
+    pag = o["pagination"]
+    res = model.resolve(m.spec, o["result"])
+    prop = res.get("properties", {}).get(pag["items"])
+    if prop is None:
+        raise GenError(f"{o['id']}: pagination items {pag['items']!r} is not a property of the result")
+    ty, _ = m.rust_type(prop, model.ref_name(o["result"]["$ref"]), pag["items"], "response")
+    if not ty.startswith("Vec<"):
+        raise GenError(f"{o['id']}: pagination items {pag['items']!r} is not an array")
+    return ty[4:-1]
+
+
+def _all_pages_method(m, o, is_async, meth, arg, to_val, ind):
+    aw = ".await" if is_async else ""
+    fn = "pub async fn" if is_async else "pub fn"
+    pag = o["pagination"]
+    item = _page_item_type(m, o)
+    lines = doc([f"Every page of [`Self::{meth}`], items concatenated: pages are fetched one "
+                 "after the other from the params' `page` (or 1) until the last one (at most "
+                 "[`MAX_PAGES`](crate::MAX_PAGES) pages).", "",
+                 f"`{o['id']}` is paged ({pag['style']} page metadata); each page is one call "
+                 "with the client's rate limits and retries."], ind)
+    lines += _deprecated(o, ind)
+    lines.append(f"{ind}{fn} {meth}_all(&self, {arg}) -> Result<Vec<{item}>, Error> {{")
+    lines.append(f"{ind}    let mut p = {to_val};")
+    lines.append(f"{ind}    let mut page = crate::first_page(&p);")
+    lines.append(f"{ind}    let mut out = Vec::new();")
+    lines.append(f"{ind}    for _ in 0..crate::MAX_PAGES {{")
+    lines.append(f"{ind}        set_flag(&mut p, {lit('page')}, page);")
+    lines.append(f"{ind}        let r = self.client.call({lit(o['id'])}, p.clone()){aw}?;")
+    lines.append(f"{ind}        let next = crate::page_items(&r.data, {lit(pag['items'])}, "
+                 f"{lit(pag['style'])}, &mut out)?;")
+    lines.append(f"{ind}        match next {{")
+    lines.append(f"{ind}            Some(n) => page = n,")
+    lines.append(f"{ind}            None => return Ok(out),")
+    lines.append(f"{ind}        }}")
+    lines.append(f"{ind}    }}")
+    lines.append(f"{ind}    Err(crate::too_many_pages({lit(o['id'])}))")
+    lines.append(f"{ind}}}")
+    lines.append("")
+    return lines
+
+
 def _deprecated(o, ind):
     if not o.get("deprecated"):
         return []
@@ -605,6 +648,8 @@ def _endpoint_methods(m, o, is_async):
             lines.append(f"{ind}}}")
             lines.append("")
         return lines
+    if o.get("pagination"):
+        lines += _all_pages_method(m, o, is_async, meth, arg, to_val, ind)
     conv = {"message": "Response::from_message", "empty": "Response::from_empty"}.get(
         o["response"], "Response::from_api")
     lines += doc(_method_docs(o), ind)

@@ -318,6 +318,25 @@ impl TemplatesApi<'_> {
         Response::from_api(self.client.call("templates.list", to_params(params)?).await?)
     }
 
+    /// Every page of [`Self::search`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+    ///
+    /// `templates.search` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+    pub async fn search_all(&self, params: &TemplatesSearchParams) -> Result<Vec<Template>, Error> {
+        let mut p = to_params(params)?;
+        let mut page = crate::first_page(&p);
+        let mut out = Vec::new();
+        for _ in 0..crate::MAX_PAGES {
+            set_flag(&mut p, "page", page);
+            let r = self.client.call("templates.search", p.clone()).await?;
+            let next = crate::page_items(&r.data, "templates", "nested", &mut out)?;
+            match next {
+                Some(n) => page = n,
+                None => return Ok(out),
+            }
+        }
+        Err(crate::too_many_pages("templates.search"))
+    }
+
     /// Search templates.
     ///
     /// `templates.search`: `GET /templates/search`; key scope `project`; retried after an unknown outcome (idempotent).
@@ -454,6 +473,25 @@ pub struct CampaignsApi<'a> {
 }
 
 impl CampaignsApi<'_> {
+    /// Every page of [`Self::list`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+    ///
+    /// `campaigns.list` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+    pub async fn list_all(&self, params: &CampaignsListParams) -> Result<Vec<CampaignSummary>, Error> {
+        let mut p = to_params(params)?;
+        let mut page = crate::first_page(&p);
+        let mut out = Vec::new();
+        for _ in 0..crate::MAX_PAGES {
+            set_flag(&mut p, "page", page);
+            let r = self.client.call("campaigns.list", p.clone()).await?;
+            let next = crate::page_items(&r.data, "campaigns", "nested", &mut out)?;
+            match next {
+                Some(n) => page = n,
+                None => return Ok(out),
+            }
+        }
+        Err(crate::too_many_pages("campaigns.list"))
+    }
+
     /// List campaigns.
     ///
     /// `campaigns.list`: `GET /campaigns`; key scope `project`; retried after an unknown outcome (idempotent).
@@ -570,6 +608,25 @@ pub struct AutomationsApi<'a> {
 }
 
 impl AutomationsApi<'_> {
+    /// Every page of [`Self::list`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+    ///
+    /// `automations.list` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+    pub async fn list_all(&self, params: &AutomationsListParams) -> Result<Vec<Automation>, Error> {
+        let mut p = to_params(params)?;
+        let mut page = crate::first_page(&p);
+        let mut out = Vec::new();
+        for _ in 0..crate::MAX_PAGES {
+            set_flag(&mut p, "page", page);
+            let r = self.client.call("automations.list", p.clone()).await?;
+            let next = crate::page_items(&r.data, "workflowAutomations", "nested", &mut out)?;
+            match next {
+                Some(n) => page = n,
+                None => return Ok(out),
+            }
+        }
+        Err(crate::too_many_pages("automations.list"))
+    }
+
     /// List automations.
     ///
     /// `automations.list`: `GET /automations`; key scope `project_key`; retried after an unknown outcome (idempotent).
@@ -882,6 +939,25 @@ impl ContactListsApi<'_> {
         Response::from_api(self.client.call("contactLists.delete", to_params(params)?).await?)
     }
 
+    /// Every page of [`Self::search_contacts`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+    ///
+    /// `contactLists.searchContacts` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+    pub async fn search_contacts_all(&self, params: &ContactListsSearchContactsParams) -> Result<Vec<ContactListContact>, Error> {
+        let mut p = to_params(params)?;
+        let mut page = crate::first_page(&p);
+        let mut out = Vec::new();
+        for _ in 0..crate::MAX_PAGES {
+            set_flag(&mut p, "page", page);
+            let r = self.client.call("contactLists.searchContacts", p.clone()).await?;
+            let next = crate::page_items(&r.data, "contacts", "nested", &mut out)?;
+            match next {
+                Some(n) => page = n,
+                None => return Ok(out),
+            }
+        }
+        Err(crate::too_many_pages("contactLists.searchContacts"))
+    }
+
     /// Search the contacts of a contact list.
     ///
     /// `contactLists.searchContacts`: `POST /contact-lists/contacts/search`; key scope `project`; retried after an unknown outcome (idempotent).
@@ -986,6 +1062,25 @@ impl SuppressionGroupsApi<'_> {
         Response::from_message(self.client.call("suppressionGroups.delete", to_params(params)?).await?)
     }
 
+    /// Every page of [`Self::search_entries`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+    ///
+    /// `suppressionGroups.searchEntries` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+    pub async fn search_entries_all(&self, params: &SuppressionGroupsSearchEntriesParams) -> Result<Vec<SuppressionEntry>, Error> {
+        let mut p = to_params(params)?;
+        let mut page = crate::first_page(&p);
+        let mut out = Vec::new();
+        for _ in 0..crate::MAX_PAGES {
+            set_flag(&mut p, "page", page);
+            let r = self.client.call("suppressionGroups.searchEntries", p.clone()).await?;
+            let next = crate::page_items(&r.data, "entries", "nested", &mut out)?;
+            match next {
+                Some(n) => page = n,
+                None => return Ok(out),
+            }
+        }
+        Err(crate::too_many_pages("suppressionGroups.searchEntries"))
+    }
+
     /// Search suppression entries.
     ///
     /// `suppressionGroups.searchEntries`: `POST /suppression-groups/entries`; key scope `project`; retried after an unknown outcome (idempotent).
@@ -1086,6 +1181,25 @@ pub struct WebhooksApi<'a> {
 }
 
 impl WebhooksApi<'_> {
+    /// Every page of [`Self::list`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+    ///
+    /// `webhooks.list` is paged (flat page metadata); each page is one call with the client's rate limits and retries.
+    pub async fn list_all(&self, params: &WebhooksListParams) -> Result<Vec<Webhook>, Error> {
+        let mut p = to_params(params)?;
+        let mut page = crate::first_page(&p);
+        let mut out = Vec::new();
+        for _ in 0..crate::MAX_PAGES {
+            set_flag(&mut p, "page", page);
+            let r = self.client.call("webhooks.list", p.clone()).await?;
+            let next = crate::page_items(&r.data, "webhooks", "flat", &mut out)?;
+            match next {
+                Some(n) => page = n,
+                None => return Ok(out),
+            }
+        }
+        Err(crate::too_many_pages("webhooks.list"))
+    }
+
     /// List webhooks.
     ///
     /// `webhooks.list`: `GET /webhooks`; key scope `project_key`; retried after an unknown outcome (idempotent).
@@ -1146,6 +1260,25 @@ impl WebhooksApi<'_> {
         Response::from_message(self.client.call("webhooks.delete", to_params(params)?).await?)
     }
 
+    /// Every page of [`Self::logs`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+    ///
+    /// `webhooks.logs` is paged (flat page metadata); each page is one call with the client's rate limits and retries.
+    pub async fn logs_all(&self, params: &WebhooksLogsParams) -> Result<Vec<WebhookLog>, Error> {
+        let mut p = to_params(params)?;
+        let mut page = crate::first_page(&p);
+        let mut out = Vec::new();
+        for _ in 0..crate::MAX_PAGES {
+            set_flag(&mut p, "page", page);
+            let r = self.client.call("webhooks.logs", p.clone()).await?;
+            let next = crate::page_items(&r.data, "logs", "flat", &mut out)?;
+            match next {
+                Some(n) => page = n,
+                None => return Ok(out),
+            }
+        }
+        Err(crate::too_many_pages("webhooks.logs"))
+    }
+
     /// List the delivery attempts of a webhook.
     ///
     /// `webhooks.logs`: `GET /webhooks/{id}/logs`; key scope `project_key`; retried after an unknown outcome (idempotent).
@@ -1202,6 +1335,25 @@ pub struct InboundApi<'a> {
 }
 
 impl InboundApi<'_> {
+    /// Every page of [`Self::list`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+    ///
+    /// `inbound.list` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+    pub async fn list_all(&self, params: &InboundListParams) -> Result<Vec<InboundMessageSummary>, Error> {
+        let mut p = to_params(params)?;
+        let mut page = crate::first_page(&p);
+        let mut out = Vec::new();
+        for _ in 0..crate::MAX_PAGES {
+            set_flag(&mut p, "page", page);
+            let r = self.client.call("inbound.list", p.clone()).await?;
+            let next = crate::page_items(&r.data, "items", "nested", &mut out)?;
+            match next {
+                Some(n) => page = n,
+                None => return Ok(out),
+            }
+        }
+        Err(crate::too_many_pages("inbound.list"))
+    }
+
     /// List received messages, newest first.
     ///
     /// `inbound.list`: `GET /inbound/messages`; key scope `project_key`; retried after an unknown outcome (idempotent).
@@ -1682,6 +1834,25 @@ pub mod blocking {
             Response::from_api(self.client.call("templates.list", to_params(params)?)?)
         }
 
+        /// Every page of [`Self::search`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+        ///
+        /// `templates.search` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+        pub fn search_all(&self, params: &TemplatesSearchParams) -> Result<Vec<Template>, Error> {
+            let mut p = to_params(params)?;
+            let mut page = crate::first_page(&p);
+            let mut out = Vec::new();
+            for _ in 0..crate::MAX_PAGES {
+                set_flag(&mut p, "page", page);
+                let r = self.client.call("templates.search", p.clone())?;
+                let next = crate::page_items(&r.data, "templates", "nested", &mut out)?;
+                match next {
+                    Some(n) => page = n,
+                    None => return Ok(out),
+                }
+            }
+            Err(crate::too_many_pages("templates.search"))
+        }
+
         /// Search templates.
         ///
         /// `templates.search`: `GET /templates/search`; key scope `project`; retried after an unknown outcome (idempotent).
@@ -1818,6 +1989,25 @@ pub mod blocking {
     }
 
     impl CampaignsApi<'_> {
+        /// Every page of [`Self::list`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+        ///
+        /// `campaigns.list` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+        pub fn list_all(&self, params: &CampaignsListParams) -> Result<Vec<CampaignSummary>, Error> {
+            let mut p = to_params(params)?;
+            let mut page = crate::first_page(&p);
+            let mut out = Vec::new();
+            for _ in 0..crate::MAX_PAGES {
+                set_flag(&mut p, "page", page);
+                let r = self.client.call("campaigns.list", p.clone())?;
+                let next = crate::page_items(&r.data, "campaigns", "nested", &mut out)?;
+                match next {
+                    Some(n) => page = n,
+                    None => return Ok(out),
+                }
+            }
+            Err(crate::too_many_pages("campaigns.list"))
+        }
+
         /// List campaigns.
         ///
         /// `campaigns.list`: `GET /campaigns`; key scope `project`; retried after an unknown outcome (idempotent).
@@ -1934,6 +2124,25 @@ pub mod blocking {
     }
 
     impl AutomationsApi<'_> {
+        /// Every page of [`Self::list`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+        ///
+        /// `automations.list` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+        pub fn list_all(&self, params: &AutomationsListParams) -> Result<Vec<Automation>, Error> {
+            let mut p = to_params(params)?;
+            let mut page = crate::first_page(&p);
+            let mut out = Vec::new();
+            for _ in 0..crate::MAX_PAGES {
+                set_flag(&mut p, "page", page);
+                let r = self.client.call("automations.list", p.clone())?;
+                let next = crate::page_items(&r.data, "workflowAutomations", "nested", &mut out)?;
+                match next {
+                    Some(n) => page = n,
+                    None => return Ok(out),
+                }
+            }
+            Err(crate::too_many_pages("automations.list"))
+        }
+
         /// List automations.
         ///
         /// `automations.list`: `GET /automations`; key scope `project_key`; retried after an unknown outcome (idempotent).
@@ -2246,6 +2455,25 @@ pub mod blocking {
             Response::from_api(self.client.call("contactLists.delete", to_params(params)?)?)
         }
 
+        /// Every page of [`Self::search_contacts`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+        ///
+        /// `contactLists.searchContacts` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+        pub fn search_contacts_all(&self, params: &ContactListsSearchContactsParams) -> Result<Vec<ContactListContact>, Error> {
+            let mut p = to_params(params)?;
+            let mut page = crate::first_page(&p);
+            let mut out = Vec::new();
+            for _ in 0..crate::MAX_PAGES {
+                set_flag(&mut p, "page", page);
+                let r = self.client.call("contactLists.searchContacts", p.clone())?;
+                let next = crate::page_items(&r.data, "contacts", "nested", &mut out)?;
+                match next {
+                    Some(n) => page = n,
+                    None => return Ok(out),
+                }
+            }
+            Err(crate::too_many_pages("contactLists.searchContacts"))
+        }
+
         /// Search the contacts of a contact list.
         ///
         /// `contactLists.searchContacts`: `POST /contact-lists/contacts/search`; key scope `project`; retried after an unknown outcome (idempotent).
@@ -2350,6 +2578,25 @@ pub mod blocking {
             Response::from_message(self.client.call("suppressionGroups.delete", to_params(params)?)?)
         }
 
+        /// Every page of [`Self::search_entries`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+        ///
+        /// `suppressionGroups.searchEntries` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+        pub fn search_entries_all(&self, params: &SuppressionGroupsSearchEntriesParams) -> Result<Vec<SuppressionEntry>, Error> {
+            let mut p = to_params(params)?;
+            let mut page = crate::first_page(&p);
+            let mut out = Vec::new();
+            for _ in 0..crate::MAX_PAGES {
+                set_flag(&mut p, "page", page);
+                let r = self.client.call("suppressionGroups.searchEntries", p.clone())?;
+                let next = crate::page_items(&r.data, "entries", "nested", &mut out)?;
+                match next {
+                    Some(n) => page = n,
+                    None => return Ok(out),
+                }
+            }
+            Err(crate::too_many_pages("suppressionGroups.searchEntries"))
+        }
+
         /// Search suppression entries.
         ///
         /// `suppressionGroups.searchEntries`: `POST /suppression-groups/entries`; key scope `project`; retried after an unknown outcome (idempotent).
@@ -2450,6 +2697,25 @@ pub mod blocking {
     }
 
     impl WebhooksApi<'_> {
+        /// Every page of [`Self::list`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+        ///
+        /// `webhooks.list` is paged (flat page metadata); each page is one call with the client's rate limits and retries.
+        pub fn list_all(&self, params: &WebhooksListParams) -> Result<Vec<Webhook>, Error> {
+            let mut p = to_params(params)?;
+            let mut page = crate::first_page(&p);
+            let mut out = Vec::new();
+            for _ in 0..crate::MAX_PAGES {
+                set_flag(&mut p, "page", page);
+                let r = self.client.call("webhooks.list", p.clone())?;
+                let next = crate::page_items(&r.data, "webhooks", "flat", &mut out)?;
+                match next {
+                    Some(n) => page = n,
+                    None => return Ok(out),
+                }
+            }
+            Err(crate::too_many_pages("webhooks.list"))
+        }
+
         /// List webhooks.
         ///
         /// `webhooks.list`: `GET /webhooks`; key scope `project_key`; retried after an unknown outcome (idempotent).
@@ -2510,6 +2776,25 @@ pub mod blocking {
             Response::from_message(self.client.call("webhooks.delete", to_params(params)?)?)
         }
 
+        /// Every page of [`Self::logs`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+        ///
+        /// `webhooks.logs` is paged (flat page metadata); each page is one call with the client's rate limits and retries.
+        pub fn logs_all(&self, params: &WebhooksLogsParams) -> Result<Vec<WebhookLog>, Error> {
+            let mut p = to_params(params)?;
+            let mut page = crate::first_page(&p);
+            let mut out = Vec::new();
+            for _ in 0..crate::MAX_PAGES {
+                set_flag(&mut p, "page", page);
+                let r = self.client.call("webhooks.logs", p.clone())?;
+                let next = crate::page_items(&r.data, "logs", "flat", &mut out)?;
+                match next {
+                    Some(n) => page = n,
+                    None => return Ok(out),
+                }
+            }
+            Err(crate::too_many_pages("webhooks.logs"))
+        }
+
         /// List the delivery attempts of a webhook.
         ///
         /// `webhooks.logs`: `GET /webhooks/{id}/logs`; key scope `project_key`; retried after an unknown outcome (idempotent).
@@ -2566,6 +2851,25 @@ pub mod blocking {
     }
 
     impl InboundApi<'_> {
+        /// Every page of [`Self::list`], items concatenated: pages are fetched one after the other from the params' `page` (or 1) until the last one (at most [`MAX_PAGES`](crate::MAX_PAGES) pages).
+        ///
+        /// `inbound.list` is paged (nested page metadata); each page is one call with the client's rate limits and retries.
+        pub fn list_all(&self, params: &InboundListParams) -> Result<Vec<InboundMessageSummary>, Error> {
+            let mut p = to_params(params)?;
+            let mut page = crate::first_page(&p);
+            let mut out = Vec::new();
+            for _ in 0..crate::MAX_PAGES {
+                set_flag(&mut p, "page", page);
+                let r = self.client.call("inbound.list", p.clone())?;
+                let next = crate::page_items(&r.data, "items", "nested", &mut out)?;
+                match next {
+                    Some(n) => page = n,
+                    None => return Ok(out),
+                }
+            }
+            Err(crate::too_many_pages("inbound.list"))
+        }
+
         /// List received messages, newest first.
         ///
         /// `inbound.list`: `GET /inbound/messages`; key scope `project_key`; retried after an unknown outcome (idempotent).

@@ -335,11 +335,73 @@ impl Response<Download> {
     }
 }
 
-/// Sets the binary flag of a binary endpoint in the params object.
-pub(crate) fn set_flag(params: &mut serde_json::Value, flag: &str, on: bool) {
+/// Sets one field of the params object (the binary flag, the page number).
+pub(crate) fn set_flag(
+    params: &mut serde_json::Value,
+    name: &str,
+    value: impl Into<serde_json::Value>,
+) {
     if let serde_json::Value::Object(m) = params {
-        m.insert(flag.to_string(), serde_json::Value::Bool(on));
+        m.insert(name.to_string(), value.into());
     }
+}
+
+/// The most pages a `*_all` method fetches (a guard against a server that never says "last").
+pub const MAX_PAGES: usize = 1000;
+
+/// The page a `*_all` method starts from: the params' `page`, or 1.
+pub(crate) fn first_page(params: &serde_json::Value) -> u64 {
+    params
+        .get("page")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Appends the items of one page to `out`; the next page number, or `None` after the last.
+/// `style` is the description's pagination style: `nested` (`data.pagination{page, pages}`) or
+/// `flat` (`data{page, totalPages}`).
+pub(crate) fn page_items<T: serde::de::DeserializeOwned>(
+    data: &serde_json::Value,
+    items: &str,
+    style: &str,
+    out: &mut Vec<T>,
+) -> Result<Option<u64>, Error> {
+    let list = match data.get(items) {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(v) => decode_value::<Vec<T>>(v)?,
+    };
+    let meta = if style == "nested" {
+        data.get("pagination")
+    } else {
+        Some(data)
+    };
+    let num = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(serde_json::Value::as_u64)
+    };
+    let page = num("page");
+    let pages = if style == "nested" {
+        num("pages")
+    } else {
+        num("totalPages")
+    };
+    let empty = list.is_empty();
+    out.extend(list);
+    Ok(match (page, pages) {
+        (Some(p), Some(n)) if p < n && !empty => Some(p + 1),
+        _ => None,
+    })
+}
+
+pub(crate) fn too_many_pages(endpoint: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidResponse,
+        format!(
+            "{endpoint}: the server still reported more pages after {MAX_PAGES}; read the pages \
+             one by one with the `page` parameter instead"
+        ),
+    )
 }
 
 /// Reads a JSON value into `T`, naming the path of the first mismatch.

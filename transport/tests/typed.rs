@@ -297,3 +297,52 @@ fn params_are_strict_and_results_lenient() {
         AutomationEntryCriteriaType::EventTrigger
     );
 }
+
+#[test]
+fn all_pages_are_fetched_one_after_the_other() {
+    let sb = Sandbox::fast();
+    let c = sb.project_client();
+    for i in 0..3 {
+        c.templates()
+            .create(&TemplatesCreateParams::new(format!("Paged {i}"), "Hi"))
+            .unwrap();
+    }
+    // Nested page metadata (`data.pagination`), one template per page.
+    let params = TemplatesSearchParams {
+        limit: Some(1),
+        query: Some("Paged".into()),
+        ..Default::default()
+    };
+    let all = c.templates().search_all(&params).unwrap();
+    let mut names: Vec<_> = all.iter().map(|t| t.template_name.clone()).collect();
+    names.sort();
+    assert_eq!(names, ["Paged 0", "Paged 1", "Paged 2"]);
+    assert_eq!(sb.processed("templates.search"), 3, "one call per page");
+    // Starting at a later page skips the earlier ones.
+    let rest = c
+        .templates()
+        .search_all(&TemplatesSearchParams {
+            page: Some(2),
+            ..params.clone()
+        })
+        .unwrap();
+    assert_eq!(rest.len(), 2);
+
+    // Flat page metadata (`data{page, totalPages}`).
+    for i in 0..2 {
+        let w = WebhooksCreateParams::new(
+            format!("https://hooks.example.com/{i}"),
+            vec!["email.delivered".to_string()],
+        );
+        c.webhooks().create(&w).unwrap();
+    }
+    let hooks = c
+        .webhooks()
+        .list_all(&WebhooksListParams {
+            limit: Some(1),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(hooks.len(), 2);
+    assert_eq!(sb.processed("webhooks.list"), 2);
+}

@@ -54,8 +54,12 @@ class RealSpec(unittest.TestCase):
         for o in self.ops:
             calls = text.count(f'self.client.call("{o["id"]}"')
             per_client = 4 if o["response"] == "binary" else 2
-            # *_with_response (and *_bytes_with_response) hold the call; async + blocking.
+            if o["pagination"]:
+                per_client += 2  # *_all
+            # *_with_response (and *_bytes_with_response, *_all) hold the call; async + blocking.
             self.assertEqual(calls, per_client, o["id"])
+            if o["pagination"]:
+                self.assertIn(f"pub fn {model.snake(o['name'])}_all(", text, o["id"])
 
     def test_params_structs_are_flat_and_named_by_id(self):
         models = self.out[gen_rust.MODELS]
