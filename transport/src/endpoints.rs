@@ -7,7 +7,7 @@
 //! method has a `*_with_response` twin returning [`Response<T>`](crate::Response): the
 //! typed value plus the whole [`ApiResponse`](autosend::ApiResponse) (request id, message,
 //! attempts). Binary endpoints have a `*_bytes` variant returning a
-//! [`Download`].
+//! [`Download`]; paged lists a `*_all` variant that fetches every page.
 #![allow(clippy::all, deprecated)]
 
 #[allow(unused_imports)]

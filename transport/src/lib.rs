@@ -28,7 +28,8 @@
 //! (path, query and body fields in one struct), results the schema's type, read leniently.
 //! Each method has a `*_with_response` twin returning [`Response<T>`] (the typed value plus
 //! the request id, message and attempts); binary endpoints have a `*_bytes` variant returning
-//! a [`Download`]. Untyped access stays available: `client.call(id, json)`.
+//! a [`Download`]; paged lists have a `*_all` variant fetching every page. Untyped access stays
+//! available: `client.call(id, json)`.
 //!
 //! ```no_run
 //! use autosend::models::{TemplatesCreateParams, InboundAttachmentParams};
