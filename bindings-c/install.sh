@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds libautosend (release) and installs it into PREFIX:
-#   PREFIX/include/autosend.h
+#   PREFIX/include/autosend.h, PREFIX/include/autosend_endpoints.h (included by autosend.h)
 #   PREFIX/lib/libautosend.a, PREFIX/lib/libautosend.so (-> libautosend.so.0)
 #   PREFIX/lib/pkgconfig/autosend.pc
 # Usage: bindings-c/install.sh PREFIX   (respects CARGO_TARGET_DIR; set NO_BUILD=1 to skip cargo)
@@ -27,6 +27,7 @@ native="$(cd "$root" && cargo rustc --release -p autosend-c --lib --crate-type s
 rel="$target/release"
 install -d "$prefix/include" "$prefix/lib/pkgconfig"
 install -m 0644 "$here/include/autosend.h" "$prefix/include/autosend.h"
+install -m 0644 "$here/include/autosend_endpoints.h" "$prefix/include/autosend_endpoints.h"
 install -m 0644 "$rel/libautosend.a" "$prefix/lib/libautosend.a"
 install -m 0755 "$rel/libautosend.so" "$prefix/lib/libautosend.so.0"
 ln -sf libautosend.so.0 "$prefix/lib/libautosend.so"

@@ -38,7 +38,7 @@ trap cleanup EXIT
 
 "$here/install.sh" "$prefix"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
-for f in include/autosend.h lib/libautosend.a lib/libautosend.so lib/pkgconfig/autosend.pc; do
+for f in include/autosend.h include/autosend_endpoints.h lib/libautosend.a lib/libautosend.so lib/pkgconfig/autosend.pc; do
     [ -e "$prefix/$f" ] || { echo "test.sh: $f not installed" >&2; exit 1; }
 done
 
@@ -50,6 +50,11 @@ mkdir -p "$bin"
 {
     cc $CFLAGS "$here/tests/test_autosend.c" -o "$bin/test_autosend" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS $SAN "$here/tests/test_autosend.c" -o "$bin/test_autosend_asan" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    cc $CFLAGS "$here/tests/test_endpoints.c" -o "$bin/test_endpoints" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    cc $CFLAGS $SAN "$here/tests/test_endpoints.c" -o "$bin/test_endpoints_asan" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    # The endpoint macros are plain C89.
+    printf '#include <autosend_endpoints.h>\nint main(void) { return sizeof(AUTOSEND_EP_INBOUND_ATTACHMENT) > 1 && AUTOSEND_EP_COUNT > 0 ? 0 : 1; }\n' >"$work/c89.c"
+    cc -std=c89 -pedantic -Wall -Werror $(pkg-config --cflags autosend) "$work/c89.c" -o "$bin/c89" && "$bin/c89"
     cc $CFLAGS "$root/examples/c/send.c" -o "$bin/send" $(pkg-config --cflags --libs autosend)
     cc $CFLAGS "$root/examples/c/quickstart.c" -o "$bin/quickstart" $(pkg-config --cflags --libs autosend)
     cc $CFLAGS "$root/examples/c/curl_sansio.c" -o "$bin/curl_sansio" $(pkg-config --cflags --libs autosend libcurl)
@@ -60,7 +65,7 @@ mkdir -p "$bin"
 
 (cd "$root" && cargo build -q -p autosend-sandbox)
 info="$work/sandbox.json"
-"$target/debug/autosend-sandbox" --port 0 >"$info" 2>"$work/sandbox.log" &
+"$target/debug/autosend-sandbox" --port 0 --lazy-jwks >"$info" 2>"$work/sandbox.log" &
 sandbox_pid=$!
 for _ in $(seq 1 100); do
     [ -s "$info" ] && break
@@ -83,15 +88,21 @@ echo "== examples"
 
 echo "== tests (plain)"
 "$bin/test_autosend" "$root/tests/vectors" || status=1
+"$bin/test_endpoints" || status=1
 
 echo "== tests (ASan + UBSan)"
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     "$bin/test_autosend_asan" "$root/tests/vectors" || status=1
+ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    "$bin/test_endpoints_asan" || status=1
 
 echo "== tests (valgrind)"
 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
     --error-exitcode=1 --suppressions="$here/tests/valgrind.supp" \
     "$bin/test_autosend" "$root/tests/vectors" || status=1
+valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+    --error-exitcode=1 --suppressions="$here/tests/valgrind.supp" \
+    "$bin/test_endpoints" || status=1
 
 if [ "$status" -ne 0 ]; then
     echo "test.sh: FAILED" >&2

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "autosend_endpoints.h"
 
 /**
  * The largest byte string any function accepts (64 MiB). Longer input fails with
@@ -305,7 +306,8 @@ typedef struct autosend_error autosend_error;
 typedef struct autosend_rate_limiter autosend_rate_limiter;
 
 /**
- * A successful answer: HTTP status, the success value as JSON, request id, attempts.
+ * A successful answer: HTTP status, the success value as JSON, the envelope's message,
+ * request id, attempts, and for binary endpoints the file (bytes, content type, file name).
  * Immutable: may be read from any number of threads and sent to another thread.
  */
 typedef struct autosend_response autosend_response;
@@ -314,6 +316,22 @@ typedef struct autosend_response autosend_response;
  * A verified webhook event. Immutable: may be read from any thread.
  */
 typedef struct autosend_webhook_event autosend_webhook_event;
+
+/**
+ * A borrowed string owned by a library handle: `len` bytes at `data`, followed by a NUL
+ * (so `data` is also a C string when the text has no inner NUL). Valid until that handle is
+ * freed. An absent value is `{ "", 0 }`; `data` is never NULL.
+ */
+typedef struct {
+  /**
+   * The bytes (UTF-8), NUL-terminated.
+   */
+  const char *data;
+  /**
+   * The length in bytes, without the terminating NUL.
+   */
+  size_t len;
+} autosend_str;
 
 /**
  * A header as two byte strings (input to the library). Names and values are UTF-8; a value
@@ -337,22 +355,6 @@ typedef struct {
    */
   size_t value_len;
 } autosend_header;
-
-/**
- * A borrowed string owned by a library handle: `len` bytes at `data`, followed by a NUL
- * (so `data` is also a C string when the text has no inner NUL). Valid until that handle is
- * freed. An absent value is `{ "", 0 }`; `data` is never NULL.
- */
-typedef struct {
-  /**
-   * The bytes (UTF-8), NUL-terminated.
-   */
-  const char *data;
-  /**
-   * The length in bytes, without the terminating NUL.
-   */
-  size_t len;
-} autosend_str;
 
 /**
  * The replay window of webhook verification.
@@ -382,6 +384,20 @@ const char *autosend_result_name(uint32_t result);
  * The library version (`"0.1.0"`), a static NUL-terminated string.
  */
 const char *autosend_version(void);
+
+/**
+ * The endpoint catalog as a static JSON array, one object per endpoint id (`id`, `method`,
+ * `path`, `path_params`, `query_params`, `scope`, `idempotent`, `response`, `binary_flag`,
+ * `pagination`, `rules`, …; see `docs/contract.md`). The ids are the `AUTOSEND_EP_*` macros of
+ * `autosend_endpoints.h`. Valid for the life of the process; never fails.
+ */
+autosend_str autosend_catalog_json(void);
+
+/**
+ * The number of endpoints the library knows (`AUTOSEND_EP_COUNT` of the header it was built
+ * with).
+ */
+size_t autosend_endpoint_count(void);
 
 /**
  * Milliseconds on the process-wide monotonic clock that the blocking client feeds to the
@@ -795,6 +811,42 @@ autosend_result autosend_error_detail(const autosend_error *error,
  * Frees an error. NULL is ignored.
  */
 void autosend_error_free(autosend_error *error);
+
+/**
+ * The envelope's top-level `message` (e.g. `Contact deleted successfully`), or empty when
+ * the answer had none. For `message` endpoints (deletes) this is the result. Borrowed from
+ * `response`.
+ */
+autosend_str autosend_response_message(const autosend_response *response);
+
+/**
+ * True when the answer is a file (a binary endpoint such as `AUTOSEND_EP_INBOUND_ATTACHMENT`
+ * called with `"download": true`); read it with `autosend_response_bytes`. The JSON is then
+ * `null`. False for NULL.
+ */
+bool autosend_response_is_binary(const autosend_response *response);
+
+/**
+ * The file of a binary answer: `*data_out` points at `*len_out` bytes (any values, not
+ * NUL-terminated; non-NULL even when the file is empty), borrowed from `response` and valid
+ * until `autosend_response_free`. `AUTOSEND_RESULT_INVALID_STATE` when the answer is JSON
+ * (read `autosend_response_json`).
+ */
+autosend_result autosend_response_bytes(const autosend_response *response,
+                                        const uint8_t **data_out,
+                                        size_t *len_out);
+
+/**
+ * The `Content-Type` of a binary answer (e.g. `application/pdf`), or empty. Borrowed from
+ * `response`.
+ */
+autosend_str autosend_response_content_type(const autosend_response *response);
+
+/**
+ * The file name of a binary answer from `Content-Disposition`, or empty. Path separators and
+ * control characters are removed (safe to use as a file name). Borrowed from `response`.
+ */
+autosend_str autosend_response_filename(const autosend_response *response);
 
 /**
  * The success value as JSON text (the envelope's `data`, see `docs/contract.md`).

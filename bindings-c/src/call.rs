@@ -135,7 +135,7 @@ pub unsafe extern "C" fn autosend_call_poll(
             Poll::Done(r) => {
                 c.awaiting = false;
                 Action::Done(match r {
-                    Ok(resp) => Ok(autosend_response::from_core(&resp)),
+                    Ok(resp) => Ok(autosend_response::from_core(resp)),
                     Err(e) => Err(autosend_error::from_core(&e)),
                 })
             }

@@ -389,7 +389,7 @@ fn blocking_call(
     let http = c.http()?;
     let r = http.call(endpoint, params)?;
     // SAFETY: checked non-null; writable by contract.
-    unsafe { write_out(response_out, to_handle(autosend_response::from_core(&r))) }?;
+    unsafe { write_out(response_out, to_handle(autosend_response::from_core(r))) }?;
     Ok(())
 }
 

@@ -345,25 +345,118 @@ pub unsafe extern "C" fn autosend_error_free(error: *mut autosend_error) {
     })
 }
 
-/// A successful answer: HTTP status, the success value as JSON, request id, attempts.
+/// A successful answer: HTTP status, the success value as JSON, the envelope's message,
+/// request id, attempts, and for binary endpoints the file (bytes, content type, file name).
 /// Immutable: may be read from any number of threads and sent to another thread.
 #[derive(Debug)]
 pub struct autosend_response {
     status: u16,
     json: ZStr,
+    message: ZStr,
     request_id: ZStr,
     attempts: u32,
+    bytes: Option<Vec<u8>>,
+    content_type: ZStr,
+    filename: ZStr,
 }
 
 impl autosend_response {
-    pub(crate) fn from_core(r: &autosend::ApiResponse) -> autosend_response {
+    /// Takes the answer over (a file's bytes are moved, not copied).
+    pub(crate) fn from_core(r: autosend::ApiResponse) -> autosend_response {
         autosend_response {
             status: r.status,
             json: ZStr::new(r.data.to_string().as_bytes()),
+            message: ZStr::opt(r.message.as_deref()),
             request_id: ZStr::opt(r.request_id.as_deref()),
             attempts: r.attempts,
+            content_type: ZStr::opt(r.content_type.as_deref()),
+            filename: ZStr::opt(r.filename.as_deref()),
+            bytes: r.bytes,
         }
     }
+}
+
+fn resp_str(
+    r: *const autosend_response,
+    f: impl Fn(&autosend_response) -> autosend_str,
+) -> autosend_str {
+    ffi_boundary!(autosend_str::empty(), {
+        // SAFETY: `r` is NULL or a live handle (documented contract).
+        match unsafe { handle_ref(r) } {
+            Ok(r) => f(r),
+            Err(_) => autosend_str::empty(),
+        }
+    })
+}
+
+/// The envelope's top-level `message` (e.g. `Contact deleted successfully`), or empty when
+/// the answer had none. For `message` endpoints (deletes) this is the result. Borrowed from
+/// `response`.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_response_message(
+    response: *const autosend_response,
+) -> autosend_str {
+    resp_str(response, |r| r.message.as_str())
+}
+
+/// True when the answer is a file (a binary endpoint such as `AUTOSEND_EP_INBOUND_ATTACHMENT`
+/// called with `"download": true`); read it with `autosend_response_bytes`. The JSON is then
+/// `null`. False for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_response_is_binary(response: *const autosend_response) -> bool {
+    ffi_boundary!(false, {
+        // SAFETY: `response` is NULL or a live handle (documented contract).
+        unsafe { handle_ref(response) }
+            .map(|r| r.bytes.is_some())
+            .unwrap_or(false)
+    })
+}
+
+/// The file of a binary answer: `*data_out` points at `*len_out` bytes (any values, not
+/// NUL-terminated; non-NULL even when the file is empty), borrowed from `response` and valid
+/// until `autosend_response_free`. `AUTOSEND_RESULT_INVALID_STATE` when the answer is JSON
+/// (read `autosend_response_json`).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_response_bytes(
+    response: *const autosend_response,
+    data_out: *mut *const u8,
+    len_out: *mut usize,
+) -> autosend_result {
+    crate::ffi_result!({
+        // SAFETY: `response` is NULL or a live handle (documented contract).
+        let r = unsafe { handle_ref(response) }?;
+        crate::util::need_out(data_out)?;
+        crate::util::need_out(len_out)?;
+        let b = r
+            .bytes
+            .as_deref()
+            .ok_or(autosend_result::AUTOSEND_RESULT_INVALID_STATE)?;
+        // A dangling-but-aligned pointer for an empty Vec is still non-NULL.
+        // SAFETY: both checked non-null; writable by contract.
+        unsafe {
+            write_out(data_out, b.as_ptr())?;
+            write_out(len_out, b.len())?;
+        }
+        Ok(())
+    })
+}
+
+/// The `Content-Type` of a binary answer (e.g. `application/pdf`), or empty. Borrowed from
+/// `response`.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_response_content_type(
+    response: *const autosend_response,
+) -> autosend_str {
+    resp_str(response, |r| r.content_type.as_str())
+}
+
+/// The file name of a binary answer from `Content-Disposition`, or empty. Path separators and
+/// control characters are removed (safe to use as a file name). Borrowed from `response`.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_response_filename(
+    response: *const autosend_response,
+) -> autosend_str {
+    resp_str(response, |r| r.filename.as_str())
 }
 
 /// The success value as JSON text (the envelope's `data`, see `docs/contract.md`).

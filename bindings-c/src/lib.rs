@@ -232,6 +232,31 @@ pub extern "C" fn autosend_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
 
+/// The endpoint catalog as a static JSON array, one object per endpoint id (`id`, `method`,
+/// `path`, `path_params`, `query_params`, `scope`, `idempotent`, `response`, `binary_flag`,
+/// `pagination`, `rules`, …; see `docs/contract.md`). The ids are the `AUTOSEND_EP_*` macros of
+/// `autosend_endpoints.h`. Valid for the life of the process; never fails.
+#[no_mangle]
+pub extern "C" fn autosend_catalog_json() -> autosend_str {
+    static JSON: std::sync::OnceLock<std::ffi::CString> = std::sync::OnceLock::new();
+    ffi_boundary!(autosend_str::empty(), {
+        let s = JSON.get_or_init(|| {
+            std::ffi::CString::new(autosend::describe_catalog().to_string()).unwrap_or_default()
+        });
+        autosend_str {
+            data: s.as_ptr(),
+            len: s.as_bytes().len(),
+        }
+    })
+}
+
+/// The number of endpoints the library knows (`AUTOSEND_EP_COUNT` of the header it was built
+/// with).
+#[no_mangle]
+pub extern "C" fn autosend_endpoint_count() -> usize {
+    autosend::CATALOG.len()
+}
+
 /// Milliseconds on the process-wide monotonic clock that the blocking client feeds to the
 /// engine. Rate-limit budgets are shared per key across the process, so a program that
 /// drives `autosend_call_poll` itself next to blocking clients of the same key must pass

@@ -56,6 +56,8 @@ mod generated;
 mod key;
 mod limiter;
 pub mod pager;
+#[rustfmt::skip]
+pub mod models;
 mod request;
 mod response;
 mod rules;

@@ -11,6 +11,9 @@ use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, Poll, Request};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The resource namespaces of the blocking client (`client.templates()` …), generated.
+pub use crate::endpoints::blocking::*;
+
 /// A blocking AutoSend client. Cheap to clone; clones share everything.
 #[derive(Clone)]
 pub struct Client {

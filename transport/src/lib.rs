@@ -20,6 +20,35 @@
 //! let sent = client.send_email(&mail).unwrap();
 //! println!("queued {}", sent.email_id);
 //! ```
+//!
+//! ## Typed endpoints
+//!
+//! Every endpoint of the API has a typed method, grouped by resource and generated from the
+//! API description ([`endpoints`]): params are `autosend::models::<Namespace><Method>Params`
+//! (path, query and body fields in one struct), results the schema's type, read leniently.
+//! Each method has a `*_with_response` twin returning [`Response<T>`] (the typed value plus
+//! the request id, message and attempts); binary endpoints have a `*_bytes` variant returning
+//! a [`Download`]; paged lists have a `*_all` variant fetching every page. Untyped access stays
+//! available: `client.call(id, json)`.
+//!
+//! ```no_run
+//! use autosend::models::{TemplatesCreateParams, InboundAttachmentParams};
+//! # fn main() -> Result<(), autosend::Error> {
+//! let client = autosend_http::blocking::Client::new(
+//!     autosend::ClientOptions::new("AS_yourkey"),
+//!     autosend_http::TlsOptions::default(),
+//! )?;
+//! let mut p = TemplatesCreateParams::new("Welcome", "Hi {{firstName}}");
+//! p.email_template = Some("<p>Hi {{firstName}}</p>".into());
+//! let created = client.templates().create_with_response(&p)?;
+//! println!("{} (request {:?})", created.data.template_id, created.request_id());
+//! let file = client
+//!     .inbound()
+//!     .attachment_bytes(&InboundAttachmentParams::new("msg-id", "0"))?;
+//! println!("{} bytes of {:?}", file.bytes.len(), file.content_type);
+//! # Ok(())
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -34,8 +63,11 @@ mod async_client;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod paging;
+#[rustfmt::skip]
+pub mod endpoints;
 
 pub use async_client::Client;
+pub use endpoints::*;
 
 /// TLS settings.
 #[derive(Clone, Default)]
@@ -190,6 +222,205 @@ pub(crate) fn classify(e: &reqwest::Error) -> TransportErrorKind {
 
 pub(crate) fn timeout(req: &Request) -> Duration {
     Duration::from_millis(req.timeout_ms.max(1))
+}
+
+/// A typed answer with everything else the server said: what the `*_with_response` methods
+/// return (`client.templates().create_with_response(&p)`).
+///
+/// `data` is the typed result; `raw` is the core's [`ApiResponse`] (status, request id,
+/// attempts, and the untyped `data` as JSON, so a field the model does not know yet is still
+/// there).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response<T> {
+    /// The typed result.
+    pub data: T,
+    /// The whole answer as the core read it.
+    pub raw: ApiResponse,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status (2xx).
+    pub fn status(&self) -> u16 {
+        self.raw.status
+    }
+
+    /// The server's request id, if it sent one (quote it to support).
+    pub fn request_id(&self) -> Option<&str> {
+        self.raw.request_id.as_deref()
+    }
+
+    /// How many attempts the call took (1 without retries).
+    pub fn attempts(&self) -> u32 {
+        self.raw.attempts
+    }
+
+    /// The envelope's top-level `message` ("Template created successfully"), if any.
+    pub fn message(&self) -> Option<&str> {
+        self.raw.message.as_deref()
+    }
+
+    /// Consumes the answer, keeping the typed result.
+    pub fn into_data(self) -> T {
+        self.data
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> Response<T> {
+    /// Reads `data` of a `data` endpoint leniently into `T`.
+    pub(crate) fn from_api(raw: ApiResponse) -> Result<Response<T>, Error> {
+        let data = decode_value(&raw.data)?;
+        Ok(Response { data, raw })
+    }
+}
+
+impl Response<autosend::models::MessageResult> {
+    /// A `message` endpoint (no `data`; deletes): the envelope's message is the result.
+    pub(crate) fn from_message(raw: ApiResponse) -> Result<Self, Error> {
+        let mut data: autosend::models::MessageResult = match &raw.data {
+            serde_json::Value::Object(_) => decode_value(&raw.data)?,
+            _ => Default::default(),
+        };
+        data.success = true;
+        if data.message.is_empty() {
+            data.message = raw.message.clone().unwrap_or_default();
+        }
+        Ok(Response { data, raw })
+    }
+}
+
+impl Response<()> {
+    /// An `empty` endpoint: any 2xx is the result.
+    #[allow(dead_code)]
+    pub(crate) fn from_empty(raw: ApiResponse) -> Result<Self, Error> {
+        Ok(Response { data: (), raw })
+    }
+}
+
+/// A file downloaded from a binary endpoint (`client.inbound().attachment_bytes(&p)`).
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Download {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Its `Content-Type`, if the server sent one.
+    pub content_type: Option<String>,
+    /// Its file name from `Content-Disposition`, if the server sent one (path separators and
+    /// control characters removed by the core: safe to use as a file name).
+    pub filename: Option<String>,
+}
+
+impl std::fmt::Debug for Download {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Download")
+            .field("len", &self.bytes.len())
+            .field("content_type", &self.content_type)
+            .field("filename", &self.filename)
+            .finish()
+    }
+}
+
+impl Response<Download> {
+    /// A binary endpoint called with its flag set: the file (moved out of `raw.bytes`).
+    pub(crate) fn download(mut raw: ApiResponse) -> Result<Self, Error> {
+        let Some(bytes) = raw.bytes.take() else {
+            return Err(Error::new(
+                ErrorKind::InvalidResponse,
+                "the server answered with JSON where a file was expected; call the method \
+                 without `_bytes` to read that JSON",
+            ));
+        };
+        let data = Download {
+            bytes,
+            content_type: raw.content_type.clone(),
+            filename: raw.filename.clone(),
+        };
+        Ok(Response { data, raw })
+    }
+}
+
+/// Sets one field of the params object (the binary flag, the page number).
+pub(crate) fn set_flag(
+    params: &mut serde_json::Value,
+    name: &str,
+    value: impl Into<serde_json::Value>,
+) {
+    if let serde_json::Value::Object(m) = params {
+        m.insert(name.to_string(), value.into());
+    }
+}
+
+/// The most pages a `*_all` method fetches (a guard against a server that never says "last").
+pub const MAX_PAGES: usize = 1000;
+
+/// The page a `*_all` method starts from: the params' `page`, or 1.
+pub(crate) fn first_page(params: &serde_json::Value) -> u64 {
+    params
+        .get("page")
+        .and_then(serde_json::Value::as_u64)
+        .unwrap_or(1)
+        .max(1)
+}
+
+/// Appends the items of one page to `out`; the next page number, or `None` after the last.
+/// `style` is the description's pagination style: `nested` (`data.pagination{page, pages}`) or
+/// `flat` (`data{page, totalPages}`).
+pub(crate) fn page_items<T: serde::de::DeserializeOwned>(
+    data: &serde_json::Value,
+    items: &str,
+    style: &str,
+    out: &mut Vec<T>,
+) -> Result<Option<u64>, Error> {
+    let list = match data.get(items) {
+        None | Some(serde_json::Value::Null) => Vec::new(),
+        Some(v) => decode_value::<Vec<T>>(v)?,
+    };
+    let meta = if style == "nested" {
+        data.get("pagination")
+    } else {
+        Some(data)
+    };
+    let num = |k: &str| {
+        meta.and_then(|m| m.get(k))
+            .and_then(serde_json::Value::as_u64)
+    };
+    let page = num("page");
+    let pages = if style == "nested" {
+        num("pages")
+    } else {
+        num("totalPages")
+    };
+    let empty = list.is_empty();
+    out.extend(list);
+    Ok(match (page, pages) {
+        (Some(p), Some(n)) if p < n && !empty => Some(p + 1),
+        _ => None,
+    })
+}
+
+pub(crate) fn too_many_pages(endpoint: &str) -> Error {
+    Error::new(
+        ErrorKind::InvalidResponse,
+        format!(
+            "{endpoint}: the server still reported more pages after {MAX_PAGES}; read the pages \
+             one by one with the `page` parameter instead"
+        ),
+    )
+}
+
+/// Reads a JSON value into `T`, naming the path of the first mismatch.
+pub(crate) fn decode_value<T: serde::de::DeserializeOwned>(
+    v: &serde_json::Value,
+) -> Result<T, Error> {
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let path = e.path().to_string();
+        Error::new(
+            ErrorKind::InvalidResponse,
+            format!(
+                "the answer does not have the documented shape at `{path}`: {}; \
+                 `client.call(endpoint_id, params)` returns it untyped",
+                e.inner()
+            ),
+        )
+    })
 }
 
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(r: ApiResponse) -> Result<T, Error> {

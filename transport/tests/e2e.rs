@@ -22,7 +22,8 @@ impl Sandbox {
             .enable_all()
             .build()
             .unwrap();
-        let mut args = vec!["autosend-sandbox"];
+        // --lazy-jwks: no RSA key generation (seconds of CPU in a debug build) for each sandbox.
+        let mut args = vec!["autosend-sandbox", "--lazy-jwks"];
         args.extend_from_slice(extra);
         let cli = autosend_sandbox::Cli::parse_from(args);
         let started = rt.block_on(autosend_sandbox::start(&cli)).unwrap();
