@@ -820,6 +820,13 @@ void autosend_error_free(autosend_error *error);
 autosend_str autosend_response_message(const autosend_response *response);
 
 /**
+ * True when a DELETE whose earlier attempt had an unknown outcome got 404 on a retry: the
+ * resource is gone (most likely deleted by that earlier attempt). The call succeeded. False
+ * for NULL.
+ */
+bool autosend_response_already_gone(const autosend_response *response);
+
+/**
  * True when the answer is a file (a binary endpoint such as `AUTOSEND_EP_INBOUND_ATTACHMENT`
  * called with `"download": true`); read it with `autosend_response_bytes`. The JSON is then
  * `null`. False for NULL.

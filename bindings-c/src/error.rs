@@ -355,6 +355,7 @@ pub struct autosend_response {
     message: ZStr,
     request_id: ZStr,
     attempts: u32,
+    already_gone: bool,
     bytes: Option<Vec<u8>>,
     content_type: ZStr,
     filename: ZStr,
@@ -369,6 +370,7 @@ impl autosend_response {
             message: ZStr::opt(r.message.as_deref()),
             request_id: ZStr::opt(r.request_id.as_deref()),
             attempts: r.attempts,
+            already_gone: r.already_gone,
             content_type: ZStr::opt(r.content_type.as_deref()),
             filename: ZStr::opt(r.filename.as_deref()),
             bytes: r.bytes,
@@ -397,6 +399,21 @@ pub unsafe extern "C" fn autosend_response_message(
     response: *const autosend_response,
 ) -> autosend_str {
     resp_str(response, |r| r.message.as_str())
+}
+
+/// True when a DELETE whose earlier attempt had an unknown outcome got 404 on a retry: the
+/// resource is gone (most likely deleted by that earlier attempt). The call succeeded. False
+/// for NULL.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_response_already_gone(
+    response: *const autosend_response,
+) -> bool {
+    ffi_boundary!(false, {
+        // SAFETY: `response` is NULL or a live handle (documented contract).
+        unsafe { handle_ref(response) }
+            .map(|r| r.already_gone)
+            .unwrap_or(false)
+    })
 }
 
 /// True when the answer is a file (a binary endpoint such as `AUTOSEND_EP_INBOUND_ATTACHMENT`

@@ -252,6 +252,25 @@ static void check_error(const autosend_error *e, const cJSON *exp) {
     }
 }
 
+/* Decodes standard base64 (with padding); returns a malloc'd buffer or NULL. */
+static uint8_t *b64_decode(const char *in, size_t *out_len) {
+    static const char *abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t n = in ? strlen(in) : 0, o = 0;
+    uint8_t *out = malloc(n / 4 * 3 + 3);
+    unsigned acc = 0;
+    int bits = 0;
+    if (!out) return NULL;
+    for (size_t i = 0; i < n && in[i] != '='; i++) {
+        const char *p = strchr(abc, in[i]);
+        if (!p || !*p) { free(out); return NULL; }
+        acc = (acc << 6) | (unsigned)(p - abc);
+        bits += 6;
+        if (bits >= 8) { bits -= 8; out[o++] = (uint8_t)((acc >> bits) & 0xFF); }
+    }
+    *out_len = o;
+    return out;
+}
+
 /* Checks a DONE action against {"ok":true,"data"?,"status"?} or an error expectation. */
 static void check_done(const autosend_action *a, const cJSON *exp) {
     const cJSON *ok = cJSON_GetObjectItemCaseSensitive(exp, "ok");
@@ -271,10 +290,26 @@ static void check_done(const autosend_action *a, const cJSON *exp) {
         if (jhas(exp, "status"))
             CHECK(autosend_response_status(resp) == ju64(exp, "status", 0), "status %u",
                   autosend_response_status(resp));
-        /* The C API has no accessor for these yet (pending.json lists the vectors). */
-        CHECK(!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(exp, "already_gone")),
-              "want already_gone: the C API has no already_gone accessor yet");
-        CHECK(!jhas(exp, "bytes_base64"), "want raw bytes: the C API has no binary-body accessor yet");
+        {
+            bool want_gone = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(exp, "already_gone"));
+            CHECK(autosend_response_already_gone(resp) == want_gone, "already_gone: got %d, want %d",
+                  (int)autosend_response_already_gone(resp), (int)want_gone);
+        }
+        if (jhas(exp, "bytes_base64")) {
+            const uint8_t *bytes = NULL;
+            size_t len = 0;
+            size_t want_len = 0;
+            uint8_t *want = b64_decode(jstr(exp, "bytes_base64"), &want_len);
+            CHECK(autosend_response_is_binary(resp), "want a binary answer");
+            CHECK(autosend_response_bytes(resp, &bytes, &len) == AUTOSEND_RESULT_OK, "bytes accessor failed");
+            CHECK(want && len == want_len && (len == 0 || memcmp(bytes, want, len) == 0),
+                  "bytes differ (got %zu, want %zu)", len, want_len);
+            if (jhas(exp, "content_type")) {
+                autosend_str ct = autosend_response_content_type(resp);
+                CHECK(strcmp(ct.data, jstr(exp, "content_type")) == 0, "content_type %s", ct.data);
+            }
+            free(want);
+        }
     } else {
         CHECK(autosend_action_response(a) == NULL, "want error, got ok %s",
               autosend_response_json(autosend_action_response(a)).data);

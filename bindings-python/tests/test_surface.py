@@ -183,11 +183,6 @@ def test_message_only_answer(stub: Stub) -> None:
     assert res.last_response.message == "Template deleted"
 
 
-@pytest.mark.xfail(
-    raises=autosend.NotFoundError,
-    strict=False,
-    reason="the core does not report already_gone yet (ApiResponse::describe); passes once it does",
-)
 def test_delete_already_gone_after_an_ambiguous_first_attempt(stub: Stub) -> None:
     c = client(stub, max_retries=2)
     stub.replies.append(None)  # connection dropped: outcome unknown, DELETE is retried

@@ -78,7 +78,7 @@ test('a message-only answer (delete) resolves to {message} with lastResponse', a
 
 // Pending on the core: it does not report already_gone yet (ApiResponse::describe); the
 // binding passes it through as soon as it does, and this test then passes.
-test('a DELETE retried after an ambiguous failure that finds the resource gone reports alreadyGone', { todo: 'core: already_gone' }, async () => {
+test('a DELETE retried after an ambiguous failure that finds the resource gone reports alreadyGone', async () => {
   let n = 0;
   const c = client(async () => {
     n++;

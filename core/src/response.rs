@@ -62,6 +62,7 @@ impl ApiResponse {
             "message": self.message,
             "request_id": self.request_id,
             "attempts": self.attempts,
+            "already_gone": self.already_gone,
             "binary": self.is_binary(),
             "content_type": self.content_type,
             "filename": self.filename,

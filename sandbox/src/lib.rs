@@ -16,6 +16,7 @@ pub mod contacts;
 pub mod inbox;
 pub mod mail;
 pub mod projects;
+#[rustfmt::skip]
 pub mod routes_gen;
 pub mod schema;
 pub mod server;

@@ -270,11 +270,12 @@ async fn properties_and_custom_fields_share_one_store() {
         ),
         (json!("plan"), json!("plan"), json!("string"))
     );
-    // Legacy aliases on the new endpoint; the old endpoint sees both.
+    // The deprecated endpoint takes the legacy names (the description, like the SDK, accepts
+    // only `name`/`type` on the new one); both endpoints see one store.
     data(
         &sb.p(
             "POST",
-            "/contact-properties",
+            "/custom-fields",
             Some(json!({"fieldName": "seats", "fieldType": "number"})),
         )
         .await,

@@ -22,8 +22,6 @@ NO_BINDING_FLAG = ("the binding does not expose ApiResponse.already_gone yet (co
 
 # (predicate on a vector, reason, runners or None = all)
 RULES = [
-    (lambda v: v["kind"] == "call" and v["steps"][-1]["expect"]["done"].get("already_gone") is True,
-     NO_BINDING_FLAG, ["node", "python", "c"]),
     (lambda v: v["kind"] in ("pager", "chunk"), PAGER_BINDINGS, ["node", "python", "c"]),
 ]
 
