@@ -195,7 +195,11 @@ async fn list_bulk_add_search_pages_remove_and_segments() {
         )
         .await;
     // Both empty: the schema names each empty list (minItems 1), the rule names `emails`.
-    assert!(fields(&r).contains(&"emails".to_string()), "{:?}", fields(&r));
+    assert!(
+        fields(&r).contains(&"emails".to_string()),
+        "{:?}",
+        fields(&r)
+    );
     // Search pages (nested, body page/limit).
     let s = data(
         &sb.p(
