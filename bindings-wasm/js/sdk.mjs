@@ -718,7 +718,7 @@ async function collect(iterable, limit) {
  * (the answer's data, with `lastResponse`), `nextPage()`, `toArray({ limit })`, and async
  * iteration over the items of this page and every later one.
  */
-export class Page {
+class Page {
   #cursor;
   #fetchPage;
 
