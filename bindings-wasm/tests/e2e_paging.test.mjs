@@ -24,7 +24,16 @@ const emailsOf = (items) => items.map((c) => c.email).sort();
 const processed = async (id) => (await stats()).processed[id] ?? 0;
 
 test('contacts.bulkUpdateAll 250 contacts, then list them back through the iterator', { skip }, async () => {
-  const c = await freshProjectClient();
+  // A fault for the next search request only, sent as x-sandbox-fault (no shared rule).
+  let faultNext = null;
+  const fetch = (url, init) => {
+    if (faultNext && String(url).endsWith('/contact-lists/contacts/search')) {
+      init = { ...init, headers: { ...init.headers, 'x-sandbox-fault': JSON.stringify(faultNext) } };
+      faultNext = null;
+    }
+    return globalThis.fetch(url, init);
+  };
+  const c = await freshProjectClient({ fetch });
   const before = await processed('contacts.bulkUpdate');
   const progress = [];
   const report = await c.contacts.bulkUpdateAll({ contacts: contacts(250) }, { onProgress: (p) => progress.push(p) });
@@ -43,7 +52,7 @@ test('contacts.bulkUpdateAll 250 contacts, then list them back through the itera
   // Page by page, with the metadata; a failed page names where to resume.
   const first = await c.contactLists.searchContacts({ contactListId: 'GLOBAL_CONTACT_LIST', limit: 100 });
   assert.deepEqual(first.page, { page: 1, limit: 100, total: 250, pages: 3, hasMore: true });
-  await admin('POST', '/_sandbox/faults', { path: '/v1/contact-lists/contacts/search', method: 'POST', times: 1, fault: { status: 403 } });
+  faultNext = { status: 403 };
   const err = await first.nextPage().catch((e) => e);
   assert.ok(err instanceof PermissionError, String(err));
   assert.equal(err.page, 2);
