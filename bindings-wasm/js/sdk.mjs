@@ -449,7 +449,13 @@ export class AutoSend {
     this.#client = core(() => new w.WasmClient(configJson));
     for (const ep of catalog()) {
       const ns = (this[ep.namespace] ??= {});
-      ns[ep.name] = (params, requestOptions) => this.request(ep.id, params, requestOptions);
+      if (ep.pagination) {
+        ns[ep.name] = (params, requestOptions) => this._paged(ep.id, params, requestOptions);
+      } else {
+        ns[ep.name] = (params, requestOptions) => this.request(ep.id, params, requestOptions);
+      }
+      const bulk = BULK_HELPERS[ep.id];
+      if (bulk) ns[bulk] = (params, options) => this._bulkAll(ep.id, params, options);
     }
   }
 
@@ -467,6 +473,12 @@ export class AutoSend {
    * non-enumerable `lastResponse`; rejects with an AutoSendError subclass.
    */
   async request(endpointId, params = {}, requestOptions = {}) {
+    return this.#run(endpointId, params, requestOptions, null);
+  }
+
+  // One call. `onCallError(call)` (chunked bulk helpers) sees the call before it is freed when
+  // it ended with an error, so the core can record that error whole.
+  async #run(endpointId, params, requestOptions, onCallError) {
     let json;
     try {
       json = strictJson(params ?? {});
@@ -477,6 +489,7 @@ export class AutoSend {
     const seed = randomSeed();
     const call = core(() => this.#client.call(String(endpointId), json, seed[0], seed[1]));
     const signal = requestOptions?.signal;
+    let failed = false;
     try {
       for (;;) {
         const step = JSON.parse(call.poll(clock()));
@@ -496,9 +509,79 @@ export class AutoSend {
         await this.#attempt(call, step.send, signal);
       }
     } catch (e) {
+      failed = true;
       throw fromThrown(e);
     } finally {
+      if (failed && onCallError) onCallError(call);
       call.free();
+    }
+  }
+
+  /** @internal The paged-list method of a namespace (see PagePromise). */
+  _paged(endpointId, params, requestOptions) {
+    const w = wasm();
+    let json;
+    try {
+      json = strictJson(params ?? {});
+    } catch (e) {
+      if (e instanceof NonFiniteNumber) return PagePromise.rejected(localError('validation', e.path, `is ${e.value}: ${NON_FINITE}`));
+      json = '';
+    }
+    let pager;
+    try {
+      pager = core(() => new w.WasmPager(String(endpointId), json, 0));
+    } catch (e) {
+      return PagePromise.rejected(e);
+    }
+    const fetchPage = (params) => this.request(endpointId, params, requestOptions);
+    return PagePromise.first(pager, fetchPage);
+  }
+
+  /**
+   * @internal A chunked bulk write (emails.bulkAll, contacts.bulkUpdateAll,
+   * contactLists.bulkAddAll): the core splits the items and judges every chunk's outcome;
+   * each chunk is one ordinary call. Resolves to the report; rejects only on a usage error
+   * (nothing sent).
+   */
+  async _bulkAll(endpointId, params, options = {}) {
+    const w = wasm();
+    let json;
+    try {
+      json = strictJson(params ?? {});
+    } catch (e) {
+      if (e instanceof NonFiniteNumber) throw localError('validation', e.path, `is ${e.value}: ${NON_FINITE}`);
+      throw localError('validation', '', `the parameters cannot be converted to JSON (${e?.message ?? e})`);
+    }
+    const onProgress = options?.onProgress;
+    if (onProgress !== undefined && typeof onProgress !== 'function') {
+      throw localError('validation', 'onProgress', 'must be a function (progress) => void');
+    }
+    const chunker = core(() => new w.WasmChunker(String(endpointId), json));
+    try {
+      for (;;) {
+        const next = JSON.parse(chunker.nextChunk());
+        if (next === null) break;
+        const { index, params: chunkParams } = next;
+        let recorded = false;
+        try {
+          const data = await this.#run(endpointId, chunkParams, { signal: options?.signal }, (call) => {
+            core(() => chunker.recordCallError(index, call));
+            recorded = true;
+          });
+          core(() => chunker.recordOk(index, JSON.stringify(data ?? null)));
+          recorded = true;
+        } catch (e) {
+          if (!recorded) {
+            // The call could not be prepared (nothing was sent).
+            const err = e instanceof AutoSendError ? e : fromThrown(e);
+            core(() => chunker.recordLocalError(index, err.kind ?? 'internal', err.field ?? '', String(err.message ?? err)));
+          }
+        }
+        if (onProgress) onProgress(progressOf(JSON.parse(chunker.progress())));
+      }
+      return reportOf(JSON.parse(chunker.report()), params);
+    } finally {
+      chunker.free();
     }
   }
 
@@ -555,6 +638,223 @@ export class AutoSend {
   toString() {
     return `AutoSend ${JSON.stringify(this.toJSON())}`;
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Paged lists. The core's Pager decides which page comes next and when the list ends; this
+// layer only sends each page's request (an ordinary call: limiter, retries) and loops.
+
+// Each Page keeps its own copy of the core's pager (its cursor), freed when the page is
+// garbage-collected.
+const CURSORS =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry((pager) => {
+        try {
+          pager.free();
+        } catch {
+          // already freed
+        }
+      })
+    : null;
+
+// Names a Page defines itself; the first page's other `data` fields (`campaigns`,
+// `pagination`, `total`…) are copied onto it so that code reading them keeps working.
+const PAGE_OWN = new Set(['items', 'page', 'data', 'hasMore', 'nextPage', 'toArray', 'lastResponse', 'then']);
+
+function withPage(err, page) {
+  const e = err instanceof AutoSendError ? err : fromThrown(err);
+  if (e !== null && typeof e === 'object') {
+    try {
+      e.page = page;
+    } catch {
+      // a frozen foreign error: leave it as is
+    }
+  }
+  return e;
+}
+
+// Sends the request for the pager's next page and reads the answer; the pager is owned by the
+// returned Page (or freed on failure). null when the list is exhausted.
+async function loadPage(pager, fetchPage) {
+  const params = JSON.parse(pager.nextParams());
+  if (params === null) {
+    pager.free();
+    return null;
+  }
+  const pageNo = pager.page();
+  try {
+    const data = await fetchPage(params);
+    const info = JSON.parse(core(() => pager.handlePage(JSON.stringify(data ?? null))));
+    return new Page(info, data, pager, fetchPage);
+  } catch (e) {
+    pager.free();
+    throw withPage(e, pageNo);
+  }
+}
+
+function checkCap(options) {
+  const limit = options?.limit;
+  if (limit === undefined || limit === null) {
+    throw localError('validation', 'limit', 'toArray needs a cap: pass { limit: n } (the most items to collect), or iterate with for await');
+  }
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 1) {
+    throw localError('validation', 'limit', `must be a whole number from 1 (got ${String(limit)})`);
+  }
+  return limit;
+}
+
+async function collect(iterable, limit) {
+  const out = [];
+  if (out.length >= limit) return out;
+  for await (const item of iterable) {
+    out.push(item);
+    if (out.length >= limit) break;
+  }
+  return out;
+}
+
+/**
+ * One page of a paged list: `items`, `page` ({page, limit, total, pages, hasMore}), `data`
+ * (the answer's data, with `lastResponse`), `nextPage()`, `toArray({ limit })`, and async
+ * iteration over the items of this page and every later one.
+ */
+class Page {
+  #cursor;
+  #fetchPage;
+
+  /** @internal */
+  constructor(info, data, cursor, fetchPage) {
+    this.#cursor = cursor;
+    this.#fetchPage = fetchPage;
+    CURSORS?.register(this, cursor);
+    if (data !== null && typeof data === 'object' && !Array.isArray(data)) {
+      for (const [k, v] of Object.entries(data)) if (!PAGE_OWN.has(k)) this[k] = v;
+    }
+    /** The items of this page. */
+    this.items = info.items;
+    /** This page's metadata, as the core read it. */
+    this.page = Object.freeze({
+      page: info.page,
+      limit: info.limit ?? null,
+      total: info.total ?? null,
+      pages: info.pages ?? null,
+      hasMore: Boolean(info.has_more),
+    });
+    Object.defineProperty(this, 'data', { value: data, enumerable: false });
+  }
+
+  /** True when another page will be requested. */
+  get hasMore() {
+    return this.page.hasMore;
+  }
+
+  /** The answer's {status, requestId, message, attempts}. */
+  get lastResponse() {
+    return this.data?.lastResponse;
+  }
+
+  /**
+   * The next page, or null when this was the last one. A failed request rejects with the
+   * usual AutoSendError, its `page` set to the page to resume at (`{ page: err.page }`).
+   * Calling it again asks for the same page again.
+   */
+  async nextPage() {
+    if (!this.page.hasMore) return null;
+    return loadPage(this.#cursor.copy(), this.#fetchPage);
+  }
+
+  /** Items of this page and of every later page, fetched as the loop advances. */
+  async *[Symbol.asyncIterator]() {
+    let page = this;
+    while (page) {
+      yield* page.items;
+      page = await page.nextPage();
+    }
+  }
+
+  /** At most `limit` items, from this page on (`limit` is required). */
+  async toArray(options) {
+    return collect(this, checkCap(options));
+  }
+}
+
+// The promise a paged list method returns: a real Promise of the first Page (so `await` works
+// as before), also async-iterable over every item, with toArray({ limit }).
+const PagePromise = {
+  wrap(promise) {
+    Object.defineProperty(promise, Symbol.asyncIterator, {
+      value: async function* () {
+        yield* await promise;
+      },
+    });
+    Object.defineProperty(promise, 'toArray', {
+      value: async (options) => {
+        const limit = checkCap(options);
+        return collect(await promise, limit);
+      },
+    });
+    return promise;
+  },
+  first(pager, fetchPage) {
+    return PagePromise.wrap(loadPage(pager, fetchPage));
+  },
+  rejected(e) {
+    return PagePromise.wrap(Promise.reject(e instanceof AutoSendError ? e : fromThrown(e)));
+  },
+};
+
+// ---------------------------------------------------------------------------------------
+// Chunked bulk writes (the core's Chunker). The method names added to the namespaces.
+
+const BULK_HELPERS = {
+  'emails.bulk': 'bulkAll',
+  'contacts.bulkUpdate': 'bulkUpdateAll',
+  'contactLists.bulkAdd': 'bulkAddAll',
+};
+
+function progressOf(p) {
+  return {
+    chunksDone: p.chunks_done,
+    chunksTotal: p.chunks_total,
+    itemsDone: p.items_done,
+    itemsTotal: p.items_total,
+  };
+}
+
+// The core's report JSON in JS form: errors become AutoSendError objects, each item carries
+// the caller's value.
+function reportOf(r, params) {
+  const given = params?.[r.field];
+  const chunks = r.chunks.map((c) => {
+    const out = { index: c.index, start: c.start, end: c.end, items: c.items, status: c.status };
+    if ('data' in c) out.data = c.data;
+    if (c.error) out.error = errorFromJson(c.error);
+    return out;
+  });
+  const items = r.items.map((it) => {
+    const out = { index: it.index, chunk: it.chunk, status: it.status };
+    if (Array.isArray(given)) out.item = given[it.index];
+    const err = chunks[it.chunk]?.error;
+    if (err) out.error = err;
+    return out;
+  });
+  const report = {
+    endpoint: r.endpoint,
+    field: r.field,
+    chunkSize: r.chunk_size,
+    itemsTotal: r.items_total,
+    chunksTotal: r.chunks_total,
+    allAccepted: r.all_accepted,
+    stopped: r.stopped,
+    retrySafe: r.retry_safe,
+    counts: { accepted: 0, refused: 0, may_have_been_delivered: 0, not_attempted: 0, ...r.counts },
+    chunks,
+    items,
+  };
+  Object.defineProperty(report, 'itemsWith', {
+    value: (status) => items.filter((i) => i.status === status),
+  });
+  return report;
 }
 
 // A key that is not a string (a number, Symbol, function…) is an invalid key, not a missing one.

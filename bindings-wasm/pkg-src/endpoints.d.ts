@@ -7,6 +7,7 @@
 
 import type {
   JsonValue, JsonObject, RequestOptions, WithResponse, BinaryResult, MessageOnly, EmptyResult,
+  ItemOf, PagePromise, BulkOptions, BulkReport,
 } from './index.js';
 
 // ------------------------------------------------------------------ schemas
@@ -3252,8 +3253,11 @@ export interface AutomationsNamespace {
    * List automations.
    *
    * `GET /automations` — endpoint id `automations.list`.
+   *
+   * Paged list: resolves to the first page (`.items`, `.page`, `.nextPage()`) and is
+   * async-iterable over every `workflowAutomations` item of every page (`for await`).
    */
-  list(params?: AutomationsListParams, options?: RequestOptions): Promise<WithResponse<AutomationsListResult>>;
+  list(params?: AutomationsListParams, options?: RequestOptions): PagePromise<ItemOf<AutomationsListResult, "workflowAutomations">, AutomationsListResult>;
   /**
    * Create an automation.
    *
@@ -3302,8 +3306,11 @@ export interface CampaignsNamespace {
    * List campaigns.
    *
    * `GET /campaigns` — endpoint id `campaigns.list`.
+   *
+   * Paged list: resolves to the first page (`.items`, `.page`, `.nextPage()`) and is
+   * async-iterable over every `campaigns` item of every page (`for await`).
    */
-  list(params?: CampaignsListParams, options?: RequestOptions): Promise<WithResponse<CampaignsListResult>>;
+  list(params?: CampaignsListParams, options?: RequestOptions): PagePromise<ItemOf<CampaignsListResult, "campaigns">, CampaignsListResult>;
   /**
    * Create a campaign.
    *
@@ -3381,11 +3388,21 @@ export interface ContactListsNamespace {
    */
   bulkAdd(params: ContactListsBulkAddParams, options?: RequestOptions): Promise<WithResponse<ContactListsBulkAddResult>>;
   /**
+   * `contactLists.bulkAdd` for any number of items: `emails or contactIds` is split into chunks of the
+   * schema's maximum, one call per chunk. Resolves to the report (every item once:
+   * accepted / refused / may_have_been_delivered / not_attempted); a chunk whose outcome is
+   * unknown is never re-sent. Rejects only on a usage error (nothing sent).
+   */
+  bulkAddAll(params: ContactListsBulkAddParams, options?: BulkOptions): Promise<BulkReport<ItemOf<ContactListsBulkAddParams, "emails"> | ItemOf<ContactListsBulkAddParams, "contactIds">>>;
+  /**
    * Search the contacts of a contact list.
    *
    * `POST /contact-lists/contacts/search` — endpoint id `contactLists.searchContacts`.
+   *
+   * Paged list: resolves to the first page (`.items`, `.page`, `.nextPage()`) and is
+   * async-iterable over every `contacts` item of every page (`for await`).
    */
-  searchContacts(params: ContactListsSearchContactsParams, options?: RequestOptions): Promise<WithResponse<ContactListsSearchContactsResult>>;
+  searchContacts(params: ContactListsSearchContactsParams, options?: RequestOptions): PagePromise<ItemOf<ContactListsSearchContactsResult, "contacts">, ContactListsSearchContactsResult>;
   /**
    * Get a contact list or segment.
    *
@@ -3451,6 +3468,13 @@ export interface ContactsNamespace {
    * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
    */
   bulkUpdate(params: ContactsBulkUpdateParams, options?: RequestOptions): Promise<WithResponse<ContactsBulkUpdateResult>>;
+  /**
+   * `contacts.bulkUpdate` for any number of items: `contacts` is split into chunks of the
+   * schema's maximum, one call per chunk. Resolves to the report (every item once:
+   * accepted / refused / may_have_been_delivered / not_attempted); a chunk whose outcome is
+   * unknown is never re-sent. Rejects only on a usage error (nothing sent).
+   */
+  bulkUpdateAll(params: ContactsBulkUpdateParams, options?: BulkOptions): Promise<BulkReport<ItemOf<ContactsBulkUpdateParams, "contacts">>>;
   /**
    * Create or update a contact by email.
    *
@@ -3624,8 +3648,11 @@ export interface InboundNamespace {
    * List received messages, newest first.
    *
    * `GET /inbound/messages` — endpoint id `inbound.list`.
+   *
+   * Paged list: resolves to the first page (`.items`, `.page`, `.nextPage()`) and is
+   * async-iterable over every `items` item of every page (`for await`).
    */
-  list(params?: InboundListParams, options?: RequestOptions): Promise<WithResponse<InboundListResult>>;
+  list(params?: InboundListParams, options?: RequestOptions): PagePromise<ItemOf<InboundListResult, "items">, InboundListResult>;
   /**
    * Get a received message.
    *
@@ -3674,6 +3701,13 @@ export interface EmailsNamespace {
    * Not retried after an unknown outcome (check `mayHaveBeenDelivered` on errors).
    */
   bulk(params: EmailsBulkParams, options?: RequestOptions): Promise<WithResponse<EmailsBulkResult>>;
+  /**
+   * `emails.bulk` for any number of items: `recipients` is split into chunks of the
+   * schema's maximum, one call per chunk. Resolves to the report (every item once:
+   * accepted / refused / may_have_been_delivered / not_attempted); a chunk whose outcome is
+   * unknown is never re-sent. Rejects only on a usage error (nothing sent).
+   */
+  bulkAll(params: EmailsBulkParams, options?: BulkOptions): Promise<BulkReport<ItemOf<EmailsBulkParams, "recipients">>>;
   /**
    * Send one email.
    *
@@ -3749,8 +3783,11 @@ export interface SuppressionGroupsNamespace {
    * Search suppression entries.
    *
    * `POST /suppression-groups/entries` — endpoint id `suppressionGroups.searchEntries`.
+   *
+   * Paged list: resolves to the first page (`.items`, `.page`, `.nextPage()`) and is
+   * async-iterable over every `entries` item of every page (`for await`).
    */
-  searchEntries(params?: SuppressionGroupsSearchEntriesParams, options?: RequestOptions): Promise<WithResponse<SuppressionGroupsSearchEntriesResult>>;
+  searchEntries(params?: SuppressionGroupsSearchEntriesParams, options?: RequestOptions): PagePromise<ItemOf<SuppressionGroupsSearchEntriesResult, "entries">, SuppressionGroupsSearchEntriesResult>;
   /**
    * Get a suppression group.
    *
@@ -3790,8 +3827,11 @@ export interface TemplatesNamespace {
    * Search templates.
    *
    * `GET /templates/search` — endpoint id `templates.search`.
+   *
+   * Paged list: resolves to the first page (`.items`, `.page`, `.nextPage()`) and is
+   * async-iterable over every `templates` item of every page (`for await`).
    */
-  search(params?: TemplatesSearchParams, options?: RequestOptions): Promise<WithResponse<TemplatesSearchResult>>;
+  search(params?: TemplatesSearchParams, options?: RequestOptions): PagePromise<ItemOf<TemplatesSearchResult, "templates">, TemplatesSearchResult>;
   /**
    * Get a template.
    *
@@ -3824,8 +3864,11 @@ export interface WebhooksNamespace {
    * List webhooks.
    *
    * `GET /webhooks` — endpoint id `webhooks.list`.
+   *
+   * Paged list: resolves to the first page (`.items`, `.page`, `.nextPage()`) and is
+   * async-iterable over every `webhooks` item of every page (`for await`).
    */
-  list(params?: WebhooksListParams, options?: RequestOptions): Promise<WithResponse<WebhooksListResult>>;
+  list(params?: WebhooksListParams, options?: RequestOptions): PagePromise<ItemOf<WebhooksListResult, "webhooks">, WebhooksListResult>;
   /**
    * Create a webhook.
    *
@@ -3861,8 +3904,11 @@ export interface WebhooksNamespace {
    * List the delivery attempts of a webhook.
    *
    * `GET /webhooks/{id}/logs` — endpoint id `webhooks.logs`.
+   *
+   * Paged list: resolves to the first page (`.items`, `.page`, `.nextPage()`) and is
+   * async-iterable over every `logs` item of every page (`for await`).
    */
-  logs(params: WebhooksLogsParams, options?: RequestOptions): Promise<WithResponse<WebhooksLogsResult>>;
+  logs(params: WebhooksLogsParams, options?: RequestOptions): PagePromise<ItemOf<WebhooksLogsResult, "logs">, WebhooksLogsResult>;
   /**
    * Queue a test delivery of an event to a webhook.
    *

@@ -35,6 +35,124 @@ export type WithResponse<T> = T & { readonly lastResponse: LastResponse };
 /** The raw bytes of a binary endpoint (`download: true`), with `lastResponse`. */
 export type BinaryResult = Uint8Array & { readonly lastResponse: LastResponse };
 
+// ------------------------------------------------------------------------- paged lists
+
+/** The element type of the array `K` of a list result `R` (JsonValue when unknown). */
+export type ItemOf<R, K extends string> = R extends { [P in K]?: infer A }
+  ? NonNullable<A> extends ReadonlyArray<infer I>
+    ? I
+    : JsonValue
+  : JsonValue;
+
+/** A page's metadata, as the core read it (api §1.6, both metadata styles). */
+export interface PageMeta {
+  /** This page's number (1-based). */
+  readonly page: number;
+  readonly limit: number | null;
+  /** Items in the whole list, as this answer says. */
+  readonly total: number | null;
+  /** Pages in the whole list, as this answer says (or ceil(total / limit)). */
+  readonly pages: number | null;
+  /** True when another page will be requested. */
+  readonly hasMore: boolean;
+}
+
+/**
+ * One page of a paged list. The answer's other `data` fields (`campaigns`, `pagination`,
+ * `total`…) are on it as before, except the names below. Async-iterable over the items of
+ * this page and every later page.
+ */
+export type Page<Item, Data = JsonObject> = Omit<Data, 'items' | 'page' | 'data' | 'hasMore' | 'nextPage' | 'toArray' | 'lastResponse'> &
+  AsyncIterable<Item> & {
+    /** The items of this page. */
+    readonly items: Item[];
+    readonly page: PageMeta;
+    readonly hasMore: boolean;
+    /** The answer's `data`, unchanged. */
+    readonly data: WithResponse<Data>;
+    readonly lastResponse: LastResponse;
+    /**
+     * The next page, or null after the last one. A failed request rejects with the usual
+     * AutoSendError, `page` set to the page to resume at (`{ ...params, page: err.page }`).
+     */
+    nextPage(): Promise<Page<Item, Data> | null>;
+    /** At most `limit` items from this page on; `limit` is required (ValidationError without). */
+    toArray(options: { limit: number }): Promise<Item[]>;
+  };
+
+/**
+ * What a paged list method returns: a Promise of the first page (so `await` works as before)
+ * that is also async-iterable over every item of every page, fetched as the loop advances.
+ */
+export type PagePromise<Item, Data = JsonObject> = Promise<Page<Item, Data>> &
+  AsyncIterable<Item> & {
+    /** At most `limit` items; `limit` is required (ValidationError without). */
+    toArray(options: { limit: number }): Promise<Item[]>;
+  };
+
+// ----------------------------------------------------------------- chunked bulk writes
+
+/** What became of a chunk and its items (the core's policy, docs/contract.md). */
+export type BulkStatus = 'accepted' | 'refused' | 'may_have_been_delivered' | 'not_attempted';
+
+export interface BulkProgress {
+  readonly chunksDone: number;
+  readonly chunksTotal: number;
+  readonly itemsDone: number;
+  readonly itemsTotal: number;
+}
+
+export interface BulkOptions {
+  /** Called after each chunk's outcome is recorded. */
+  onProgress?: (progress: BulkProgress) => void;
+  /** Aborts the chunk in flight (its outcome is then judged by the core); the rest is not sent. */
+  signal?: AbortSignal;
+}
+
+export interface BulkChunk {
+  readonly index: number;
+  /** Index of its first item in your list. */
+  readonly start: number;
+  /** One past its last item. */
+  readonly end: number;
+  readonly items: number;
+  readonly status: BulkStatus;
+  /** The answer's `data`, when accepted. */
+  readonly data?: JsonValue;
+  /** The error, when refused or of unknown outcome. */
+  readonly error?: AutoSendError;
+}
+
+export interface BulkItem<Item> {
+  /** Index in your list. */
+  readonly index: number;
+  readonly chunk: number;
+  readonly status: BulkStatus;
+  /** Your item. */
+  readonly item: Item;
+  readonly error?: AutoSendError;
+}
+
+/** The outcome of a chunked bulk write, per chunk and per item (every item exactly once). */
+export interface BulkReport<Item> {
+  readonly endpoint: EndpointId;
+  /** The body field that was split (`recipients`, `contacts`, `emails`, `contactIds`). */
+  readonly field: string;
+  readonly chunkSize: number;
+  readonly itemsTotal: number;
+  readonly chunksTotal: number;
+  readonly allAccepted: boolean;
+  /** The run stopped early (an error every later chunk would meet too). */
+  readonly stopped: boolean;
+  /** Re-sending `may_have_been_delivered` items is safe (the endpoint is idempotent). */
+  readonly retrySafe: boolean;
+  readonly counts: Readonly<Record<BulkStatus, number>>;
+  readonly chunks: BulkChunk[];
+  readonly items: BulkItem<Item>[];
+  /** The items with `status` (e.g. the ones to check or re-send). */
+  itemsWith(status: BulkStatus): BulkItem<Item>[];
+}
+
 /** The result of an endpoint whose answer is only a top-level `message` (deletes). */
 export interface MessageOnly {
   message?: string;
@@ -119,6 +237,8 @@ export class AutoSendError extends Error {
   readonly mayHaveBeenDelivered: boolean;
   readonly field?: string;
   readonly details: FieldError[];
+  /** Paged lists: the page whose request failed (resume with `{ ...params, page }`). */
+  readonly page?: number;
 }
 export class UsageError extends AutoSendError {}
 export class InvalidApiKeyError extends UsageError {}

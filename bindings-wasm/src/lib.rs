@@ -12,8 +12,8 @@
 
 use autosend::webhook::{self, VerifyOptions};
 use autosend::{
-    private_limiter, Acquire, ApiKey, Call, Client, ClientConfig, ClientOptions, Error, ErrorKind,
-    Poll, RateLimiter, RateLimits, TransportErrorKind,
+    private_limiter, Acquire, ApiKey, Call, Chunker, Client, ClientConfig, ClientOptions, Error,
+    ErrorKind, Pager, Poll, RateLimiter, RateLimits, TransportErrorKind,
 };
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
@@ -266,7 +266,11 @@ impl WasmClient {
             .client
             .call(endpoint, params, seed)
             .map_err(|e| err_value(&e))?;
-        Ok(WasmCall { call, bytes: None })
+        Ok(WasmCall {
+            call,
+            bytes: None,
+            error: None,
+        })
     }
 
     /// Key rotation: later calls use the new key (and its budget).
@@ -297,6 +301,9 @@ pub struct WasmCall {
     call: Call,
     /// The file of a finished binary call, until `takeBytes`.
     bytes: Option<Vec<u8>>,
+    /// The error the call ended with (or its cancellation), kept whole for
+    /// [`WasmChunker::record_call_error`] (the JSON form cannot rebuild every flag).
+    error: Option<Error>,
 }
 
 #[wasm_bindgen]
@@ -337,7 +344,11 @@ impl WasmCall {
                 self.bytes = r.bytes;
                 json!({ "done": done })
             }
-            Poll::Done(Err(e)) => json!({"done": {"ok": false, "error": e.to_json()}}),
+            Poll::Done(Err(e)) => {
+                let v = json!({"done": {"ok": false, "error": e.to_json()}});
+                self.error = Some(e);
+                v
+            }
         };
         to_string(&v)
     }
@@ -377,7 +388,10 @@ impl WasmCall {
     /// error as JSON; its `may_have_been_delivered` says whether a send may have gone out.
     /// `request_sent`: the last polled request was handed to fetch.
     pub fn cancel(&mut self, now_ms: f64, request_sent: bool) -> String {
-        to_string(&self.call.cancel(ms(now_ms), request_sent).to_json())
+        let e = self.call.cancel(ms(now_ms), request_sent);
+        let v = to_string(&e.to_json());
+        self.error = Some(e);
+        v
     }
 
     /// The endpoint is safe to repeat after an unknown outcome.
@@ -385,6 +399,201 @@ impl WasmCall {
     pub fn idempotent(&self) -> bool {
         self.call.endpoint().idempotent
     }
+}
+
+/// The core's [`Pager`]: which page to ask for next and when a paged list ends. The JS side
+/// only sends each page's request (an ordinary call) and feeds the answer's `data` back.
+#[wasm_bindgen]
+pub struct WasmPager {
+    pager: Pager,
+}
+
+#[wasm_bindgen]
+impl WasmPager {
+    /// A pager for the paged list `endpoint` with `params` (JSON; `page` resumes there, `limit`
+    /// sets the page size, else the documented maximum). `start_page` ≥ 1 overrides
+    /// `params.page` (0 = none). Throws the error JSON for a non-paged endpoint or a bad
+    /// page/limit.
+    #[wasm_bindgen(constructor)]
+    pub fn new(endpoint: &str, params: &str, start_page: f64) -> Result<WasmPager, JsValue> {
+        let params = parse_params(params)?;
+        let made = if start_page >= 1.0 {
+            Pager::starting_at(endpoint, params, ms(start_page))
+        } else {
+            Pager::new(endpoint, params)
+        };
+        made.map(|pager| WasmPager { pager })
+            .map_err(|e| err_value(&e))
+    }
+
+    /// The endpoint id being walked.
+    #[wasm_bindgen(getter, js_name = endpointId)]
+    pub fn endpoint_id(&self) -> String {
+        self.pager.endpoint().id.to_string()
+    }
+
+    /// The parameters of the next page request as JSON, or `null` when the list is
+    /// exhausted. Unchanged until `handlePage` succeeds (a failed page is asked for again).
+    #[wasm_bindgen(js_name = nextParams)]
+    pub fn next_params(&self) -> String {
+        to_string(&self.pager.next_params().unwrap_or(Value::Null))
+    }
+
+    /// Reads the answer's `data` (JSON) for the page asked for: `{items, page, limit, total,
+    /// pages, has_more}`, or throws the error JSON (`invalid_response`; the pager stays on
+    /// the page).
+    #[wasm_bindgen(js_name = handlePage)]
+    pub fn handle_page(&mut self, data: &str) -> Result<String, JsValue> {
+        let data = serde_json::from_str::<Value>(data).unwrap_or(Value::Null);
+        self.pager
+            .handle_page(&data)
+            .map(|p| to_string(&p.describe()))
+            .map_err(|e| err_value(&e))
+    }
+
+    /// The page the next request asks for (where a failed walk resumes); 0 once exhausted.
+    pub fn page(&self) -> f64 {
+        self.pager.page().map(|p| p as f64).unwrap_or(0.0)
+    }
+
+    /// Items returned so far by this pager.
+    #[wasm_bindgen(js_name = itemsSeen)]
+    pub fn items_seen(&self) -> f64 {
+        self.pager.items_seen() as f64
+    }
+
+    /// Pages read so far by this pager.
+    #[wasm_bindgen(js_name = pagesDone)]
+    pub fn pages_done(&self) -> f64 {
+        self.pager.pages_done() as f64
+    }
+
+    /// The pager's state: `{endpoint, pagination, next_page, first_page, limit, pages_done,
+    /// items_seen, total, pages, done}`.
+    pub fn describe(&self) -> String {
+        to_string(&self.pager.describe())
+    }
+
+    /// An independent copy (a page object keeps its own cursor).
+    #[wasm_bindgen(js_name = copy)]
+    pub fn duplicate(&self) -> WasmPager {
+        WasmPager {
+            pager: self.pager.clone(),
+        }
+    }
+}
+
+/// The core's [`Chunker`]: splits one bulk write into chunks the API accepts, records each
+/// chunk's outcome and reports per item. The JS side sends each chunk as an ordinary call.
+#[wasm_bindgen]
+pub struct WasmChunker {
+    chunker: Chunker,
+}
+
+#[wasm_bindgen]
+impl WasmChunker {
+    /// A chunker for `endpoint` (`emails.bulk`, `contacts.bulkUpdate`, `contactLists.bulkAdd`)
+    /// with `params` (JSON) holding every item. Throws the error JSON on a usage error.
+    #[wasm_bindgen(constructor)]
+    pub fn new(endpoint: &str, params: &str) -> Result<WasmChunker, JsValue> {
+        Chunker::new(endpoint, parse_params(params)?)
+            .map(|chunker| WasmChunker { chunker })
+            .map_err(|e| err_value(&e))
+    }
+
+    /// `{field, chunkSize, chunks, items}`.
+    pub fn layout(&self) -> String {
+        to_string(&json!({
+            "field": self.chunker.field(),
+            "chunkSize": self.chunker.chunk_size(),
+            "chunks": self.chunker.chunks(),
+            "items": self.chunker.items(),
+        }))
+    }
+
+    /// The parameters of chunk `index` (JSON), or `null`.
+    #[wasm_bindgen(js_name = chunkParams)]
+    pub fn chunk_params(&self, index: u32) -> String {
+        to_string(
+            &self
+                .chunker
+                .chunk_params(index as usize)
+                .unwrap_or(Value::Null),
+        )
+    }
+
+    /// The next chunk to send, `{index, params}` as JSON, or `null` when none is left (every
+    /// chunk handed out, or the run stopped). Each chunk is handed out once.
+    #[wasm_bindgen(js_name = nextChunk)]
+    pub fn next_chunk(&mut self) -> String {
+        match self.chunker.next_chunk() {
+            Some((i, p)) => to_string(&json!({"index": i, "params": p})),
+            None => "null".to_string(),
+        }
+    }
+
+    /// Records that chunk `index` was accepted with the answer's `data` (JSON).
+    #[wasm_bindgen(js_name = recordOk)]
+    pub fn record_ok(&mut self, index: u32, data: &str) -> Result<(), JsValue> {
+        let data = serde_json::from_str::<Value>(data).unwrap_or(Value::Null);
+        self.chunker
+            .record_ok(index as usize, data)
+            .map_err(|e| err_value(&e))
+    }
+
+    /// Records the error the call of chunk `index` ended with (kept whole by the call).
+    #[wasm_bindgen(js_name = recordCallError)]
+    pub fn record_call_error(&mut self, index: u32, call: &mut WasmCall) -> Result<(), JsValue> {
+        let e = call.error.take().unwrap_or_else(|| {
+            Error::new(
+                ErrorKind::Internal,
+                "the call ended without an outcome the core recorded",
+            )
+        });
+        self.chunker
+            .record_err(index as usize, e)
+            .map_err(|e| err_value(&e))
+    }
+
+    /// Records an error raised before any call existed (the call could not be prepared:
+    /// nothing was sent). `kind` is an error kind name; `field` is used by `validation`.
+    #[wasm_bindgen(js_name = recordLocalError)]
+    pub fn record_local_error(
+        &mut self,
+        index: u32,
+        kind: &str,
+        field: &str,
+        message: &str,
+    ) -> Result<(), JsValue> {
+        let e = match ErrorKind::from_name(kind) {
+            Some(ErrorKind::Validation) => Error::validation(field, message),
+            Some(k) => Error::new(k, message),
+            None => Error::new(ErrorKind::Internal, message),
+        };
+        self.chunker
+            .record_err(index as usize, e)
+            .map_err(|e| err_value(&e))
+    }
+
+    /// `{chunks_done, chunks_total, items_done, items_total}`.
+    pub fn progress(&self) -> String {
+        to_string(&self.chunker.progress().describe())
+    }
+
+    /// The report (`Report::describe()`): `{endpoint, field, chunk_size, items_total,
+    /// chunks_total, all_accepted, stopped, retry_safe, counts, chunks, items}`.
+    pub fn report(&self) -> String {
+        to_string(&self.chunker.report().describe())
+    }
+}
+
+fn parse_params(params: &str) -> Result<Value, JsValue> {
+    serde_json::from_str::<Value>(params).map_err(|_| {
+        err_value(&Error::validation(
+            "",
+            "the parameters are not JSON-serialisable",
+        ))
+    })
 }
 
 /// A standalone sliding-window limiter (conformance vectors).

@@ -90,7 +90,7 @@ function assertSameUrl(got, want, ctx = 'url') {
 function binaryOf(result) {
   const bytes = result instanceof Uint8Array ? result : result?.bytes;
   assert.ok(bytes instanceof Uint8Array, `want raw bytes, got ${typeof result === 'object' ? JSON.stringify(result) : result}`);
-  return { bytes, contentType: result.contentType ?? null };
+  return { bytes, contentType: result.contentType ?? result.lastResponse?.contentType ?? null };
 }
 
 function checkBinary(result, exp) {
@@ -252,11 +252,163 @@ function runWebhook(v) {
   }
 }
 
-// pager/chunk (docs/contract.md: pagination and chunking): the binding does not expose the core's
-// Pager/Chunker yet, so these vectors fail here and are listed in pending.json for this runner.
-const notExposed = (what) => () => {
-  throw new Error(`the Node binding does not expose the core's ${what} yet`);
-};
+// pager (docs/contract.md `pager`): the core's Pager through the wasm class the public Page
+// objects use; the first request goes through the public client with a recording fetch.
+async function runPager(v) {
+  let pager;
+  try {
+    pager = new wasm.WasmPager(v.endpoint, JSON.stringify(v.params ?? {}), v.start_page ?? 0);
+  } catch (thrown) {
+    const e = fromThrown(thrown);
+    assert.ok(v.expect_error, `want a pager, got error ${e.message}`);
+    checkError(e, v.expect_error);
+    return;
+  }
+  assert.ok(!v.expect_error, `want error ${JSON.stringify(v.expect_error)}, got a pager`);
+  try {
+    if (v.first_request) {
+      const fr = v.first_request;
+      const sent = [];
+      const fetch = async (url, init) => {
+        sent.push({ url, init });
+        return fakeResponse(200, {}, new TextEncoder().encode('{"success":true,"data":{}}'));
+      };
+      const c = new AutoSend('AS_test123', clientOptions({}, { fetch, maxRetries: 0 }));
+      await c.request(v.endpoint, JSON.parse(pager.nextParams()));
+      assert.equal(sent.length, 1);
+      assert.equal(sent[0].init.method, fr.method);
+      assertSameUrl(sent[0].url, fr.url, 'first request');
+      const body = sent[0].init.body === undefined ? null : JSON.parse(sent[0].init.body);
+      assert.ok(isDeepStrictEqual(body, fr.body), `first request body ${JSON.stringify(body)} != ${JSON.stringify(fr.body)}`);
+    }
+    (v.pages ?? []).forEach((step, i) => {
+      const ctx = `page step ${i}`;
+      const got = JSON.parse(pager.nextParams());
+      assert.ok(isDeepStrictEqual(got, step.expect_params), `${ctx}: next_params ${JSON.stringify(got)} != ${JSON.stringify(step.expect_params)}`);
+      const exp = step.expect;
+      let info = null;
+      let err = null;
+      try {
+        info = JSON.parse(pager.handlePage(JSON.stringify(step.data)));
+      } catch (thrown) {
+        err = fromThrown(thrown);
+      }
+      if ('error' in exp) {
+        assert.ok(err, `${ctx}: want error ${exp.error}, got ${JSON.stringify(info)}`);
+        checkError(err, exp);
+        return;
+      }
+      assert.equal(err, null, `${ctx}: want a page, got ${err?.message}`);
+      if ('item_count' in exp) assert.equal(info.items.length, exp.item_count, `${ctx}: item_count`);
+      for (const k of ['items', 'page', 'limit', 'total', 'pages', 'has_more']) {
+        if (k in exp) assert.ok(isDeepStrictEqual(info[k] ?? null, exp[k]), `${ctx}: ${k} ${JSON.stringify(info[k])} != ${JSON.stringify(exp[k])}`);
+      }
+    });
+    const end = v.expect_end ?? {};
+    if ('next_params' in end && end.next_params === null) assert.equal(pager.nextParams(), 'null', 'want the list exhausted');
+    if ('next_page' in end) assert.equal(pager.page(), end.next_page, 'next_page');
+    if ('items_seen' in end) assert.equal(pager.itemsSeen(), end.items_seen, 'items_seen');
+    if ('pages_done' in end) assert.equal(pager.pagesDone(), end.pages_done, 'pages_done');
+  } finally {
+    pager.free();
+  }
+}
+
+// chunk (docs/contract.md `chunk`): the split is checked on the core's Chunker; the run goes
+// through the public bulk helper (client.<ns>.<bulk>All) with a fetch that answers each chunk
+// 200 {"chunk": i} unless `outcomes[i]` says otherwise; the report is compared.
+const BULK = { 'emails.bulk': ['emails', 'bulkAll'], 'contacts.bulkUpdate': ['contacts', 'bulkUpdateAll'], 'contactLists.bulkAdd': ['contactLists', 'bulkAddAll'] };
+
+function hangUntilAborted(signal) {
+  return new Promise((_, reject) => {
+    signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })), { once: true });
+  });
+}
+
+async function runChunk(v) {
+  let chunker;
+  try {
+    chunker = new wasm.WasmChunker(v.endpoint, JSON.stringify(v.params));
+  } catch (thrown) {
+    const e = fromThrown(thrown);
+    assert.ok(v.expect_error, `want a chunker, got error ${e.message}`);
+    checkError(e, v.expect_error);
+    // The public helper refuses the same call, before sending anything.
+    if (BULK[v.endpoint]) {
+      const [ns, name] = BULK[v.endpoint];
+      let sent = 0;
+      const c = new AutoSend('AS_test123', clientOptions({}, { fetch: async () => { sent++; }, maxRetries: 0 }));
+      await assert.rejects(c[ns][name](v.params), (x) => x.kind === v.expect_error.error);
+      assert.equal(sent, 0, 'nothing may be sent');
+    }
+    return;
+  }
+  assert.ok(!v.expect_error, `want error ${JSON.stringify(v.expect_error)}, got a chunker`);
+  const exp = v.expect;
+  const field = exp.field;
+  const layout = JSON.parse(chunker.layout());
+  assert.equal(layout.field, field, 'field');
+  assert.equal(layout.chunkSize, exp.chunk_size, 'chunk_size');
+  const chunks = [];
+  for (let i = 0; i < layout.chunks; i++) chunks.push(JSON.parse(chunker.chunkParams(i)));
+  const sizes = chunks.map((p) => p[field].length);
+  assert.deepEqual(sizes, exp.chunk_sizes, 'chunk sizes');
+  assert.ok(isDeepStrictEqual(chunks.flatMap((p) => p[field]), v.params[field]), "the chunks' items are not the caller's items in order");
+  for (const [i, p] of chunks.entries()) {
+    for (const k of exp.shared ?? []) assert.ok(isDeepStrictEqual(p[k], v.params[k]), `chunk ${i}: shared field ${k} not copied`);
+  }
+  // A chunk is handed out once and recorded once.
+  const first = JSON.parse(chunker.nextChunk());
+  assert.equal(first.index, 0);
+  chunker.recordOk(0, '{}');
+  assert.throws(() => chunker.recordOk(0, '{}'), 'a chunk recorded twice');
+  chunker.free();
+
+  const byItems = new Map(chunks.map((p, i) => [JSON.stringify(p[field]), i]));
+  let requests = 0;
+  const fetch = async (url, init) => {
+    requests++;
+    const body = JSON.parse(init.body);
+    const i = byItems.get(JSON.stringify(body[field]));
+    assert.ok(i !== undefined, `request ${requests}: its ${field} is not one chunk`);
+    const outcome = v.outcomes?.[String(i)];
+    if (outcome?.transport_error === 'timeout') return hangUntilAborted(init.signal);
+    if (outcome?.transport_error === 'connect') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
+    if (outcome?.transport_error === 'connection_lost') throw new TypeError('fetch failed');
+    if (outcome?.respond) return fakeResponse(outcome.respond.status, outcome.respond.headers, bodyBytes(outcome.respond));
+    return fakeResponse(200, {}, new TextEncoder().encode(JSON.stringify({ success: true, data: { chunk: i } })));
+  };
+  const c = new AutoSend(v.client?.api_key ?? 'AS_test123', clientOptions(v.client, {
+    fetch, maxRetries: 0, timeout: 50, rateLimits: { perSecond: 100000, perMinute: 1000000 },
+  }));
+  const [ns, name] = BULK[v.endpoint];
+  const progress = [];
+  const report = await c[ns][name](v.params, { onProgress: (p) => progress.push(p) });
+  const er = v.expect_report;
+  assert.deepEqual(report.chunks.map((x) => x.status), er.chunk_status, 'chunk status');
+  if ('counts' in er) assert.deepEqual(report.counts, er.counts, 'counts');
+  if ('stopped' in er) assert.equal(report.stopped, er.stopped, 'stopped');
+  if ('retry_safe' in er) assert.equal(report.retrySafe, er.retry_safe, 'retry_safe');
+  if ('requests' in er) assert.equal(requests, er.requests, 'requests sent');
+  for (const [i, want] of Object.entries(er.chunk_errors ?? {})) {
+    const err = report.chunks[Number(i)].error;
+    assert.ok(err, `chunk ${i}: want an error`);
+    checkError(err, want);
+  }
+  for (const [idx, status] of er.item_checks ?? []) assert.equal(report.items[idx].status, status, `item ${idx}`);
+  assert.equal(report.items.length, v.params[field].length, 'every item listed');
+  report.items.forEach((it, i) => {
+    assert.equal(it.index, i, 'items in order');
+    assert.ok(isDeepStrictEqual(it.item, v.params[field][i]), `item ${i} carries the caller's value`);
+  });
+  const total = Object.values(report.counts).reduce((a, b) => a + b, 0);
+  assert.equal(total, v.params[field].length, 'counts add up');
+  assert.ok(progress.length >= 1 && progress.length <= chunks.length, 'progress once per chunk sent');
+  const last = progress.at(-1);
+  assert.equal(last.chunksTotal, chunks.length);
+  if (!report.stopped) assert.equal(last.itemsDone, v.params[field].length, 'progress reaches every item');
+}
+
 const RUNNERS = {
   request: runRequest,
   response: runResponse,
@@ -264,8 +416,8 @@ const RUNNERS = {
   limiter: runLimiter,
   key: runKey,
   webhook: runWebhook,
-  pager: notExposed('Pager'),
-  chunk: notExposed('Chunker'),
+  pager: runPager,
+  chunk: runChunk,
 };
 
 // The shared skip list (docs/contract.md: pending vectors): a listed vector must still fail; it is

@@ -21,6 +21,10 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 OUTPUT = "bindings-wasm/pkg-src/endpoints.d.ts"
+# The Node smoke test's table: every endpoint in the order and with the sample params of the
+# Rust smoke test (transport/tests/smoke/generated.rs, from gen_rust.py), so both SDKs call
+# the sandbox the same way; bindings-wasm/tests/smoke.test.mjs adds the same overrides.
+SMOKE_TABLE = "bindings-wasm/tests/smoke.generated.json"
 METHODS = ("get", "post", "put", "patch", "delete")
 # Names declared by the hand-written index.d.ts: a schema may not take them.
 RESERVED = {
@@ -28,7 +32,15 @@ RESERVED = {
     "WithResponse", "BinaryResult", "MessageOnly", "EmptyResult", "ErrorKind", "FieldError",
     "WebhookEvent", "WebhookEventType", "VerifyWebhookOptions", "WebhookHeaders", "ErrorKindInfo",
     "EndpointInfo", "Endpoints", "EndpointId", "BinaryEndpointId", "ParamsOf", "ResultOf",
-    "RequestArgs", "EndpointCount", "AutoSendEndpoints",
+    "RequestArgs", "EndpointCount", "AutoSendEndpoints", "ItemOf", "PageMeta", "Page", "PagePromise",
+    "BulkStatus", "BulkProgress", "BulkOptions", "BulkChunk", "BulkItem", "BulkReport",
+}
+# The chunked bulk helpers the SDK adds next to a bulk endpoint: id -> (method name, item
+# fields). Mirrors the core's table `CHUNKED` (core/src/chunk.rs); sizes come from the schema.
+BULK_HELPERS = {
+    "emails.bulk": ("bulkAll", ["recipients"]),
+    "contacts.bulkUpdate": ("bulkUpdateAll", ["contacts"]),
+    "contactLists.bulkAdd": ("bulkAddAll", ["emails", "contactIds"]),
 }
 # Names of the hand-written types of earlier releases, kept as aliases of the generated ones
 # (emitted unless a schema already has that name).
@@ -82,6 +94,7 @@ class Op:
         self.deprecated = bool(o.get("deprecated"))
         self.response: str = o.get("x-autosend-response", "data")
         self.binary_flag: Optional[str] = o.get("x-autosend-binary-flag")
+        self.pagination: Optional[Dict[str, Any]] = o.get("x-autosend-pagination")
         self.scope: str = o.get("x-autosend-scope", "project")
         self.idempotent = bool(o.get("x-autosend-idempotent"))
         params = o.get("parameters", [])
@@ -276,6 +289,7 @@ HEADER = """\
 
 import type {
   JsonValue, JsonObject, RequestOptions, WithResponse, BinaryResult, MessageOnly, EmptyResult,
+  ItemOf, PagePromise, BulkOptions, BulkReport,
 } from './index.js';
 """
 
@@ -366,9 +380,25 @@ def outputs(spec: Dict[str, Any]) -> Dict[str, str]:
                 out.append(f"  {op.name}(params: {t}Params & {{ {key(flag)}: true }}, options?: RequestOptions): Promise<BinaryResult>;\n")
                 out.append(doc)
                 out.append(f"  {op.name}(params{opt}: {t}Params & {{ {key(flag)}?: false }}, options?: RequestOptions): Promise<WithResponse<{t}Result>>;\n")
+            elif op.pagination:
+                items = op.pagination["items"]
+                out.append(doc.replace(
+                    "   */\n",
+                    "   *\n   * Paged list: resolves to the first page (`.items`, `.page`, `.nextPage()`) and is\n"
+                    f"   * async-iterable over every `{items}` item of every page (`for await`).\n   */\n", 1))
+                out.append(f"  {op.name}(params{opt}: {t}Params, options?: RequestOptions): PagePromise<ItemOf<{t}Result, {lit(items)}>, {t}Result>;\n")
             else:
                 out.append(doc)
                 out.append(f"  {op.name}(params{opt}: {t}Params, options?: RequestOptions): Promise<WithResponse<{t}Result>>;\n")
+            if op.id in BULK_HELPERS:
+                helper, fields = BULK_HELPERS[op.id]
+                item = " | ".join(f"ItemOf<{t}Params, {lit(f)}>" for f in fields)
+                out.append(
+                    f"  /**\n   * `{op.id}` for any number of items: `{' or '.join(fields)}` is split into chunks of the\n"
+                    "   * schema's maximum, one call per chunk. Resolves to the report (every item once:\n"
+                    "   * accepted / refused / may_have_been_delivered / not_attempted); a chunk whose outcome is\n"
+                    "   * unknown is never re-sent. Rejects only on a usage error (nothing sent).\n   */\n")
+                out.append(f"  {helper}(params: {t}Params, options?: BulkOptions): Promise<BulkReport<{item}>>;\n")
         out.append("}\n")
 
     out.append("\n// ------------------------------------------------------------ request(id, …)\n\n")
@@ -407,7 +437,27 @@ def outputs(spec: Dict[str, Any]) -> Dict[str, str]:
     text = "".join(out)
     if binary and any((op.binary_flag or "download") != "download" for op in ops if op.response == "binary"):
         raise ValueError("request() overload assumes the binary flag is named `download`")
-    return {OUTPUT: text}
+    return {OUTPUT: text, SMOKE_TABLE: smoke_table(spec)}
+
+
+def smoke_table(spec: Dict[str, Any]) -> str:
+    """[{id, scope, method, path, binary, sample}] in gen_rust's smoke order and samples."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import gen_rust  # noqa: E402  (sibling generator: one sample rule for both smoke tests)
+
+    m = gen_rust.Models(spec)
+    rows = []
+    for o in gen_rust.smoke_order(m):
+        sample = {}
+        for wire, s, req, _, _ in gen_rust._op_params_fields(m, o):
+            if req:
+                sample[wire] = gen_rust._sample(m, s, wire)
+        rows.append({
+            "id": o["id"], "scope": o["scope"], "method": o["method"], "path": o["path"],
+            "binary": o["response"] == "binary", "sample": sample,
+        })
+    return json.dumps({"generated": "by tools/codegen/generate.py (gen_ts.py) — do not edit",
+                       "endpoints": rows}, indent=1, ensure_ascii=False) + "\n"
 
 
 def main(argv: List[str]) -> int:
