@@ -219,3 +219,37 @@ def test_bulk_add_all_and_a_refused_chunk(fresh_sandbox: Sandbox) -> None:
     assert report.items_with("not_attempted") == [500]
     seen: Set[int] = {it.index for it in report.items}
     assert seen == set(range(501))
+
+
+def test_page_requests_release_the_gil(fresh_sandbox: Sandbox) -> None:
+    """While a page request waits on the network (a 400 ms sandbox latency), other Python
+    threads run."""
+    import threading
+    import time
+
+    sb = fresh_sandbox
+    c = client(sb)
+    assert c.contacts.bulk_update_all(contacts=contacts(5)).all_accepted
+    sb.admin("POST", "/_sandbox/faults",
+             {"path": "/v1/contact-lists/contacts/search", "times": 1, "fault": {"latency_ms": 400}})
+    ticks = 0
+    stop = threading.Event()
+
+    def spin() -> None:
+        nonlocal ticks
+        while not stop.is_set():
+            ticks += 1
+            time.sleep(0.005)
+
+    t = threading.Thread(target=spin)
+    t.start()
+    try:
+        start = time.monotonic()
+        items = list(c.contact_lists.search_contacts(contact_list_id=GLOBAL))
+        took = time.monotonic() - start
+    finally:
+        stop.set()
+        t.join()
+    assert len(items) == 5
+    assert took >= 0.4
+    assert ticks >= 20, f"only {ticks} ticks of the other thread in {took:.2f}s"
