@@ -2,6 +2,7 @@
 
 use crate::convert::{text, to_json};
 use crate::errors::{check, guard, panic_error, to_pyerr};
+use crate::paging::{page_error, Chunker, Pager};
 use crate::sansio::{key_not_text, options, response_dict};
 use autosend::ClientConfig;
 use autosend_http::TlsOptions;
@@ -129,6 +130,49 @@ impl Client {
         })
     }
 
+    /// Fetches the pager's next page (one ordinary call, GIL released) and reads it:
+    /// the response fields plus `page` (`{items, page, limit, total, pages, has_more}`), or
+    /// None when the list is exhausted. A failed page raises with `page` set on the exception.
+    fn fetch_page<'py>(
+        &self,
+        py: Python<'py>,
+        pager: &Bound<'py, Pager>,
+    ) -> PyResult<Option<Bound<'py, PyDict>>> {
+        guard(py, || {
+            let p = pager.get();
+            let (id, params, page) = p.next_request();
+            let Some(params) = params else {
+                return Ok(None);
+            };
+            let client = self.inner.clone();
+            let r = py.detach(move || catch_unwind(AssertUnwindSafe(|| client.call(id, params))));
+            match r {
+                Ok(result) => p.finish(py, page, result).map(Some),
+                Err(e) => Err(page_error(py, &panic_error(e.as_ref()), page)),
+            }
+        })
+    }
+
+    /// Sends the chunker's next chunk (one ordinary call, GIL released), records its outcome
+    /// and returns the progress `{chunks_done, chunks_total, items_done, items_total}`, or
+    /// None when no chunk is left.
+    fn bulk_step<'py>(
+        &self,
+        py: Python<'py>,
+        chunker: &Bound<'py, Chunker>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        guard(py, || {
+            let c = chunker.get();
+            let Some((id, index, params)) = c.take_next() else {
+                return Ok(None);
+            };
+            let client = self.inner.clone();
+            let r = py.detach(move || catch_unwind(AssertUnwindSafe(|| client.call(id, params))));
+            let result = r.unwrap_or_else(|p| Err(panic_error(p.as_ref())));
+            c.finish(py, index, result).map(Some)
+        })
+    }
+
     /// Key rotation without rebuilding the client.
     fn rotate_key(&self, py: Python<'_>, api_key: &Bound<'_, PyString>) -> PyResult<()> {
         guard(py, || {
@@ -205,6 +249,72 @@ impl AsyncClient {
                     match outcome {
                         Ok(Ok(resp)) => Ok(response_dict(py, &resp)?.into_any().unbind()),
                         Ok(Err(e)) => Err(to_pyerr(py, &e)),
+                        Err(p) => Err(to_pyerr(py, &panic_error(p.as_ref()))),
+                    }
+                })
+            })
+        })
+    }
+
+    /// Awaitable of the pager's next page; see `Client.fetch_page`.
+    fn fetch_page<'py>(
+        &self,
+        py: Python<'py>,
+        pager: &Bound<'py, Pager>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let (id, params, page) = pager.get().next_request();
+            let pager: Py<Pager> = pager.clone().unbind();
+            let client = self.inner.clone();
+            let fut = CatchUnwind(Box::pin(async move {
+                match params {
+                    Some(p) => Some(client.call(id, p).await),
+                    None => None,
+                }
+            }));
+            pyo3_async_runtimes::tokio::future_into_py(py, async move {
+                let outcome = fut.await;
+                Python::attach(|py| -> PyResult<Py<PyAny>> {
+                    match outcome {
+                        Ok(None) => Ok(py.None()),
+                        Ok(Some(result)) => Ok(pager
+                            .bind(py)
+                            .get()
+                            .finish(py, page, result)?
+                            .into_any()
+                            .unbind()),
+                        Err(p) => Err(page_error(py, &panic_error(p.as_ref()), page)),
+                    }
+                })
+            })
+        })
+    }
+
+    /// Awaitable of one chunk sent and recorded; see `Client.bulk_step`.
+    fn bulk_step<'py>(
+        &self,
+        py: Python<'py>,
+        chunker: &Bound<'py, Chunker>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let next = chunker.get().take_next();
+            let chunker: Py<Chunker> = chunker.clone().unbind();
+            let client = self.inner.clone();
+            let fut = CatchUnwind(Box::pin(async move {
+                match next {
+                    Some((id, index, p)) => Some((index, client.call(id, p).await)),
+                    None => None,
+                }
+            }));
+            pyo3_async_runtimes::tokio::future_into_py(py, async move {
+                let outcome = fut.await;
+                Python::attach(|py| -> PyResult<Py<PyAny>> {
+                    let c = chunker.bind(py).get();
+                    match outcome {
+                        Ok(None) => Ok(py.None()),
+                        Ok(Some((index, result))) => Ok(c.finish(py, index, result)?.unbind()),
+                        // A panic mid-call: the chunk stays handed out, so the report says
+                        // may_have_been_delivered; the panic is raised.
                         Err(p) => Err(to_pyerr(py, &panic_error(p.as_ref()))),
                     }
                 })

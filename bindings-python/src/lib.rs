@@ -4,6 +4,7 @@
 mod client;
 mod convert;
 mod errors;
+mod paging;
 mod sansio;
 
 use pyo3::prelude::*;
@@ -25,11 +26,21 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
             autosend::ENV_BASE_URL,
         ),
     )?;
+    // The bulk endpoints the core can split into chunks (and the item fields).
+    m.add(
+        "CHUNKED",
+        autosend::chunk::CHUNKED
+            .iter()
+            .map(|(id, fields)| (*id, fields.to_vec()))
+            .collect::<Vec<_>>(),
+    )?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<sansio::SansIoClient>()?;
     m.add_class::<sansio::Call>()?;
     m.add_class::<sansio::RateLimiter>()?;
+    m.add_class::<paging::Pager>()?;
+    m.add_class::<paging::Chunker>()?;
     m.add_function(wrap_pyfunction!(sansio::parse_key, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::describe_catalog, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::error_kinds, m)?)?;

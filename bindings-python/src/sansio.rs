@@ -286,6 +286,13 @@ impl Call {
     }
 }
 
+impl Call {
+    /// Polls the core call (for the chunker, which records the final result itself).
+    pub fn poll_raw(&self, now_ms: u64) -> Poll {
+        lock(&self.inner).poll(now_ms)
+    }
+}
+
 /// Every field the core describes (`ApiResponse::describe`: status, data, message,
 /// request_id, attempts, content_type, filename, …, so new ones reach Python without glue),
 /// plus `bytes`: the file of a binary endpoint, else None.

@@ -65,17 +65,14 @@ def _sandbox_binary() -> Optional[str]:
     return shutil.which("autosend-sandbox")
 
 
-@pytest.fixture(scope="session")
-def sandbox() -> Iterator[Sandbox]:
-    url = os.environ.get("AUTOSEND_SANDBOX_INFO")
+def _start_sandbox(*extra: str) -> Iterator[Sandbox]:
     binary = _sandbox_binary()
     if binary is None:
         if os.environ.get("AUTOSEND_REQUIRE_SANDBOX"):
             pytest.fail("autosend-sandbox binary not found (cargo build -p autosend-sandbox)")
         pytest.skip("autosend-sandbox binary not found (cargo build -p autosend-sandbox)")
-    del url
     proc = subprocess.Popen(
-        [binary, "--port", "0", "--exit-on-stdin-eof"],
+        [binary, "--port", "0", "--exit-on-stdin-eof", *extra],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -97,6 +94,18 @@ def sandbox() -> Iterator[Sandbox]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def sandbox() -> Iterator[Sandbox]:
+    yield from _start_sandbox()
+
+
+@pytest.fixture()
+def fresh_sandbox() -> Iterator[Sandbox]:
+    """A sandbox of its own (exact counts), server-side rate limits off; the client still
+    keeps the documented 2/s, 50/min per key."""
+    yield from _start_sandbox("--rate-per-second", "100000", "--rate-per-minute", "1000000")
 
 
 @pytest.fixture()

@@ -100,7 +100,18 @@ def test_every_catalog_id_is_a_snake_case_method_sync_and_async() -> None:
         assert ns.islower() and name.islower(), ep["id"]
         fn = getattr(getattr(c, ns), name)
         assert callable(fn) and fn.__name__ == name, ep["id"]
-        assert asyncio.iscoroutinefunction(getattr(getattr(a, ns), name)), ep["id"]
+        afn = getattr(getattr(a, ns), name)
+        if ep.get("pagination"):
+            # Paged lists return an AsyncPaginator (awaitable and async-iterable), not a coroutine.
+            assert not asyncio.iscoroutinefunction(afn), ep["id"]
+        else:
+            assert asyncio.iscoroutinefunction(afn), ep["id"]
+    bulk = {f"{ep['python_namespace']}.{ep['python_name']}_all" for ep in eps if ep["id"] in _catalog.CHUNKED}
+    assert bulk == {"emails.bulk_all", "contacts.bulk_update_all", "contact_lists.bulk_add_all"}
+    for qual in bulk:
+        ns, name = qual.split(".")
+        assert callable(getattr(getattr(c, ns), name))
+        assert asyncio.iscoroutinefunction(getattr(getattr(a, ns), name))
     ids = {ep["id"] for ep in eps}
     if "contactProperties.list" in ids:
         assert callable(c.contact_properties.list)

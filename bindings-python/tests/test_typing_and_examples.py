@@ -90,24 +90,63 @@ def test_mypy_rejects_wrong_types(tmp_path: pathlib.Path) -> None:
 
 CONSUMER = """\
 import autosend
-from autosend import BinaryResult, last_response
-from autosend.types import CampaignsListResult, TemplatesCreateResult
+from autosend import BinaryResult, BulkProgress, BulkReport, Page, last_response
+from autosend.types import CampaignSummary, ContactListContact, TemplatesCreateResult
 
 
 def use(c: autosend.AutoSend) -> int:
     t: TemplatesCreateResult = c.templates.create(template_name="Welcome", subject="Hi", email_template="<p>Hi</p>")
-    campaigns: CampaignsListResult = c.campaigns.list(status="draft", limit=10)
+    campaigns: Page[CampaignSummary] = c.campaigns.list(status="draft", limit=10)
     raw: BinaryResult = c.inbound.attachment("msg1", "0", download=True)
     meta = c.inbound.attachment("msg1", "0")
     props = c.contact_properties.list(include_reserved_fields=True)
     info = last_response(t)
-    return len(raw) + len(campaigns) + len(meta) + len(props) + info.status
+    first: CampaignSummary = campaigns.items[0]
+    nxt = campaigns.next_page()
+    more = 0 if nxt is None else len(nxt.items)
+    contacts = [x for x in c.contact_lists.search_contacts(contact_list_id="GLOBAL_CONTACT_LIST")]
+    one: ContactListContact = contacts[0]
+
+    def show(p: BulkProgress) -> None:
+        print(p.items_done, p.items_total)
+
+    report: BulkReport = c.emails.bulk_all(
+        from_={"email": "a@mail.example.com"}, subject="Hi", html="<p>Hi</p>",
+        recipients=[{"email": "b@example.com"}], on_progress=show,
+    )
+    refused = report.items_with("refused")
+    return len(raw) + len(campaigns.items) + len(meta) + len(props) + info.status + more + len(first) + len(one) + len(refused)
 
 
 async def use_async(c: autosend.AsyncAutoSend) -> bytes:
-    await c.campaigns.list(status="sent")
+    page = await c.campaigns.list(status="sent")
+    total: int = page.total or 0
+    async for camp in c.campaigns.list(status="sent"):
+        total += len(camp)
+    nxt = await page.next_page()
+    report = await c.contacts.bulk_update_all(contacts=[{"email": "a@example.com"}])
+    total += report.accepted + (0 if nxt is None else nxt.page)
     return bytes(await c.inbound.attachment("msg1", "0", download=True))
 """
+
+
+def test_mypy_rejects_misused_pages(tmp_path: pathlib.Path) -> None:
+    bad = tmp_path / "bad_pages.py"
+    bad.write_text(
+        "import autosend\n"
+        "from autosend.types import CampaignSummary, Webhook\n"
+        "c = autosend.AutoSend('AS_x')\n"
+        "w: Webhook = c.campaigns.list().items[0]\n"
+        "c.campaigns.list().nope\n"
+        "c.emails.bulk_all(recipients=[{'email': 'a@b.co'}], from_={'email': 'a@b.co'}, on_progress=5)\n"
+        "async def f(a: autosend.AsyncAutoSend) -> None:\n"
+        "    for x in a.campaigns.list():\n"
+        "        pass\n"
+    )
+    r = _mypy(str(bad))
+    assert r.returncode != 0
+    errors = [line for line in r.stdout.splitlines() if "error:" in line]
+    assert {e.split(":")[1] for e in errors} >= {"4", "5", "6", "8"}, r.stdout
 
 
 def test_mypy_strict_accepts_new_endpoints(tmp_path: pathlib.Path) -> None:

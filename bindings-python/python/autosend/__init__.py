@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from . import webhooks
 from ._client import AsyncAutoSend, AutoSend
+from ._paging import AsyncPage, AsyncPaginator, BulkChunk, BulkItem, BulkProgress, BulkReport, Page
 from ._native import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, __version__
 from ._result import ApiResult, ApiResultList, BinaryResult, LastResponse, last_response
 from .errors import (
@@ -60,6 +61,13 @@ __all__ = [
     "ApiResultList",
     "BinaryResult",
     "last_response",
+    "Page",
+    "AsyncPage",
+    "AsyncPaginator",
+    "BulkProgress",
+    "BulkItem",
+    "BulkChunk",
+    "BulkReport",
     "AutoSendError",
     "APIConnectionError",
     "APIStatusError",

@@ -7,7 +7,7 @@ stay the API's camelCase (``contactProperties.list``).
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, List
+from typing import Any, Callable, Dict, List, Optional
 
 from . import _native
 
@@ -49,10 +49,28 @@ class Namespace:
         return sorted(set(super().__dir__()) | set(self._methods))
 
 
-def build_namespaces(make: Callable[[Dict[str, Any]], Callable[..., Any]]) -> Dict[str, Namespace]:
-    """Calls ``make(endpoint)`` for each catalog entry and groups the methods by namespace."""
+#: Endpoint ids the core can split into chunks (``<method>_all`` helpers).
+CHUNKED = frozenset(ep_id for ep_id, _fields in _native.CHUNKED)
+
+
+def build_namespaces(
+    make: Callable[[Dict[str, Any]], Callable[..., Any]],
+    make_bulk: Optional[Callable[[Dict[str, Any]], Callable[..., Any]]] = None,
+) -> Dict[str, Namespace]:
+    """Calls ``make(endpoint)`` for each catalog entry and groups the methods by namespace;
+    ``make_bulk(endpoint)`` adds ``<method>_all`` for the endpoints the core can chunk."""
     grouped: Dict[str, Dict[str, Callable[..., Any]]] = {}
     for ep in ENDPOINTS:
+        if make_bulk is not None and ep["id"] in CHUNKED:
+            bulk = make_bulk(ep)
+            bulk.__name__ = ep["python_name"] + "_all"
+            bulk.__qualname__ = f"{ep['python_namespace']}.{bulk.__name__}"
+            bulk.__doc__ = (
+                f"{ep['summary']} Any number of items: sent in chunks the API accepts, one call "
+                "per chunk (never repeated), ``on_progress(BulkProgress)`` after each; returns a "
+                f"BulkReport. Endpoint id {ep['id']!r}."
+            )
+            grouped.setdefault(ep["python_namespace"], {})[bulk.__name__] = bulk
         fn = make(ep)
         fn.__name__ = ep["python_name"]
         fn.__qualname__ = f"{ep['python_namespace']}.{ep['python_name']}"
@@ -61,6 +79,11 @@ def build_namespaces(make: Callable[[Dict[str, Any]], Callable[..., Any]]) -> Di
             f"scope {ep['scope']}, {'retried' if ep['idempotent'] else 'not retried'} "
             "after unknown outcomes).\n\nPass the path parameters positionally and the other "
             "fields as snake_case keywords, or the REST JSON as one dict."
+            + (
+                "\n\nA paged list: returns the first page; iterate it for every item of every page."
+                if ep.get("pagination")
+                else ""
+            )
         )
         grouped.setdefault(ep["python_namespace"], {})[ep["python_name"]] = fn
     return {name: Namespace(name, methods) for name, methods in grouped.items()}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from . import _catalog, _native, _params, _result, errors
+from . import _catalog, _native, _paging, _params, _result, errors
 
 #: The environment variables read when a client is created (never at import); the core's list.
 ENV_NAMES: Tuple[str, ...] = tuple(_native.ENV_NAMES)
@@ -159,16 +160,60 @@ class AutoSend(_Base):
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file
         )
         self._native_client = _native.Client(**opts)
-        for name, ns in _catalog.build_namespaces(self._method).items():
+        for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
 
     def _method(self, ep: Dict[str, Any]) -> Any:
         endpoint_id = ep["id"]
+        if ep.get("pagination"):
+
+            def paged(*args: Any, **kwargs: Any) -> Any:
+                return self.paginate(endpoint_id, _params.build(ep, args, kwargs))
+
+            return paged
 
         def method(*args: Any, **kwargs: Any) -> Any:
             return self.request(endpoint_id, _params.build(ep, args, kwargs))
 
         return method
+
+    def _bulk_method(self, ep: Dict[str, Any]) -> Any:
+        endpoint_id = ep["id"]
+
+        def bulk(*args: Any, on_progress: Optional[Callable[[_paging.BulkProgress], Any]] = None, **kwargs: Any) -> Any:
+            return self.bulk_all(endpoint_id, _params.build(ep, args, kwargs), on_progress=on_progress)
+
+        return bulk
+
+    def paginate(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> "_paging.Page[Any]":
+        """The first page of the paged list ``endpoint_id`` (``"campaigns.list"``); iterate
+        it for every item of every page. ``page`` in the params starts (resumes) there."""
+        pager = _native.Pager(endpoint_id, {} if params is None else params)
+        fetch = self._native_client.fetch_page
+        native = fetch(pager)
+        return _paging.Page(fetch, pager, native)
+
+    def bulk_all(
+        self,
+        endpoint_id: str,
+        params: Mapping[str, Any],
+        *,
+        on_progress: Optional[Callable[[_paging.BulkProgress], Any]] = None,
+    ) -> _paging.BulkReport:
+        """Sends a bulk write of any size (``emails.bulk``, ``contacts.bulkUpdate``,
+        ``contactLists.bulkAdd``) in chunks, one call per chunk, and reports per item.
+
+        Raises only for usage errors (nothing sent). An exception from ``on_progress`` stops
+        the run and propagates; the chunks after it are not sent.
+        """
+        chunker = _native.Chunker(endpoint_id, params)
+        while True:
+            step = self._native_client.bulk_step(chunker)
+            if step is None:
+                break
+            if on_progress is not None:
+                on_progress(_paging.progress(step))
+        return _paging.BulkReport(chunker.report())
 
     def request(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
         """Calls any catalog endpoint by id (``"emails.send"``) with the REST JSON object.
@@ -213,16 +258,55 @@ class AsyncAutoSend(_Base):
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file
         )
         self._native_client = _native.AsyncClient(**opts)
-        for name, ns in _catalog.build_namespaces(self._method).items():
+        for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
 
     def _method(self, ep: Dict[str, Any]) -> Any:
         endpoint_id = ep["id"]
+        if ep.get("pagination"):
+
+            def paged(*args: Any, **kwargs: Any) -> Any:
+                return self.paginate(endpoint_id, _params.build(ep, args, kwargs))
+
+            return paged
 
         async def method(*args: Any, **kwargs: Any) -> Any:
             return await self.request(endpoint_id, _params.build(ep, args, kwargs))
 
         return method
+
+    def _bulk_method(self, ep: Dict[str, Any]) -> Any:
+        endpoint_id = ep["id"]
+
+        async def bulk(*args: Any, on_progress: Optional[Callable[[_paging.BulkProgress], Any]] = None, **kwargs: Any) -> Any:
+            return await self.bulk_all(endpoint_id, _params.build(ep, args, kwargs), on_progress=on_progress)
+
+        return bulk
+
+    def paginate(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> "_paging.AsyncPaginator[Any]":
+        """The paged list ``endpoint_id``: ``await`` the result for the first page, or
+        ``async for`` over it for every item of every page. Usage errors raise here."""
+        return _paging.AsyncPaginator(self._native_client.fetch_page, endpoint_id, {} if params is None else dict(params))
+
+    async def bulk_all(
+        self,
+        endpoint_id: str,
+        params: Mapping[str, Any],
+        *,
+        on_progress: Optional[Callable[[_paging.BulkProgress], Any]] = None,
+    ) -> _paging.BulkReport:
+        """Async :meth:`AutoSend.bulk_all`. ``on_progress`` may be a plain function or return
+        an awaitable (awaited before the next chunk)."""
+        chunker = _native.Chunker(endpoint_id, params)
+        while True:
+            step = await self._native_client.bulk_step(chunker)
+            if step is None:
+                break
+            if on_progress is not None:
+                r = on_progress(_paging.progress(step))
+                if inspect.isawaitable(r):
+                    await r
+        return _paging.BulkReport(chunker.report())
 
     async def request(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
         """Calls any catalog endpoint by id with the REST JSON object."""

@@ -67,6 +67,7 @@ class AutoSendError(Exception):
         field: Optional[str] = None,
         details: Optional[List[Dict[str, str]]] = None,
         display: Optional[str] = None,
+        page: Optional[int] = None,
     ) -> None:
         super().__init__(display if display is not None else message)
         self.message = message
@@ -84,6 +85,9 @@ class AutoSendError(Exception):
         self.may_have_been_delivered = may_have_been_delivered
         self.field = field
         self.details: List[Dict[str, str]] = list(details or [])
+        #: Paged lists: the page whose request failed; call the method again with
+        #: ``page=e.page`` to resume there. None for other calls.
+        self.page: Optional[int] = page
 
     def __repr__(self) -> str:
         parts = [f"kind={self.kind!r}", f"code={self.code}"]
@@ -114,6 +118,7 @@ class AutoSendError(Exception):
             "field": self.field,
             "details": self.details,
             "display": str(self),
+            "page": self.page,
         }
 
 
