@@ -282,7 +282,7 @@ impl autosend_client {
         self.lock().core.clone()
     }
 
-    fn http(&self) -> Result<Arc<autosend_http::blocking::Client>, autosend::Error> {
+    pub(crate) fn http(&self) -> Result<Arc<autosend_http::blocking::Client>, autosend::Error> {
         let mut st = self.lock();
         if let Some(h) = &st.http {
             return Ok(h.clone());
