@@ -22,7 +22,7 @@ NO_BINDING_FLAG = ("the binding does not expose ApiResponse.already_gone yet (co
 
 # (predicate on a vector, reason, runners or None = all)
 RULES = [
-    (lambda v: v["kind"] in ("pager", "chunk"), PAGER_BINDINGS, ["node", "python", "c"]),
+    (lambda v: v["kind"] in ("pager", "chunk"), PAGER_BINDINGS, ["node", "python"]),
 ]
 
 
