@@ -764,7 +764,10 @@ pub unsafe extern "C" fn autosend_report_json(report: *const autosend_report) ->
 /// How many items ended with `status` (an `autosend_item_status`); 0 for NULL or an unknown
 /// status.
 #[no_mangle]
-pub unsafe extern "C" fn autosend_report_count(report: *const autosend_report, status: u32) -> usize {
+pub unsafe extern "C" fn autosend_report_count(
+    report: *const autosend_report,
+    status: u32,
+) -> usize {
     ffi_boundary!(0, {
         // SAFETY: `report` is NULL or a live handle (contract).
         match (
