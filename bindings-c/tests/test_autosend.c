@@ -1118,6 +1118,92 @@ static void test_cancel(void) {
     }
 }
 
+/* Pager, chunker and report handles: NULLs, misuse, the DONE code. */
+static void test_paging_hostile(void) {
+    autosend_error *err = NULL;
+    autosend_pager *pager = NULL;
+    autosend_page *page = NULL;
+    autosend_str str;
+    begin("hostile: pager, chunker and report");
+    CHECK(strcmp(autosend_result_name(AUTOSEND_RESULT_DONE), "done") == 0 && AUTOSEND_RESULT_DONE == 6,
+          "DONE is 6, named done");
+    CHECK(autosend_pager_new(NULL, S("campaigns.list"), S("{}"), &pager, &err) == AUTOSEND_RESULT_NULL_PARAMETER &&
+              pager == NULL,
+          "pager_new NULL client");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_pager_next(NULL, &page, NULL) == AUTOSEND_RESULT_NULL_PARAMETER, "next NULL pager");
+    CHECK(autosend_pager_next_params(NULL, &str) == AUTOSEND_RESULT_NULL_PARAMETER, "next_params NULL");
+    CHECK(autosend_pager_page(NULL) == 0 && autosend_pager_is_done(NULL) && autosend_pager_endpoint(NULL).len == 0 &&
+              autosend_pager_json(NULL).len == 0,
+          "pager accessors on NULL");
+    CHECK(autosend_page_json(NULL).len == 0 && autosend_page_item_count(NULL) == 0 && !autosend_page_has_more(NULL),
+          "page accessors on NULL");
+    CHECK(autosend_pager_new_sansio(S("campaigns.list"), S("{\"page\":"), &pager, &err) == AUTOSEND_RESULT_VALIDATION,
+          "bad JSON params");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_pager_new_sansio(S("campaigns.list"), S("{\"limit\":2}"), &pager, &err) == AUTOSEND_RESULT_OK,
+          "sans-IO pager");
+    CHECK(autosend_pager_next(pager, &page, &err) == AUTOSEND_RESULT_INVALID_STATE && page == NULL,
+          "next on a sans-IO pager has no client");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_pager_next_params(pager, NULL) == AUTOSEND_RESULT_NULL_PARAMETER, "NULL params_out");
+    CHECK(autosend_pager_handle_page(pager, S("not json"), &page, &err) == AUTOSEND_RESULT_INVALID_RESPONSE &&
+              autosend_pager_page(pager) == 1,
+          "garbage page data: invalid_response, the pager stays");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(str_is(autosend_pager_endpoint(pager), "campaigns.list"), "endpoint");
+    autosend_pager_free(pager);
+    autosend_pager_free(NULL);
+    autosend_page_free(NULL);
+
+    autosend_chunker *ch = NULL;
+    size_t idx = 99;
+    CHECK(autosend_chunker_new(S("emails.send"), S("{}"), &ch, &err) == AUTOSEND_RESULT_VALIDATION && ch == NULL,
+          "not a bulk endpoint");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_chunker_new(S("contactLists.bulkAdd"), S("{\"emails\":[\"a@b.co\",\"c@d.co\"]}"), &ch, &err) ==
+              AUTOSEND_RESULT_OK,
+          "chunker");
+    CHECK(autosend_chunker_record_response(ch, 0, NULL, &err) == AUTOSEND_RESULT_NULL_PARAMETER, "NULL response");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_chunker_next(ch, &idx, &str) == AUTOSEND_RESULT_OK && idx == 0, "first chunk");
+    /* A C-only error recorded as the chunk's outcome. */
+    autosend_error *cerr = NULL;
+    autosend_client_call(NULL, S("x"), S("{}"), NULL, &cerr);
+    CHECK(autosend_chunker_record_error(ch, 0, cerr, &err) == AUTOSEND_RESULT_OK, "record a C-only error");
+    CHECK(autosend_chunker_record_error(ch, 0, cerr, &err) == AUTOSEND_RESULT_INTERNAL, "recorded twice");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_chunker_record_error(ch, 7, cerr, &err) == AUTOSEND_RESULT_INTERNAL, "never handed out");
+    autosend_error_free(err);
+    err = NULL;
+    autosend_error_free(cerr);
+    idx = 99;
+    CHECK(autosend_chunker_next(ch, &idx, &str) == AUTOSEND_RESULT_DONE && idx == 99, "DONE writes nothing");
+    autosend_report *rep = NULL;
+    CHECK(autosend_chunker_report(ch, &rep) == AUTOSEND_RESULT_OK, "report");
+    CHECK(autosend_report_count(rep, AUTOSEND_ITEM_REFUSED) + autosend_report_count(rep, AUTOSEND_ITEM_MAY_HAVE_BEEN_DELIVERED) == 2 &&
+              autosend_report_count(rep, 0) == 0 && autosend_report_count(rep, 99) == 0 &&
+              autosend_report_item_status(rep, 2) == 0 && !autosend_report_all_accepted(rep),
+          "report of a failed chunk: %s", autosend_report_json(rep).data);
+    autosend_report_free(rep);
+    CHECK(autosend_report_json(NULL).len == 0 && autosend_report_items_total(NULL) == 0 &&
+              autosend_chunker_chunk_count(NULL) == 0 && autosend_chunker_field(NULL).len == 0,
+          "accessors on NULL");
+    CHECK(autosend_bulk_all(NULL, S("emails.bulk"), S("{}"), NULL, NULL, &rep, NULL) == AUTOSEND_RESULT_NULL_PARAMETER,
+          "bulk_all NULL client");
+    autosend_chunker_free(ch);
+    autosend_chunker_free(NULL);
+    autosend_report_free(NULL);
+    end();
+}
+
 static void test_hostile(void) {
     autosend_client_options *o = NULL;
     autosend_client *c = NULL;
@@ -1783,6 +1869,7 @@ int main(int argc, char **argv) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     run_vectors(dir);
     test_hostile();
+    test_paging_hostile();
     test_cancel();
     const char *info = getenv("AUTOSEND_SANDBOX_INFO");
     if (info && *info) test_e2e(info);

@@ -339,7 +339,8 @@ static void test_bulk_and_pager(autosend_client *c) {
               autosend_report_count(rep, AUTOSEND_ITEM_MAY_HAVE_BEEN_DELIVERED) == 100 &&
               autosend_report_count(rep, AUTOSEND_ITEM_REFUSED) == 0 &&
               autosend_report_count(rep, AUTOSEND_ITEM_NOT_ATTEMPTED) == 0,
-          "counts %s", cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(rd, "counts")));
+          "counts: %zu accepted, %zu may have been delivered", autosend_report_count(rep, AUTOSEND_ITEM_ACCEPTED),
+          autosend_report_count(rep, AUTOSEND_ITEM_MAY_HAVE_BEEN_DELIVERED));
     for (size_t i = 0; i < 1001; i++) {
         uint32_t want_st = (i >= 200 && i < 300) ? AUTOSEND_ITEM_MAY_HAVE_BEEN_DELIVERED : AUTOSEND_ITEM_ACCEPTED;
         if (autosend_report_item_status(rep, i) != want_st) {
