@@ -30,8 +30,10 @@ case "$target" in /*) ;; *) target="$root/$target" ;; esac
 work="$(mktemp -d)"
 prefix="$work/prefix"
 sandbox_pid=""
+fast_pid=""
 cleanup() {
     if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi
+    if [ -n "$fast_pid" ]; then kill "$fast_pid" 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -52,6 +54,9 @@ mkdir -p "$bin"
     cc $CFLAGS $SAN "$here/tests/test_autosend.c" -o "$bin/test_autosend_asan" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS "$here/tests/test_endpoints.c" -o "$bin/test_endpoints" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS $SAN "$here/tests/test_endpoints.c" -o "$bin/test_endpoints_asan" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    cc $CFLAGS -I"$here/tests" "$here/tests/test_smoke.c" -o "$bin/test_smoke" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    cc $CFLAGS $SAN -I"$here/tests" "$here/tests/test_smoke.c" -o "$bin/test_smoke_asan" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    cc $CFLAGS "$root/examples/c/paging.c" -o "$bin/paging" $(pkg-config --cflags --libs autosend)
     # The endpoint macros are plain C89.
     printf '#include <autosend_endpoints.h>\nint main(void) { return sizeof(AUTOSEND_EP_INBOUND_ATTACHMENT) > 1 && AUTOSEND_EP_COUNT > 0 ? 0 : 1; }\n' >"$work/c89.c"
     cc -std=c89 -pedantic -Wall -Werror $(pkg-config --cflags autosend) "$work/c89.c" -o "$bin/c89" && "$bin/c89"
@@ -72,6 +77,19 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 [ -s "$info" ] || { echo "test.sh: the sandbox did not start" >&2; cat "$work/sandbox.log" >&2; exit 1; }
+# A second sandbox without rate limits for the smoke test (every endpoint, 1,001-recipient
+# bulk): the first keeps the real 2/s, 50/min limits the other tests rely on.
+python3 "$here/tests/gen_smoke_table.py" --check
+fast="$work/fast.json"
+"$target/debug/autosend-sandbox" --port 0 --lazy-jwks --rate-per-second 100000 --rate-per-minute 1000000 \
+    >"$fast" 2>"$work/fast.log" &
+fast_pid=$!
+for _ in $(seq 1 100); do
+    [ -s "$fast" ] && break
+    sleep 0.1
+done
+[ -s "$fast" ] || { echo "test.sh: the fast sandbox did not start" >&2; cat "$work/fast.log" >&2; exit 1; }
+export AUTOSEND_FAST_SANDBOX_INFO="$fast"
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$info" "$1"; }
 export AUTOSEND_SANDBOX_INFO="$info"
 export AUTOSEND_BASE_URL="$(jget 'd["url"]')"
@@ -85,16 +103,20 @@ echo "== examples"
 "$bin/quickstart_static" || status=1
 "$bin/send" || status=1
 "$bin/curl_sansio" || status=1
+"$bin/paging" || status=1
 
 echo "== tests (plain)"
 "$bin/test_autosend" "$root/tests/vectors" || status=1
 "$bin/test_endpoints" || status=1
+"$bin/test_smoke" "$here/tests/smoke.json" || status=1
 
 echo "== tests (ASan + UBSan)"
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     "$bin/test_autosend_asan" "$root/tests/vectors" || status=1
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     "$bin/test_endpoints_asan" || status=1
+ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
+    "$bin/test_smoke_asan" "$here/tests/smoke.json" || status=1
 
 echo "== tests (valgrind)"
 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
@@ -103,6 +125,9 @@ valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-l
 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
     --error-exitcode=1 --suppressions="$here/tests/valgrind.supp" \
     "$bin/test_endpoints" || status=1
+valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
+    --error-exitcode=1 --suppressions="$here/tests/valgrind.supp" \
+    "$bin/test_smoke" "$here/tests/smoke.json" || status=1
 
 if [ "$status" -ne 0 ]; then
     echo "test.sh: FAILED" >&2

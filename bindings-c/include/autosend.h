@@ -56,6 +56,12 @@ enum autosend_result
    */
   AUTOSEND_RESULT_INVALID_STATE = 5,
   /**
+   * Not an error: the walk or run is over (`autosend_pager_next`,
+   * `autosend_pager_next_params` at the end of the list; `autosend_chunker_next` when no
+   * chunk is left). Nothing was written to the out-pointers.
+   */
+  AUTOSEND_RESULT_DONE = 6,
+  /**
    * `invalid_api_key`
    */
   AUTOSEND_RESULT_INVALID_API_KEY = 100,
@@ -261,6 +267,41 @@ typedef uint32_t autosend_transport_error;
 #endif // __cplusplus
 
 /**
+ * What became of an item (and of its chunk).
+ */
+enum autosend_item_status
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+  /**
+   * The API accepted the chunk (2xx).
+   */
+  AUTOSEND_ITEM_ACCEPTED = 1,
+  /**
+   * Not processed: refused by the API (4xx), by local checks, or never reached the server.
+   */
+  AUTOSEND_ITEM_REFUSED = 2,
+  /**
+   * Outcome unknown (5xx, timeout, lost connection): the server may have acted on it.
+   * Never re-sent by the library; check before re-sending unless the report says
+   * `retry_safe`.
+   */
+  AUTOSEND_ITEM_MAY_HAVE_BEEN_DELIVERED = 3,
+  /**
+   * Not sent: the run stopped before its chunk.
+   */
+  AUTOSEND_ITEM_NOT_ATTEMPTED = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum autosend_item_status autosend_item_status;
+#else
+typedef uint32_t autosend_item_status;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * One answer of `autosend_call_poll`. Immutable: may be read from any thread. Everything
  * borrowed from it stays valid until `autosend_action_free`.
  */
@@ -272,6 +313,13 @@ typedef struct autosend_action autosend_action;
  * at a time (it may be moved between threads). Free with `autosend_call_free`.
  */
 typedef struct autosend_call autosend_call;
+
+/**
+ * The sans-IO form of `autosend_bulk_all`: splits the items, hands out each chunk's
+ * parameters once, records each chunk's outcome and reports. Not thread-safe: use from one
+ * thread at a time. Free with `autosend_chunker_free`.
+ */
+typedef struct autosend_chunker autosend_chunker;
 
 /**
  * A client: validated options, the key's rate-limit budget, and (built at the first
@@ -300,10 +348,32 @@ typedef struct autosend_client_options autosend_client_options;
 typedef struct autosend_error autosend_error;
 
 /**
+ * One page: its items and metadata as JSON `{"items": […], "page", "limit", "total",
+ * "pages", "has_more"}` (`limit`, `total`, `pages` are `null` when the answer did not give
+ * them). Immutable; free with `autosend_page_free`.
+ */
+typedef struct autosend_page autosend_page;
+
+/**
+ * Walks a paged list endpoint page by page. Made by `autosend_pager_new` (blocking: each
+ * `autosend_pager_next` is one call through the client) or `autosend_pager_new_sansio`
+ * (the caller sends each page itself: `autosend_pager_next_params` →
+ * `autosend_call_new` … → `autosend_pager_handle_page`). Not thread-safe: use from one
+ * thread at a time (it may be moved between threads). Free with `autosend_pager_free`.
+ */
+typedef struct autosend_pager autosend_pager;
+
+/**
  * A sliding-window rate limiter (the core's: never exceeds per-second and per-minute limits)
  * of its own, not shared with clients. Thread-safe: may be used from many threads at once.
  */
 typedef struct autosend_rate_limiter autosend_rate_limiter;
+
+/**
+ * The outcome of a chunked run, per chunk and per item. Immutable: read from any thread.
+ * Free with `autosend_report_free`.
+ */
+typedef struct autosend_report autosend_report;
 
 /**
  * A successful answer: HTTP status, the success value as JSON, the envelope's message,
@@ -369,6 +439,35 @@ typedef struct {
    */
   uint64_t tolerance_future_ms;
 } autosend_webhook_options;
+
+/**
+ * Progress of a chunked run, given to the progress callback after each chunk.
+ */
+typedef struct {
+  /**
+   * Chunks with an outcome.
+   */
+  size_t chunks_done;
+  /**
+   * All chunks.
+   */
+  size_t chunks_total;
+  /**
+   * Items in the chunks with an outcome.
+   */
+  size_t items_done;
+  /**
+   * All items.
+   */
+  size_t items_total;
+} autosend_progress;
+
+/**
+ * Called by `autosend_bulk_all` after each chunk, on the calling thread, with the
+ * `user_data` given. `progress` is valid during the call only. It must not unwind or
+ * `longjmp` out of the library.
+ */
+typedef void (*autosend_progress_cb)(void *user_data, const autosend_progress *progress);
 
 #ifdef __cplusplus
 extern "C" {
@@ -953,6 +1052,282 @@ autosend_str autosend_webhook_event_json(const autosend_webhook_event *event);
  * Frees an event. NULL is ignored.
  */
 void autosend_webhook_event_free(autosend_webhook_event *event);
+
+/**
+ * A pager over the paged list `endpoint_id` (`AUTOSEND_EP_CAMPAIGNS_LIST`,
+ * `AUTOSEND_EP_CONTACT_LISTS_SEARCH_CONTACTS`, … — see `pagination` in
+ * `autosend_catalog_json`) with a JSON object of parameters (filters, path parameters;
+ * `"page": n` starts — resumes — at page n; without `"limit"` the documented maximum is
+ * sent). A non-paged endpoint, or a `page`/`limit` that is not a whole number ≥ 1, is
+ * `AUTOSEND_RESULT_VALIDATION`; an unknown id `AUTOSEND_RESULT_UNKNOWN_ENDPOINT`. Builds the
+ * client's HTTPS transport now (a bad CA is reported here). The pager does not borrow the
+ * client (either may be freed first); it keeps the client's key as it is now.
+ */
+autosend_result autosend_pager_new(const autosend_client *client,
+                                   const uint8_t *endpoint_id,
+                                   size_t endpoint_id_len,
+                                   const uint8_t *params_json,
+                                   size_t params_len,
+                                   autosend_pager **pager_out,
+                                   autosend_error **error_out);
+
+/**
+ * A pager for the sans-IO form: no client; the caller sends each page. Loop:
+ * `autosend_pager_next_params` (DONE at the end) → `autosend_call_new(client,
+ * autosend_pager_endpoint(pager), params…)` and drive the call → feed the response's
+ * `autosend_response_json` to `autosend_pager_handle_page`. `autosend_pager_next` on such a
+ * pager is `AUTOSEND_RESULT_INVALID_STATE`. Errors as `autosend_pager_new`.
+ */
+autosend_result autosend_pager_new_sansio(const uint8_t *endpoint_id,
+                                          size_t endpoint_id_len,
+                                          const uint8_t *params_json,
+                                          size_t params_len,
+                                          autosend_pager **pager_out,
+                                          autosend_error **error_out);
+
+/**
+ * Fetches the next page (one blocking call through the client: rate limit and retries
+ * included). `AUTOSEND_RESULT_OK`: `*page_out` gets a page to free with
+ * `autosend_page_free`. `AUTOSEND_RESULT_DONE`: the list is exhausted (nothing written).
+ * Any other code: the page request failed (`*error_out` says why) and the pager did not
+ * move — calling again retries the same page, and `autosend_pager_page` is the page to
+ * resume at later (`"page": n` in the params of a new pager).
+ */
+autosend_result autosend_pager_next(autosend_pager *pager,
+                                    autosend_page **page_out,
+                                    autosend_error **error_out);
+
+/**
+ * Sans-IO: the JSON parameters of the next page request (the caller's params with `page`
+ * and `limit` set), borrowed from the pager until the next call on it or its free.
+ * `AUTOSEND_RESULT_DONE` when the list is exhausted. Calling it again without
+ * `autosend_pager_handle_page` gives the same page.
+ */
+autosend_result autosend_pager_next_params(autosend_pager *pager, autosend_str *params_out);
+
+/**
+ * Sans-IO: reads the answer to the request built from `autosend_pager_next_params` — the
+ * `autosend_response_json` text (the envelope's `data`) — and moves to the next page or
+ * ends the walk. `*page_out` gets the page. An answer without the items array, or for
+ * another page than the one asked for, is `AUTOSEND_RESULT_INVALID_RESPONSE` and the pager
+ * stays on its page. After the end: `AUTOSEND_RESULT_DONE`.
+ */
+autosend_result autosend_pager_handle_page(autosend_pager *pager,
+                                           const uint8_t *data_json,
+                                           size_t data_len,
+                                           autosend_page **page_out,
+                                           autosend_error **error_out);
+
+/**
+ * The page the next request asks for: after a failed page, the page to resume at. 0 once
+ * the list is exhausted (and for NULL).
+ */
+uint64_t autosend_pager_page(const autosend_pager *pager);
+
+/**
+ * True once the list is exhausted (also for NULL).
+ */
+bool autosend_pager_is_done(const autosend_pager *pager);
+
+/**
+ * The endpoint id being walked (static string; empty for NULL).
+ */
+autosend_str autosend_pager_endpoint(const autosend_pager *pager);
+
+/**
+ * The pager's state as JSON `{endpoint, pagination, next_page, first_page, limit,
+ * pages_done, items_seen, total, pages, done}`, borrowed from the pager until the next call
+ * on it or its free. Empty for NULL.
+ */
+autosend_str autosend_pager_json(autosend_pager *pager);
+
+/**
+ * Frees a pager. NULL is ignored.
+ */
+void autosend_pager_free(autosend_pager *pager);
+
+/**
+ * The page as JSON `{"items", "page", "limit", "total", "pages", "has_more"}`, borrowed from
+ * the page. Empty for NULL.
+ */
+autosend_str autosend_page_json(const autosend_page *page);
+
+/**
+ * Number of items on the page (0 for NULL).
+ */
+size_t autosend_page_item_count(const autosend_page *page);
+
+/**
+ * The page number (1-based; 0 for NULL).
+ */
+uint64_t autosend_page_number(const autosend_page *page);
+
+/**
+ * True when another page will be requested (false for NULL).
+ */
+bool autosend_page_has_more(const autosend_page *page);
+
+/**
+ * Frees a page. NULL is ignored.
+ */
+void autosend_page_free(autosend_page *page);
+
+/**
+ * Sends a bulk write of any size — `AUTOSEND_EP_EMAILS_BULK` (`recipients`),
+ * `AUTOSEND_EP_CONTACTS_BULK_UPDATE` (`contacts`), `AUTOSEND_EP_CONTACT_LISTS_BULK_ADD`
+ * (`emails` or `contactIds`) — in chunks of the size the API description allows, one
+ * blocking call per chunk through the client (rate limit and retries of each call
+ * included), in order, calling `progress_cb(user_data, &progress)` after each chunk (NULL:
+ * no callback). Every other parameter is copied into every chunk.
+ *
+ * A chunk whose outcome is unknown (5xx, timeout, lost connection) is reported
+ * `may_have_been_delivered` and never re-sent; the next chunks still go. An error every
+ * later chunk would meet (key refused, rate limit given up on, no connection, …) stops the
+ * run: the rest is `not_attempted`. Every item is in the report exactly once.
+ *
+ * `AUTOSEND_RESULT_OK`: `*report_out` gets the report (also when chunks failed: check
+ * `autosend_report_all_accepted`). Any other code is a usage error and nothing was sent
+ * (not a bulk endpoint, no items, items not an array, bad JSON).
+ */
+autosend_result autosend_bulk_all(const autosend_client *client,
+                                  const uint8_t *endpoint_id,
+                                  size_t endpoint_id_len,
+                                  const uint8_t *params_json,
+                                  size_t params_len,
+                                  autosend_progress_cb progress_cb,
+                                  void *user_data,
+                                  autosend_report **report_out,
+                                  autosend_error **error_out);
+
+/**
+ * A chunker for `endpoint_id` with all the items in the params (see `autosend_bulk_all`
+ * for endpoints and errors). Nothing is sent.
+ */
+autosend_result autosend_chunker_new(const uint8_t *endpoint_id,
+                                     size_t endpoint_id_len,
+                                     const uint8_t *params_json,
+                                     size_t params_len,
+                                     autosend_chunker **chunker_out,
+                                     autosend_error **error_out);
+
+/**
+ * The next chunk to send, in order: `*index_out` its number, `*params_out` its JSON
+ * parameters (borrowed from the chunker until the next call on it). Each chunk is handed
+ * out once. `AUTOSEND_RESULT_DONE` when every chunk was handed out or the run stopped.
+ * Send it as a normal call (`autosend_call_new` with the chunker's endpoint) and record
+ * the outcome with `autosend_chunker_record_response` / `_record_error`.
+ */
+autosend_result autosend_chunker_next(autosend_chunker *chunker,
+                                      size_t *index_out,
+                                      autosend_str *params_out);
+
+/**
+ * The JSON parameters of chunk `index` (without handing it out), borrowed from the chunker
+ * until the next call on it. `AUTOSEND_RESULT_INVALID_PARAMETER` when out of range.
+ */
+autosend_result autosend_chunker_chunk_params(autosend_chunker *chunker,
+                                              size_t index,
+                                              autosend_str *params_out);
+
+/**
+ * Records that chunk `index` succeeded with `response` (not taken over: free it as usual).
+ * A chunk not handed out, or recorded before, is `AUTOSEND_RESULT_INTERNAL` and changes
+ * nothing.
+ */
+autosend_result autosend_chunker_record_response(autosend_chunker *chunker,
+                                                 size_t index,
+                                                 const autosend_response *response,
+                                                 autosend_error **error_out);
+
+/**
+ * Records that chunk `index` failed with `error` (from `autosend_call_new` — nothing was
+ * sent — or from the call's DONE action). Not taken over: free it as usual. Same rules as
+ * `autosend_chunker_record_response`.
+ */
+autosend_result autosend_chunker_record_error(autosend_chunker *chunker,
+                                              size_t index,
+                                              const autosend_error *error,
+                                              autosend_error **error_out);
+
+/**
+ * The endpoint id (static string; empty for NULL).
+ */
+autosend_str autosend_chunker_endpoint(const autosend_chunker *chunker);
+
+/**
+ * The body field being split (`recipients`, `contacts`, `emails`, `contactIds`; static
+ * string; empty for NULL).
+ */
+autosend_str autosend_chunker_field(const autosend_chunker *chunker);
+
+/**
+ * Items per chunk (the schema's `maxItems`; 0 for NULL).
+ */
+size_t autosend_chunker_chunk_size(const autosend_chunker *chunker);
+
+/**
+ * Number of chunks (0 for NULL).
+ */
+size_t autosend_chunker_chunk_count(const autosend_chunker *chunker);
+
+/**
+ * Progress so far (all zero for NULL).
+ */
+autosend_progress autosend_chunker_progress(const autosend_chunker *chunker);
+
+/**
+ * The report so far (a chunk handed out but never recorded counts as
+ * `may_have_been_delivered`). `*report_out` gets a report to free with
+ * `autosend_report_free`.
+ */
+autosend_result autosend_chunker_report(const autosend_chunker *chunker,
+                                        autosend_report **report_out);
+
+/**
+ * Frees a chunker. NULL is ignored.
+ */
+void autosend_chunker_free(autosend_chunker *chunker);
+
+/**
+ * The report as JSON: `{endpoint, field, chunk_size, items_total, chunks_total,
+ * all_accepted, stopped, retry_safe, counts: {accepted, refused, may_have_been_delivered,
+ * not_attempted}, chunks: [{index, start, end, items, status, data?, error?}], items:
+ * [{index, chunk, status, error?}]}` — every item exactly once, in order. Borrowed from the
+ * report; empty for NULL.
+ */
+autosend_str autosend_report_json(const autosend_report *report);
+
+/**
+ * How many items ended with `status` (an `autosend_item_status`); 0 for NULL or an unknown
+ * status.
+ */
+size_t autosend_report_count(const autosend_report *report, uint32_t status);
+
+/**
+ * The status (`autosend_item_status`) of item `index` (0-based, in the caller's list); 0
+ * when out of range or for NULL.
+ */
+uint32_t autosend_report_item_status(const autosend_report *report, size_t index);
+
+/**
+ * Number of items (0 for NULL).
+ */
+size_t autosend_report_items_total(const autosend_report *report);
+
+/**
+ * True when every chunk was accepted (false for NULL).
+ */
+bool autosend_report_all_accepted(const autosend_report *report);
+
+/**
+ * True when the run stopped before the last chunk (false for NULL).
+ */
+bool autosend_report_stopped(const autosend_report *report);
+
+/**
+ * Frees a report. NULL is ignored.
+ */
+void autosend_report_free(autosend_report *report);
 
 #ifdef __cplusplus
 }  // extern "C"

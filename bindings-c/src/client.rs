@@ -282,19 +282,52 @@ impl autosend_client {
         self.lock().core.clone()
     }
 
-    fn http(&self) -> Result<Arc<autosend_http::blocking::Client>, autosend::Error> {
+    pub(crate) fn http(&self) -> Result<Arc<autosend_http::blocking::Client>, autosend::Error> {
         let mut st = self.lock();
         if let Some(h) = &st.http {
             return Ok(h.clone());
         }
-        // The transport drives this client's own core (configuration and limiter).
-        let h = Arc::new(autosend_http::blocking::Client::from_core(
-            st.core.clone(),
-            st.tls.clone(),
-        )?);
+        // The transport drives this client's own core (configuration and limiter). Its I/O
+        // threads are started now and inherit this thread's signal mask: they start with
+        // SIGPIPE blocked, so a write to a connection the server reset fails with EPIPE
+        // instead of killing the C program (Rust, Python and Node hosts ignore SIGPIPE; a C
+        // host usually does not).
+        let h = Arc::new(with_sigpipe_blocked(|| {
+            autosend_http::blocking::Client::from_core(st.core.clone(), st.tls.clone())
+        })?);
         st.http = Some(h.clone());
         Ok(h)
     }
+}
+
+/// Runs `f` with SIGPIPE blocked in the calling thread (threads it starts inherit the mask),
+/// then restores the caller's mask, also if `f` panics.
+#[cfg(unix)]
+fn with_sigpipe_blocked<T>(f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<libc::sigset_t>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            if let Some(old) = &self.0 {
+                // SAFETY: `old` is the mask pthread_sigmask returned for this thread.
+                unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, old, std::ptr::null_mut()) };
+            }
+        }
+    }
+    // SAFETY: sigset_t is plain data, initialised by sigemptyset/pthread_sigmask before use;
+    // pthread_sigmask only changes the calling thread's mask.
+    let _restore = unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        let mut old: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGPIPE);
+        Restore((libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old) == 0).then_some(old))
+    };
+    f()
+}
+
+#[cfg(not(unix))]
+fn with_sigpipe_blocked<T>(f: impl FnOnce() -> T) -> T {
+    f()
 }
 
 fn build_client(o: &autosend_client_options) -> Result<autosend_client, Failure> {

@@ -23,6 +23,7 @@ pub struct autosend_error {
     retry_after_ms: Option<u64>,
     may_have_been_delivered: bool,
     details: Vec<(ZStr, ZStr)>,
+    core: Option<autosend::Error>,
 }
 
 /// Why a function failed: a code plus, for core errors, the core's error.
@@ -67,6 +68,7 @@ fn default_message(code: autosend_result) -> &'static str {
         AUTOSEND_RESULT_INPUT_TOO_LARGE => "an argument is larger than AUTOSEND_MAX_INPUT_LEN",
         AUTOSEND_RESULT_INVALID_PARAMETER => "an argument is out of range",
         AUTOSEND_RESULT_INVALID_STATE => "the handle is not in a state that allows this call",
+        AUTOSEND_RESULT_DONE => "the walk or run is over (not an error)",
         AUTOSEND_RESULT_PANIC => "a panic was caught at the C boundary",
         _ => "error",
     }
@@ -117,6 +119,7 @@ impl autosend_error {
                     retry_after_ms: None,
                     may_have_been_delivered: false,
                     details: Vec::new(),
+                    core: None,
                 }
             }
         }
@@ -145,11 +148,28 @@ impl autosend_error {
                     )
                 })
                 .collect(),
+            core: Some(e.clone()),
         }
     }
 
     pub(crate) fn code(&self) -> autosend_result {
         self.code
+    }
+
+    /// The core error this handle was made from; for C-only failures (no core error) an
+    /// `internal` error with the same message, so that a chunk's outcome is still recorded.
+    pub(crate) fn to_core(&self) -> autosend::Error {
+        match &self.core {
+            Some(e) => e.clone(),
+            None => autosend::Error::new(
+                autosend::ErrorKind::Internal,
+                format!(
+                    "{} ({})",
+                    String::from_utf8_lossy(self.message.bytes()),
+                    self.code.name()
+                ),
+            ),
+        }
     }
 }
 
@@ -160,7 +180,8 @@ impl autosend_error {
 /// `error_out` must be NULL or valid for a write of a pointer.
 pub(crate) unsafe fn report(error_out: *mut *mut autosend_error, f: Failure) -> autosend_result {
     let code = f.code();
-    if !error_out.is_null() {
+    // `AUTOSEND_RESULT_DONE` is an end, not a failure: no error handle.
+    if !error_out.is_null() && code != autosend_result::AUTOSEND_RESULT_DONE {
         let h = to_handle(autosend_error::from_failure(f));
         // SAFETY: non-null, and the caller promises it is writable.
         unsafe { error_out.write(h) };
@@ -363,6 +384,11 @@ pub struct autosend_response {
 
 impl autosend_response {
     /// Takes the answer over (a file's bytes are moved, not copied).
+    /// The success value, parsed back from its JSON text (`null` for a file).
+    pub(crate) fn data(&self) -> serde_json::Value {
+        serde_json::from_slice(self.json.bytes()).unwrap_or(serde_json::Value::Null)
+    }
+
     pub(crate) fn from_core(r: autosend::ApiResponse) -> autosend_response {
         autosend_response {
             status: r.status,

@@ -20,12 +20,14 @@ mod call;
 mod client;
 mod error;
 mod extra;
+mod paging;
 mod util;
 
 pub use call::*;
 pub use client::*;
 pub use error::*;
 pub use extra::*;
+pub use paging::*;
 pub use util::{autosend_header, autosend_str};
 
 use std::ffi::c_char;
@@ -50,6 +52,10 @@ pub enum autosend_result {
     /// The handle is not in a state that allows this (e.g. a response fed to a call that has
     /// no request outstanding, or a SEND accessor on a WAIT action).
     AUTOSEND_RESULT_INVALID_STATE = 5,
+    /// Not an error: the walk or run is over (`autosend_pager_next`,
+    /// `autosend_pager_next_params` at the end of the list; `autosend_chunker_next` when no
+    /// chunk is left). Nothing was written to the out-pointers.
+    AUTOSEND_RESULT_DONE = 6,
     /// `invalid_api_key`
     AUTOSEND_RESULT_INVALID_API_KEY = 100,
     /// `missing_project_id`
@@ -156,6 +162,7 @@ impl autosend_result {
             AUTOSEND_RESULT_INPUT_TOO_LARGE => "input_too_large",
             AUTOSEND_RESULT_INVALID_PARAMETER => "invalid_parameter",
             AUTOSEND_RESULT_INVALID_STATE => "invalid_state",
+            AUTOSEND_RESULT_DONE => "done",
             _ => return None,
         })
     }
@@ -214,6 +221,7 @@ pub extern "C" fn autosend_result_name(result: u32) -> *const c_char {
             3 => c"input_too_large",
             4 => c"invalid_parameter",
             5 => c"invalid_state",
+            6 => c"done",
             n => match u16::try_from(n)
                 .ok()
                 .and_then(autosend::ErrorKind::from_code)

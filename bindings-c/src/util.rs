@@ -55,6 +55,13 @@ impl ZStr {
     pub(crate) fn opt(s: Option<&str>) -> ZStr {
         ZStr::new(s.unwrap_or("").as_bytes())
     }
+    /// The text without its NUL.
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match self.0.split_last() {
+            Some((_, b)) => b,
+            None => &[],
+        }
+    }
     pub(crate) fn as_str(&self) -> autosend_str {
         if self.0.is_empty() {
             return autosend_str::empty();

@@ -252,25 +252,6 @@ static void check_error(const autosend_error *e, const cJSON *exp) {
     }
 }
 
-/* Decodes standard base64 (with padding); returns a malloc'd buffer or NULL. */
-static uint8_t *b64_decode(const char *in, size_t *out_len) {
-    static const char *abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t n = in ? strlen(in) : 0, o = 0;
-    uint8_t *out = malloc(n / 4 * 3 + 3);
-    unsigned acc = 0;
-    int bits = 0;
-    if (!out) return NULL;
-    for (size_t i = 0; i < n && in[i] != '='; i++) {
-        const char *p = strchr(abc, in[i]);
-        if (!p || !*p) { free(out); return NULL; }
-        acc = (acc << 6) | (unsigned)(p - abc);
-        bits += 6;
-        if (bits >= 8) { bits -= 8; out[o++] = (uint8_t)((acc >> bits) & 0xFF); }
-    }
-    *out_len = o;
-    return out;
-}
-
 /* Checks a DONE action against {"ok":true,"data"?,"status"?} or an error expectation. */
 static void check_done(const autosend_action *a, const cJSON *exp) {
     const cJSON *ok = cJSON_GetObjectItemCaseSensitive(exp, "ok");
@@ -623,6 +604,368 @@ static void run_webhook(const cJSON *v) {
     autosend_error_free(err);
 }
 
+/* Compares field `k` of the page JSON with the expectation's, when the expectation has it. */
+static void check_json_field(const cJSON *got, const cJSON *exp, const char *k, const char *ctx) {
+    const cJSON *w = cJSON_GetObjectItemCaseSensitive(exp, k);
+    if (!w) return;
+    const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, k);
+    if (!g || !cJSON_Compare(g, w, true)) {
+        char *gs = g ? cJSON_PrintUnformatted(g) : NULL, *ws = cJSON_PrintUnformatted(w);
+        CHECK(0, "%s: %s: want %s, got %s", ctx, k, ws, gs ? gs : "(absent)");
+        cJSON_free(gs);
+        cJSON_free(ws);
+    }
+}
+
+/* Builds the first page's request through the call machine and compares method, URL, body. */
+static void check_first_request(const char *ep, autosend_str params, const cJSON *fr) {
+    autosend_client *c = NULL;
+    autosend_error *err = NULL;
+    autosend_call *call = NULL;
+    autosend_action *a = NULL;
+    CHECK(make_client(NULL, 1, &c, &err) == AUTOSEND_RESULT_OK, "client");
+    CHECK(autosend_call_new(c, S(ep), (const uint8_t *)params.data, params.len, 0, &call, &err) ==
+              AUTOSEND_RESULT_OK,
+          "first request: %s", autosend_error_message(err).data);
+    if (call && autosend_call_poll(call, 0, &a) == AUTOSEND_RESULT_OK &&
+        autosend_action_get_kind(a) == AUTOSEND_ACTION_SEND) {
+        CHECK(str_is(autosend_action_method(a), jstr(fr, "method")), "first request method %s",
+              autosend_action_method(a).data);
+        CHECK(same_url(autosend_action_url(a), jstr(fr, "url")), "first request url %s",
+              autosend_action_url(a).data);
+        const cJSON *wb = cJSON_GetObjectItemCaseSensitive(fr, "body");
+        if (autosend_action_has_body(a)) {
+            const uint8_t *b = NULL;
+            size_t bl = 0;
+            autosend_action_body(a, &b, &bl);
+            cJSON *gb = cJSON_ParseWithLength((const char *)b, bl);
+            CHECK(gb && cJSON_Compare(gb, wb, true), "first request body %.*s", (int)bl,
+                  (const char *)b);
+            cJSON_Delete(gb);
+        } else {
+            CHECK(wb == NULL || cJSON_IsNull(wb), "first request: want a body");
+        }
+    } else {
+        CHECK(0, "first request: no SEND");
+    }
+    autosend_action_free(a);
+    autosend_call_free(call);
+    autosend_client_free(c);
+    autosend_error_free(err);
+}
+
+/* kind "pager": the sans-IO pager, page by page (docs/contract.md: pager). */
+static void run_pager(const cJSON *v) {
+    const char *ep = jstr(v, "endpoint");
+    cJSON *params = cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(v, "params"), true);
+    if (jhas(v, "start_page")) {
+        if (!cJSON_IsObject(params)) {
+            cJSON_Delete(params);
+            params = cJSON_CreateObject();
+        }
+        cJSON_DeleteItemFromObjectCaseSensitive(params, "page");
+        cJSON_AddNumberToObject(params, "page", (double)ju64(v, "start_page", 1));
+    }
+    char *ptext = cJSON_PrintUnformatted(params);
+    cJSON_Delete(params);
+    autosend_pager *pager = NULL;
+    autosend_error *err = NULL;
+    autosend_result r = autosend_pager_new_sansio(S(ep ? ep : ""), S(ptext), &pager, &err);
+    cJSON_free(ptext);
+    const cJSON *ee = cJSON_GetObjectItemCaseSensitive(v, "expect_error");
+    if (ee) {
+        CHECK(r != AUTOSEND_RESULT_OK, "want error %s, got a pager", jstr(ee, "error"));
+        check_error(err, ee);
+        autosend_pager_free(pager);
+        autosend_error_free(err);
+        return;
+    }
+    CHECK(r == AUTOSEND_RESULT_OK, "pager_new: %s %s", autosend_result_name(r),
+          autosend_error_message(err).data);
+    if (r != AUTOSEND_RESULT_OK) {
+        autosend_error_free(err);
+        return;
+    }
+    const cJSON *fr = cJSON_GetObjectItemCaseSensitive(v, "first_request");
+    if (fr) {
+        autosend_str np;
+        CHECK(autosend_pager_next_params(pager, &np) == AUTOSEND_RESULT_OK, "no first page");
+        if (!t_failures) check_first_request(ep, np, fr);
+    }
+    const cJSON *page;
+    int i = 0;
+    cJSON_ArrayForEach(page, cJSON_GetObjectItemCaseSensitive(v, "pages")) {
+        char ctx[32];
+        snprintf(ctx, sizeof ctx, "page step %d", i++);
+        autosend_str np = {"", 0};
+        autosend_result nr = autosend_pager_next_params(pager, &np);
+        cJSON *got = nr == AUTOSEND_RESULT_OK ? cJSON_ParseWithLength(np.data, np.len) : cJSON_CreateNull();
+        const cJSON *want = cJSON_GetObjectItemCaseSensitive(page, "expect_params");
+        CHECK(cJSON_Compare(got, want, true), "%s: next_params: got %s (%s)", ctx,
+              nr == AUTOSEND_RESULT_OK ? np.data : "none", autosend_result_name(nr));
+        cJSON_Delete(got);
+        const cJSON *exp = cJSON_GetObjectItemCaseSensitive(page, "expect");
+        char *data = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(page, "data"));
+        autosend_page *pg = NULL;
+        autosend_error *perr = NULL;
+        r = autosend_pager_handle_page(pager, S(data ? data : "null"), &pg, &perr);
+        cJSON_free(data);
+        if (r != AUTOSEND_RESULT_OK) {
+            CHECK(jhas(exp, "error"), "%s: want page, got %s: %s", ctx, autosend_result_name(r),
+                  autosend_error_message(perr).data);
+            if (jhas(exp, "error")) check_error(perr, exp);
+        } else {
+            CHECK(!jhas(exp, "error"), "%s: want error %s, got %s", ctx, jstr(exp, "error"),
+                  autosend_page_json(pg).data);
+            if (jhas(exp, "item_count"))
+                CHECK(autosend_page_item_count(pg) == ju64(exp, "item_count", 0),
+                      "%s: want %llu items, got %zu", ctx,
+                      (unsigned long long)ju64(exp, "item_count", 0), autosend_page_item_count(pg));
+            autosend_str pj = autosend_page_json(pg);
+            cJSON *d = cJSON_ParseWithLength(pj.data, pj.len);
+            const char *keys[] = {"items", "page", "limit", "total", "pages", "has_more"};
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) check_json_field(d, exp, keys[k], ctx);
+            const cJSON *hm = cJSON_GetObjectItemCaseSensitive(d, "has_more");
+            CHECK(autosend_page_has_more(pg) == (bool)cJSON_IsTrue(hm), "%s: has_more accessor", ctx);
+            CHECK(autosend_page_number(pg) == ju64(d, "page", 0), "%s: page accessor", ctx);
+            cJSON_Delete(d);
+        }
+        autosend_page_free(pg);
+        autosend_error_free(perr);
+    }
+    const cJSON *end = cJSON_GetObjectItemCaseSensitive(v, "expect_end");
+    const cJSON *wn = cJSON_GetObjectItemCaseSensitive(end, "next_params");
+    if (wn && cJSON_IsNull(wn)) {
+        autosend_str np;
+        CHECK(autosend_pager_next_params(pager, &np) == AUTOSEND_RESULT_DONE,
+              "want the list exhausted");
+        CHECK(autosend_pager_is_done(pager) && autosend_pager_page(pager) == 0, "done accessors");
+        autosend_page *pg = NULL;
+        CHECK(autosend_pager_handle_page(pager, S("{}"), &pg, &err) == AUTOSEND_RESULT_DONE && !pg && !err,
+              "handle_page after the end is DONE without an error");
+    }
+    if (jhas(end, "next_page"))
+        CHECK(autosend_pager_page(pager) == ju64(end, "next_page", 0), "want next page %llu, got %llu",
+              (unsigned long long)ju64(end, "next_page", 0), (unsigned long long)autosend_pager_page(pager));
+    autosend_str sj = autosend_pager_json(pager);
+    cJSON *state = cJSON_ParseWithLength(sj.data, sj.len);
+    check_json_field(state, end, "items_seen", "end");
+    check_json_field(state, end, "pages_done", "end");
+    cJSON_Delete(state);
+    autosend_pager_free(pager);
+    autosend_error_free(err);
+}
+
+static int want_size(const cJSON *sizes, size_t i) {
+    const cJSON *s = cJSON_GetArrayItem(sizes, (int)i);
+    return cJSON_IsNumber(s) ? (int)s->valuedouble : -1;
+}
+
+/* kind "chunk": the sans-IO chunker, each chunk sent through the call machine and answered
+ * 200 unless `outcomes` says otherwise (docs/contract.md: chunk). */
+static void run_chunk(const cJSON *v) {
+    const char *ep = jstr(v, "endpoint");
+    const cJSON *params = cJSON_GetObjectItemCaseSensitive(v, "params");
+    char *ptext = cJSON_PrintUnformatted(params);
+    autosend_chunker *ch = NULL;
+    autosend_error *err = NULL;
+    autosend_result r = autosend_chunker_new(S(ep ? ep : ""), S(ptext), &ch, &err);
+    cJSON_free(ptext);
+    const cJSON *ee = cJSON_GetObjectItemCaseSensitive(v, "expect_error");
+    if (ee) {
+        CHECK(r != AUTOSEND_RESULT_OK, "want error %s, got a chunker", jstr(ee, "error"));
+        check_error(err, ee);
+        autosend_chunker_free(ch);
+        autosend_error_free(err);
+        return;
+    }
+    CHECK(r == AUTOSEND_RESULT_OK, "chunker_new: %s %s", autosend_result_name(r),
+          autosend_error_message(err).data);
+    if (r != AUTOSEND_RESULT_OK) {
+        autosend_error_free(err);
+        return;
+    }
+    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(v, "expect");
+    const char *field = jstr(exp, "field");
+    CHECK(field && str_is(autosend_chunker_field(ch), field), "field %s",
+          autosend_chunker_field(ch).data);
+    if (!field) field = "";
+    CHECK(autosend_chunker_chunk_size(ch) == ju64(exp, "chunk_size", 0), "chunk_size %zu",
+          autosend_chunker_chunk_size(ch));
+    CHECK(str_is(autosend_chunker_endpoint(ch), ep), "endpoint accessor");
+    size_t n = autosend_chunker_chunk_count(ch);
+    const cJSON *sizes = cJSON_GetObjectItemCaseSensitive(exp, "chunk_sizes");
+    CHECK((size_t)cJSON_GetArraySize(sizes) == n, "want %d chunks, got %zu", cJSON_GetArraySize(sizes), n);
+    /* Every item in exactly one chunk, in order; shared fields copied as given. */
+    cJSON *all = cJSON_CreateArray();
+    for (size_t i = 0; i < n; i++) {
+        autosend_str cp;
+        CHECK(autosend_chunker_chunk_params(ch, i, &cp) == AUTOSEND_RESULT_OK, "chunk_params %zu", i);
+        cJSON *p = cJSON_ParseWithLength(cp.data, cp.len);
+        const cJSON *items = cJSON_GetObjectItemCaseSensitive(p, field);
+        CHECK(cJSON_GetArraySize(items) == want_size(sizes, i), "chunk %zu: %d items", i,
+              cJSON_GetArraySize(items));
+        const cJSON *it;
+        cJSON_ArrayForEach(it, items) cJSON_AddItemToArray(all, cJSON_Duplicate(it, true));
+        const cJSON *k;
+        cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(exp, "shared")) {
+            CHECK(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(p, k->valuestring),
+                                cJSON_GetObjectItemCaseSensitive(params, k->valuestring), true),
+                  "chunk %zu: shared field %s not copied", i, k->valuestring);
+        }
+        cJSON_Delete(p);
+    }
+    CHECK(cJSON_Compare(all, cJSON_GetObjectItemCaseSensitive(params, field), true),
+          "the chunks' items are not the caller's items in order");
+    cJSON_Delete(all);
+    CHECK(autosend_chunker_chunk_params(ch, n, &(autosend_str){0}) == AUTOSEND_RESULT_INVALID_PARAMETER,
+          "chunk_params out of range");
+
+    autosend_client *c = NULL;
+    CHECK(make_client(cJSON_GetObjectItemCaseSensitive(v, "client"), 1, &c, &err) == AUTOSEND_RESULT_OK,
+          "client");
+    uint64_t requests = 0, at = 0;
+    size_t idx;
+    autosend_str cp;
+    const cJSON *outcomes = cJSON_GetObjectItemCaseSensitive(v, "outcomes");
+    int guard = 0;
+    while (c && guard++ < 100000 && autosend_chunker_next(ch, &idx, &cp) == AUTOSEND_RESULT_OK) {
+        char key[24];
+        snprintf(key, sizeof key, "%zu", idx);
+        const cJSON *outcome = cJSON_GetObjectItemCaseSensitive(outcomes, key);
+        autosend_call *call = NULL;
+        autosend_error *cerr = NULL;
+        r = autosend_call_new(c, S(ep), (const uint8_t *)cp.data, cp.len, idx, &call, &cerr);
+        if (r != AUTOSEND_RESULT_OK) {
+            CHECK(autosend_chunker_record_error(ch, idx, cerr, NULL) == AUTOSEND_RESULT_OK, "record");
+            autosend_error_free(cerr);
+            continue;
+        }
+        for (int steps = 0; steps < 1000; steps++) {
+            autosend_action *a = NULL;
+            at += 1;
+            CHECK(autosend_call_poll(call, at, &a) == AUTOSEND_RESULT_OK, "poll");
+            uint32_t kind = autosend_action_get_kind(a);
+            if (kind == AUTOSEND_ACTION_WAIT) {
+                at += autosend_action_wait_ms(a);
+            } else if (kind == AUTOSEND_ACTION_SEND) {
+                requests++;
+                const uint8_t *b = NULL;
+                size_t bl = 0;
+                autosend_action_body(a, &b, &bl);
+                cJSON *body = cJSON_ParseWithLength((const char *)b, bl);
+                CHECK(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(body, field)) ==
+                          want_size(sizes, idx),
+                      "chunk %zu: the request body lacks its %s", idx, field);
+                cJSON_Delete(body);
+                const char *te = jstr(outcome, "transport_error");
+                const cJSON *resp = cJSON_GetObjectItemCaseSensitive(outcome, "respond");
+                if (te) {
+                    uint32_t k = strcmp(te, "connect") == 0   ? AUTOSEND_TRANSPORT_ERROR_CONNECT
+                                 : strcmp(te, "timeout") == 0 ? AUTOSEND_TRANSPORT_ERROR_TIMEOUT
+                                                              : AUTOSEND_TRANSPORT_ERROR_CONNECTION_LOST;
+                    CHECK(autosend_call_handle_transport_error(call, at, k) == AUTOSEND_RESULT_OK, "te");
+                } else if (resp) {
+                    CHECK(respond(call, at, resp) == AUTOSEND_RESULT_OK, "respond");
+                } else {
+                    cJSON *ok = cJSON_Parse("{\"status\":200,\"body\":{\"success\":true,\"data\":{\"ok\":true}}}");
+                    CHECK(respond(call, at, ok) == AUTOSEND_RESULT_OK, "respond 200");
+                    cJSON_Delete(ok);
+                }
+            } else {
+                const autosend_response *resp = autosend_action_response(a);
+                if (resp)
+                    CHECK(autosend_chunker_record_response(ch, idx, resp, NULL) == AUTOSEND_RESULT_OK, "record");
+                else
+                    CHECK(autosend_chunker_record_error(ch, idx, autosend_action_error(a), NULL) ==
+                              AUTOSEND_RESULT_OK,
+                          "record");
+                /* Recording twice is refused and changes nothing. */
+                autosend_error *twice = NULL;
+                CHECK(autosend_chunker_record_error(ch, idx, autosend_action_error(a), &twice) !=
+                              AUTOSEND_RESULT_OK || !autosend_action_error(a),
+                      "recorded twice");
+                autosend_error_free(twice);
+                autosend_action_free(a);
+                break;
+            }
+            autosend_action_free(a);
+        }
+        autosend_call_free(call);
+        {
+            autosend_progress pr = autosend_chunker_progress(ch);
+            CHECK(pr.chunks_total == n && pr.chunks_done <= n, "progress");
+        }
+    }
+    autosend_report *rep = NULL;
+    CHECK(autosend_chunker_report(ch, &rep) == AUTOSEND_RESULT_OK, "report");
+    const cJSON *er = cJSON_GetObjectItemCaseSensitive(v, "expect_report");
+    autosend_str rj = autosend_report_json(rep);
+    cJSON *got = cJSON_ParseWithLength(rj.data, rj.len);
+    const cJSON *chunks = cJSON_GetObjectItemCaseSensitive(got, "chunks");
+    const cJSON *st;
+    int i = 0;
+    cJSON_ArrayForEach(st, cJSON_GetObjectItemCaseSensitive(er, "chunk_status")) {
+        const cJSON *gc = cJSON_GetArrayItem(chunks, i);
+        CHECK(gc && strcmp(jstr(gc, "status"), st->valuestring) == 0, "chunk %d: want %s, got %s", i,
+              st->valuestring, gc ? jstr(gc, "status") : "none");
+        i++;
+    }
+    const cJSON *counts = cJSON_GetObjectItemCaseSensitive(er, "counts");
+    if (counts) {
+        check_json_field(got, er, "counts", "report");
+        CHECK(autosend_report_count(rep, AUTOSEND_ITEM_ACCEPTED) == ju64(counts, "accepted", 0) &&
+                  autosend_report_count(rep, AUTOSEND_ITEM_REFUSED) == ju64(counts, "refused", 0) &&
+                  autosend_report_count(rep, AUTOSEND_ITEM_MAY_HAVE_BEEN_DELIVERED) ==
+                      ju64(counts, "may_have_been_delivered", 0) &&
+                  autosend_report_count(rep, AUTOSEND_ITEM_NOT_ATTEMPTED) == ju64(counts, "not_attempted", 0),
+              "count accessors");
+    }
+    check_json_field(got, er, "stopped", "report");
+    check_json_field(got, er, "retry_safe", "report");
+    if (jhas(er, "stopped"))
+        CHECK(autosend_report_stopped(rep) == (bool)cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(er, "stopped")),
+              "stopped accessor");
+    const cJSON *ce;
+    cJSON_ArrayForEach(ce, cJSON_GetObjectItemCaseSensitive(er, "chunk_errors")) {
+        const cJSON *gc = cJSON_GetArrayItem(chunks, atoi(ce->string));
+        const cJSON *ge = cJSON_GetObjectItemCaseSensitive(gc, "error");
+        CHECK(ge != NULL, "chunk %s: want an error", ce->string);
+        if (!ge) continue;
+        CHECK(strcmp(jstr(ge, "kind"), jstr(ce, "error")) == 0, "chunk %s: error %s", ce->string,
+              jstr(ge, "kind"));
+        if (jhas(ce, "status"))
+            CHECK(ju64(ge, "status", 0) == ju64(ce, "status", 1), "chunk %s: status", ce->string);
+        check_json_field(ge, ce, "may_have_been_delivered", ce->string);
+    }
+    const cJSON *ic;
+    cJSON_ArrayForEach(ic, cJSON_GetObjectItemCaseSensitive(er, "item_checks")) {
+        size_t ix = (size_t)cJSON_GetArrayItem(ic, 0)->valuedouble;
+        const char *ws = cJSON_GetArrayItem(ic, 1)->valuestring;
+        const cJSON *it = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(got, "items"), (int)ix);
+        CHECK(it && strcmp(jstr(it, "status"), ws) == 0 && ju64(it, "index", 0) == ix,
+              "item %zu: want %s", ix, ws);
+        uint32_t s = autosend_report_item_status(rep, ix);
+        const char *names[] = {"?", "accepted", "refused", "may_have_been_delivered", "not_attempted"};
+        CHECK(s >= 1 && s <= 4 && strcmp(names[s], ws) == 0, "item %zu: accessor %u", ix, s);
+    }
+    size_t total = 0;
+    const cJSON *sz;
+    cJSON_ArrayForEach(sz, sizes) total += (size_t)sz->valuedouble;
+    CHECK(autosend_report_items_total(rep) == total &&
+              cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(got, "items")) == (int)total,
+          "every item once in the report");
+    CHECK(autosend_report_item_status(rep, total) == 0, "item out of range");
+    if (jhas(er, "requests"))
+        CHECK(requests == ju64(er, "requests", 0), "want %llu requests, got %llu",
+              (unsigned long long)ju64(er, "requests", 0), (unsigned long long)requests);
+    cJSON_Delete(got);
+    autosend_report_free(rep);
+    autosend_client_free(c);
+    autosend_chunker_free(ch);
+    autosend_error_free(err);
+}
+
 static int cmp_str(const void *a, const void *b) {
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
@@ -699,9 +1042,8 @@ static void run_vectors(const char *dir) {
             else if (!strcmp(kind, "call")) run_call(v);
             else if (!strcmp(kind, "limiter")) run_limiter(v);
             else if (!strcmp(kind, "webhook")) run_webhook(v);
-            else if (!strcmp(kind, "pager") || !strcmp(kind, "chunk"))
-                /* The C API does not expose the core's Pager/Chunker yet (pending.json). */
-                CHECK(0, "the C API has no %s yet", kind);
+            else if (!strcmp(kind, "pager")) run_pager(v);
+            else if (!strcmp(kind, "chunk")) run_chunk(v);
             else CHECK(0, "unknown kind %s", kind);
             t_quiet = 0;
             if (pend && t_failures) {
@@ -774,6 +1116,92 @@ static void test_cancel(void) {
         autosend_client_free(c);
         end();
     }
+}
+
+/* Pager, chunker and report handles: NULLs, misuse, the DONE code. */
+static void test_paging_hostile(void) {
+    autosend_error *err = NULL;
+    autosend_pager *pager = NULL;
+    autosend_page *page = NULL;
+    autosend_str str;
+    begin("hostile: pager, chunker and report");
+    CHECK(strcmp(autosend_result_name(AUTOSEND_RESULT_DONE), "done") == 0 && AUTOSEND_RESULT_DONE == 6,
+          "DONE is 6, named done");
+    CHECK(autosend_pager_new(NULL, S("campaigns.list"), S("{}"), &pager, &err) == AUTOSEND_RESULT_NULL_PARAMETER &&
+              pager == NULL,
+          "pager_new NULL client");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_pager_next(NULL, &page, NULL) == AUTOSEND_RESULT_NULL_PARAMETER, "next NULL pager");
+    CHECK(autosend_pager_next_params(NULL, &str) == AUTOSEND_RESULT_NULL_PARAMETER, "next_params NULL");
+    CHECK(autosend_pager_page(NULL) == 0 && autosend_pager_is_done(NULL) && autosend_pager_endpoint(NULL).len == 0 &&
+              autosend_pager_json(NULL).len == 0,
+          "pager accessors on NULL");
+    CHECK(autosend_page_json(NULL).len == 0 && autosend_page_item_count(NULL) == 0 && !autosend_page_has_more(NULL),
+          "page accessors on NULL");
+    CHECK(autosend_pager_new_sansio(S("campaigns.list"), S("{\"page\":"), &pager, &err) == AUTOSEND_RESULT_VALIDATION,
+          "bad JSON params");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_pager_new_sansio(S("campaigns.list"), S("{\"limit\":2}"), &pager, &err) == AUTOSEND_RESULT_OK,
+          "sans-IO pager");
+    CHECK(autosend_pager_next(pager, &page, &err) == AUTOSEND_RESULT_INVALID_STATE && page == NULL,
+          "next on a sans-IO pager has no client");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_pager_next_params(pager, NULL) == AUTOSEND_RESULT_NULL_PARAMETER, "NULL params_out");
+    CHECK(autosend_pager_handle_page(pager, S("not json"), &page, &err) == AUTOSEND_RESULT_INVALID_RESPONSE &&
+              autosend_pager_page(pager) == 1,
+          "garbage page data: invalid_response, the pager stays");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(str_is(autosend_pager_endpoint(pager), "campaigns.list"), "endpoint");
+    autosend_pager_free(pager);
+    autosend_pager_free(NULL);
+    autosend_page_free(NULL);
+
+    autosend_chunker *ch = NULL;
+    size_t idx = 99;
+    CHECK(autosend_chunker_new(S("emails.send"), S("{}"), &ch, &err) == AUTOSEND_RESULT_VALIDATION && ch == NULL,
+          "not a bulk endpoint");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_chunker_new(S("contactLists.bulkAdd"), S("{\"emails\":[\"a@b.co\",\"c@d.co\"]}"), &ch, &err) ==
+              AUTOSEND_RESULT_OK,
+          "chunker");
+    CHECK(autosend_chunker_record_response(ch, 0, NULL, &err) == AUTOSEND_RESULT_NULL_PARAMETER, "NULL response");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_chunker_next(ch, &idx, &str) == AUTOSEND_RESULT_OK && idx == 0, "first chunk");
+    /* A C-only error recorded as the chunk's outcome. */
+    autosend_error *cerr = NULL;
+    autosend_client_call(NULL, S("x"), S("{}"), NULL, &cerr);
+    CHECK(autosend_chunker_record_error(ch, 0, cerr, &err) == AUTOSEND_RESULT_OK, "record a C-only error");
+    CHECK(autosend_chunker_record_error(ch, 0, cerr, &err) == AUTOSEND_RESULT_INTERNAL, "recorded twice");
+    autosend_error_free(err);
+    err = NULL;
+    CHECK(autosend_chunker_record_error(ch, 7, cerr, &err) == AUTOSEND_RESULT_INTERNAL, "never handed out");
+    autosend_error_free(err);
+    err = NULL;
+    autosend_error_free(cerr);
+    idx = 99;
+    CHECK(autosend_chunker_next(ch, &idx, &str) == AUTOSEND_RESULT_DONE && idx == 99, "DONE writes nothing");
+    autosend_report *rep = NULL;
+    CHECK(autosend_chunker_report(ch, &rep) == AUTOSEND_RESULT_OK, "report");
+    CHECK(autosend_report_count(rep, AUTOSEND_ITEM_REFUSED) + autosend_report_count(rep, AUTOSEND_ITEM_MAY_HAVE_BEEN_DELIVERED) == 2 &&
+              autosend_report_count(rep, 0) == 0 && autosend_report_count(rep, 99) == 0 &&
+              autosend_report_item_status(rep, 2) == 0 && !autosend_report_all_accepted(rep),
+          "report of a failed chunk: %s", autosend_report_json(rep).data);
+    autosend_report_free(rep);
+    CHECK(autosend_report_json(NULL).len == 0 && autosend_report_items_total(NULL) == 0 &&
+              autosend_chunker_chunk_count(NULL) == 0 && autosend_chunker_field(NULL).len == 0,
+          "accessors on NULL");
+    CHECK(autosend_bulk_all(NULL, S("emails.bulk"), S("{}"), NULL, NULL, &rep, NULL) == AUTOSEND_RESULT_NULL_PARAMETER,
+          "bulk_all NULL client");
+    autosend_chunker_free(ch);
+    autosend_chunker_free(NULL);
+    autosend_report_free(NULL);
+    end();
 }
 
 static void test_hostile(void) {
@@ -1441,6 +1869,7 @@ int main(int argc, char **argv) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     run_vectors(dir);
     test_hostile();
+    test_paging_hostile();
     test_cancel();
     const char *info = getenv("AUTOSEND_SANDBOX_INFO");
     if (info && *info) test_e2e(info);
