@@ -454,8 +454,7 @@ export class AutoSend {
       } else {
         ns[ep.name] = (params, requestOptions) => this.request(ep.id, params, requestOptions);
       }
-      const bulk = BULK_HELPERS[ep.id];
-      if (bulk) ns[bulk] = (params, options) => this._bulkAll(ep.id, params, options);
+      if (chunked().has(ep.id)) ns[`${ep.name}All`] = (params, options) => this._bulkAll(ep.id, params, options);
     }
   }
 
@@ -804,13 +803,13 @@ const PagePromise = {
 };
 
 // ---------------------------------------------------------------------------------------
-// Chunked bulk writes (the core's Chunker). The method names added to the namespaces.
+// Chunked bulk writes (the core's Chunker).
 
-const BULK_HELPERS = {
-  'emails.bulk': 'bulkAll',
-  'contacts.bulkUpdate': 'bulkUpdateAll',
-  'contactLists.bulkAdd': 'bulkAddAll',
-};
+// The bulk endpoints the core can split (its `CHUNKED` table); each gets `<method>All`.
+let chunkedIds;
+function chunked() {
+  return (chunkedIds ??= new Set(JSON.parse(wasm().chunkedEndpoints())));
+}
 
 function progressOf(p) {
   return {

@@ -126,6 +126,16 @@ pub fn env_var_names() -> String {
     ]))
 }
 
+/// The bulk endpoints the core can split into chunks (`autosend::chunk::CHUNKED`), as a JSON
+/// array of endpoint ids: JS adds a `<method>All` helper next to each.
+#[wasm_bindgen(js_name = chunkedEndpoints)]
+pub fn chunked_endpoints() -> String {
+    to_string(&json!(autosend::chunk::CHUNKED
+        .iter()
+        .map(|(id, _)| *id)
+        .collect::<Vec<_>>()))
+}
+
 /// The endpoint catalog (`describe_catalog()`) as JSON.
 #[wasm_bindgen(js_name = describeCatalog)]
 pub fn describe_catalog() -> String {

@@ -23,6 +23,7 @@ import keyword
 import re
 import sys
 from pathlib import Path
+import model  # noqa: E402  (tools/codegen is on sys.path)
 from typing import Any, Dict, List, Optional, Set, Tuple
 
 PKG = "bindings-python/python/autosend"
@@ -383,15 +384,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def chunked_ids() -> List[str]:
-    """The endpoint ids the core can split into chunks: read from `CHUNKED` in
-    core/src/chunk.rs (the one list), so the `<method>_all` stubs follow the core."""
-    text = (ROOT / "core" / "src" / "chunk.rs").read_text(encoding="utf-8")
-    block = text[text.index("pub const CHUNKED"):]
-    block = block[: block.index("];")]
-    ids = re.findall(r'\(\s*"([A-Za-z]+\.[A-Za-z]+)"\s*,', block)
-    if not ids:
-        raise ValueError("no ids found in CHUNKED of core/src/chunk.rs")
-    return ids
+    """The endpoint ids the core can split into chunks (`CHUNKED` in core/src/chunk.rs)."""
+    return [ep_id for ep_id, _fields in model.chunked()]
 
 
 def page_item_type(op: Op, types: Types) -> str:

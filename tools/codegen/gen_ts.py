@@ -18,6 +18,7 @@ import json
 import re
 import sys
 from pathlib import Path
+import model  # noqa: E402  (tools/codegen is on sys.path)
 from typing import Any, Dict, List, Optional, Tuple
 
 OUTPUT = "bindings-wasm/pkg-src/endpoints.d.ts"
@@ -34,13 +35,6 @@ RESERVED = {
     "EndpointInfo", "Endpoints", "EndpointId", "BinaryEndpointId", "ParamsOf", "ResultOf",
     "RequestArgs", "EndpointCount", "AutoSendEndpoints", "ItemOf", "PageMeta", "Page", "PagePromise",
     "BulkStatus", "BulkProgress", "BulkOptions", "BulkChunk", "BulkItem", "BulkReport",
-}
-# The chunked bulk helpers the SDK adds next to a bulk endpoint: id -> (method name, item
-# fields). Mirrors the core's table `CHUNKED` (core/src/chunk.rs); sizes come from the schema.
-BULK_HELPERS = {
-    "emails.bulk": ("bulkAll", ["recipients"]),
-    "contacts.bulkUpdate": ("bulkUpdateAll", ["contacts"]),
-    "contactLists.bulkAdd": ("bulkAddAll", ["emails", "contactIds"]),
 }
 # Names of the hand-written types of earlier releases, kept as aliases of the generated ones
 # (emitted unless a schema already has that name).
@@ -363,6 +357,7 @@ def outputs(spec: Dict[str, Any]) -> Dict[str, str]:
         for alias, target in compat:
             out.append(f"export type {alias} = {target};\n")
 
+    bulk_helpers = dict(model.chunked())  # id -> item fields; the helper is `<method>All`
     out.append("\n// ---------------------------------------------------------------- namespaces\n")
     namespaces: Dict[str, List[Op]] = {}
     for op in ops:
@@ -390,8 +385,9 @@ def outputs(spec: Dict[str, Any]) -> Dict[str, str]:
             else:
                 out.append(doc)
                 out.append(f"  {op.name}(params{opt}: {t}Params, options?: RequestOptions): Promise<WithResponse<{t}Result>>;\n")
-            if op.id in BULK_HELPERS:
-                helper, fields = BULK_HELPERS[op.id]
+            if op.id in bulk_helpers:
+                fields = bulk_helpers[op.id]
+                helper = op.name + "All"
                 item = " | ".join(f"ItemOf<{t}Params, {lit(f)}>" for f in fields)
                 out.append(
                     f"  /**\n   * `{op.id}` for any number of items: `{' or '.join(fields)}` is split into chunks of the\n"

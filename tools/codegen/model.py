@@ -210,3 +210,17 @@ def schema_type(s):
         rest = [x for x in t if x != "null"]
         return (rest[0] if rest else None), ("null" in t)
     return t, False
+
+
+def chunked():
+    """[(endpoint id, [item fields])] the core can split into chunks: parsed from `CHUNKED` in
+    core/src/chunk.rs (the one list), so every binding's `<method>All` helpers follow the core."""
+    with open(os.path.join(ROOT, "core", "src", "chunk.rs"), encoding="utf-8") as f:
+        text = f.read()
+    block = text[text.index("pub const CHUNKED"):]
+    block = block[: block.index("];")]
+    rows = [(m.group(1), re.findall(r'"([A-Za-z]+)"', m.group(2)))
+            for m in re.finditer(r'\(\s*"([A-Za-z]+\.[A-Za-z]+)"\s*,\s*&\[([^\]]*)\]\s*\)', block)]
+    if not rows:
+        raise ValueError("no rows found in CHUNKED of core/src/chunk.rs")
+    return rows
