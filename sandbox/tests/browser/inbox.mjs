@@ -180,7 +180,7 @@ try {
 // is that every one of them was refused in the renderer (ERR_BLOCKED_BY_CSP) and none went
 // out on the network (the remote server below saw no connection).
 const remoteRequests = requests.filter((u) => u.includes(`:${remotePort}`));
-const notBlocked = remoteRequests.filter((u) => !/BLOCKED_BY_CSP|blocked:csp/i.test(blocked.get(u) || ''));
+const notBlocked = remoteRequests.filter((u) => !/BLOCKED_BY_CSP|blocked:csp|^csp$/i.test(blocked.get(u) || ''));
 check('every remote load was refused by the CSP before reaching the network', notBlocked.length === 0,
   JSON.stringify(remoteRequests.map((u) => [u, blocked.get(u)])));
 check('no remote request finished', !finished.some((u) => u.includes(`:${remotePort}`)));
