@@ -91,12 +91,20 @@ export class ServerError extends ApiError {}
 export class UnexpectedStatusError extends ApiError {}
 export class InvalidResponseError extends ApiError {}
 
-/** The request could not be completed on the network. */
+/**
+ * The request could not be completed on the network. Its subclasses split by what the server
+ * may have seen: `ConnectionError` (nothing was sent) never includes an ambiguous outcome;
+ * `TimeoutError`, `ConnectionLostError` and `AbortedError` may (read `mayHaveBeenDelivered`).
+ */
 export class TransportError extends AutoSendError {}
-/** Could not connect: nothing was sent. */
+/** Could not connect (kind `connect`, 300): nothing was sent, so calling again is safe. */
 export class ConnectionError extends TransportError {}
-/** The connection broke after the request was sent. */
-export class ConnectionLostError extends ConnectionError {}
+/**
+ * The connection broke after the request was sent (kind `connection_lost`, 302): a send may
+ * have been delivered (`mayHaveBeenDelivered`). Not a ConnectionError.
+ */
+export class ConnectionLostError extends TransportError {}
+/** The attempt timed out after the request was sent (kind `timeout`, 301). */
 export class TimeoutError extends TransportError {}
 export class DeadlineExceededError extends TimeoutError {}
 /**
@@ -228,6 +236,12 @@ function abortedError(signal, call, requestSent) {
   return errorFromJson(info);
 }
 
+// Options and parameters are read from the caller's own properties only: a property another
+// library put on Object.prototype (`fetch`, `baseUrl`, `signal`…) never takes effect.
+function own(o, name) {
+  return o !== null && (typeof o === 'object' || typeof o === 'function') && Object.hasOwn(o, name) ? o[name] : undefined;
+}
+
 // JSON.stringify writes NaN and ±Infinity as null: a value the caller never meant would be
 // sent (or an option silently dropped). strictJson refuses them and says where they are, as a
 // path in the core's style (`dynamicData.a`, `attachments[0].size`). Other values that JSON
@@ -240,17 +254,63 @@ class NonFiniteNumber extends Error {
   }
 }
 
-function strictJson(value) {
-  const paths = new Map();
-  return JSON.stringify(value, function (key, v) {
-    const parent = paths.get(this);
-    let path = '';
-    if (parent !== undefined) path = Array.isArray(this) ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
+// The parameters are over the endpoint's body limit (the core's maxBodyBytes): found while
+// serialising, so a huge value is never serialised whole. `field` is the top-level parameter
+// being written when the count passed the limit.
+class TooLarge extends Error {
+  constructor(field, limit) {
+    super(`${field || 'the parameters'} are over ${limit} bytes`);
+    this.field = field;
+    this.limit = limit;
+  }
+}
+
+// The path of `key` in `holder` (`dynamicData.a`, `attachments[0].size`), from the parents
+// recorded while serialising (built only when an error needs it).
+function pathOf(parents, holder, key) {
+  let path = '';
+  for (let h = holder, k = key; parents.has(h); ) {
+    const seg = Array.isArray(h) ? `[${k}]` : String(k);
+    path = path === '' ? seg : path.startsWith('[') ? seg + path : `${seg}.${path}`;
+    const up = parents.get(h);
+    if (up === null) break;
+    [h, k] = up;
+  }
+  return path;
+}
+
+// JSON text of `value`. With `limit`, counts a lower bound of the UTF-8 size as it goes
+// (string lengths, keys, separators) and throws TooLarge as soon as it passes the limit, then
+// checks the finished text's length (UTF-16 units never exceed UTF-8 bytes): nothing is
+// refused that fits, and nothing over the limit is serialised to the end or crosses into wasm.
+function strictJson(value, limit = Infinity) {
+  const parents = new Map(); // object → [holder, key] (null for the root)
+  let size = 0;
+  let top = '';
+  const json = JSON.stringify(value, function (key, v) {
     const n = typeof v === 'number' ? v : v instanceof Number ? Number(v) : 0;
-    if (!Number.isFinite(n)) throw new NonFiniteNumber(path, n);
-    if (v !== null && typeof v === 'object') paths.set(v, path);
+    if (!Number.isFinite(n)) throw new NonFiniteNumber(pathOf(parents, this, key), n);
+    if (key === '' && !parents.has(this)) {
+      if (v !== null && typeof v === 'object') parents.set(v, null);
+      return v;
+    }
+    if (this === value) top = Array.isArray(value) ? `[${key}]` : key;
+    const t = typeof v;
+    if (v === undefined || t === 'function' || t === 'symbol') return v;
+    // One separator per member, its key and quotes, and the value's own lower bound.
+    size += Array.isArray(this) ? 1 : key.length + 4;
+    if (t === 'string') size += v.length + 2;
+    else if (t === 'number') size += String(v).length;
+    else if (v === null || t !== 'object') size += 4;
+    else {
+      size += 1;
+      parents.set(v, [this, key]);
+    }
+    if (size > limit) throw new TooLarge(top, limit);
     return v;
   });
+  if (json !== undefined && json.length > limit) throw new TooLarge('', limit);
+  return json;
 }
 
 // An error object built by the core (its code, category and hint) for a value this layer
@@ -354,6 +414,118 @@ export function classifyFetchError(err) {
   return 'connection_lost';
 }
 
+// The parameters as JSON for the core, refused here (typed, field named) when they hold a
+// non-finite number or are over the endpoint's body limit (the core's maxBodyBytes).
+function paramsJson(endpointId, params, strictTypes = false) {
+  try {
+    return strictJson(params ?? {}, wasm().maxBodyBytes(String(endpointId)) || Infinity);
+  } catch (e) {
+    if (e instanceof NonFiniteNumber) throw localError('validation', e.path, `is ${e.value}: ${NON_FINITE}`);
+    if (e instanceof TooLarge) {
+      throw localError(
+        'validation',
+        e.field,
+        `is too large: ${endpointId} takes at most ${e.limit} bytes (${Math.floor(e.limit / 1048576)} MB, the API's limit); send less per call (e.g. split the data or link big files)`,
+      );
+    }
+    if (strictTypes) throw localError('validation', '', `the parameters cannot be converted to JSON (${e?.message ?? e})`);
+    return ''; // the core reports what it cannot read
+  }
+}
+
+// Above this many characters of JSON, #run lets the event loop turn before the core parses.
+const YIELD_AT_CHARS = 1 << 20;
+
+let maxResponse;
+function maxResponseBytes() {
+  return (maxResponse ??= wasm().maxResponseBytes());
+}
+
+// The response body, read as a stream and given up as soon as it passes `cap` bytes (null).
+// The attempt's AbortSignal (its timeout) covers this read too.
+async function readCapped(response, cap) {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > cap) return null;
+  const stream = response.body;
+  if (!stream || typeof stream.getReader !== 'function') {
+    const whole = new Uint8Array(await response.arrayBuffer());
+    return whole.byteLength > cap ? null : whole;
+  }
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+// Node only (set by the Node entry point): undici's diagnostics channels tell whether an
+// attempt's request was written on a connection, and a dispatcher whose connect timeout is
+// the client's timeout keeps a stalled TLS handshake from holding the process open.
+let nodeHooks = null;
+const WIRE = new WeakMap(); // undici request → the attempt's { tracked, sent }
+
+/** @internal Called by the Node entry point with node:diagnostics_channel and AsyncLocalStorage. */
+export function _setNodeHooks({ diagnosticsChannel, AsyncLocalStorage, fetch }) {
+  if (nodeHooks || !diagnosticsChannel || !AsyncLocalStorage) return;
+  const als = new AsyncLocalStorage();
+  const mark = (field) => (msg) => {
+    const wire = msg?.request && WIRE.get(msg.request);
+    if (wire) wire[field] = true;
+  };
+  diagnosticsChannel.subscribe('undici:request:create', (msg) => {
+    const wire = als.getStore();
+    if (wire && msg?.request) {
+      wire.tracked = true;
+      WIRE.set(msg.request, wire);
+    }
+  });
+  diagnosticsChannel.subscribe('undici:client:sendHeaders', mark('sent'));
+  diagnosticsChannel.subscribe('undici:request:headers', mark('sent'));
+  nodeHooks = { als, agents: new Map(), fetch };
+}
+
+// One undici Agent per connect timeout (the global dispatcher's class), built once; only for
+// Node's own fetch (a replaced globalThis.fetch gets no `dispatcher`).
+async function nodeDispatcher(connectTimeoutMs) {
+  if (typeof nodeHooks.fetch !== 'function' || globalThis.fetch !== nodeHooks.fetch) return undefined;
+  const key = Symbol.for('undici.globalDispatcher.1');
+  if (!globalThis[key]) {
+    try {
+      await nodeHooks.fetch('data:,'); // Node's fetch sets its global dispatcher on first use
+    } catch {
+      // fall through: no dispatcher
+    }
+  }
+  const Agent = globalThis[key]?.constructor;
+  if (typeof Agent !== 'function') return undefined;
+  let agent = nodeHooks.agents.get(connectTimeoutMs);
+  if (!agent) {
+    try {
+      agent = new Agent({ connect: { timeout: Math.max(1, connectTimeoutMs) } });
+    } catch {
+      return undefined;
+    }
+    nodeHooks.agents.set(connectTimeoutMs, agent);
+  }
+  return agent;
+}
+
 // ---------------------------------------------------------------------------------------
 // Results: the response's `data` (or the bytes of a binary endpoint) with a non-enumerable
 // `lastResponse` {status, requestId, message, alreadyGone, attempts} (Stripe-style), so the
@@ -396,6 +568,8 @@ function catalog() {
 export class AutoSend {
   #client;
   #fetch;
+  #defaultFetch = false;
+  #timeoutMs;
 
   /**
    * @param {string} [apiKey] AS_… or ASA_…; when omitted, AUTOSEND_API_KEY (or
@@ -407,12 +581,14 @@ export class AutoSend {
     if (apiKey instanceof String) apiKey = String(apiKey);
     if (apiKey !== null && typeof apiKey === 'object') {
       options = apiKey;
-      apiKey = options.apiKey;
+      apiKey = own(options, 'apiKey');
+      if (apiKey instanceof String) apiKey = String(apiKey);
     }
     const w = wasm();
     checkKeyType(apiKey);
     const opts = options || {};
-    const fetchImpl = opts.fetch ?? globalThis.fetch;
+    const option = (name) => own(opts, name);
+    const fetchImpl = option('fetch') ?? globalThis.fetch;
     if (typeof fetchImpl !== 'function') {
       throw new InvalidConfigError({
         code: 107,
@@ -421,17 +597,22 @@ export class AutoSend {
         message: 'no fetch implementation: pass options.fetch',
       });
     }
-    this.#fetch = opts.fetch ? fetchImpl : (...args) => globalThis.fetch(...args);
+    this.#fetch = option('fetch') ? fetchImpl : (...args) => globalThis.fetch(...args);
+    this.#defaultFetch = !option('fetch');
+    const rateLimits = option('rateLimits');
     const config = {
-      apiKey: apiKey ?? '',
-      projectId: opts.projectId ?? null,
-      baseUrl: opts.baseUrl ?? null,
-      timeoutMs: opts.timeout ?? null,
-      maxRetries: opts.maxRetries ?? null,
-      retryNonIdempotent: opts.retryNonIdempotent ?? null,
-      deadlineMs: opts.deadline ?? null,
-      rateLimits: opts.rateLimits ?? null,
-      privateLimiter: Boolean(opts._privateLimiter),
+      projectId: option('projectId') ?? null,
+      baseUrl: option('baseUrl') ?? null,
+      timeoutMs: option('timeout') ?? null,
+      maxRetries: option('maxRetries') ?? null,
+      retryNonIdempotent: option('retryNonIdempotent') ?? null,
+      deadlineMs: option('deadline') ?? null,
+      // Own properties only, nested too (JSON.stringify reads own properties).
+      rateLimits:
+        rateLimits !== null && typeof rateLimits === 'object'
+          ? { perSecond: own(rateLimits, 'perSecond') ?? null, perMinute: own(rateLimits, 'perMinute') ?? null }
+          : rateLimits ?? null,
+      privateLimiter: Boolean(option('_privateLimiter')),
       runtime: runtimeName(),
       env: readEnv(JSON.parse(w.envVarNames())),
     };
@@ -446,7 +627,9 @@ export class AutoSend {
       const option = [OPTION_NAMES[first] ?? first, ...rest].join('.');
       throw localError('invalid_config', '', `${option} is ${e.value}: ${NON_FINITE}; pass a whole number from 0 to Number.MAX_SAFE_INTEGER`);
     }
-    this.#client = core(() => new w.WasmClient(configJson));
+    // The key goes as its own string argument (not inside the JSON), as in setApiKey, so
+    // the core judges a malformed key the same way in both places.
+    this.#client = core(() => new w.WasmClient(configJson, String(apiKey ?? '')));
     for (const ep of catalog()) {
       const ns = (this[ep.namespace] ??= {});
       if (ep.pagination) {
@@ -478,16 +661,12 @@ export class AutoSend {
   // One call. `onCallError(call)` (chunked bulk helpers) sees the call before it is freed when
   // it ended with an error, so the core can record that error whole.
   async #run(endpointId, params, requestOptions, onCallError) {
-    let json;
-    try {
-      json = strictJson(params ?? {});
-    } catch (e) {
-      if (e instanceof NonFiniteNumber) throw localError('validation', e.path, `is ${e.value}: ${NON_FINITE}`);
-      json = '';
-    }
+    const json = paramsJson(endpointId, params);
+    // A big body: let the event loop run between serialising it and the core's checks.
+    if (json.length > YIELD_AT_CHARS) await new Promise((resolve) => setTimeout(resolve, 0));
     const seed = randomSeed();
     const call = core(() => this.#client.call(String(endpointId), json, seed[0], seed[1]));
-    const signal = requestOptions?.signal;
+    const signal = own(requestOptions, 'signal');
     let failed = false;
     try {
       for (;;) {
@@ -505,7 +684,7 @@ export class AutoSend {
           continue;
         }
         if (signal?.aborted) throw abortedError(signal, call, false);
-        await this.#attempt(call, step.send, signal);
+        await this.#attempt(call, step.send, step.send.hasBody ? call.takeBody() : undefined, signal);
       }
     } catch (e) {
       failed = true;
@@ -521,10 +700,9 @@ export class AutoSend {
     const w = wasm();
     let json;
     try {
-      json = strictJson(params ?? {});
+      json = paramsJson(endpointId, params);
     } catch (e) {
-      if (e instanceof NonFiniteNumber) return PagePromise.rejected(localError('validation', e.path, `is ${e.value}: ${NON_FINITE}`));
-      json = '';
+      return PagePromise.rejected(e);
     }
     let pager;
     try {
@@ -544,14 +722,8 @@ export class AutoSend {
    */
   async _bulkAll(endpointId, params, options = {}) {
     const w = wasm();
-    let json;
-    try {
-      json = strictJson(params ?? {});
-    } catch (e) {
-      if (e instanceof NonFiniteNumber) throw localError('validation', e.path, `is ${e.value}: ${NON_FINITE}`);
-      throw localError('validation', '', `the parameters cannot be converted to JSON (${e?.message ?? e})`);
-    }
-    const onProgress = options?.onProgress;
+    const json = paramsJson(endpointId, params, true);
+    const onProgress = own(options, 'onProgress');
     if (onProgress !== undefined && typeof onProgress !== 'function') {
       throw localError('validation', 'onProgress', 'must be a function (progress) => void');
     }
@@ -563,7 +735,7 @@ export class AutoSend {
         const { index, params: chunkParams } = next;
         let recorded = false;
         try {
-          const data = await this.#run(endpointId, chunkParams, { signal: options?.signal }, (call) => {
+          const data = await this.#run(endpointId, chunkParams, { signal: own(options, 'signal') }, (call) => {
             core(() => chunker.recordCallError(index, call));
             recorded = true;
           });
@@ -584,7 +756,7 @@ export class AutoSend {
     }
   }
 
-  async #attempt(call, send, signal) {
+  async #attempt(call, send, body, signal) {
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -593,28 +765,42 @@ export class AutoSend {
     }, Math.max(1, send.timeoutMs));
     const onAbort = () => controller.abort();
     signal?.addEventListener?.('abort', onAbort, { once: true });
+    // Node: whether this attempt's request was written (undici's diagnostics channels).
+    const wire = { tracked: false, sent: false };
     let response = null;
     try {
-      const headers = {};
+      // Null prototypes: a polluted Object.prototype (`dispatcher`, `body`…) is not read.
+      const headers = Object.create(null);
       for (const [k, v] of send.headers) headers[k] = v;
-      response = await this.#fetch(send.url, {
+      const init = Object.assign(Object.create(null), {
         method: send.method,
         headers,
-        body: send.body ?? undefined,
+        body,
         signal: controller.signal,
         redirect: 'manual',
       });
-      const body = new Uint8Array(await response.arrayBuffer());
+      if (this.#defaultFetch && nodeHooks) init.dispatcher = await nodeDispatcher(this.#connectTimeoutMs());
+      response = await (nodeHooks ? nodeHooks.als.run(wire, () => this.#fetch(send.url, init)) : this.#fetch(send.url, init));
       const pairs = [];
       response.headers.forEach((v, k) => pairs.push([k, v]));
-      core(() => call.handleResponse(clock(), response.status, JSON.stringify(pairs), body));
+      const bytes = await readCapped(response, maxResponseBytes());
+      if (bytes === null) {
+        controller.abort(); // stop reading; the connection is dropped
+        core(() => call.handleOversizedResponse(clock(), response.status, JSON.stringify(pairs)));
+        return;
+      }
+      core(() => call.handleResponse(clock(), response.status, JSON.stringify(pairs), bytes));
     } catch (err) {
       if (err instanceof AutoSendError) throw err;
+      // Nothing was written on any connection (undici said so): nothing was sent, whether
+      // the connection or its TLS handshake failed, stalled or timed out.
+      const unsent = response === null && wire.tracked && !wire.sent;
       // Cancelled by the caller: stop here (the core is not asked to retry). The request was
       // handed to fetch, so a send may have been delivered: the error says so.
-      if (signal?.aborted && !timedOut) throw abortedError(signal, call, true);
+      if (signal?.aborted && !timedOut) throw abortedError(signal, call, !unsent);
       let kind;
-      if (timedOut) kind = 'timeout';
+      if (unsent) kind = 'connect';
+      else if (timedOut) kind = 'timeout';
       else if (response !== null) kind = 'connection_lost'; // the server answered: it was sent
       else kind = classifyFetchError(err);
       core(() => call.handleTransportError(clock(), kind));
@@ -622,6 +808,11 @@ export class AutoSend {
       clearTimeout(timer);
       signal?.removeEventListener?.('abort', onAbort);
     }
+  }
+
+  // The client's per-attempt timeout, as the connect timeout of its Node dispatcher.
+  #connectTimeoutMs() {
+    return (this.#timeoutMs ??= JSON.parse(this.#client.describe()).timeoutMs);
   }
 
   /** Safe facts only (never the key). */
@@ -692,7 +883,7 @@ async function loadPage(pager, fetchPage) {
 }
 
 function checkCap(options) {
-  const limit = options?.limit;
+  const limit = own(options, 'limit');
   if (limit === undefined || limit === null) {
     throw localError('validation', 'limit', 'toArray needs a cap: pass { limit: n } (the most items to collect), or iterate with for await');
   }
@@ -881,9 +1072,10 @@ function runtimeName() {
 export function verifyWebhook(rawBody, headers, secret, options = {}) {
   const w = wasm();
   const bytes = toBytes(rawBody);
-  const now = options.now instanceof Date ? options.now.getTime() : options.now ?? Date.now();
-  const past = options.tolerancePastMs ?? -1;
-  const future = options.toleranceFutureMs ?? -1;
+  const optNow = own(options, 'now');
+  const now = optNow instanceof Date ? optNow.getTime() : optNow ?? Date.now();
+  const past = own(options, 'tolerancePastMs') ?? -1;
+  const future = own(options, 'toleranceFutureMs') ?? -1;
   const out = core(() =>
     w.verifyWebhook(bytes, JSON.stringify(headerPairs(headers)), String(secret ?? ''), now, past, future),
   );

@@ -136,6 +136,25 @@ pub fn chunked_endpoints() -> String {
         .collect::<Vec<_>>()))
 }
 
+/// The most bytes a call's request body may have for `endpoint` (its documented limit, else
+/// the core's `DEFAULT_MAX_BODY_BYTES`): JS refuses bigger parameters while serialising them,
+/// before they cross into wasm. 0 for an unknown endpoint (the core reports it).
+#[wasm_bindgen(js_name = maxBodyBytes)]
+pub fn max_body_bytes(endpoint: &str) -> f64 {
+    autosend::endpoint(endpoint)
+        .map(|ep| {
+            ep.max_body_bytes
+                .unwrap_or(autosend::DEFAULT_MAX_BODY_BYTES) as f64
+        })
+        .unwrap_or(0.0)
+}
+
+/// The most bytes of a response body the transport reads (`autosend::MAX_RESPONSE_BYTES`).
+#[wasm_bindgen(js_name = maxResponseBytes)]
+pub fn max_response_bytes() -> f64 {
+    autosend::MAX_RESPONSE_BYTES as f64
+}
+
 /// The endpoint catalog (`describe_catalog()`) as JSON.
 #[wasm_bindgen(js_name = describeCatalog)]
 pub fn describe_catalog() -> String {
@@ -202,14 +221,20 @@ impl WasmClient {
     /// `options` is JSON: `{apiKey, projectId, baseUrl, timeoutMs, maxRetries,
     /// retryNonIdempotent, deadlineMs, rateLimits: {perSecond, perMinute}, runtime,
     /// env: {NAME: value}, privateLimiter}`. Missing values take the core's defaults; `env`
-    /// is applied through the core's `fill_from_env` rule.
+    /// is applied through the core's `fill_from_env` rule. `api_key`, when given, replaces
+    /// `options.apiKey`: a key passed as its own string argument crosses into wasm the way
+    /// `rotateKey`'s does (a lone surrogate becomes U+FFFD), so the core judges both alike.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: &str) -> Result<WasmClient, JsValue> {
+    pub fn new(options: &str, api_key: Option<String>) -> Result<WasmClient, JsValue> {
         let v = parse_json(options, "options")?;
         let Value::Object(o) = v else {
             return Err(config_error("options must be an object"));
         };
-        let mut opts = ClientOptions::new(opt_string(&o, "apiKey")?.unwrap_or_default());
+        let key = match api_key {
+            Some(k) => k,
+            None => opt_string(&o, "apiKey")?.unwrap_or_default(),
+        };
+        let mut opts = ClientOptions::new(key);
         opts.project_id = opt_string(&o, "projectId")?;
         opts.base_url = opt_string(&o, "baseUrl")?;
         if let Some(t) = opt_u64(&o, "timeoutMs")? {
@@ -280,6 +305,7 @@ impl WasmClient {
             call,
             bytes: None,
             error: None,
+            body: None,
         })
     }
 
@@ -314,25 +340,35 @@ pub struct WasmCall {
     /// The error the call ended with (or its cancellation), kept whole for
     /// [`WasmChunker::record_call_error`] (the JSON form cannot rebuild every flag).
     error: Option<Error>,
+    /// The body of the request last returned by `poll`, until `takeBody`.
+    body: Option<String>,
 }
 
 #[wasm_bindgen]
 impl WasmCall {
     /// What to do at `now_ms` (monotonic), as JSON: `{"send": {method, url, headers: [[k, v]],
-    /// body, timeoutMs, attempt}}`, `{"wait": ms}` or `{"done": {"ok": true, data, status,
+    /// hasBody, timeoutMs, attempt}}` (the body itself through [`WasmCall::take_body`]), `{"wait": ms}` or `{"done": {"ok": true, data, status,
     /// requestId, message, alreadyGone, attempts, binary, contentType, filename}}` /
     /// `{"done": {"ok": false, "error": {…}}}`. When `binary` is true the file is taken with
     /// [`WasmCall::take_bytes`] (bytes never go through JSON).
     pub fn poll(&mut self, now_ms: f64) -> String {
         let v = match self.call.poll(ms(now_ms)) {
-            Poll::Send(req) => json!({"send": {
-                "method": req.method.as_str(),
-                "url": req.url,
-                "headers": req.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
-                "body": req.body.as_ref().map(|b| String::from_utf8_lossy(b).into_owned()),
-                "timeoutMs": req.timeout_ms,
-                "attempt": req.attempt,
-            }}),
+            Poll::Send(req) => {
+                // The body stays out of this JSON (no escaping of a big body twice): the JS
+                // side takes it with `takeBody`.
+                self.body = req
+                    .body
+                    .as_ref()
+                    .map(|b| String::from_utf8_lossy(b).into_owned());
+                json!({"send": {
+                    "method": req.method.as_str(),
+                    "url": req.url,
+                    "headers": req.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+                    "hasBody": self.body.is_some(),
+                    "timeoutMs": req.timeout_ms,
+                    "attempt": req.attempt,
+                }})
+            }
             Poll::Wait(w) => json!({ "wait": w }),
             Poll::Done(Ok(r)) => {
                 // Every field the core describes (so new ones reach JS without glue), plus the
@@ -368,6 +404,33 @@ impl WasmCall {
     #[wasm_bindgen(js_name = takeBytes)]
     pub fn take_bytes(&mut self) -> Vec<u8> {
         self.bytes.take().unwrap_or_default()
+    }
+
+    /// The body (JSON text) of the request last returned by `poll`; `undefined` when it has
+    /// none. Taking it frees it.
+    #[wasm_bindgen(js_name = takeBody)]
+    pub fn take_body(&mut self) -> Option<String> {
+        self.body.take()
+    }
+
+    /// The answer's body was over `maxResponseBytes()`: the transport stopped reading it.
+    /// Ends the call with the core's `invalid_response` error (see
+    /// `Call::handle_oversized_response`).
+    #[wasm_bindgen(js_name = handleOversizedResponse)]
+    pub fn handle_oversized_response(
+        &mut self,
+        now_ms: f64,
+        status: u16,
+        headers: &str,
+    ) -> Result<(), JsValue> {
+        let headers = headers_from_json(headers)?;
+        self.call.handle_oversized_response(
+            ms(now_ms),
+            status,
+            &headers,
+            autosend::MAX_RESPONSE_BYTES,
+        );
+        Ok(())
     }
 
     /// Feeds the HTTP answer (`headers` as JSON `[[name, value]]` or `{name: value}`).

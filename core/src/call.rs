@@ -443,6 +443,40 @@ impl Call {
         }
     }
 
+    /// The server answered the request last returned by `poll` with a body larger than
+    /// `limit` bytes ([`crate::response::MAX_RESPONSE_BYTES`]); the transport stopped reading
+    /// it. Ends the call with `invalid_response` (the request reached the server, so a send
+    /// may have been delivered); never retried.
+    pub fn handle_oversized_response(
+        &mut self,
+        now: u64,
+        status: u16,
+        headers: &[(String, String)],
+        limit: usize,
+    ) {
+        if self.state != State::InFlight {
+            return;
+        }
+        if let Some(w) = reset_wait_ms(headers) {
+            lock(&self.limiter).block_for(now, w);
+        }
+        self.unknown_outcome = true;
+        self.maybe_delivered |= !self.endpoint.idempotent;
+        let request_id = request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
+        let e = Error::new(
+            ErrorKind::InvalidResponse,
+            format!(
+                "HTTP {status} with a body over {limit} bytes ({} MB), the most this SDK reads; \
+                 check base_url and any proxy in between",
+                limit / (1024 * 1024)
+            ),
+        )
+        .with_status(status)
+        .with_request_id(request_id)
+        .with_may_have_been_delivered(self.maybe_delivered);
+        self.finish(Err(e));
+    }
+
     /// Feeds a transport failure of the request last returned by `poll`.
     pub fn handle_transport_error(&mut self, now: u64, kind: TransportErrorKind) {
         if self.state != State::InFlight {

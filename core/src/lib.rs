@@ -85,8 +85,8 @@ pub use limiter::{
     DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS,
 };
 pub use pager::{PageInfo, Pager};
-pub use request::{build_request, Request};
-pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS};
+pub use request::{build_request, Request, DEFAULT_MAX_BODY_BYTES};
+pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS, MAX_RESPONSE_BYTES};
 pub use schema::{
     Additional, ArrayRule, Field, Format, NumberRule, ObjectRule, Schema, StringRule,
 };

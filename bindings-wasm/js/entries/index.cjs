@@ -3,5 +3,12 @@
 // (the first `new AutoSend()` or `verifyWebhook()`), not at require time.
 const sdk = require('./sdk.cjs');
 sdk._setWasmLoader(() => require('./autosend_wasm.js'));
+// Node's fetch (undici) reports through diagnostics channels whether a request was written:
+// a connection or TLS handshake that never completed is then `connect` (nothing sent).
+sdk._setNodeHooks({
+  diagnosticsChannel: require('node:diagnostics_channel'),
+  AsyncLocalStorage: require('node:async_hooks').AsyncLocalStorage,
+  fetch: globalThis.fetch,
+});
 module.exports = sdk;
 module.exports.runtimeEntry = 'node';
