@@ -264,9 +264,23 @@ export class RateLimitError extends ApiError {}
 export class ServerError extends ApiError {}
 export class UnexpectedStatusError extends ApiError {}
 export class InvalidResponseError extends ApiError {}
+/**
+ * The request could not be completed on the network. `ConnectionError` means nothing was
+ * sent; `TimeoutError`, `ConnectionLostError` and `AbortedError` may hide a delivered send
+ * (read `mayHaveBeenDelivered`). They are siblings: catching `ConnectionError` never catches
+ * an ambiguous outcome.
+ */
 export class TransportError extends AutoSendError {}
-export class ConnectionError extends TransportError {}
-export class ConnectionLostError extends ConnectionError {}
+/** Could not connect, or the TLS handshake never completed (kind `connect`, 300): nothing was sent. */
+export class ConnectionError extends TransportError {
+  readonly kind: 'connect';
+  readonly mayHaveBeenDelivered: false;
+}
+/** The connection broke after the request was sent (kind `connection_lost`, 302). Not a ConnectionError. */
+export class ConnectionLostError extends TransportError {
+  readonly kind: 'connection_lost';
+}
+/** The attempt (including reading the answer's body) timed out after the request was sent (301). */
 export class TimeoutError extends TransportError {}
 export class DeadlineExceededError extends TimeoutError {}
 /**

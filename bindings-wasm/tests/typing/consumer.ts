@@ -1,6 +1,6 @@
 // Type-checked by tests/surface.test.mjs with tsc --strict (never run): three endpoints of the
 // generated surface. The test also checks a copy with a misspelled parameter fails.
-import { AutoSend, type BinaryResult, type BulkReport, type CampaignsListResult, type LastResponse, type PageMeta } from 'autosend-sdk';
+import { AutoSend, ConnectionError, ConnectionLostError, TransportError, type BinaryResult, type BulkReport, type CampaignsListResult, type LastResponse, type PageMeta } from 'autosend-sdk';
 
 export async function main(client: AutoSend): Promise<number> {
   const template = await client.templates.create({ templateName: 'Welcome', subject: 'Hi', templateType: 'marketing' });
@@ -34,3 +34,13 @@ export async function pages(client: AutoSend): Promise<number> {
     sent.itemsWith('may_have_been_delivered').length + first.items.length;
 }
 
+
+// Issue 14 item 9: a ConnectionLostError (may have been delivered) is not a ConnectionError
+// (nothing sent), for the type checker as for instanceof.
+export function nothingSent(e: TransportError): boolean {
+  const lost = new ConnectionLostError();
+  // @ts-expect-error ConnectionLostError is not assignable to ConnectionError
+  const wrong: ConnectionError = lost;
+  void wrong;
+  return e instanceof ConnectionError && !e.mayHaveBeenDelivered;
+}
