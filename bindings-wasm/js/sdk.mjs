@@ -160,7 +160,11 @@ const CLASS_BY_CATEGORY = {
 
 /** Builds the error object for the core's error JSON. */
 export function errorFromJson(info) {
-  const Cls = CLASS_BY_CODE[info.code] || CLASS_BY_CATEGORY[info.category] || AutoSendError;
+  let Cls = CLASS_BY_CODE[info.code] || CLASS_BY_CATEGORY[info.category] || AutoSendError;
+  // ConnectionError promises that nothing of the call was delivered. A last attempt that
+  // could not connect after an earlier ambiguous one (opt-in retryNonIdempotent) keeps its
+  // kind and code but is a plain TransportError, with mayHaveBeenDelivered.
+  if (Cls === ConnectionError && info.may_have_been_delivered) Cls = TransportError;
   return new Cls(info);
 }
 
@@ -475,7 +479,8 @@ async function readCapped(response, cap) {
 }
 
 // Node only (set by the Node entry point): undici's diagnostics channels tell whether an
-// attempt's request was written on a connection, and a dispatcher whose connect timeout is
+// attempt's request was written on a connection (trusted once a `sendHeaders` was seen in
+// this process; before that, only when the attempt's own connection never completed), and a dispatcher whose connect timeout is
 // the client's timeout keeps a stalled TLS handshake from holding the process open.
 let nodeHooks = null;
 const WIRE = new WeakMap(); // undici request → the attempt's { tracked, sent }
@@ -495,9 +500,19 @@ export function _setNodeHooks({ diagnosticsChannel, AsyncLocalStorage, fetch }) 
       WIRE.set(msg.request, wire);
     }
   });
-  diagnosticsChannel.subscribe('undici:client:sendHeaders', mark('sent'));
+  diagnosticsChannel.subscribe('undici:client:sendHeaders', (msg) => {
+    nodeHooks.proven = true; // this Node's fetch reports written requests
+    mark('sent')(msg);
+  });
   diagnosticsChannel.subscribe('undici:request:headers', mark('sent'));
-  nodeHooks = { als, agents: new Map(), fetch };
+  // A connection opened for this attempt (its async context) and whether it completed.
+  const flag = (field) => () => {
+    const wire = als.getStore();
+    if (wire) wire[field] = true;
+  };
+  diagnosticsChannel.subscribe('undici:client:beforeConnect', flag('connecting'));
+  diagnosticsChannel.subscribe('undici:client:connected', flag('connected'));
+  nodeHooks = { als, agents: new Map(), fetch, proven: false };
 }
 
 // One undici Agent per connect timeout (the global dispatcher's class), built once; only for
@@ -631,7 +646,8 @@ export class AutoSend {
     // the core judges a malformed key the same way in both places.
     this.#client = core(() => new w.WasmClient(configJson, String(apiKey ?? '')));
     for (const ep of catalog()) {
-      const ns = (this[ep.namespace] ??= {});
+      if (!Object.hasOwn(this, ep.namespace)) this[ep.namespace] = {};
+      const ns = this[ep.namespace];
       if (ep.pagination) {
         ns[ep.name] = (params, requestOptions) => this._paged(ep.id, params, requestOptions);
       } else {
@@ -766,7 +782,7 @@ export class AutoSend {
     const onAbort = () => controller.abort();
     signal?.addEventListener?.('abort', onAbort, { once: true });
     // Node: whether this attempt's request was written (undici's diagnostics channels).
-    const wire = { tracked: false, sent: false };
+    const wire = { tracked: false, sent: false, connecting: false, connected: false };
     let response = null;
     try {
       // Null prototypes: a polluted Object.prototype (`dispatcher`, `body`…) is not read.
@@ -794,7 +810,8 @@ export class AutoSend {
       if (err instanceof AutoSendError) throw err;
       // Nothing was written on any connection (undici said so): nothing was sent, whether
       // the connection or its TLS handshake failed, stalled or timed out.
-      const unsent = response === null && wire.tracked && !wire.sent;
+      const unsent =
+        response === null && wire.tracked && !wire.sent && (nodeHooks?.proven || (wire.connecting && !wire.connected));
       // Cancelled by the caller: stop here (the core is not asked to retry). The request was
       // handed to fetch, so a send may have been delivered: the error says so.
       if (signal?.aborted && !timedOut) throw abortedError(signal, call, !unsent);
@@ -1014,7 +1031,7 @@ function progressOf(p) {
 // The core's report JSON in JS form: errors become AutoSendError objects, each item carries
 // the caller's value.
 function reportOf(r, params) {
-  const given = params?.[r.field];
+  const given = own(params, r.field);
   const chunks = r.chunks.map((c) => {
     const out = { index: c.index, start: c.start, end: c.end, items: c.items, status: c.status };
     if ('data' in c) out.data = c.data;

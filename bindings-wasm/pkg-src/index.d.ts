@@ -271,7 +271,11 @@ export class InvalidResponseError extends ApiError {}
  * an ambiguous outcome.
  */
 export class TransportError extends AutoSendError {}
-/** Could not connect, or the TLS handshake never completed (kind `connect`, 300): nothing was sent. */
+/**
+ * Could not connect, or the TLS handshake never completed (kind `connect`, 300): nothing of
+ * the call was sent. (A `connect` failure after an earlier ambiguous attempt — opt-in
+ * `retryNonIdempotent` — is a plain `TransportError` with `mayHaveBeenDelivered: true`.)
+ */
 export class ConnectionError extends TransportError {
   readonly kind: 'connect';
   readonly mayHaveBeenDelivered: false;

@@ -223,6 +223,26 @@ test('item 9: ConnectionError (nothing sent) never includes an ambiguous outcome
   assert.ok(Object.getPrototypeOf(ConnectionLostError) === TransportError);
 });
 
+test('item 9: a refused retry after an ambiguous attempt (opt-in retries) is not a ConnectionError', async () => {
+  let n = 0;
+  const c = new AutoSend('AS_hierarchy0123456789', {
+    maxRetries: 1,
+    retryNonIdempotent: true,
+    _privateLimiter: true,
+    fetch: async () => {
+      n++;
+      if (n === 1) throw new TypeError('fetch failed'); // ambiguous: may have been delivered
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('refused'), { code: 'ECONNREFUSED' }) });
+    },
+  });
+  const err = await c.emails.send(MAIL).catch((e) => e);
+  assert.equal(n, 2);
+  assert.equal(err.kind, 'connect');
+  assert.equal(err.code, 300);
+  assert.equal(err.mayHaveBeenDelivered, true);
+  assert.ok(err instanceof TransportError && !(err instanceof ConnectionError), err.name);
+});
+
 // ----------------------------------------------------------------------------- item 10
 
 test('item 10: a polluted Object.prototype (fetch, baseUrl, apiKey, rateLimits…) never gets the key', async () => {
