@@ -55,6 +55,8 @@ mkdir -p "$bin"
     cc $CFLAGS "$here/tests/test_endpoints.c" -o "$bin/test_endpoints" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS $SAN "$here/tests/test_endpoints.c" -o "$bin/test_endpoints_asan" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS -I"$here/tests" "$here/tests/test_smoke.c" -o "$bin/test_smoke" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    # Process-level reliability (SIGPIPE, fork, TLS stall, oversized answer): plain only.
+    cc $CFLAGS "$here/tests/test_process.c" -o "$bin/test_process" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS $SAN -I"$here/tests" "$here/tests/test_smoke.c" -o "$bin/test_smoke_asan" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS "$root/examples/c/paging.c" -o "$bin/paging" $(pkg-config --cflags --libs autosend)
     # The endpoint macros are plain C89.
@@ -109,6 +111,7 @@ echo "== tests (plain)"
 "$bin/test_autosend" "$root/tests/vectors" || status=1
 "$bin/test_endpoints" || status=1
 "$bin/test_smoke" "$here/tests/smoke.json" || status=1
+"$bin/test_process" || status=1
 
 echo "== tests (ASan + UBSan)"
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \

@@ -50,6 +50,62 @@ macro_rules! client_new {
     }};
 }
 
+/// Runs one blocking call with the GIL released, checking for signals (Ctrl-C) every
+/// `INTERRUPT_CHECK_MS` while it waits. Returns the call's result and the exception a signal
+/// handler raised, if any — during the wait (the call was then abandoned: `aborted`, with
+/// `may_have_been_delivered`) or right after it (the result is kept).
+fn interruptible(
+    py: Python<'_>,
+    client: &autosend_http::blocking::Client,
+    endpoint: &str,
+    params: serde_json::Value,
+) -> (
+    Result<autosend::ApiResponse, autosend::Error>,
+    Option<PyErr>,
+) {
+    let mut signal: Option<PyErr> = None;
+    let r = py.detach(|| {
+        catch_unwind(AssertUnwindSafe(|| {
+            let mut check = || {
+                Python::attach(|py| match py.check_signals() {
+                    Ok(()) => false,
+                    Err(e) => {
+                        signal = Some(e);
+                        true
+                    }
+                })
+            };
+            client.call_interruptible(endpoint, params, &mut check)
+        }))
+    });
+    let result = r.unwrap_or_else(|p| Err(panic_error(p.as_ref())));
+    let signal = signal.or_else(|| py.check_signals().err());
+    (result, signal)
+}
+
+/// The exception for a call a signal handler interrupted: `autosend.errors._interrupted`
+/// turns a `KeyboardInterrupt` into `autosend.CallInterrupted` (a `KeyboardInterrupt`
+/// carrying the call's error, `may_have_been_delivered` and, if the answer had arrived, the
+/// response); any other exception from a handler is raised as it is.
+fn interrupted(
+    py: Python<'_>,
+    signal: PyErr,
+    e: &autosend::Error,
+    response: Option<Bound<'_, PyAny>>,
+) -> PyErr {
+    let build = || -> PyResult<PyErr> {
+        let native = to_pyerr(py, e).into_value(py);
+        let module = py.import("autosend.errors")?;
+        let exc = module.getattr("_interrupted")?.call1((
+            signal.clone_ref(py).into_value(py),
+            native,
+            response,
+        ))?;
+        Ok(PyErr::from_value(exc))
+    };
+    build().unwrap_or(signal)
+}
+
 /// Blocking client; every call releases the GIL while it waits.
 #[pyclass(frozen, module = "autosend._native")]
 pub struct Client {
@@ -119,13 +175,17 @@ impl Client {
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
             let params = check(py, to_json(params, ""))?;
-            let client = self.inner.clone();
-            let r = py
-                .detach(move || catch_unwind(AssertUnwindSafe(|| client.call(&endpoint, params))));
-            match r {
-                Ok(Ok(resp)) => response_dict(py, &resp),
-                Ok(Err(e)) => Err(to_pyerr(py, &e)),
-                Err(p) => Err(to_pyerr(py, &panic_error(p.as_ref()))),
+            let (result, signal) = interruptible(py, &self.inner, &endpoint, params);
+            match (result, signal) {
+                (Ok(resp), None) => response_dict(py, &resp),
+                (Err(e), None) => Err(to_pyerr(py, &e)),
+                // Ctrl-C after the answer arrived: the result travels with the interruption.
+                (Ok(resp), Some(sig)) => {
+                    let e = autosend::limits::interrupted_after_answer(resp.status);
+                    let data = response_dict(py, &resp)?;
+                    Err(interrupted(py, sig, &e, Some(data.into_any())))
+                }
+                (Err(e), Some(sig)) => Err(interrupted(py, sig, &e, None)),
             }
         })
     }
@@ -144,12 +204,14 @@ impl Client {
             let Some(params) = params else {
                 return Ok(None);
             };
-            let client = self.inner.clone();
-            let r = py.detach(move || catch_unwind(AssertUnwindSafe(|| client.call(id, params))));
-            match r {
-                Ok(result) => p.finish(py, page, result).map(Some),
-                Err(e) => Err(page_error(py, &panic_error(e.as_ref()), page)),
+            let (result, signal) = interruptible(py, &self.inner, id, params);
+            if let Some(sig) = signal {
+                let e = result
+                    .err()
+                    .unwrap_or_else(|| autosend::limits::interrupted_after_answer(200));
+                return Err(interrupted(py, sig, &e, None));
             }
+            p.finish(py, page, result).map(Some)
         })
     }
 
@@ -166,10 +228,18 @@ impl Client {
             let Some((id, index, params)) = c.take_next() else {
                 return Ok(None);
             };
-            let client = self.inner.clone();
-            let r = py.detach(move || catch_unwind(AssertUnwindSafe(|| client.call(id, params))));
-            let result = r.unwrap_or_else(|p| Err(panic_error(p.as_ref())));
-            c.finish(py, index, result).map(Some)
+            let (result, signal) = interruptible(py, &self.inner, id, params);
+            // The chunk's outcome is recorded first (the report stays exact), then the
+            // interruption is raised.
+            let e = result.as_ref().err().cloned();
+            let progress = c.finish(py, index, result)?;
+            match signal {
+                None => Ok(Some(progress)),
+                Some(sig) => {
+                    let e = e.unwrap_or_else(|| autosend::limits::interrupted_after_answer(200));
+                    Err(interrupted(py, sig, &e, None))
+                }
+            }
         })
     }
 

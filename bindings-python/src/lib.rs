@@ -11,11 +11,17 @@ use pyo3::prelude::*;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    // The async client's runtime: its threads run with SIGPIPE blocked, like the blocking
+    // client's (a program that restores SIGPIPE to SIG_DFL must not die on a reset).
+    pyo3_async_runtimes::tokio::init(autosend_http::runtime_builder());
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("CORE_VERSION", autosend::VERSION)?;
     // The core's defaults and environment variable names, so Python never copies them.
     m.add("DEFAULT_TIMEOUT_MS", autosend::DEFAULT_TIMEOUT_MS)?;
     m.add("DEFAULT_MAX_RETRIES", autosend::DEFAULT_MAX_RETRIES)?;
+    m.add("DEFAULT_DEADLINE_MS", autosend::DEFAULT_DEADLINE_MS)?;
+    m.add("MAX_RESPONSE_BYTES", autosend::MAX_RESPONSE_BYTES)?;
+    m.add("MAX_CA_FILE_BYTES", autosend::MAX_CA_FILE_BYTES)?;
     m.add("DEFAULT_BASE_URL", autosend::DEFAULT_BASE_URL)?;
     m.add(
         "ENV_NAMES",
@@ -47,6 +53,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sansio::local_error, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::verify_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::sign_webhook, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::read_ca_file, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::to_json_text, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::_debug_panic, m)?)?;
     Ok(())

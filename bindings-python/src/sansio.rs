@@ -405,31 +405,69 @@ pub fn local_error<'py>(
     })
 }
 
-/// Verifies a webhook delivery; returns the event dict.
+/// Verifies a webhook delivery; returns the event dict. `body` is the raw bytes, or a `str`
+/// (encoded as UTF-8; one that cannot be, a lone surrogate, is `webhook_malformed`); times are
+/// in seconds, checked by the core (NaN, infinite, negative or huge → `validation`).
 #[pyfunction]
-#[pyo3(signature = (body, headers, secret, now_ms, tolerance_past_ms=None, tolerance_future_ms=None))]
+#[pyo3(signature = (body, headers, secret, now, tolerance=None, future_tolerance=None))]
 pub fn verify_webhook<'py>(
     py: Python<'py>,
-    body: &[u8],
+    body: &Bound<'py, PyAny>,
     headers: &Bound<'py, PyAny>,
     secret: &Bound<'py, PyString>,
-    now_ms: u64,
-    tolerance_past_ms: Option<u64>,
-    tolerance_future_ms: Option<u64>,
+    now: f64,
+    tolerance: Option<f64>,
+    future_tolerance: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
     guard(py, || {
+        let body: Vec<u8> = match body.cast::<PyString>() {
+            Ok(s) => check(
+                py,
+                crate::convert::text(s, || {
+                    Error::new(
+                        ErrorKind::WebhookMalformed,
+                        "the body is a str that is not valid Unicode (a lone surrogate): pass \
+                         the raw bytes exactly as received",
+                    )
+                }),
+            )?
+            .into_bytes(),
+            Err(_) => body.extract::<Vec<u8>>()?,
+        };
         let hs = check(py, crate::convert::headers(headers))?;
         let secret = check(py, secret_text(secret))?;
         let d = autosend::webhook::VerifyOptions::default();
+        let ms = |field: &str, v: Option<f64>, default: u64| match v {
+            None => Ok(default),
+            Some(s) => autosend::limits::seconds_arg_ms(field, s),
+        };
+        let now_ms = check(py, autosend::limits::seconds_arg_ms("now", now))?;
         let opts = autosend::webhook::VerifyOptions {
-            tolerance_past_ms: tolerance_past_ms.unwrap_or(d.tolerance_past_ms),
-            tolerance_future_ms: tolerance_future_ms.unwrap_or(d.tolerance_future_ms),
+            tolerance_past_ms: check(py, ms("tolerance", tolerance, d.tolerance_past_ms))?,
+            tolerance_future_ms: check(
+                py,
+                ms("future_tolerance", future_tolerance, d.tolerance_future_ms),
+            )?,
         };
         let ev = check(
             py,
-            autosend::webhook::verify(body, &hs, &secret, now_ms, &opts),
+            autosend::webhook::verify(&body, &hs, &secret, now_ms, &opts),
         )?;
         to_py(py, &ev.to_json())
+    })
+}
+
+/// Reads a CA file for `ca_file=` with the core's size limit (`MAX_CA_FILE_BYTES`), so
+/// `/dev/zero` or a huge file is an `invalid_config` error naming `ca_file`, not a
+/// `MemoryError`.
+#[pyfunction]
+pub fn read_ca_file<'py>(
+    py: Python<'py>,
+    path: std::path::PathBuf,
+) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
+    guard(py, || {
+        let pem = py.detach(|| autosend_http::read_ca_file(&path));
+        Ok(pyo3::types::PyBytes::new(py, &check(py, pem)?))
     })
 }
 

@@ -39,7 +39,8 @@ pub struct ClientOptions {
     /// Also retry non-idempotent calls (sends) after 5xx / timeouts. Off by default: it can
     /// deliver a mail twice.
     pub retry_non_idempotent: bool,
-    /// Overall deadline per call in ms, including waits; `None` → no deadline.
+    /// Overall deadline per call in ms, including retries and rate-limit waits; `None` →
+    /// [`crate::DEFAULT_DEADLINE_MS`] (or the per-attempt timeout if longer).
     pub deadline_ms: Option<u64>,
     /// Rate limits of the key (2/s and 50/min unless AutoSend raised yours).
     pub rate_limits: RateLimits,
@@ -179,7 +180,10 @@ impl ClientConfig {
             timeout_ms: opts.timeout_ms,
             max_retries: opts.max_retries,
             retry_non_idempotent: opts.retry_non_idempotent,
-            deadline_ms: opts.deadline_ms,
+            deadline_ms: Some(
+                opts.deadline_ms
+                    .unwrap_or_else(|| crate::limits::default_deadline_ms(opts.timeout_ms)),
+            ),
             rate_limits: opts.rate_limits,
             user_agent,
         })

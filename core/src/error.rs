@@ -252,6 +252,9 @@ impl Error {
         e
     }
 
+    pub(crate) fn set_field(&mut self, field: &str) {
+        self.0.field = Some(field.to_string());
+    }
     pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.0.status = Some(status);
         self

@@ -55,6 +55,7 @@ mod error;
 mod generated;
 mod key;
 mod limiter;
+pub mod limits;
 pub mod pager;
 #[rustfmt::skip]
 pub mod models;
@@ -84,6 +85,7 @@ pub use limiter::{
     private_limiter, shared_limiter, Acquire, RateLimiter, RateLimits, SharedLimiter,
     DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS,
 };
+pub use limits::{DEFAULT_DEADLINE_MS, INTERRUPT_CHECK_MS, MAX_CA_FILE_BYTES, MAX_RESPONSE_BYTES};
 pub use pager::{PageInfo, Pager};
 pub use request::{build_request, Request, DEFAULT_MAX_BODY_BYTES};
 pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS, MAX_RESPONSE_BYTES};

@@ -142,6 +142,9 @@ fn simulate(
 fn config(retry_non_idempotent: bool) -> ClientConfig {
     let mut o = ClientOptions::new("AS_simulation123");
     o.retry_non_idempotent = retry_non_idempotent;
+    // Throughput under contention, not the default 90 s deadline (16 callers queueing for
+    // minutes of budget would rightly hit it).
+    o.deadline_ms = Some(u64::MAX);
     ClientConfig::new(o).unwrap()
 }
 

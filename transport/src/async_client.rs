@@ -1,9 +1,6 @@
 //! The async client (tokio).
 
-use crate::{
-    builder_error, classify, decode, header_map, http_method, response_headers, timeout, to_params,
-    Shared, TlsOptions,
-};
+use crate::{attempt, decode, http_client, to_params, Shared, TlsOptions};
 use autosend::types::{BulkEmail, BulkEmailResponse, SendEmail, SendEmailResponse};
 use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, Poll, Request};
 use std::sync::Arc;
@@ -32,16 +29,10 @@ impl Client {
 
     /// Wraps an existing core client (its configuration and limiter).
     pub fn from_core(core: autosend::Client, tls: TlsOptions) -> Result<Client, Error> {
-        let shared = Shared::new(core);
-        let mut b = reqwest::Client::builder()
-            .use_rustls_tls()
-            .redirect(reqwest::redirect::Policy::none());
-        for c in tls.certificates()? {
-            b = b.add_root_certificate(c);
-        }
+        let http = http_client(core.config(), &tls)?;
         Ok(Client {
-            http: b.build().map_err(builder_error)?,
-            shared,
+            http,
+            shared: Shared::new(core),
         })
     }
 
@@ -80,25 +71,7 @@ impl Client {
     }
 
     async fn send(&self, req: &Request) -> Result<Answer, Outcome> {
-        let mut rb = self
-            .http
-            .request(http_method(req.method), &req.url)
-            .headers(header_map(req).map_err(Outcome::Fatal)?)
-            .timeout(timeout(req));
-        if let Some(b) = &req.body {
-            rb = rb.body(b.clone());
-        }
-        let resp = rb
-            .send()
-            .await
-            .map_err(|e| Outcome::Transport(classify(&e)))?;
-        let status = resp.status().as_u16();
-        let headers = response_headers(resp.headers());
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| Outcome::Transport(classify_body(&e)))?;
-        Ok((status, headers, body.to_vec()))
+        attempt(&self.http, req).await
     }
 
     /// `POST /mails/send`, typed.

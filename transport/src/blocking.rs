@@ -1,15 +1,24 @@
 //! The blocking client (no async runtime needed by the caller). Thread-safe: share one
 //! client between threads.
+//!
+//! Each client owns a small tokio runtime (one I/O thread, plus the blocking pool that
+//! resolves names). Every request runs on that runtime, so:
+//! - all socket I/O happens on threads that run with `SIGPIPE` blocked
+//!   ([`crate::block_sigpipe`]): a connection the server resets is `connection_lost`, never a
+//!   signal that kills the host;
+//! - the calling thread only waits, and [`Client::call_interruptible`] wakes every
+//!   [`autosend::INTERRUPT_CHECK_MS`] to ask the host whether to give up (Ctrl-C);
+//! - after `fork()` the child, whose copy of the client has no I/O thread, builds a new
+//!   runtime and connection pool at its first call (the parent's are left untouched). The
+//!   core client, and so the rate-limit budget, is the child's copy of the parent's at the
+//!   moment of the fork; from then on each process counts its own requests.
 
-use crate::async_client::{classify_body, Answer, Outcome};
-use crate::{
-    builder_error, classify, decode, header_map, http_method, response_headers, timeout, to_params,
-    Shared, TlsOptions,
-};
+use crate::async_client::{Answer, Outcome};
+use crate::{attempt, decode, http_client, to_params, Shared, TlsOptions};
 use autosend::types::{BulkEmail, BulkEmailResponse, SendEmail, SendEmailResponse};
-use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, Poll, Request};
-use std::sync::Arc;
-use std::time::Duration;
+use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, ErrorKind, Poll, Request};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// The resource namespaces of the blocking client (`client.templates()` …), generated.
 pub use crate::endpoints::blocking::*;
@@ -17,17 +26,79 @@ pub use crate::endpoints::blocking::*;
 /// A blocking AutoSend client. Cheap to clone; clones share everything.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::blocking::Client,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     shared: Arc<Shared>,
+    tls: TlsOptions,
+    io: Mutex<Arc<Io>>,
+}
+
+/// The runtime and connection pool of one process.
+struct Io {
+    pid: u32,
+    rt: Option<tokio::runtime::Runtime>,
+    http: reqwest::Client,
+}
+
+impl Io {
+    fn new(config: &ClientConfig, tls: &TlsOptions) -> Result<Io, Error> {
+        let rt = crate::runtime_builder()
+            .worker_threads(1)
+            .thread_name("autosend-io")
+            .build()
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Internal,
+                    format!("cannot start the I/O thread: {e}"),
+                )
+            })?;
+        Ok(Io {
+            pid: std::process::id(),
+            rt: Some(rt),
+            http: http_client(config, tls)?,
+        })
+    }
+
+    fn rt(&self) -> &tokio::runtime::Runtime {
+        self.rt.as_ref().expect("the runtime lives as long as Io")
+    }
+}
+
+impl Drop for Io {
+    fn drop(&mut self) {
+        if let Some(rt) = self.rt.take() {
+            // Never wait for the I/O thread (a client may be dropped from any thread).
+            rt.shutdown_background();
+        }
+    }
+}
+
+impl Inner {
+    /// This process's runtime: rebuilt in a child after `fork()`, whose copy of the parent's
+    /// has no thread behind it (it is leaked, never dropped: dropping it would wait for
+    /// threads that do not exist in the child).
+    fn io(&self) -> Result<Arc<Io>, Error> {
+        let mut io = self.io.lock().unwrap_or_else(|p| p.into_inner());
+        if io.pid != std::process::id() {
+            let fresh = Arc::new(Io::new(self.shared.core().config(), &self.tls)?);
+            std::mem::forget(std::mem::replace(&mut *io, fresh));
+        }
+        Ok(io.clone())
+    }
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("autosend_http::blocking::Client")
-            .field("config", self.shared.core().config())
+            .field("config", self.inner.shared.core().config())
             .finish()
     }
 }
+
+/// What the caller's interrupt check says between slices of a wait.
+type Check<'a> = Option<&'a mut dyn FnMut() -> bool>;
 
 impl Client {
     /// Validates the options and builds the HTTPS client. Must not be called from inside an
@@ -38,67 +109,107 @@ impl Client {
 
     /// Wraps an existing core client (its configuration and limiter).
     pub fn from_core(core: autosend::Client, tls: TlsOptions) -> Result<Client, Error> {
-        let shared = Shared::new(core);
-        let mut b = reqwest::blocking::Client::builder()
-            .use_rustls_tls()
-            .redirect(reqwest::redirect::Policy::none())
-            .timeout(None);
-        for c in tls.certificates()? {
-            b = b.add_root_certificate(c);
-        }
+        let io = Io::new(core.config(), &tls)?;
         Ok(Client {
-            http: b.build().map_err(builder_error)?,
-            shared,
+            inner: Arc::new(Inner {
+                shared: Shared::new(core),
+                tls,
+                io: Mutex::new(Arc::new(io)),
+            }),
         })
     }
 
     /// The current configuration (key redacted in `Debug`).
     pub fn config(&self) -> ClientConfig {
-        self.shared.core().config().clone()
+        self.inner.shared.core().config().clone()
     }
 
     /// Switches to a new key; calls already running keep the old one.
     pub fn rotate_key(&self, api_key: &str) -> Result<(), Error> {
-        self.shared.rotate_key(api_key)
+        self.inner.shared.rotate_key(api_key)
     }
 
     /// Calls any catalog endpoint with JSON parameters, blocking until done (including
     /// rate-limit waits and retries).
     pub fn call(&self, endpoint_id: &str, params: serde_json::Value) -> Result<ApiResponse, Error> {
-        let mut call = self.shared.start(endpoint_id, params)?;
+        self.run(endpoint_id, params, None)
+    }
+
+    /// [`Client::call`], asking `interrupted` at least every [`autosend::INTERRUPT_CHECK_MS`]
+    /// while it waits (rate limiter, backoff, server answer) whether to give up — a binding
+    /// checks for Ctrl-C there. When it says yes, the request in flight (if any) is abandoned
+    /// and the call fails with `aborted` (304), `may_have_been_delivered` set when the request
+    /// may already have been acted on (see [`autosend::Call::cancel`]).
+    pub fn call_interruptible(
+        &self,
+        endpoint_id: &str,
+        params: serde_json::Value,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Result<ApiResponse, Error> {
+        self.run(endpoint_id, params, Some(interrupted))
+    }
+
+    fn run(
+        &self,
+        endpoint_id: &str,
+        params: serde_json::Value,
+        mut check: Check<'_>,
+    ) -> Result<ApiResponse, Error> {
+        let shared = &self.inner.shared;
+        let mut call = shared.start(endpoint_id, params)?;
         loop {
-            match call.poll(self.shared.now()) {
+            match call.poll(shared.now()) {
                 Poll::Done(r) => return r,
-                Poll::Wait(ms) => std::thread::sleep(Duration::from_millis(ms)),
-                Poll::Send(req) => match self.send(&req) {
-                    Ok((status, headers, body)) => {
-                        call.handle_response(self.shared.now(), status, &headers, &body)
+                Poll::Wait(ms) => {
+                    if !sleep(ms, &mut check) {
+                        return Err(call.cancel(shared.now(), false));
                     }
-                    Err(Outcome::Transport(kind)) => {
-                        call.handle_transport_error(self.shared.now(), kind)
+                }
+                Poll::Send(req) => match self.send(req, &mut check) {
+                    None => return Err(call.cancel(shared.now(), true)),
+                    Some(Ok((status, headers, body))) => {
+                        call.handle_response(shared.now(), status, &headers, &body)
                     }
-                    Err(Outcome::Fatal(e)) => return Err(e),
+                    Some(Err(Outcome::Transport(kind))) => {
+                        call.handle_transport_error(shared.now(), kind)
+                    }
+                    Some(Err(Outcome::Fatal(e))) => return Err(e),
                 },
             }
         }
     }
 
-    fn send(&self, req: &Request) -> Result<Answer, Outcome> {
-        let mut rb = self
-            .http
-            .request(http_method(req.method), &req.url)
-            .headers(header_map(req).map_err(Outcome::Fatal)?)
-            .timeout(timeout(req));
-        if let Some(b) = &req.body {
-            rb = rb.body(b.clone());
-        }
-        let resp = rb.send().map_err(|e| Outcome::Transport(classify(&e)))?;
-        let status = resp.status().as_u16();
-        let headers = response_headers(resp.headers());
-        let body = resp
-            .bytes()
-            .map_err(|e| Outcome::Transport(classify_body(&e)))?;
-        Ok((status, headers, body.to_vec()))
+    /// Runs one attempt on the I/O thread; `None` when the caller interrupted the wait.
+    fn send(&self, req: Request, check: &mut Check<'_>) -> Option<Result<Answer, Outcome>> {
+        let io = match self.inner.io() {
+            Ok(io) => io,
+            Err(e) => return Some(Err(Outcome::Fatal(e))),
+        };
+        let http = io.http.clone();
+        let mut task = io.rt().spawn(async move { attempt(&http, &req).await });
+        let joined = io.rt().block_on(async {
+            match check {
+                None => Some((&mut task).await),
+                Some(check) => loop {
+                    let slice = Duration::from_millis(autosend::INTERRUPT_CHECK_MS);
+                    tokio::select! {
+                        r = &mut task => break Some(r),
+                        _ = tokio::time::sleep(slice) => {
+                            if check() {
+                                task.abort();
+                                break None;
+                            }
+                        }
+                    }
+                },
+            }
+        })?;
+        Some(joined.unwrap_or_else(|e| {
+            Err(Outcome::Fatal(Error::new(
+                ErrorKind::Panic,
+                format!("the I/O task failed: {e}"),
+            )))
+        }))
     }
 
     /// `POST /mails/send`, typed.
@@ -109,5 +220,25 @@ impl Client {
     /// `POST /mails/bulk`, typed.
     pub fn send_bulk(&self, bulk: &BulkEmail) -> Result<BulkEmailResponse, Error> {
         decode(self.call("emails.bulk", to_params(bulk)?)?)
+    }
+}
+
+/// Sleeps `ms`, in slices when the caller checks for interruptions; false when interrupted.
+fn sleep(ms: u64, check: &mut Check<'_>) -> bool {
+    let Some(check) = check else {
+        std::thread::sleep(Duration::from_millis(ms));
+        return true;
+    };
+    let end = Instant::now() + Duration::from_millis(ms);
+    loop {
+        let now = Instant::now();
+        if now >= end {
+            return true;
+        }
+        let slice = (end - now).min(Duration::from_millis(autosend::INTERRUPT_CHECK_MS));
+        std::thread::sleep(slice);
+        if check() {
+            return false;
+        }
     }
 }

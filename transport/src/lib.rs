@@ -85,16 +85,11 @@ impl std::fmt::Debug for TlsOptions {
 }
 
 impl TlsOptions {
-    /// Reads a PEM CA file.
+    /// Reads a PEM CA file (at most [`autosend::MAX_CA_FILE_BYTES`]: a larger file, or an
+    /// endless one such as `/dev/zero`, is an `invalid_config` error naming `ca_file`).
     pub fn with_ca_file(path: &std::path::Path) -> Result<TlsOptions, Error> {
-        let pem = std::fs::read(path).map_err(|e| {
-            Error::new(
-                ErrorKind::InvalidConfig,
-                format!("cannot read the CA file {}: {e}", path.display()),
-            )
-        })?;
         Ok(TlsOptions {
-            ca_cert_pem: Some(pem),
+            ca_cert_pem: Some(read_ca_file(path)?),
         })
     }
 
@@ -103,8 +98,7 @@ impl TlsOptions {
             None => Ok(Vec::new()),
             Some(pem) => {
                 let bad = || {
-                    Error::new(
-                        ErrorKind::InvalidConfig,
+                    autosend::limits::ca_file_error(
                         "the CA file holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
                     )
                 };
@@ -116,6 +110,82 @@ impl TlsOptions {
             }
         }
     }
+}
+
+/// Reads a CA file of at most [`autosend::MAX_CA_FILE_BYTES`] without ever holding more than
+/// that limit (plus one byte) in memory. Errors are `invalid_config` and name `ca_file`.
+pub fn read_ca_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let limit = autosend::MAX_CA_FILE_BYTES;
+    let fail = autosend::limits::ca_file_error;
+    let file = std::fs::File::open(path)
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    let mut pem = Vec::new();
+    file.take(limit as u64 + 1)
+        .read_to_end(&mut pem)
+        .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+    if pem.len() > limit {
+        return Err(fail(format!(
+            "{} is larger than {} bytes; pass the PEM file of the CA certificate(s)",
+            path.display(),
+            limit
+        )));
+    }
+    Ok(pem)
+}
+
+/// Blocks `SIGPIPE` in the calling thread; threads it starts later inherit the mask. Every
+/// thread of this crate's runtimes runs this first, so a write to a connection the server
+/// reset fails with `EPIPE` (reported as `connection_lost`) instead of killing a host
+/// program whose `SIGPIPE` disposition is the default (C programs, Python CLIs that restore
+/// `SIG_DFL`). The process's signal dispositions are never changed. No-op off Unix.
+pub fn block_sigpipe() {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{SigSet, Signal};
+        let mut set = SigSet::empty();
+        set.add(Signal::SIGPIPE);
+        let _ = set.thread_block();
+    }
+}
+
+/// Runs `f` with `SIGPIPE` blocked in the calling thread (threads `f` starts inherit the mask),
+/// then restores the thread's mask, also if `f` panics.
+pub fn with_sigpipe_blocked<T>(f: impl FnOnce() -> T) -> T {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{SigSet, SigmaskHow, Signal};
+        struct Restore(Option<SigSet>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                if let Some(old) = &self.0 {
+                    let _ =
+                        nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(old), None);
+                }
+            }
+        }
+        let mut set = SigSet::empty();
+        set.add(Signal::SIGPIPE);
+        let mut old = SigSet::empty();
+        let ok =
+            nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), Some(&mut old))
+                .is_ok();
+        let _restore = Restore(ok.then_some(old));
+        f()
+    }
+    #[cfg(not(unix))]
+    {
+        f()
+    }
+}
+
+/// A tokio runtime builder whose threads (workers and the blocking pool that resolves names)
+/// start with `SIGPIPE` blocked ([`block_sigpipe`]). Bindings that run the async client on
+/// their own runtime build it from this.
+pub fn runtime_builder() -> tokio::runtime::Builder {
+    let mut b = tokio::runtime::Builder::new_multi_thread();
+    b.enable_all().on_thread_start(block_sigpipe);
+    b
 }
 
 /// Milliseconds on the process-wide monotonic clock that every client of this crate feeds to
@@ -209,7 +279,9 @@ pub(crate) fn response_headers(h: &reqwest::header::HeaderMap) -> Vec<(String, S
         .collect()
 }
 
-/// Classifies a reqwest failure. Only a failure to connect proves nothing was sent.
+/// Classifies a reqwest failure. Only a failure to connect proves nothing was sent; a
+/// connection whose TLS handshake did not finish within the connect timeout is a connect
+/// failure too (the request was never written).
 pub(crate) fn classify(e: &reqwest::Error) -> TransportErrorKind {
     if e.is_connect() {
         TransportErrorKind::Connect
@@ -222,6 +294,69 @@ pub(crate) fn classify(e: &reqwest::Error) -> TransportErrorKind {
 
 pub(crate) fn timeout(req: &Request) -> Duration {
     Duration::from_millis(req.timeout_ms.max(1))
+}
+
+/// The reqwest client both transports use: rustls, no redirects, the extra CA, the connect
+/// timeout (TCP + TLS handshake) from the core's configuration.
+pub(crate) fn http_client(
+    config: &autosend::ClientConfig,
+    tls: &TlsOptions,
+) -> Result<reqwest::Client, Error> {
+    let mut b = reqwest::Client::builder()
+        .use_rustls_tls()
+        .redirect(reqwest::redirect::Policy::none())
+        .connect_timeout(Duration::from_millis(autosend::limits::connect_timeout_ms(
+            config.timeout_ms(),
+        )));
+    for c in tls.certificates()? {
+        b = b.add_root_certificate(c);
+    }
+    b.build().map_err(builder_error)
+}
+
+/// One attempt: sends `req` and reads the answer, at most [`autosend::MAX_RESPONSE_BYTES`]
+/// of body, all within the attempt's timeout (connect, send, headers and body).
+pub(crate) async fn attempt(
+    http: &reqwest::Client,
+    req: &Request,
+) -> Result<async_client::Answer, async_client::Outcome> {
+    use async_client::Outcome;
+    let run = async {
+        let mut rb = http
+            .request(http_method(req.method), &req.url)
+            .headers(header_map(req).map_err(Outcome::Fatal)?)
+            .timeout(timeout(req));
+        if let Some(b) = &req.body {
+            rb = rb.body(b.clone());
+        }
+        let mut resp = rb
+            .send()
+            .await
+            .map_err(|e| Outcome::Transport(classify(&e)))?;
+        let status = resp.status().as_u16();
+        let headers = response_headers(resp.headers());
+        let max = autosend::MAX_RESPONSE_BYTES;
+        if resp.content_length().is_some_and(|n| n > max as u64) {
+            return Err(Outcome::Fatal(autosend::limits::response_too_large(status)));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| Outcome::Transport(async_client::classify_body(&e)))?
+        {
+            if body.len() + chunk.len() > max {
+                return Err(Outcome::Fatal(autosend::limits::response_too_large(status)));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok((status, headers, body))
+    };
+    // reqwest's timeout covers the body too; this bound makes that explicit.
+    match tokio::time::timeout(timeout(req), run).await {
+        Ok(r) => r,
+        Err(_) => Err(Outcome::Transport(TransportErrorKind::Timeout)),
+    }
 }
 
 /// A typed answer with everything else the server said: what the `*_with_response` methods

@@ -76,11 +76,9 @@ def _options(
     if ca_file is not None:
         if not isinstance(ca_file, (str, os.PathLike)):
             raise _config_error(f"ca_file must be a path, got {type(ca_file).__name__}")
-        try:
-            with open(ca_file, "rb") as fh:
-                ca_pem = fh.read()
-        except OSError as exc:
-            raise _config_error(f"cannot read ca_file {os.fspath(ca_file)!r}: {exc.strerror}") from None
+        # Read natively with the core's size limit (MAX_CA_FILE_BYTES): a huge or endless file
+        # (/dev/zero) is a ConfigurationError naming ca_file, never a MemoryError.
+        ca_pem = _native.read_ca_file(os.fspath(ca_file))
         if b"-----BEGIN CERTIFICATE-----" not in ca_pem:
             raise _config_error(f"ca_file {os.fspath(ca_file)!r} holds no PEM certificate")
     env = {name: os.environ[name] for name in ENV_NAMES if name in os.environ}

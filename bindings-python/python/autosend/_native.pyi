@@ -1,5 +1,5 @@
 # Checked against the compiled module by `python -m mypy.stubtest autosend._native` (test.sh).
-from typing import Any, Awaitable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Awaitable, Dict, List, Mapping, Optional, Tuple, Union
 
 from typing_extensions import Self, final
 
@@ -9,6 +9,9 @@ __all__ = [
     "DEFAULT_TIMEOUT_MS",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_BASE_URL",
+    "DEFAULT_DEADLINE_MS",
+    "MAX_RESPONSE_BYTES",
+    "MAX_CA_FILE_BYTES",
     "ENV_NAMES",
     "Client",
     "AsyncClient",
@@ -24,6 +27,7 @@ __all__ = [
     "local_error",
     "verify_webhook",
     "sign_webhook",
+    "read_ca_file",
     "to_json_text",
     "_debug_panic",
 ]
@@ -33,6 +37,9 @@ CORE_VERSION: str
 DEFAULT_TIMEOUT_MS: int
 DEFAULT_MAX_RETRIES: int
 DEFAULT_BASE_URL: str
+DEFAULT_DEADLINE_MS: int
+MAX_RESPONSE_BYTES: int
+MAX_CA_FILE_BYTES: int
 ENV_NAMES: Tuple[str, str, str, str]
 CHUNKED: List[Tuple[str, List[str]]]
 
@@ -149,13 +156,14 @@ def describe_catalog() -> List[Dict[str, Any]]: ...
 def error_kinds() -> List[Tuple[int, str, str, str]]: ...
 def local_error(kind: str, message: str, field: Optional[str] = None) -> Dict[str, Any]: ...
 def verify_webhook(
-    body: bytes,
+    body: Union[bytes, str],
     headers: Any,
     secret: str,
-    now_ms: int,
-    tolerance_past_ms: Optional[int] = None,
-    tolerance_future_ms: Optional[int] = None,
+    now: float,
+    tolerance: Optional[float] = None,
+    future_tolerance: Optional[float] = None,
 ) -> Dict[str, Any]: ...
+def read_ca_file(path: str) -> bytes: ...
 def sign_webhook(body: bytes, secret: str) -> str: ...
 def to_json_text(value: Any) -> str: ...
 def _debug_panic() -> None: ...

@@ -34,6 +34,7 @@ __all__ = [
     "APITimeoutError",
     "DeadlineExceededError",
     "InternalError",
+    "CallInterrupted",
 ]
 
 
@@ -237,6 +238,50 @@ class DeadlineExceededError(APITimeoutError):
 
 class InternalError(AutoSendError):
     """A bug in the SDK, including a caught panic (900, 901). The client stays usable."""
+
+
+class CallInterrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) interrupted a blocking call (at most ~100 ms after the signal).
+
+    A subclass of :class:`KeyboardInterrupt`, not of :class:`AutoSendError` (nor of
+    ``Exception``): ``except KeyboardInterrupt`` still stops the program and a broad
+    ``except Exception`` does not swallow Ctrl-C. It carries what the call knew:
+
+    - ``error``: the :class:`AutoSendError` of the call (kind ``aborted``, 304, when the wait
+      was cut short), also set as ``__cause__``;
+    - ``may_have_been_delivered``: True if the request may have left (or was answered):
+      check the mail's status before sending it again;
+    - ``response``: the answer, if it had arrived before the interruption, and ``email_id``
+      (its ``emailId``, for a send).
+    """
+
+    def __init__(self, error: AutoSendError, response: Optional[Mapping[str, Any]] = None) -> None:
+        super().__init__(str(error))
+        self.error = error
+        self.kind = error.kind
+        self.code = error.code
+        self.may_have_been_delivered = bool(error.may_have_been_delivered)
+        self.response: Optional[Dict[str, Any]] = None if response is None else dict(response)
+        data = self.response.get("data") if self.response else None
+        email_id = data.get("emailId") if isinstance(data, Mapping) else None
+        self.email_id: Optional[str] = email_id if isinstance(email_id, str) else None
+
+    def __repr__(self) -> str:
+        return (
+            f"CallInterrupted(may_have_been_delivered={self.may_have_been_delivered!r}, "
+            f"email_id={self.email_id!r}, error={self.error!r})"
+        )
+
+
+def _interrupted(signal_exc: BaseException, error: AutoSendError, response: Any) -> BaseException:
+    """Called by the native module when a signal handler raised during (or right after) a call."""
+    if not isinstance(signal_exc, KeyboardInterrupt):
+        # Another handler's exception (SystemExit, a custom one) is raised as it is.
+        signal_exc.__context__ = error
+        return signal_exc
+    exc = CallInterrupted(error, response)
+    exc.__cause__ = error
+    return exc
 
 
 _BY_KIND: Mapping[str, Type[AutoSendError]] = {

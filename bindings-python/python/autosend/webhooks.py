@@ -13,10 +13,15 @@ __all__ = ["verify", "sign"]
 HeadersLike = Union[Mapping[str, str], Iterable[Tuple[str, str]]]
 
 
-def _ms(name: str, seconds: float) -> int:
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not seconds >= 0:
+def _seconds(name: str, seconds: float) -> float:
+    # Only the type is checked here; the core decides which values are valid (NaN, inf,
+    # negative or huge values are a ValidationError naming the argument).
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
         raise TypeError(f"{name} must be a number of seconds >= 0")
-    return int(round(float(seconds) * 1000))
+    try:
+        return float(seconds)
+    except OverflowError:
+        return float("inf")
 
 
 def verify(
@@ -34,24 +39,26 @@ def verify(
     is any mapping (names in any case) or a list of pairs. ``now`` is the current Unix time
     in seconds (default: ``time.time()``); ``tolerance`` / ``future_tolerance`` bound the
     timestamp's age, in seconds (``None``: the core's defaults, 5 minutes past and 1 minute
-    ahead). Raises :class:`autosend.WebhookVerificationError`.
+    ahead). Raises :class:`autosend.WebhookVerificationError` (also for a ``str`` body that is
+    not valid Unicode), or :class:`autosend.ValidationError` naming ``now`` / ``tolerance`` /
+    ``future_tolerance`` for NaN, infinite, negative or absurdly large times.
     """
+    body: Union[bytes, str]
     if isinstance(raw_body, str):
-        body = raw_body.encode("utf-8")
+        body = raw_body  # encoded by the native layer (a lone surrogate: WebhookVerificationError)
     elif isinstance(raw_body, (bytes, bytearray, memoryview)):
         body = bytes(raw_body)
     else:
         raise TypeError(f"raw_body must be bytes, got {type(raw_body).__name__}")
     if not isinstance(secret, str):
         raise TypeError(f"secret must be a str, got {type(secret).__name__}")
-    now_ms = _ms("now", time.time() if now is None else now)
     result = _native.verify_webhook(
         body,
         headers,
         secret,
-        now_ms,
-        None if tolerance is None else _ms("tolerance", tolerance),
-        None if future_tolerance is None else _ms("future_tolerance", future_tolerance),
+        _seconds("now", time.time() if now is None else now),
+        None if tolerance is None else _seconds("tolerance", tolerance),
+        None if future_tolerance is None else _seconds("future_tolerance", future_tolerance),
     )
     return cast(WebhookEvent, dict(result))
 
