@@ -424,12 +424,8 @@ impl WasmCall {
         headers: &str,
     ) -> Result<(), JsValue> {
         let headers = headers_from_json(headers)?;
-        self.call.handle_oversized_response(
-            ms(now_ms),
-            status,
-            &headers,
-            autosend::MAX_RESPONSE_BYTES,
-        );
+        self.call
+            .handle_oversized_response(ms(now_ms), status, &headers);
         Ok(())
     }
 

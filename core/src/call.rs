@@ -444,7 +444,7 @@ impl Call {
     }
 
     /// The server answered the request last returned by `poll` with a body larger than
-    /// `limit` bytes ([`crate::response::MAX_RESPONSE_BYTES`]); the transport stopped reading
+    /// [`crate::MAX_RESPONSE_BYTES`]; the transport stopped reading
     /// it. Ends the call with `invalid_response` (the request reached the server, so a send
     /// may have been delivered); never retried.
     pub fn handle_oversized_response(
@@ -452,7 +452,6 @@ impl Call {
         now: u64,
         status: u16,
         headers: &[(String, String)],
-        limit: usize,
     ) {
         if self.state != State::InFlight {
             return;
@@ -463,17 +462,8 @@ impl Call {
         self.unknown_outcome = true;
         self.maybe_delivered |= !self.endpoint.idempotent;
         let request_id = request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
-        let e = Error::new(
-            ErrorKind::InvalidResponse,
-            format!(
-                "HTTP {status} with a body over {limit} bytes ({} MB), the most this SDK reads; \
-                 check base_url and any proxy in between",
-                limit / (1024 * 1024)
-            ),
-        )
-        .with_status(status)
-        .with_request_id(request_id)
-        .with_may_have_been_delivered(self.maybe_delivered);
+        let e = crate::limits::response_too_large(status, self.maybe_delivered)
+            .with_request_id(request_id);
         self.finish(Err(e));
     }
 

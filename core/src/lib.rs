@@ -88,7 +88,7 @@ pub use limiter::{
 pub use limits::{DEFAULT_DEADLINE_MS, INTERRUPT_CHECK_MS, MAX_CA_FILE_BYTES, MAX_RESPONSE_BYTES};
 pub use pager::{PageInfo, Pager};
 pub use request::{build_request, Request, DEFAULT_MAX_BODY_BYTES};
-pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS, MAX_RESPONSE_BYTES};
+pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS};
 pub use schema::{
     Additional, ArrayRule, Field, Format, NumberRule, ObjectRule, Schema, StringRule,
 };

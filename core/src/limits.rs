@@ -36,19 +36,26 @@ pub fn connect_timeout_ms(timeout_ms: u64) -> u64 {
     (timeout_ms / 10 * 9 + timeout_ms % 10 * 9 / 10).max(1)
 }
 
-/// The error for an answer larger than [`MAX_RESPONSE_BYTES`] (`invalid_response`). The
-/// request reached the server and was answered, so it may have been acted on.
-pub fn response_too_large(status: u16) -> Error {
+/// The error for an answer larger than [`MAX_RESPONSE_BYTES`] (`invalid_response`), built by
+/// [`crate::Call::handle_oversized_response`]. The request reached the server and was
+/// answered, so a write may have been acted on (`may_have_been_delivered`).
+pub fn response_too_large(status: u16, may_have_been_delivered: bool) -> Error {
+    let next = if may_have_been_delivered {
+        "the request may have been processed: check (for a send, the sent mail) before sending \
+         again"
+    } else {
+        "check base_url and any proxy in between"
+    };
     Error::new(
         ErrorKind::InvalidResponse,
         format!(
-            "the answer (HTTP {status}) is larger than {MAX_RESPONSE_BYTES} bytes, the most this \
-             SDK reads, and was discarded; the request may have been processed: check (for a \
-             send, the sent mail) before sending again"
+            "the answer (HTTP {status}) is larger than {} MB ({MAX_RESPONSE_BYTES} bytes), the \
+             most this SDK reads, and was discarded; {next}",
+            MAX_RESPONSE_BYTES / (1024 * 1024)
         ),
     )
     .with_status(status)
-    .with_may_have_been_delivered(true)
+    .with_may_have_been_delivered(may_have_been_delivered)
 }
 
 /// The error for a CA file that cannot be used (`invalid_config`, field `ca_file`).

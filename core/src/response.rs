@@ -291,11 +291,7 @@ fn date_header_secs(headers: &[(String, String)]) -> Option<u64> {
 /// Default wait when a 429 says nothing usable.
 pub const DEFAULT_RETRY_AFTER_MS: u64 = 1000;
 
-/// Largest response body a transport reads (50 MB): beyond it the transport stops reading
-/// and reports it with [`crate::Call::handle_oversized_response`] (a typed `invalid_response`).
-/// No documented AutoSend answer comes near it; it keeps a wrong base URL or a hostile server
-/// from filling the memory.
-pub const MAX_RESPONSE_BYTES: usize = 50 * 1024 * 1024;
+pub use crate::limits::MAX_RESPONSE_BYTES;
 
 /// Turns a `retryAfter`-style value into ms from now: seconds when below 1e9; otherwise an
 /// epoch timestamp (seconds below 1e11, else ms), measured against the `Date` header.

@@ -32,20 +32,21 @@ fn an_oversized_answer_ends_the_call_with_invalid_response() {
     );
     assert!(matches!(c.poll(0), Poll::Send(_)));
     let headers = vec![("x-request-id".to_string(), "req_1".to_string())];
-    c.handle_oversized_response(5, 200, &headers, MAX_RESPONSE_BYTES);
+    c.handle_oversized_response(5, 200, &headers);
     let Poll::Done(Err(e)) = c.poll(6) else {
         panic!("the call should be over");
     };
     assert_eq!(e.kind(), ErrorKind::InvalidResponse);
     assert_eq!(e.status(), Some(200));
     assert!(e.may_have_been_delivered());
-    assert!(e.to_string().contains("50 MB"), "{e}");
+    assert!(e.to_string().contains("larger than 50 MB"), "{e}");
+    assert!(e.to_string().contains("before sending again"), "{e}");
     assert_eq!(c.attempts(), 1, "not retried");
 
     // An idempotent call: same error, nothing may have been delivered, not retried either.
     let mut c = call("contacts.get", json!({"id": "c1"}));
     assert!(matches!(c.poll(0), Poll::Send(_)));
-    c.handle_oversized_response(5, 200, &[], MAX_RESPONSE_BYTES);
+    c.handle_oversized_response(5, 200, &[]);
     let Poll::Done(Err(e)) = c.poll(6) else {
         panic!("the call should be over");
     };

@@ -64,6 +64,9 @@ impl Client {
                     Err(Outcome::Transport(kind)) => {
                         call.handle_transport_error(self.shared.now(), kind)
                     }
+                    Err(Outcome::Oversized(status, headers)) => {
+                        call.handle_oversized_response(self.shared.now(), status, &headers)
+                    }
                     Err(Outcome::Fatal(e)) => return Err(e),
                 },
             }
@@ -90,6 +93,9 @@ pub(crate) type Answer = (u16, Vec<(String, String)>, Vec<u8>);
 
 pub(crate) enum Outcome {
     Transport(autosend::TransportErrorKind),
+    /// The answer's body exceeded [`autosend::MAX_RESPONSE_BYTES`]; reading stopped. Fed to
+    /// the call (`Call::handle_oversized_response`) so its state and budget stay right.
+    Oversized(u16, Vec<(String, String)>),
     Fatal(Error),
 }
 

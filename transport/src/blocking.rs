@@ -173,6 +173,9 @@ impl Client {
                     Some(Err(Outcome::Transport(kind))) => {
                         call.handle_transport_error(shared.now(), kind)
                     }
+                    Some(Err(Outcome::Oversized(status, headers))) => {
+                        call.handle_oversized_response(shared.now(), status, &headers)
+                    }
                     Some(Err(Outcome::Fatal(e))) => return Err(e),
                 },
             }

@@ -337,7 +337,7 @@ pub(crate) async fn attempt(
         let headers = response_headers(resp.headers());
         let max = autosend::MAX_RESPONSE_BYTES;
         if resp.content_length().is_some_and(|n| n > max as u64) {
-            return Err(Outcome::Fatal(autosend::limits::response_too_large(status)));
+            return Err(Outcome::Oversized(status, headers));
         }
         let mut body = Vec::new();
         while let Some(chunk) = resp
@@ -346,7 +346,7 @@ pub(crate) async fn attempt(
             .map_err(|e| Outcome::Transport(async_client::classify_body(&e)))?
         {
             if body.len() + chunk.len() > max {
-                return Err(Outcome::Fatal(autosend::limits::response_too_large(status)));
+                return Err(Outcome::Oversized(status, headers));
             }
             body.extend_from_slice(&chunk);
         }
