@@ -201,6 +201,25 @@ function randomSeed() {
   return Uint32Array.of((Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0);
 }
 
+// Payload encryption (JWE): the core asks for random bytes per call; they come from the
+// platform CSPRNG (crypto.getRandomValues), never from Math.random.
+function provideEntropy(call) {
+  const need = call.entropyNeeded();
+  if (need === 0) return;
+  const c = globalThis.crypto;
+  if (!c || typeof c.getRandomValues !== 'function') {
+    throw localError('internal', '', 'payload encryption needs crypto.getRandomValues, which this runtime lacks; nothing was sent');
+  }
+  const bytes = new Uint8Array(need);
+  try {
+    // getRandomValues fills at most 65536 bytes per call.
+    for (let i = 0; i < need; i += 65536) c.getRandomValues(bytes.subarray(i, Math.min(need, i + 65536)));
+    core(() => call.provideEntropy(bytes));
+  } finally {
+    bytes.fill(0);
+  }
+}
+
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortReason(signal));
@@ -430,6 +449,7 @@ export class AutoSend {
       maxRetries: opts.maxRetries ?? null,
       retryNonIdempotent: opts.retryNonIdempotent ?? null,
       deadlineMs: opts.deadline ?? null,
+      encrypt: opts.encrypt ?? null,
       rateLimits: opts.rateLimits ?? null,
       privateLimiter: Boolean(opts._privateLimiter),
       runtime: runtimeName(),
@@ -486,10 +506,15 @@ export class AutoSend {
       json = '';
     }
     const seed = randomSeed();
-    const call = core(() => this.#client.call(String(endpointId), json, seed[0], seed[1]));
+    const encrypt = requestOptions?.encrypt;
+    const call = core(() =>
+      this.#client.call(String(endpointId), json, seed[0], seed[1], encrypt == null ? undefined : Boolean(encrypt)),
+    );
+
     const signal = requestOptions?.signal;
     let failed = false;
     try {
+      provideEntropy(call);
       for (;;) {
         const step = JSON.parse(call.poll(clock()));
         if (step.done) {
