@@ -15,13 +15,11 @@ PASSED=0
 FAILED=0
 FAILS=()
 SANDBOX_PID=""
-JWE_SANDBOX_PID=""
 WORKERD_PID=""
 
 cleanup() {
   [ -n "$WORKERD_PID" ] && kill -- -"$WORKERD_PID" 2>/dev/null
   [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null
-  [ -n "$JWE_SANDBOX_PID" ] && kill "$JWE_SANDBOX_PID" 2>/dev/null
   return 0
 }
 trap cleanup EXIT
@@ -84,20 +82,7 @@ done
 AUTOSEND_SANDBOX="$(head -n 1 "$WORK/sandbox.out")"
 [ -n "$AUTOSEND_SANDBOX" ] || fatal "the sandbox did not start: $(cat "$WORK/sandbox.err")"
 export AUTOSEND_SANDBOX
-# A second sandbox for payload encryption: two JWKS keys, the second active after 3
-# decryptions (tests/jwe.test.mjs). Both CAs are trusted through one bundle.
-"$TARGET_DIR/debug/autosend-sandbox" --port 0 --lazy-jwks --jwks-rotate-after 3 --rate-per-second 100000 \
-  --rate-per-minute 1000000 --ca-out "$WORK/ca-jwe.pem" >"$WORK/jwe.out" 2>"$WORK/jwe.err" &
-JWE_SANDBOX_PID=$!
-for _ in $(seq 1 100); do
-  [ -s "$WORK/jwe.out" ] && break
-  sleep 0.1
-done
-AUTOSEND_JWE_SANDBOX="$(head -n 1 "$WORK/jwe.out")"
-[ -n "$AUTOSEND_JWE_SANDBOX" ] || fatal "the JWE sandbox did not start: $(cat "$WORK/jwe.err")"
-export AUTOSEND_JWE_SANDBOX
-cat "$WORK/ca.pem" "$WORK/ca-jwe.pem" >"$WORK/ca-all.pem"
-export NODE_EXTRA_CA_CERTS="$WORK/ca-all.pem"
+export NODE_EXTRA_CA_CERTS="$WORK/ca.pem"
 SANDBOX_URL="$(node -e 'console.log(JSON.parse(process.env.AUTOSEND_SANDBOX).url)')"
 echo "sandbox: $SANDBOX_URL"
 newkey() { node "$HERE/tests/tool.mjs" newkey "${1:-project}"; }

@@ -1,10 +1,10 @@
 // Encrypted request bodies (JWE RSA-OAEP-256 + A256GCM): WebCrypto (an independent
-// implementation) decrypts what the core produces, and the sandbox started by test.sh with
-// --jwks-rotate-after 3 ($AUTOSEND_JWE_SANDBOX) decrypts sends, bulk sends and contact upserts
-// across a key rotation.
+// implementation) decrypts what the core produces, and the sandbox started by test.sh decrypts
+// sends, bulk sends and contact upserts across a key rotation (POST /_sandbox/jwks/rotate).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sdk } from './pkg.mjs';
+import { info, skip, admin, newKey, stats } from './sandbox.mjs';
 
 const { AutoSend } = sdk;
 const MAIL = { from: { email: 'hello@mail.example.com' }, to: { email: 'ada@example.com' }, subject: 'Encrypted from JS', html: '<p>PII</p>' };
@@ -55,34 +55,27 @@ test('WebCrypto decrypts the body the core sealed; the JWKS is fetched once and 
   assert.equal(JSON.parse(seen[3].init.body).subject, MAIL.subject);
 });
 
-const info = process.env.AUTOSEND_JWE_SANDBOX ? JSON.parse(process.env.AUTOSEND_JWE_SANDBOX) : null;
-const skip = info ? false : 'no JWE sandbox ($AUTOSEND_JWE_SANDBOX unset; run bindings-wasm/test.sh)';
-async function admin(method, path, body) {
-  const res = await fetch(info.admin_url + path, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return res.json();
-}
-
+// The sandbox started by test.sh; the key rotation is asked for through its admin API.
 test('encrypted send, bulk and upsert pass the sandbox, across a key rotation', { skip }, async () => {
-  await admin('POST', '/_sandbox/reset', {});
-  const c = new AutoSend(info.keys.project[0].key, { baseUrl: info.url, encrypt: true, timeout: 120000 });
+  const sum = (o) => Object.values(o ?? {}).reduce((a, b) => a + b, 0);
+  const before = await stats();
+  const c = new AutoSend(await newKey(), { baseUrl: info.url, encrypt: true, timeout: 120000 });
   assert.equal(typeof (await c.emails.send(MAIL)).emailId, 'string');
   const bulk = await c.emails.bulk({
     from: { email: 'hello@mail.example.com' }, subject: 'Bulk', html: '<p>x</p>',
     recipients: [{ email: 'a@example.com' }, { email: 'b@example.com' }],
   });
   assert.equal(bulk.totalRecipients, 2);
-  const up = await c.contacts.upsert({ email: 'grace@example.com', firstName: 'Grace' });
+  const up = await c.contacts.upsert({ email: 'grace@example.com', firstName: 'Grace' }, { encrypt: true });
   assert.equal(up.firstName, 'Grace');
+  const rotated = await admin('POST', '/_sandbox/jwks/rotate', {});
+  assert.equal(rotated.keys.length, 1);
+  // The client still holds the old key set: one 400 INVALID_ENCRYPTED_PAYLOAD, a refresh, a re-send.
   for (let i = 0; i < 3; i++) await c.emails.send({ ...MAIL, subject: `after rotation ${i}` });
   await c.request('emails.send', MAIL, { encrypt: false });
-  const st = await admin('GET', '/_sandbox/stats');
-  assert.equal(Object.keys(st.jwe_decrypted).length, 2, JSON.stringify(st));
-  assert.equal(Object.values(st.jwe_decrypted).reduce((a, b) => a + b, 0), 6);
-  assert.equal(st.rejected.INVALID_ENCRYPTED_PAYLOAD, 1);
-  assert.equal(st.processed['emails.send'], 5);
-  assert.equal(st.processed['contacts.upsert'], 1);
+  const after = await stats();
+  assert.equal(after.jwe_decrypted[rotated.keys[0].kid] ?? 0, (before.jwe_decrypted?.[rotated.keys[0].kid] ?? 0) + 3);
+  assert.equal(sum(after.jwe_decrypted) - sum(before.jwe_decrypted), 6, JSON.stringify(after));
+  assert.equal((after.rejected.INVALID_ENCRYPTED_PAYLOAD ?? 0) - (before.rejected.INVALID_ENCRYPTED_PAYLOAD ?? 0), 1);
+  assert.equal((after.processed['emails.send'] ?? 0) - (before.processed['emails.send'] ?? 0), 5);
 });

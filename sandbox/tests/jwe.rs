@@ -275,3 +275,15 @@ async fn rotation_makes_the_second_key_active_and_retires_the_first() {
     .await;
     assert_eq!(r.status, 200, "{}", r.text);
 }
+
+#[tokio::test]
+async fn admin_rotation_and_reset() {
+    let sb = Sandbox::start(FAST);
+    let keys = jwks(&sb).await;
+    let rotated = sb.admin("POST", "/_sandbox/jwks/rotate", None).await;
+    assert_eq!(rotated["keys"].as_array().unwrap().len(), 1);
+    assert_eq!(rotated["keys"][0]["kid"], keys[1]["kid"]);
+    assert_eq!(jwks(&sb).await.len(), 1);
+    sb.admin("POST", "/_sandbox/reset", None).await;
+    assert_eq!(jwks(&sb).await, keys, "reset restores the first key");
+}

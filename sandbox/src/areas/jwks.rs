@@ -4,8 +4,8 @@
 //!
 //! Two RSA-2048 keys are generated once per process (in background threads; the first request
 //! that needs them waits). The JWKS lists the active key first: `[k1, k2]`, both accepted.
-//! With `--jwks-rotate-after N` the second key becomes active after N decrypted requests and
-//! the first is retired at once (the JWKS is then `[k2]` and bodies sealed for `k1` answer 400
+//! With `--jwks-rotate-after N` (or `POST /_sandbox/jwks/rotate`) the second key becomes
+//! active after N decrypted requests and the first is retired at once (the JWKS is then `[k2]` and bodies sealed for `k1` answer 400
 //! `INVALID_ENCRYPTED_PAYLOAD`): the harshest rotation a client can meet.
 //!
 //! This is an independent implementation (RustCrypto `rsa` + `aes-gcm`); the sandbox does not
@@ -20,7 +20,7 @@ use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use rsa::traits::PublicKeyParts;
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
@@ -29,6 +29,7 @@ pub struct Keyring {
     keys: Vec<(String, rsa::RsaPrivateKey)>,
     rotate_after: Option<u64>,
     decrypted: AtomicU64,
+    forced: AtomicBool,
 }
 
 fn generate_key() -> rsa::RsaPrivateKey {
@@ -53,6 +54,7 @@ pub fn generate(rotate_after: Option<u64>) -> Keyring {
         keys: vec![(kid(0), first), (kid(1), second)],
         rotate_after,
         decrypted: AtomicU64::new(0),
+        forced: AtomicBool::new(false),
     }
 }
 
@@ -63,11 +65,19 @@ impl Keyring {
     /// Back to the first key (`POST /_sandbox/reset`): the rotation counter restarts.
     pub fn reset(&self) {
         self.decrypted.store(0, Ordering::SeqCst);
+        self.forced.store(false, Ordering::SeqCst);
+    }
+
+    /// Rotates at once (`POST /_sandbox/jwks/rotate`).
+    pub fn rotate_now(&self) {
+        self.forced.store(true, Ordering::SeqCst);
     }
 
     fn rotated(&self) -> bool {
-        self.rotate_after
-            .is_some_and(|n| self.decrypted.load(Ordering::SeqCst) >= n)
+        self.forced.load(Ordering::SeqCst)
+            || self
+                .rotate_after
+                .is_some_and(|n| self.decrypted.load(Ordering::SeqCst) >= n)
     }
 
     /// The keys currently accepted, active first.
