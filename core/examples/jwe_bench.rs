@@ -19,9 +19,14 @@ fn main() {
         let t = Instant::now();
         let mut out = 0;
         for _ in 0..runs {
-            out += jwe::encrypt_body(&key, &body, &entropy).expect("sealed").len();
+            out += jwe::encrypt_body(&key, &body, &entropy)
+                .expect("sealed")
+                .len();
         }
         let per = t.elapsed().as_secs_f64() * 1000.0 / runs as f64;
-        println!("{label}: {per:.3} ms per encryption ({runs} runs, {} bytes out each)", out / runs);
+        println!(
+            "{label}: {per:.3} ms per encryption ({runs} runs, {} bytes out each)",
+            out / runs
+        );
     }
 }

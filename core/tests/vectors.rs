@@ -367,7 +367,9 @@ fn run_call(v: &Value) -> Result<(), String> {
     if config.encrypt_payloads() {
         // A key cache of the vector's own; random bytes as any CSPRNG would give them.
         call.encrypt_with(&config, Default::default());
-        let bytes: Vec<u8> = (0..call.entropy_needed()).map(|i| (i * 31 + 7) as u8).collect();
+        let bytes: Vec<u8> = (0..call.entropy_needed())
+            .map(|i| (i * 31 + 7) as u8)
+            .collect();
         call.provide_entropy(&bytes).map_err(|e| e.to_string())?;
     }
     for (i, step) in v["steps"].as_array().into_iter().flatten().enumerate() {
