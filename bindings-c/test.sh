@@ -31,7 +31,9 @@ work="$(mktemp -d)"
 prefix="$work/prefix"
 sandbox_pid=""
 fast_pid=""
+jwe_pid=""
 cleanup() {
+    if [ -n "$jwe_pid" ]; then kill "$jwe_pid" 2>/dev/null || true; fi
     if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi
     if [ -n "$fast_pid" ]; then kill "$fast_pid" 2>/dev/null || true; fi
     rm -rf "$work"
@@ -92,6 +94,17 @@ for _ in $(seq 1 100); do
 done
 [ -s "$fast" ] || { echo "test.sh: the fast sandbox did not start" >&2; cat "$work/fast.log" >&2; exit 1; }
 export AUTOSEND_FAST_SANDBOX_INFO="$fast"
+# A third one for payload encryption (JWE): two keys, the second active after 3 decryptions.
+jwe="$work/jwe.json"
+"$target/debug/autosend-sandbox" --port 0 --lazy-jwks --jwks-rotate-after 3 --rate-per-second 100000 \
+    --rate-per-minute 1000000 >"$jwe" 2>"$work/jwe.log" &
+jwe_pid=$!
+for _ in $(seq 1 100); do
+    [ -s "$jwe" ] && break
+    sleep 0.1
+done
+[ -s "$jwe" ] || { echo "test.sh: the JWE sandbox did not start" >&2; cat "$work/jwe.log" >&2; exit 1; }
+export AUTOSEND_JWE_SANDBOX_INFO="$jwe"
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$info" "$1"; }
 export AUTOSEND_SANDBOX_INFO="$info"
 export AUTOSEND_BASE_URL="$(jget 'd["url"]')"

@@ -24,7 +24,7 @@ if [ ! -x "$VENV/bin/python" ]; then
         "$PY" -m venv "$VENV"
     fi
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2" pytest mypy
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2" pytest mypy "jwcrypto>=1.5,<2"
 
 WHEELS="$CARGO_TARGET_DIR/wheels"
 mkdir -p "$WHEELS"

@@ -302,6 +302,24 @@ typedef uint32_t autosend_item_status;
 #endif // __cplusplus
 
 /**
+ * Payload encryption (JWE) for one call of `autosend_client_call_with`.
+ */
+typedef enum {
+  /**
+   * Follow the client's option (`autosend_client_options_set_encrypt_payloads`).
+   */
+  AUTOSEND_ENCRYPT_DEFAULT = 0,
+  /**
+   * Send this call's body plain.
+   */
+  AUTOSEND_ENCRYPT_OFF = 1,
+  /**
+   * Encrypt this call's body.
+   */
+  AUTOSEND_ENCRYPT_ON = 2,
+} autosend_encrypt;
+
+/**
  * One answer of `autosend_call_poll`. Immutable: may be read from any thread. Everything
  * borrowed from it stays valid until `autosend_action_free`.
  */
@@ -722,6 +740,14 @@ autosend_result autosend_client_options_set_retry_non_idempotent(autosend_client
                                                                  bool enabled);
 
 /**
+ * Encrypt request bodies (JWE, RSA-OAEP-256 + A256GCM, the API's public key from
+ * `GET /jwks.json`) for every call of the client (default false). The random bytes come from
+ * the operating system (`getrandom`). `autosend_client_call_with` overrides it per call.
+ */
+autosend_result autosend_client_options_set_encrypt_payloads(autosend_client_options *options,
+                                                             bool enabled);
+
+/**
  * Overall deadline per call in ms, waits included; 0 = no deadline (the default).
  */
 autosend_result autosend_client_options_set_deadline_ms(autosend_client_options *options,
@@ -783,6 +809,19 @@ autosend_result autosend_client_call(const autosend_client *client,
                                      size_t params_len,
                                      autosend_response **response_out,
                                      autosend_error **error_out);
+
+/**
+ * Like `autosend_client_call`, choosing payload encryption for this call. An `encrypt`
+ * value outside the enum is an `invalid_config` error.
+ */
+autosend_result autosend_client_call_with(const autosend_client *client,
+                                          const uint8_t *endpoint_id,
+                                          size_t endpoint_id_len,
+                                          const uint8_t *params_json,
+                                          size_t params_len,
+                                          uint32_t encrypt,
+                                          autosend_response **response_out,
+                                          autosend_error **error_out);
 
 /**
  * `emails.send` (POST /mails/send) with the documented JSON body

@@ -86,7 +86,9 @@ pub unsafe extern "C" fn autosend_call_new(
         // SAFETY: NULL or readable for `params_len` bytes (contract).
         let params = parse_params(unsafe { crate::util::bytes_in(params_json, params_len) }?)?;
         need_out(call_out)?;
-        let call = c.core().call(endpoint, params, seed)?;
+        let mut call = c.core().call(endpoint, params, seed)?;
+        // Payload encryption: random bytes from the operating system (no-op for plain calls).
+        autosend_http::fill_entropy(&mut call)?;
         let h = to_handle(autosend_call {
             call,
             awaiting: false,

@@ -184,6 +184,17 @@ pub unsafe extern "C" fn autosend_client_options_set_retry_non_idempotent(
     set_opt(options, |o| o.opts.retry_non_idempotent = enabled)
 }
 
+/// Encrypt request bodies (JWE, RSA-OAEP-256 + A256GCM, the API's public key from
+/// `GET /jwks.json`) for every call of the client (default false). The random bytes come from
+/// the operating system (`getrandom`). `autosend_client_call_with` overrides it per call.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_encrypt_payloads(
+    options: *mut autosend_client_options,
+    enabled: bool,
+) -> autosend_result {
+    set_opt(options, |o| o.opts.encrypt_payloads = enabled)
+}
+
 /// Overall deadline per call in ms, waits included; 0 = no deadline (the default).
 #[no_mangle]
 pub unsafe extern "C" fn autosend_client_options_set_deadline_ms(
@@ -414,13 +425,36 @@ fn blocking_call(
     params_len: usize,
     response_out: *mut *mut autosend_response,
 ) -> Result<(), Failure> {
+    blocking_call_with(
+        client,
+        endpoint,
+        params_json,
+        params_len,
+        autosend_encrypt::AUTOSEND_ENCRYPT_DEFAULT,
+        response_out,
+    )
+}
+
+fn blocking_call_with(
+    client: *const autosend_client,
+    endpoint: &str,
+    params_json: *const u8,
+    params_len: usize,
+    encrypt: autosend_encrypt,
+    response_out: *mut *mut autosend_response,
+) -> Result<(), Failure> {
     // SAFETY: `client` is NULL or a live handle (contract); shared use is allowed.
     let c = unsafe { handle_ref(client) }?;
     // SAFETY: NULL or readable for `params_len` bytes (contract).
     let params = parse_params(unsafe { bytes_in(params_json, params_len) }?)?;
     need_out(response_out)?;
     let http = c.http()?;
-    let r = http.call(endpoint, params)?;
+    let encrypt = match encrypt {
+        autosend_encrypt::AUTOSEND_ENCRYPT_DEFAULT => None,
+        autosend_encrypt::AUTOSEND_ENCRYPT_OFF => Some(false),
+        autosend_encrypt::AUTOSEND_ENCRYPT_ON => Some(true),
+    };
+    let r = http.call_with(endpoint, params, encrypt)?;
     // SAFETY: checked non-null; writable by contract.
     unsafe { write_out(response_out, to_handle(autosend_response::from_core(r))) }?;
     Ok(())
@@ -444,6 +478,58 @@ pub unsafe extern "C" fn autosend_client_call(
         // SAFETY: NULL or readable for `endpoint_id_len` bytes (contract).
         let endpoint = unsafe { str_in(endpoint_id, endpoint_id_len) }?;
         blocking_call(client, endpoint, params_json, params_len, response_out)
+    })
+}
+
+/// Payload encryption (JWE) for one call of `autosend_client_call_with`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(non_camel_case_types)]
+pub enum autosend_encrypt {
+    /// Follow the client's option (`autosend_client_options_set_encrypt_payloads`).
+    AUTOSEND_ENCRYPT_DEFAULT = 0,
+    /// Send this call's body plain.
+    AUTOSEND_ENCRYPT_OFF = 1,
+    /// Encrypt this call's body.
+    AUTOSEND_ENCRYPT_ON = 2,
+}
+
+/// Like `autosend_client_call`, choosing payload encryption for this call. An `encrypt`
+/// value outside the enum is an `invalid_config` error.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_call_with(
+    client: *const autosend_client,
+    endpoint_id: *const u8,
+    endpoint_id_len: usize,
+    params_json: *const u8,
+    params_len: usize,
+    encrypt: u32,
+    response_out: *mut *mut autosend_response,
+    error_out: *mut *mut autosend_error,
+) -> autosend_result {
+    ffi_result_err!(error_out, {
+        // SAFETY: NULL or readable for `endpoint_id_len` bytes (contract).
+        let endpoint = unsafe { str_in(endpoint_id, endpoint_id_len) }?;
+        let encrypt = match encrypt {
+            0 => autosend_encrypt::AUTOSEND_ENCRYPT_DEFAULT,
+            1 => autosend_encrypt::AUTOSEND_ENCRYPT_OFF,
+            2 => autosend_encrypt::AUTOSEND_ENCRYPT_ON,
+            _ => {
+                return Err(autosend::Error::new(
+                    autosend::ErrorKind::InvalidConfig,
+                    "encrypt must be AUTOSEND_ENCRYPT_DEFAULT, _OFF or _ON",
+                )
+                .into())
+            }
+        };
+        blocking_call_with(
+            client,
+            endpoint,
+            params_json,
+            params_len,
+            encrypt,
+            response_out,
+        )
     })
 }
 

@@ -12,6 +12,7 @@
 #include <curl/curl.h>
 #include <dirent.h>
 #include <stdarg.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,6 +181,8 @@ static autosend_result make_client(const cJSON *spec, int force_no_retries, auto
         autosend_client_options_set_timeout_ms(o, ju64(spec, "timeout_ms", 30000));
     if (jhas(spec, "deadline_ms"))
         autosend_client_options_set_deadline_ms(o, ju64(spec, "deadline_ms", 0));
+    const cJSON *enc = cJSON_GetObjectItemCaseSensitive(spec, "encrypt_payloads");
+    if (cJSON_IsBool(enc)) autosend_client_options_set_encrypt_payloads(o, cJSON_IsTrue(enc));
     autosend_client_options_set_shared_limiter(o, false);
     r = autosend_client_new(o, out, err);
     autosend_client_options_free(o);
@@ -475,6 +478,51 @@ static void run_response(const cJSON *v) {
     autosend_error_free(err);
 }
 
+/* jwe.json: "headers" (a subset; null = absent) and "encrypted" (the body is exactly
+ * {"encryptedData": "<five base64url parts>"}) of a SEND expectation. */
+static void check_sent(const autosend_action *a, const cJSON *s, int step) {
+    const cJSON *want;
+    cJSON_ArrayForEach(want, cJSON_GetObjectItemCaseSensitive(s, "headers")) {
+        const char *got = NULL;
+        for (size_t i = 0; i < autosend_action_header_count(a); i++) {
+            autosend_str hn, hv;
+            autosend_action_header(a, i, &hn, &hv);
+            if (str_is(hn, want->string)) got = hv.data;
+        }
+        if (cJSON_IsNull(want))
+            CHECK(got == NULL, "step %d: header %s should be absent", step, want->string);
+        else
+            CHECK(got && cJSON_IsString(want) && strcmp(got, want->valuestring) == 0,
+                  "step %d: header %s: got %s", step, want->string, got ? got : "(absent)");
+    }
+    const cJSON *enc = cJSON_GetObjectItemCaseSensitive(s, "encrypted");
+    if (!cJSON_IsBool(enc)) return;
+    int sealed = 0;
+    if (autosend_action_has_body(a)) {
+        const uint8_t *b = NULL;
+        size_t bl = 0;
+        autosend_action_body(a, &b, &bl);
+        cJSON *body = cJSON_ParseWithLength((const char *)b, bl);
+        const cJSON *ed = cJSON_GetObjectItemCaseSensitive(body, "encryptedData");
+        if (cJSON_IsObject(body) && cJSON_GetArraySize(body) == 1 && cJSON_IsString(ed)) {
+            int dots = 0, ok = 1;
+            const char *p = ed->valuestring, *part = p;
+            for (; *p; p++) {
+                if (*p == '.') {
+                    ok &= p > part;
+                    part = p + 1;
+                    dots++;
+                } else if (!(isalnum((unsigned char)*p) || *p == '-' || *p == '_')) {
+                    ok = 0;
+                }
+            }
+            sealed = ok && dots == 4 && *part;
+        }
+        cJSON_Delete(body);
+    }
+    CHECK(sealed == cJSON_IsTrue(enc), "step %d: encrypted %d", step, sealed);
+}
+
 static void run_call(const cJSON *v) {
     autosend_client *c = NULL;
     autosend_error *err = NULL;
@@ -507,6 +555,7 @@ static void run_call(const cJSON *v) {
                 CHECK(str_is(autosend_action_method(a), jstr(s, "method")), "step %d method", i);
             if (s && jstr(s, "url"))
                 CHECK(same_url(autosend_action_url(a), jstr(s, "url")), "step %d url", i);
+            if (s) check_sent(a, s, i);
             const cJSON *resp = cJSON_GetObjectItemCaseSensitive(step, "respond");
             const char *te = jstr(step, "transport_error");
             if (resp) {
@@ -1864,6 +1913,107 @@ static void test_e2e(const char *info_path) {
     cJSON_Delete(info);
 }
 
+/* Payload encryption (JWE) end to end against a sandbox started with --jwks-rotate-after 3:
+ * send, bulk send and contact upsert encrypted, then sends across the key rotation (one
+ * INVALID_ENCRYPTED_PAYLOAD, refreshed and re-sent), a per-call opt-out, and the sans-IO call
+ * fetching the key set itself. */
+static long stat_sum(const cJSON *obj) {
+    long n = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, obj) n += (long)it->valuedouble;
+    return n;
+}
+
+static void test_e2e_jwe(const char *info_path) {
+    char *text = read_file(info_path);
+    cJSON *info = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    begin("e2e jwe: sandbox start line");
+    CHECK(info != NULL, "cannot read %s", info_path);
+    end();
+    if (!info) return;
+    const char *url = jstr(info, "url"), *ca = jstr(info, "ca_cert"),
+               *admin_url = jstr(info, "admin_url");
+    const cJSON *keys = cJSON_GetObjectItemCaseSensitive(info, "keys");
+    const cJSON *pk0 = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(keys, "project"), 0);
+    const char *key = jstr(pk0, "key");
+    cJSON_Delete(admin(ca, admin_url, "POST", "/_sandbox/reset", "{}"));
+
+    autosend_client_options *o = NULL;
+    autosend_client *c = NULL;
+    autosend_error *err = NULL;
+    autosend_response *resp = NULL;
+    autosend_client_options_new(&o);
+    autosend_client_options_set_api_key(o, S(key));
+    autosend_client_options_set_base_url(o, S(url));
+    autosend_client_options_set_ca_file(o, S(ca));
+    autosend_client_options_set_timeout_ms(o, 120000);
+    CHECK(autosend_client_options_set_encrypt_payloads(o, true) == AUTOSEND_RESULT_OK, "set_encrypt");
+
+    begin("e2e jwe: encrypted send, bulk, upsert and a key rotation");
+    autosend_result r = autosend_client_new(o, &c, &err);
+    CHECK(r == AUTOSEND_RESULT_OK, "client_new");
+    static const char *BULK =
+        "{\"from\":{\"email\":\"hello@mail.example.com\"},\"subject\":\"bulk\",\"html\":\"<p>x</p>\","
+        "\"recipients\":[{\"email\":\"a@example.com\"},{\"email\":\"b@example.com\"}]}";
+    static const char *UPSERT = "{\"email\":\"grace@example.com\",\"firstName\":\"Grace\"}";
+    r = autosend_client_send_email(c, S(MAIL), &resp, &err);
+    CHECK(r == AUTOSEND_RESULT_OK, "send: %s", autosend_error_json(err).data);
+    autosend_response_free(resp);
+    resp = NULL;
+    r = autosend_client_send_bulk(c, S(BULK), &resp, &err);
+    CHECK(r == AUTOSEND_RESULT_OK, "bulk: %s", autosend_error_json(err).data);
+    autosend_response_free(resp);
+    resp = NULL;
+    r = autosend_client_call(c, S("contacts.upsert"), S(UPSERT), &resp, &err);
+    CHECK(r == AUTOSEND_RESULT_OK, "upsert: %s", autosend_error_json(err).data);
+    CHECK(resp && str_has(autosend_response_json(resp), "Grace"), "upsert answer");
+    autosend_response_free(resp);
+    resp = NULL;
+    for (int i = 0; i < 3; i++) {
+        r = autosend_client_send_email(c, S(MAIL), &resp, &err);
+        CHECK(r == AUTOSEND_RESULT_OK, "send %d after the rotation: %s", i, autosend_error_json(err).data);
+        autosend_response_free(resp);
+        resp = NULL;
+    }
+    r = autosend_client_call_with(c, S("emails.send"), S(MAIL), AUTOSEND_ENCRYPT_OFF, &resp, &err);
+    CHECK(r == AUTOSEND_RESULT_OK, "plain send");
+    autosend_response_free(resp);
+    resp = NULL;
+    r = autosend_client_call_with(c, S("emails.send"), S(MAIL), 7, &resp, &err);
+    CHECK(r == AUTOSEND_RESULT_INVALID_CONFIG, "encrypt outside the enum: %s", autosend_result_name(r));
+    autosend_error_free(err);
+    err = NULL;
+    cJSON *st = admin(ca, admin_url, "GET", "/_sandbox/stats", NULL);
+    const cJSON *dec = cJSON_GetObjectItemCaseSensitive(st, "jwe_decrypted");
+    const cJSON *rej = cJSON_GetObjectItemCaseSensitive(st, "rejected");
+    const cJSON *proc = cJSON_GetObjectItemCaseSensitive(st, "processed");
+    CHECK(cJSON_GetArraySize(dec) == 2 && stat_sum(dec) == 6, "decrypted with both keys, 6 in all");
+    CHECK(ju64(rej, "INVALID_ENCRYPTED_PAYLOAD", 0) == 1, "one refusal at the rotation");
+    CHECK(ju64(proc, "emails.send", 0) == 5 && ju64(proc, "jwks.get", 0) == 2, "sends and key fetches");
+    cJSON_Delete(st);
+    end();
+
+    begin("e2e jwe: the sans-IO call fetches the keys and seals the body");
+    autosend_call *call = NULL;
+    r = autosend_call_new(c, S("emails.send"), S(MAIL), 1, &call, &err);
+    CHECK(r == AUTOSEND_RESULT_OK, "call_new");
+    uint64_t clock = 0;
+    autosend_action *a = call ? drive_with_curl(call, ca, &clock) : NULL;
+    CHECK(a && autosend_action_get_kind(a) == AUTOSEND_ACTION_DONE && autosend_action_result(a) == AUTOSEND_RESULT_OK,
+          "done ok");
+    autosend_action_free(a);
+    autosend_call_free(call);
+    st = admin(ca, admin_url, "GET", "/_sandbox/stats", NULL);
+    CHECK(stat_sum(cJSON_GetObjectItemCaseSensitive(st, "jwe_decrypted")) == 7, "sealed by the sans-IO call");
+    cJSON_Delete(st);
+    end();
+
+    autosend_client_free(c);
+    autosend_client_options_free(o);
+    cJSON_Delete(info);
+}
+
 int main(int argc, char **argv) {
     const char *dir = argc > 1 ? argv[1] : "tests/vectors";
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -1874,6 +2024,9 @@ int main(int argc, char **argv) {
     const char *info = getenv("AUTOSEND_SANDBOX_INFO");
     if (info && *info) test_e2e(info);
     else fprintf(stderr, "note: AUTOSEND_SANDBOX_INFO not set; end-to-end tests skipped\n");
+    const char *jwe_info = getenv("AUTOSEND_JWE_SANDBOX_INFO");
+    if (jwe_info && *jwe_info) test_e2e_jwe(jwe_info);
+    else fprintf(stderr, "note: AUTOSEND_JWE_SANDBOX_INFO not set; encryption end-to-end skipped\n");
     curl_global_cleanup();
     printf("%d passed, %d skipped (pending), %d failed\n", g_passed, g_skipped, g_failed);
     return g_failed ? 1 : 0;

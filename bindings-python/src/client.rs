@@ -27,8 +27,9 @@ fn describe<'py>(py: Python<'py>, c: &ClientConfig) -> PyResult<Bound<'py, PyDic
 
 macro_rules! client_new {
     ($ty:path, $py:ident, $api_key:ident, $project_id:ident, $base_url:ident, $timeout_ms:ident,
-     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident) => {{
-        let o = check(
+     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident,
+     $encrypt_payloads:ident) => {{
+        let mut o = check(
             $py,
             options(
                 $api_key.as_ref(),
@@ -43,6 +44,7 @@ macro_rules! client_new {
                 $env,
             ),
         )?;
+        o.encrypt_payloads = $encrypt_payloads;
         let tls = TlsOptions {
             ca_cert_pem: $ca_pem,
         };
@@ -59,6 +61,7 @@ fn interruptible(
     client: &autosend_http::blocking::Client,
     endpoint: &str,
     params: serde_json::Value,
+    encrypt: Option<bool>,
 ) -> (
     Result<autosend::ApiResponse, autosend::Error>,
     Option<PyErr>,
@@ -75,7 +78,7 @@ fn interruptible(
                     }
                 })
             };
-            client.call_interruptible(endpoint, params, &mut check)
+            client.call_interruptible(endpoint, params, encrypt, &mut check)
         }))
     });
     let result = r.unwrap_or_else(|p| Err(panic_error(p.as_ref())));
@@ -116,7 +119,8 @@ pub struct Client {
 impl Client {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
-        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
+        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
+        encrypt_payloads=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -129,12 +133,13 @@ impl Client {
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
         env: Option<Bound<'_, PyAny>>,
+        encrypt_payloads: bool,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
             // reqwest's blocking client starts a helper thread: do it without the GIL.
             let inner = {
-                let o = check(
+                let mut o = check(
                     py,
                     options(
                         api_key.as_ref(),
@@ -149,6 +154,7 @@ impl Client {
                         env,
                     ),
                 )?;
+                o.encrypt_payloads = encrypt_payloads;
                 let tls = TlsOptions {
                     ca_cert_pem: ca_pem,
                 };
@@ -167,15 +173,18 @@ impl Client {
     }
 
     /// Calls an endpoint; returns `{status, data, request_id, attempts}` or raises.
+    /// `encrypt`: this call's payload-encryption choice (None: the client's).
+    #[pyo3(signature = (endpoint, params, encrypt=None))]
     fn call<'py>(
         &self,
         py: Python<'py>,
         endpoint: String,
         params: &Bound<'py, PyAny>,
+        encrypt: Option<bool>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
             let params = check(py, to_json(params, ""))?;
-            let (result, signal) = interruptible(py, &self.inner, &endpoint, params);
+            let (result, signal) = interruptible(py, &self.inner, &endpoint, params, encrypt);
             match (result, signal) {
                 (Ok(resp), None) => response_dict(py, &resp),
                 (Err(e), None) => Err(to_pyerr(py, &e)),
@@ -204,7 +213,7 @@ impl Client {
             let Some(params) = params else {
                 return Ok(None);
             };
-            let (result, signal) = interruptible(py, &self.inner, id, params);
+            let (result, signal) = interruptible(py, &self.inner, id, params, None);
             if let Some(sig) = signal {
                 let e = result
                     .err()
@@ -228,7 +237,7 @@ impl Client {
             let Some((id, index, params)) = c.take_next() else {
                 return Ok(None);
             };
-            let (result, signal) = interruptible(py, &self.inner, id, params);
+            let (result, signal) = interruptible(py, &self.inner, id, params, None);
             // The chunk's outcome is recorded first (the report stays exact), then the
             // interruption is raised.
             let e = result.as_ref().err().cloned();
@@ -267,7 +276,8 @@ pub struct AsyncClient {
 impl AsyncClient {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
-        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
+        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
+        encrypt_payloads=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -280,6 +290,7 @@ impl AsyncClient {
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
         env: Option<Bound<'_, PyAny>>,
+        encrypt_payloads: bool,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
@@ -294,25 +305,29 @@ impl AsyncClient {
                 retry_non_idempotent,
                 deadline_ms,
                 ca_pem,
-                env
+                env,
+                encrypt_payloads
             )?;
             Ok(AsyncClient { inner })
         })
     }
 
     /// Calls an endpoint; returns an awaitable of `{status, data, request_id, attempts}`.
+    /// `encrypt`: this call's payload-encryption choice (None: the client's).
+    #[pyo3(signature = (endpoint, params, encrypt=None))]
     fn call<'py>(
         &self,
         py: Python<'py>,
         endpoint: String,
         params: &Bound<'py, PyAny>,
+        encrypt: Option<bool>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let params = check(py, to_json(params, ""))?;
             let client = self.inner.clone();
-            let fut = CatchUnwind(Box::pin(
-                async move { client.call(&endpoint, params).await },
-            ));
+            let fut = CatchUnwind(Box::pin(async move {
+                client.call_with(&endpoint, params, encrypt).await
+            }));
             pyo3_async_runtimes::tokio::future_into_py(py, async move {
                 let outcome = fut.await;
                 Python::attach(|py| -> PyResult<Py<PyAny>> {

@@ -171,18 +171,21 @@ impl SansIoClient {
     }
 
     /// Prepares a call; local errors (scope, project id, validation) raise here.
-    #[pyo3(signature = (endpoint, params, seed=0))]
+    /// `encrypt=True` seals the body (JWE): give the call `entropy_needed()` bytes of
+    /// `os.urandom` through `provide_entropy` before polling.
+    #[pyo3(signature = (endpoint, params, seed=0, encrypt=None))]
     fn call(
         &self,
         py: Python<'_>,
         endpoint: &str,
         params: &Bound<'_, PyAny>,
         seed: u64,
+        encrypt: Option<bool>,
     ) -> PyResult<Call> {
         guard(py, || {
             let params = check(py, to_json(params, ""))?;
             let client = lock(&self.inner).clone();
-            let call = check(py, client.call(endpoint, params, seed))?;
+            let call = check(py, client.call_with(endpoint, params, seed, encrypt))?;
             Ok(Call {
                 inner: Mutex::new(call),
             })
@@ -206,6 +209,16 @@ pub struct Call {
 
 #[pymethods]
 impl Call {
+    /// Random bytes the call needs before its first poll (payload encryption; else 0).
+    fn entropy_needed(&self) -> usize {
+        lock(&self.inner).entropy_needed()
+    }
+
+    /// Gives the call its random bytes (`os.urandom(call.entropy_needed())`).
+    fn provide_entropy(&self, py: Python<'_>, data: &[u8]) -> PyResult<()> {
+        guard(py, || check(py, lock(&self.inner).provide_entropy(data)))
+    }
+
     /// `("send", request_dict)`, `("wait", ms)` or `("done", response_dict)`; a failed call
     /// raises its `AutoSendError` instead of returning `done`.
     fn poll<'py>(&self, py: Python<'py>, now_ms: u64) -> PyResult<Bound<'py, PyTuple>> {

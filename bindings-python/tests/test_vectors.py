@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import functools
 import json
+import os
+import re
 from typing import Any, Callable, Dict, List, Mapping, Optional
 
 import pytest
@@ -244,11 +246,34 @@ def test_response(v: Dict[str, Any]) -> None:
 CALLS = load_vectors("call")
 
 
+def check_sent(req: Dict[str, Any], send: Dict[str, Any], where: str) -> None:
+    """jwe.json: ``headers`` (a subset; None = absent) and ``encrypted`` (the body is exactly
+    ``{"encryptedData": "<five base64url parts>"}``)."""
+    got = {k.lower(): val for k, val in req["headers"]}
+    for k, want in (send.get("headers") or {}).items():
+        assert got.get(k) == want, f"{where}: header {k}: {got.get(k)!r} != {want!r}"
+    if "encrypted" in send:
+        sealed = False
+        try:
+            body = json.loads(req["body"] or b"null")
+            sealed = (
+                isinstance(body, dict)
+                and list(body) == ["encryptedData"]
+                and re.fullmatch(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){4}", body["encryptedData"]) is not None
+            )
+        except (ValueError, TypeError):
+            pass
+        assert sealed == send["encrypted"], f"{where}: encrypted"
+
+
 @pytest.mark.parametrize("v", CALLS, ids=_ids(CALLS))
 @pending_aware
 def test_call(v: Dict[str, Any]) -> None:
     client = sansio_client(v.get("client"))
-    call = client.call(v["endpoint"], v["params"], v.get("seed", 0))
+    c = v.get("client") or {}
+    call = client.call(v["endpoint"], v["params"], v.get("seed", 0), bool(c.get("encrypt_payloads")))
+    if call.entropy_needed():
+        call.provide_entropy(os.urandom(call.entropy_needed()))
     for i, step in enumerate(v["steps"]):
         at = step["at"]
         exp = step["expect"]
@@ -274,6 +299,7 @@ def test_call(v: Dict[str, Any]) -> None:
                 assert value["method"] == send["method"], where
             if "url" in send:
                 assert same_url(value["url"], send["url"]), where
+            check_sent(value, send, where)
             if "respond" in step:
                 r = step["respond"]
                 call.handle_response(at, r["status"], r.get("headers") or {}, body_bytes(r))

@@ -213,6 +213,25 @@ function randomSeed() {
   return Uint32Array.of((Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0);
 }
 
+// Payload encryption (JWE): the core asks for random bytes per call; they come from the
+// platform CSPRNG (crypto.getRandomValues), never from Math.random.
+function provideEntropy(call) {
+  const need = call.entropyNeeded();
+  if (need === 0) return;
+  const c = globalThis.crypto;
+  if (!c || typeof c.getRandomValues !== 'function') {
+    throw localError('internal', '', 'payload encryption needs crypto.getRandomValues, which this runtime lacks; nothing was sent');
+  }
+  const bytes = new Uint8Array(need);
+  try {
+    // getRandomValues fills at most 65536 bytes per call.
+    for (let i = 0; i < need; i += 65536) c.getRandomValues(bytes.subarray(i, Math.min(need, i + 65536)));
+    core(() => call.provideEntropy(bytes));
+  } finally {
+    bytes.fill(0);
+  }
+}
+
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortReason(signal));
@@ -622,6 +641,7 @@ export class AutoSend {
       maxRetries: option('maxRetries') ?? null,
       retryNonIdempotent: option('retryNonIdempotent') ?? null,
       deadlineMs: option('deadline') ?? null,
+      encrypt: option('encrypt') ?? null,
       // Own properties only, nested too (JSON.stringify reads own properties).
       rateLimits:
         rateLimits !== null && typeof rateLimits === 'object'
@@ -681,10 +701,14 @@ export class AutoSend {
     // A big body: let the event loop run between serialising it and the core's checks.
     if (json.length > YIELD_AT_CHARS) await new Promise((resolve) => setTimeout(resolve, 0));
     const seed = randomSeed();
-    const call = core(() => this.#client.call(String(endpointId), json, seed[0], seed[1]));
+    const encrypt = own(requestOptions, 'encrypt');
+    const call = core(() =>
+      this.#client.call(String(endpointId), json, seed[0], seed[1], encrypt == null ? undefined : Boolean(encrypt)),
+    );
     const signal = own(requestOptions, 'signal');
     let failed = false;
     try {
+      provideEntropy(call);
       for (;;) {
         const step = JSON.parse(call.poll(clock()));
         if (step.done) {

@@ -169,6 +169,11 @@ export interface RequestOptions {
    * AbortedError (`mayHaveBeenDelivered` when a send was in flight) and nothing is retried.
    */
   signal?: AbortSignal;
+  /**
+   * Encrypt this call's body (JWE RSA-OAEP-256 + A256GCM) or send it plain, whatever the
+   * client's `encrypt` says.
+   */
+  encrypt?: boolean;
 }
 
 export interface AutoSendOptions {
@@ -189,6 +194,11 @@ export interface AutoSendOptions {
   rateLimits?: { perSecond?: number; perMinute?: number };
   /** A fetch implementation (default: the global fetch). */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * Encrypt request bodies (JWE RSA-OAEP-256 + A256GCM) with AutoSend's public key from
+   * `GET /jwks.json` (cached 10 minutes; default false). Randomness: crypto.getRandomValues.
+   */
+  encrypt?: boolean;
 }
 
 /** The client. Its namespaces (`client.templates.create(…)`) and `request` are generated. */

@@ -219,7 +219,7 @@ pub struct WasmClient {
 #[wasm_bindgen]
 impl WasmClient {
     /// `options` is JSON: `{apiKey, projectId, baseUrl, timeoutMs, maxRetries,
-    /// retryNonIdempotent, deadlineMs, rateLimits: {perSecond, perMinute}, runtime,
+    /// retryNonIdempotent, deadlineMs, encrypt, rateLimits: {perSecond, perMinute}, runtime,
     /// env: {NAME: value}, privateLimiter}`. Missing values take the core's defaults; `env`
     /// is applied through the core's `fill_from_env` rule. `api_key`, when given, replaces
     /// `options.apiKey`: a key passed as its own string argument crosses into wasm the way
@@ -247,6 +247,9 @@ impl WasmClient {
             opts.retry_non_idempotent = b;
         }
         opts.deadline_ms = opt_u64(&o, "deadlineMs")?;
+        if let Some(b) = opt_bool(&o, "encrypt")? {
+            opts.encrypt_payloads = b;
+        }
         match o.get("rateLimits") {
             None | Some(Value::Null) | Some(Value::Object(_)) => {}
             Some(_) => {
@@ -283,12 +286,15 @@ impl WasmClient {
 
     /// Prepares a call; local errors (scope, project id, validation) are thrown here.
     /// The seed (two 32-bit halves, from `crypto.getRandomValues`) drives the retry jitter.
+    /// `encrypt`: this call's payload-encryption choice (`undefined`: the client's `encrypt`);
+    /// an encrypting call then needs `entropyNeeded()` random bytes via `provideEntropy`.
     pub fn call(
         &self,
         endpoint: &str,
         params: &str,
         seed_hi: u32,
         seed_lo: u32,
+        encrypt: Option<bool>,
     ) -> Result<WasmCall, JsValue> {
         let params = serde_json::from_str::<Value>(params).map_err(|_| {
             err_value(&Error::validation(
@@ -299,7 +305,7 @@ impl WasmClient {
         let seed = (u64::from(seed_hi) << 32) | u64::from(seed_lo);
         let call = self
             .client
-            .call(endpoint, params, seed)
+            .call_with(endpoint, params, seed, encrypt)
             .map_err(|e| err_value(&e))?;
         Ok(WasmCall {
             call,
@@ -346,6 +352,18 @@ pub struct WasmCall {
 
 #[wasm_bindgen]
 impl WasmCall {
+    /// Random bytes this call needs before its first poll (payload encryption; 0 otherwise).
+    #[wasm_bindgen(js_name = entropyNeeded)]
+    pub fn entropy_needed(&self) -> u32 {
+        u32::try_from(self.call.entropy_needed()).unwrap_or(u32::MAX)
+    }
+
+    /// Gives the call its random bytes (from `crypto.getRandomValues`).
+    #[wasm_bindgen(js_name = provideEntropy)]
+    pub fn provide_entropy(&mut self, bytes: &[u8]) -> Result<(), JsValue> {
+        self.call.provide_entropy(bytes).map_err(|e| err_value(&e))
+    }
+
     /// What to do at `now_ms` (monotonic), as JSON: `{"send": {method, url, headers: [[k, v]],
     /// hasBody, timeoutMs, attempt}}` (the body itself through [`WasmCall::take_body`]), `{"wait": ms}` or `{"done": {"ok": true, data, status,
     /// requestId, message, alreadyGone, attempts, binary, contentType, filename}}` /

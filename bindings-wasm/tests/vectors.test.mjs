@@ -27,6 +27,7 @@ function clientConfig(client = {}, extra = {}) {
     retryNonIdempotent: client.retry_non_idempotent ?? null,
     timeoutMs: client.timeout_ms ?? null,
     deadlineMs: client.deadline_ms ?? null,
+    encrypt: client.encrypt_payloads ?? null,
     privateLimiter: true,
     runtime: 'vectors',
     ...extra,
@@ -169,6 +170,8 @@ function runCall(v) {
   const client = new wasm.WasmClient(JSON.stringify(clientConfig(v.client)));
   const seed = BigInt(v.seed ?? 0);
   const call = client.call(v.endpoint, JSON.stringify(v.params ?? {}), Number(seed >> 32n), Number(seed & 0xffffffffn));
+  const need = call.entropyNeeded();
+  if (need > 0) call.provideEntropy(crypto.getRandomValues(new Uint8Array(need)));
   v.steps.forEach((step, i) => {
     const at = step.at ?? 0;
     const exp = step.expect;
@@ -179,6 +182,7 @@ function runCall(v) {
       if ('attempt' in exp.send) assert.equal(out.send.attempt, exp.send.attempt, ctx);
       if ('method' in exp.send) assert.equal(out.send.method, exp.send.method, ctx);
       if ('url' in exp.send) assertSameUrl(out.send.url, exp.send.url, ctx);
+      checkSentHeaders(out.send, exp.send, ctx);
       if (step.respond) {
         call.handleResponse(at, step.respond.status, JSON.stringify(headerPairs(step.respond.headers)), bodyBytes(step.respond));
       } else if (step.transport_error) {
@@ -196,6 +200,24 @@ function runCall(v) {
   });
   call.free();
   client.free();
+}
+
+// jwe.json: `headers` (a subset; null = absent) and `encrypted` (the body is exactly
+// {"encryptedData": "<five base64url parts>"}).
+function checkSentHeaders(sent, exp, ctx) {
+  const got = Object.fromEntries(sent.headers.map(([k, v]) => [k.toLowerCase(), v]));
+  for (const [k, want] of Object.entries(exp.headers ?? {})) {
+    assert.equal(got[k] ?? null, want, `${ctx}: header ${k}`);
+  }
+  if ('encrypted' in exp) {
+    let sealed = false;
+    try {
+      const b = JSON.parse(sent.body);
+      sealed = Object.keys(b).length === 1 && typeof b.encryptedData === 'string' &&
+        /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+){4}$/.test(b.encryptedData);
+    } catch {}
+    assert.equal(sealed, exp.encrypted, `${ctx}: encrypted`);
+  }
 }
 
 function runLimiter(v) {

@@ -95,6 +95,8 @@ pub struct Call {
     unknown_outcome: bool,
     last_error: Option<Error>,
     result: Option<Result<ApiResponse, Error>>,
+    /// Payload encryption (JWE), when on for this call and it has a body.
+    enc: Option<Box<crate::jwe::Encryption>>,
 }
 
 impl std::fmt::Debug for Call {
@@ -135,7 +137,41 @@ impl Call {
             unknown_outcome: false,
             last_error: None,
             result: None,
+            enc: None,
         })
+    }
+
+    /// Turns payload encryption (JWE, [`crate::jwe`]) on for this call, with the key cache
+    /// `jwks`. Calls without a body stay plain. The binding must then give
+    /// [`Call::entropy_needed`] random bytes to [`Call::provide_entropy`] before polling.
+    pub fn encrypt_with(&mut self, config: &ClientConfig, jwks: crate::jwe::SharedJwks) {
+        if self.request.body.is_none() || self.enc.is_some() {
+            return;
+        }
+        // `jwks.get` has no body, so building its request cannot fail.
+        if let Ok((_, fetch)) = build_request(config, "jwks.get", Value::Object(Default::default()))
+        {
+            self.enc = Some(Box::new(crate::jwe::Encryption::new(jwks, fetch)));
+        }
+    }
+
+    /// True when this call's body is sent encrypted.
+    pub fn is_encrypted(&self) -> bool {
+        self.enc.is_some()
+    }
+
+    /// Random bytes the binding must pass to [`Call::provide_entropy`] (from its platform
+    /// CSPRNG) before the first `poll`; 0 when the call does not encrypt.
+    pub fn entropy_needed(&self) -> usize {
+        self.enc.as_ref().map_or(0, |e| e.entropy_needed())
+    }
+
+    /// Gives the call its random bytes (at least [`Call::entropy_needed`]; kept zeroized).
+    pub fn provide_entropy(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        match self.enc.as_mut() {
+            Some(e) => e.provide_entropy(bytes),
+            None => Ok(()),
+        }
     }
 
     /// The endpoint being called.
@@ -174,7 +210,8 @@ impl Call {
             )
             .with_may_have_been_delivered(self.maybe_delivered);
         }
-        let on_the_wire = self.state == State::InFlight && request_sent;
+        let fetching_keys = self.enc.as_ref().is_some_and(|e| e.fetching);
+        let on_the_wire = self.state == State::InFlight && request_sent && !fetching_keys;
         if on_the_wire && !self.endpoint.idempotent {
             self.maybe_delivered = true;
         }
@@ -276,6 +313,23 @@ impl Call {
             }
             return Poll::Wait(at - now);
         }
+        if let Some(enc) = self.enc.as_mut() {
+            match enc.prepare(now, &self.request) {
+                crate::jwe::Prepared::Ready => {}
+                crate::jwe::Prepared::Fetch(mut req) => {
+                    self.state = State::InFlight;
+                    req.attempt = self.attempts;
+                    if let Some(d) = deadline {
+                        req.timeout_ms = req.timeout_ms.min(d - now).max(1);
+                    }
+                    return Poll::Send(req);
+                }
+                crate::jwe::Prepared::Fail(e) => {
+                    self.finish(Err(e.with_may_have_been_delivered(self.maybe_delivered)));
+                    return self.poll(now);
+                }
+            }
+        }
         let decision = lock(&self.limiter).acquire(now);
         match decision {
             Acquire::Wait(ms) => {
@@ -303,7 +357,8 @@ impl Call {
             Acquire::Go => {
                 self.attempts += 1;
                 self.state = State::InFlight;
-                let mut req = self.request.clone();
+                let sealed = self.enc.as_ref().and_then(|e| e.sealed());
+                let mut req = sealed.unwrap_or(&self.request).clone();
                 req.attempt = self.attempts;
                 if let Some(d) = deadline {
                     req.timeout_ms = req.timeout_ms.min(d - now).max(1);
@@ -342,6 +397,10 @@ impl Call {
         body: &[u8],
     ) {
         if self.state != State::InFlight {
+            return;
+        }
+        if self.enc.as_ref().is_some_and(|e| e.fetching) {
+            self.handle_key_fetch(now, status, headers, body);
             return;
         }
         // Server feedback tightens the shared budget.
@@ -436,6 +495,13 @@ impl Call {
                     self.finish(Err(e));
                 }
             }
+            400 if e.api_code() == Some(crate::jwe::INVALID_ENCRYPTED_PAYLOAD)
+                && self.enc.as_mut().is_some_and(|enc| enc.refresh_once()) =>
+            {
+                // Not processed: fetch the keys again and re-send this request once.
+                self.last_error = Some(e);
+                self.state = State::Ready;
+            }
             _ => {
                 let e = e.with_may_have_been_delivered(self.maybe_delivered);
                 self.finish(Err(e));
@@ -456,6 +522,13 @@ impl Call {
         if self.state != State::InFlight {
             return;
         }
+        if let Some(enc) = self.enc.as_mut().filter(|e| e.fetching) {
+            // The key fetch, not the user's request: nothing of the call was sent.
+            enc.fetching = false;
+            let e = crate::limits::response_too_large(status, self.maybe_delivered);
+            self.finish(Err(e));
+            return;
+        }
         if let Some(w) = reset_wait_ms(headers) {
             lock(&self.limiter).block_for(now, w);
         }
@@ -465,6 +538,27 @@ impl Call {
         let e = crate::limits::response_too_large(status, self.maybe_delivered)
             .with_request_id(request_id);
         self.finish(Err(e));
+    }
+
+    fn handle_key_fetch(
+        &mut self,
+        now: u64,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) {
+        let secret = self.config.key().expose_secret().to_string();
+        let Some(enc) = self.enc.as_mut() else { return };
+        match enc.on_fetch_response(now, status, headers, body, &secret) {
+            crate::jwe::Fetched::Stored => self.state = State::Ready,
+            crate::jwe::Fetched::Retry(e, wait) => {
+                let e = e.with_may_have_been_delivered(self.maybe_delivered);
+                self.retry_or_fail(now, e, wait)
+            }
+            crate::jwe::Fetched::Fail(e) => {
+                self.finish(Err(e.with_may_have_been_delivered(self.maybe_delivered)))
+            }
+        }
     }
 
     /// Feeds a transport failure of the request last returned by `poll`.
@@ -480,6 +574,19 @@ impl Call {
                 "the connection was lost before an answer arrived",
             ),
         };
+        if let Some(enc) = self.enc.as_mut().filter(|e| e.fetching) {
+            // The key fetch failed: nothing of the call was sent, it is safe to try again.
+            enc.fetching = false;
+            let e = Error::new(
+                ek,
+                format!(
+                    "{msg} while fetching the encryption keys (GET /jwks.json); nothing was sent"
+                ),
+            )
+            .with_may_have_been_delivered(self.maybe_delivered);
+            self.retry_or_fail(now, e, None);
+            return;
+        }
         let after_send = kind != TransportErrorKind::Connect;
         self.unknown_outcome |= after_send;
         if after_send && !self.endpoint.idempotent {

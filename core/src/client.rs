@@ -13,6 +13,7 @@ pub struct Client {
     config: ClientConfig,
     limiter: SharedLimiter,
     shared: bool,
+    jwks: crate::jwe::SharedJwks,
 }
 
 impl Client {
@@ -24,19 +25,23 @@ impl Client {
     /// From an already validated configuration.
     pub fn from_config(config: ClientConfig) -> Client {
         let limiter = shared_limiter(config.key(), config.rate_limits());
+        let jwks = crate::jwe::shared_jwks(config.base_url());
         Client {
             config,
             limiter,
             shared: true,
+            jwks,
         }
     }
 
     /// With an explicit limiter (tests, or callers that do not want process-wide sharing).
     pub fn with_limiter(config: ClientConfig, limiter: SharedLimiter) -> Client {
+        let jwks = crate::jwe::shared_jwks(config.base_url());
         Client {
             config,
             limiter,
             shared: false,
+            jwks,
         }
     }
 
@@ -53,13 +58,35 @@ impl Client {
     /// Prepares a call; local errors (scope, project id, validation) are returned here.
     /// `seed` drives the retry jitter.
     pub fn call(&self, endpoint_id: &str, params: Value, seed: u64) -> Result<Call, Error> {
-        Call::new(
+        self.call_with(endpoint_id, params, seed, None)
+    }
+
+    /// Like [`Client::call`], with this call's payload encryption choice (`None`: the
+    /// client's `encrypt_payloads`). An encrypting call needs [`Call::entropy_needed`] random
+    /// bytes through [`Call::provide_entropy`] before its first poll.
+    pub fn call_with(
+        &self,
+        endpoint_id: &str,
+        params: Value,
+        seed: u64,
+        encrypt: Option<bool>,
+    ) -> Result<Call, Error> {
+        let mut call = Call::new(
             &self.config,
             self.limiter.clone(),
             endpoint_id,
             params,
             seed,
-        )
+        )?;
+        if encrypt.unwrap_or(self.config.encrypt_payloads) {
+            call.encrypt_with(&self.config, self.jwks.clone());
+        }
+        Ok(call)
+    }
+
+    /// The JWKS cache this client's encrypting calls share (one per base URL per process).
+    pub fn jwks(&self) -> &crate::jwe::SharedJwks {
+        &self.jwks
     }
 
     /// Prepares a call from a typed request.

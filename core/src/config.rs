@@ -46,6 +46,9 @@ pub struct ClientOptions {
     pub rate_limits: RateLimits,
     /// The binding's name and version for the `User-Agent`, e.g. `python/0.1.0`.
     pub user_agent: String,
+    /// Encrypt request bodies (JWE, RSA-OAEP-256 + A256GCM) with the API's public key from
+    /// `GET /jwks.json`; see [`crate::jwe`]. Off by default; a call can override it.
+    pub encrypt_payloads: bool,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -60,6 +63,7 @@ impl std::fmt::Debug for ClientOptions {
             .field("deadline_ms", &self.deadline_ms)
             .field("rate_limits", &self.rate_limits)
             .field("user_agent", &self.user_agent)
+            .field("encrypt_payloads", &self.encrypt_payloads)
             .finish()
     }
 }
@@ -77,6 +81,7 @@ impl ClientOptions {
             deadline_ms: None,
             rate_limits: RateLimits::default(),
             user_agent: "rust".to_string(),
+            encrypt_payloads: false,
         }
     }
 
@@ -118,6 +123,7 @@ pub struct ClientConfig {
     pub(crate) deadline_ms: Option<u64>,
     pub(crate) rate_limits: RateLimits,
     pub(crate) user_agent: String,
+    pub(crate) encrypt_payloads: bool,
 }
 
 impl ClientConfig {
@@ -186,6 +192,7 @@ impl ClientConfig {
             ),
             rate_limits: opts.rate_limits,
             user_agent,
+            encrypt_payloads: opts.encrypt_payloads,
         })
     }
 
@@ -211,6 +218,10 @@ impl ClientConfig {
     /// The project id, if any.
     pub fn project_id(&self) -> Option<&str> {
         self.project_id.as_deref()
+    }
+    /// Whether calls encrypt their bodies by default (JWE).
+    pub fn encrypt_payloads(&self) -> bool {
+        self.encrypt_payloads
     }
     /// The normalised base URL (no trailing slash).
     pub fn base_url(&self) -> &str {

@@ -14,6 +14,8 @@
 //! - [`Call`]: the state machine of one call — `poll(now)` → `Send` / `Wait` / `Done`, fed by
 //!   `handle_response` and `handle_transport_error`.
 //! - [`RateLimiter`]: 2 requests/second and 50/minute per key, never exceeded.
+//! - [`jwe`]: encrypted request bodies (JWE RSA-OAEP-256 + A256GCM), the JWKS parser, key
+//!   choice and cache policy; randomness comes in from the binding.
 //! - [`webhook::verify`]: HMAC-SHA256 webhook verification with typed events.
 //!
 //! There are no sockets, threads, clocks or unseeded randomness here: time and seeds come in
@@ -53,6 +55,7 @@ mod config;
 mod error;
 #[rustfmt::skip]
 mod generated;
+pub mod jwe;
 mod key;
 mod limiter;
 pub mod limits;

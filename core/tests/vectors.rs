@@ -90,6 +90,10 @@ fn options(client: &Value) -> ClientOptions {
         o.timeout_ms = n;
     }
     o.deadline_ms = client.get("deadline_ms").and_then(Value::as_u64);
+    o.encrypt_payloads = client
+        .get("encrypt_payloads")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     o.user_agent = "rust-vectors/0".into();
     o
 }
@@ -360,6 +364,14 @@ fn run_call(v: &Value) -> Result<(), String> {
         v["seed"].as_u64().unwrap_or(0),
     )
     .map_err(|e| format!("call: {e}"))?;
+    if config.encrypt_payloads() {
+        // A key cache of the vector's own; random bytes as any CSPRNG would give them.
+        call.encrypt_with(&config, Default::default());
+        let bytes: Vec<u8> = (0..call.entropy_needed())
+            .map(|i| (i * 31 + 7) as u8)
+            .collect();
+        call.provide_entropy(&bytes).map_err(|e| e.to_string())?;
+    }
     for (i, step) in v["steps"].as_array().into_iter().flatten().enumerate() {
         let at = step["at"].as_u64().unwrap_or(0);
         let exp = &step["expect"];
@@ -384,6 +396,7 @@ fn run_call(v: &Value) -> Result<(), String> {
                         return Err(ctx(format!("want url {u}, got {}", req.url)));
                     }
                 }
+                check_sent_headers(s, &req).map_err(ctx)?;
                 if let Some(r) = step.get("respond") {
                     call.handle_response(
                         at,
@@ -419,6 +432,45 @@ fn run_call(v: &Value) -> Result<(), String> {
                 };
                 check_done(r, d).map_err(ctx)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// `headers` (a subset; null = absent) and `encrypted` (the body is exactly
+/// `{"encryptedData": "<five base64url parts>"}`) of a send expectation (jwe.json).
+fn check_sent_headers(s: &Value, req: &autosend::Request) -> Result<(), String> {
+    if let Some(hs) = s.get("headers").and_then(Value::as_object) {
+        for (k, want) in hs {
+            let got = req.header(k);
+            match (want.as_str(), got) {
+                (None, None) => {}
+                (Some(w), Some(g)) if w == g => {}
+                _ => return Err(format!("header {k}: want {want}, got {got:?}")),
+            }
+        }
+    }
+    if let Some(enc) = s.get("encrypted").and_then(Value::as_bool) {
+        let sealed = req
+            .body
+            .as_deref()
+            .and_then(|b| serde_json::from_slice::<Value>(b).ok())
+            .and_then(|v| {
+                let o = v.as_object()?.clone();
+                let c = o.get("encryptedData")?.as_str()?.to_string();
+                (o.len() == 1).then_some(c)
+            })
+            .is_some_and(|c| {
+                let parts: Vec<&str> = c.split('.').collect();
+                parts.len() == 5
+                    && parts.iter().all(|p| {
+                        !p.is_empty()
+                            && p.bytes()
+                                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+                    })
+            });
+        if sealed != enc {
+            return Err(format!("want encrypted={enc}, got a body that is {sealed}"));
         }
     }
     Ok(())

@@ -33,6 +33,7 @@ pub fn router() -> Router<Arc<App>> {
         .route("/_sandbox/messages", get(messages).delete(clear_messages))
         .route("/_sandbox/messages/{id}", get(message))
         .route("/_sandbox/reset", post(reset))
+        .route("/_sandbox/jwks/rotate", post(rotate_jwks))
         .route("/_sandbox/keys", post(add_key))
         .route("/_sandbox/keys/revoke", post(revoke_key))
         .route("/_sandbox/downloads/{token}", get(download))
@@ -88,6 +89,18 @@ async fn clear_messages(State(app): State<Arc<App>>) -> Response {
 async fn reset(State(app): State<Arc<App>>) -> Response {
     app.reset();
     Json(json!({"reset": true})).into_response()
+}
+
+/// Rotates the JWKS now (as `--jwks-rotate-after` does after N decryptions): the second key
+/// becomes active and the first is retired. Answers the new JWKS.
+async fn rotate_jwks(State(app): State<Arc<App>>) -> Response {
+    match app.keyring().await {
+        Some(ring) => {
+            ring.rotate_now();
+            Json(ring.document()).into_response()
+        }
+        None => Json(json!({"keys": []})).into_response(),
+    }
 }
 
 async fn add_key(State(app): State<Arc<App>>, body: Bytes) -> Response {

@@ -710,6 +710,19 @@ async fn authorize_and_run(
     } else {
         Value::Null
     };
+    // Encrypted body (JWE): decrypt, then handle the plaintext like any other body.
+    let json_body = if has_body && is_jwe(&parts.headers) {
+        match decrypt_body(app, &parts.headers, &json_body).await {
+            Ok(v) => v,
+            Err(why) => {
+                reject(app, "INVALID_ENCRYPTED_PAYLOAD");
+                let b = error_body(400, "INVALID_ENCRYPTED_PAYLOAD", &why);
+                return (Reply::Json(400, b), rate);
+            }
+        }
+    } else {
+        json_body
+    };
     let ctx = Ctx {
         project_id,
         key_kind: key.kind,
@@ -726,6 +739,44 @@ async fn authorize_and_run(
         body: json_body,
     };
     (finish(app, spec, &ctx, &req), rate)
+}
+
+/// `X-Payload-Encryption: jwe`?
+fn is_jwe(h: &HeaderMap) -> bool {
+    h.get("x-payload-encryption")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("jwe"))
+}
+
+/// The plaintext JSON object of an encrypted body `{"encryptedData": "<JWE compact>"}`.
+async fn decrypt_body(app: &App, h: &HeaderMap, body: &Value) -> Result<Value, String> {
+    let Some(obj) = body.as_object() else {
+        return Err("Encrypted payload must be a JSON object".into());
+    };
+    let Some(compact) = obj.get("encryptedData").and_then(Value::as_str) else {
+        return Err("encryptedData (a JWE compact string) is required".into());
+    };
+    if obj.len() != 1 {
+        return Err("an encrypted body holds only encryptedData".into());
+    }
+    let kid = match h.get("x-key-id").map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(v)) => Some(v.trim().to_string()),
+        Some(Err(_)) => return Err("X-Key-Id is not ASCII".into()),
+    };
+    let Some(ring) = app.keyring().await else {
+        return Err("no encryption keys".into());
+    };
+    let (plain, kid) = ring
+        .decrypt(compact, kid.as_deref())
+        .map_err(|why| format!("Invalid encrypted payload: {why}"))?;
+    match serde_json::from_slice::<Value>(&plain) {
+        Ok(v @ Value::Object(_)) => {
+            bump(&mut app.lock().stats.jwe_decrypted, &kid);
+            Ok(v)
+        }
+        _ => Err("Invalid encrypted payload: the plaintext is not a JSON object".into()),
+    }
 }
 
 fn user_agent(h: &HeaderMap) -> String {

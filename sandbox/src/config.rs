@@ -51,6 +51,11 @@ pub struct Cli {
     /// (key generation costs seconds of CPU in debug builds).
     #[arg(long)]
     pub lazy_jwks: bool,
+    /// Make the second JWKS key active after N decrypted (JWE) requests and retire the first
+    /// (the JWKS then lists only the new key; bodies sealed for the old one get 400
+    /// INVALID_ENCRYPTED_PAYLOAD).
+    #[arg(long, value_name = "N")]
+    pub jwks_rotate_after: Option<u64>,
 }
 
 /// One project in the config file.
@@ -108,6 +113,8 @@ pub struct Settings {
     pub time_scale: f64,
     /// Generate the JWKS key on first use instead of at start.
     pub lazy_jwks: bool,
+    /// Rotate the JWKS keys after this many decrypted requests.
+    pub jwks_rotate_after: Option<u64>,
 }
 
 fn check_key(key: &str, account: bool) -> Result<(), String> {
@@ -237,6 +244,7 @@ impl Settings {
             rate_per_minute,
             time_scale,
             lazy_jwks: cli.lazy_jwks,
+            jwks_rotate_after: cli.jwks_rotate_after,
         })
     }
 }

@@ -4,7 +4,7 @@ use crate::config::Settings;
 use crate::util;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 /// Which kind of key authenticated a request.
@@ -63,6 +63,8 @@ pub struct Stats {
     pub faults_applied: u64,
     /// Faults applied per kind.
     pub faults_by_kind: BTreeMap<String, u64>,
+    /// Encrypted (JWE) request bodies decrypted, per key id.
+    pub jwe_decrypted: BTreeMap<String, u64>,
 }
 
 /// Per-project resources of the newer endpoint areas (JSON objects as the API returns them,
@@ -177,10 +179,8 @@ pub struct App {
     /// The start-up JSON line (also served by `GET /_sandbox/config`).
     pub start_info: Mutex<Value>,
     state: Mutex<State>,
-    jwks_rx: tokio::sync::watch::Receiver<Option<Arc<Value>>>,
+    jwks_rx: tokio::sync::watch::Receiver<Option<Arc<crate::areas::jwks::Keyring>>>,
     jwks_start: Mutex<Option<Box<dyn FnOnce() + Send>>>,
-    /// The RSA-2048 private key behind the JWKS (set once generated; for JWE later).
-    pub rsa_key: Arc<OnceLock<rsa::RsaPrivateKey>>,
 }
 
 fn project_json(id: &str, name: &str, domain: Option<&str>, region: Option<&str>) -> Value {
@@ -201,15 +201,13 @@ impl App {
     /// Build the app with the initial projects and keys.
     pub fn new(settings: Settings) -> App {
         let (tx, jwks_rx) = tokio::sync::watch::channel(None);
-        let rsa_key = Arc::new(OnceLock::new());
-        let slot = rsa_key.clone();
+        let rotate_after = settings.jwks_rotate_after;
         // RSA key generation takes a while in debug builds: do it off the start-up path
         // (at start, or on first use with --lazy-jwks); `jwks.get` waits for it.
         let starter: Box<dyn FnOnce() + Send> = Box::new(move || {
             std::thread::spawn(move || {
-                let (key, doc) = crate::areas::jwks::generate();
-                let _ = slot.set(key);
-                let _ = tx.send(Some(Arc::new(doc)));
+                let ring = crate::areas::jwks::generate(rotate_after);
+                let _ = tx.send(Some(Arc::new(ring)));
             });
         });
         let lazy = settings.lazy_jwks;
@@ -219,7 +217,6 @@ impl App {
             state: Mutex::new(State::default()),
             jwks_rx,
             jwks_start: Mutex::new(Some(starter)),
-            rsa_key,
         };
         if !lazy {
             app.start_keygen();
@@ -235,6 +232,9 @@ impl App {
 
     /// Restore the initial projects and keys, and clear everything else.
     pub fn reset(&self) {
+        if let Some(ring) = self.jwks_rx.borrow().as_ref() {
+            ring.reset();
+        }
         let mut st = self.lock();
         *st = State::default();
         for p in &self.settings.projects {
@@ -279,14 +279,20 @@ impl App {
 
     /// The JWKS document, waiting for the key generation when it is still running.
     pub async fn jwks(&self) -> Arc<Value> {
+        match self.keyring().await {
+            Some(ring) => Arc::new(ring.document()),
+            None => Arc::new(json!({"keys": []})),
+        }
+    }
+
+    /// The encryption keys, waiting for their generation when it is still running.
+    pub async fn keyring(&self) -> Option<Arc<crate::areas::jwks::Keyring>> {
         self.start_keygen();
         let mut rx = self.jwks_rx.clone();
-        let got = rx
-            .wait_for(Option::is_some)
+        rx.wait_for(Option::is_some)
             .await
             .ok()
-            .and_then(|v| v.clone());
-        got.unwrap_or_else(|| Arc::new(json!({"keys": []})))
+            .and_then(|v| v.clone())
     }
 
     /// Scaled window lengths (per second, per minute).
@@ -374,6 +380,7 @@ impl App {
             "rejected": s.rejected,
             "faults_applied": s.faults_applied,
             "faults_by_kind": s.faults_by_kind,
+            "jwe_decrypted": s.jwe_decrypted,
             "messages": st.messages.len(),
             "contacts": st.contacts.len(),
             "projects": st.projects.len(),

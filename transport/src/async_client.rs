@@ -52,7 +52,19 @@ impl Client {
         endpoint_id: &str,
         params: serde_json::Value,
     ) -> Result<ApiResponse, Error> {
-        let mut call = self.shared.start(endpoint_id, params)?;
+        self.call_with(endpoint_id, params, None).await
+    }
+
+    /// Like [`Client::call`], choosing payload encryption (JWE) for this call: `Some(true)`
+    /// encrypts the body even when the client does not, `Some(false)` sends it plain, `None`
+    /// follows the client's `encrypt_payloads`.
+    pub async fn call_with(
+        &self,
+        endpoint_id: &str,
+        params: serde_json::Value,
+        encrypt: Option<bool>,
+    ) -> Result<ApiResponse, Error> {
+        let mut call = self.shared.start_with(endpoint_id, params, encrypt)?;
         loop {
             match call.poll(self.shared.now()) {
                 Poll::Done(r) => return r,

@@ -132,31 +132,46 @@ impl Client {
     /// Calls any catalog endpoint with JSON parameters, blocking until done (including
     /// rate-limit waits and retries).
     pub fn call(&self, endpoint_id: &str, params: serde_json::Value) -> Result<ApiResponse, Error> {
-        self.run(endpoint_id, params, None)
+        self.run(endpoint_id, params, None, None)
     }
 
-    /// [`Client::call`], asking `interrupted` at least every [`autosend::INTERRUPT_CHECK_MS`]
-    /// while it waits (rate limiter, backoff, server answer) whether to give up — a binding
-    /// checks for Ctrl-C there. When it says yes, the request in flight (if any) is abandoned
-    /// and the call fails with `aborted` (304), `may_have_been_delivered` set when the request
-    /// may already have been acted on (see [`autosend::Call::cancel`]).
+    /// Like [`Client::call`], choosing payload encryption (JWE) for this call: `Some(true)`
+    /// encrypts the body even when the client does not, `Some(false)` sends it plain, `None`
+    /// follows the client's `encrypt_payloads`.
+    pub fn call_with(
+        &self,
+        endpoint_id: &str,
+        params: serde_json::Value,
+        encrypt: Option<bool>,
+    ) -> Result<ApiResponse, Error> {
+        self.run(endpoint_id, params, encrypt, None)
+    }
+
+    /// [`Client::call_with`], asking `interrupted` at least every
+    /// [`autosend::INTERRUPT_CHECK_MS`] while it waits (rate limiter, backoff, server answer)
+    /// whether to give up — a binding checks for Ctrl-C there. When it says yes, the request in
+    /// flight (if any) is abandoned and the call fails with `aborted` (304),
+    /// `may_have_been_delivered` set when the request may already have been acted on (see
+    /// [`autosend::Call::cancel`]).
     pub fn call_interruptible(
         &self,
         endpoint_id: &str,
         params: serde_json::Value,
+        encrypt: Option<bool>,
         interrupted: &mut dyn FnMut() -> bool,
     ) -> Result<ApiResponse, Error> {
-        self.run(endpoint_id, params, Some(interrupted))
+        self.run(endpoint_id, params, encrypt, Some(interrupted))
     }
 
     fn run(
         &self,
         endpoint_id: &str,
         params: serde_json::Value,
+        encrypt: Option<bool>,
         mut check: Check<'_>,
     ) -> Result<ApiResponse, Error> {
         let shared = &self.inner.shared;
-        let mut call = shared.start(endpoint_id, params)?;
+        let mut call = shared.start_with(endpoint_id, params, encrypt)?;
         loop {
             match call.poll(shared.now()) {
                 Poll::Done(r) => return r,

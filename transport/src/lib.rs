@@ -196,6 +196,24 @@ pub fn now_ms() -> u64 {
     ORIGIN.get_or_init(Instant::now).elapsed().as_millis() as u64
 }
 
+/// Gives an encrypting call the random bytes it needs ([`autosend::Call::entropy_needed`])
+/// from the operating system's CSPRNG (`getrandom`). A no-op for plain calls. Callers that
+/// drive the core by hand (the C and Python sans-IO APIs) use it too.
+pub fn fill_entropy(call: &mut autosend::Call) -> Result<(), Error> {
+    let n = call.entropy_needed();
+    if n == 0 {
+        return Ok(());
+    }
+    let mut buf = zeroize::Zeroizing::new(vec![0u8; n]);
+    getrandom::fill(&mut buf).map_err(|_| {
+        Error::new(
+            ErrorKind::Internal,
+            "the operating system's random number generator failed; nothing was sent",
+        )
+    })?;
+    call.provide_entropy(&buf)
+}
+
 /// State shared by the blocking and async clients: the core client (behind a lock, so keys
 /// can rotate at run time) and a seed source.
 pub(crate) struct Shared {
@@ -221,15 +239,19 @@ impl Shared {
         self.core.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    pub(crate) fn start(
+    /// `encrypt`: this call's payload-encryption choice (`None`: the client's option).
+    pub(crate) fn start_with(
         &self,
         endpoint: &str,
         params: serde_json::Value,
+        encrypt: Option<bool>,
     ) -> Result<autosend::Call, Error> {
         let seed = self
             .seed
             .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-        self.core().call(endpoint, params, seed)
+        let mut call = self.core().call_with(endpoint, params, seed, encrypt)?;
+        fill_entropy(&mut call)?;
+        Ok(call)
     }
 
     pub(crate) fn rotate_key(&self, key: &str) -> Result<(), Error> {

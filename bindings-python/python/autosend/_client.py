@@ -62,6 +62,7 @@ def _options(
     retry_non_idempotent: Any,
     deadline: Any,
     ca_file: Any,
+    encrypt_payloads: Any = False,
 ) -> Dict[str, Any]:
     if api_key is not None and not isinstance(api_key, str):
         raise _local_error("invalid_api_key", f"api_key must be a str, got {type(api_key).__name__}")
@@ -72,6 +73,8 @@ def _options(
         raise _config_error("max_retries must be an int >= 0 (or None for the default)")
     if not isinstance(retry_non_idempotent, bool):
         raise _config_error("retry_non_idempotent must be a bool")
+    if not isinstance(encrypt_payloads, bool):
+        raise _config_error("encrypt_payloads must be a bool")
     ca_pem: Optional[bytes] = None
     if ca_file is not None:
         if not isinstance(ca_file, (str, os.PathLike)):
@@ -92,6 +95,7 @@ def _options(
         "deadline_ms": _seconds_to_ms("deadline", deadline, True),
         "ca_pem": ca_pem,
         "env": env,
+        "encrypt_payloads": encrypt_payloads,
     }
 
 
@@ -153,9 +157,11 @@ class AutoSend(_Base):
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
+        encrypt_payloads: bool = False,
     ) -> None:
         opts = _options(
-            api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file
+            api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
+            encrypt_payloads,
         )
         self._native_client = _native.Client(**opts)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
@@ -213,7 +219,9 @@ class AutoSend(_Base):
                 on_progress(_paging.progress(step))
         return _paging.BulkReport(chunker.report())
 
-    def request(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
+    def request(
+        self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None
+    ) -> Any:
         """Calls any catalog endpoint by id (``"emails.send"``) with the REST JSON object.
 
         Returns the response's ``data`` (a dict subclass with ``last_response``), or the bytes
@@ -221,7 +229,9 @@ class AutoSend(_Base):
         """
         if not isinstance(endpoint_id, str):
             raise TypeError("endpoint_id must be a str such as 'emails.send'")
-        return _result.build(self._native_client.call(endpoint_id, {} if params is None else params))
+        if encrypt is not None and not isinstance(encrypt, bool):
+            raise _config_error("encrypt must be a bool or None")
+        return _result.build(self._native_client.call(endpoint_id, {} if params is None else params, encrypt))
 
     def close(self) -> None:
         """Nothing to release eagerly; present for symmetry with other clients."""
@@ -251,9 +261,11 @@ class AsyncAutoSend(_Base):
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
+        encrypt_payloads: bool = False,
     ) -> None:
         opts = _options(
-            api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file
+            api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
+            encrypt_payloads,
         )
         self._native_client = _native.AsyncClient(**opts)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
@@ -306,11 +318,15 @@ class AsyncAutoSend(_Base):
                     await r
         return _paging.BulkReport(chunker.report())
 
-    async def request(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> Any:
+    async def request(
+        self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None
+    ) -> Any:
         """Calls any catalog endpoint by id with the REST JSON object."""
         if not isinstance(endpoint_id, str):
             raise TypeError("endpoint_id must be a str such as 'emails.send'")
-        return _result.build(await self._native_client.call(endpoint_id, {} if params is None else params))
+        if encrypt is not None and not isinstance(encrypt, bool):
+            raise _config_error("encrypt must be a bool or None")
+        return _result.build(await self._native_client.call(endpoint_id, {} if params is None else params, encrypt))
 
     async def close(self) -> None:
         """Nothing to release eagerly; present for symmetry."""

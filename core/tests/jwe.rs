@@ -1,0 +1,336 @@
+//! JWE: the RFC 7516 A.1 content-encryption vector, round trips through an independent
+//! decryption (RustCrypto primitives used directly), key choice, and the call's key-fetch /
+//! refresh policy.
+
+use autosend::jwe::{self, EncryptionKey, KeySet};
+use autosend::{private_limiter, Client, ClientConfig, ClientOptions, Poll, RateLimits};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use rsa::traits::PublicKeyParts;
+use serde_json::{json, Value};
+use std::sync::OnceLock;
+
+/// Decrypts with the RustCrypto primitives directly (`rsa` OAEP-SHA-256, `aes-gcm`), checking
+/// the tag over the protected header. Returns (header, plaintext, CEK, IV).
+fn decrypt_compact(key: &rsa::RsaPrivateKey, compact: &str) -> (Value, Vec<u8>, Vec<u8>, Vec<u8>) {
+    use aes_gcm::aead::{Aead, KeyInit, Payload};
+    let p: Vec<&str> = compact.split('.').collect();
+    assert_eq!(p.len(), 5, "five parts");
+    let header: Value = serde_json::from_slice(&B64.decode(p[0]).unwrap()).unwrap();
+    let cek = key
+        .decrypt(rsa::Oaep::new::<sha2::Sha256>(), &B64.decode(p[1]).unwrap())
+        .expect("RSA-OAEP-256 unwraps the CEK");
+    let iv = B64.decode(p[2]).unwrap();
+    let mut ct = B64.decode(p[3]).unwrap();
+    ct.extend(B64.decode(p[4]).unwrap());
+    let plain = aes_gcm::Aes256Gcm::new_from_slice(&cek)
+        .unwrap()
+        .decrypt(
+            aes_gcm::Nonce::from_slice(&iv),
+            Payload {
+                msg: &ct,
+                aad: p[0].as_bytes(),
+            },
+        )
+        .expect("A256GCM tag over the protected header");
+    (header, plain, cek, iv)
+}
+
+fn keypair(i: usize) -> &'static (rsa::RsaPrivateKey, Value) {
+    static KEYS: OnceLock<Vec<(rsa::RsaPrivateKey, Value)>> = OnceLock::new();
+    &KEYS.get_or_init(|| {
+        (0..2)
+            .map(|i| {
+                let k = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 2048).unwrap();
+                let jwk = json!({
+                    "kty": "RSA", "use": "enc", "alg": "RSA-OAEP-256", "kid": format!("k{}", i + 1),
+                    "n": B64.encode(k.n().to_bytes_be()), "e": B64.encode(k.e().to_bytes_be()),
+                });
+                (k, jwk)
+            })
+            .collect()
+    })[i]
+}
+
+fn entropy(fill: u8) -> Vec<u8> {
+    (0..jwe::ENTROPY_PER_CALL)
+        .map(|i| fill ^ (i as u8))
+        .collect()
+}
+
+#[test]
+fn a256gcm_matches_rfc7516_appendix_a1() {
+    // RFC 7516 A.1.1-A.1.6: CEK, IV, AAD = ASCII(BASE64URL(header)), plaintext → ciphertext, tag.
+    let cek: [u8; 32] = [
+        177, 161, 244, 128, 84, 143, 225, 115, 63, 180, 3, 255, 107, 154, 212, 246, 138, 7, 110,
+        91, 112, 46, 34, 105, 47, 130, 203, 46, 122, 234, 64, 252,
+    ];
+    let iv: [u8; 12] = [227, 197, 117, 252, 2, 219, 233, 68, 180, 225, 77, 219];
+    let aad = b"eyJhbGciOiJSU0EtT0FFUCIsImVuYyI6IkEyNTZHQ00ifQ";
+    let plain = b"The true sign of intelligence is not knowledge but imagination.";
+    let (ct, tag) = jwe::seal(&cek, &iv, aad, plain).unwrap();
+    assert_eq!(
+        B64.encode(ct),
+        "5eym8TW_c8SuK0ltJ3rpYIzOeDQz7TALvtu6UG9oMo4vpzs9tX_EFShS8iB7j6jiSdiwkIr3ajwQzaBtQD_A"
+    );
+    assert_eq!(B64.encode(tag), "XFBoMYUZodetZdvTiFvSkQ");
+    assert_eq!(B64.encode(iv), "48V1_ALb6US04U3b");
+}
+
+#[test]
+fn compact_round_trip_uses_exactly_the_given_randomness() {
+    let (sk, jwk) = keypair(0);
+    let key = EncryptionKey::from_jwk(jwk).unwrap();
+    let ent = entropy(7);
+    let one = &ent[..jwe::ENTROPY_PER_ENCRYPTION];
+    let plain = br#"{"to":{"email":"ada@example.com"},"subject":"Hi"}"#;
+    let a = jwe::encrypt_compact(&key, plain, one).unwrap();
+    let b = jwe::encrypt_compact(&key, plain, one).unwrap();
+    assert_eq!(a, b, "fixed randomness, fixed output (no hidden RNG)");
+    let (header, got, cek, iv) = decrypt_compact(sk, &a);
+    assert_eq!(
+        header,
+        json!({"alg": "RSA-OAEP-256", "enc": "A256GCM", "kid": "k1"})
+    );
+    assert_eq!(got, plain);
+    assert_eq!(cek, one[..32], "the CEK is the first 32 bytes given");
+    assert_eq!(iv, one[32..44], "the IV is the next 12");
+    let other = jwe::encrypt_compact(&key, plain, &entropy(8)[..76]).unwrap();
+    assert_ne!(a, other);
+    assert!(
+        jwe::encrypt_compact(&key, plain, &one[..75]).is_err(),
+        "too few bytes: refused"
+    );
+    let body = jwe::encrypt_body(&key, plain, one).unwrap();
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(v.as_object().unwrap().len(), 1);
+    assert_eq!(v["encryptedData"], a);
+}
+
+#[test]
+fn key_choice_skips_unusable_keys_and_keeps_the_server_order() {
+    let (_, good1) = keypair(0);
+    let (_, good2) = keypair(1);
+    let small = {
+        let k = rsa::RsaPrivateKey::new(&mut rand_core::OsRng, 1024).unwrap();
+        json!({"kty":"RSA","kid":"small","use":"enc","alg":"RSA-OAEP-256",
+               "n": B64.encode(k.n().to_bytes_be()), "e": B64.encode(k.e().to_bytes_be())})
+    };
+    let with = |f: &dyn Fn(&mut Value)| {
+        let mut v = good2.clone();
+        f(&mut v);
+        v
+    };
+    let sig = with(&|v| v["use"] = json!("sig"));
+    let oaep1 = with(&|v| v["alg"] = json!("RSA-OAEP"));
+    let ec = json!({"kty": "EC", "kid": "ec", "crv": "P-256"});
+    let nokid = with(&|v| {
+        v.as_object_mut().unwrap().remove("kid");
+    });
+    let doc = json!({"keys": [ec, small, sig, oaep1, nokid, good2, good1]});
+    let set = KeySet::parse(doc.to_string().as_bytes()).unwrap();
+    assert_eq!(
+        set.active().unwrap().kid(),
+        "k2",
+        "first usable key is active"
+    );
+    assert_eq!(set.keys().len(), 2);
+    assert_eq!(set.skipped().len(), 5);
+    assert!(
+        set.skipped()[1].1.contains("1024 bits"),
+        "{:?}",
+        set.skipped()
+    );
+    assert_eq!(
+        set.choose(Some("k1")).unwrap().kid(),
+        "k1",
+        "an asked-for kid wins"
+    );
+    assert_eq!(set.choose(Some("gone")).unwrap().kid(), "k2");
+    // Absent use/alg are fine (RFC 7517: optional); a set with nothing usable is an error.
+    let bare = with(&|v| {
+        let o = v.as_object_mut().unwrap();
+        o.remove("use");
+        o.remove("alg");
+    });
+    assert!(KeySet::parse(json!({"keys": [bare]}).to_string().as_bytes()).is_ok());
+    let e = KeySet::parse(br#"{"keys": []}"#).unwrap_err();
+    assert_eq!(e.kind().name(), "invalid_response");
+    assert!(KeySet::parse(b"<html>").is_err());
+}
+
+fn client(base: &str, encrypt: bool) -> Client {
+    let mut o = ClientOptions::new("AS_jwetest123");
+    o.base_url = Some(base.into());
+    o.encrypt_payloads = encrypt;
+    let cfg = ClientConfig::new(o).unwrap();
+    Client::with_limiter(cfg, private_limiter(RateLimits::default()))
+}
+
+fn send_params() -> Value {
+    json!({"from": {"email": "a@mail.example.com"}, "to": {"email": "b@example.com"},
+           "subject": "Hi", "html": "<p>x</p>"})
+}
+
+fn jwks(keys: &[usize]) -> Vec<u8> {
+    json!({"keys": keys.iter().map(|&i| keypair(i).1.clone()).collect::<Vec<_>>()})
+        .to_string()
+        .into_bytes()
+}
+
+fn header<'a>(r: &'a autosend::Request, name: &str) -> Option<&'a str> {
+    r.header(name)
+}
+
+#[test]
+fn encrypted_call_fetches_keys_then_refreshes_once_on_invalid_encrypted_payload() {
+    let c = client("https://jwe-refresh.example/v1", true);
+    let mut call = c.call("emails.send", send_params(), 1).unwrap();
+    assert!(call.is_encrypted());
+    assert_eq!(call.entropy_needed(), jwe::ENTROPY_PER_CALL);
+    call.provide_entropy(&entropy(1)).unwrap();
+    assert_eq!(call.entropy_needed(), 0);
+    // 1: no keys yet → GET /jwks.json, not an attempt, no API key on it.
+    let Poll::Send(f) = call.poll(0) else {
+        panic!()
+    };
+    assert_eq!(f.url, "https://jwe-refresh.example/v1/jwks.json");
+    assert!(f.header("authorization").is_none());
+    call.handle_response(1, 200, &[], &jwks(&[0, 1]));
+    // 2: the sealed request, for the active key.
+    let Poll::Send(r) = call.poll(2) else {
+        panic!()
+    };
+    assert_eq!(r.attempt, 1);
+    assert_eq!(header(&r, "x-payload-encryption"), Some("jwe"));
+    assert_eq!(header(&r, "x-key-id"), Some("k1"));
+    let body: Value = serde_json::from_slice(r.body.as_ref().unwrap()).unwrap();
+    let (h, plain, _, _) = decrypt_compact(&keypair(0).0, body["encryptedData"].as_str().unwrap());
+    assert_eq!(h["kid"], "k1");
+    assert_eq!(
+        serde_json::from_slice::<Value>(&plain).unwrap()["subject"],
+        "Hi"
+    );
+    // 3: the server rotated: 400 INVALID_ENCRYPTED_PAYLOAD → fetch again, re-seal, re-send once.
+    let bad = br#"{"success":false,"error":{"code":"INVALID_ENCRYPTED_PAYLOAD","message":"x"}}"#;
+    call.handle_response(3, 400, &[], bad);
+    let Poll::Send(f2) = call.poll(4) else {
+        panic!()
+    };
+    assert!(f2.url.ends_with("/jwks.json"));
+    call.handle_response(5, 200, &[], &jwks(&[1]));
+    let Poll::Send(r2) = call.poll(600) else {
+        panic!()
+    };
+    assert_eq!(r2.attempt, 2);
+    assert_eq!(header(&r2, "x-key-id"), Some("k2"));
+    assert_ne!(r2.body, r.body, "fresh randomness for the second seal");
+    // 4: a second refusal ends the call (never a third send).
+    call.handle_response(601, 400, &[], bad);
+    match call.poll(602) {
+        Poll::Done(Err(e)) => {
+            assert_eq!(e.kind().name(), "api_validation");
+            assert_eq!(e.api_code(), Some("INVALID_ENCRYPTED_PAYLOAD"));
+            assert!(!e.may_have_been_delivered());
+        }
+        other => panic!("{other:?}"),
+    }
+    // The cache now holds k2: the next call uses it without fetching, until the TTL passes.
+    let mut next = c.call("emails.send", send_params(), 2).unwrap();
+    next.provide_entropy(&entropy(2)).unwrap();
+    let Poll::Send(r3) = next.poll(2000) else {
+        panic!()
+    };
+    assert_eq!(header(&r3, "x-key-id"), Some("k2"));
+    let mut late = c.call("emails.send", send_params(), 3).unwrap();
+    late.provide_entropy(&entropy(3)).unwrap();
+    let Poll::Send(f3) = late.poll(5 + jwe::JWKS_TTL_MS) else {
+        panic!()
+    };
+    assert!(f3.url.ends_with("/jwks.json"), "stale after the TTL");
+}
+
+#[test]
+fn plain_unless_asked_and_never_plaintext_without_entropy() {
+    let plain = client("https://jwe-plain.example/v1", false);
+    let mut call = plain.call("emails.send", send_params(), 1).unwrap();
+    assert!(!call.is_encrypted());
+    assert_eq!(call.entropy_needed(), 0);
+    let Poll::Send(r) = call.poll(0) else {
+        panic!()
+    };
+    assert!(r.header("x-payload-encryption").is_none());
+    assert!(r.url.ends_with("/mails/send"));
+    // Per call: on for one call of a plain client, off for one call of an encrypting client.
+    let mut on = plain
+        .call_with("emails.send", send_params(), 1, Some(true))
+        .unwrap();
+    assert!(on.is_encrypted());
+    // No entropy given: the call fails closed, nothing is sent.
+    match on.poll(0) {
+        Poll::Done(Err(e)) => {
+            assert_eq!(e.kind().name(), "internal");
+            assert!(!e.may_have_been_delivered());
+        }
+        other => panic!("{other:?}"),
+    }
+    let enc = client("https://jwe-plain2.example/v1", true);
+    assert!(!enc
+        .call_with("emails.send", send_params(), 1, Some(false))
+        .unwrap()
+        .is_encrypted());
+    // A call without a body stays plain.
+    assert!(!enc
+        .call("contacts.get", json!({"id": "507f1f77bcf86cd799439011"}), 1)
+        .unwrap()
+        .is_encrypted());
+}
+
+#[test]
+fn key_fetch_failures_never_send_the_body() {
+    let c = client("https://jwe-fail.example/v1", true);
+    // An unusable key set: invalid_response, nothing sent.
+    let mut call = c.call("emails.send", send_params(), 1).unwrap();
+    call.provide_entropy(&entropy(1)).unwrap();
+    let Poll::Send(_) = call.poll(0) else {
+        panic!()
+    };
+    call.handle_response(1, 200, &[], br#"{"keys":[{"kty":"EC"}]}"#);
+    match call.poll(2) {
+        Poll::Done(Err(e)) => assert_eq!(e.kind().name(), "invalid_response"),
+        other => panic!("{other:?}"),
+    }
+    // A connect error or 5xx on the fetch is retried (the body was not sent), even for sends.
+    let mut call = c.call("emails.send", send_params(), 1).unwrap();
+    call.provide_entropy(&entropy(1)).unwrap();
+    let Poll::Send(_) = call.poll(0) else {
+        panic!()
+    };
+    call.handle_transport_error(1, autosend::TransportErrorKind::Timeout);
+    let Poll::Wait(w) = call.poll(2) else {
+        panic!()
+    };
+    let Poll::Send(f) = call.poll(2 + w) else {
+        panic!()
+    };
+    assert!(f.url.ends_with("/jwks.json"));
+    assert!(!call.may_have_been_delivered());
+    call.handle_response(3 + w, 503, &[], b"{}");
+    let Poll::Wait(w2) = call.poll(4 + w) else {
+        panic!()
+    };
+    let Poll::Send(f) = call.poll(4 + w + w2) else {
+        panic!()
+    };
+    assert!(f.url.ends_with("/jwks.json"));
+    // A 404 (no JWKS at this base URL) ends it.
+    call.handle_response(5 + w + w2, 404, &[], b"{}");
+    match call.poll(6 + w + w2) {
+        Poll::Done(Err(e)) => {
+            assert_eq!(e.kind().name(), "not_found");
+            assert!(e.message().contains("jwks.json"));
+            assert!(!e.may_have_been_delivered());
+        }
+        other => panic!("{other:?}"),
+    }
+}
