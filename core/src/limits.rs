@@ -117,10 +117,14 @@ mod tests {
 
     #[test]
     fn errors_are_typed() {
-        let e = response_too_large(200);
+        let e = response_too_large(200, true);
         assert_eq!(e.kind(), ErrorKind::InvalidResponse);
         assert!(e.may_have_been_delivered());
+        assert!(e.to_string().contains("before sending again"), "{e}");
         assert_eq!(e.status(), Some(200));
+        let e = response_too_large(200, false);
+        assert!(!e.may_have_been_delivered());
+        assert!(e.to_string().contains("base_url"), "{e}");
         let e = ca_file_error("too big");
         assert_eq!(e.kind(), ErrorKind::InvalidConfig);
         assert_eq!(e.field(), Some("ca_file"));

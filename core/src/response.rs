@@ -291,7 +291,6 @@ fn date_header_secs(headers: &[(String, String)]) -> Option<u64> {
 /// Default wait when a 429 says nothing usable.
 pub const DEFAULT_RETRY_AFTER_MS: u64 = 1000;
 
-
 /// Turns a `retryAfter`-style value into ms from now: seconds when below 1e9; otherwise an
 /// epoch timestamp (seconds below 1e11, else ms), measured against the `Date` header.
 pub(crate) fn retry_after_ms(raw: f64, headers: &[(String, String)]) -> u64 {

@@ -171,7 +171,7 @@ fn a_blocking_wait_can_be_interrupted() {
     let t0 = Instant::now();
     let mut checks = 0;
     let e = c
-        .call_interruptible("emails.send", mail(), &mut || {
+        .call_interruptible("emails.send", mail(), None, &mut || {
             checks += 1;
             t0.elapsed() > Duration::from_millis(300)
         })
@@ -189,7 +189,7 @@ fn a_blocking_wait_can_be_interrupted() {
     let c = blocking::Client::new(o, TlsOptions::default()).unwrap();
     let t0 = Instant::now();
     let e = c
-        .call_interruptible("emails.send", mail(), &mut || {
+        .call_interruptible("emails.send", mail(), None, &mut || {
             t0.elapsed() > Duration::from_millis(500)
         })
         .unwrap_err();
