@@ -868,7 +868,7 @@ static void run_chunk(const cJSON *v) {
                 } else if (resp) {
                     CHECK(respond(call, at, resp) == AUTOSEND_RESULT_OK, "respond");
                 } else {
-                    cJSON *ok = cJSON_Parse("{\"status\":200,\"body\":{\"success\":true,\"data\":{\"ok\":true}}}");
+                    cJSON *ok = cJSON_Parse("{\"status\":200,\"body\":{\"success\":true,\"data\":{\"ok\":true,\"batchId\":\"b\"}}}");
                     CHECK(respond(call, at, ok) == AUTOSEND_RESULT_OK, "respond 200");
                     cJSON_Delete(ok);
                 }

@@ -265,12 +265,7 @@ impl WasmClient {
         seed_hi: u32,
         seed_lo: u32,
     ) -> Result<WasmCall, JsValue> {
-        let params = serde_json::from_str::<Value>(params).map_err(|_| {
-            err_value(&Error::validation(
-                "",
-                "the parameters are not JSON-serialisable",
-            ))
-        })?;
+        let params = parse_params(params)?;
         let seed = (u64::from(seed_hi) << 32) | u64::from(seed_lo);
         let call = self
             .client
@@ -597,13 +592,9 @@ impl WasmChunker {
     }
 }
 
+/// The core's parameter parser: depth, size and the field named in every refusal.
 fn parse_params(params: &str) -> Result<Value, JsValue> {
-    serde_json::from_str::<Value>(params).map_err(|_| {
-        err_value(&Error::validation(
-            "",
-            "the parameters are not JSON-serialisable",
-        ))
-    })
+    autosend::limits::params_from_json(params.as_bytes()).map_err(|e| err_value(&e))
 }
 
 /// A standalone sliding-window limiter (conformance vectors).

@@ -316,7 +316,7 @@ async function runPager(v) {
 
 // chunk (docs/contract.md `chunk`): the split is checked on the core's Chunker; the run goes
 // through the public bulk helper (client.<ns>.<bulk>All) with a fetch that answers each chunk
-// 200 {"chunk": i} unless `outcomes[i]` says otherwise; the report is compared.
+// 200 {"chunk": i, "batchId": "b<i>"} unless `outcomes[i]` says otherwise; the report is compared.
 const BULK = { 'emails.bulk': ['emails', 'bulkAll'], 'contacts.bulkUpdate': ['contacts', 'bulkUpdateAll'], 'contactLists.bulkAdd': ['contactLists', 'bulkAddAll'] };
 
 function hangUntilAborted(signal) {
@@ -376,7 +376,7 @@ async function runChunk(v) {
     if (outcome?.transport_error === 'connect') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     if (outcome?.transport_error === 'connection_lost') throw new TypeError('fetch failed');
     if (outcome?.respond) return fakeResponse(outcome.respond.status, outcome.respond.headers, bodyBytes(outcome.respond));
-    return fakeResponse(200, {}, new TextEncoder().encode(JSON.stringify({ success: true, data: { chunk: i } })));
+    return fakeResponse(200, {}, new TextEncoder().encode(JSON.stringify({ success: true, data: { chunk: i, batchId: `b${i}` } })));
   };
   const c = new AutoSend(v.client?.api_key ?? 'AS_test123', clientOptions(v.client, {
     fetch, maxRetries: 0, timeout: 50, rateLimits: { perSecond: 100000, perMinute: 1000000 },

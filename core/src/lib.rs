@@ -55,7 +55,9 @@ mod error;
 mod generated;
 mod key;
 mod limiter;
+pub mod limits;
 pub mod pager;
+pub mod replay;
 #[rustfmt::skip]
 pub mod models;
 mod request;
@@ -85,6 +87,7 @@ pub use limiter::{
     DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS,
 };
 pub use pager::{PageInfo, Pager};
+pub use replay::{replay_key, MemoryReplayStore, ReplayGuard, ReplayStore};
 pub use request::{build_request, Request};
 pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS};
 pub use schema::{
