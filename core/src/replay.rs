@@ -175,6 +175,32 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// Against a model: never more than `capacity` remembered; a body is refused only if
+        /// it was accepted less than `ttl` ago; with room to spare, every replay within the
+        /// TTL is refused.
+        #[test]
+        fn matches_a_model(ops in proptest::collection::vec((0u8..6, 0u64..50), 1..200)) {
+            let (ttl, cap) = (100u64, 8usize);
+            let mut g = ReplayGuard::new(ttl, cap).unwrap();
+            let mut accepted: std::collections::HashMap<u8, u64> = Default::default();
+            let mut now = 0u64;
+            for (body, dt) in ops {
+                now += dt;
+                let first = g.first_seen(&[body], now);
+                let live = accepted.get(&body).is_some_and(|t| now < t + ttl);
+                if !first {
+                    proptest::prop_assert!(live, "refused a body not accepted within the TTL");
+                } else {
+                    // 6 distinct bodies < capacity 8: nothing is evicted early.
+                    proptest::prop_assert!(!live, "accepted a replay within the TTL");
+                    accepted.insert(body, now);
+                }
+                proptest::prop_assert!(g.store().len() <= cap);
+            }
+        }
+    }
+
     #[test]
     fn key_is_the_body_digest() {
         assert_eq!(

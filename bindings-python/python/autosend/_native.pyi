@@ -24,6 +24,10 @@ __all__ = [
     "local_error",
     "verify_webhook",
     "sign_webhook",
+    "webhook_replay_key",
+    "ReplayGuard",
+    "REPLAY_DEFAULT_TTL_MS",
+    "REPLAY_DEFAULT_CAPACITY",
     "to_json_text",
     "_debug_panic",
 ]
@@ -157,5 +161,16 @@ def verify_webhook(
     tolerance_future_ms: Optional[int] = None,
 ) -> Dict[str, Any]: ...
 def sign_webhook(body: bytes, secret: str) -> str: ...
+def webhook_replay_key(body: bytes) -> str: ...
+
+REPLAY_DEFAULT_TTL_MS: int
+REPLAY_DEFAULT_CAPACITY: int
+
+@final
+class ReplayGuard:
+    def __new__(cls, ttl_ms: int, capacity: int) -> Self: ...
+    def first_seen(self, body: bytes, now_ms: int) -> bool: ...
+    def __len__(self) -> int: ...
+
 def to_json_text(value: Any) -> str: ...
 def _debug_panic() -> None: ...
