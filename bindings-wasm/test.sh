@@ -95,6 +95,7 @@ done
 AUTOSEND_MISBEHAVE="$(head -n 1 "$WORK/misbehave.out")"
 [ -n "$AUTOSEND_MISBEHAVE" ] || fatal "the misbehaving server did not start: $(cat "$WORK/misbehave.err")"
 export AUTOSEND_MISBEHAVE
+printf '\n' >>"$WORK/ca.pem"
 node -e 'process.stdout.write(JSON.parse(process.env.AUTOSEND_MISBEHAVE).ca_pem)' >>"$WORK/ca.pem"
 export NODE_EXTRA_CA_CERTS="$WORK/ca.pem"
 SANDBOX_URL="$(node -e 'console.log(JSON.parse(process.env.AUTOSEND_SANDBOX).url)')"

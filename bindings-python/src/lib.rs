@@ -44,8 +44,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<paging::Chunker>()?;
     m.add_class::<replay::ReplayGuard>()?;
     m.add_function(wrap_pyfunction!(replay::webhook_replay_key, m)?)?;
-    m.add("REPLAY_DEFAULT_TTL_MS", autosend::replay::DEFAULT_REPLAY_TTL_MS)?;
-    m.add("REPLAY_DEFAULT_CAPACITY", autosend::replay::DEFAULT_REPLAY_CAPACITY)?;
+    m.add(
+        "REPLAY_DEFAULT_TTL_MS",
+        autosend::replay::DEFAULT_REPLAY_TTL_MS,
+    )?;
+    m.add(
+        "REPLAY_DEFAULT_CAPACITY",
+        autosend::replay::DEFAULT_REPLAY_CAPACITY,
+    )?;
     m.add_function(wrap_pyfunction!(sansio::parse_key, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::describe_catalog, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::error_kinds, m)?)?;

@@ -114,7 +114,7 @@ fn bump(counts: &Counts, behaviour: &str, what: &'static str) {
 
 /// Starts the server on 127.0.0.1 (port 0 = any) inside the current tokio runtime.
 pub async fn start(port: u16) -> Result<Misbehave, String> {
-    let tls = crate::tls::generate()?;
+    let tls = crate::tls::generate_named("AutoSend Misbehaving Server Test CA")?;
     let listener = TcpListener::bind(("127.0.0.1", port))
         .await
         .map_err(|e| format!("bind: {e}"))?;
