@@ -84,7 +84,7 @@ suite_fuzz() {
   # 2xx values, retry waits) and webhook verification; corpus in core/fuzz/corpus. Each
   # target mutates for AUTOSEND_FUZZ_SECS (default 25 s here; 0 in the rust suite = corpus only).
   AUTOSEND_FUZZ_SECS="${AUTOSEND_FUZZ_SECS:-25}" cargo test -q --release -p autosend --test fuzz -- --test-threads=2 --nocapture 2>&1 |
-    grep -E '^fuzz |FAILED|panicked|test result'
+    grep -E 'fuzz [a-z_]+: |FAILED|panicked|test result'
   [ "${PIPESTATUS[0]}" -eq 0 ]
 }
 suite_demo() { AUTOSEND_DEMO_NO_WAIT=1 bash scripts/demo.sh; }
