@@ -163,6 +163,28 @@ mod tests {
     }
 
     #[test]
+    fn a_replay_with_a_rewritten_timestamp_verifies_but_is_refused() {
+        use crate::webhook::{sign, verify, VerifyOptions};
+        let body = br#"{"type":"email.sent","createdAt":"2026-01-01T00:00:00.000Z","data":{}}"#;
+        let secret = "whsec_replay";
+        let h = |ts: u64| {
+            vec![
+                ("x-webhook-signature".to_string(), sign(body, secret)),
+                ("x-webhook-timestamp".to_string(), ts.to_string()),
+            ]
+        };
+        let t0 = 1_767_225_600_000;
+        let mut g = ReplayGuard::default();
+        assert!(verify(body, &h(t0), secret, t0, &VerifyOptions::default()).is_ok());
+        assert!(g.first_seen(body, t0));
+        // An hour later, the captured body with a fresh timestamp: the signature still
+        // matches (only the body is signed); the guard refuses it.
+        let t1 = t0 + 3_600_000;
+        assert!(verify(body, &h(t1), secret, t1, &VerifyOptions::default()).is_ok());
+        assert!(!g.first_seen(body, t1));
+    }
+
+    #[test]
     fn memory_is_bounded() {
         let mut g = ReplayGuard::new(1_000_000, 3).unwrap();
         for i in 0..100u32 {
