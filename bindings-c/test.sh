@@ -36,6 +36,7 @@ cleanup() {
     if [ -n "$jwe_pid" ]; then kill "$jwe_pid" 2>/dev/null || true; fi
     if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi
     if [ -n "$fast_pid" ]; then kill "$fast_pid" 2>/dev/null || true; fi
+    if [ -n "${mb_pid:-}" ]; then kill "$mb_pid" 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -60,6 +61,7 @@ mkdir -p "$bin"
     # Process-level reliability (SIGPIPE, fork, TLS stall, oversized answer): plain only.
     cc $CFLAGS "$here/tests/test_process.c" -o "$bin/test_process" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS $SAN -I"$here/tests" "$here/tests/test_smoke.c" -o "$bin/test_smoke_asan" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    cc $CFLAGS "$here/tests/test_fault_matrix.c" -o "$bin/test_fault_matrix" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS "$root/examples/c/paging.c" -o "$bin/paging" $(pkg-config --cflags --libs autosend)
     # The endpoint macros are plain C89.
     printf '#include <autosend_endpoints.h>\nint main(void) { return sizeof(AUTOSEND_EP_INBOUND_ATTACHMENT) > 1 && AUTOSEND_EP_COUNT > 0 ? 0 : 1; }\n' >"$work/c89.c"
@@ -125,6 +127,20 @@ echo "== tests (plain)"
 "$bin/test_endpoints" || status=1
 "$bin/test_smoke" "$here/tests/smoke.json" || status=1
 "$bin/test_process" || status=1
+
+echo "== fault matrix (tests/faults/matrix.json; sandbox + misbehaving server)"
+mb_info="$work/misbehave.json"
+"$target/debug/autosend-misbehave" --max-seconds 900 >"$mb_info" 2>"$work/misbehave.log" &
+mb_pid=$!
+for _ in $(seq 1 100); do
+    [ -s "$mb_info" ] && break
+    sleep 0.1
+done
+python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['ca_pem'], end='')" "$mb_info" >"$work/misbehave-ca.pem"
+AUTOSEND_MISBEHAVE_INFO="$mb_info" AUTOSEND_MISBEHAVE_CA="$work/misbehave-ca.pem" \
+    timeout 300 "$bin/test_fault_matrix" "$root/tests/faults/matrix.json" || status=1
+kill "$mb_pid" 2>/dev/null || true
+mb_pid=""
 
 echo "== tests (ASan + UBSan)"
 ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \

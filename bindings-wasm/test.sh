@@ -15,11 +15,13 @@ PASSED=0
 FAILED=0
 FAILS=()
 SANDBOX_PID=""
+MISBEHAVE_PID=""
 WORKERD_PID=""
 
 cleanup() {
   [ -n "$WORKERD_PID" ] && kill -- -"$WORKERD_PID" 2>/dev/null
   [ -n "$SANDBOX_PID" ] && kill "$SANDBOX_PID" 2>/dev/null
+  [ -n "$MISBEHAVE_PID" ] && kill "$MISBEHAVE_PID" 2>/dev/null
   return 0
 }
 trap cleanup EXIT
@@ -82,6 +84,19 @@ done
 AUTOSEND_SANDBOX="$(head -n 1 "$WORK/sandbox.out")"
 [ -n "$AUTOSEND_SANDBOX" ] || fatal "the sandbox did not start: $(cat "$WORK/sandbox.err")"
 export AUTOSEND_SANDBOX
+# The misbehaving HTTPS server of the fault matrix (tests/fault_matrix.test.mjs); its CA is
+# trusted next to the sandbox's.
+"$TARGET_DIR/debug/autosend-misbehave" --max-seconds 1800 >"$WORK/misbehave.out" 2>"$WORK/misbehave.err" &
+MISBEHAVE_PID=$!
+for _ in $(seq 1 100); do
+  [ -s "$WORK/misbehave.out" ] && break
+  sleep 0.1
+done
+AUTOSEND_MISBEHAVE="$(head -n 1 "$WORK/misbehave.out")"
+[ -n "$AUTOSEND_MISBEHAVE" ] || fatal "the misbehaving server did not start: $(cat "$WORK/misbehave.err")"
+export AUTOSEND_MISBEHAVE
+printf '\n' >>"$WORK/ca.pem"
+node -e 'process.stdout.write(JSON.parse(process.env.AUTOSEND_MISBEHAVE).ca_pem)' >>"$WORK/ca.pem"
 export NODE_EXTRA_CA_CERTS="$WORK/ca.pem"
 SANDBOX_URL="$(node -e 'console.log(JSON.parse(process.env.AUTOSEND_SANDBOX).url)')"
 echo "sandbox: $SANDBOX_URL"

@@ -2,13 +2,13 @@
 # Runs every test of the project, from a clean clone on a fresh machine: installs what it needs
 # (Rust targets, wasm-bindgen-cli, cbindgen, a Python venv, npm packages, Debian packages).
 #   bash scripts/test.sh            # everything
-#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo)
+#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo fuzz)
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo)
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo fuzz)
 
 passed=0
 failed=0
@@ -77,6 +77,15 @@ suite_docs() {
     python3 gen_pending.py) >/dev/null || return 1
   git diff --exit-code --stat -- tests/vectors || { echo "tests/vectors is stale: commit the regenerated files"; return 1; }
   python3 tools/vectors/check.py | tail -n 1
+}
+suite_fuzz() {
+  # Stable-Rust fuzzing of the core (core/tests/fuzz.rs): key parsing, base URLs, request
+  # validation on arbitrary JSON for every endpoint id, the response path (error envelopes,
+  # 2xx values, retry waits) and webhook verification; corpus in core/fuzz/corpus. Each
+  # target mutates for AUTOSEND_FUZZ_SECS (default 25 s here; 0 in the rust suite = corpus only).
+  AUTOSEND_FUZZ_SECS="${AUTOSEND_FUZZ_SECS:-25}" cargo test -q --release -p autosend --test fuzz -- --test-threads=2 --nocapture 2>&1 |
+    grep -E 'fuzz [a-z_]+: |FAILED|panicked|test result'
+  [ "${PIPESTATUS[0]}" -eq 0 ]
 }
 suite_demo() { AUTOSEND_DEMO_NO_WAIT=1 bash scripts/demo.sh; }
 

@@ -20,6 +20,11 @@
 #define AUTOSEND_MAX_INPUT_LEN ((64 * 1024) * 1024)
 
 /**
+ * Bytes `autosend_webhook_replay_key` writes: `sha256:` + 64 hex digits + NUL.
+ */
+#define AUTOSEND_REPLAY_KEY_SIZE 72
+
+/**
  * The result of every fallible function. `0` is success. Values 1–99 are C-only misuse
  * codes; every other value is the stable code of the core's error kind (`docs/contract.md`),
  * grouped by the core's taxonomy: 100–149 usage, 150–199 webhook, 200–299 remote (API),
@@ -386,6 +391,12 @@ typedef struct autosend_pager autosend_pager;
  * of its own, not shared with clients. Thread-safe: may be used from many threads at once.
  */
 typedef struct autosend_rate_limiter autosend_rate_limiter;
+
+/**
+ * Remembers verified webhook bodies for a while and refuses them again (in memory, bounded).
+ * Thread-safe: may be used from many threads at once.
+ */
+typedef struct autosend_replay_guard autosend_replay_guard;
 
 /**
  * The outcome of a chunked run, per chunk and per item. Immutable: read from any thread.
@@ -1367,6 +1378,39 @@ bool autosend_report_stopped(const autosend_report *report);
  * Frees a report. NULL is ignored.
  */
 void autosend_report_free(autosend_report *report);
+
+/**
+ * Makes a guard remembering each body for `ttl_ms` (> 0; 0 picks the default, 24 hours),
+ * at most `capacity` bodies (0 picks the default, 100000; when full, the bodies closest to
+ * expiry are forgotten first). `AUTOSEND_RESULT_VALIDATION` for a bad value.
+ */
+autosend_result autosend_replay_guard_new(uint64_t ttl_ms,
+                                          size_t capacity,
+                                          autosend_replay_guard **guard_out,
+                                          autosend_error **error_out);
+
+/**
+ * After `autosend_webhook_verify` succeeded: `*first_out` = true the first time this raw
+ * body is seen within the TTL (process it), false for a replay or an already processed
+ * retry (answer 200, do nothing). `now_ms` is any clock in ms (e.g. `autosend_now_ms()`).
+ */
+autosend_result autosend_replay_guard_first_seen(const autosend_replay_guard *guard,
+                                                 const uint8_t *body,
+                                                 size_t body_len,
+                                                 uint64_t now_ms,
+                                                 bool *first_out);
+
+/**
+ * Writes the de-duplication key of a raw body (`sha256:<hex>`, NUL-terminated) into `out`,
+ * which must hold `AUTOSEND_REPLAY_KEY_SIZE` bytes: for a store shared between processes
+ * (e.g. Redis `SET key 1 NX PX ttl`). The same key in every language.
+ */
+autosend_result autosend_webhook_replay_key(const uint8_t *body, size_t body_len, uint8_t *out);
+
+/**
+ * Frees a guard. NULL is ignored.
+ */
+void autosend_replay_guard_free(autosend_replay_guard *guard);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -408,14 +408,10 @@ pub unsafe extern "C" fn autosend_client_new_from_env(
     })
 }
 
-/// Parses JSON parameters; a parse failure is a `validation` error (nothing was sent).
+/// Parses JSON parameters with the core's rules (depth, size, the field named in every
+/// refusal); a failure is a `validation` error (nothing was sent).
 pub(crate) fn parse_params(json: &[u8]) -> Result<serde_json::Value, Failure> {
-    serde_json::from_slice(json).map_err(|e| {
-        Failure::from(autosend::Error::validation(
-            "",
-            format!("the parameters are not valid JSON: {e}"),
-        ))
-    })
+    autosend::limits::params_from_json(json).map_err(Failure::from)
 }
 
 fn blocking_call(

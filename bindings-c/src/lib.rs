@@ -21,6 +21,7 @@ mod client;
 mod error;
 mod extra;
 mod paging;
+mod replay;
 mod util;
 
 pub use call::*;
@@ -28,6 +29,7 @@ pub use client::*;
 pub use error::*;
 pub use extra::*;
 pub use paging::*;
+pub use replay::*;
 pub use util::{autosend_header, autosend_str};
 
 use std::ffi::c_char;

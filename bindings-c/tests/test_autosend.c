@@ -19,6 +19,33 @@
 #include <time.h>
 
 static int g_passed, g_failed, g_skipped, t_failures, t_quiet;
+
+/* JSON equality (objects: same key set, values equal; numbers compared as doubles). Unlike
+ * cJSON_Compare, linear in the size of the values: cJSON_Compare compares every object in both
+ * directions, which is exponential in the nesting depth (the 64-level vectors). */
+static int json_eq(const cJSON *a, const cJSON *b, int case_sensitive) {
+    (void)case_sensitive;
+    if (!a || !b) return a == b;
+    if ((a->type & 0xFF) != (b->type & 0xFF)) return 0;
+    if (cJSON_IsNumber(a)) return a->valuedouble == b->valuedouble;
+    if (cJSON_IsString(a)) return strcmp(a->valuestring, b->valuestring) == 0;
+    if (cJSON_IsArray(a)) {
+        const cJSON *x = a->child, *y = b->child;
+        for (; x && y; x = x->next, y = y->next)
+            if (!json_eq(x, y, 1)) return 0;
+        return !x && !y;
+    }
+    if (cJSON_IsObject(a)) {
+        if (cJSON_GetArraySize(a) != cJSON_GetArraySize(b)) return 0;
+        for (const cJSON *x = a->child; x; x = x->next) {
+            const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, x->string);
+            if (!y || !json_eq(x, y, 1)) return 0;
+        }
+        return 1;
+    }
+    return 1; /* null, true, false: the type said it all */
+}
+
 static char t_name[256];
 
 static void begin(const char *fmt, ...) {
@@ -268,7 +295,7 @@ static void check_done(const autosend_action *a, const cJSON *exp) {
         if (data) {
             autosend_str j = autosend_response_json(resp);
             cJSON *got = cJSON_ParseWithLength(j.data, j.len);
-            CHECK(got && cJSON_Compare(got, data, true), "data: got %s", j.data);
+            CHECK(got && json_eq(got, data, true), "data: got %s", j.data);
             cJSON_Delete(got);
         }
         if (jhas(exp, "status"))
@@ -422,7 +449,7 @@ static void run_request(const cJSON *v) {
             cJSON_AddStringToObject(got, hn.data, hv.data);
         }
         const cJSON *wh = cJSON_GetObjectItemCaseSensitive(exp, "headers");
-        if (!cJSON_Compare(got, wh, true)) {
+        if (!json_eq(got, wh, true)) {
             char *g = cJSON_PrintUnformatted(got), *w = cJSON_PrintUnformatted(wh);
             CHECK(0, "headers: want %s, got %s", w, g);
             cJSON_free(g);
@@ -435,7 +462,7 @@ static void run_request(const cJSON *v) {
             size_t bl = 0;
             autosend_action_body(a, &b, &bl);
             cJSON *gb = cJSON_ParseWithLength((const char *)b, bl);
-            CHECK(gb && cJSON_Compare(gb, wb, true), "body: got %.*s", (int)bl, (const char *)b);
+            CHECK(gb && json_eq(gb, wb, true), "body: got %.*s", (int)bl, (const char *)b);
             cJSON_Delete(gb);
         } else {
             CHECK(wb == NULL || cJSON_IsNull(wb), "want a body, got none");
@@ -658,7 +685,7 @@ static void check_json_field(const cJSON *got, const cJSON *exp, const char *k, 
     const cJSON *w = cJSON_GetObjectItemCaseSensitive(exp, k);
     if (!w) return;
     const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, k);
-    if (!g || !cJSON_Compare(g, w, true)) {
+    if (!g || !json_eq(g, w, true)) {
         char *gs = g ? cJSON_PrintUnformatted(g) : NULL, *ws = cJSON_PrintUnformatted(w);
         CHECK(0, "%s: %s: want %s, got %s", ctx, k, ws, gs ? gs : "(absent)");
         cJSON_free(gs);
@@ -688,7 +715,7 @@ static void check_first_request(const char *ep, autosend_str params, const cJSON
             size_t bl = 0;
             autosend_action_body(a, &b, &bl);
             cJSON *gb = cJSON_ParseWithLength((const char *)b, bl);
-            CHECK(gb && cJSON_Compare(gb, wb, true), "first request body %.*s", (int)bl,
+            CHECK(gb && json_eq(gb, wb, true), "first request body %.*s", (int)bl,
                   (const char *)b);
             cJSON_Delete(gb);
         } else {
@@ -750,7 +777,7 @@ static void run_pager(const cJSON *v) {
         autosend_result nr = autosend_pager_next_params(pager, &np);
         cJSON *got = nr == AUTOSEND_RESULT_OK ? cJSON_ParseWithLength(np.data, np.len) : cJSON_CreateNull();
         const cJSON *want = cJSON_GetObjectItemCaseSensitive(page, "expect_params");
-        CHECK(cJSON_Compare(got, want, true), "%s: next_params: got %s (%s)", ctx,
+        CHECK(json_eq(got, want, true), "%s: next_params: got %s (%s)", ctx,
               nr == AUTOSEND_RESULT_OK ? np.data : "none", autosend_result_name(nr));
         cJSON_Delete(got);
         const cJSON *exp = cJSON_GetObjectItemCaseSensitive(page, "expect");
@@ -858,13 +885,13 @@ static void run_chunk(const cJSON *v) {
         cJSON_ArrayForEach(it, items) cJSON_AddItemToArray(all, cJSON_Duplicate(it, true));
         const cJSON *k;
         cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(exp, "shared")) {
-            CHECK(cJSON_Compare(cJSON_GetObjectItemCaseSensitive(p, k->valuestring),
+            CHECK(json_eq(cJSON_GetObjectItemCaseSensitive(p, k->valuestring),
                                 cJSON_GetObjectItemCaseSensitive(params, k->valuestring), true),
                   "chunk %zu: shared field %s not copied", i, k->valuestring);
         }
         cJSON_Delete(p);
     }
-    CHECK(cJSON_Compare(all, cJSON_GetObjectItemCaseSensitive(params, field), true),
+    CHECK(json_eq(all, cJSON_GetObjectItemCaseSensitive(params, field), true),
           "the chunks' items are not the caller's items in order");
     cJSON_Delete(all);
     CHECK(autosend_chunker_chunk_params(ch, n, &(autosend_str){0}) == AUTOSEND_RESULT_INVALID_PARAMETER,
@@ -917,7 +944,7 @@ static void run_chunk(const cJSON *v) {
                 } else if (resp) {
                     CHECK(respond(call, at, resp) == AUTOSEND_RESULT_OK, "respond");
                 } else {
-                    cJSON *ok = cJSON_Parse("{\"status\":200,\"body\":{\"success\":true,\"data\":{\"ok\":true}}}");
+                    cJSON *ok = cJSON_Parse("{\"status\":200,\"body\":{\"success\":true,\"data\":{\"ok\":true,\"batchId\":\"b\"}}}");
                     CHECK(respond(call, at, ok) == AUTOSEND_RESULT_OK, "respond 200");
                     cJSON_Delete(ok);
                 }
@@ -2012,6 +2039,57 @@ static void test_e2e_jwe(const char *info_path) {
     autosend_client_free(c);
     autosend_client_options_free(o);
     cJSON_Delete(info);
+
+/* Webhook replay de-duplication: AutoSend signs only the body, so a replay with a fresh
+ * timestamp verifies; the core's guard refuses it. And the core's nesting limit. */
+static void test_replay_and_depth(void) {
+    begin("replay guard");
+    autosend_replay_guard *g = NULL;
+    autosend_error *err = NULL;
+    CHECK(autosend_replay_guard_new(1000, 2, &g, &err) == AUTOSEND_RESULT_OK, "new");
+    const char *body = "{\"type\":\"email.sent\"}";
+    bool first = false;
+    CHECK(autosend_replay_guard_first_seen(g, (const uint8_t *)body, strlen(body), 0, &first) == AUTOSEND_RESULT_OK && first,
+          "first delivery");
+    CHECK(autosend_replay_guard_first_seen(g, (const uint8_t *)body, strlen(body), 999, &first) == AUTOSEND_RESULT_OK && !first,
+          "replay refused");
+    CHECK(autosend_replay_guard_first_seen(g, (const uint8_t *)body, strlen(body), 1000, &first) == AUTOSEND_RESULT_OK && first,
+          "accepted after the TTL");
+    CHECK(autosend_replay_guard_first_seen(NULL, (const uint8_t *)body, 1, 0, &first) != AUTOSEND_RESULT_OK, "NULL guard");
+    autosend_replay_guard_free(g);
+    autosend_replay_guard_free(NULL);
+    char key[AUTOSEND_REPLAY_KEY_SIZE];
+    CHECK(autosend_webhook_replay_key(NULL, 0, (uint8_t *)key) == AUTOSEND_RESULT_OK &&
+              strcmp(key, "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855") == 0,
+          "the core's key");
+    end();
+
+    begin("nesting depth decided by the core");
+    char params[2048];
+    size_t n = (size_t)snprintf(params, sizeof params,
+                                "{\"from\":{\"email\":\"a@example.com\"},\"to\":{\"email\":\"b@example.com\"},"
+                                "\"subject\":\"s\",\"html\":\"x\",\"dynamicData\":");
+    for (int i = 0; i < 65; i++) n += (size_t)snprintf(params + n, sizeof params - n, "{\"a\":");
+    n += (size_t)snprintf(params + n, sizeof params - n, "1");
+    for (int i = 0; i < 66; i++) n += (size_t)snprintf(params + n, sizeof params - n, "}");
+    autosend_client_options *o = NULL;
+    autosend_client *c = NULL;
+    autosend_client_options_new(&o);
+    autosend_client_options_set_api_key(o, (const uint8_t *)"AS_depthtest1", 13);
+    autosend_client_options_set_base_url(o, (const uint8_t *)"https://127.0.0.1:9/v1", 22);
+    CHECK(autosend_client_new(o, &c, NULL) == AUTOSEND_RESULT_OK, "client");
+    autosend_client_options_free(o);
+    autosend_response *r = NULL;
+    autosend_error *e = NULL;
+    CHECK(autosend_client_call(c, (const uint8_t *)"emails.send", 11, (const uint8_t *)params, n, &r, &e) ==
+              AUTOSEND_RESULT_VALIDATION,
+          "65 levels refused");
+    CHECK(e && strcmp(autosend_error_field(e).data, "dynamicData") == 0, "field named: %s",
+          e ? autosend_error_field(e).data : "(none)");
+    autosend_error_free(e);
+    autosend_response_free(r);
+    autosend_client_free(c);
+    end();
 }
 
 int main(int argc, char **argv) {
@@ -2021,6 +2099,7 @@ int main(int argc, char **argv) {
     test_hostile();
     test_paging_hostile();
     test_cancel();
+    test_replay_and_depth();
     const char *info = getenv("AUTOSEND_SANDBOX_INFO");
     if (info && *info) test_e2e(info);
     else fprintf(stderr, "note: AUTOSEND_SANDBOX_INFO not set; end-to-end tests skipped\n");

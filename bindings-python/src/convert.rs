@@ -8,8 +8,23 @@ use pyo3::types::{
 };
 use serde_json::{Map, Number, Value};
 
-/// Deep enough for any real request; stops self-referencing containers.
-const MAX_DEPTH: usize = 64;
+/// The core's one nesting limit (no limit of this binding's own): a container deeper than
+/// this is refused with the core's error, naming the top-level field.
+const MAX_DEPTH: usize = autosend::limits::MAX_JSON_DEPTH;
+
+/// The top-level parameter a path lies in (`dynamicData` for `dynamicData.a[0]`).
+fn top_field(path: &str) -> &str {
+    let end = path.find(['.', '[']).unwrap_or(path.len());
+    &path[..end]
+}
+
+/// The core's depth refusal, raised before converting a container at `depth`.
+fn check_depth(path: &str, depth: usize) -> Result<(), Error> {
+    if depth > MAX_DEPTH {
+        return Err(autosend::limits::too_deep(top_field(path)));
+    }
+    Ok(())
+}
 
 fn child(path: &str, key: &str) -> String {
     if path.is_empty() {
@@ -48,12 +63,6 @@ fn to_json_depth(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Val
             path.to_string()
         }
     };
-    if depth > MAX_DEPTH {
-        return Err(Error::validation(
-            field(),
-            format!("nested more than {MAX_DEPTH} levels deep (a container that contains itself?)"),
-        ));
-    }
     if obj.is_none() {
         return Ok(Value::Null);
     }
@@ -90,10 +99,12 @@ fn to_json_depth(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Val
         // A snapshot (`PyDict_Items`), not a live iterator: converting a value can run Python
         // code (a custom Mapping's `items()`) that mutates this dict, and pyo3's dict iterator
         // panics when the dict changes size.
+        check_depth(path, depth)?;
         let items: Vec<Bound<'_, PyAny>> = d.items().iter().collect();
         return object_from_pairs(items, path, depth, &field);
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        check_depth(path, depth)?;
         let seq = obj
             .cast::<PySequence>()
             .map_err(|_| Error::validation(field(), "unreadable sequence"))?;
@@ -114,6 +125,7 @@ fn to_json_depth(obj: &Bound<'_, PyAny>, path: &str, depth: usize) -> Result<Val
         return Ok(Value::Array(out));
     }
     if let Ok(mapping) = obj.cast::<PyMapping>() {
+        check_depth(path, depth)?;
         // Snapshot the pairs first, for the same reason as for dicts.
         let items: Vec<Bound<'_, PyAny>> = mapping
             .items()

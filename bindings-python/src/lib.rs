@@ -5,6 +5,7 @@ mod client;
 mod convert;
 mod errors;
 mod paging;
+mod replay;
 mod sansio;
 
 use pyo3::prelude::*;
@@ -47,6 +48,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<sansio::RateLimiter>()?;
     m.add_class::<paging::Pager>()?;
     m.add_class::<paging::Chunker>()?;
+    m.add_class::<replay::ReplayGuard>()?;
+    m.add_function(wrap_pyfunction!(replay::webhook_replay_key, m)?)?;
+    m.add(
+        "REPLAY_DEFAULT_TTL_MS",
+        autosend::replay::DEFAULT_REPLAY_TTL_MS,
+    )?;
+    m.add(
+        "REPLAY_DEFAULT_CAPACITY",
+        autosend::replay::DEFAULT_REPLAY_CAPACITY,
+    )?;
     m.add_function(wrap_pyfunction!(sansio::parse_key, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::describe_catalog, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::error_kinds, m)?)?;

@@ -470,7 +470,7 @@ def test_chunk(v: Dict[str, Any]) -> None:
                     r = outcome["respond"]
                     call.handle_response(at, r["status"], r.get("headers") or {}, body_bytes(r))
                 else:
-                    call.handle_response(at, 200, {}, json.dumps({"success": True, "data": {"chunk": i}}).encode())
+                    call.handle_response(at, 200, {}, json.dumps({"success": True, "data": {"chunk": i, "batchId": f"b{i}"}}).encode())
                 break
             at += 1
             chunker.record_call(i, call, at)

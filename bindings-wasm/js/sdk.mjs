@@ -1123,6 +1123,46 @@ export function verifyWebhook(rawBody, headers, secret, options = {}) {
   return JSON.parse(out);
 }
 
+/**
+ * The de-duplication key of a raw webhook body: `sha256:<hex>` (the same in every language,
+ * for a store shared between processes).
+ */
+export function webhookReplayKey(rawBody) {
+  return wasm().webhookReplayKey(toBytes(rawBody));
+}
+
+/**
+ * Refuses a webhook body already accepted within `ttlMs`. AutoSend signs only the body: the
+ * timestamp and delivery-id headers are not signed, so a captured delivery replays with a
+ * fresh timestamp and still verifies. Call `firstSeen(rawBody)` after `verifyWebhook`: true
+ * means process it, false means a replay or an already processed retry (answer 200, do
+ * nothing). In memory and bounded by default; `store` ({insertIfAbsent(key, ttlMs)}, e.g.
+ * Redis `SET key 1 NX PX ttl`) shares it between processes (then `firstSeen` returns what
+ * the store returns, possibly a Promise).
+ */
+export class WebhookReplayGuard {
+  #guard;
+  #store;
+  #ttlMs;
+  constructor(options = {}) {
+    const w = wasm();
+    const own = (k) => (Object.prototype.hasOwnProperty.call(options, k) ? options[k] : undefined);
+    const defaults = JSON.parse(w.replayDefaults());
+    this.#ttlMs = own('ttlMs') ?? defaults.ttlMs;
+    this.#store = own('store') ?? null;
+    this.#guard = core(() => new w.WasmReplayGuard(this.#ttlMs, own('capacity') ?? -1));
+  }
+  firstSeen(rawBody, options = {}) {
+    const bytes = toBytes(rawBody);
+    if (this.#store) return this.#store.insertIfAbsent(wasm().webhookReplayKey(bytes), this.#ttlMs);
+    const now = options.now instanceof Date ? options.now.getTime() : options.now ?? Date.now();
+    return this.#guard.firstSeen(bytes, now);
+  }
+  get size() {
+    return this.#guard.size();
+  }
+}
+
 /** Every error kind of the contract: `[{code, name, category, hint}]`. */
 export function errorKinds() {
   return JSON.parse(wasm().errorKinds());

@@ -321,7 +321,7 @@ export interface BulkEmail {
 /** `data` of a bulk send. */
 export interface BulkEmailResult {
   /** UUID of the batch. */
-  batchId?: string;
+  batchId: string;
   /** Total number of recipients. */
   totalRecipients?: number;
   /** Number of emails queued. */
@@ -1629,7 +1629,7 @@ export interface SendEmail {
 /** `data` of a send. */
 export interface SendEmailResult {
   /** Id of the queued email (for emails.status). */
-  emailId?: string;
+  emailId: string;
   /** Result message, e.g. `Email queued successfully.`. */
   message?: string;
   /** Number of recipients of the email. */

@@ -342,6 +342,25 @@ export function verifyWebhook(
   options?: VerifyWebhookOptions,
 ): WebhookEvent;
 
+/** A shared replay store, e.g. Redis `SET key 1 NX PX ttlMs`: true if `key` was new. */
+export interface WebhookReplayStore {
+  insertIfAbsent(key: string, ttlMs: number): boolean | Promise<boolean>;
+}
+
+/**
+ * Refuses a webhook body already accepted within `ttlMs` (default 24 h). AutoSend signs only
+ * the body, so the timestamp window does not stop replays; call `firstSeen` after
+ * `verifyWebhook`.
+ */
+export class WebhookReplayGuard {
+  constructor(options?: { ttlMs?: number; capacity?: number; store?: WebhookReplayStore });
+  firstSeen(rawBody: string | Uint8Array | ArrayBuffer, options?: { now?: number | Date }): boolean | Promise<boolean>;
+  readonly size: number;
+}
+
+/** The de-duplication key of a raw webhook body: `sha256:<hex>`. */
+export function webhookReplayKey(rawBody: string | Uint8Array | ArrayBuffer): string;
+
 export interface ErrorKindInfo {
   code: number;
   name: ErrorKind;

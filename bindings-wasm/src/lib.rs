@@ -296,12 +296,7 @@ impl WasmClient {
         seed_lo: u32,
         encrypt: Option<bool>,
     ) -> Result<WasmCall, JsValue> {
-        let params = serde_json::from_str::<Value>(params).map_err(|_| {
-            err_value(&Error::validation(
-                "",
-                "the parameters are not JSON-serialisable",
-            ))
-        })?;
+        let params = parse_params(params)?;
         let seed = (u64::from(seed_hi) << 32) | u64::from(seed_lo);
         let call = self
             .client
@@ -674,13 +669,9 @@ impl WasmChunker {
     }
 }
 
+/// The core's parameter parser: depth, size and the field named in every refusal.
 fn parse_params(params: &str) -> Result<Value, JsValue> {
-    serde_json::from_str::<Value>(params).map_err(|_| {
-        err_value(&Error::validation(
-            "",
-            "the parameters are not JSON-serialisable",
-        ))
-    })
+    autosend::limits::params_from_json(params.as_bytes()).map_err(|e| err_value(&e))
 }
 
 /// A standalone sliding-window limiter (conformance vectors).
@@ -749,4 +740,57 @@ pub fn verify_webhook(
     let event = webhook::verify(body, &headers, secret, ms(now_unix_ms), &options)
         .map_err(|e| err_value(&e))?;
     Ok(to_string(&event.to_json()))
+}
+
+/// The core's webhook replay guard (in memory, bounded): AutoSend signs only the body, so the
+/// timestamp window does not stop a replayed delivery.
+#[wasm_bindgen]
+pub struct WasmReplayGuard {
+    inner: autosend::ReplayGuard,
+}
+
+#[wasm_bindgen]
+impl WasmReplayGuard {
+    /// `ttl_ms` < 0 or `capacity` < 1 pick the core's defaults; `ttl_ms` 0 is refused.
+    #[wasm_bindgen(constructor)]
+    pub fn new(ttl_ms: f64, capacity: f64) -> Result<WasmReplayGuard, JsValue> {
+        let ttl = if ttl_ms < 0.0 {
+            autosend::replay::DEFAULT_REPLAY_TTL_MS
+        } else {
+            ms(ttl_ms)
+        };
+        let cap = if capacity >= 1.0 {
+            capacity.min(1e9) as usize
+        } else {
+            autosend::replay::DEFAULT_REPLAY_CAPACITY
+        };
+        let inner = autosend::ReplayGuard::new(ttl, cap).map_err(|e| err_value(&e))?;
+        Ok(WasmReplayGuard { inner })
+    }
+
+    /// True the first time `body` is seen within the TTL; false for a replay.
+    #[wasm_bindgen(js_name = firstSeen)]
+    pub fn first_seen(&mut self, body: &[u8], now_ms: f64) -> bool {
+        self.inner.first_seen(body, ms(now_ms))
+    }
+
+    /// How many bodies are remembered.
+    pub fn size(&self) -> f64 {
+        self.inner.store().len() as f64
+    }
+}
+
+/// The de-duplication key of a raw body (`sha256:<hex>`), the same in every language.
+#[wasm_bindgen(js_name = webhookReplayKey)]
+pub fn webhook_replay_key(body: &[u8]) -> String {
+    autosend::replay_key(body)
+}
+
+/// The core's replay defaults as JSON `{ttlMs, capacity}`.
+#[wasm_bindgen(js_name = replayDefaults)]
+pub fn replay_defaults() -> String {
+    to_string(&serde_json::json!({
+        "ttlMs": autosend::replay::DEFAULT_REPLAY_TTL_MS,
+        "capacity": autosend::replay::DEFAULT_REPLAY_CAPACITY,
+    }))
 }

@@ -156,7 +156,7 @@ function bulkServer({ faults = {} } = {}) {
     const f = faults[n];
     if (f === 'reset') throw new TypeError('fetch failed');
     if (typeof f === 'number') return json(f, { success: false, error: { message: 'nope' } });
-    return json(200, { success: true, data: { successCount: (body.recipients ?? body.contacts ?? body.emails ?? []).length } });
+    return json(200, { success: true, data: { batchId: 'b1', successCount: (body.recipients ?? body.contacts ?? body.emails ?? []).length } });
   };
   return { fetch, seen };
 }

@@ -113,12 +113,16 @@ function checkDone(done, exp) {
   }
 }
 
+// A success carrying the documented result fields of every endpoint (emails.send needs
+// `emailId`, emails.bulk `batchId`: without them a 2xx is invalid_response).
+const DOCUMENTED_OK = '{"success":true,"data":{"emailId":"e1","batchId":"b1"}}';
+
 async function runRequest(v) {
   const exp = v.expect;
   const sent = [];
   const fetch = async (url, init) => {
     sent.push({ url, init });
-    return fakeResponse(200, {}, new TextEncoder().encode('{"success":true,"data":{}}'));
+    return fakeResponse(200, {}, new TextEncoder().encode(DOCUMENTED_OK));
   };
   let err = null;
   try {
@@ -293,7 +297,7 @@ async function runPager(v) {
       const sent = [];
       const fetch = async (url, init) => {
         sent.push({ url, init });
-        return fakeResponse(200, {}, new TextEncoder().encode('{"success":true,"data":{}}'));
+        return fakeResponse(200, {}, new TextEncoder().encode(DOCUMENTED_OK));
       };
       const c = new AutoSend('AS_test123', clientOptions({}, { fetch, maxRetries: 0 }));
       await c.request(v.endpoint, JSON.parse(pager.nextParams()));
@@ -338,7 +342,7 @@ async function runPager(v) {
 
 // chunk (docs/contract.md `chunk`): the split is checked on the core's Chunker; the run goes
 // through the public bulk helper (client.<ns>.<bulk>All) with a fetch that answers each chunk
-// 200 {"chunk": i} unless `outcomes[i]` says otherwise; the report is compared.
+// 200 {"chunk": i, "batchId": "b<i>"} unless `outcomes[i]` says otherwise; the report is compared.
 const BULK = { 'emails.bulk': ['emails', 'bulkAll'], 'contacts.bulkUpdate': ['contacts', 'bulkUpdateAll'], 'contactLists.bulkAdd': ['contactLists', 'bulkAddAll'] };
 
 function hangUntilAborted(signal) {
@@ -398,7 +402,7 @@ async function runChunk(v) {
     if (outcome?.transport_error === 'connect') throw Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } });
     if (outcome?.transport_error === 'connection_lost') throw new TypeError('fetch failed');
     if (outcome?.respond) return fakeResponse(outcome.respond.status, outcome.respond.headers, bodyBytes(outcome.respond));
-    return fakeResponse(200, {}, new TextEncoder().encode(JSON.stringify({ success: true, data: { chunk: i } })));
+    return fakeResponse(200, {}, new TextEncoder().encode(JSON.stringify({ success: true, data: { chunk: i, batchId: `b${i}` } })));
   };
   const c = new AutoSend(v.client?.api_key ?? 'AS_test123', clientOptions(v.client, {
     fetch, maxRetries: 0, timeout: 50, rateLimits: { perSecond: 100000, perMinute: 1000000 },

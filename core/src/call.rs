@@ -14,8 +14,8 @@ use crate::limiter::{lock, Acquire, SharedLimiter};
 use crate::request::truncate;
 use crate::request::{build_request, Request};
 use crate::response::{
-    disposition_filename, error_for_status, header, request_id, reset_wait_ms, scrub,
-    success_value, ApiResponse,
+    disposition_filename, error_for_status, header, missing_result_fields, request_id,
+    reset_wait_ms, scrub, success_value, ApiResponse,
 };
 use serde_json::Value;
 
@@ -425,6 +425,23 @@ impl Call {
                 return;
             }
             match success_value(body) {
+                Ok((data, _)) if missing_result_fields(self.endpoint.id, &data).is_some() => {
+                    let missing =
+                        missing_result_fields(self.endpoint.id, &data).unwrap_or_default();
+                    self.maybe_delivered |= !self.endpoint.idempotent;
+                    let e = Error::new(
+                        ErrorKind::InvalidResponse,
+                        format!(
+                            "HTTP {status} without the documented {}: the API most likely \
+                             processed the request but did not say so",
+                            missing.join(", ")
+                        ),
+                    )
+                    .with_status(status)
+                    .with_request_id(request_id)
+                    .with_may_have_been_delivered(self.maybe_delivered);
+                    self.finish(Err(e));
+                }
                 Ok((data, message)) => self.finish(Ok(ApiResponse {
                     status,
                     data,

@@ -348,7 +348,7 @@ impl Chunker {
             Value::Object(m) => m,
             other => {
                 return Err(Error::validation(
-                    "",
+                    "params",
                     format!("params must be a JSON object (got {other})"),
                 ))
             }

@@ -97,7 +97,7 @@ impl Client {
         seed: u64,
     ) -> Result<Call, Error> {
         let params = serde_json::to_value(request)
-            .map_err(|e| Error::validation("", format!("request does not serialise: {e}")))?;
+            .map_err(|e| Error::validation("params", format!("request does not serialise: {e}")))?;
         self.call(endpoint_id, params, seed)
     }
 

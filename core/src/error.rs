@@ -131,9 +131,9 @@ error_kinds! {
     /// Any other unexpected status.
     UnexpectedStatus = 208, "unexpected_status", Remote,
         "The API answered with a status this SDK does not expect; check base_url points at the AutoSend API.";
-    /// A success status with a body that is not JSON.
+    /// A success status with a body that is not JSON or lacks the documented result fields.
     InvalidResponse = 209, "invalid_response", Remote,
-        "The answer was not valid JSON; check base_url and any proxy in between. The request may have been processed.";
+        "The answer was not valid JSON or lacked the documented fields; check base_url and any proxy in between. A write that got a 2xx was probably processed: if may_have_been_delivered is true, check the mail status (or your webhooks) before sending again.";
     /// The connection could not be opened; nothing was sent.
     Connect = 300, "connect", Transport,
         "Nothing was sent: check network access, DNS and the base URL, then call again.";
@@ -239,9 +239,13 @@ impl Error {
         }))
     }
 
-    /// A local validation error on `field`.
+    /// A local validation error on `field` (an empty field reads `params`: every refusal
+    /// names what to fix).
     pub fn validation(field: impl Into<String>, message: impl Into<String>) -> Self {
-        let field = field.into();
+        let mut field = field.into();
+        if field.is_empty() {
+            field = "params".to_string();
+        }
         let message = message.into();
         let mut e = Error::new(ErrorKind::Validation, format!("{field}: {message}"));
         e.0.details.push(FieldError {
@@ -255,6 +259,21 @@ impl Error {
     pub(crate) fn set_field(&mut self, field: &str) {
         self.0.field = Some(field.to_string());
     }
+
+    /// The same error with `key` (whole or its secret part, any case) removed from every text:
+    /// a caller who pastes the key into a parameter name or value must not see it echoed.
+    pub fn without_key(mut self, key: &str) -> Self {
+        use crate::response::scrub;
+        let i = &mut self.0;
+        i.message = scrub(&i.message, key);
+        i.field = i.field.as_deref().map(|f| scrub(f, key));
+        for d in &mut i.details {
+            d.field = scrub(&d.field, key);
+            d.message = scrub(&d.message, key);
+        }
+        self
+    }
+
     pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.0.status = Some(status);
         self

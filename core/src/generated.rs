@@ -1851,6 +1851,13 @@ pub static PATTERNS: &[&str] = &[
     "^[Hh][Tt][Tt][Pp][Ss]?://",
 ];
 
+/// Endpoints whose result schema marks fields required: `(id, fields)`. A 2xx answer
+/// without them is `invalid_response`.
+pub static RESULT_REQUIRED: &[(&str, &[&str])] = &[
+    ("emails.send", &["emailId"]),
+    ("emails.bulk", &["batchId"]),
+];
+
 #[allow(dead_code)]
 static ANY: Schema = Schema::Any;
 

@@ -1,7 +1,17 @@
-//! Limits the native transports and bindings enforce, and the errors they report, defined
-//! once here so no binding writes its own number (`docs/contract.md`: limits).
+//! Limits decided once, for every endpoint and every language, and the errors they report,
+//! so no binding writes its own number (`docs/contract.md`: limits): what the native
+//! transports enforce (answer size, CA file size, deadlines, connect timeout) and the input
+//! limits (how deep parameters may nest and how large a request body may be). Bindings never
+//! keep their own limits: Python's converter, the C and wasm JSON entry points and
+//! `build_request` all call this module, so a refusal is the same error (kind, field, message)
+//! everywhere.
+//!
+//! Depth counts containers below the parameters object: in `{"dynamicData": {"a": 1}}` the
+//! `dynamicData` object is level 1. [`MAX_JSON_DEPTH`] levels are accepted, one more is refused
+//! with the top-level field named (`field = "dynamicData"`).
 
 use crate::error::{Error, ErrorKind};
+use serde_json::{Map, Value};
 
 /// The largest answer body a transport reads: 50 MiB. A larger answer is discarded while it
 /// streams (never buffered whole) and the call fails with [`response_too_large`].
@@ -97,6 +107,201 @@ pub fn seconds_arg_ms(field: &str, seconds: f64) -> Result<u64, Error> {
     Ok(ms.round() as u64)
 }
 
+/// Deepest nesting of objects/arrays inside one parameter (the parameter's own value is level
+/// 1). Deep enough for any real template data; stops self-referencing containers and keeps
+/// every recursive step (validation, serialisation, the bindings' converters) bounded.
+pub const MAX_JSON_DEPTH: usize = 64;
+
+/// Body limit of endpoints that document none: the API's 40 MB send limit.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 40 * 1024 * 1024;
+
+/// The error for a parameter nested deeper than [`MAX_JSON_DEPTH`]; `field` is the top-level
+/// parameter (or `params` when the parameters themselves are the problem).
+pub fn too_deep(field: &str) -> Error {
+    let field = if field.is_empty() { "params" } else { field };
+    Error::validation(
+        field,
+        format!(
+            "is nested more than {MAX_JSON_DEPTH} levels deep (objects and arrays inside each \
+             other); flatten it (a container that contains itself?)"
+        ),
+    )
+}
+
+/// The error for a body over `max` bytes; `field` is the largest top-level field.
+pub fn too_large(endpoint: &str, field: &str, size: usize, max: usize) -> Error {
+    let field = if field.is_empty() { "params" } else { field };
+    Error::validation(
+        field,
+        format!(
+            "makes the request {size} bytes; {endpoint} takes at most {max} bytes ({} MB, the \
+             API's limit, attachments counted after base64): send less in this field",
+            max / (1024 * 1024)
+        ),
+    )
+}
+
+/// Checks that no parameter nests deeper than [`MAX_JSON_DEPTH`]. Never recurses deeper than
+/// the limit, whatever the input.
+pub fn check_depth(params: &Map<String, Value>) -> Result<(), Error> {
+    fn deeper_than(v: &Value, budget: usize) -> bool {
+        match v {
+            Value::Array(a) => budget == 0 || a.iter().any(|x| deeper_than(x, budget - 1)),
+            Value::Object(m) => budget == 0 || m.values().any(|x| deeper_than(x, budget - 1)),
+            _ => false,
+        }
+    }
+    for (k, v) in params {
+        if deeper_than(v, MAX_JSON_DEPTH) {
+            return Err(too_deep(k));
+        }
+    }
+    Ok(())
+}
+
+/// The top-level field whose JSON text is largest (for naming it in a size refusal).
+pub fn largest_field(params: &Map<String, Value>) -> String {
+    params
+        .iter()
+        .map(|(k, v)| (serde_json::to_vec(v).map(|b| b.len()).unwrap_or(0), k))
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, k)| k.clone())
+        .unwrap_or_default()
+}
+
+/// What a linear scan of JSON text found: the path at a byte offset, nesting too deep, and
+/// the byte span of each top-level field.
+struct Scan {
+    /// Top-level field in which the scan stopped (depth exceeded or `stop` reached).
+    field: String,
+    too_deep: bool,
+    /// (field, bytes) of each top-level field seen.
+    sizes: Vec<(String, usize)>,
+}
+
+/// Scans JSON text without building it: tracks the top-level key, the depth and the span of
+/// each top-level value. Stops at byte `stop` or when nesting passes the limit. Malformed text
+/// is scanned as far as it goes (the parser reports the error).
+fn scan(text: &[u8], stop: usize) -> Scan {
+    let mut depth = 0usize;
+    let mut field = String::new();
+    let mut sizes = Vec::new();
+    let mut value_start = None;
+    let mut expect_key = false; // next string at depth 1 is a key
+    let mut i = 0;
+    while i < text.len() && i < stop {
+        match text[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < text.len() && text[i] != b'"' {
+                    if text[i] == b'\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                if depth == 1 && expect_key {
+                    let raw = &text[start..i.min(text.len())];
+                    field = serde_json::from_slice::<String>(&[b"\"", raw, b"\""].concat())
+                        .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned());
+                    expect_key = false;
+                }
+            }
+            b':' if depth == 1 => value_start = Some(i + 1),
+            b',' if depth == 1 => {
+                if let Some(s) = value_start.take() {
+                    sizes.push((field.clone(), i - s));
+                }
+                expect_key = true;
+            }
+            b'{' | b'[' => {
+                depth += 1;
+                if depth == 1 {
+                    expect_key = text[i] == b'{';
+                }
+                if depth > MAX_JSON_DEPTH + 1 {
+                    return Scan {
+                        field,
+                        too_deep: true,
+                        sizes,
+                    };
+                }
+            }
+            b'}' | b']' => {
+                if depth == 1 {
+                    if let Some(s) = value_start.take() {
+                        sizes.push((field.clone(), i - s));
+                    }
+                }
+                depth = depth.saturating_sub(1);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Scan {
+        field,
+        too_deep: false,
+        sizes,
+    }
+}
+
+/// Parses a binding's parameters given as JSON text (C, wasm): the same depth and size rules
+/// as for values, and a parse error names the top-level field it happened in.
+pub fn params_from_json(text: &[u8]) -> Result<Value, Error> {
+    let s = scan(text, usize::MAX);
+    if s.too_deep {
+        return Err(too_deep(&s.field));
+    }
+    // Parameters far beyond any endpoint's body limit are refused before parsing them.
+    if text.len() > DEFAULT_MAX_BODY_BYTES + 1024 * 1024 {
+        let field = s
+            .sizes
+            .iter()
+            .max_by_key(|(_, n)| *n)
+            .map(|(f, _)| f.as_str())
+            .unwrap_or("");
+        return Err(too_large(
+            "any endpoint",
+            field,
+            text.len(),
+            DEFAULT_MAX_BODY_BYTES,
+        ));
+    }
+    let v: Value = serde_json::from_slice(text).map_err(|e| {
+        // serde reports line and column; find the top-level field at that point.
+        let offset = offset_of(text, e.line(), e.column());
+        let at = scan(text, offset).field;
+        let what = if e.is_eof() {
+            "the parameters' JSON text ends early".to_string()
+        } else {
+            let mut m = e.to_string();
+            if let Some(p) = m.find(" at line ") {
+                m.truncate(p);
+            }
+            format!("is not valid JSON ({m})")
+        };
+        Error::validation(if at.is_empty() { "params" } else { &at }, what)
+    })?;
+    if let Value::Object(m) = &v {
+        check_depth(m)?;
+    }
+    Ok(v)
+}
+
+fn offset_of(text: &[u8], line: usize, column: usize) -> usize {
+    let mut l = 1;
+    for (i, b) in text.iter().enumerate() {
+        if l == line {
+            return (i + column.saturating_sub(1)).min(text.len());
+        }
+        if *b == b'\n' {
+            l += 1;
+        }
+    }
+    text.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +345,82 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::Validation);
             assert_eq!(e.field(), Some("tolerance"));
         }
+    }
+
+    fn nested(levels: usize) -> String {
+        format!(
+            "{{\"subject\":\"x\",\"dynamicData\":{}1{}}}",
+            "{\"a\":".repeat(levels),
+            "}".repeat(levels)
+        )
+    }
+
+    #[test]
+    fn depth_64_ok_65_refused_with_the_field() {
+        let ok = params_from_json(nested(64).as_bytes()).unwrap();
+        check_depth(ok.as_object().unwrap()).unwrap();
+        for n in [65, 126, 127, 128, 100_000] {
+            let e = params_from_json(nested(n).as_bytes()).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Validation, "{n}");
+            assert_eq!(e.field(), Some("dynamicData"), "{n}");
+        }
+        let v: Value = serde_json::from_str(&nested(65)).unwrap();
+        let e = check_depth(v.as_object().unwrap()).unwrap_err();
+        assert_eq!(e.field(), Some("dynamicData"));
+        assert_eq!(
+            e,
+            params_from_json(nested(65).as_bytes()).unwrap_err(),
+            "one error"
+        );
+    }
+
+    #[test]
+    fn parse_errors_name_the_field() {
+        let e = params_from_json(br#"{"subject":"x","dynamicData":{"a":"\ud800"}}"#).unwrap_err();
+        assert_eq!(e.field(), Some("dynamicData"));
+        let e = params_from_json(br#"{"subject":"x","html":"#).unwrap_err();
+        assert_eq!(e.field(), Some("html"));
+        let e = params_from_json(b"[1,2").unwrap_err();
+        assert_eq!(e.field(), Some("params"));
+    }
+
+    #[test]
+    fn the_size_refusal_names_the_largest_field() {
+        let cfg = crate::ClientConfig::new(crate::ClientOptions::new("AS_limitstest1")).unwrap();
+        let big = "x".repeat(DEFAULT_MAX_BODY_BYTES);
+        let params = serde_json::json!({
+            "from": {"email": "a@example.com"}, "to": {"email": "b@example.com"},
+            "subject": "s", "html": "<p>hi</p>", "dynamicData": {"blob": big},
+        });
+        let e = crate::build_request(&cfg, "emails.send", params).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert_eq!(e.field(), Some("dynamicData"), "{e}");
+        assert!(e.to_string().contains("41943040"), "{e}");
+    }
+
+    proptest::proptest! {
+        /// Text and value paths agree on every depth and mix of objects and arrays.
+        #[test]
+        fn text_and_value_checks_agree(shape in proptest::collection::vec(proptest::bool::ANY, 0..140)) {
+            let mut v = Value::from(1);
+            for is_obj in &shape {
+                v = if *is_obj { serde_json::json!({"k": v}) } else { Value::Array(vec![v]) };
+            }
+            let text = format!("{{\"dynamicData\":{}}}", serde_json::to_string(&v).unwrap_or_default());
+            let from_text = params_from_json(text.as_bytes());
+            proptest::prop_assert_eq!(from_text.is_ok(), shape.len() <= MAX_JSON_DEPTH);
+            if let Err(e) = from_text {
+                proptest::prop_assert_eq!(e.field(), Some("dynamicData"));
+            }
+        }
+    }
+
+    #[test]
+    fn scan_measures_top_level_fields() {
+        let s = scan(br#"{"a":"xx","b":[1,2,3],"c":{"d":1}}"#, usize::MAX);
+        assert_eq!(
+            s.sizes,
+            vec![("a".into(), 4), ("b".into(), 7), ("c".into(), 7)]
+        );
     }
 }

@@ -181,7 +181,7 @@ impl Pager {
             Value::Null => Map::new(),
             other => {
                 return Err(usage(
-                    "",
+                    "params",
                     format!("params must be a JSON object (got {other})"),
                 ))
             }

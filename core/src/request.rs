@@ -17,7 +17,7 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Body limit of endpoints that document none: the API's 40 MB send limit, as a safety net.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 40 * 1024 * 1024;
+pub use crate::limits::DEFAULT_MAX_BODY_BYTES;
 
 /// One HTTP request, as plain data, for the binding's transport to send.
 #[derive(Clone, PartialEq, Eq)]
@@ -54,10 +54,20 @@ impl fmt::Debug for Request {
                 }
             })
             .collect();
+        // The key never shows, even where a caller pasted it into a parameter.
+        let key = self
+            .headers
+            .iter()
+            .find(|(k, _)| k == "authorization")
+            .map(|(_, v)| v.trim_start_matches("Bearer "));
+        let url = match key {
+            Some(k) => crate::response::scrub(&self.url, k),
+            None => self.url.clone(),
+        };
         f.debug_struct("Request")
             .field("endpoint", &self.endpoint)
             .field("method", &self.method)
-            .field("url", &self.url)
+            .field("url", &url)
             .field("headers", &headers)
             .field("body_len", &self.body.as_ref().map(Vec::len))
             .field("timeout_ms", &self.timeout_ms)
@@ -96,6 +106,15 @@ impl Request {
 /// in the query string (typed and range-checked; `null` and `""` dropped; arrays joined with
 /// commas); every other key is the JSON body, checked against the endpoint's schema and rules.
 pub fn build_request(
+    config: &ClientConfig,
+    endpoint_id: &str,
+    params: Value,
+) -> Result<(&'static Endpoint, Request), Error> {
+    // A caller who pastes the key into a parameter must not see it echoed in the refusal.
+    build(config, endpoint_id, params).map_err(|e| e.without_key(config.key().expose_secret()))
+}
+
+fn build(
     config: &ClientConfig,
     endpoint_id: &str,
     params: Value,
@@ -149,7 +168,7 @@ pub fn build_request(
         Value::Null => Map::new(),
         other => {
             return Err(Error::validation(
-                "",
+                "params",
                 format!(
                     "parameters must be a JSON object, not {}",
                     type_name(&other)
@@ -157,6 +176,8 @@ pub fn build_request(
             ))
         }
     };
+    // Depth is decided once, here, for every endpoint and language (limits.rs).
+    crate::limits::check_depth(&params)?;
     let mut path = String::with_capacity(ep.path.len() + 32);
     for seg in ep.path.split('/').skip(1) {
         path.push('/');
@@ -208,19 +229,12 @@ pub fn build_request(
                 .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
             // Without a documented limit, the send limit is a safety net.
             let max = ep.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
-            {
-                if bytes.len() > max {
-                    return Err(Error::validation(
-                        "",
-                        format!(
-                            "the request is {} bytes; {} takes at most {max} bytes ({} MB, the \
-                             API's limit, attachments counted after base64)",
-                            bytes.len(),
-                            ep.id,
-                            max / (1024 * 1024)
-                        ),
-                    ));
-                }
+            if bytes.len() > max {
+                let field = match &v {
+                    Value::Object(m) => crate::limits::largest_field(m),
+                    _ => String::new(),
+                };
+                return Err(crate::limits::too_large(ep.id, &field, bytes.len(), max));
             }
             Some(bytes)
         }

@@ -110,6 +110,22 @@ pub(crate) fn success_value(body: &[u8]) -> Result<(Value, Option<String>), ()> 
     })
 }
 
+/// The documented result fields (the result schema's `required`) a 2xx value lacks, or `None`
+/// when it has them all. `Some` makes the answer `invalid_response`: the type promises these
+/// fields (`emailId` of a send), and an answer without them (an empty 200, a 204, `{}`) cannot
+/// be told apart from a proxy or a wrong base URL.
+pub(crate) fn missing_result_fields(endpoint_id: &str, data: &Value) -> Option<Vec<&'static str>> {
+    let (_, required) = crate::generated::RESULT_REQUIRED
+        .iter()
+        .find(|(id, _)| *id == endpoint_id)?;
+    let missing: Vec<&'static str> = required
+        .iter()
+        .copied()
+        .filter(|f| !matches!(data.get(f), Some(v) if !v.is_null()))
+        .collect();
+    (!missing.is_empty()).then_some(missing)
+}
+
 /// The file name of a `Content-Disposition` header: `filename*=UTF-8''…` (percent-decoded)
 /// wins over `filename="…"`. Path separators are cut, so the name is safe to save as is.
 pub(crate) fn disposition_filename(headers: &[(String, String)]) -> Option<String> {

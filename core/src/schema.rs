@@ -147,6 +147,8 @@ pub(crate) struct Checker {
 }
 
 fn join(path: &str, name: &str) -> String {
+    // An empty key still gets a visible name.
+    let name = if name.is_empty() { "\"\"" } else { name };
     if path.is_empty() {
         name.to_string()
     } else {

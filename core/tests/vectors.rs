@@ -749,7 +749,7 @@ fn run_chunk(v: &Value) -> Result<(), String> {
                                 &body_of(r),
                             );
                         } else {
-                            let ok = json!({"success": true, "data": {"chunk": i}});
+                            let ok = json!({"success": true, "data": {"chunk": i, "batchId": format!("b{i}")}});
                             call.handle_response(at, 200, &[], ok.to_string().as_bytes());
                         }
                     }

@@ -15,6 +15,7 @@ pub mod config;
 pub mod contacts;
 pub mod inbox;
 pub mod mail;
+pub mod misbehave;
 pub mod projects;
 #[rustfmt::skip]
 pub mod routes_gen;

@@ -21,13 +21,20 @@ pub struct TlsMaterial {
 
 /// Generate a fresh CA and a server certificate for localhost, 127.0.0.1 and ::1.
 pub fn generate() -> Result<TlsMaterial, String> {
+    generate_named("AutoSend Sandbox Test CA")
+}
+
+/// Like [`generate`], with the CA's common name (two CAs trusted side by side, e.g. the
+/// sandbox's and the misbehaving server's, must not share a subject: OpenSSL picks issuers by
+/// name).
+pub fn generate_named(ca_name: &str) -> Result<TlsMaterial, String> {
     let err = |e: rcgen::Error| format!("certificate generation failed: {e}");
     let ca_key = KeyPair::generate().map_err(err)?;
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     ca_params
         .distinguished_name
-        .push(DnType::CommonName, "AutoSend Sandbox Test CA");
+        .push(DnType::CommonName, ca_name);
     ca_params.key_usages = vec![
         KeyUsagePurpose::KeyCertSign,
         KeyUsagePurpose::CrlSign,

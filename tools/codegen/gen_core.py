@@ -189,6 +189,15 @@ def outputs(spec):
         summary: {_lit(o['summary'])},
     }},""")
     index = "\n".join(f"        {_lit(o['id'])} => Some({i})," for i, o in enumerate(ops))
+    # Result fields the description marks required (`required` of the result schema): a 2xx
+    # without them is `invalid_response` (core/src/response.rs).
+    req_rows = []
+    for o in ops:
+        res = model.resolve(spec, o["result"]) if o["result"] else {}
+        names = res.get("required", []) if isinstance(res, dict) else []
+        if names:
+            req_rows.append(f"    ({_lit(o['id'])}, &[{', '.join(_lit(n) for n in names)}]),")
+    result_required = "\n".join(req_rows)
     pats = "\n".join(f"    {_lit(p)}," for p in em.patterns)
     text = f"""// {model.HEADER}
 //! The endpoint catalog and request-body schemas, as static data (see `crate::catalog` for the
@@ -219,6 +228,12 @@ pub fn index_of(id: &str) -> Option<usize> {{
 /// The `pattern`s of the schemas below (`StringRule::pattern` indexes this list).
 pub static PATTERNS: &[&str] = &[
 {pats}
+];
+
+/// Endpoints whose result schema marks fields required: `(id, fields)`. A 2xx answer
+/// without them is `invalid_response`.
+pub static RESULT_REQUIRED: &[(&str, &[&str])] = &[
+{result_required}
 ];
 
 #[allow(dead_code)]

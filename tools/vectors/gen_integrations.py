@@ -245,6 +245,38 @@ dd = [
                 "dynamicData"),
 ]
 
+
+
+def nest(levels, make=lambda v: {"a": v}):
+    """A value whose objects/arrays nest `levels` deep (the value itself is level 1)."""
+    v = 1
+    for _ in range(levels):
+        v = make(v)
+    return v
+
+
+# One nesting limit for every endpoint and language, decided in the core: 64 levels below
+# the parameters object (the parameter's own value is level 1); the refusal names the
+# top-level field.
+DEPTH = "docs/decisions.md: one nesting limit, 64 levels, the field named (issue 14 item 8)"
+dd += [
+    request_ok("dd_depth_64_ok", DEPTH + ": 64 levels accepted", "emails.send", with_(SEND, dynamicData=nest(64))),
+    request_err("dd_depth_65_refused", DEPTH + ": 65 levels refused", "emails.send",
+                with_(SEND, dynamicData=nest(65)), "validation", "dynamicData"),
+    request_err("dd_depth_120_refused", DEPTH + ": 120 levels refused (the JSON files stay under parsers' 128-level limits)", "emails.send",
+                with_(SEND, dynamicData=nest(120)), "validation", "dynamicData"),
+    request_ok("dd_depth_64_arrays_ok", DEPTH + ": arrays count like objects (64)", "emails.send",
+               with_(SEND, dynamicData={"x": nest(63, lambda v: [v])})),
+    request_err("dd_depth_65_arrays_refused", DEPTH + ": arrays count like objects (65)", "emails.send",
+                with_(SEND, dynamicData={"x": nest(64, lambda v: [v])}), "validation", "dynamicData"),
+    request_err("dd_depth_bulk_recipient_refused", DEPTH + ": recipients[0].dynamicData counts from recipients",
+                "emails.bulk", with_(BULK, recipients=[{"email": "r0@example.com", "dynamicData": nest(63)}]),
+                "validation", "recipients"),
+    request_err("dd_depth_before_schema", DEPTH + ": checked for every endpoint, before its own rules",
+                "contacts.create", {"email": "ana@example.com", "customFields": nest(65)}, "validation",
+                "customFields"),
+]
+
 if __name__ == "__main__":
     write("webhooks_api.json", "Webhook management endpoints (project key only): list query, create/update rules.",
           ["api §2.13", "api §1.2", "api/CONVENTIONS.md", "docs/contract.md: Parameters"], w)

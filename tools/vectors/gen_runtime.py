@@ -236,6 +236,37 @@ r += [
          {"error": "invalid_response", "status": 200}, body_text="{\"success\": true, \"data\": {"),
 ]
 
+# A 2xx without the result's documented (required) fields: the type promises them, so the
+# answer is invalid_response; a send that got a 2xx was probably processed.
+MISSING = "api §2.1 send/bulk return {emailId…}/{batchId…}; decisions: a 2xx without the documented fields"
+BULK_PARAMS = {"from": {"email": "hello@mail.example.com"}, "subject": "Hi", "html": "<p>Hi</p>",
+               "recipients": [{"email": "r0@example.com"}]}
+INV = {"error": "invalid_response", "may_have_been_delivered": True}
+r += [
+    resp("send_200_empty_body_invalid_response", MISSING + ": empty 200", 200, dict(INV, status=200),
+         body_text="", endpoint="emails.send"),
+    resp("send_204_invalid_response", MISSING + ": 204 on emails.send", 204, dict(INV, status=204),
+         body_text="", endpoint="emails.send"),
+    resp("send_200_empty_object_invalid_response", MISSING + ": {}", 200, dict(INV, status=200),
+         body={}, endpoint="emails.send"),
+    resp("send_200_envelope_without_email_id", MISSING + ": {success, data:{message}}", 200,
+         dict(INV, status=200, message_contains="emailId"),
+         body={"success": True, "data": {"message": "Email queued successfully."}}, endpoint="emails.send"),
+    resp("send_200_null_email_id", MISSING + ": emailId null", 200, dict(INV, status=200),
+         body={"success": True, "data": {"emailId": None}}, endpoint="emails.send"),
+    resp("send_200_data_not_object", MISSING + ": data is a string", 200, dict(INV, status=200),
+         body={"success": True, "data": "ok"}, endpoint="emails.send"),
+    resp("bulk_200_without_batch_id", MISSING + ": bulk without batchId", 200,
+         dict(INV, status=200, message_contains="batchId"),
+         body={"success": True, "data": {"totalRecipients": 1}}, endpoint="emails.bulk", params=BULK_PARAMS),
+    resp("bulk_200_with_batch_id_ok", MISSING + ": bulk with batchId", 200,
+         {"ok": True, "data": {"batchId": "b1", "totalRecipients": 1}},
+         body={"success": True, "data": {"batchId": "b1", "totalRecipients": 1}}, endpoint="emails.bulk",
+         params=BULK_PARAMS),
+    resp("get_200_empty_still_ok", MISSING + ": endpoints without required result fields keep {}", 200,
+         {"ok": True, "data": {}}, body={}),
+]
+
 # ================================================================= limiter
 LIM = "seed: 2 requests per second and 50 per minute per API key; contract: limiter"
 

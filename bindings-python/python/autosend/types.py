@@ -339,7 +339,7 @@ BulkEmail = TypedDict(
 class BulkEmailResult(TypedDict, total=False):
     """`data` of a bulk send."""
 
-    batchId: str
+    batchId: Required[str]
     """UUID of the batch."""
     totalRecipients: int
     """Total number of recipients."""
@@ -1641,7 +1641,7 @@ SendEmail = TypedDict(
 class SendEmailResult(TypedDict, total=False):
     """`data` of a send."""
 
-    emailId: str
+    emailId: Required[str]
     """Id of the queued email (for emails.status)."""
     message: str
     """Result message, e.g. `Email queued successfully.`."""

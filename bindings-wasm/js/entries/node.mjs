@@ -11,7 +11,8 @@ export const {
   RateLimitError, ServerError, UnexpectedStatusError, InvalidResponseError, TransportError,
   ConnectionError, ConnectionLostError, TimeoutError, DeadlineExceededError, AbortedError,
   InternalError,
-  PanicError, errorFromJson, classifyFetchError, verifyWebhook, errorKinds, endpoints,
+  PanicError, errorFromJson, classifyFetchError, verifyWebhook, WebhookReplayGuard,
+  webhookReplayKey, errorKinds, endpoints,
   versions, _lowLevel, _setWasmLoader, runtimeEntry,
 } = sdk;
 export default sdk.AutoSend;
