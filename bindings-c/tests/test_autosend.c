@@ -2039,6 +2039,7 @@ static void test_e2e_jwe(const char *info_path) {
     autosend_client_free(c);
     autosend_client_options_free(o);
     cJSON_Delete(info);
+}
 
 /* Webhook replay de-duplication: AutoSend signs only the body, so a replay with a fresh
  * timestamp verifies; the core's guard refuses it. And the core's nesting limit. */
