@@ -1,10 +1,12 @@
 //! A sans-IO client: a validated configuration plus the key's shared rate-limit budget.
 
+use crate::budget_redis::{BudgetNotice, RedisBudget};
 use crate::call::Call;
 use crate::config::{ClientConfig, ClientOptions};
 use crate::error::Error;
 use crate::limiter::{shared_limiter, SharedLimiter};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Configuration + the process-wide limiter of its key. Bindings keep one per client object
 /// and create a [`Call`] per API call. Cloning shares the limiter.
@@ -13,6 +15,18 @@ pub struct Client {
     config: ClientConfig,
     limiter: SharedLimiter,
     shared: bool,
+    budget: Option<Arc<RedisBudget>>,
+}
+
+fn redis_store(config: &ClientConfig) -> Option<Arc<RedisBudget>> {
+    let r = config.redis()?;
+    Some(Arc::new(RedisBudget::new(
+        config.key(),
+        config.base_url(),
+        config.rate_limits(),
+        r.on_error,
+        r.timeout_ms,
+    )))
 }
 
 impl Client {
@@ -25,6 +39,7 @@ impl Client {
     pub fn from_config(config: ClientConfig) -> Client {
         let limiter = shared_limiter(config.key(), config.rate_limits());
         Client {
+            budget: redis_store(&config),
             config,
             limiter,
             shared: true,
@@ -34,6 +49,7 @@ impl Client {
     /// With an explicit limiter (tests, or callers that do not want process-wide sharing).
     pub fn with_limiter(config: ClientConfig, limiter: SharedLimiter) -> Client {
         Client {
+            budget: redis_store(&config),
             config,
             limiter,
             shared: false,
@@ -53,13 +69,28 @@ impl Client {
     /// Prepares a call; local errors (scope, project id, validation) are returned here.
     /// `seed` drives the retry jitter.
     pub fn call(&self, endpoint_id: &str, params: Value, seed: u64) -> Result<Call, Error> {
-        Call::new(
+        Ok(Call::new(
             &self.config,
             self.limiter.clone(),
             endpoint_id,
             params,
             seed,
-        )
+        )?
+        .with_budget(self.budget.clone()))
+    }
+
+    /// The shared budget on Redis, when configured.
+    pub fn redis_budget(&self) -> Option<&Arc<RedisBudget>> {
+        self.budget.as_ref()
+    }
+
+    /// Notices about the shared budget (an outage and the fallback, its end) not yet taken:
+    /// bindings log each once.
+    pub fn take_budget_notices(&self) -> Vec<BudgetNotice> {
+        self.budget
+            .as_ref()
+            .map(|b| b.take_notices())
+            .unwrap_or_default()
     }
 
     /// Prepares a call from a typed request.
@@ -84,6 +115,7 @@ impl Client {
         } else {
             crate::limiter::private_limiter(config.rate_limits())
         };
+        self.budget = redis_store(&config);
         self.config = config;
         Ok(())
     }

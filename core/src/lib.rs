@@ -45,6 +45,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod budget_redis;
 mod call;
 mod catalog;
 pub mod chunk;
@@ -65,6 +66,7 @@ mod schema;
 pub mod types;
 pub mod webhook;
 
+pub use budget_redis::{BudgetNotice, BudgetOp, BudgetOpKind, OnRedisError, ENV_REDIS_URL};
 pub use call::{
     Call, Poll, TransportErrorKind, BACKOFF_BASE_MS, BACKOFF_CAP_MS, MAX_RETRY_AFTER_MS,
 };
@@ -75,8 +77,9 @@ pub use catalog::{
 pub use chunk::{Chunker, Report as ChunkReport, Status as ChunkStatus};
 pub use client::Client;
 pub use config::{
-    normalize_base_url, ClientConfig, ClientOptions, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT_MS, ENV_ACCOUNT_API_KEY, ENV_API_KEY, ENV_BASE_URL, ENV_PROJECT_ID, VERSION,
+    normalize_base_url, ClientConfig, ClientOptions, RedisConfig, DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, ENV_ACCOUNT_API_KEY, ENV_API_KEY, ENV_BASE_URL,
+    ENV_PROJECT_ID, VERSION,
 };
 pub use error::{Category, Error, ErrorKind, FieldError};
 pub use key::{ApiKey, KeyKind};

@@ -129,6 +129,7 @@ fn simulate(
                     s.wake_at = now + ms;
                     i += 1;
                 }
+                Poll::Budget(op) => panic!("no Redis store configured: {op:?}"),
                 Poll::Done(r) => {
                     results[s.idx] = Some(r);
                     slots.swap_remove(i);

@@ -413,6 +413,7 @@ fn run_call(v: &Value) -> Result<(), String> {
                     return Err(ctx(format!("want {exp}, got wait {ms}")));
                 }
             }
+            Poll::Budget(op) => return Err(ctx(format!("no Redis store configured: {op:?}"))),
             Poll::Done(r) => {
                 let Some(d) = exp.get("done") else {
                     return Err(ctx(format!("want {exp}, got done {r:?}")));
@@ -677,6 +678,7 @@ fn run_chunk(v: &Value) -> Result<(), String> {
                 match call.poll(at) {
                     Poll::Done(r) => break r,
                     Poll::Wait(ms) => at += ms,
+                    Poll::Budget(op) => panic!("no Redis store configured: {op:?}"),
                     Poll::Send(req) => {
                         requests += 1;
                         let body: Value =
