@@ -225,6 +225,37 @@ pub unsafe extern "C" fn autosend_client_options_set_rate_limits(
     })
 }
 
+/// Shares the key's rate-limit budget with every process using the same Redis (or Valkey):
+/// `redis://host:6379/0`. Empty clears it. Also read from `AUTOSEND_REDIS_URL` by
+/// `autosend_client_options_fill_from_env`. Checked by `autosend_client_new`.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_redis_url(
+    options: *mut autosend_client_options,
+    value: *const u8,
+    value_len: usize,
+) -> autosend_result {
+    set_str(options, value, value_len, |o, s| {
+        o.opts.redis_url = (!s.trim().is_empty()).then(|| s.to_string())
+    })
+}
+
+/// When Redis fails (unreachable, slower than 250 ms, a strange answer): false (default) →
+/// use the process-local budget (reported once on stderr) and try Redis again later; true →
+/// fail the call with `AUTOSEND_RESULT_BUDGET_STORE` before anything is sent.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_redis_raise(
+    options: *mut autosend_client_options,
+    raise: bool,
+) -> autosend_result {
+    set_opt(options, |o| {
+        o.opts.on_redis_error = if raise {
+            autosend::OnRedisError::Raise
+        } else {
+            autosend::OnRedisError::Fallback
+        }
+    })
+}
+
 fn fill_from_env(o: &mut autosend_client_options) {
     o.opts.fill_from_env(|name| std::env::var(name).ok());
     if o.ca_file.is_none() && o.ca_pem.is_none() {
@@ -235,8 +266,8 @@ fn fill_from_env(o: &mut autosend_client_options) {
 }
 
 /// Fills what is not set yet from the environment: `AUTOSEND_API_KEY` (or
-/// `AUTOSEND_ACCOUNT_API_KEY` with `AUTOSEND_PROJECT_ID`), `AUTOSEND_BASE_URL`, and
-/// `AUTOSEND_CA_FILE`. Values already set win. Reads the process environment: do not call
+/// `AUTOSEND_ACCOUNT_API_KEY` with `AUTOSEND_PROJECT_ID`), `AUTOSEND_BASE_URL`,
+/// `AUTOSEND_REDIS_URL` and `AUTOSEND_CA_FILE`. Values already set win. Reads the process environment: do not call
 /// while another thread changes it.
 #[no_mangle]
 pub unsafe extern "C" fn autosend_client_options_fill_from_env(

@@ -25,10 +25,27 @@ fn describe<'py>(py: Python<'py>, c: &ClientConfig) -> PyResult<Bound<'py, PyDic
     Ok(d)
 }
 
+/// The shared budget's options (`redis_url` wins over `AUTOSEND_REDIS_URL`); the core checks
+/// the values.
+fn redis_options(
+    o: &mut autosend::ClientOptions,
+    redis_url: Option<String>,
+    on_redis_error: Option<String>,
+) -> Result<(), autosend::Error> {
+    if let Some(u) = redis_url {
+        o.redis_url = Some(u);
+    }
+    if let Some(p) = on_redis_error {
+        o.on_redis_error = autosend::OnRedisError::parse(&p)?;
+    }
+    Ok(())
+}
+
 macro_rules! client_new {
     ($ty:path, $py:ident, $api_key:ident, $project_id:ident, $base_url:ident, $timeout_ms:ident,
-     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident) => {{
-        let o = check(
+     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident,
+     $redis_url:ident, $on_redis_error:ident) => {{
+        let mut o = check(
             $py,
             options(
                 $api_key.as_ref(),
@@ -43,6 +60,7 @@ macro_rules! client_new {
                 $env,
             ),
         )?;
+        check($py, redis_options(&mut o, $redis_url, $on_redis_error))?;
         let tls = TlsOptions {
             ca_cert_pem: $ca_pem,
         };
@@ -60,7 +78,8 @@ pub struct Client {
 impl Client {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
-        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
+        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
+        redis_url=None, on_redis_error=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -73,12 +92,14 @@ impl Client {
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
         env: Option<Bound<'_, PyAny>>,
+        redis_url: Option<String>,
+        on_redis_error: Option<String>,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
             // reqwest's blocking client starts a helper thread: do it without the GIL.
             let inner = {
-                let o = check(
+                let mut o = check(
                     py,
                     options(
                         api_key.as_ref(),
@@ -93,6 +114,7 @@ impl Client {
                         env,
                     ),
                 )?;
+                check(py, redis_options(&mut o, redis_url, on_redis_error))?;
                 let tls = TlsOptions {
                     ca_cert_pem: ca_pem,
                 };
@@ -197,7 +219,8 @@ pub struct AsyncClient {
 impl AsyncClient {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
-        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
+        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
+        redis_url=None, on_redis_error=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -210,6 +233,8 @@ impl AsyncClient {
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
         env: Option<Bound<'_, PyAny>>,
+        redis_url: Option<String>,
+        on_redis_error: Option<String>,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
@@ -224,7 +249,9 @@ impl AsyncClient {
                 retry_non_idempotent,
                 deadline_ms,
                 ca_pem,
-                env
+                env,
+                redis_url,
+                on_redis_error
             )?;
             Ok(AsyncClient { inner })
         })

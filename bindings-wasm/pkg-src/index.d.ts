@@ -189,7 +189,26 @@ export interface AutoSendOptions {
   rateLimits?: { perSecond?: number; perMinute?: number };
   /** A fetch implementation (default: the global fetch). */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /**
+   * A connected ioredis or node-redis (v4+) client: every process (any language) using the
+   * same Redis shares one rate-limit budget per key. The package needs no Redis dependency.
+   */
+  redis?: RedisLike;
+  /**
+   * When Redis fails (unreachable, slower than 250 ms, an odd answer): 'fallback' (default)
+   * uses this process's own budget and reports once through onRedisEvent; 'raise' rejects the
+   * call with a BudgetStoreError before anything is sent.
+   */
+  onRedisError?: 'fallback' | 'raise';
+  /** Receives Redis outage notices, once each (default: console.warn). */
+  onRedisEvent?: (notice: { event: 'fallback' | 'restored'; message: string }) => void;
 }
+
+/** The shape of a Redis client the SDK can use: ioredis (`eval`/`evalsha`) or node-redis
+ * v4+ (`sendCommand`). */
+export type RedisLike =
+  | { eval(...args: (string | number)[]): Promise<unknown>; evalsha(...args: (string | number)[]): Promise<unknown> }
+  | { sendCommand(args: string[]): Promise<unknown> };
 
 /** The client. Its namespaces (`client.templates.create(…)`) and `request` are generated. */
 export interface AutoSend extends AutoSendEndpoints {}
@@ -214,7 +233,8 @@ export type ErrorKind =
   | 'webhook_invalid_signature' | 'webhook_timestamp' | 'webhook_malformed'
   | 'api_validation' | 'authentication' | 'plan_required' | 'permission' | 'not_found'
   | 'conflict' | 'rate_limited' | 'server' | 'unexpected_status' | 'invalid_response'
-  | 'connect' | 'timeout' | 'connection_lost' | 'deadline_exceeded' | 'aborted' | 'internal' | 'panic';
+  | 'connect' | 'timeout' | 'connection_lost' | 'deadline_exceeded' | 'aborted' | 'budget_store' | 'internal'
+  | 'panic';
 
 export interface FieldError {
   field: string;
@@ -274,6 +294,8 @@ export class DeadlineExceededError extends TimeoutError {}
  * `cause` is the signal's reason; `mayHaveBeenDelivered` is true when a send was in flight.
  */
 export class AbortedError extends TransportError {}
+/** The shared budget on Redis failed and `onRedisError: 'raise'` was set; nothing was sent. */
+export class BudgetStoreError extends TransportError {}
 export class InternalError extends AutoSendError {}
 export class PanicError extends InternalError {}
 

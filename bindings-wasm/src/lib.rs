@@ -126,6 +126,16 @@ pub fn env_var_names() -> String {
     ]))
 }
 
+/// Reads a reply of the shared budget's scripts (conformance vectors): `op` is `acquire`,
+/// `settle`, `refund` or `block`; returns `{go}`, `{wait}`, `{ok}` or `{error}` as JSON.
+#[wasm_bindgen(js_name = budgetInterpret)]
+pub fn budget_interpret(op: &str, reply: &str) -> Result<String, JsValue> {
+    let kind = autosend::BudgetOpKind::from_name(op)
+        .ok_or_else(|| config_error(format!("unknown budget op {op:?}")))?;
+    let v: Value = serde_json::from_str(reply).unwrap_or(Value::Null);
+    Ok(to_string(&autosend::budget_redis::interpret_reply_json(kind, &v)))
+}
+
 /// The bulk endpoints the core can split into chunks (`autosend::chunk::CHUNKED`), as a JSON
 /// array of endpoint ids: JS adds a `<method>All` helper next to each.
 #[wasm_bindgen(js_name = chunkedEndpoints)]
@@ -245,6 +255,16 @@ impl WasmClient {
         if let Some(Value::Object(env)) = o.get("env") {
             opts.fill_from_env(|name| env.get(name).and_then(Value::as_str).map(str::to_string));
         }
+        // JS cannot open sockets: the shared budget runs on the caller's Redis client
+        // (`redis` option), never on a URL.
+        opts.redis_url = None;
+        opts.redis_client = opt_bool(&o, "redisClient")?.unwrap_or(false);
+        if let Some(p) = opt_string(&o, "onRedisError")? {
+            opts.on_redis_error = autosend::OnRedisError::parse(&p).map_err(|e| err_value(&e))?;
+        }
+        if let Some(t) = opt_u64(&o, "redisTimeoutMs")? {
+            opts.redis_timeout_ms = t;
+        }
         let private = opt_bool(&o, "privateLimiter")?.unwrap_or(false);
         let limits = opts.rate_limits;
         let config = ClientConfig::new(opts).map_err(|e| err_value(&e))?;
@@ -287,6 +307,19 @@ impl WasmClient {
     #[wasm_bindgen(js_name = rotateKey)]
     pub fn rotate_key(&mut self, key: &str) -> Result<(), JsValue> {
         self.client.rotate_key(key).map_err(|e| err_value(&e))
+    }
+
+    /// Notices of the shared budget on Redis not yet taken (an outage and the fallback, its
+    /// end), as JSON `[{event, message}]`: the JS layer reports each once.
+    #[wasm_bindgen(js_name = takeBudgetNotices)]
+    pub fn take_budget_notices(&self) -> String {
+        let v: Vec<Value> = self
+            .client
+            .take_budget_notices()
+            .into_iter()
+            .map(|n| json!({"event": n.event, "message": n.message}))
+            .collect();
+        to_string(&Value::Array(v))
     }
 
     /// Safe-to-log facts: `{keyKind, key (redacted), projectId, baseUrl, timeoutMs,
@@ -334,6 +367,7 @@ impl WasmCall {
                 "attempt": req.attempt,
             }}),
             Poll::Wait(w) => json!({ "wait": w }),
+            Poll::Budget(op) => json!({ "budget": op.to_json() }),
             Poll::Done(Ok(r)) => {
                 // Every field the core describes (so new ones reach JS without glue), plus the
                 // camelCase names the JS layer reads. The file itself stays out of JSON.
@@ -383,6 +417,20 @@ impl WasmCall {
         self.call
             .handle_response(ms(now_ms), status, &headers, body);
         Ok(())
+    }
+
+    /// Feeds the reply of the last `{"budget": op}` (the Redis reply as JSON).
+    #[wasm_bindgen(js_name = handleBudgetReply)]
+    pub fn handle_budget_reply(&mut self, now_ms: f64, reply: &str) -> Result<(), JsValue> {
+        let v: Value = serde_json::from_str(reply).unwrap_or(Value::Null);
+        self.call.handle_budget_reply(ms(now_ms), &v);
+        Ok(())
+    }
+
+    /// The last `{"budget": op}` failed (Redis unreachable, too slow, an error reply).
+    #[wasm_bindgen(js_name = handleBudgetError)]
+    pub fn handle_budget_error(&mut self, now_ms: f64, why: &str) {
+        self.call.handle_budget_error(ms(now_ms), why);
     }
 
     /// Feeds a transport failure: `connect`, `timeout` or `connection_lost`.

@@ -44,6 +44,9 @@ pub const REDIS_RETRY_AFTER_MS: u64 = 10_000;
 /// recorded after the answer came back), so this only absorbs the server's millisecond
 /// rounding.
 pub const REDIS_GUARD_MS: u64 = 5;
+/// `X-RateLimit-Reset` and `Date` are whole seconds, so a wait computed from them can be up
+/// to this much longer than the server's; the shared store is blocked for the wait less this.
+pub const RESET_RESOLUTION_MS: u64 = 2_000;
 /// Slack added to a request's timeout for the in-flight arrival bound.
 pub const IN_FLIGHT_SLACK_MS: u64 = 1_000;
 
@@ -322,25 +325,28 @@ pub fn budget_key(key: &ApiKey, base_url: &str) -> String {
     format!("{REDIS_KEY_PREFIX}{}", hex::encode(&h.finalize()[..16]))
 }
 
+/// The two windows of a key: (limit, period ms).
+pub type Windows = [(u32, u64); 2];
+
 /// The windows of `limits` as (limit, period ms).
-pub fn windows(limits: &RateLimits) -> [(u32, u64); 2] {
+pub fn windows(limits: &RateLimits) -> Windows {
     [(limits.per_second, 1_000), (limits.per_minute, 60_000)]
 }
 
-fn longest(limits: &RateLimits) -> u64 {
-    windows(limits).iter().map(|w| w.1).max().unwrap_or(60_000)
+fn longest(w: &Windows) -> u64 {
+    w[0].1.max(w[1].1)
 }
 
-/// The acquire op for `key_name` under `limits`. `in_flight_ms` bounds how long the request
+/// The acquire op for `key_name` under `windows`. `in_flight_ms` bounds how long the request
 /// can still arrive (its timeout); `nonce` makes the grant id unique.
 pub fn acquire_op(
     key_name: &str,
-    limits: &RateLimits,
+    windows: &Windows,
     in_flight_ms: u64,
     nonce: u64,
     timeout_ms: u64,
 ) -> BudgetOp {
-    let [(n1, p1), (n2, p2)] = windows(limits);
+    let [(n1, p1), (n2, p2)] = *windows;
     BudgetOp {
         kind: BudgetOpKind::Acquire,
         script: ACQUIRE_SCRIPT,
@@ -359,14 +365,14 @@ pub fn acquire_op(
 }
 
 /// The settle op of `grant`.
-pub fn settle_op(key_name: &str, limits: &RateLimits, grant: &str, timeout_ms: u64) -> BudgetOp {
+pub fn settle_op(key_name: &str, windows: &Windows, grant: &str, timeout_ms: u64) -> BudgetOp {
     BudgetOp {
         kind: BudgetOpKind::Settle,
         script: SETTLE_SCRIPT,
         keys: vec![key_name.to_string()],
         args: vec![
             grant.to_string(),
-            longest(limits).to_string(),
+            longest(windows).to_string(),
             REDIS_GUARD_MS.to_string(),
         ],
         timeout_ms,
@@ -385,7 +391,7 @@ pub fn refund_op(key_name: &str, grant: &str, timeout_ms: u64) -> BudgetOp {
 }
 
 /// The block op: nobody sends with the key for `wait_ms` (capped like local feedback).
-pub fn block_op(key_name: &str, limits: &RateLimits, wait_ms: u64, timeout_ms: u64) -> BudgetOp {
+pub fn block_op(key_name: &str, windows: &Windows, wait_ms: u64, timeout_ms: u64) -> BudgetOp {
     BudgetOp {
         kind: BudgetOpKind::Block,
         script: BLOCK_SCRIPT,
@@ -394,7 +400,7 @@ pub fn block_op(key_name: &str, limits: &RateLimits, wait_ms: u64, timeout_ms: u
             wait_ms
                 .min(crate::limiter::MAX_FEEDBACK_WAIT_MS)
                 .to_string(),
-            longest(limits).to_string(),
+            longest(windows).to_string(),
             REDIS_GUARD_MS.to_string(),
         ],
         timeout_ms,
@@ -425,7 +431,7 @@ struct StoreState {
 #[derive(Debug)]
 pub struct RedisBudget {
     key_name: String,
-    limits: RateLimits,
+    windows: Windows,
     on_error: OnRedisError,
     timeout_ms: u64,
     state: std::sync::Mutex<StoreState>,
@@ -442,7 +448,7 @@ impl RedisBudget {
     ) -> RedisBudget {
         RedisBudget {
             key_name: budget_key(key, base_url),
-            limits,
+            windows: windows(&limits),
             on_error,
             timeout_ms,
             state: Default::default(),
@@ -464,9 +470,9 @@ impl RedisBudget {
         self.timeout_ms
     }
 
-    /// The limits the store enforces.
-    pub fn limits(&self) -> RateLimits {
-        self.limits
+    /// The windows the store enforces.
+    pub fn windows(&self) -> Windows {
+        self.windows
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, StoreState> {
@@ -523,20 +529,20 @@ impl RedisBudget {
     pub(crate) fn acquire(&self, in_flight_ms: u64, nonce: u64) -> BudgetOp {
         acquire_op(
             &self.key_name,
-            &self.limits,
+            &self.windows,
             in_flight_ms,
             nonce,
             self.timeout_ms,
         )
     }
     pub(crate) fn settle(&self, grant: &str) -> BudgetOp {
-        settle_op(&self.key_name, &self.limits, grant, self.timeout_ms)
+        settle_op(&self.key_name, &self.windows, grant, self.timeout_ms)
     }
     pub(crate) fn refund(&self, grant: &str) -> BudgetOp {
         refund_op(&self.key_name, grant, self.timeout_ms)
     }
     pub(crate) fn block(&self, wait_ms: u64) -> BudgetOp {
-        block_op(&self.key_name, &self.limits, wait_ms, self.timeout_ms)
+        block_op(&self.key_name, &self.windows, wait_ms, self.timeout_ms)
     }
 }
 
@@ -627,7 +633,13 @@ mod tests {
 
     #[test]
     fn ops_carry_the_windows() {
-        let op = acquire_op("autosend:rl:x", &RateLimits::default(), 30_000, 7, 250);
+        let op = acquire_op(
+            "autosend:rl:x",
+            &windows(&RateLimits::default()),
+            30_000,
+            7,
+            250,
+        );
         assert_eq!(op.keys, vec!["autosend:rl:x"]);
         assert_eq!(&op.args[..6], &["2", "1000", "50", "60000", "5", "31000"]);
         assert_eq!(op.args[6], "0000000000000007");

@@ -389,7 +389,9 @@ impl Call {
         // Server feedback tightens the shared budget.
         if let Some(w) = reset_wait_ms(headers) {
             lock(&self.limiter).block_for(now, w);
-            self.budget_feedback(w);
+            // `Reset` and `Date` are whole seconds: the key is surely blocked only for the
+            // wait less their resolution (the exact records cover the rest).
+            self.budget_feedback(w.saturating_sub(crate::budget_redis::RESET_RESOLUTION_MS));
         }
         self.budget_answered(status == 429);
         if (200..300).contains(&status) {
@@ -568,6 +570,9 @@ impl Call {
 
     /// Server feedback goes to the shared store too, so one process's 429 slows them all.
     fn budget_feedback(&mut self, wait_ms: u64) {
+        if wait_ms == 0 {
+            return;
+        }
         if let Some(b) = &self.budget {
             // Also while falling back: the block op fails quickly or reaches a recovered Redis.
             let op = b.block(wait_ms);

@@ -798,6 +798,7 @@ fn conformance_vectors() {
                 Some("webhook") => run_webhook(v),
                 Some("pager") => run_pager(v),
                 Some("chunk") => run_chunk(v),
+                Some("budget_reply") => run_budget_reply(v),
                 k => Err(format!("unknown kind {k:?}")),
             };
             match (r, pending.get(&name)) {
@@ -830,4 +831,14 @@ fn conformance_vectors() {
     );
     assert!(passed >= 120, "too few vectors ran: {passed}");
     assert!(failures.is_empty(), "{} vectors failed", failures.len());
+}
+
+/// A reply of the shared budget's Redis scripts, read by the core.
+fn run_budget_reply(v: &Value) -> Result<(), String> {
+    let kind = autosend::BudgetOpKind::from_name(v["op"].as_str().unwrap_or("")).ok_or("bad op")?;
+    let got = autosend::budget_redis::interpret_reply_json(kind, &v["reply"]);
+    if got != v["expect"] {
+        return Err(format!("want {}, got {got}", v["expect"]));
+    }
+    Ok(())
 }

@@ -496,6 +496,8 @@ CTOR = '''    def __init__(
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
+        redis_url: Optional[str] = None,
+        on_redis_error: str = "fallback",
     ) -> None: ...
 '''
 

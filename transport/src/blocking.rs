@@ -38,7 +38,7 @@ impl Client {
 
     /// Wraps an existing core client (its configuration and limiter).
     pub fn from_core(core: autosend::Client, tls: TlsOptions) -> Result<Client, Error> {
-        let shared = Shared::new(core);
+        let shared = Shared::new(core)?;
         let mut b = reqwest::blocking::Client::builder()
             .use_rustls_tls()
             .redirect(reqwest::redirect::Policy::none())
@@ -57,6 +57,12 @@ impl Client {
         self.shared.core().config().clone()
     }
 
+    /// Where notices of the shared budget on Redis go (an outage with the fallback to the
+    /// process-local budget, its end), once each; `None` → one line on stderr.
+    pub fn on_budget_notice(&self, listener: Option<crate::BudgetListener>) {
+        self.shared.set_listener(listener);
+    }
+
     /// Switches to a new key; calls already running keep the old one.
     pub fn rotate_key(&self, api_key: &str) -> Result<(), Error> {
         self.shared.rotate_key(api_key)
@@ -70,6 +76,7 @@ impl Client {
             match call.poll(self.shared.now()) {
                 Poll::Done(r) => return r,
                 Poll::Wait(ms) => std::thread::sleep(Duration::from_millis(ms)),
+                Poll::Budget(op) => self.shared.budget_blocking(&mut call, &op),
                 Poll::Send(req) => match self.send(&req) {
                     Ok((status, headers, body)) => {
                         call.handle_response(self.shared.now(), status, &headers, &body)

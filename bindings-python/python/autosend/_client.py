@@ -97,6 +97,14 @@ def _options(
     }
 
 
+def _redis_options(redis_url: Any, on_redis_error: Any) -> Dict[str, Any]:
+    if redis_url is not None and not isinstance(redis_url, str):
+        raise _config_error(f"redis_url must be a str or None, got {type(redis_url).__name__}")
+    if not isinstance(on_redis_error, str):
+        raise _config_error(f"on_redis_error must be a str, got {type(on_redis_error).__name__}")
+    return {"redis_url": redis_url, "on_redis_error": on_redis_error}
+
+
 class _Base:
     _native_client: Any
 
@@ -155,10 +163,13 @@ class AutoSend(_Base):
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
+        redis_url: Optional[str] = None,
+        on_redis_error: str = "fallback",
     ) -> None:
         opts = _options(
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file
         )
+        opts.update(_redis_options(redis_url, on_redis_error))
         self._native_client = _native.Client(**opts)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
@@ -253,10 +264,13 @@ class AsyncAutoSend(_Base):
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
+        redis_url: Optional[str] = None,
+        on_redis_error: str = "fallback",
     ) -> None:
         opts = _options(
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file
         )
+        opts.update(_redis_options(redis_url, on_redis_error))
         self._native_client = _native.AsyncClient(**opts)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
