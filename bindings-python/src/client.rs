@@ -27,7 +27,7 @@ fn describe<'py>(py: Python<'py>, c: &ClientConfig) -> PyResult<Bound<'py, PyDic
 
 macro_rules! client_new {
     ($ty:path, $py:ident, $api_key:ident, $project_id:ident, $base_url:ident, $timeout_ms:ident,
-     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident) => {{
+     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident, $rate_limits:ident) => {{
         let o = check(
             $py,
             options(
@@ -40,6 +40,7 @@ macro_rules! client_new {
                 $deadline_ms,
                 None,
                 None,
+                $rate_limits.as_ref(),
                 $env,
             ),
         )?;
@@ -60,7 +61,8 @@ pub struct Client {
 impl Client {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
-        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
+        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
+        rate_limits=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -73,6 +75,7 @@ impl Client {
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
         env: Option<Bound<'_, PyAny>>,
+        rate_limits: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
@@ -90,6 +93,7 @@ impl Client {
                         deadline_ms,
                         None,
                         None,
+                        rate_limits.as_ref(),
                         env,
                     ),
                 )?;
@@ -197,7 +201,8 @@ pub struct AsyncClient {
 impl AsyncClient {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
-        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None))]
+        max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
+        rate_limits=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -210,6 +215,7 @@ impl AsyncClient {
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
         env: Option<Bound<'_, PyAny>>,
+        rate_limits: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
@@ -224,7 +230,8 @@ impl AsyncClient {
                 retry_non_idempotent,
                 deadline_ms,
                 ca_pem,
-                env
+                env,
+                rate_limits
             )?;
             Ok(AsyncClient { inner })
         })

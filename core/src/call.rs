@@ -95,6 +95,8 @@ pub struct Call {
     unknown_outcome: bool,
     last_error: Option<Error>,
     result: Option<Result<ApiResponse, Error>>,
+    /// The limiter grant of the attempt in flight, until it is settled or refunded.
+    grant: Option<u64>,
 }
 
 impl std::fmt::Debug for Call {
@@ -135,6 +137,7 @@ impl Call {
             unknown_outcome: false,
             last_error: None,
             result: None,
+            grant: None,
         })
     }
 
@@ -166,7 +169,7 @@ impl Call {
     /// when the caller gives up before sending it). A sent request of a non-idempotent
     /// endpoint may already have been acted on, and so may an earlier ambiguous attempt:
     /// `may_have_been_delivered` says so.
-    pub fn cancel(&mut self, _now: u64, request_sent: bool) -> Error {
+    pub fn cancel(&mut self, now: u64, request_sent: bool) -> Error {
         if self.state == State::Finished {
             return Error::new(
                 ErrorKind::Aborted,
@@ -175,6 +178,11 @@ impl Call {
             .with_may_have_been_delivered(self.maybe_delivered);
         }
         let on_the_wire = self.state == State::InFlight && request_sent;
+        if on_the_wire {
+            self.settle(now);
+        } else {
+            self.refund();
+        }
         if on_the_wire && !self.endpoint.idempotent {
             self.maybe_delivered = true;
         }
@@ -204,6 +212,30 @@ impl Call {
     fn deadline_at(&self) -> Option<u64> {
         let start = self.started_at?;
         self.config.deadline_ms.map(|d| start.saturating_add(d))
+    }
+
+    /// The request of the attempt in flight arrived by `now` (an answer of any status, a
+    /// timeout, a lost connection): its limiter record starts freeing its slot from `now`.
+    fn settle(&mut self, now: u64) {
+        if let Some(g) = self.grant.take() {
+            lock(&self.limiter).settle(g, now);
+        }
+    }
+
+    /// The attempt in flight did not count (429, or nothing was sent): its slot is free again.
+    fn refund(&mut self) {
+        if let Some(g) = self.grant.take() {
+            lock(&self.limiter).refund(g);
+        }
+    }
+
+    /// The answer to the request last returned by `poll` began to arrive at `now` (its status
+    /// and headers): a tighter bound on its arrival than the end of the body. Optional; the
+    /// limiter is settled by `handle_response` otherwise. Ignored for a 429 (refunded then).
+    pub fn answer_started(&mut self, now: u64, status: u16) {
+        if self.state == State::InFlight && status != 429 {
+            self.settle(now);
+        }
     }
 
     fn finish(&mut self, r: Result<ApiResponse, Error>) {
@@ -252,6 +284,7 @@ impl Call {
                     "poll called while a request was outstanding (feed the response back first)",
                 )
                 .with_may_have_been_delivered(self.maybe_delivered || !self.endpoint.idempotent);
+                self.settle(now);
                 self.finish(Err(e));
                 return self.poll(now);
             }
@@ -300,7 +333,8 @@ impl Call {
                 }
                 Poll::Wait(ms)
             }
-            Acquire::Go => {
+            Acquire::Go(grant) => {
+                self.grant = Some(grant);
                 self.attempts += 1;
                 self.state = State::InFlight;
                 let mut req = self.request.clone();
@@ -344,9 +378,21 @@ impl Call {
         if self.state != State::InFlight {
             return;
         }
-        // Server feedback tightens the shared budget.
+        // A 429 was not counted by the server; any other answer arrived by now.
+        if status == 429 {
+            self.refund();
+        } else {
+            self.settle(now);
+        }
+        // Server feedback tightens the shared budget. `X-RateLimit-Remaining: 0` comes with a
+        // reset in whole seconds against a `Date` in whole seconds (up to 2 s too long): when
+        // this limiter's own records already fill the minute window they bound the same
+        // requests more tightly, and the header is not needed.
         if let Some(w) = reset_wait_ms(headers) {
-            lock(&self.limiter).block_for(now, w);
+            let mut l = lock(&self.limiter);
+            if !l.minute_window_full(now) {
+                l.block_for(now, w);
+            }
         }
         if (200..300).contains(&status) {
             let request_id =
@@ -448,6 +494,11 @@ impl Call {
         if self.state != State::InFlight {
             return;
         }
+        if kind == TransportErrorKind::Connect {
+            self.refund();
+        } else {
+            self.settle(now);
+        }
         let (ek, msg) = match kind {
             TransportErrorKind::Connect => (ErrorKind::Connect, "could not connect to the API"),
             TransportErrorKind::Timeout => (ErrorKind::Timeout, "the request timed out"),
@@ -467,6 +518,16 @@ impl Call {
             self.retry_or_fail(now, e, None);
         } else {
             self.finish(Err(e));
+        }
+    }
+}
+
+impl Drop for Call {
+    /// A call dropped with its request in flight (a cancelled future, say) settles its record at
+    /// the limiter's next observed time; one dropped before sending gives its slot back.
+    fn drop(&mut self) {
+        if let Some(g) = self.grant.take() {
+            lock(&self.limiter).abandon(g);
         }
     }
 }

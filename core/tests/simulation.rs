@@ -44,7 +44,8 @@ fn assert_windows(sends: &[u64]) {
 }
 
 /// Runs `n` sends with `concurrency` calls in flight, every answer arriving `latency` ms
-/// after the send. `answer(i, attempt)` scripts the server. Returns the send times.
+/// after the send. `answer(i, attempt)` scripts the server. Returns the send times of the
+/// attempts the server counted (not 429s, not connect errors).
 fn simulate(
     n: usize,
     concurrency: usize,
@@ -61,6 +62,7 @@ fn simulate(
         call: Call,
         wake_at: u64,
         pending: Option<u32>,
+        sent_at: u64,
     }
     let mut next = 0;
     let mut now = 0u64;
@@ -85,6 +87,7 @@ fn simulate(
                 call,
                 wake_at: now,
                 pending: None,
+                sent_at: 0,
             });
             next += 1;
         }
@@ -98,7 +101,12 @@ fn simulate(
             }
             let s = &mut slots[i];
             if let Some(attempt) = s.pending.take() {
-                match answer(s.idx, attempt) {
+                let outcome = answer(s.idx, attempt);
+                // The server counts what it did not refuse (429) and what reached it.
+                if !matches!(outcome, Ok(429) | Err(TransportErrorKind::Connect)) {
+                    sends.push(s.sent_at);
+                }
+                match outcome {
                     Ok(status) => {
                         let body = if status == 200 {
                             json!({"success": true, "data": {"emailId": format!("e{}", s.idx)}})
@@ -119,7 +127,7 @@ fn simulate(
             }
             match s.call.poll(now) {
                 Poll::Send(req) => {
-                    sends.push(now);
+                    s.sent_at = now;
                     s.pending = Some(req.attempt);
                     s.wake_at = now + latency;
                     i += 1;
