@@ -124,7 +124,9 @@ pub fn options(
     Ok(o)
 }
 
-/// A sans-IO client: validated configuration plus a rate limiter (private unless `shared`).
+/// A sans-IO client: validated configuration plus a rate limiter (private unless `shared`;
+/// a shared one is shared among sans-IO clients of the key and base URL, which must feed it
+/// one clock, and never with the I/O clients, which use the process clock).
 #[pyclass(frozen, module = "autosend._native")]
 pub struct SansIoClient {
     inner: Mutex<autosend::Client>,
@@ -169,7 +171,10 @@ impl SansIoClient {
                 ),
             )?;
             let client = if shared_limiter {
-                check(py, autosend::Client::new(o))?
+                // The caller's clock is its own: share a budget with other sans-IO clients of
+                // the key, never with the blocking/async clients (process clock).
+                let config = check(py, autosend::ClientConfig::new(o))?;
+                autosend::Client::on_clock(config, autosend::ClockId::SANS_IO)
             } else {
                 let limits = o.rate_limits;
                 let config = check(py, autosend::ClientConfig::new(o))?;
