@@ -744,6 +744,16 @@ autosend_result autosend_client_options_set_rate_limits(autosend_client_options 
                                                         uint32_t per_minute);
 
 /**
+ * The lengths of the two rate-limit windows in ms (default 1000 and 60000). Change them only
+ * to match a sandbox started with `--time-scale N` (e.g. 100 and 6000 for N = 10). Checked
+ * by `autosend_client_new` (`0 < second_ms <= minute_ms <= 3600000`; the error names
+ * `rate_limits.second_ms` or `rate_limits.minute_ms`).
+ */
+autosend_result autosend_client_options_set_rate_windows(autosend_client_options *options,
+                                                         uint64_t second_ms,
+                                                         uint64_t minute_ms);
+
+/**
  * Fills what is not set yet from the environment: `AUTOSEND_API_KEY` (or
  * `AUTOSEND_ACCOUNT_API_KEY` with `AUTOSEND_PROJECT_ID`), `AUTOSEND_BASE_URL`, and
  * `AUTOSEND_CA_FILE`. Values already set win. Reads the process environment: do not call
@@ -990,12 +1000,42 @@ autosend_result autosend_rate_limiter_new(uint32_t per_second,
                                           autosend_error **error_out);
 
 /**
+ * [`autosend_rate_limiter_new`] with window lengths in ms (default 1000 and 60000; other
+ * values only to match a sandbox's `--time-scale`). `AUTOSEND_RESULT_INVALID_CONFIG` names
+ * the field for a bad value.
+ */
+autosend_result autosend_rate_limiter_new_windows(uint32_t per_second,
+                                                  uint32_t per_minute,
+                                                  uint64_t second_ms,
+                                                  uint64_t minute_ms,
+                                                  autosend_rate_limiter **limiter_out,
+                                                  autosend_error **error_out);
+
+/**
  * Takes a slot at `now_ms` (monotonic ms): `*wait_ms_out` = 0 means the slot was taken
- * (send now); otherwise nothing was taken and no slot frees up before that many ms.
+ * (send now, then settle or refund the grant: grants are numbered 1, 2, 3, …); otherwise
+ * nothing was taken and no slot frees up before that many ms (a lower bound while grants are
+ * in flight: ask again then).
  */
 autosend_result autosend_rate_limiter_acquire(const autosend_rate_limiter *limiter,
                                               uint64_t now_ms,
                                               uint64_t *wait_ms_out);
+
+/**
+ * The answer to grant `grant` (any HTTP status; or its timeout or lost connection) came at
+ * `now_ms`: the request arrived by then and its slot starts freeing from then. Grants are
+ * numbered 1, 2, 3, … in the order `autosend_rate_limiter_acquire` took them; until settled
+ * (or refunded) a grant holds its slot. Unknown or finished grants are ignored.
+ */
+autosend_result autosend_rate_limiter_settle(const autosend_rate_limiter *limiter,
+                                             uint64_t grant,
+                                             uint64_t now_ms);
+
+/**
+ * Grant `grant` did not count: the server refused it with 429, or nothing was sent (connect
+ * error). Its slot is free again. Unknown or finished grants are ignored.
+ */
+autosend_result autosend_rate_limiter_refund(const autosend_rate_limiter *limiter, uint64_t grant);
 
 /**
  * Server feedback: no slot is granted before `now_ms + wait_ms` (clamped to 10 minutes).

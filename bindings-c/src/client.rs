@@ -220,6 +220,7 @@ pub unsafe extern "C" fn autosend_client_options_set_rate_limits(
         o.opts.rate_limits = RateLimits {
             per_second,
             per_minute,
+            ..o.opts.rate_limits
         };
         Ok(())
     })
@@ -253,6 +254,25 @@ pub unsafe extern "C" fn autosend_client_options_set_redis_raise(
         } else {
             autosend::OnRedisError::Fallback
         }
+    })
+}
+
+/// The lengths of the two rate-limit windows in ms (default 1000 and 60000). Change them only
+/// to match a sandbox started with `--time-scale N` (e.g. 100 and 6000 for N = 10). Checked
+/// by `autosend_client_new` (`0 < second_ms <= minute_ms <= 3600000`; the error names
+/// `rate_limits.second_ms` or `rate_limits.minute_ms`).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_rate_windows(
+    options: *mut autosend_client_options,
+    second_ms: u64,
+    minute_ms: u64,
+) -> autosend_result {
+    ffi_result!({
+        // SAFETY: `options` is NULL or a live handle used by one thread (contract).
+        let o = unsafe { handle_mut(options) }?;
+        o.opts.rate_limits.second_ms = second_ms;
+        o.opts.rate_limits.minute_ms = minute_ms;
+        Ok(())
     })
 }
 

@@ -546,13 +546,37 @@ static void run_call(const cJSON *v) {
 static void run_limiter(const cJSON *v) {
     const cJSON *lim = cJSON_GetObjectItemCaseSensitive(v, "limits");
     autosend_rate_limiter *l = NULL;
-    CHECK(autosend_rate_limiter_new((uint32_t)ju64(lim, "per_second", 2),
-                                    (uint32_t)ju64(lim, "per_minute", 50), &l,
-                                    NULL) == AUTOSEND_RESULT_OK,
+    CHECK(autosend_rate_limiter_new_windows(
+              (uint32_t)ju64(lim, "per_second", 2), (uint32_t)ju64(lim, "per_minute", 50),
+              ju64(lim, "second_ms", 1000), ju64(lim, "minute_ms", 60000), &l,
+              NULL) == AUTOSEND_RESULT_OK,
           "limiter_new");
+    const char *answers = jstr(v, "answers");
+    int instant = answers && strcmp(answers, "instant") == 0;
+    uint64_t grants = 0;
     const cJSON *step;
     int i = 0;
     cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(v, "steps")) {
+        if (cJSON_GetObjectItemCaseSensitive(step, "settle")) {
+            CHECK(autosend_rate_limiter_settle(l, ju64(step, "settle", 0), ju64(step, "at", 0)) ==
+                      AUTOSEND_RESULT_OK,
+                  "settle");
+            i++;
+            continue;
+        }
+        if (cJSON_GetObjectItemCaseSensitive(step, "refund")) {
+            CHECK(autosend_rate_limiter_refund(l, ju64(step, "refund", 0)) == AUTOSEND_RESULT_OK,
+                  "refund");
+            i++;
+            continue;
+        }
+        if (cJSON_GetObjectItemCaseSensitive(step, "block")) {
+            CHECK(autosend_rate_limiter_block_for(l, ju64(step, "at", 0), ju64(step, "block", 0)) ==
+                      AUTOSEND_RESULT_OK,
+                  "block");
+            i++;
+            continue;
+        }
         uint64_t reps = ju64(step, "repeat", 1);
         const cJSON *exp = cJSON_GetObjectItemCaseSensitive(step, "expect");
         for (uint64_t k = 0; k < reps && !t_failures; k++) {
@@ -565,6 +589,13 @@ static void run_limiter(const cJSON *v) {
             } else {
                 CHECK(wait == ju64(exp, "wait", 0), "step %d: want wait %llu, got %llu", i,
                       (unsigned long long)ju64(exp, "wait", 0), (unsigned long long)wait);
+            }
+            if (wait == 0) {
+                grants++;
+                if (instant)
+                    CHECK(autosend_rate_limiter_settle(l, grants, ju64(step, "at", 0)) ==
+                              AUTOSEND_RESULT_OK,
+                          "settle");
             }
         }
         i++;

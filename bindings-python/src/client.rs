@@ -43,7 +43,7 @@ fn redis_options(
 
 macro_rules! client_new {
     ($ty:path, $py:ident, $api_key:ident, $project_id:ident, $base_url:ident, $timeout_ms:ident,
-     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident,
+     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident, $rate_limits:ident,
      $redis_url:ident, $on_redis_error:ident) => {{
         let mut o = check(
             $py,
@@ -57,6 +57,7 @@ macro_rules! client_new {
                 $deadline_ms,
                 None,
                 None,
+                $rate_limits.as_ref(),
                 $env,
             ),
         )?;
@@ -79,7 +80,7 @@ impl Client {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
         max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
-        redis_url=None, on_redis_error=None))]
+        rate_limits=None, redis_url=None, on_redis_error=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -92,6 +93,7 @@ impl Client {
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
         env: Option<Bound<'_, PyAny>>,
+        rate_limits: Option<Bound<'_, PyAny>>,
         redis_url: Option<String>,
         on_redis_error: Option<String>,
     ) -> PyResult<Self> {
@@ -111,6 +113,7 @@ impl Client {
                         deadline_ms,
                         None,
                         None,
+                        rate_limits.as_ref(),
                         env,
                     ),
                 )?;
@@ -220,7 +223,7 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
         max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
-        redis_url=None, on_redis_error=None))]
+        rate_limits=None, redis_url=None, on_redis_error=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -233,6 +236,7 @@ impl AsyncClient {
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
         env: Option<Bound<'_, PyAny>>,
+        rate_limits: Option<Bound<'_, PyAny>>,
         redis_url: Option<String>,
         on_redis_error: Option<String>,
     ) -> PyResult<Self> {
@@ -250,6 +254,7 @@ impl AsyncClient {
                 deadline_ms,
                 ca_pem,
                 env,
+                rate_limits,
                 redis_url,
                 on_redis_error
             )?;

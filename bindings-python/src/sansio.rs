@@ -69,6 +69,7 @@ pub fn options(
     deadline_ms: Option<u64>,
     per_second: Option<u32>,
     per_minute: Option<u32>,
+    rate_limits: Option<&Bound<'_, PyAny>>,
     env: Option<&Bound<'_, PyAny>>,
 ) -> Result<ClientOptions, Error> {
     let api_key = api_key.map(|k| text(k, key_not_text)).transpose()?;
@@ -83,7 +84,14 @@ pub fn options(
     }
     o.retry_non_idempotent = retry_non_idempotent;
     o.deadline_ms = deadline_ms;
-    let mut limits = RateLimits::default();
+    let mut limits = match rate_limits {
+        Some(r) if !r.is_none() => RateLimits::from_json(
+            &to_json(r, "rate_limits")?,
+            autosend::NameStyle::Snake,
+            "rate_limits",
+        )?,
+        _ => RateLimits::default(),
+    };
     if let Some(s) = per_second {
         limits.per_second = s;
     }
@@ -116,7 +124,9 @@ pub fn options(
     Ok(o)
 }
 
-/// A sans-IO client: validated configuration plus a rate limiter (private unless `shared`).
+/// A sans-IO client: validated configuration plus a rate limiter (private unless `shared`;
+/// a shared one is shared among sans-IO clients of the key and base URL, which must feed it
+/// one clock, and never with the I/O clients, which use the process clock).
 #[pyclass(frozen, module = "autosend._native")]
 pub struct SansIoClient {
     inner: Mutex<autosend::Client>,
@@ -126,7 +136,8 @@ pub struct SansIoClient {
 impl SansIoClient {
     #[new]
     #[pyo3(signature = (api_key, *, project_id=None, base_url=None, timeout_ms=None, max_retries=None,
-        retry_non_idempotent=false, deadline_ms=None, per_second=None, per_minute=None, shared_limiter=false))]
+        retry_non_idempotent=false, deadline_ms=None, per_second=None, per_minute=None, shared_limiter=false,
+        rate_limits=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -140,6 +151,7 @@ impl SansIoClient {
         per_second: Option<u32>,
         per_minute: Option<u32>,
         shared_limiter: bool,
+        rate_limits: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let o = check(
@@ -154,11 +166,15 @@ impl SansIoClient {
                     deadline_ms,
                     per_second,
                     per_minute,
+                    rate_limits.as_ref(),
                     None,
                 ),
             )?;
             let client = if shared_limiter {
-                check(py, autosend::Client::new(o))?
+                // The caller's clock is its own: share a budget with other sans-IO clients of
+                // the key, never with the blocking/async clients (process clock).
+                let config = check(py, autosend::ClientConfig::new(o))?;
+                autosend::Client::on_clock(config, autosend::ClockId::SANS_IO)
             } else {
                 let limits = o.rate_limits;
                 let config = check(py, autosend::ClientConfig::new(o))?;
@@ -317,13 +333,21 @@ pub struct RateLimiter {
 #[pymethods]
 impl RateLimiter {
     #[new]
-    #[pyo3(signature = (per_second=None, per_minute=None))]
-    fn new(py: Python<'_>, per_second: Option<u32>, per_minute: Option<u32>) -> PyResult<Self> {
+    #[pyo3(signature = (per_second=None, per_minute=None, second_ms=None, minute_ms=None))]
+    fn new(
+        py: Python<'_>,
+        per_second: Option<u32>,
+        per_minute: Option<u32>,
+        second_ms: Option<u64>,
+        minute_ms: Option<u64>,
+    ) -> PyResult<Self> {
         guard(py, || {
             let d = RateLimits::default();
             let limits = RateLimits {
                 per_second: per_second.unwrap_or(d.per_second),
                 per_minute: per_minute.unwrap_or(d.per_minute),
+                second_ms: second_ms.unwrap_or(d.second_ms),
+                minute_ms: minute_ms.unwrap_or(d.minute_ms),
             };
             check(py, limits.validate())?;
             Ok(RateLimiter {
@@ -332,13 +356,30 @@ impl RateLimiter {
         })
     }
 
-    /// `None` when a slot was taken, else the ms to wait.
+    /// `None` when a slot was taken (grants are numbered 1, 2, 3, …: settle or refund it),
+    /// else the ms to wait.
     fn acquire(&self, py: Python<'_>, now_ms: u64) -> PyResult<Option<u64>> {
         guard(py, || {
             Ok(match lock(&self.inner).acquire(now_ms) {
-                Acquire::Go => None,
+                Acquire::Go(_) => None,
                 Acquire::Wait(ms) => Some(ms),
             })
+        })
+    }
+
+    /// The answer to `grant` (or its timeout) came at `now_ms`: it arrived by then.
+    fn settle(&self, py: Python<'_>, grant: u64, now_ms: u64) -> PyResult<()> {
+        guard(py, || {
+            lock(&self.inner).settle(grant, now_ms);
+            Ok(())
+        })
+    }
+
+    /// `grant` did not count (429, or nothing was sent): its slot is free again.
+    fn refund(&self, py: Python<'_>, grant: u64) -> PyResult<()> {
+        guard(py, || {
+            lock(&self.inner).refund(grant);
+            Ok(())
         })
     }
 

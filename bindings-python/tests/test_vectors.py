@@ -298,14 +298,30 @@ LIMITERS = load_vectors("limiter")
 @pending_aware
 def test_limiter(v: Dict[str, Any]) -> None:
     limits = v.get("limits") or {}
-    lim = _native.RateLimiter(limits.get("per_second", 2), limits.get("per_minute", 50))
+    lim = _native.RateLimiter(
+        limits.get("per_second", 2), limits.get("per_minute", 50), limits.get("second_ms"), limits.get("minute_ms")
+    )
+    grants = 0
     for i, step in enumerate(v["steps"]):
+        if "settle" in step:
+            lim.settle(step["settle"], step["at"])
+            continue
+        if "refund" in step:
+            lim.refund(step["refund"])
+            continue
+        if "block" in step:
+            lim.block_for(step["at"], step["block"])
+            continue
         for _ in range(step.get("repeat", 1)):
             got = lim.acquire(step["at"])
             if step["expect"] == "go":
                 assert got is None, f"step {i}: waited {got}"
             else:
                 assert got == step["expect"]["wait"], f"step {i}"
+            if got is None:
+                grants += 1
+                if v.get("answers") == "instant":
+                    lim.settle(grants, step["at"])
 
 
 # --- webhook ---------------------------------------------------------------------------------

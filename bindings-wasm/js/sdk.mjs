@@ -407,7 +407,8 @@ export class AutoSend {
    * @param {string} [apiKey] AS_… or ASA_…; when omitted, AUTOSEND_API_KEY (or
    *   AUTOSEND_ACCOUNT_API_KEY + AUTOSEND_PROJECT_ID) where `process.env` exists.
    * @param {object} [options] projectId, baseUrl, timeout (ms per attempt), maxRetries,
-   *   retryNonIdempotent, deadline (ms per call), rateLimits {perSecond, perMinute}, fetch,
+   *   retryNonIdempotent, deadline (ms per call), rateLimits {perSecond, perMinute,
+   *   secondMs, minuteMs} (window lengths: only to match a sandbox's --time-scale), fetch,
    *   redis (an ioredis or node-redis v4+ client: one rate-limit budget per key shared by every
    *   process using that Redis), onRedisError ('fallback' | 'raise'), onRedisEvent
    *   ({event, message} => void; default console.warn).

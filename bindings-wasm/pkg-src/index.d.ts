@@ -185,8 +185,12 @@ export interface AutoSendOptions {
   retryNonIdempotent?: boolean;
   /** Overall deadline per call in ms, waits included. */
   deadline?: number;
-  /** Your key's limits if AutoSend raised them (default 2/s, 50/min). */
-  rateLimits?: { perSecond?: number; perMinute?: number };
+  /**
+   * Your key's limits if AutoSend raised them (default 2 per 1000 ms, 50 per 60000 ms).
+   * `secondMs`/`minuteMs` are the window lengths: change them only to match a sandbox started
+   * with `--time-scale N` (e.g. 100 / 6000 for N=10).
+   */
+  rateLimits?: { perSecond?: number; perMinute?: number; secondMs?: number; minuteMs?: number };
   /** A fetch implementation (default: the global fetch). */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /**

@@ -13,7 +13,7 @@
 use autosend::webhook::{self, VerifyOptions};
 use autosend::{
     private_limiter, Acquire, ApiKey, Call, Chunker, Client, ClientConfig, ClientOptions, Error,
-    ErrorKind, Pager, Poll, RateLimiter, RateLimits, TransportErrorKind,
+    ErrorKind, NameStyle, Pager, Poll, RateLimiter, RateLimits, TransportErrorKind,
 };
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
@@ -133,7 +133,9 @@ pub fn budget_interpret(op: &str, reply: &str) -> Result<String, JsValue> {
     let kind = autosend::BudgetOpKind::from_name(op)
         .ok_or_else(|| config_error(format!("unknown budget op {op:?}")))?;
     let v: Value = serde_json::from_str(reply).unwrap_or(Value::Null);
-    Ok(to_string(&autosend::budget_redis::interpret_reply_json(kind, &v)))
+    Ok(to_string(&autosend::budget_redis::interpret_reply_json(
+        kind, &v,
+    )))
 }
 
 /// The bulk endpoints the core can split into chunks (`autosend::chunk::CHUNKED`), as a JSON
@@ -210,7 +212,8 @@ pub struct WasmClient {
 #[wasm_bindgen]
 impl WasmClient {
     /// `options` is JSON: `{apiKey, projectId, baseUrl, timeoutMs, maxRetries,
-    /// retryNonIdempotent, deadlineMs, rateLimits: {perSecond, perMinute}, runtime,
+    /// retryNonIdempotent, deadlineMs, rateLimits: {perSecond, perMinute, secondMs, minuteMs},
+    /// runtime,
     /// env: {NAME: value}, privateLimiter}`. Missing values take the core's defaults; `env`
     /// is applied through the core's `fill_from_env` rule.
     #[wasm_bindgen(constructor)]
@@ -233,22 +236,11 @@ impl WasmClient {
         }
         opts.deadline_ms = opt_u64(&o, "deadlineMs")?;
         match o.get("rateLimits") {
-            None | Some(Value::Null) | Some(Value::Object(_)) => {}
-            Some(_) => {
-                return Err(config_error(
-                    "rateLimits must be an object {perSecond, perMinute}",
-                ))
+            None | Some(Value::Null) => {}
+            Some(rl) => {
+                opts.rate_limits = RateLimits::from_json(rl, NameStyle::Camel, "rateLimits")
+                    .map_err(|e| err_value(&e))?;
             }
-        }
-        if let Some(Value::Object(rl)) = o.get("rateLimits") {
-            let mut limits = RateLimits::default();
-            if let Some(n) = opt_u64(rl, "perSecond")? {
-                limits.per_second = u32::try_from(n).unwrap_or(u32::MAX);
-            }
-            if let Some(n) = opt_u64(rl, "perMinute")? {
-                limits.per_minute = u32::try_from(n).unwrap_or(u32::MAX);
-            }
-            opts.rate_limits = limits;
         }
         let runtime = opt_string(&o, "runtime")?.unwrap_or_default();
         opts.user_agent = format!("js/{BINDING_VERSION} {runtime}");
@@ -662,9 +654,14 @@ pub struct WasmRateLimiter {
 
 #[wasm_bindgen]
 impl WasmRateLimiter {
-    /// A limiter with the given limits (0 → the default for that window).
+    /// A limiter with the given limits and window lengths in ms (0 or missing → the default).
     #[wasm_bindgen(constructor)]
-    pub fn new(per_second: u32, per_minute: u32) -> WasmRateLimiter {
+    pub fn new(
+        per_second: u32,
+        per_minute: u32,
+        second_ms: Option<f64>,
+        minute_ms: Option<f64>,
+    ) -> WasmRateLimiter {
         let d = RateLimits::default();
         let limits = RateLimits {
             per_second: if per_second == 0 {
@@ -677,18 +674,37 @@ impl WasmRateLimiter {
             } else {
                 per_minute
             },
+            second_ms: second_ms.map(ms).filter(|&m| m > 0).unwrap_or(d.second_ms),
+            minute_ms: minute_ms.map(ms).filter(|&m| m > 0).unwrap_or(d.minute_ms),
         };
         WasmRateLimiter {
             inner: RateLimiter::new(limits),
         }
     }
 
-    /// Takes a slot at `now_ms`: returns 0 when taken, else the ms to wait (always > 0).
+    /// Takes a slot at `now_ms`: returns 0 when taken (grants are numbered 1, 2, 3, …: settle
+    /// or refund it), else the ms to wait (always > 0).
     pub fn acquire(&mut self, now_ms: f64) -> f64 {
         match self.inner.acquire(ms(now_ms)) {
-            Acquire::Go => 0.0,
+            Acquire::Go(_) => 0.0,
             Acquire::Wait(w) => w as f64,
         }
+    }
+
+    /// The answer to `grant` (or its timeout) came at `now_ms`: it arrived by then.
+    pub fn settle(&mut self, grant: f64, now_ms: f64) {
+        self.inner.settle(ms(grant), ms(now_ms));
+    }
+
+    /// `grant` did not count (429, or nothing was sent): its slot is free again.
+    pub fn refund(&mut self, grant: f64) {
+        self.inner.refund(ms(grant));
+    }
+
+    /// Server feedback: no slot before `now_ms + wait_ms`.
+    #[wasm_bindgen(js_name = blockFor)]
+    pub fn block_for(&mut self, now_ms: f64, wait_ms: f64) {
+        self.inner.block_for(ms(now_ms), ms(wait_ms));
     }
 }
 

@@ -330,7 +330,10 @@ pub type Windows = [(u32, u64); 2];
 
 /// The windows of `limits` as (limit, period ms).
 pub fn windows(limits: &RateLimits) -> Windows {
-    [(limits.per_second, 1_000), (limits.per_minute, 60_000)]
+    [
+        (limits.per_second, limits.second_ms),
+        (limits.per_minute, limits.minute_ms),
+    ]
 }
 
 fn longest(w: &Windows) -> u64 {

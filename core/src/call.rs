@@ -115,6 +115,8 @@ pub struct Call {
     budget_grant: Option<String>,
     /// The store granted and the request was not sent yet.
     budget_go: bool,
+    /// The limiter grant of the attempt in flight, until it is settled or refunded.
+    grant: Option<u64>,
 }
 
 impl std::fmt::Debug for Call {
@@ -160,6 +162,7 @@ impl Call {
             budget_awaiting: None,
             budget_grant: None,
             budget_go: false,
+            grant: None,
         })
     }
 
@@ -191,7 +194,7 @@ impl Call {
     /// when the caller gives up before sending it). A sent request of a non-idempotent
     /// endpoint may already have been acted on, and so may an earlier ambiguous attempt:
     /// `may_have_been_delivered` says so.
-    pub fn cancel(&mut self, _now: u64, request_sent: bool) -> Error {
+    pub fn cancel(&mut self, now: u64, request_sent: bool) -> Error {
         if self.state == State::Finished {
             return Error::new(
                 ErrorKind::Aborted,
@@ -200,6 +203,11 @@ impl Call {
             .with_may_have_been_delivered(self.maybe_delivered);
         }
         let on_the_wire = self.state == State::InFlight && request_sent;
+        if on_the_wire {
+            self.settle(now);
+        } else {
+            self.refund();
+        }
         if on_the_wire && !self.endpoint.idempotent {
             self.maybe_delivered = true;
         }
@@ -229,6 +237,30 @@ impl Call {
     fn deadline_at(&self) -> Option<u64> {
         let start = self.started_at?;
         self.config.deadline_ms.map(|d| start.saturating_add(d))
+    }
+
+    /// The request of the attempt in flight arrived by `now` (an answer of any status, a
+    /// timeout, a lost connection): its limiter record starts freeing its slot from `now`.
+    fn settle(&mut self, now: u64) {
+        if let Some(g) = self.grant.take() {
+            lock(&self.limiter).settle(g, now);
+        }
+    }
+
+    /// The attempt in flight did not count (429, or nothing was sent): its slot is free again.
+    fn refund(&mut self) {
+        if let Some(g) = self.grant.take() {
+            lock(&self.limiter).refund(g);
+        }
+    }
+
+    /// The answer to the request last returned by `poll` began to arrive at `now` (its status
+    /// and headers): a tighter bound on its arrival than the end of the body. Optional; the
+    /// limiter is settled by `handle_response` otherwise. Ignored for a 429 (refunded then).
+    pub fn answer_started(&mut self, now: u64, status: u16) {
+        if self.state == State::InFlight && status != 429 {
+            self.settle(now);
+        }
     }
 
     fn finish(&mut self, r: Result<ApiResponse, Error>) {
@@ -285,6 +317,7 @@ impl Call {
                     "poll called while a request was outstanding (feed the response back first)",
                 )
                 .with_may_have_been_delivered(self.maybe_delivered || !self.endpoint.idempotent);
+                self.settle(now);
                 self.finish(Err(e));
                 return self.poll(now);
             }
@@ -341,7 +374,11 @@ impl Call {
                 }
                 Poll::Wait(ms)
             }
-            Acquire::Go => {
+            Acquire::Go(grant) => {
+                if !self.budget_go {
+                    // A process-local grant (a Redis grant is in `budget_grant`).
+                    self.grant = Some(grant);
+                }
                 self.budget_go = false;
                 self.attempts += 1;
                 self.state = State::InFlight;
@@ -386,11 +423,24 @@ impl Call {
         if self.state != State::InFlight {
             return;
         }
-        // Server feedback tightens the shared budget.
+        // A 429 was not counted by the server; any other answer arrived by now.
+        if status == 429 {
+            self.refund();
+        } else {
+            self.settle(now);
+        }
+        // Server feedback tightens the shared budget. `X-RateLimit-Remaining: 0` comes with a
+        // reset in whole seconds against a `Date` in whole seconds (up to 2 s too long): when
+        // this limiter's own records already fill the minute window they bound the same
+        // requests more tightly, and the header is not needed.
         if let Some(w) = reset_wait_ms(headers) {
-            lock(&self.limiter).block_for(now, w);
-            // `Reset` and `Date` are whole seconds: the key is surely blocked only for the
-            // wait less their resolution (the exact records cover the rest).
+            let mut l = lock(&self.limiter);
+            if !l.minute_window_full(now) {
+                l.block_for(now, w);
+            }
+            drop(l);
+            // `Reset` and `Date` are whole seconds: the shared key is surely blocked only for
+            // the wait less their resolution (its exact records cover the rest).
             self.budget_feedback(w.saturating_sub(crate::budget_redis::RESET_RESOLUTION_MS));
         }
         self.budget_answered(status == 429);
@@ -495,6 +545,11 @@ impl Call {
         if self.state != State::InFlight {
             return;
         }
+        if kind == TransportErrorKind::Connect {
+            self.refund();
+        } else {
+            self.settle(now);
+        }
         let (ek, msg) = match kind {
             TransportErrorKind::Connect => (ErrorKind::Connect, "could not connect to the API"),
             TransportErrorKind::Timeout => (ErrorKind::Timeout, "the request timed out"),
@@ -544,9 +599,10 @@ impl Call {
     }
 
     /// The grant decision: the store's (an op to run, or its answer) or the local limiter's.
+    /// `Go(0)` when the shared store granted (its id is in `budget_grant`).
     fn budget_acquire(&mut self, now: u64) -> Result<Acquire, Poll> {
         if self.budget_go {
-            return Ok(Acquire::Go);
+            return Ok(Acquire::Go(0));
         }
         match &self.budget {
             Some(b) if b.active(now) => {
@@ -659,6 +715,16 @@ impl Call {
             )
             .with_may_have_been_delivered(self.maybe_delivered);
             self.finish(Err(e));
+        }
+    }
+}
+
+impl Drop for Call {
+    /// A call dropped with its request in flight (a cancelled future, say) settles its record at
+    /// the limiter's next observed time; one dropped before sending gives its slot back.
+    fn drop(&mut self) {
+        if let Some(g) = self.grant.take() {
+            lock(&self.limiter).abandon(g);
         }
     }
 }

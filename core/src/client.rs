@@ -4,7 +4,7 @@ use crate::budget_redis::{BudgetNotice, RedisBudget};
 use crate::call::Call;
 use crate::config::{ClientConfig, ClientOptions};
 use crate::error::Error;
-use crate::limiter::{shared_limiter, SharedLimiter};
+use crate::limiter::{shared_limiter, ClockId, SharedLimiter};
 use serde_json::Value;
 use std::sync::Arc;
 
@@ -14,7 +14,8 @@ use std::sync::Arc;
 pub struct Client {
     config: ClientConfig,
     limiter: SharedLimiter,
-    shared: bool,
+    /// The clock of the shared budget this client joined (`None`: a limiter of its own).
+    shared: Option<ClockId>,
     budget: Option<Arc<RedisBudget>>,
 }
 
@@ -35,14 +36,23 @@ impl Client {
         Ok(Client::from_config(ClientConfig::new(options)?))
     }
 
-    /// From an already validated configuration.
+    /// From an already validated configuration; joins the budget of its key and base URL on
+    /// the process clock ([`ClockId::PROCESS`]): feed its calls that clock's times
+    /// (`autosend_http::now_ms()`, `performance.now()` in one JS isolate).
     pub fn from_config(config: ClientConfig) -> Client {
-        let limiter = shared_limiter(config.key(), config.rate_limits());
+        Client::on_clock(config, ClockId::PROCESS)
+    }
+
+    /// Joins the budget of the key and base URL shared by the callers of `clock` (a sans-IO
+    /// caller with a clock of its own: [`ClockId::SANS_IO`] or an id of its choice). Its
+    /// calls must be fed that clock's times; other clocks' budgets are untouched.
+    pub fn on_clock(config: ClientConfig, clock: ClockId) -> Client {
+        let limiter = shared_limiter(clock, config.base_url(), config.key(), config.rate_limits());
         Client {
             budget: redis_store(&config),
             config,
             limiter,
-            shared: true,
+            shared: Some(clock),
         }
     }
 
@@ -52,7 +62,7 @@ impl Client {
             budget: redis_store(&config),
             config,
             limiter,
-            shared: false,
+            shared: None,
         }
     }
 
@@ -110,10 +120,11 @@ impl Client {
     /// Calls already prepared keep the old key.
     pub fn rotate_key(&mut self, api_key: &str) -> Result<(), Error> {
         let config = self.config.with_api_key(api_key)?;
-        self.limiter = if self.shared {
-            shared_limiter(config.key(), config.rate_limits())
-        } else {
-            crate::limiter::private_limiter(config.rate_limits())
+        self.limiter = match self.shared {
+            Some(clock) => {
+                shared_limiter(clock, config.base_url(), config.key(), config.rate_limits())
+            }
+            None => crate::limiter::private_limiter(config.rate_limits()),
         };
         self.budget = redis_store(&config);
         self.config = config;

@@ -256,6 +256,11 @@ impl Error {
         e
     }
 
+    /// Names the option or parameter the error is about.
+    pub(crate) fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.0.field = Some(field.into());
+        self
+    }
     pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.0.status = Some(status);
         self

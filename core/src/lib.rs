@@ -84,8 +84,8 @@ pub use config::{
 pub use error::{Category, Error, ErrorKind, FieldError};
 pub use key::{ApiKey, KeyKind};
 pub use limiter::{
-    private_limiter, shared_limiter, Acquire, RateLimiter, RateLimits, SharedLimiter,
-    DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS,
+    private_limiter, shared_limiter, Acquire, ClockId, NameStyle, RateLimiter, RateLimits,
+    SharedLimiter, CLOCK_JUMP_MS, DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS, MAX_IN_FLIGHT_MS,
 };
 pub use pager::{PageInfo, Pager};
 pub use request::{build_request, Request};

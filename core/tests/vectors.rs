@@ -427,19 +427,37 @@ fn run_call(v: &Value) -> Result<(), String> {
 
 fn run_limiter(v: &Value) -> Result<(), String> {
     let limits = match v.get("limits") {
-        Some(l) => RateLimits {
-            per_second: l["per_second"].as_u64().unwrap_or(2) as u32,
-            per_minute: l["per_minute"].as_u64().unwrap_or(50) as u32,
-        },
+        Some(l) => {
+            let d = RateLimits::default();
+            RateLimits {
+                per_second: l["per_second"].as_u64().unwrap_or(d.per_second as u64) as u32,
+                per_minute: l["per_minute"].as_u64().unwrap_or(d.per_minute as u64) as u32,
+                second_ms: l["second_ms"].as_u64().unwrap_or(d.second_ms),
+                minute_ms: l["minute_ms"].as_u64().unwrap_or(d.minute_ms),
+            }
+        }
         None => RateLimits::default(),
     };
+    let instant = v.get("answers").and_then(Value::as_str) == Some("instant");
     let mut l = RateLimiter::new(limits);
     for (i, step) in v["steps"].as_array().into_iter().flatten().enumerate() {
         let at = step["at"].as_u64().unwrap_or(0);
+        if let Some(g) = step.get("settle").and_then(Value::as_u64) {
+            l.settle(g, at);
+            continue;
+        }
+        if let Some(g) = step.get("refund").and_then(Value::as_u64) {
+            l.refund(g);
+            continue;
+        }
+        if let Some(ms) = step.get("block").and_then(Value::as_u64) {
+            l.block_for(at, ms);
+            continue;
+        }
         for r in 0..step.get("repeat").and_then(Value::as_u64).unwrap_or(1) {
             let got = l.acquire(at);
             let ok = match (&step["expect"], got) {
-                (Value::String(s), Acquire::Go) => s == "go",
+                (Value::String(s), Acquire::Go(_)) => s == "go",
                 (e, Acquire::Wait(ms)) => e.get("wait").and_then(Value::as_u64) == Some(ms),
                 _ => false,
             };
@@ -448,6 +466,9 @@ fn run_limiter(v: &Value) -> Result<(), String> {
                     "step {i} rep {r} at {at}: want {}, got {got:?}",
                     step["expect"]
                 ));
+            }
+            if let (true, Acquire::Go(g)) = (instant, got) {
+                l.settle(g, at);
             }
         }
     }
@@ -666,6 +687,7 @@ fn run_chunk(v: &Value) -> Result<(), String> {
     let unlimited = RateLimits {
         per_second: 1_000_000,
         per_minute: 1_000_000,
+        ..Default::default()
     };
     let mut requests = 0u64;
     let mut at = 0u64;

@@ -220,10 +220,21 @@ def check(v, where):
         if not isinstance(steps, list) or not steps:
             bad(where, "limiter needs steps")
             return
+        if v.get("answers", "instant") != "instant":
+            bad(where, "answers must be \"instant\" when present")
         for i, s in enumerate(steps):
             w = "%s step %d" % (where, i)
+            if "refund" in s:
+                if set(s) != {"refund"} or not isinstance(s["refund"], int):
+                    bad(w, "refund step is {refund: grant}")
+                continue
             if not isinstance(s.get("at"), int):
                 bad(w, "at must be an int")
+            if "settle" in s or "block" in s:
+                k = "settle" if "settle" in s else "block"
+                if set(s) != {k, "at"} or not isinstance(s[k], int):
+                    bad(w, "%s step is {%s: int, at: int}" % (k, k))
+                continue
             e = s.get("expect")
             if e != "go" and not (isinstance(e, dict) and set(e) == {"wait"} and isinstance(e["wait"], int)
                                   and e["wait"] > 0):

@@ -4,15 +4,25 @@
 
 use autosend::BudgetOp;
 use serde_json::Value;
-use std::sync::Mutex;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-/// A Redis connection for one client (and its clones): a blocking one behind a lock and a
-/// multiplexed async one, each opened on first use and re-opened after a failure.
+/// A Redis connection for one client (and its clones): one multiplexed connection, opened on
+/// first use and re-opened after a failure.
 pub(crate) struct RedisStore {
     client: redis::Client,
-    sync: Mutex<Option<redis::Connection>>,
+    /// Runs the blocking callers' operations (made on first use).
+    rt: OnceLock<tokio::runtime::Runtime>,
     aio: tokio::sync::Mutex<Option<redis::aio::MultiplexedConnection>>,
+}
+
+impl Drop for RedisStore {
+    fn drop(&mut self) {
+        // Also safe when the last clone goes away inside an async runtime.
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
 }
 
 /// A failure, as a sentence without secrets (the URL's password never appears).
@@ -72,32 +82,29 @@ impl RedisStore {
         })?;
         Ok(RedisStore {
             client,
-            sync: Mutex::new(None),
+            rt: OnceLock::new(),
             aio: tokio::sync::Mutex::new(None),
         })
     }
 
-    /// Runs `op` on the blocking connection.
+    /// Runs `op` for a blocking caller: the async path on a one-thread runtime of this store,
+    /// so the whole operation (connect and handshake included) is bounded by its timeout — a
+    /// server that accepts and never answers cannot hang a thread.
     pub(crate) fn run_blocking(&self, op: &BudgetOp) -> Result<Value, String> {
-        let t = Duration::from_millis(op.timeout_ms.max(1));
-        let mut guard = self.sync.lock().unwrap_or_else(|p| p.into_inner());
-        if guard.is_none() {
-            let c = self
-                .client
-                .get_connection_with_timeout(t)
-                .map_err(|e| describe(&e))?;
-            c.set_read_timeout(Some(t)).map_err(|e| describe(&e))?;
-            c.set_write_timeout(Some(t)).map_err(|e| describe(&e))?;
-            *guard = Some(c);
-        }
-        let conn = guard.as_mut().expect("connected above");
-        match eval_cmd(op).query::<redis::Value>(conn) {
-            Ok(v) => Ok(reply_to_json(v)),
-            Err(e) => {
-                *guard = None;
-                Err(describe(&e))
+        let rt = match self.rt.get() {
+            Some(rt) => rt,
+            None => {
+                let rt = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(1)
+                    .thread_name("autosend-redis")
+                    .enable_all()
+                    .build()
+                    .map_err(|_| "cannot start the Redis I/O thread".to_string())?;
+                let _ = self.rt.set(rt);
+                self.rt.get().expect("set above")
             }
-        }
+        };
+        rt.block_on(self.run_async(op))
     }
 
     /// Runs `op` on the async connection.

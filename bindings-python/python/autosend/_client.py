@@ -62,6 +62,7 @@ def _options(
     retry_non_idempotent: Any,
     deadline: Any,
     ca_file: Any,
+    rate_limits: Any = None,
 ) -> Dict[str, Any]:
     if api_key is not None and not isinstance(api_key, str):
         raise _local_error("invalid_api_key", f"api_key must be a str, got {type(api_key).__name__}")
@@ -94,6 +95,8 @@ def _options(
         "deadline_ms": _seconds_to_ms("deadline", deadline, True),
         "ca_pem": ca_pem,
         "env": env,
+        # Checked by the core (names, whole numbers, ranges); the error names the member.
+        "rate_limits": rate_limits,
     }
 
 
@@ -149,6 +152,9 @@ class AutoSend(_Base):
     ``AUTOSEND_PROJECT_ID``), and ``AUTOSEND_BASE_URL``, when it is created.
     ``timeout`` is per attempt and ``deadline`` for a whole call, both in seconds; ``None``
     takes the core's defaults (``autosend.DEFAULT_TIMEOUT`` seconds, ``DEFAULT_MAX_RETRIES``).
+    ``rate_limits={"per_second": 2, "per_minute": 50, "second_ms": 1000, "minute_ms": 60000}``
+    (any subset) if AutoSend raised your limits, or to match a sandbox started with
+    ``--time-scale N`` (``second_ms``/``minute_ms`` divided by N).
     The GIL is released while a call waits on the network or on the rate limiter.
     """
 
@@ -163,11 +169,13 @@ class AutoSend(_Base):
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
+        rate_limits: Optional[Mapping[str, int]] = None,
         redis_url: Optional[str] = None,
         on_redis_error: str = "fallback",
     ) -> None:
         opts = _options(
-            api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file
+            api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
+            rate_limits,
         )
         opts.update(_redis_options(redis_url, on_redis_error))
         self._native_client = _native.Client(**opts)
@@ -264,11 +272,13 @@ class AsyncAutoSend(_Base):
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
+        rate_limits: Optional[Mapping[str, int]] = None,
         redis_url: Optional[str] = None,
         on_redis_error: str = "fallback",
     ) -> None:
         opts = _options(
-            api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file
+            api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
+            rate_limits,
         )
         opts.update(_redis_options(redis_url, on_redis_error))
         self._native_client = _native.AsyncClient(**opts)

@@ -50,6 +50,7 @@ class Client:
         deadline_ms: Optional[int] = None,
         ca_pem: Optional[bytes] = None,
         env: Optional[Mapping[str, str]] = None,
+        rate_limits: Optional[Mapping[str, int]] = None,
         redis_url: Optional[str] = None,
         on_redis_error: Optional[str] = None,
     ) -> Self: ...
@@ -73,6 +74,7 @@ class AsyncClient:
         deadline_ms: Optional[int] = None,
         ca_pem: Optional[bytes] = None,
         env: Optional[Mapping[str, str]] = None,
+        rate_limits: Optional[Mapping[str, int]] = None,
         redis_url: Optional[str] = None,
         on_redis_error: Optional[str] = None,
     ) -> Self: ...
@@ -97,6 +99,7 @@ class SansIoClient:
         per_second: Optional[int] = None,
         per_minute: Optional[int] = None,
         shared_limiter: bool = False,
+        rate_limits: Optional[Mapping[str, int]] = None,
     ) -> Self: ...
     def call(self, endpoint: str, params: Any, seed: int = 0) -> Call: ...
     def rotate_key(self, api_key: str) -> None: ...
@@ -111,8 +114,16 @@ class Call:
 
 @final
 class RateLimiter:
-    def __new__(cls, per_second: Optional[int] = None, per_minute: Optional[int] = None) -> Self: ...
+    def __new__(
+        cls,
+        per_second: Optional[int] = None,
+        per_minute: Optional[int] = None,
+        second_ms: Optional[int] = None,
+        minute_ms: Optional[int] = None,
+    ) -> Self: ...
     def acquire(self, now_ms: int) -> Optional[int]: ...
+    def settle(self, grant: int, now_ms: int) -> None: ...
+    def refund(self, grant: int) -> None: ...
     def block_for(self, now_ms: int, wait_ms: int) -> None: ...
 
 @final
