@@ -16,6 +16,7 @@
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
+mod budget;
 mod call;
 mod client;
 mod error;

@@ -543,6 +543,31 @@ static void run_call(const cJSON *v) {
     autosend_error_free(err);
 }
 
+/* A reply of the shared budget's Redis scripts, read by the core. */
+static void run_budget_reply(const cJSON *v) {
+    const char *op = jstr(v, "op");
+    char *reply = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(v, "reply"));
+    const cJSON *expect = cJSON_GetObjectItemCaseSensitive(v, "expect");
+    autosend_budget_decision d;
+    memset(&d, 0, sizeof d);
+    autosend_result r = autosend_budget_interpret((const uint8_t *)op, strlen(op),
+                                                  (const uint8_t *)reply, strlen(reply), &d);
+    const cJSON *go = cJSON_GetObjectItemCaseSensitive(expect, "go");
+    const cJSON *wait = cJSON_GetObjectItemCaseSensitive(expect, "wait");
+    if (cJSON_GetObjectItemCaseSensitive(expect, "error")) {
+        CHECK(r == AUTOSEND_RESULT_BUDGET_STORE, "want budget_store, got %s", autosend_result_name(r));
+    } else if (go) {
+        CHECK(r == AUTOSEND_RESULT_OK && d.kind == 1 && strcmp((const char *)d.grant_id, go->valuestring) == 0,
+              "want go %s, got %s kind %u", go->valuestring, autosend_result_name(r), d.kind);
+    } else if (wait) {
+        CHECK(r == AUTOSEND_RESULT_OK && d.kind == 2 && d.wait_ms == (uint64_t)wait->valuedouble,
+              "want wait, got %s kind %u", autosend_result_name(r), d.kind);
+    } else {
+        CHECK(r == AUTOSEND_RESULT_OK && d.kind == 3, "want ok, got %s kind %u", autosend_result_name(r), d.kind);
+    }
+    free(reply);
+}
+
 static void run_limiter(const cJSON *v) {
     const cJSON *lim = cJSON_GetObjectItemCaseSensitive(v, "limits");
     autosend_rate_limiter *l = NULL;
@@ -1075,6 +1100,7 @@ static void run_vectors(const char *dir) {
             else if (!strcmp(kind, "webhook")) run_webhook(v);
             else if (!strcmp(kind, "pager")) run_pager(v);
             else if (!strcmp(kind, "chunk")) run_chunk(v);
+            else if (!strcmp(kind, "budget_reply")) run_budget_reply(v);
             else CHECK(0, "unknown kind %s", kind);
             t_quiet = 0;
             if (pend && t_failures) {

@@ -226,8 +226,24 @@ impl Call {
     /// raises its `AutoSendError` instead of returning `done`.
     fn poll<'py>(&self, py: Python<'py>, now_ms: u64) -> PyResult<Bound<'py, PyTuple>> {
         guard(py, || {
-            let p = lock(&self.inner).poll(now_ms);
+            let p = {
+                let mut call = lock(&self.inner);
+                let mut p = call.poll(now_ms);
+                // The sans-IO API has no Redis connection: the shared budget falls back (or
+                // raises).
+                while let Poll::Budget(_) = p {
+                    call.handle_budget_error(
+                        now_ms,
+                        "the Python sans-IO API cannot run budget operations",
+                    );
+                    p = call.poll(now_ms);
+                }
+                p
+            };
             match p {
+                Poll::Budget(_) => Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "unreachable: budget operation",
+                )),
                 Poll::Send(req) => {
                     let d = PyDict::new(py);
                     d.set_item("endpoint", req.endpoint)?;
@@ -280,6 +296,21 @@ impl Call {
             lock(&self.inner).handle_response(now_ms, status, &hs, body);
             Ok(())
         })
+    }
+
+    /// Reads a reply of the shared budget's Redis scripts (conformance vectors): returns
+    /// `{"go": id}`, `{"wait": ms}`, `{"ok": True}` or `{"error": kind}`.
+    #[staticmethod]
+    fn budget_interpret<'py>(
+        py: Python<'py>,
+        op: &str,
+        reply: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let kind = autosend::BudgetOpKind::from_name(op)
+            .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("unknown budget op"))?;
+        let v = check(py, crate::convert::to_json(reply, "reply"))?;
+        let r = autosend::budget_redis::interpret_reply_json(kind, &v);
+        crate::convert::to_py(py, &r)
     }
 
     /// Feeds a transport failure: `connect`, `timeout` or `connection_lost`.

@@ -418,7 +418,14 @@ async function runChunk(v) {
   if (!report.stopped) assert.equal(last.itemsDone, v.params[field].length, 'progress reaches every item');
 }
 
+// A reply of the shared budget's Redis scripts, read by the core.
+function runBudgetReply(v) {
+  const got = JSON.parse(wasm.budgetInterpret(v.op, JSON.stringify(v.reply)));
+  assert.deepStrictEqual(got, v.expect);
+}
+
 const RUNNERS = {
+  budget_reply: runBudgetReply,
   request: runRequest,
   response: runResponse,
   call: runCall,
