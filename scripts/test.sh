@@ -2,13 +2,13 @@
 # Runs every test of the project, from a clean clone on a fresh machine: installs what it needs
 # (Rust targets, wasm-bindgen-cli, cbindgen, a Python venv, npm packages, Debian packages).
 #   bash scripts/test.sh            # everything
-#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo)
+#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo multiprocess)
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo)
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo multiprocess)
 
 passed=0
 failed=0
@@ -43,6 +43,8 @@ suite_lint() {
 }
 
 suite_rust() {
+  # The shared budget's tests start a redis-server of their own.
+  command -v redis-server >/dev/null || apt_ensure redis-server || return 1
   # Core unit tests, all conformance vectors, fake-clock simulations, doc tests, and the
   # native transport end to end against an in-process sandbox.
   cargo test -p autosend -p autosend-http 2>&1 | tee "$log_dir/rust.log"
@@ -78,6 +80,12 @@ suite_docs() {
     python3 gen_pending.py) >/dev/null || return 1
   git diff --exit-code --stat -- tests/vectors || { echo "tests/vectors is stale: commit the regenerated files"; return 1; }
   python3 tools/vectors/check.py | tail -n 1
+}
+suite_multiprocess() {
+  # Issue 11: 8 processes (2 Rust, 2 Node, 2 Python, 2 C) share one key through Redis against
+  # a --time-scale 10 sandbox; then again with Redis killed halfway. Builds what is missing.
+  MP_BUILD=1 AUTOSEND_C_PREFIX="$CARGO_TARGET_DIR/mp-prefix" bash tests/multiprocess/run.sh &&
+    AUTOSEND_C_PREFIX="$CARGO_TARGET_DIR/mp-prefix" bash tests/multiprocess/run.sh --kill-redis
 }
 suite_demo() { AUTOSEND_DEMO_NO_WAIT=1 bash scripts/demo.sh; }
 
