@@ -553,16 +553,9 @@ impl RedisBudget {
 /// `rediss://` or `unix://`, no control characters.
 pub fn validate_redis_url(url: &str) -> Result<(), Error> {
     let u = url.trim();
-    let ok_scheme = [
-        "redis://",
-        "rediss://",
-        "unix://",
-        "redis+unix://",
-        "valkey://",
-        "valkeys://",
-    ]
-    .iter()
-    .any(|p| u.len() > p.len() && u[..p.len()].eq_ignore_ascii_case(p));
+    let ok_scheme = ["redis://", "rediss://", "unix://", "redis+unix://"]
+        .iter()
+        .any(|p| u.len() > p.len() && u[..p.len()].eq_ignore_ascii_case(p));
     if !ok_scheme || u.chars().any(char::is_control) {
         return Err(Error::new(
             ErrorKind::InvalidConfig,

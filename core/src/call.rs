@@ -349,7 +349,7 @@ impl Call {
         }
         let decision = match self.budget_acquire(now) {
             Ok(d) => d,
-            Err(p) => return p,
+            Err(op) => return Poll::Budget(op),
         };
         match decision {
             Acquire::Wait(ms) => {
@@ -600,7 +600,7 @@ impl Call {
 
     /// The grant decision: the store's (an op to run, or its answer) or the local limiter's.
     /// `Go(0)` when the shared store granted (its id is in `budget_grant`).
-    fn budget_acquire(&mut self, now: u64) -> Result<Acquire, Poll> {
+    fn budget_acquire(&mut self, now: u64) -> Result<Acquire, BudgetOp> {
         if self.budget_go {
             return Ok(Acquire::Go(0));
         }
@@ -608,7 +608,7 @@ impl Call {
             Some(b) if b.active(now) => {
                 let op = b.acquire(self.request.timeout_ms, self.rng.u64(..));
                 self.budget_awaiting = Some((op.kind, now));
-                Err(Poll::Budget(op))
+                Err(op)
             }
             _ => Ok(lock(&self.limiter).acquire(now)),
         }

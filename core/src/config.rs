@@ -235,7 +235,7 @@ impl ClientConfig {
                 "redis_timeout_ms must be between 1 and 60000",
             ));
         }
-        let redis = (redis_url.is_some() || opts.redis_client).then(|| RedisConfig {
+        let redis = (redis_url.is_some() || opts.redis_client).then_some(RedisConfig {
             url: if opts.redis_client { None } else { redis_url },
             on_error: opts.on_redis_error,
             timeout_ms: opts.redis_timeout_ms,
