@@ -31,9 +31,11 @@ work="$(mktemp -d)"
 prefix="$work/prefix"
 sandbox_pid=""
 fast_pid=""
+slow_pid=""
 cleanup() {
     if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi
     if [ -n "$fast_pid" ]; then kill "$fast_pid" 2>/dev/null || true; fi
+    if [ -n "$slow_pid" ]; then kill "$slow_pid" 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -90,6 +92,16 @@ for _ in $(seq 1 100); do
 done
 [ -s "$fast" ] || { echo "test.sh: the fast sandbox did not start" >&2; cat "$work/fast.log" >&2; exit 1; }
 export AUTOSEND_FAST_SANDBOX_INFO="$fast"
+# A third at the real limits whose new connections take 200 ms to set up (issue 14 item 3).
+slow="$work/slow.json"
+"$target/debug/autosend-sandbox" --port 0 --lazy-jwks --new-connection-delay-ms 200 >"$slow" 2>"$work/slow.log" &
+slow_pid=$!
+for _ in $(seq 1 100); do
+    [ -s "$slow" ] && break
+    sleep 0.1
+done
+[ -s "$slow" ] || { echo "test.sh: the slow sandbox did not start" >&2; cat "$work/slow.log" >&2; exit 1; }
+export AUTOSEND_SLOW_SANDBOX_INFO="$slow"
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$info" "$1"; }
 export AUTOSEND_SANDBOX_INFO="$info"
 export AUTOSEND_BASE_URL="$(jget 'd["url"]')"

@@ -479,7 +479,11 @@ fn sequential_through_fake_server(
             match call.poll(now) {
                 Poll::Wait(ms) => now += ms,
                 Poll::Send(_) => {
-                    let cold = fresh_connections || last_answer.map_or(true, |a| now - a > 20_000);
+                    let cold = fresh_connections
+                        || match last_answer {
+                            None => true,
+                            Some(a) => now - a > 20_000,
+                        };
                     let mut extra = if cold { rng.u64(80..=250) } else { 0 };
                     if i == 0 {
                         extra += 360; // fetch start-up + TLS of the first request in a process

@@ -526,10 +526,12 @@ C += [
           send(2000, 3, 429, r429(4)),
           done(2000, error="rate_limited", status=429, api_code="RATE_LIMIT_EXCEEDED", retry_after_ms=4000)],
          max_retries=2),
-    call("call_429_wait_at_least_limiter", "contract brief: 429 wait is retryAfter but at least what the limiter demands",
+    call("call_429_refused_attempts_hold_no_slot", "decisions: a 429 was not counted by the server, so the refused "
+         "attempts are refunded: the retry waits exactly the server's wait (the limiter would otherwise demand 1000 ms "
+         "after two attempts)",
          "contacts.get",
-         [send(0, 1, 429, r429(0.2)), cwait(0, 200), send(200, 2, 429, r429(0.2)), cwait(200, 800),
-          send(1000, 3, 200, OK_CONTACT), done(1000, ok=True, data=OK_CONTACT["data"])]),
+         [send(0, 1, 429, r429(0.2)), cwait(0, 200), send(200, 2, 429, r429(0.2)), cwait(200, 200),
+          send(400, 3, 200, OK_CONTACT), done(400, ok=True, data=OK_CONTACT["data"])]),
     # connect
     call("call_connect_error_get_retried", RETRY + "; contract: connect = nothing reached the server", "contacts.get",
          [send(0, 1, transport="connect"), jwait(0, 1000), send(1000, 2, 200, OK_CONTACT),
