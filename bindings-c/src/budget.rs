@@ -47,7 +47,9 @@ pub unsafe extern "C" fn autosend_budget_interpret(
             grant_id: [0; 65],
         };
         if kind == autosend::BudgetOpKind::Acquire {
-            match autosend::budget_redis::interpret_acquire(&v).map_err(|e| autosend_result::from_kind(e.kind()))? {
+            match autosend::budget_redis::interpret_acquire(&v)
+                .map_err(|e| autosend_result::from_kind(e.kind()))?
+            {
                 autosend::budget_redis::BudgetDecision::Go(id) => {
                     d.kind = 1;
                     let n = id.len().min(64);
@@ -59,7 +61,8 @@ pub unsafe extern "C" fn autosend_budget_interpret(
                 }
             }
         } else {
-            autosend::budget_redis::interpret_ack(&v).map_err(|e| autosend_result::from_kind(e.kind()))?;
+            autosend::budget_redis::interpret_ack(&v)
+                .map_err(|e| autosend_result::from_kind(e.kind()))?;
         }
         // SAFETY: checked non-null; writable by contract.
         unsafe { write_out(out, d) }
