@@ -17,8 +17,12 @@ from common import OUT, write
 GO = {"go": True}
 
 
+DOC = ("budget model: a reply of the store's scripts is [1, id] (grant), [0, ms > 0] (wait) or 1 "
+       "(acknowledged); anything else is budget_store")
+
+
 def reply(name, op, value, expect):
-    return {"name": "budget_reply_" + name, "kind": "budget_reply", "op": op, "reply": value,
+    return {"name": "budget_reply_" + name, "kind": "budget_reply", "doc": DOC, "op": op, "reply": value,
             "expect": expect}
 
 
