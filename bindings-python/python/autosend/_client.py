@@ -155,6 +155,10 @@ class AutoSend(_Base):
     ``rate_limits={"per_second": 2, "per_minute": 50, "second_ms": 1000, "minute_ms": 60000}``
     (any subset) if AutoSend raised your limits, or to match a sandbox started with
     ``--time-scale N`` (``second_ms``/``minute_ms`` divided by N).
+    ``redis_url="redis://host:6379/0"`` (or ``AUTOSEND_REDIS_URL``) shares the key's budget with
+    every process using that Redis, in any language; when Redis fails the client falls back to
+    its own budget and says so once on stderr, or raises ``BudgetStoreError`` before sending
+    with ``on_redis_error="raise"``.
     The GIL is released while a call waits on the network or on the rate limiter.
     """
 
