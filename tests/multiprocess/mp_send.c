@@ -19,6 +19,7 @@ int main(void) {
     autosend_error *err = NULL;
     if (autosend_client_options_new(&o) != AUTOSEND_RESULT_OK) return 2;
     autosend_client_options_fill_from_env(o); /* key, base URL, CA file, AUTOSEND_REDIS_URL */
+    autosend_client_options_set_max_retries(o, (uint32_t)atoi(getenv("MP_MAX_RETRIES")));
     autosend_client_options_set_rate_windows(o, strtoull(getenv("MP_SECOND_MS"), NULL, 10),
                                              strtoull(getenv("MP_MINUTE_MS"), NULL, 10));
     if (autosend_client_new(o, &c, &err) != AUTOSEND_RESULT_OK) {

@@ -11,6 +11,7 @@ client = autosend.AutoSend(
     ca_file=os.environ.get("AUTOSEND_CA_FILE"),
     rate_limits={"second_ms": int(os.environ["MP_SECOND_MS"]), "minute_ms": int(os.environ["MP_MINUTE_MS"])},
     redis_url=os.environ.get("AUTOSEND_REDIS_URL") or None,
+    max_retries=int(os.environ["MP_MAX_RETRIES"]),
 )
 sent, failed, first, last = 0, [], None, None
 for n in range(idx, total, procs):

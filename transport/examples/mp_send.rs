@@ -26,6 +26,7 @@ fn main() {
     o.fill_from_env(|n| std::env::var(n).ok());
     o.rate_limits.second_ms = var("MP_SECOND_MS");
     o.rate_limits.minute_ms = var("MP_MINUTE_MS");
+    o.max_retries = var("MP_MAX_RETRIES") as u32;
     let tls = match std::env::var_os("AUTOSEND_CA_FILE") {
         Some(p) => TlsOptions::with_ca_file(p.as_ref()).unwrap(),
         None => TlsOptions::default(),

@@ -23,6 +23,7 @@ if (env.MP_REDIS_URL) {
 
 const client = new sdk.AutoSend({
   rateLimits: { secondMs: Number(env.MP_SECOND_MS), minuteMs: Number(env.MP_MINUTE_MS) },
+  maxRetries: Number(env.MP_MAX_RETRIES),
   ...(redis ? { redis } : {}),
 });
 let sent = 0;
