@@ -146,6 +146,9 @@ if mode == "--kill-redis":
     fell = [i for i in after if "process-local budget" in open(f"{work}/err.{i}").read()]
     print(f"processes still sending after the kill: {len(after)}; reported the fallback: {len(fell)}")
     ok = ok and len(fell) == len(after) and len(after) >= 4
+if mode == "--no-redis":
+    print("REPORT (today's behaviour: separate budgets; no assertion)")
+    sys.exit(0)
 print("PASS" if ok else "FAIL")
 sys.exit(0 if ok else 1)
 PY
