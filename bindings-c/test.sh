@@ -32,11 +32,13 @@ prefix="$work/prefix"
 sandbox_pid=""
 fast_pid=""
 jwe_pid=""
+slow_pid=""
 cleanup() {
     if [ -n "$jwe_pid" ]; then kill "$jwe_pid" 2>/dev/null || true; fi
     if [ -n "$sandbox_pid" ]; then kill "$sandbox_pid" 2>/dev/null || true; fi
     if [ -n "$fast_pid" ]; then kill "$fast_pid" 2>/dev/null || true; fi
     if [ -n "${mb_pid:-}" ]; then kill "$mb_pid" 2>/dev/null || true; fi
+    if [ -n "$slow_pid" ]; then kill "$slow_pid" 2>/dev/null || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -107,6 +109,17 @@ for _ in $(seq 1 100); do
 done
 [ -s "$jwe" ] || { echo "test.sh: the JWE sandbox did not start" >&2; cat "$work/jwe.log" >&2; exit 1; }
 export AUTOSEND_JWE_SANDBOX_INFO="$jwe"
+
+# A third at the real limits whose new connections take 200 ms to set up (issue 14 item 3).
+slow="$work/slow.json"
+"$target/debug/autosend-sandbox" --port 0 --lazy-jwks --new-connection-delay-ms 200 >"$slow" 2>"$work/slow.log" &
+slow_pid=$!
+for _ in $(seq 1 100); do
+    [ -s "$slow" ] && break
+    sleep 0.1
+done
+[ -s "$slow" ] || { echo "test.sh: the slow sandbox did not start" >&2; cat "$work/slow.log" >&2; exit 1; }
+export AUTOSEND_SLOW_SANDBOX_INFO="$slow"
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$info" "$1"; }
 export AUTOSEND_SANDBOX_INFO="$info"
 export AUTOSEND_BASE_URL="$(jget 'd["url"]')"

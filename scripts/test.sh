@@ -2,13 +2,13 @@
 # Runs every test of the project, from a clean clone on a fresh machine: installs what it needs
 # (Rust targets, wasm-bindgen-cli, cbindgen, a Python venv, npm packages, Debian packages).
 #   bash scripts/test.sh            # everything
-#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo fuzz)
+#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo fuzz multiprocess)
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo fuzz)
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo fuzz multiprocess)
 
 passed=0
 failed=0
@@ -43,6 +43,8 @@ suite_lint() {
 }
 
 suite_rust() {
+  # The shared budget's tests start a redis-server of their own.
+  command -v redis-server >/dev/null || apt_ensure redis-server || return 1
   # Core unit tests, all conformance vectors, fake-clock simulations, doc tests, and the
   # native transport end to end against an in-process sandbox.
   cargo test -p autosend -p autosend-http 2>&1 | tee "$log_dir/rust.log"
@@ -74,6 +76,7 @@ suite_docs() {
   (cd tools/vectors && python3 gen_keys_headers.py && python3 gen_endpoints.py &&
     python3 gen_runtime.py && python3 gen_webhooks.py && python3 gen_content.py &&
     python3 gen_audience.py && python3 gen_integrations.py && python3 gen_paging.py && python3 gen_jwe.py &&
+    python3 gen_budget.py &&
     python3 gen_pending.py) >/dev/null || return 1
   git diff --exit-code --stat -- tests/vectors || { echo "tests/vectors is stale: commit the regenerated files"; return 1; }
   python3 tools/vectors/check.py | tail -n 1
@@ -86,6 +89,13 @@ suite_fuzz() {
   AUTOSEND_FUZZ_SECS="${AUTOSEND_FUZZ_SECS:-25}" cargo test -q --release -p autosend --test fuzz -- --test-threads=2 --nocapture 2>&1 |
     grep -E 'fuzz [a-z_]+: |FAILED|panicked|test result'
   [ "${PIPESTATUS[0]}" -eq 0 ]
+}
+
+suite_multiprocess() {
+  # Issue 11: 8 processes (2 Rust, 2 Node, 2 Python, 2 C) share one key through Redis against
+  # a --time-scale 10 sandbox; then again with Redis killed halfway. Builds what is missing.
+  MP_BUILD=1 AUTOSEND_C_PREFIX="$CARGO_TARGET_DIR/mp-prefix" bash tests/multiprocess/run.sh &&
+    AUTOSEND_C_PREFIX="$CARGO_TARGET_DIR/mp-prefix" bash tests/multiprocess/run.sh --kill-redis
 }
 suite_demo() { AUTOSEND_DEMO_NO_WAIT=1 bash scripts/demo.sh; }
 

@@ -171,6 +171,11 @@ enum autosend_result
    */
   AUTOSEND_RESULT_ABORTED = 304,
   /**
+   * `budget_store`: the shared rate-limit budget on Redis failed and the client was set to
+   * raise (`autosend_client_options_set_redis_raise`); nothing was sent.
+   */
+  AUTOSEND_RESULT_BUDGET_STORE = 320,
+  /**
    * `internal` (a bug in the SDK)
    */
   AUTOSEND_RESULT_INTERNAL = 900,
@@ -433,6 +438,25 @@ typedef struct {
 } autosend_str;
 
 /**
+ * What a budget reply means (`autosend_budget_interpret`).
+ */
+typedef struct {
+  /**
+   * 1: granted (send now; `grant_id` settles or refunds it), 2: wait `wait_ms`,
+   * 3: acknowledged (settle / refund / block).
+   */
+  uint32_t kind;
+  /**
+   * For kind 2: no slot for this many ms.
+   */
+  uint64_t wait_ms;
+  /**
+   * For kind 1: the grant id, NUL-terminated (at most 64 bytes).
+   */
+  uint8_t grant_id[65];
+} autosend_budget_decision;
+
+/**
  * A header as two byte strings (input to the library). Names and values are UTF-8; a value
  * received from a server that is not UTF-8 is read lossily.
  */
@@ -534,6 +558,19 @@ size_t autosend_endpoint_count(void);
  * times from this clock. Never fails; thread-safe.
  */
 uint64_t autosend_now_ms(void);
+
+/**
+ * Reads the reply (`reply_json`: the Redis reply as JSON — integers as numbers, strings as
+ * strings, arrays as arrays, nil as null) of the budget operation `op` (`acquire`, `settle`,
+ * `refund`, `block`). An unexpected reply returns `AUTOSEND_RESULT_BUDGET_STORE` (fall back
+ * to the process-local budget, or fail the call); a bad `op` or JSON
+ * `AUTOSEND_RESULT_INVALID_PARAMETER`.
+ */
+autosend_result autosend_budget_interpret(const uint8_t *op,
+                                          size_t op_len,
+                                          const uint8_t *reply_json,
+                                          size_t reply_len,
+                                          autosend_budget_decision *out);
 
 /**
  * Prepares a call of `endpoint_id` with a JSON object of parameters, using the client's
@@ -781,9 +818,36 @@ autosend_result autosend_client_options_set_rate_limits(autosend_client_options 
                                                         uint32_t per_minute);
 
 /**
+ * Shares the key's rate-limit budget with every process using the same Redis (or Valkey):
+ * `redis://host:6379/0`. Empty clears it. Also read from `AUTOSEND_REDIS_URL` by
+ * `autosend_client_options_fill_from_env`. Checked by `autosend_client_new`.
+ */
+autosend_result autosend_client_options_set_redis_url(autosend_client_options *options,
+                                                      const uint8_t *value,
+                                                      size_t value_len);
+
+/**
+ * When Redis fails (unreachable, slower than 250 ms, a strange answer): false (default) →
+ * use the process-local budget (reported once on stderr) and try Redis again later; true →
+ * fail the call with `AUTOSEND_RESULT_BUDGET_STORE` before anything is sent.
+ */
+autosend_result autosend_client_options_set_redis_raise(autosend_client_options *options,
+                                                        bool raise);
+
+/**
+ * The lengths of the two rate-limit windows in ms (default 1000 and 60000). Change them only
+ * to match a sandbox started with `--time-scale N` (e.g. 100 and 6000 for N = 10). Checked
+ * by `autosend_client_new` (`0 < second_ms <= minute_ms <= 3600000`; the error names
+ * `rate_limits.second_ms` or `rate_limits.minute_ms`).
+ */
+autosend_result autosend_client_options_set_rate_windows(autosend_client_options *options,
+                                                         uint64_t second_ms,
+                                                         uint64_t minute_ms);
+
+/**
  * Fills what is not set yet from the environment: `AUTOSEND_API_KEY` (or
- * `AUTOSEND_ACCOUNT_API_KEY` with `AUTOSEND_PROJECT_ID`), `AUTOSEND_BASE_URL`, and
- * `AUTOSEND_CA_FILE`. Values already set win. Reads the process environment: do not call
+ * `AUTOSEND_ACCOUNT_API_KEY` with `AUTOSEND_PROJECT_ID`), `AUTOSEND_BASE_URL`,
+ * `AUTOSEND_REDIS_URL` and `AUTOSEND_CA_FILE`. Values already set win. Reads the process environment: do not call
  * while another thread changes it.
  */
 autosend_result autosend_client_options_fill_from_env(autosend_client_options *options);
@@ -1040,12 +1104,42 @@ autosend_result autosend_rate_limiter_new(uint32_t per_second,
                                           autosend_error **error_out);
 
 /**
+ * [`autosend_rate_limiter_new`] with window lengths in ms (default 1000 and 60000; other
+ * values only to match a sandbox's `--time-scale`). `AUTOSEND_RESULT_INVALID_CONFIG` names
+ * the field for a bad value.
+ */
+autosend_result autosend_rate_limiter_new_windows(uint32_t per_second,
+                                                  uint32_t per_minute,
+                                                  uint64_t second_ms,
+                                                  uint64_t minute_ms,
+                                                  autosend_rate_limiter **limiter_out,
+                                                  autosend_error **error_out);
+
+/**
  * Takes a slot at `now_ms` (monotonic ms): `*wait_ms_out` = 0 means the slot was taken
- * (send now); otherwise nothing was taken and no slot frees up before that many ms.
+ * (send now, then settle or refund the grant: grants are numbered 1, 2, 3, …); otherwise
+ * nothing was taken and no slot frees up before that many ms (a lower bound while grants are
+ * in flight: ask again then).
  */
 autosend_result autosend_rate_limiter_acquire(const autosend_rate_limiter *limiter,
                                               uint64_t now_ms,
                                               uint64_t *wait_ms_out);
+
+/**
+ * The answer to grant `grant` (any HTTP status; or its timeout or lost connection) came at
+ * `now_ms`: the request arrived by then and its slot starts freeing from then. Grants are
+ * numbered 1, 2, 3, … in the order `autosend_rate_limiter_acquire` took them; until settled
+ * (or refunded) a grant holds its slot. Unknown or finished grants are ignored.
+ */
+autosend_result autosend_rate_limiter_settle(const autosend_rate_limiter *limiter,
+                                             uint64_t grant,
+                                             uint64_t now_ms);
+
+/**
+ * Grant `grant` did not count: the server refused it with 429, or nothing was sent (connect
+ * error). Its slot is free again. Unknown or finished grants are ignored.
+ */
+autosend_result autosend_rate_limiter_refund(const autosend_rate_limiter *limiter, uint64_t grant);
 
 /**
  * Server feedback: no slot is granted before `now_ms + wait_ms` (clamped to 10 minutes).

@@ -114,7 +114,14 @@ pub unsafe extern "C" fn autosend_call_poll(
         // SAFETY: `call` is NULL or a live handle used by one thread (contract).
         let c = unsafe { handle_mut(call) }?;
         need_out(action_out)?;
-        let action = match c.call.poll(now_ms) {
+        let mut polled = c.call.poll(now_ms);
+        // The sans-IO API has no Redis connection: the shared budget falls back (or raises).
+        while let Poll::Budget(_) = polled {
+            c.call
+                .handle_budget_error(now_ms, "the C sans-IO API cannot run budget operations");
+            polled = c.call.poll(now_ms);
+        }
+        let action = match polled {
             Poll::Send(mut req) => {
                 c.awaiting = true;
                 Action::Send(SendData {
@@ -134,6 +141,7 @@ pub unsafe extern "C" fn autosend_call_poll(
                 c.awaiting = false;
                 Action::Wait(ms)
             }
+            Poll::Budget(_) => Action::Wait(1),
             Poll::Done(r) => {
                 c.awaiting = false;
                 Action::Done(match r {

@@ -231,7 +231,58 @@ pub unsafe extern "C" fn autosend_client_options_set_rate_limits(
         o.opts.rate_limits = RateLimits {
             per_second,
             per_minute,
+            ..o.opts.rate_limits
         };
+        Ok(())
+    })
+}
+
+/// Shares the key's rate-limit budget with every process using the same Redis (or Valkey):
+/// `redis://host:6379/0`. Empty clears it. Also read from `AUTOSEND_REDIS_URL` by
+/// `autosend_client_options_fill_from_env`. Checked by `autosend_client_new`.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_redis_url(
+    options: *mut autosend_client_options,
+    value: *const u8,
+    value_len: usize,
+) -> autosend_result {
+    set_str(options, value, value_len, |o, s| {
+        o.opts.redis_url = (!s.trim().is_empty()).then(|| s.to_string())
+    })
+}
+
+/// When Redis fails (unreachable, slower than 250 ms, a strange answer): false (default) →
+/// use the process-local budget (reported once on stderr) and try Redis again later; true →
+/// fail the call with `AUTOSEND_RESULT_BUDGET_STORE` before anything is sent.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_redis_raise(
+    options: *mut autosend_client_options,
+    raise: bool,
+) -> autosend_result {
+    set_opt(options, |o| {
+        o.opts.on_redis_error = if raise {
+            autosend::OnRedisError::Raise
+        } else {
+            autosend::OnRedisError::Fallback
+        }
+    })
+}
+
+/// The lengths of the two rate-limit windows in ms (default 1000 and 60000). Change them only
+/// to match a sandbox started with `--time-scale N` (e.g. 100 and 6000 for N = 10). Checked
+/// by `autosend_client_new` (`0 < second_ms <= minute_ms <= 3600000`; the error names
+/// `rate_limits.second_ms` or `rate_limits.minute_ms`).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_rate_windows(
+    options: *mut autosend_client_options,
+    second_ms: u64,
+    minute_ms: u64,
+) -> autosend_result {
+    ffi_result!({
+        // SAFETY: `options` is NULL or a live handle used by one thread (contract).
+        let o = unsafe { handle_mut(options) }?;
+        o.opts.rate_limits.second_ms = second_ms;
+        o.opts.rate_limits.minute_ms = minute_ms;
         Ok(())
     })
 }
@@ -246,8 +297,8 @@ fn fill_from_env(o: &mut autosend_client_options) {
 }
 
 /// Fills what is not set yet from the environment: `AUTOSEND_API_KEY` (or
-/// `AUTOSEND_ACCOUNT_API_KEY` with `AUTOSEND_PROJECT_ID`), `AUTOSEND_BASE_URL`, and
-/// `AUTOSEND_CA_FILE`. Values already set win. Reads the process environment: do not call
+/// `AUTOSEND_ACCOUNT_API_KEY` with `AUTOSEND_PROJECT_ID`), `AUTOSEND_BASE_URL`,
+/// `AUTOSEND_REDIS_URL` and `AUTOSEND_CA_FILE`. Values already set win. Reads the process environment: do not call
 /// while another thread changes it.
 #[no_mangle]
 pub unsafe extern "C" fn autosend_client_options_fill_from_env(

@@ -23,11 +23,39 @@ pub unsafe extern "C" fn autosend_rate_limiter_new(
     limiter_out: *mut *mut autosend_rate_limiter,
     error_out: *mut *mut autosend_error,
 ) -> autosend_result {
+    let d = RateLimits::default();
+    // SAFETY: the caller's contract is this function's.
+    unsafe {
+        autosend_rate_limiter_new_windows(
+            per_second,
+            per_minute,
+            d.second_ms,
+            d.minute_ms,
+            limiter_out,
+            error_out,
+        )
+    }
+}
+
+/// [`autosend_rate_limiter_new`] with window lengths in ms (default 1000 and 60000; other
+/// values only to match a sandbox's `--time-scale`). `AUTOSEND_RESULT_INVALID_CONFIG` names
+/// the field for a bad value.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_rate_limiter_new_windows(
+    per_second: u32,
+    per_minute: u32,
+    second_ms: u64,
+    minute_ms: u64,
+    limiter_out: *mut *mut autosend_rate_limiter,
+    error_out: *mut *mut autosend_error,
+) -> autosend_result {
     ffi_result_err!(error_out, {
         need_out(limiter_out)?;
         let limits = RateLimits {
             per_second,
             per_minute,
+            second_ms,
+            minute_ms,
         };
         // The core's limit rule is only reachable through a client configuration.
         let mut probe = ClientOptions::new("AS_limitcheck");
@@ -43,7 +71,9 @@ pub unsafe extern "C" fn autosend_rate_limiter_new(
 }
 
 /// Takes a slot at `now_ms` (monotonic ms): `*wait_ms_out` = 0 means the slot was taken
-/// (send now); otherwise nothing was taken and no slot frees up before that many ms.
+/// (send now, then settle or refund the grant: grants are numbered 1, 2, 3, …); otherwise
+/// nothing was taken and no slot frees up before that many ms (a lower bound while grants are
+/// in flight: ask again then).
 #[no_mangle]
 pub unsafe extern "C" fn autosend_rate_limiter_acquire(
     limiter: *const autosend_rate_limiter,
@@ -60,11 +90,50 @@ pub unsafe extern "C" fn autosend_rate_limiter_acquire(
             .unwrap_or_else(|p| p.into_inner())
             .acquire(now_ms)
         {
-            Acquire::Go => 0,
+            Acquire::Go(_) => 0,
             Acquire::Wait(ms) => ms.max(1),
         };
         // SAFETY: checked non-null; writable by contract.
         unsafe { write_out(wait_ms_out, wait) }
+    })
+}
+
+/// The answer to grant `grant` (any HTTP status; or its timeout or lost connection) came at
+/// `now_ms`: the request arrived by then and its slot starts freeing from then. Grants are
+/// numbered 1, 2, 3, … in the order `autosend_rate_limiter_acquire` took them; until settled
+/// (or refunded) a grant holds its slot. Unknown or finished grants are ignored.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_rate_limiter_settle(
+    limiter: *const autosend_rate_limiter,
+    grant: u64,
+    now_ms: u64,
+) -> autosend_result {
+    ffi_result!({
+        // SAFETY: `limiter` is NULL or a live handle (contract); shared use is allowed.
+        let l = unsafe { handle_ref(limiter) }?;
+        l.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .settle(grant, now_ms);
+        Ok(())
+    })
+}
+
+/// Grant `grant` did not count: the server refused it with 429, or nothing was sent (connect
+/// error). Its slot is free again. Unknown or finished grants are ignored.
+#[no_mangle]
+pub unsafe extern "C" fn autosend_rate_limiter_refund(
+    limiter: *const autosend_rate_limiter,
+    grant: u64,
+) -> autosend_result {
+    ffi_result!({
+        // SAFETY: `limiter` is NULL or a live handle (contract); shared use is allowed.
+        let l = unsafe { handle_ref(limiter) }?;
+        l.inner
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .refund(grant);
+        Ok(())
     })
 }
 

@@ -16,6 +16,7 @@
 #![allow(non_camel_case_types)]
 #![allow(clippy::missing_safety_doc)]
 
+mod budget;
 mod call;
 mod client;
 mod error;
@@ -110,6 +111,9 @@ pub enum autosend_result {
     AUTOSEND_RESULT_DEADLINE_EXCEEDED = 303,
     /// `aborted`: the caller cancelled the call (`autosend_call_cancel`).
     AUTOSEND_RESULT_ABORTED = 304,
+    /// `budget_store`: the shared rate-limit budget on Redis failed and the client was set to
+    /// raise (`autosend_client_options_set_redis_raise`); nothing was sent.
+    AUTOSEND_RESULT_BUDGET_STORE = 320,
     /// `internal` (a bug in the SDK)
     AUTOSEND_RESULT_INTERNAL = 900,
     /// `panic`: a panic was caught at the C boundary (a bug in the SDK).
@@ -148,6 +152,7 @@ impl autosend_result {
             K::ConnectionLost => AUTOSEND_RESULT_CONNECTION_LOST,
             K::DeadlineExceeded => AUTOSEND_RESULT_DEADLINE_EXCEEDED,
             K::Aborted => AUTOSEND_RESULT_ABORTED,
+            K::BudgetStore => AUTOSEND_RESULT_BUDGET_STORE,
             K::Panic => AUTOSEND_RESULT_PANIC,
             // `Internal`, and any kind a newer core adds before this list learns it.
             _ => AUTOSEND_RESULT_INTERNAL,

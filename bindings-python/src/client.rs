@@ -25,9 +25,26 @@ fn describe<'py>(py: Python<'py>, c: &ClientConfig) -> PyResult<Bound<'py, PyDic
     Ok(d)
 }
 
+/// The shared budget's options (`redis_url` wins over `AUTOSEND_REDIS_URL`); the core checks
+/// the values.
+fn redis_options(
+    o: &mut autosend::ClientOptions,
+    redis_url: Option<String>,
+    on_redis_error: Option<String>,
+) -> Result<(), autosend::Error> {
+    if let Some(u) = redis_url {
+        o.redis_url = Some(u);
+    }
+    if let Some(p) = on_redis_error {
+        o.on_redis_error = autosend::OnRedisError::parse(&p)?;
+    }
+    Ok(())
+}
+
 macro_rules! client_new {
     ($ty:path, $py:ident, $api_key:ident, $project_id:ident, $base_url:ident, $timeout_ms:ident,
-     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident,
+     $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident, $rate_limits:ident,
+     $redis_url:ident, $on_redis_error:ident,
      $encrypt_payloads:ident) => {{
         let mut o = check(
             $py,
@@ -41,10 +58,12 @@ macro_rules! client_new {
                 $deadline_ms,
                 None,
                 None,
+                $rate_limits.as_ref(),
                 $env,
             ),
         )?;
         o.encrypt_payloads = $encrypt_payloads;
+        check($py, redis_options(&mut o, $redis_url, $on_redis_error))?;
         let tls = TlsOptions {
             ca_cert_pem: $ca_pem,
         };
@@ -120,7 +139,7 @@ impl Client {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
         max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
-        encrypt_payloads=false))]
+        rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -133,6 +152,9 @@ impl Client {
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
         env: Option<Bound<'_, PyAny>>,
+        rate_limits: Option<Bound<'_, PyAny>>,
+        redis_url: Option<String>,
+        on_redis_error: Option<String>,
         encrypt_payloads: bool,
     ) -> PyResult<Self> {
         guard(py, || {
@@ -151,10 +173,12 @@ impl Client {
                         deadline_ms,
                         None,
                         None,
+                        rate_limits.as_ref(),
                         env,
                     ),
                 )?;
                 o.encrypt_payloads = encrypt_payloads;
+                check(py, redis_options(&mut o, redis_url, on_redis_error))?;
                 let tls = TlsOptions {
                     ca_cert_pem: ca_pem,
                 };
@@ -277,7 +301,7 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
         max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
-        encrypt_payloads=false))]
+        rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -290,6 +314,9 @@ impl AsyncClient {
         deadline_ms: Option<u64>,
         ca_pem: Option<Vec<u8>>,
         env: Option<Bound<'_, PyAny>>,
+        rate_limits: Option<Bound<'_, PyAny>>,
+        redis_url: Option<String>,
+        on_redis_error: Option<String>,
         encrypt_payloads: bool,
     ) -> PyResult<Self> {
         guard(py, || {
@@ -306,6 +333,9 @@ impl AsyncClient {
                 deadline_ms,
                 ca_pem,
                 env,
+                rate_limits,
+                redis_url,
+                on_redis_error,
                 encrypt_payloads
             )?;
             Ok(AsyncClient { inner })

@@ -31,6 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
             autosend::ENV_ACCOUNT_API_KEY,
             autosend::ENV_PROJECT_ID,
             autosend::ENV_BASE_URL,
+            autosend::ENV_REDIS_URL,
         ),
     )?;
     // The bulk endpoints the core can split into chunks (and the item fields).

@@ -69,6 +69,7 @@ pub fn options(
     deadline_ms: Option<u64>,
     per_second: Option<u32>,
     per_minute: Option<u32>,
+    rate_limits: Option<&Bound<'_, PyAny>>,
     env: Option<&Bound<'_, PyAny>>,
 ) -> Result<ClientOptions, Error> {
     let api_key = api_key.map(|k| text(k, key_not_text)).transpose()?;
@@ -83,7 +84,14 @@ pub fn options(
     }
     o.retry_non_idempotent = retry_non_idempotent;
     o.deadline_ms = deadline_ms;
-    let mut limits = RateLimits::default();
+    let mut limits = match rate_limits {
+        Some(r) if !r.is_none() => RateLimits::from_json(
+            &to_json(r, "rate_limits")?,
+            autosend::NameStyle::Snake,
+            "rate_limits",
+        )?,
+        _ => RateLimits::default(),
+    };
     if let Some(s) = per_second {
         limits.per_second = s;
     }
@@ -116,7 +124,9 @@ pub fn options(
     Ok(o)
 }
 
-/// A sans-IO client: validated configuration plus a rate limiter (private unless `shared`).
+/// A sans-IO client: validated configuration plus a rate limiter (private unless `shared`;
+/// a shared one is shared among sans-IO clients of the key and base URL, which must feed it
+/// one clock, and never with the I/O clients, which use the process clock).
 #[pyclass(frozen, module = "autosend._native")]
 pub struct SansIoClient {
     inner: Mutex<autosend::Client>,
@@ -126,7 +136,8 @@ pub struct SansIoClient {
 impl SansIoClient {
     #[new]
     #[pyo3(signature = (api_key, *, project_id=None, base_url=None, timeout_ms=None, max_retries=None,
-        retry_non_idempotent=false, deadline_ms=None, per_second=None, per_minute=None, shared_limiter=false))]
+        retry_non_idempotent=false, deadline_ms=None, per_second=None, per_minute=None, shared_limiter=false,
+        rate_limits=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -140,6 +151,7 @@ impl SansIoClient {
         per_second: Option<u32>,
         per_minute: Option<u32>,
         shared_limiter: bool,
+        rate_limits: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let o = check(
@@ -154,11 +166,15 @@ impl SansIoClient {
                     deadline_ms,
                     per_second,
                     per_minute,
+                    rate_limits.as_ref(),
                     None,
                 ),
             )?;
             let client = if shared_limiter {
-                check(py, autosend::Client::new(o))?
+                // The caller's clock is its own: share a budget with other sans-IO clients of
+                // the key, never with the blocking/async clients (process clock).
+                let config = check(py, autosend::ClientConfig::new(o))?;
+                autosend::Client::on_clock(config, autosend::ClockId::SANS_IO)
             } else {
                 let limits = o.rate_limits;
                 let config = check(py, autosend::ClientConfig::new(o))?;
@@ -223,8 +239,24 @@ impl Call {
     /// raises its `AutoSendError` instead of returning `done`.
     fn poll<'py>(&self, py: Python<'py>, now_ms: u64) -> PyResult<Bound<'py, PyTuple>> {
         guard(py, || {
-            let p = lock(&self.inner).poll(now_ms);
+            let p = {
+                let mut call = lock(&self.inner);
+                let mut p = call.poll(now_ms);
+                // The sans-IO API has no Redis connection: the shared budget falls back (or
+                // raises).
+                while let Poll::Budget(_) = p {
+                    call.handle_budget_error(
+                        now_ms,
+                        "the Python sans-IO API cannot run budget operations",
+                    );
+                    p = call.poll(now_ms);
+                }
+                p
+            };
             match p {
+                Poll::Budget(_) => Err(pyo3::exceptions::PyRuntimeError::new_err(
+                    "unreachable: budget operation",
+                )),
                 Poll::Send(req) => {
                     let d = PyDict::new(py);
                     d.set_item("endpoint", req.endpoint)?;
@@ -279,6 +311,21 @@ impl Call {
         })
     }
 
+    /// Reads a reply of the shared budget's Redis scripts (conformance vectors): returns
+    /// `{"go": id}`, `{"wait": ms}`, `{"ok": True}` or `{"error": kind}`.
+    #[staticmethod]
+    fn budget_interpret<'py>(
+        py: Python<'py>,
+        op: &str,
+        reply: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let kind = autosend::BudgetOpKind::from_name(op)
+            .ok_or_else(|| pyo3::exceptions::PyValueError::new_err("unknown budget op"))?;
+        let v = check(py, crate::convert::to_json(reply, "reply"))?;
+        let r = autosend::budget_redis::interpret_reply_json(kind, &v);
+        crate::convert::to_py(py, &r)
+    }
+
     /// Feeds a transport failure: `connect`, `timeout` or `connection_lost`.
     fn handle_transport_error(&self, py: Python<'_>, now_ms: u64, kind: &str) -> PyResult<()> {
         guard(py, || {
@@ -330,13 +377,21 @@ pub struct RateLimiter {
 #[pymethods]
 impl RateLimiter {
     #[new]
-    #[pyo3(signature = (per_second=None, per_minute=None))]
-    fn new(py: Python<'_>, per_second: Option<u32>, per_minute: Option<u32>) -> PyResult<Self> {
+    #[pyo3(signature = (per_second=None, per_minute=None, second_ms=None, minute_ms=None))]
+    fn new(
+        py: Python<'_>,
+        per_second: Option<u32>,
+        per_minute: Option<u32>,
+        second_ms: Option<u64>,
+        minute_ms: Option<u64>,
+    ) -> PyResult<Self> {
         guard(py, || {
             let d = RateLimits::default();
             let limits = RateLimits {
                 per_second: per_second.unwrap_or(d.per_second),
                 per_minute: per_minute.unwrap_or(d.per_minute),
+                second_ms: second_ms.unwrap_or(d.second_ms),
+                minute_ms: minute_ms.unwrap_or(d.minute_ms),
             };
             check(py, limits.validate())?;
             Ok(RateLimiter {
@@ -345,13 +400,30 @@ impl RateLimiter {
         })
     }
 
-    /// `None` when a slot was taken, else the ms to wait.
+    /// `None` when a slot was taken (grants are numbered 1, 2, 3, …: settle or refund it),
+    /// else the ms to wait.
     fn acquire(&self, py: Python<'_>, now_ms: u64) -> PyResult<Option<u64>> {
         guard(py, || {
             Ok(match lock(&self.inner).acquire(now_ms) {
-                Acquire::Go => None,
+                Acquire::Go(_) => None,
                 Acquire::Wait(ms) => Some(ms),
             })
+        })
+    }
+
+    /// The answer to `grant` (or its timeout) came at `now_ms`: it arrived by then.
+    fn settle(&self, py: Python<'_>, grant: u64, now_ms: u64) -> PyResult<()> {
+        guard(py, || {
+            lock(&self.inner).settle(grant, now_ms);
+            Ok(())
+        })
+    }
+
+    /// `grant` did not count (429, or nothing was sent): its slot is free again.
+    fn refund(&self, py: Python<'_>, grant: u64) -> PyResult<()> {
+        guard(py, || {
+            lock(&self.inner).refund(grant);
+            Ok(())
         })
     }
 

@@ -318,20 +318,44 @@ def test_call(v: Dict[str, Any]) -> None:
 # --- limiter ---------------------------------------------------------------------------------
 
 LIMITERS = load_vectors("limiter")
+BUDGET_REPLIES = load_vectors("budget_reply")
+
+
+@pytest.mark.parametrize("v", BUDGET_REPLIES, ids=_ids(BUDGET_REPLIES))
+@pending_aware
+def test_budget_reply(v: Dict[str, Any]) -> None:
+    """A reply of the shared budget's Redis scripts, read by the core."""
+    assert _native.Call.budget_interpret(v["op"], v["reply"]) == v["expect"]
 
 
 @pytest.mark.parametrize("v", LIMITERS, ids=_ids(LIMITERS))
 @pending_aware
 def test_limiter(v: Dict[str, Any]) -> None:
     limits = v.get("limits") or {}
-    lim = _native.RateLimiter(limits.get("per_second", 2), limits.get("per_minute", 50))
+    lim = _native.RateLimiter(
+        limits.get("per_second", 2), limits.get("per_minute", 50), limits.get("second_ms"), limits.get("minute_ms")
+    )
+    grants = 0
     for i, step in enumerate(v["steps"]):
+        if "settle" in step:
+            lim.settle(step["settle"], step["at"])
+            continue
+        if "refund" in step:
+            lim.refund(step["refund"])
+            continue
+        if "block" in step:
+            lim.block_for(step["at"], step["block"])
+            continue
         for _ in range(step.get("repeat", 1)):
             got = lim.acquire(step["at"])
             if step["expect"] == "go":
                 assert got is None, f"step {i}: waited {got}"
             else:
                 assert got == step["expect"]["wait"], f"step {i}"
+            if got is None:
+                grants += 1
+                if v.get("answers") == "instant":
+                    lim.settle(grants, step["at"])
 
 
 # --- webhook ---------------------------------------------------------------------------------
@@ -500,11 +524,11 @@ def test_chunk(v: Dict[str, Any]) -> None:
 
 
 def test_every_pending_vector_exists() -> None:
-    kinds = ("key", "request", "response", "call", "limiter", "webhook", "pager", "chunk")
+    kinds = ("key", "request", "response", "call", "limiter", "webhook", "pager", "chunk", "budget_reply")
     names = {v["name"] for k in kinds for v in load_vectors(k)}
     assert sorted(set(PENDING) - names) == [], f"listed in {PENDING_FILE} but no vector has this name"
 
 
 def test_every_vector_kind_was_collected() -> None:
-    counts = {k: len(load_vectors(k)) for k in ("key", "request", "response", "call", "limiter", "webhook")}
+    counts = {k: len(load_vectors(k)) for k in ("key", "request", "response", "call", "limiter", "webhook", "budget_reply")}
     assert all(n > 0 for n in counts.values()), counts

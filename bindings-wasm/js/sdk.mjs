@@ -114,6 +114,9 @@ export class DeadlineExceededError extends TimeoutError {}
  * (the core's `Call::cancel` decides). Kind `aborted`, code 304.
  */
 export class AbortedError extends TransportError {}
+/** The shared budget on Redis failed and `onRedisError: 'raise'` was set: nothing was sent
+ * (kind `budget_store`, code 320). */
+export class BudgetStoreError extends TransportError {}
 
 /** A bug in the SDK. */
 export class InternalError extends AutoSendError {}
@@ -146,6 +149,7 @@ const CLASS_BY_CODE = {
   302: ConnectionLostError,
   303: DeadlineExceededError,
   304: AbortedError,
+  320: BudgetStoreError,
   900: InternalError,
   901: PanicError,
 };
@@ -604,12 +608,18 @@ export class AutoSend {
   #fetch;
   #defaultFetch = false;
   #timeoutMs;
+  #redis = null;
+  #onRedisEvent = null;
 
   /**
    * @param {string} [apiKey] AS_… or ASA_…; when omitted, AUTOSEND_API_KEY (or
    *   AUTOSEND_ACCOUNT_API_KEY + AUTOSEND_PROJECT_ID) where `process.env` exists.
    * @param {object} [options] projectId, baseUrl, timeout (ms per attempt), maxRetries,
-   *   retryNonIdempotent, deadline (ms per call), rateLimits {perSecond, perMinute}, fetch.
+   *   retryNonIdempotent, deadline (ms per call), rateLimits {perSecond, perMinute,
+   *   secondMs, minuteMs} (window lengths: only to match a sandbox's --time-scale), fetch,
+   *   redis (an ioredis or node-redis v4+ client: one rate-limit budget per key shared by every
+   *   process using that Redis), onRedisError ('fallback' | 'raise'), onRedisEvent
+   *   ({event, message} => void; default console.warn).
    */
   constructor(apiKey, options = {}) {
     if (apiKey instanceof String) apiKey = String(apiKey);
@@ -645,9 +655,16 @@ export class AutoSend {
       // Own properties only, nested too (JSON.stringify reads own properties).
       rateLimits:
         rateLimits !== null && typeof rateLimits === 'object'
-          ? { perSecond: own(rateLimits, 'perSecond') ?? null, perMinute: own(rateLimits, 'perMinute') ?? null }
+          ? {
+              perSecond: own(rateLimits, 'perSecond') ?? null,
+              perMinute: own(rateLimits, 'perMinute') ?? null,
+              secondMs: own(rateLimits, 'secondMs') ?? null,
+              minuteMs: own(rateLimits, 'minuteMs') ?? null,
+            }
           : rateLimits ?? null,
       privateLimiter: Boolean(option('_privateLimiter')),
+      redisClient: option('redis') != null,
+      onRedisError: option('onRedisError') ?? null,
       runtime: runtimeName(),
       env: readEnv(JSON.parse(w.envVarNames())),
     };
@@ -661,6 +678,15 @@ export class AutoSend {
       const [first, ...rest] = e.path.split('.');
       const option = [OPTION_NAMES[first] ?? first, ...rest].join('.');
       throw localError('invalid_config', '', `${option} is ${e.value}: ${NON_FINITE}; pass a whole number from 0 to Number.MAX_SAFE_INTEGER`);
+    }
+    const redis = option('redis');
+    if (redis != null) {
+      this.#redis = redisRunner(redis);
+      const onRedisEvent = option('onRedisEvent');
+      if (onRedisEvent != null && typeof onRedisEvent !== 'function') {
+        throw localError('invalid_config', '', 'onRedisEvent must be a function ({event, message}) => void');
+      }
+      this.#onRedisEvent = onRedisEvent ?? ((n) => console.warn(`autosend: ${n.message}`));
     }
     // The key goes as its own string argument (not inside the JSON), as in setApiKey, so
     // the core judges a malformed key the same way in both places.
@@ -721,6 +747,11 @@ export class AutoSend {
           } catch {
             throw abortedError(signal, call, false);
           }
+          continue;
+        }
+        if (step.budget) {
+          await runBudgetOp(this.#redis, call, step.budget);
+          for (const n of JSON.parse(this.#client.takeBudgetNotices())) this.#onRedisEvent?.(n);
           continue;
         }
         if (signal?.aborted) throw abortedError(signal, call, false);
@@ -1184,6 +1215,53 @@ export function versions() {
  */
 export function _lowLevel() {
   return { wasm: wasm(), errorFromJson, fromThrown };
+}
+
+// The shared budget on Redis (issue 11). The core decides everything (scripts, keys, reading
+// the replies, the failure policy); this only runs `EVAL` on the user's client, within the
+// op's timeout, and hands the reply back. Zero dependencies: the client is the user's.
+
+/** Wraps an ioredis or node-redis (v4+) client, told apart by shape, as `(op) => reply`. */
+function redisRunner(client) {
+  const argv = (op) => [op.script, String(op.keys.length), ...op.keys, ...op.args];
+  if (client && typeof client.evalsha === 'function' && typeof client.eval === 'function') {
+    // ioredis: eval(script, numKeys, ...keys, ...args)
+    return (op) => client.eval(...argv(op));
+  }
+  if (client && typeof client.sendCommand === 'function') {
+    // node-redis v4+: sendCommand(['EVAL', script, numKeys, ...keys, ...args])
+    return (op) => client.sendCommand(['EVAL', ...argv(op)]);
+  }
+  throw localError(
+    'invalid_config',
+    '',
+    'redis must be a connected ioredis or node-redis (v4+) client (an object with eval/evalsha or sendCommand)',
+  );
+}
+
+/** Runs one budget op of `call`; feeds the reply or the failure back. Never waits longer than
+ * the op's timeout (an unanswered command is left behind, its outcome ignored). */
+async function runBudgetOp(run, call, op) {
+  if (!run) {
+    core(() => call.handleBudgetError(clock(), 'no Redis client'));
+    return;
+  }
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Redis did not answer in time')), op.timeout_ms);
+  });
+  let pending;
+  try {
+    pending = Promise.resolve().then(() => run(op));
+    pending.catch(() => {});
+    const reply = await Promise.race([pending, timeout]);
+    core(() => call.handleBudgetReply(clock(), JSON.stringify(reply ?? null)));
+  } catch (e) {
+    const why = e?.message === 'Redis did not answer in time' ? e.message : 'the Redis command failed';
+    core(() => call.handleBudgetError(clock(), why));
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export default AutoSend;

@@ -190,8 +190,12 @@ export interface AutoSendOptions {
   retryNonIdempotent?: boolean;
   /** Overall deadline per call in ms, waits included. */
   deadline?: number;
-  /** Your key's limits if AutoSend raised them (default 2/s, 50/min). */
-  rateLimits?: { perSecond?: number; perMinute?: number };
+  /**
+   * Your key's limits if AutoSend raised them (default 2 per 1000 ms, 50 per 60000 ms).
+   * `secondMs`/`minuteMs` are the window lengths: change them only to match a sandbox started
+   * with `--time-scale N` (e.g. 100 / 6000 for N=10).
+   */
+  rateLimits?: { perSecond?: number; perMinute?: number; secondMs?: number; minuteMs?: number };
   /** A fetch implementation (default: the global fetch). */
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /**
@@ -199,7 +203,26 @@ export interface AutoSendOptions {
    * `GET /jwks.json` (cached 10 minutes; default false). Randomness: crypto.getRandomValues.
    */
   encrypt?: boolean;
+  /**
+   * A connected ioredis or node-redis (v4+) client: every process (any language) using the
+   * same Redis shares one rate-limit budget per key. The package needs no Redis dependency.
+   */
+  redis?: RedisLike;
+  /**
+   * When Redis fails (unreachable, slower than 250 ms, an odd answer): 'fallback' (default)
+   * uses this process's own budget and reports once through onRedisEvent; 'raise' rejects the
+   * call with a BudgetStoreError before anything is sent.
+   */
+  onRedisError?: 'fallback' | 'raise';
+  /** Receives Redis outage notices, once each (default: console.warn). */
+  onRedisEvent?: (notice: { event: 'fallback' | 'restored'; message: string }) => void;
 }
+
+/** The shape of a Redis client the SDK can use: ioredis (`eval`/`evalsha`) or node-redis
+ * v4+ (`sendCommand`). */
+export type RedisLike =
+  | { eval(...args: (string | number)[]): Promise<unknown>; evalsha(...args: (string | number)[]): Promise<unknown> }
+  | { sendCommand(args: string[]): Promise<unknown> };
 
 /** The client. Its namespaces (`client.templates.create(…)`) and `request` are generated. */
 export interface AutoSend extends AutoSendEndpoints {}
@@ -224,7 +247,8 @@ export type ErrorKind =
   | 'webhook_invalid_signature' | 'webhook_timestamp' | 'webhook_malformed'
   | 'api_validation' | 'authentication' | 'plan_required' | 'permission' | 'not_found'
   | 'conflict' | 'rate_limited' | 'server' | 'unexpected_status' | 'invalid_response'
-  | 'connect' | 'timeout' | 'connection_lost' | 'deadline_exceeded' | 'aborted' | 'internal' | 'panic';
+  | 'connect' | 'timeout' | 'connection_lost' | 'deadline_exceeded' | 'aborted' | 'budget_store' | 'internal'
+  | 'panic';
 
 export interface FieldError {
   field: string;
@@ -302,6 +326,8 @@ export class DeadlineExceededError extends TimeoutError {}
  * `cause` is the signal's reason; `mayHaveBeenDelivered` is true when a send was in flight.
  */
 export class AbortedError extends TransportError {}
+/** The shared budget on Redis failed and `onRedisError: 'raise'` was set; nothing was sent. */
+export class BudgetStoreError extends TransportError {}
 export class InternalError extends AutoSendError {}
 export class PanicError extends InternalError {}
 

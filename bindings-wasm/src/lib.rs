@@ -13,7 +13,7 @@
 use autosend::webhook::{self, VerifyOptions};
 use autosend::{
     private_limiter, Acquire, ApiKey, Call, Chunker, Client, ClientConfig, ClientOptions, Error,
-    ErrorKind, Pager, Poll, RateLimiter, RateLimits, TransportErrorKind,
+    ErrorKind, NameStyle, Pager, Poll, RateLimiter, RateLimits, TransportErrorKind,
 };
 use serde_json::{json, Map, Value};
 use wasm_bindgen::prelude::*;
@@ -126,6 +126,18 @@ pub fn env_var_names() -> String {
     ]))
 }
 
+/// Reads a reply of the shared budget's scripts (conformance vectors): `op` is `acquire`,
+/// `settle`, `refund` or `block`; returns `{go}`, `{wait}`, `{ok}` or `{error}` as JSON.
+#[wasm_bindgen(js_name = budgetInterpret)]
+pub fn budget_interpret(op: &str, reply: &str) -> Result<String, JsValue> {
+    let kind = autosend::BudgetOpKind::from_name(op)
+        .ok_or_else(|| config_error(format!("unknown budget op {op:?}")))?;
+    let v: Value = serde_json::from_str(reply).unwrap_or(Value::Null);
+    Ok(to_string(&autosend::budget_redis::interpret_reply_json(
+        kind, &v,
+    )))
+}
+
 /// The bulk endpoints the core can split into chunks (`autosend::chunk::CHUNKED`), as a JSON
 /// array of endpoint ids: JS adds a `<method>All` helper next to each.
 #[wasm_bindgen(js_name = chunkedEndpoints)]
@@ -219,7 +231,8 @@ pub struct WasmClient {
 #[wasm_bindgen]
 impl WasmClient {
     /// `options` is JSON: `{apiKey, projectId, baseUrl, timeoutMs, maxRetries,
-    /// retryNonIdempotent, deadlineMs, encrypt, rateLimits: {perSecond, perMinute}, runtime,
+    /// retryNonIdempotent, deadlineMs, encrypt, rateLimits: {perSecond, perMinute, secondMs,
+    /// minuteMs}, runtime,
     /// env: {NAME: value}, privateLimiter}`. Missing values take the core's defaults; `env`
     /// is applied through the core's `fill_from_env` rule. `api_key`, when given, replaces
     /// `options.apiKey`: a key passed as its own string argument crosses into wasm the way
@@ -251,27 +264,26 @@ impl WasmClient {
             opts.encrypt_payloads = b;
         }
         match o.get("rateLimits") {
-            None | Some(Value::Null) | Some(Value::Object(_)) => {}
-            Some(_) => {
-                return Err(config_error(
-                    "rateLimits must be an object {perSecond, perMinute}",
-                ))
+            None | Some(Value::Null) => {}
+            Some(rl) => {
+                opts.rate_limits = RateLimits::from_json(rl, NameStyle::Camel, "rateLimits")
+                    .map_err(|e| err_value(&e))?;
             }
-        }
-        if let Some(Value::Object(rl)) = o.get("rateLimits") {
-            let mut limits = RateLimits::default();
-            if let Some(n) = opt_u64(rl, "perSecond")? {
-                limits.per_second = u32::try_from(n).unwrap_or(u32::MAX);
-            }
-            if let Some(n) = opt_u64(rl, "perMinute")? {
-                limits.per_minute = u32::try_from(n).unwrap_or(u32::MAX);
-            }
-            opts.rate_limits = limits;
         }
         let runtime = opt_string(&o, "runtime")?.unwrap_or_default();
         opts.user_agent = format!("js/{BINDING_VERSION} {runtime}");
         if let Some(Value::Object(env)) = o.get("env") {
             opts.fill_from_env(|name| env.get(name).and_then(Value::as_str).map(str::to_string));
+        }
+        // JS cannot open sockets: the shared budget runs on the caller's Redis client
+        // (`redis` option), never on a URL.
+        opts.redis_url = None;
+        opts.redis_client = opt_bool(&o, "redisClient")?.unwrap_or(false);
+        if let Some(p) = opt_string(&o, "onRedisError")? {
+            opts.on_redis_error = autosend::OnRedisError::parse(&p).map_err(|e| err_value(&e))?;
+        }
+        if let Some(t) = opt_u64(&o, "redisTimeoutMs")? {
+            opts.redis_timeout_ms = t;
         }
         let private = opt_bool(&o, "privateLimiter")?.unwrap_or(false);
         let limits = opts.rate_limits;
@@ -314,6 +326,19 @@ impl WasmClient {
     #[wasm_bindgen(js_name = rotateKey)]
     pub fn rotate_key(&mut self, key: &str) -> Result<(), JsValue> {
         self.client.rotate_key(key).map_err(|e| err_value(&e))
+    }
+
+    /// Notices of the shared budget on Redis not yet taken (an outage and the fallback, its
+    /// end), as JSON `[{event, message}]`: the JS layer reports each once.
+    #[wasm_bindgen(js_name = takeBudgetNotices)]
+    pub fn take_budget_notices(&self) -> String {
+        let v: Vec<Value> = self
+            .client
+            .take_budget_notices()
+            .into_iter()
+            .map(|n| json!({"event": n.event, "message": n.message}))
+            .collect();
+        to_string(&Value::Array(v))
     }
 
     /// Safe-to-log facts: `{keyKind, key (redacted), projectId, baseUrl, timeoutMs,
@@ -383,6 +408,7 @@ impl WasmCall {
                 }})
             }
             Poll::Wait(w) => json!({ "wait": w }),
+            Poll::Budget(op) => json!({ "budget": op.to_json() }),
             Poll::Done(Ok(r)) => {
                 // Every field the core describes (so new ones reach JS without glue), plus the
                 // camelCase names the JS layer reads. The file itself stays out of JSON.
@@ -455,6 +481,20 @@ impl WasmCall {
         self.call
             .handle_response(ms(now_ms), status, &headers, body);
         Ok(())
+    }
+
+    /// Feeds the reply of the last `{"budget": op}` (the Redis reply as JSON).
+    #[wasm_bindgen(js_name = handleBudgetReply)]
+    pub fn handle_budget_reply(&mut self, now_ms: f64, reply: &str) -> Result<(), JsValue> {
+        let v: Value = serde_json::from_str(reply).unwrap_or(Value::Null);
+        self.call.handle_budget_reply(ms(now_ms), &v);
+        Ok(())
+    }
+
+    /// The last `{"budget": op}` failed (Redis unreachable, too slow, an error reply).
+    #[wasm_bindgen(js_name = handleBudgetError)]
+    pub fn handle_budget_error(&mut self, now_ms: f64, why: &str) {
+        self.call.handle_budget_error(ms(now_ms), why);
     }
 
     /// Feeds a transport failure: `connect`, `timeout` or `connection_lost`.
@@ -682,9 +722,14 @@ pub struct WasmRateLimiter {
 
 #[wasm_bindgen]
 impl WasmRateLimiter {
-    /// A limiter with the given limits (0 → the default for that window).
+    /// A limiter with the given limits and window lengths in ms (0 or missing → the default).
     #[wasm_bindgen(constructor)]
-    pub fn new(per_second: u32, per_minute: u32) -> WasmRateLimiter {
+    pub fn new(
+        per_second: u32,
+        per_minute: u32,
+        second_ms: Option<f64>,
+        minute_ms: Option<f64>,
+    ) -> WasmRateLimiter {
         let d = RateLimits::default();
         let limits = RateLimits {
             per_second: if per_second == 0 {
@@ -697,18 +742,37 @@ impl WasmRateLimiter {
             } else {
                 per_minute
             },
+            second_ms: second_ms.map(ms).filter(|&m| m > 0).unwrap_or(d.second_ms),
+            minute_ms: minute_ms.map(ms).filter(|&m| m > 0).unwrap_or(d.minute_ms),
         };
         WasmRateLimiter {
             inner: RateLimiter::new(limits),
         }
     }
 
-    /// Takes a slot at `now_ms`: returns 0 when taken, else the ms to wait (always > 0).
+    /// Takes a slot at `now_ms`: returns 0 when taken (grants are numbered 1, 2, 3, …: settle
+    /// or refund it), else the ms to wait (always > 0).
     pub fn acquire(&mut self, now_ms: f64) -> f64 {
         match self.inner.acquire(ms(now_ms)) {
-            Acquire::Go => 0.0,
+            Acquire::Go(_) => 0.0,
             Acquire::Wait(w) => w as f64,
         }
+    }
+
+    /// The answer to `grant` (or its timeout) came at `now_ms`: it arrived by then.
+    pub fn settle(&mut self, grant: f64, now_ms: f64) {
+        self.inner.settle(ms(grant), ms(now_ms));
+    }
+
+    /// `grant` did not count (429, or nothing was sent): its slot is free again.
+    pub fn refund(&mut self, grant: f64) {
+        self.inner.refund(ms(grant));
+    }
+
+    /// Server feedback: no slot before `now_ms + wait_ms`.
+    #[wasm_bindgen(js_name = blockFor)]
+    pub fn block_for(&mut self, now_ms: f64, wait_ms: f64) {
+        self.inner.block_for(ms(now_ms), ms(wait_ms));
     }
 }
 

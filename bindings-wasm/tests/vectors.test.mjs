@@ -225,12 +225,21 @@ function checkSentHeaders(sent, exp, ctx) {
 }
 
 function runLimiter(v) {
-  const l = new wasm.WasmRateLimiter(v.limits?.per_second ?? 0, v.limits?.per_minute ?? 0);
+  const lim = v.limits ?? {};
+  const l = new wasm.WasmRateLimiter(lim.per_second ?? 0, lim.per_minute ?? 0, lim.second_ms, lim.minute_ms);
+  let grants = 0;
   v.steps.forEach((step, i) => {
+    if ('settle' in step) return l.settle(step.settle, step.at);
+    if ('refund' in step) return l.refund(step.refund);
+    if ('block' in step) return l.blockFor(step.at, step.block);
     for (let r = 0; r < (step.repeat ?? 1); r++) {
       const w = l.acquire(step.at);
       if (step.expect === 'go') assert.equal(w, 0, `step ${i}: want go, got wait ${w}`);
       else assert.equal(w, step.expect.wait, `step ${i}: wait`);
+      if (w === 0) {
+        grants += 1;
+        if (v.answers === 'instant') l.settle(grants, step.at);
+      }
     }
   });
   l.free();
@@ -435,7 +444,14 @@ async function runChunk(v) {
   if (!report.stopped) assert.equal(last.itemsDone, v.params[field].length, 'progress reaches every item');
 }
 
+// A reply of the shared budget's Redis scripts, read by the core.
+function runBudgetReply(v) {
+  const got = JSON.parse(wasm.budgetInterpret(v.op, JSON.stringify(v.reply)));
+  assert.deepStrictEqual(got, v.expect);
+}
+
 const RUNNERS = {
+  budget_reply: runBudgetReply,
   request: runRequest,
   response: runResponse,
   call: runCall,

@@ -7,6 +7,10 @@
 //! ```
 //! Time is monotonic milliseconds passed in; jitter comes from the seed given at creation.
 
+use crate::budget_redis::{
+    interpret_ack, interpret_acquire, BudgetDecision, BudgetOp, BudgetOpKind, OnRedisError,
+    RedisBudget,
+};
 use crate::catalog::{Endpoint, Method};
 use crate::config::ClientConfig;
 use crate::error::{Error, ErrorKind};
@@ -18,6 +22,8 @@ use crate::response::{
     reset_wait_ms, scrub, success_value, ApiResponse,
 };
 use serde_json::Value;
+use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// First backoff step.
 pub const BACKOFF_BASE_MS: u64 = 1000;
@@ -37,6 +43,10 @@ pub enum Poll {
     Wait(u64),
     /// The call is over.
     Done(Result<ApiResponse, Error>),
+    /// Run this operation on the shared budget's Redis (`EVAL`), then feed the reply to
+    /// [`Call::handle_budget_reply`] or the failure to [`Call::handle_budget_error`]. Only
+    /// clients configured with a Redis store produce it.
+    Budget(BudgetOp),
 }
 
 /// Why an attempt failed below HTTP.
@@ -97,6 +107,18 @@ pub struct Call {
     result: Option<Result<ApiResponse, Error>>,
     /// Payload encryption (JWE), when on for this call and it has a body.
     enc: Option<Box<crate::jwe::Encryption>>,
+    /// The shared store on Redis, when configured.
+    budget: Option<Arc<RedisBudget>>,
+    /// Operations queued for the caller (settle / refund / block).
+    budget_ops: VecDeque<BudgetOp>,
+    /// The operation handed out and when.
+    budget_awaiting: Option<(BudgetOpKind, u64)>,
+    /// The Redis grant of the attempt about to be sent or in flight.
+    budget_grant: Option<String>,
+    /// The store granted and the request was not sent yet.
+    budget_go: bool,
+    /// The limiter grant of the attempt in flight, until it is settled or refunded.
+    grant: Option<u64>,
 }
 
 impl std::fmt::Debug for Call {
@@ -138,6 +160,12 @@ impl Call {
             last_error: None,
             result: None,
             enc: None,
+            budget: None,
+            budget_ops: VecDeque::new(),
+            budget_awaiting: None,
+            budget_grant: None,
+            budget_go: false,
+            grant: None,
         })
     }
 
@@ -202,7 +230,7 @@ impl Call {
     /// when the caller gives up before sending it). A sent request of a non-idempotent
     /// endpoint may already have been acted on, and so may an earlier ambiguous attempt:
     /// `may_have_been_delivered` says so.
-    pub fn cancel(&mut self, _now: u64, request_sent: bool) -> Error {
+    pub fn cancel(&mut self, now: u64, request_sent: bool) -> Error {
         if self.state == State::Finished {
             return Error::new(
                 ErrorKind::Aborted,
@@ -212,6 +240,11 @@ impl Call {
         }
         let fetching_keys = self.enc.as_ref().is_some_and(|e| e.fetching);
         let on_the_wire = self.state == State::InFlight && request_sent && !fetching_keys;
+        if on_the_wire {
+            self.settle(now);
+        } else {
+            self.refund();
+        }
         if on_the_wire && !self.endpoint.idempotent {
             self.maybe_delivered = true;
         }
@@ -243,7 +276,36 @@ impl Call {
         self.config.deadline_ms.map(|d| start.saturating_add(d))
     }
 
+    /// The request of the attempt in flight arrived by `now` (an answer of any status, a
+    /// timeout, a lost connection): its limiter record starts freeing its slot from `now`.
+    fn settle(&mut self, now: u64) {
+        if let Some(g) = self.grant.take() {
+            lock(&self.limiter).settle(g, now);
+        }
+    }
+
+    /// The attempt in flight did not count (429, or nothing was sent): its slot is free again.
+    fn refund(&mut self) {
+        if let Some(g) = self.grant.take() {
+            lock(&self.limiter).refund(g);
+        }
+    }
+
+    /// The answer to the request last returned by `poll` began to arrive at `now` (its status
+    /// and headers): a tighter bound on its arrival than the end of the body. Optional; the
+    /// limiter is settled by `handle_response` otherwise. Ignored for a 429 (refunded then).
+    pub fn answer_started(&mut self, now: u64, status: u16) {
+        if self.state == State::InFlight && status != 429 {
+            self.settle(now);
+        }
+    }
+
     fn finish(&mut self, r: Result<ApiResponse, Error>) {
+        if self.budget_go {
+            // Granted by the shared store but never sent: give the slot back.
+            self.budget_go = false;
+            self.budget_answered(true);
+        }
         self.state = State::Finished;
         self.result = Some(r);
     }
@@ -273,6 +335,9 @@ impl Call {
 
     /// Says what to do next at time `now` (monotonic ms).
     pub fn poll(&mut self, now: u64) -> Poll {
+        if let Some(p) = self.budget_poll(now) {
+            return p;
+        }
         match self.state {
             State::Finished => {
                 return Poll::Done(self.result.take().unwrap_or_else(|| {
@@ -289,6 +354,7 @@ impl Call {
                     "poll called while a request was outstanding (feed the response back first)",
                 )
                 .with_may_have_been_delivered(self.maybe_delivered || !self.endpoint.idempotent);
+                self.settle(now);
                 self.finish(Err(e));
                 return self.poll(now);
             }
@@ -305,7 +371,12 @@ impl Call {
         }
         if now < self.not_before {
             // Report the whole wait: the backoff, or the limiter if it frees later.
-            let at = self.not_before.max(lock(&self.limiter).next_free(now));
+            let local = if self.budget_active(now) {
+                now
+            } else {
+                lock(&self.limiter).next_free(now)
+            };
+            let at = self.not_before.max(local);
             if deadline.is_some_and(|d| at >= d) {
                 let e = self.deadline_error();
                 self.finish(Err(e));
@@ -330,7 +401,10 @@ impl Call {
                 }
             }
         }
-        let decision = lock(&self.limiter).acquire(now);
+        let decision = match self.budget_acquire(now) {
+            Ok(d) => d,
+            Err(op) => return Poll::Budget(op),
+        };
         match decision {
             Acquire::Wait(ms) => {
                 if ms > MAX_RETRY_AFTER_MS {
@@ -354,7 +428,12 @@ impl Call {
                 }
                 Poll::Wait(ms)
             }
-            Acquire::Go => {
+            Acquire::Go(grant) => {
+                if !self.budget_go {
+                    // A process-local grant (a Redis grant is in `budget_grant`).
+                    self.grant = Some(grant);
+                }
+                self.budget_go = false;
                 self.attempts += 1;
                 self.state = State::InFlight;
                 let sealed = self.enc.as_ref().and_then(|e| e.sealed());
@@ -403,10 +482,27 @@ impl Call {
             self.handle_key_fetch(now, status, headers, body);
             return;
         }
-        // Server feedback tightens the shared budget.
-        if let Some(w) = reset_wait_ms(headers) {
-            lock(&self.limiter).block_for(now, w);
+        // A 429 was not counted by the server; any other answer arrived by now.
+        if status == 429 {
+            self.refund();
+        } else {
+            self.settle(now);
         }
+        // Server feedback tightens the shared budget. `X-RateLimit-Remaining: 0` comes with a
+        // reset in whole seconds against a `Date` in whole seconds (up to 2 s too long): when
+        // this limiter's own records already fill the minute window they bound the same
+        // requests more tightly, and the header is not needed.
+        if let Some(w) = reset_wait_ms(headers) {
+            let mut l = lock(&self.limiter);
+            if !l.minute_window_full(now) {
+                l.block_for(now, w);
+            }
+            drop(l);
+            // `Reset` and `Date` are whole seconds: the shared key is surely blocked only for
+            // the wait less their resolution (its exact records cover the rest).
+            self.budget_feedback(w.saturating_sub(crate::budget_redis::RESET_RESOLUTION_MS));
+        }
+        self.budget_answered(status == 429);
         if (200..300).contains(&status) {
             let request_id =
                 request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
@@ -493,6 +589,7 @@ impl Call {
                     .retry_after_ms()
                     .unwrap_or(crate::response::DEFAULT_RETRY_AFTER_MS);
                 lock(&self.limiter).block_for(now, wait);
+                self.budget_feedback(wait);
                 let e = e.with_may_have_been_delivered(self.maybe_delivered);
                 if wait > MAX_RETRY_AFTER_MS {
                     self.finish(Err(e));
@@ -546,6 +643,9 @@ impl Call {
             self.finish(Err(e));
             return;
         }
+        // The answer arrived (its head at least): the request counted, and arrived by now.
+        self.settle(now);
+        self.budget_answered(false);
         if let Some(w) = reset_wait_ms(headers) {
             lock(&self.limiter).block_for(now, w);
         }
@@ -583,6 +683,11 @@ impl Call {
         if self.state != State::InFlight {
             return;
         }
+        if kind == TransportErrorKind::Connect {
+            self.refund();
+        } else {
+            self.settle(now);
+        }
         let (ek, msg) = match kind {
             TransportErrorKind::Connect => (ErrorKind::Connect, "could not connect to the API"),
             TransportErrorKind::Timeout => (ErrorKind::Timeout, "the request timed out"),
@@ -605,6 +710,7 @@ impl Call {
             return;
         }
         let after_send = kind != TransportErrorKind::Connect;
+        self.budget_answered(!after_send);
         self.unknown_outcome |= after_send;
         if after_send && !self.endpoint.idempotent {
             self.maybe_delivered = true;
@@ -615,6 +721,161 @@ impl Call {
             self.retry_or_fail(now, e, None);
         } else {
             self.finish(Err(e));
+        }
+    }
+}
+
+/// The shared budget on Redis (issue 11): the Call asks the store through `Poll::Budget`.
+impl Call {
+    /// Uses `store` (the client's Redis budget) instead of the process-local limiter while
+    /// Redis works; the local limiter stays the fallback.
+    pub fn with_budget(mut self, store: Option<Arc<RedisBudget>>) -> Call {
+        self.budget = store;
+        self
+    }
+
+    fn budget_active(&self, now: u64) -> bool {
+        self.budget.as_ref().is_some_and(|b| b.active(now))
+    }
+
+    /// Hands out queued operations first; a `poll` while one is outstanding is a binding bug
+    /// and counts as a failed operation.
+    fn budget_poll(&mut self, now: u64) -> Option<Poll> {
+        if self.budget_awaiting.is_some() {
+            self.handle_budget_error(now, "poll called before the budget reply was fed back");
+        }
+        let op = self.budget_ops.pop_front()?;
+        self.budget_awaiting = Some((op.kind, now));
+        Some(Poll::Budget(op))
+    }
+
+    /// The grant decision: the store's (an op to run, or its answer) or the local limiter's.
+    /// `Go(0)` when the shared store granted (its id is in `budget_grant`).
+    fn budget_acquire(&mut self, now: u64) -> Result<Acquire, BudgetOp> {
+        if self.budget_go {
+            return Ok(Acquire::Go(0));
+        }
+        match &self.budget {
+            Some(b) if b.active(now) => {
+                let op = b.acquire(self.request.timeout_ms, self.rng.u64(..));
+                self.budget_awaiting = Some((op.kind, now));
+                Err(op)
+            }
+            _ => Ok(lock(&self.limiter).acquire(now)),
+        }
+    }
+
+    /// The attempt got an answer or failed: settle its grant, or refund it (`refund`: the
+    /// server did not count it — a 429 — or nothing was sent).
+    fn budget_answered(&mut self, refund: bool) {
+        let (Some(b), Some(g)) = (&self.budget, self.budget_grant.take()) else {
+            return;
+        };
+        let op = if refund { b.refund(&g) } else { b.settle(&g) };
+        self.budget_ops.push_back(op);
+    }
+
+    /// Server feedback goes to the shared store too, so one process's 429 slows them all.
+    fn budget_feedback(&mut self, wait_ms: u64) {
+        if wait_ms == 0 {
+            return;
+        }
+        if let Some(b) = &self.budget {
+            // Also while falling back: the block op fails quickly or reaches a recovered Redis.
+            let op = b.block(wait_ms);
+            self.budget_ops.push_back(op);
+        }
+    }
+
+    /// Feeds the reply of the operation last returned as [`Poll::Budget`], as JSON (Redis
+    /// integers → numbers, strings → strings, arrays → arrays, nil → null).
+    pub fn handle_budget_reply(&mut self, now: u64, reply: &Value) {
+        let Some((kind, asked_at)) = self.budget_awaiting.take() else {
+            return;
+        };
+        let Some(b) = self.budget.clone() else {
+            return;
+        };
+        if now.saturating_sub(asked_at) > b.timeout_ms() {
+            self.budget_awaiting = Some((kind, asked_at));
+            self.handle_budget_error(
+                now,
+                &format!("the answer took more than {} ms", b.timeout_ms()),
+            );
+            return;
+        }
+        let r = match kind {
+            BudgetOpKind::Acquire => interpret_acquire(reply).map(Some),
+            _ => interpret_ack(reply).map(|()| None),
+        };
+        match r {
+            Err(e) => {
+                self.budget_awaiting = Some((kind, asked_at));
+                self.handle_budget_error(now, e.message());
+            }
+            Ok(d) => {
+                b.succeeded();
+                match d {
+                    Some(BudgetDecision::Go(id)) => {
+                        self.budget_grant = Some(id);
+                        self.budget_go = true;
+                    }
+                    Some(BudgetDecision::Wait(ms)) => {
+                        self.not_before = self.not_before.max(now.saturating_add(ms));
+                        if ms > MAX_RETRY_AFTER_MS {
+                            let e = Error::new(
+                                ErrorKind::RateLimited,
+                                format!(
+                                    "the API asked this key to pause for {} s",
+                                    ms.div_ceil(1000)
+                                ),
+                            )
+                            .with_retry_after_ms(Some(ms))
+                            .with_may_have_been_delivered(self.maybe_delivered);
+                            if self.state != State::Finished {
+                                self.finish(Err(e));
+                            }
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+
+    /// The operation last returned as [`Poll::Budget`] failed: Redis unreachable, slower than
+    /// [`BudgetOp::timeout_ms`], or an error reply. `why` is logged once (no secrets in it).
+    /// With `on_redis_error = raise` a failed acquire ends the call with `budget_store`
+    /// (nothing was sent); otherwise the process-local budget takes over.
+    pub fn handle_budget_error(&mut self, now: u64, why: &str) {
+        let Some((kind, _)) = self.budget_awaiting.take() else {
+            return;
+        };
+        let Some(b) = self.budget.clone() else {
+            return;
+        };
+        let why = crate::request::truncate(why, 200);
+        b.failed(now, &why);
+        if kind == BudgetOpKind::Acquire
+            && b.on_error() == OnRedisError::Raise
+            && self.state == State::Ready
+        {
+            let e = Error::new(
+                ErrorKind::BudgetStore,
+                format!("the shared rate-limit budget on Redis failed: {why}"),
+            )
+            .with_may_have_been_delivered(self.maybe_delivered);
+            self.finish(Err(e));
+        }
+    }
+}
+
+impl Drop for Call {
+    /// A call dropped with its request in flight (a cancelled future, say) settles its record at
+    /// the limiter's next observed time; one dropped before sending gives its slot back.
+    fn drop(&mut self) {
+        if let Some(g) = self.grant.take() {
+            lock(&self.limiter).abandon(g);
         }
     }
 }

@@ -1,10 +1,12 @@
 //! A sans-IO client: a validated configuration plus the key's shared rate-limit budget.
 
+use crate::budget_redis::{BudgetNotice, RedisBudget};
 use crate::call::Call;
 use crate::config::{ClientConfig, ClientOptions};
 use crate::error::Error;
-use crate::limiter::{shared_limiter, SharedLimiter};
+use crate::limiter::{shared_limiter, ClockId, SharedLimiter};
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Configuration + the process-wide limiter of its key. Bindings keep one per client object
 /// and create a [`Call`] per API call. Cloning shares the limiter.
@@ -12,8 +14,21 @@ use serde_json::Value;
 pub struct Client {
     config: ClientConfig,
     limiter: SharedLimiter,
-    shared: bool,
+    /// The clock of the shared budget this client joined (`None`: a limiter of its own).
+    shared: Option<ClockId>,
+    budget: Option<Arc<RedisBudget>>,
     jwks: crate::jwe::SharedJwks,
+}
+
+fn redis_store(config: &ClientConfig) -> Option<Arc<RedisBudget>> {
+    let r = config.redis()?;
+    Some(Arc::new(RedisBudget::new(
+        config.key(),
+        config.base_url(),
+        config.rate_limits(),
+        r.on_error,
+        r.timeout_ms,
+    )))
 }
 
 impl Client {
@@ -22,14 +37,24 @@ impl Client {
         Ok(Client::from_config(ClientConfig::new(options)?))
     }
 
-    /// From an already validated configuration.
+    /// From an already validated configuration; joins the budget of its key and base URL on
+    /// the process clock ([`ClockId::PROCESS`]): feed its calls that clock's times
+    /// (`autosend_http::now_ms()`, `performance.now()` in one JS isolate).
     pub fn from_config(config: ClientConfig) -> Client {
-        let limiter = shared_limiter(config.key(), config.rate_limits());
+        Client::on_clock(config, ClockId::PROCESS)
+    }
+
+    /// Joins the budget of the key and base URL shared by the callers of `clock` (a sans-IO
+    /// caller with a clock of its own: [`ClockId::SANS_IO`] or an id of its choice). Its
+    /// calls must be fed that clock's times; other clocks' budgets are untouched.
+    pub fn on_clock(config: ClientConfig, clock: ClockId) -> Client {
+        let limiter = shared_limiter(clock, config.base_url(), config.key(), config.rate_limits());
         let jwks = crate::jwe::shared_jwks(config.base_url());
         Client {
+            budget: redis_store(&config),
             config,
             limiter,
-            shared: true,
+            shared: Some(clock),
             jwks,
         }
     }
@@ -38,9 +63,10 @@ impl Client {
     pub fn with_limiter(config: ClientConfig, limiter: SharedLimiter) -> Client {
         let jwks = crate::jwe::shared_jwks(config.base_url());
         Client {
+            budget: redis_store(&config),
             config,
             limiter,
-            shared: false,
+            shared: None,
             jwks,
         }
     }
@@ -77,7 +103,8 @@ impl Client {
             endpoint_id,
             params,
             seed,
-        )?;
+        )?
+        .with_budget(self.budget.clone());
         if encrypt.unwrap_or(self.config.encrypt_payloads) {
             call.encrypt_with(&self.config, self.jwks.clone());
         }
@@ -87,6 +114,20 @@ impl Client {
     /// The JWKS cache this client's encrypting calls share (one per base URL per process).
     pub fn jwks(&self) -> &crate::jwe::SharedJwks {
         &self.jwks
+    }
+
+    /// The shared budget on Redis, when configured.
+    pub fn redis_budget(&self) -> Option<&Arc<RedisBudget>> {
+        self.budget.as_ref()
+    }
+
+    /// Notices about the shared budget (an outage and the fallback, its end) not yet taken:
+    /// bindings log each once.
+    pub fn take_budget_notices(&self) -> Vec<BudgetNotice> {
+        self.budget
+            .as_ref()
+            .map(|b| b.take_notices())
+            .unwrap_or_default()
     }
 
     /// Prepares a call from a typed request.
@@ -106,11 +147,13 @@ impl Client {
     /// Calls already prepared keep the old key.
     pub fn rotate_key(&mut self, api_key: &str) -> Result<(), Error> {
         let config = self.config.with_api_key(api_key)?;
-        self.limiter = if self.shared {
-            shared_limiter(config.key(), config.rate_limits())
-        } else {
-            crate::limiter::private_limiter(config.rate_limits())
+        self.limiter = match self.shared {
+            Some(clock) => {
+                shared_limiter(clock, config.base_url(), config.key(), config.rate_limits())
+            }
+            None => crate::limiter::private_limiter(config.rate_limits()),
         };
+        self.budget = redis_store(&config);
         self.config = config;
         Ok(())
     }

@@ -1,5 +1,8 @@
 //! Client configuration: the options every binding exposes, validated once here.
 
+use crate::budget_redis::{
+    redact_redis_url, validate_redis_url, OnRedisError, DEFAULT_REDIS_TIMEOUT_MS, ENV_REDIS_URL,
+};
 use crate::error::{Error, ErrorKind};
 use crate::key::{ApiKey, KeyKind};
 use crate::limiter::RateLimits;
@@ -49,6 +52,16 @@ pub struct ClientOptions {
     /// Encrypt request bodies (JWE, RSA-OAEP-256 + A256GCM) with the API's public key from
     /// `GET /jwks.json`; see [`crate::jwe`]. Off by default; a call can override it.
     pub encrypt_payloads: bool,
+    /// Redis (or Valkey) holding the key's budget shared by every process
+    /// (`redis://host:6379/0`); `None` → process-local budget (or `AUTOSEND_REDIS_URL`).
+    pub redis_url: Option<String>,
+    /// The binding runs the budget operations on a Redis client of its own (JS `redis`
+    /// option) instead of a URL.
+    pub redis_client: bool,
+    /// What to do when Redis fails.
+    pub on_redis_error: OnRedisError,
+    /// Longest time one budget operation on Redis may take.
+    pub redis_timeout_ms: u64,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -64,6 +77,13 @@ impl std::fmt::Debug for ClientOptions {
             .field("rate_limits", &self.rate_limits)
             .field("user_agent", &self.user_agent)
             .field("encrypt_payloads", &self.encrypt_payloads)
+            .field(
+                "redis_url",
+                &self.redis_url.as_deref().map(redact_redis_url),
+            )
+            .field("redis_client", &self.redis_client)
+            .field("on_redis_error", &self.on_redis_error)
+            .field("redis_timeout_ms", &self.redis_timeout_ms)
             .finish()
     }
 }
@@ -82,6 +102,10 @@ impl ClientOptions {
             rate_limits: RateLimits::default(),
             user_agent: "rust".to_string(),
             encrypt_payloads: false,
+            redis_url: None,
+            redis_client: false,
+            on_redis_error: OnRedisError::Fallback,
+            redis_timeout_ms: DEFAULT_REDIS_TIMEOUT_MS,
         }
     }
 
@@ -89,7 +113,8 @@ impl ClientOptions {
     /// (the core never reads the process environment itself). Values already set win.
     ///
     /// Rule: `AUTOSEND_API_KEY` if set; otherwise `AUTOSEND_ACCOUNT_API_KEY` together with
-    /// `AUTOSEND_PROJECT_ID`. `AUTOSEND_BASE_URL` overrides the base URL.
+    /// `AUTOSEND_PROJECT_ID`. `AUTOSEND_BASE_URL` overrides the base URL; `AUTOSEND_REDIS_URL`
+    /// names the shared budget's Redis unless a Redis URL or client was given.
     pub fn fill_from_env(&mut self, lookup: impl Fn(&str) -> Option<String>) {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         if self.api_key.trim().is_empty() {
@@ -108,6 +133,9 @@ impl ClientOptions {
         if self.base_url.is_none() {
             self.base_url = get(ENV_BASE_URL);
         }
+        if self.redis_url.is_none() && !self.redis_client {
+            self.redis_url = get(ENV_REDIS_URL);
+        }
     }
 }
 
@@ -124,6 +152,28 @@ pub struct ClientConfig {
     pub(crate) rate_limits: RateLimits,
     pub(crate) user_agent: String,
     pub(crate) encrypt_payloads: bool,
+    pub(crate) redis: Option<RedisConfig>,
+}
+
+/// Where the shared budget lives, validated.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RedisConfig {
+    /// The URL, when the transport connects itself (`None`: the binding's own client).
+    pub url: Option<String>,
+    /// The failure policy.
+    pub on_error: OnRedisError,
+    /// Longest time one operation may take.
+    pub timeout_ms: u64,
+}
+
+impl std::fmt::Debug for RedisConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RedisConfig")
+            .field("url", &self.url.as_deref().map(redact_redis_url))
+            .field("on_error", &self.on_error)
+            .field("timeout_ms", &self.timeout_ms)
+            .finish()
+    }
 }
 
 impl ClientConfig {
@@ -179,7 +229,26 @@ impl ClientConfig {
         } else {
             format!("autosend/{VERSION} {}", ua_part.trim())
         };
+        let redis_url = opts
+            .redis_url
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty());
+        if let Some(u) = &redis_url {
+            validate_redis_url(u)?;
+        }
+        if opts.redis_timeout_ms == 0 || opts.redis_timeout_ms > 60_000 {
+            return Err(Error::new(
+                ErrorKind::InvalidConfig,
+                "redis_timeout_ms must be between 1 and 60000",
+            ));
+        }
+        let redis = (redis_url.is_some() || opts.redis_client).then_some(RedisConfig {
+            url: if opts.redis_client { None } else { redis_url },
+            on_error: opts.on_redis_error,
+            timeout_ms: opts.redis_timeout_ms,
+        });
         Ok(ClientConfig {
+            redis,
             key,
             project_id,
             base_url,
@@ -242,6 +311,10 @@ impl ClientConfig {
     /// The `User-Agent` sent.
     pub fn user_agent(&self) -> &str {
         &self.user_agent
+    }
+    /// The shared budget on Redis, if configured.
+    pub fn redis(&self) -> Option<&RedisConfig> {
+        self.redis.as_ref()
     }
 }
 

@@ -149,6 +149,10 @@ error_kinds! {
     /// The caller cancelled the call.
     Aborted = 304, "aborted", Transport,
         "The call was cancelled by the caller; if may_have_been_delivered is true, check the mail status before re-sending.";
+    /// The shared rate-limit budget on Redis failed (unreachable, slower than its timeout, or
+    /// an unexpected answer) and the client was told to raise (`on_redis_error="raise"`).
+    BudgetStore = 320, "budget_store", Transport,
+        "Nothing was sent: check that Redis at redis_url / AUTOSEND_REDIS_URL is up and reachable, or use on_redis_error=\"fallback\" to fall back to the process-local budget.";
     /// A bug in the SDK.
     Internal = 900, "internal", Internal,
         "This is a bug in the SDK: please report it with the error code and message.";
@@ -274,6 +278,11 @@ impl Error {
         self
     }
 
+    /// Names the option or parameter the error is about.
+    pub(crate) fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.0.field = Some(field.into());
+        self
+    }
     pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.0.status = Some(status);
         self

@@ -47,6 +47,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod budget_redis;
 mod call;
 mod catalog;
 pub mod chunk;
@@ -70,6 +71,7 @@ mod schema;
 pub mod types;
 pub mod webhook;
 
+pub use budget_redis::{BudgetNotice, BudgetOp, BudgetOpKind, OnRedisError, ENV_REDIS_URL};
 pub use call::{
     Call, Poll, TransportErrorKind, BACKOFF_BASE_MS, BACKOFF_CAP_MS, MAX_RETRY_AFTER_MS,
 };
@@ -80,14 +82,15 @@ pub use catalog::{
 pub use chunk::{Chunker, Report as ChunkReport, Status as ChunkStatus};
 pub use client::Client;
 pub use config::{
-    normalize_base_url, ClientConfig, ClientOptions, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES,
-    DEFAULT_TIMEOUT_MS, ENV_ACCOUNT_API_KEY, ENV_API_KEY, ENV_BASE_URL, ENV_PROJECT_ID, VERSION,
+    normalize_base_url, ClientConfig, ClientOptions, RedisConfig, DEFAULT_BASE_URL,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, ENV_ACCOUNT_API_KEY, ENV_API_KEY, ENV_BASE_URL,
+    ENV_PROJECT_ID, VERSION,
 };
 pub use error::{Category, Error, ErrorKind, FieldError};
 pub use key::{ApiKey, KeyKind};
 pub use limiter::{
-    private_limiter, shared_limiter, Acquire, RateLimiter, RateLimits, SharedLimiter,
-    DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS,
+    private_limiter, shared_limiter, Acquire, ClockId, NameStyle, RateLimiter, RateLimits,
+    SharedLimiter, CLOCK_JUMP_MS, DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS, MAX_IN_FLIGHT_MS,
 };
 pub use limits::{DEFAULT_DEADLINE_MS, INTERRUPT_CHECK_MS, MAX_CA_FILE_BYTES, MAX_RESPONSE_BYTES};
 pub use pager::{PageInfo, Pager};

@@ -328,8 +328,29 @@ pub(crate) fn retry_after_ms(raw: f64, headers: &[(String, String)]) -> u64 {
 }
 
 /// The server-side wait of a 429: body `retryAfter`, else a `Retry-After` header, else the
-/// rate-limit reset, else a default.
+/// rate-limit reset, else a default — refined by a `Retry-After-Ms` header (the exact wait in
+/// milliseconds, which the AutoSend docs do not document but the sandbox and other APIs send)
+/// when it is consistent with the coarse value (at most one second less: whole seconds are
+/// rounded up). An inconsistent one can only lengthen the wait.
 pub(crate) fn wait_of_429(body: &ErrorBody, headers: &[(String, String)]) -> u64 {
+    let coarse = coarse_wait_of_429(body, headers);
+    match header(headers, "retry-after-ms")
+        .and_then(|v| v.trim().parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 0.0)
+    {
+        Some(ms) => {
+            let ms = (ms.ceil() as u64).min(u64::MAX / 2);
+            if coarse.saturating_sub(ms) < 1000 {
+                ms
+            } else {
+                ms.max(coarse)
+            }
+        }
+        None => coarse,
+    }
+}
+
+fn coarse_wait_of_429(body: &ErrorBody, headers: &[(String, String)]) -> u64 {
     if let Some(r) = body.retry_after {
         return retry_after_ms(r, headers);
     }
@@ -537,6 +558,24 @@ mod tests {
         assert_eq!(retry_after_ms(1_767_225_630_000.0, &date), 30_000);
         assert_eq!(retry_after_ms(1_767_225_630.0, &[]), DEFAULT_RETRY_AFTER_MS);
         assert_eq!(retry_after_ms(1_767_225_500.0, &date), 0);
+    }
+
+    #[test]
+    fn precise_wait_when_the_server_gives_one() {
+        let body = parse_error_body(br#"{"error":{"code":"RATE_LIMIT_EXCEEDED","retryAfter":1}}"#);
+        let h = |v: &str| vec![("retry-after-ms".to_string(), v.to_string())];
+        assert_eq!(wait_of_429(&body, &[]), 1000);
+        assert_eq!(wait_of_429(&body, &h("289")), 289);
+        assert_eq!(wait_of_429(&body, &h("288.2")), 289);
+        assert_eq!(wait_of_429(&body, &h("1000")), 1000);
+        // Longer than the coarse value: the longer wait.
+        assert_eq!(wait_of_429(&body, &h("2500")), 2500);
+        // Far shorter than a coarse 30 s: inconsistent, the coarse value stands.
+        let long = parse_error_body(br#"{"error":{"retryAfter":30}}"#);
+        assert_eq!(wait_of_429(&long, &h("289")), 30_000);
+        assert_eq!(wait_of_429(&long, &h("29001")), 29_001);
+        assert_eq!(wait_of_429(&body, &h("soon")), 1000);
+        assert_eq!(wait_of_429(&body, &h("-5")), 1000);
     }
 
     #[test]

@@ -426,6 +426,7 @@ fn run_call(v: &Value) -> Result<(), String> {
                     return Err(ctx(format!("want {exp}, got wait {ms}")));
                 }
             }
+            Poll::Budget(op) => return Err(ctx(format!("no Redis store configured: {op:?}"))),
             Poll::Done(r) => {
                 let Some(d) = exp.get("done") else {
                     return Err(ctx(format!("want {exp}, got done {r:?}")));
@@ -478,19 +479,37 @@ fn check_sent_headers(s: &Value, req: &autosend::Request) -> Result<(), String> 
 
 fn run_limiter(v: &Value) -> Result<(), String> {
     let limits = match v.get("limits") {
-        Some(l) => RateLimits {
-            per_second: l["per_second"].as_u64().unwrap_or(2) as u32,
-            per_minute: l["per_minute"].as_u64().unwrap_or(50) as u32,
-        },
+        Some(l) => {
+            let d = RateLimits::default();
+            RateLimits {
+                per_second: l["per_second"].as_u64().unwrap_or(d.per_second as u64) as u32,
+                per_minute: l["per_minute"].as_u64().unwrap_or(d.per_minute as u64) as u32,
+                second_ms: l["second_ms"].as_u64().unwrap_or(d.second_ms),
+                minute_ms: l["minute_ms"].as_u64().unwrap_or(d.minute_ms),
+            }
+        }
         None => RateLimits::default(),
     };
+    let instant = v.get("answers").and_then(Value::as_str) == Some("instant");
     let mut l = RateLimiter::new(limits);
     for (i, step) in v["steps"].as_array().into_iter().flatten().enumerate() {
         let at = step["at"].as_u64().unwrap_or(0);
+        if let Some(g) = step.get("settle").and_then(Value::as_u64) {
+            l.settle(g, at);
+            continue;
+        }
+        if let Some(g) = step.get("refund").and_then(Value::as_u64) {
+            l.refund(g);
+            continue;
+        }
+        if let Some(ms) = step.get("block").and_then(Value::as_u64) {
+            l.block_for(at, ms);
+            continue;
+        }
         for r in 0..step.get("repeat").and_then(Value::as_u64).unwrap_or(1) {
             let got = l.acquire(at);
             let ok = match (&step["expect"], got) {
-                (Value::String(s), Acquire::Go) => s == "go",
+                (Value::String(s), Acquire::Go(_)) => s == "go",
                 (e, Acquire::Wait(ms)) => e.get("wait").and_then(Value::as_u64) == Some(ms),
                 _ => false,
             };
@@ -499,6 +518,9 @@ fn run_limiter(v: &Value) -> Result<(), String> {
                     "step {i} rep {r} at {at}: want {}, got {got:?}",
                     step["expect"]
                 ));
+            }
+            if let (true, Acquire::Go(g)) = (instant, got) {
+                l.settle(g, at);
             }
         }
     }
@@ -717,6 +739,7 @@ fn run_chunk(v: &Value) -> Result<(), String> {
     let unlimited = RateLimits {
         per_second: 1_000_000,
         per_minute: 1_000_000,
+        ..Default::default()
     };
     let mut requests = 0u64;
     let mut at = 0u64;
@@ -729,6 +752,7 @@ fn run_chunk(v: &Value) -> Result<(), String> {
                 match call.poll(at) {
                     Poll::Done(r) => break r,
                     Poll::Wait(ms) => at += ms,
+                    Poll::Budget(op) => panic!("no Redis store configured: {op:?}"),
                     Poll::Send(req) => {
                         requests += 1;
                         let body: Value =
@@ -848,6 +872,7 @@ fn conformance_vectors() {
                 Some("webhook") => run_webhook(v),
                 Some("pager") => run_pager(v),
                 Some("chunk") => run_chunk(v),
+                Some("budget_reply") => run_budget_reply(v),
                 k => Err(format!("unknown kind {k:?}")),
             };
             match (r, pending.get(&name)) {
@@ -880,4 +905,14 @@ fn conformance_vectors() {
     );
     assert!(passed >= 120, "too few vectors ran: {passed}");
     assert!(failures.is_empty(), "{} vectors failed", failures.len());
+}
+
+/// A reply of the shared budget's Redis scripts, read by the core.
+fn run_budget_reply(v: &Value) -> Result<(), String> {
+    let kind = autosend::BudgetOpKind::from_name(v["op"].as_str().unwrap_or("")).ok_or("bad op")?;
+    let got = autosend::budget_redis::interpret_reply_json(kind, &v["reply"]);
+    if got != v["expect"] {
+        return Err(format!("want {}, got {got}", v["expect"]));
+    }
+    Ok(())
 }

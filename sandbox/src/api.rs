@@ -478,6 +478,7 @@ async fn process(
         info.remaining = 0;
         add_rate_headers(&mut r, &info);
         set_header(&mut r, "x-sandbox-retry-after-ms", ms.to_string());
+        set_header(&mut r, "retry-after-ms", ms.to_string());
         return r;
     }
 
@@ -526,6 +527,7 @@ async fn process(
     if status == 429 {
         if let Some(ms) = rate.retry_after_ms {
             set_header(&mut r, "x-sandbox-retry-after-ms", ms.to_string());
+            set_header(&mut r, "retry-after-ms", ms.to_string());
         }
     }
     r

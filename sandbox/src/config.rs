@@ -43,6 +43,11 @@ pub struct Cli {
     /// 0.1 s / 6 s.
     #[arg(long)]
     pub time_scale: Option<f64>,
+    /// Delay every NEW connection's handshake (TLS, or the first read on the plain HTTP port)
+    /// by this many ms; requests on a kept-alive connection are not delayed. Simulates slow
+    /// connection set-up (a cold TCP+TLS connection arrives later than a warm one).
+    #[arg(long)]
+    pub new_connection_delay_ms: Option<u64>,
     /// Exit when standard input reaches end-of-file (lets a parent test process tie the
     /// sandbox's life to a pipe).
     #[arg(long)]
@@ -115,6 +120,8 @@ pub struct Settings {
     pub lazy_jwks: bool,
     /// Rotate the JWKS keys after this many decrypted requests.
     pub jwks_rotate_after: Option<u64>,
+    /// Delay of each new connection's handshake, ms (0: none).
+    pub new_connection_delay_ms: u64,
 }
 
 fn check_key(key: &str, account: bool) -> Result<(), String> {
@@ -237,6 +244,10 @@ impl Settings {
         if rate_per_second == 0 || rate_per_minute == 0 {
             return Err("rate limits must be at least 1".into());
         }
+        let new_connection_delay_ms = cli.new_connection_delay_ms.unwrap_or(0);
+        if new_connection_delay_ms > 60_000 {
+            return Err("--new-connection-delay-ms must be at most 60000".into());
+        }
         Ok(Settings {
             projects,
             account_keys,
@@ -245,6 +256,7 @@ impl Settings {
             time_scale,
             lazy_jwks: cli.lazy_jwks,
             jwks_rotate_after: cli.jwks_rotate_after,
+            new_connection_delay_ms,
         })
     }
 }

@@ -135,19 +135,22 @@ pub async fn start(cli: &Cli) -> Result<Started, String> {
         },
         "projects": s.projects.iter().map(|p| json!({"id": p.id, "name": p.name})).collect::<Vec<_>>(),
         "rate_limits": {"per_second": s.rate_per_second, "per_minute": s.rate_per_minute, "time_scale": s.time_scale},
+        "new_connection_delay_ms": s.new_connection_delay_ms,
         "pid": std::process::id(),
     });
     if let Ok(mut g) = app.start_info.lock() {
         *g = info.clone();
     }
     let acceptor = tokio_rustls::TlsAcceptor::from(tls.server_config.clone());
+    let delay = std::time::Duration::from_millis(s.new_connection_delay_ms);
     tokio::spawn(server::serve(
         listener,
         Some(acceptor),
         https_router(app.clone()),
+        delay,
     ));
     if let Some(l) = http_listener {
-        tokio::spawn(server::serve(l, None, http_router(app.clone())));
+        tokio::spawn(server::serve(l, None, http_router(app.clone()), delay));
     }
     Ok(Started {
         info,

@@ -35,8 +35,15 @@ impl ConnCtl {
     }
 }
 
-/// Accept connections forever; `tls` is `None` for the plain HTTP port.
-pub async fn serve(listener: TcpListener, tls: Option<TlsAcceptor>, router: Router) {
+/// Accept connections forever; `tls` is `None` for the plain HTTP port. Each new connection's
+/// handshake waits `new_connection_delay` first (`--new-connection-delay-ms`); requests on a
+/// kept-alive connection are not delayed.
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<TlsAcceptor>,
+    router: Router,
+    new_connection_delay: Duration,
+) {
     loop {
         let (tcp, _) = match listener.accept().await {
             Ok(x) => x,
@@ -55,6 +62,9 @@ pub async fn serve(listener: TcpListener, tls: Option<TlsAcceptor>, router: Rout
         let router = router.clone();
         let tls = tls.clone();
         tokio::spawn(async move {
+            if !new_connection_delay.is_zero() {
+                tokio::time::sleep(new_connection_delay).await;
+            }
             match tls {
                 Some(acceptor) => {
                     if let Ok(Ok(stream)) =

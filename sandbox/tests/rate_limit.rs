@@ -174,3 +174,35 @@ async fn both_windows_with_default_limits_scaled() {
         u64::from(limited) + 1
     );
 }
+
+#[tokio::test]
+async fn new_connection_delay_slows_only_new_connections() {
+    let sb = Sandbox::start(&["--new-connection-delay-ms", "300"]);
+    assert_eq!(sb.info["new_connection_delay_ms"], json!(300));
+    let auth = format!("Bearer {}", sb.pkey(0));
+    let c = client_for(sb.info["ca_cert"].as_str().unwrap());
+    let send = |c: &reqwest::Client| {
+        c.post(sb.url("/mails/send"))
+            .header("authorization", auth.clone())
+            .header("content-type", "application/json")
+            .body(mail().to_string())
+            .send()
+    };
+    let t = Instant::now();
+    assert_eq!(send(&c).await.unwrap().status(), 200);
+    let cold = t.elapsed();
+    let t = Instant::now();
+    // Kept alive: not delayed. The 2nd request of the second is accepted, the 3rd refused with
+    // the exact wait in both headers.
+    assert_eq!(send(&c).await.unwrap().status(), 200);
+    let warm = t.elapsed();
+    let r = send(&c).await.unwrap();
+    assert_eq!(r.status(), 429);
+    let exact = r.headers()["x-sandbox-retry-after-ms"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(r.headers()["retry-after-ms"].to_str().unwrap(), exact);
+    assert!(cold >= Duration::from_millis(300), "cold {cold:?}");
+    assert!(warm < Duration::from_millis(300), "warm {warm:?}");
+}

@@ -21,7 +21,7 @@ ERROR_KINDS = {
     "validation", "unknown_endpoint", "invalid_config", "webhook_invalid_signature", "webhook_timestamp",
     "webhook_malformed", "api_validation", "authentication", "plan_required", "permission", "not_found",
     "conflict", "rate_limited", "server", "unexpected_status", "invalid_response", "connect", "timeout",
-    "connection_lost", "deadline_exceeded", "internal", "panic",
+    "connection_lost", "deadline_exceeded", "budget_store", "internal", "panic",
 }
 # The 93 endpoint ids (api/CONVENTIONS.md "Endpoint ids (fixed)"). tools/vectors/endpoints.json,
 # generated from the API description ([{id, method, path, scope, idempotent}]), wins when present.
@@ -220,10 +220,21 @@ def check(v, where):
         if not isinstance(steps, list) or not steps:
             bad(where, "limiter needs steps")
             return
+        if v.get("answers", "instant") != "instant":
+            bad(where, "answers must be \"instant\" when present")
         for i, s in enumerate(steps):
             w = "%s step %d" % (where, i)
+            if "refund" in s:
+                if set(s) != {"refund"} or not isinstance(s["refund"], int):
+                    bad(w, "refund step is {refund: grant}")
+                continue
             if not isinstance(s.get("at"), int):
                 bad(w, "at must be an int")
+            if "settle" in s or "block" in s:
+                k = "settle" if "settle" in s else "block"
+                if set(s) != {k, "at"} or not isinstance(s[k], int):
+                    bad(w, "%s step is {%s: int, at: int}" % (k, k))
+                continue
             e = s.get("expect")
             if e != "go" and not (isinstance(e, dict) and set(e) == {"wait"} and isinstance(e["wait"], int)
                                   and e["wait"] > 0):
@@ -265,6 +276,16 @@ def check(v, where):
                 bad(where, "chunk needs expect_report.chunk_status")
             elif isinstance(e, dict) and len(r["chunk_status"]) != len(e.get("chunk_sizes", [])):
                 bad(where, "one chunk_status per chunk")
+    elif kind == "budget_reply":
+        if v.get("op") not in ("acquire", "settle", "refund", "block") or "reply" not in v:
+            bad(where, "budget_reply needs op (acquire/settle/refund/block) and reply")
+        ok = isinstance(exp, dict) and (
+            (set(exp) == {"go"} and isinstance(exp["go"], str))
+            or (set(exp) == {"wait"} and isinstance(exp["wait"], int) and exp["wait"] > 0)
+            or exp == {"ok": True}
+            or exp == {"error": "budget_store"})
+        if not ok:
+            bad(where, "expect is {go: id}, {wait: ms}, {ok: true} or {error: budget_store}")
     else:
         bad(where, "unknown kind %r" % kind)
 

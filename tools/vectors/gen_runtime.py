@@ -271,8 +271,10 @@ r += [
 LIM = "seed: 2 requests per second and 50 per minute per API key; contract: limiter"
 
 
-def lim(name, doc, steps, limits=None):
+def lim(name, doc, steps, limits=None, instant=True):
     v = {"name": name, "kind": "limiter", "doc": doc}
+    if instant:
+        v["answers"] = "instant"
     if limits:
         v["limits"] = limits
     v["steps"] = steps
@@ -293,31 +295,74 @@ def wait(at, ms, repeat=None):
     return s
 
 
-class RefLimiter:
-    """Reference sliding-window limiter used to double-check the hand-written steps."""
+def settle(grant, at):
+    return {"settle": grant, "at": at}
 
-    def __init__(self, per_second=2, per_minute=50):
-        self.windows = [(1000, per_second), (60000, per_minute)]
-        self.log = []
-        self.high = None
+
+def refund(grant):
+    return {"refund": grant}
+
+
+def block(at, ms):
+    return {"block": ms, "at": at}
+
+
+CLOCK_JUMP_MS = 60000
+
+
+class RefLimiter:
+    """Reference model (ARCHITECTURE.md, limiter): the server counts a request when it arrives,
+    somewhere between its grant and its answer. A grant is in flight until settled (its answer,
+    any status, or a timeout: it arrived by then) or refunded (429 or nothing sent: never
+    counted). A window of n per P ms allows a grant at `now` when fewer than n records are in
+    flight or settled with arrived_by + P > now. A step back of the clock of at most 60000 ms is
+    a stale reading (the latest time stands); a longer one is a jump (the timeline resumes where
+    it was, as if no time had passed)."""
+
+    def __init__(self, per_second=2, per_minute=50, second_ms=1000, minute_ms=60000):
+        self.windows = [(second_ms, per_second), (minute_ms, per_minute)]
+        self.flying = {}  # grant -> True
+        self.settled = []  # arrived_by, timeline
+        self.offset = 0
+        self.last = None
+        self.grants = 0
+        self.blocked = 0
+
+    def time(self, now):
+        t = now + self.offset
+        if self.last is None or t >= self.last:
+            self.last = t
+        elif self.last - t > CLOCK_JUMP_MS:
+            self.offset += self.last - t
+        return self.last
 
     def acquire(self, now):
-        if self.high is not None and now < self.high:
-            # A clock that went backwards: as if no time had passed during the jump. Every
-            # recorded time moves back by the jump, so no window gains a slot and nothing
-            # stalls for the length of the jump.
-            d = self.high - now
-            self.log = [t - d for t in self.log]
-        self.high = now
-        w = 0
+        t = self.time(now)
+        at = max(t, self.blocked)
+        k = len(self.flying)
         for size, n in self.windows:
-            inside = [t for t in self.log if t + size > now]
-            if len(inside) >= n:
-                w = max(w, inside[len(inside) - n] + size - now)
-        if w == 0:
-            self.log.append(now)
-            return "go"
-        return {"wait": w}
+            live = sorted([x for x in self.settled if x + size > t])
+            if k >= n:
+                at = max(at, t + size)  # in flight: arrives at `now` at the earliest
+            elif len(live) >= n - k:
+                at = max(at, live[len(live) - (n - k)] + size)
+        if at > t:
+            return {"wait": at - t}
+        self.grants += 1
+        self.flying[self.grants] = True
+        return "go"
+
+    def settle(self, grant, now):
+        t = self.time(now)
+        if self.flying.pop(grant, None):
+            self.settled.append(t)
+
+    def refund(self, grant):
+        self.flying.pop(grant, None)
+
+    def block(self, now, ms):
+        t = self.time(now)
+        self.blocked = max(self.blocked, t + ms)
 
 
 L = []
@@ -351,6 +396,8 @@ L.append(lim("lim_51st_within_a_minute", LIM + ": 50 requests spread over 29.4 s
 # 50th at 59999
 steps = [go(0)] + [go(1000 + i * 1200) for i in range(48)] + [go(59999), wait(59999, 1), go(60000), wait(60000, 1000)]
 L.append(lim("lim_per_minute_exact_boundary", LIM + ": request at 0 counts in [0, 60000); a slot frees at exactly 60000", steps))
+ARR = ("issue 14 item 3 / contract: limiter — the server counts a request when it arrives, somewhere between its "
+       "grant and its answer")
 L += [
     lim("lim_both_windows_max_wait", LIM + ": when both windows are full the wait is the larger one",
         [go(0), go(500), wait(500, 500), go(1000), wait(1000, 59000)], limits={"per_second": 2, "per_minute": 3}),
@@ -361,19 +408,60 @@ L += [
         limits={"per_second": 100, "per_minute": 10}),
     lim("lim_per_second_1", "contract: limits are configurable", [go(0), wait(0, 1000), wait(999, 1), go(1000), wait(1000, 1000)],
         limits={"per_second": 1, "per_minute": 50}),
-    lim("lim_clock_backwards_no_extra_slots", LIM + "; brief: a clock that goes backwards must not allow extra requests (README: a jump back counts as no time passing)",
+    lim("lim_scaled_windows", "contract: second_ms/minute_ms match a sandbox's --time-scale (10: 100 ms / 6000 ms)",
+        [go(0), go(0), wait(0, 100), go(100), go(100), wait(150, 50)] + [go(200 + 50 * i) for i in range(6)] + [wait(500, 5500)],
+        limits={"per_second": 2, "per_minute": 10, "second_ms": 100, "minute_ms": 6000}),
+    lim("lim_clock_backwards_no_extra_slots", LIM + "; brief: a clock that goes backwards must not allow extra requests (a step back is a stale reading: the latest time stands)",
         [go(1000), go(1000), wait(500, 1000), wait(0, 1000), go(2000), go(2000), wait(2000, 1000)]),
-    lim("lim_clock_backwards_far", LIM + "; a jump back of a minute neither unblocks nor stalls for a minute",
+    lim("lim_clock_backwards_far", LIM + "; a step back of a minute is still a stale reading: neither unblocks nor grants extra",
         [go(60000), go(60000), wait(0, 1000), go(61000), go(5000), wait(5000, 1000), go(62000)]),
-    lim("lim_clock_backwards_then_free_slot", LIM + ": a jump back counts as no time passing: the window frees 1000 ms after the jump, not 1000 ms after the old time",
-        [go(1000), go(400), wait(400, 1000), wait(1399, 1), go(1400), go(1400), wait(1400, 1000)]),
+    lim("lim_clock_small_step_back_waits_for_the_latest_time", LIM + ": a step back of at most 60000 ms is a stale reading; the window frees 1000 ms after the latest time seen",
+        [go(1000), go(400), wait(400, 1000), wait(1399, 601), go(2000)]),
+    lim("lim_clock_jump_back_resumes", LIM + ": a jump back of more than 60000 ms counts as no time passing; the timeline resumes where it was",
+        [go(100000), go(100000), wait(20000, 1000), wait(20999, 1), go(21000)]),
+    # Arrival-aware: grants are in flight until settled or refunded.
+    lim("lim_arrival_bounded_by_answer", ARR + ": a slot frees 1000 ms after the ANSWER (a cold first request answered at 360 may have arrived at 359)",
+        [go(0), go(0), settle(1, 360), settle(2, 380), wait(1000, 360), wait(1359, 1), go(1360)], instant=False),
+    lim("lim_in_flight_holds_its_slot", ARR + ": a grant in flight may still arrive now; the wait is a lower bound",
+        [go(0), wait(5000, 1000), settle(1, 5000), wait(5999, 1), go(6000)],
+        limits={"per_second": 1, "per_minute": 50}, instant=False),
+    lim("lim_in_flight_lower_bound_then_settled", ARR + ": while both fly the wait is the window from now; once settled, from their answers",
+        [go(0), go(0), wait(0, 1000), settle(1, 200), wait(300, 900), settle(2, 250), wait(300, 900), wait(1199, 1),
+         go(1200), wait(1200, 100)], instant=False),
+    lim("lim_refund_429_frees_the_slot", ARR + ": a 429 was not counted by the server: refunded, its slot is free",
+        [go(0), go(0), refund(1), settle(2, 10), go(10), wait(10, 1000)], instant=False),
+    lim("lim_refund_keeps_the_minute_budget", ARR + ": a refused attempt does not consume the per-minute budget",
+        [go(0), settle(1, 0), go(0), settle(2, 0), go(0), refund(3), go(0), settle(4, 0), wait(0, 60000)],
+        limits={"per_second": 3, "per_minute": 3}, instant=False),
+    lim("lim_connect_error_refunded", ARR + ": nothing sent (connect error): refunded",
+        [go(0), refund(1), go(0), refund(2), go(0), go(0), wait(0, 1000)], instant=False),
+    lim("lim_settle_unknown_or_twice_ignored", ARR + ": settling or refunding a finished or unknown grant changes nothing",
+        [go(0), settle(1, 0), settle(1, 0), settle(7, 0), refund(1), refund(9), go(0), settle(2, 0), wait(0, 1000)],
+        instant=False),
+    lim("lim_stale_settle_uses_latest_time", ARR + ": an answer time older than the latest time seen counts as the latest",
+        [go(10000), go(10000), settle(1, 10500), settle(2, 10100), wait(11400, 100), go(11500)], instant=False),
+    lim("lim_server_block_precise", "issue 14 item 3: the server's precise wait (289 ms) blocks the key exactly that long",
+        [block(0, 289), wait(0, 289), wait(288, 1), go(289)], instant=False),
+    lim("lim_server_block_only_tightens", LIM + ": feedback only tightens; a shorter block changes nothing",
+        [block(0, 3000), block(0, 100), wait(100, 2900), go(3000)], instant=False),
 ]
 for v in L:  # verify against the reference model
     ref = RefLimiter(**(v.get("limits") or {}))
     for i, s in enumerate(v["steps"]):
+        if "settle" in s:
+            ref.settle(s["settle"], s["at"])
+            continue
+        if "refund" in s:
+            ref.refund(s["refund"])
+            continue
+        if "block" in s:
+            ref.block(s["at"], s["block"])
+            continue
         for _ in range(s.get("repeat", 1)):
             got = ref.acquire(s["at"])
             assert got == s["expect"], (v["name"], i, s, got)
+            if got == "go" and v.get("answers") == "instant":
+                ref.settle(ref.grants, s["at"])
 
 # ================================================================= calls
 CALL = "contract: call vectors"
@@ -477,10 +565,12 @@ C += [
           send(2000, 3, 429, r429(4)),
           done(2000, error="rate_limited", status=429, api_code="RATE_LIMIT_EXCEEDED", retry_after_ms=4000)],
          max_retries=2),
-    call("call_429_wait_at_least_limiter", "contract brief: 429 wait is retryAfter but at least what the limiter demands",
+    call("call_429_refused_attempts_hold_no_slot", "decisions: a 429 was not counted by the server, so the refused "
+         "attempts are refunded: the retry waits exactly the server's wait (the limiter would otherwise demand 1000 ms "
+         "after two attempts)",
          "contacts.get",
-         [send(0, 1, 429, r429(0.2)), cwait(0, 200), send(200, 2, 429, r429(0.2)), cwait(200, 800),
-          send(1000, 3, 200, OK_CONTACT), done(1000, ok=True, data=OK_CONTACT["data"])]),
+         [send(0, 1, 429, r429(0.2)), cwait(0, 200), send(200, 2, 429, r429(0.2)), cwait(200, 200),
+          send(400, 3, 200, OK_CONTACT), done(400, ok=True, data=OK_CONTACT["data"])]),
     # connect
     call("call_connect_error_get_retried", RETRY + "; contract: connect = nothing reached the server", "contacts.get",
          [send(0, 1, transport="connect"), jwait(0, 1000), send(1000, 2, 200, OK_CONTACT),

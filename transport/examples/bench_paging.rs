@@ -37,6 +37,7 @@ fn main() {
     o.rate_limits = RateLimits {
         per_second: 100_000,
         per_minute: 1_000_000,
+        ..Default::default()
     };
     let c = blocking::Client::new(
         o,

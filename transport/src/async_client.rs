@@ -30,15 +30,19 @@ impl Client {
     /// Wraps an existing core client (its configuration and limiter).
     pub fn from_core(core: autosend::Client, tls: TlsOptions) -> Result<Client, Error> {
         let http = http_client(core.config(), &tls)?;
-        Ok(Client {
-            http,
-            shared: Shared::new(core),
-        })
+        let shared = Shared::new(core)?;
+        Ok(Client { http, shared })
     }
 
     /// The current configuration (key redacted in `Debug`).
     pub fn config(&self) -> ClientConfig {
         self.shared.core().config().clone()
+    }
+
+    /// Where notices of the shared budget on Redis go (an outage with the fallback to the
+    /// process-local budget, its end), once each; `None` → one line on stderr.
+    pub fn on_budget_notice(&self, listener: Option<crate::BudgetListener>) {
+        self.shared.set_listener(listener);
     }
 
     /// Switches to a new key; calls already running keep the old one.
@@ -69,6 +73,7 @@ impl Client {
             match call.poll(self.shared.now()) {
                 Poll::Done(r) => return r,
                 Poll::Wait(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
+                Poll::Budget(op) => self.shared.budget_async(&mut call, &op).await,
                 Poll::Send(req) => match self.send(&req).await {
                     Ok((status, headers, body)) => {
                         call.handle_response(self.shared.now(), status, &headers, &body)

@@ -110,9 +110,10 @@ impl Client {
     /// Wraps an existing core client (its configuration and limiter).
     pub fn from_core(core: autosend::Client, tls: TlsOptions) -> Result<Client, Error> {
         let io = Io::new(core.config(), &tls)?;
+        let shared = Shared::new(core)?;
         Ok(Client {
             inner: Arc::new(Inner {
-                shared: Shared::new(core),
+                shared,
                 tls,
                 io: Mutex::new(Arc::new(io)),
             }),
@@ -122,6 +123,12 @@ impl Client {
     /// The current configuration (key redacted in `Debug`).
     pub fn config(&self) -> ClientConfig {
         self.inner.shared.core().config().clone()
+    }
+
+    /// Where notices of the shared budget on Redis go (an outage with the fallback to the
+    /// process-local budget, its end), once each; `None` → one line on stderr.
+    pub fn on_budget_notice(&self, listener: Option<crate::BudgetListener>) {
+        self.inner.shared.set_listener(listener);
     }
 
     /// Switches to a new key; calls already running keep the old one.
@@ -180,6 +187,7 @@ impl Client {
                         return Err(call.cancel(shared.now(), false));
                     }
                 }
+                Poll::Budget(op) => shared.budget_blocking(&mut call, &op),
                 Poll::Send(req) => match self.send(req, &mut check) {
                     None => return Err(call.cancel(shared.now(), true)),
                     Some(Ok((status, headers, body))) => {

@@ -63,6 +63,8 @@ mod async_client;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod paging;
+#[cfg(feature = "redis")]
+mod redis_store;
 #[rustfmt::skip]
 pub mod endpoints;
 
@@ -214,21 +216,97 @@ pub fn fill_entropy(call: &mut autosend::Call) -> Result<(), Error> {
     call.provide_entropy(&buf)
 }
 
+/// Receives the notices of the shared budget on Redis (an outage and the fallback to the
+/// process-local budget, its end), once each. Without one they go to stderr.
+pub type BudgetListener = Arc<dyn Fn(&autosend::BudgetNotice) + Send + Sync>;
+
 /// State shared by the blocking and async clients: the core client (behind a lock, so keys
-/// can rotate at run time) and a seed source.
+/// can rotate at run time), a seed source and the Redis connection of the shared budget.
 pub(crate) struct Shared {
     core: RwLock<autosend::Client>,
     seed: AtomicU64,
+    #[cfg(feature = "redis")]
+    redis: Option<redis_store::RedisStore>,
+    listener: RwLock<Option<BudgetListener>>,
 }
 
 impl Shared {
-    pub(crate) fn new(core: autosend::Client) -> Arc<Shared> {
+    pub(crate) fn new(core: autosend::Client) -> Result<Arc<Shared>, Error> {
         let mut h = RandomState::new().build_hasher();
         h.write_u64(0x5eed);
-        Arc::new(Shared {
+        #[cfg(feature = "redis")]
+        let redis = match core.config().redis().and_then(|r| r.url.as_deref()) {
+            Some(url) => Some(redis_store::RedisStore::new(url)?),
+            None => None,
+        };
+        Ok(Arc::new(Shared {
             core: RwLock::new(core),
             seed: AtomicU64::new(h.finish()),
-        })
+            #[cfg(feature = "redis")]
+            redis,
+            listener: RwLock::new(None),
+        }))
+    }
+
+    pub(crate) fn set_listener(&self, l: Option<BudgetListener>) {
+        *self.listener.write().unwrap_or_else(|p| p.into_inner()) = l;
+    }
+
+    fn report(&self) {
+        let core = self.core();
+        let notices = core.take_budget_notices();
+        if notices.is_empty() {
+            return;
+        }
+        let l = self
+            .listener
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        for n in notices {
+            match &l {
+                Some(l) => l(&n),
+                None => eprintln!("autosend: {}", n.message),
+            }
+        }
+    }
+
+    /// Runs one budget operation of `call` on Redis (blocking) and feeds the outcome back.
+    pub(crate) fn budget_blocking(&self, call: &mut autosend::Call, op: &autosend::BudgetOp) {
+        #[cfg(feature = "redis")]
+        let r = match &self.redis {
+            Some(r) => r.run_blocking(op),
+            None => Err("no Redis connection for this client".to_string()),
+        };
+        #[cfg(not(feature = "redis"))]
+        let r: Result<serde_json::Value, String> = {
+            let _ = op;
+            Err("autosend-http was built without its redis feature".to_string())
+        };
+        match r {
+            Ok(v) => call.handle_budget_reply(self.now(), &v),
+            Err(why) => call.handle_budget_error(self.now(), &why),
+        }
+        self.report();
+    }
+
+    /// Runs one budget operation of `call` on Redis (async) and feeds the outcome back.
+    pub(crate) async fn budget_async(&self, call: &mut autosend::Call, op: &autosend::BudgetOp) {
+        #[cfg(feature = "redis")]
+        let r = match &self.redis {
+            Some(r) => r.run_async(op).await,
+            None => Err("no Redis connection for this client".to_string()),
+        };
+        #[cfg(not(feature = "redis"))]
+        let r: Result<serde_json::Value, String> = {
+            let _ = op;
+            Err("autosend-http was built without its redis feature".to_string())
+        };
+        match r {
+            Ok(v) => call.handle_budget_reply(self.now(), &v),
+            Err(why) => call.handle_budget_error(self.now(), &why),
+        }
+        self.report();
     }
 
     pub(crate) fn now(&self) -> u64 {

@@ -80,6 +80,7 @@ impl Sandbox {
         o.rate_limits = RateLimits {
             per_second: 100_000,
             per_minute: 1_000_000,
+            ..Default::default()
         };
         o
     }

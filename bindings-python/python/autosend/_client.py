@@ -62,6 +62,7 @@ def _options(
     retry_non_idempotent: Any,
     deadline: Any,
     ca_file: Any,
+    rate_limits: Any = None,
     encrypt_payloads: Any = False,
 ) -> Dict[str, Any]:
     if api_key is not None and not isinstance(api_key, str):
@@ -96,7 +97,17 @@ def _options(
         "ca_pem": ca_pem,
         "env": env,
         "encrypt_payloads": encrypt_payloads,
+        # Checked by the core (names, whole numbers, ranges); the error names the member.
+        "rate_limits": rate_limits,
     }
+
+
+def _redis_options(redis_url: Any, on_redis_error: Any) -> Dict[str, Any]:
+    if redis_url is not None and not isinstance(redis_url, str):
+        raise _config_error(f"redis_url must be a str or None, got {type(redis_url).__name__}")
+    if not isinstance(on_redis_error, str):
+        raise _config_error(f"on_redis_error must be a str, got {type(on_redis_error).__name__}")
+    return {"redis_url": redis_url, "on_redis_error": on_redis_error}
 
 
 class _Base:
@@ -143,6 +154,13 @@ class AutoSend(_Base):
     ``AUTOSEND_PROJECT_ID``), and ``AUTOSEND_BASE_URL``, when it is created.
     ``timeout`` is per attempt and ``deadline`` for a whole call, both in seconds; ``None``
     takes the core's defaults (``autosend.DEFAULT_TIMEOUT`` seconds, ``DEFAULT_MAX_RETRIES``).
+    ``rate_limits={"per_second": 2, "per_minute": 50, "second_ms": 1000, "minute_ms": 60000}``
+    (any subset) if AutoSend raised your limits, or to match a sandbox started with
+    ``--time-scale N`` (``second_ms``/``minute_ms`` divided by N).
+    ``redis_url="redis://host:6379/0"`` (or ``AUTOSEND_REDIS_URL``) shares the key's budget with
+    every process using that Redis, in any language; when Redis fails the client falls back to
+    its own budget and says so once on stderr, or raises ``BudgetStoreError`` before sending
+    with ``on_redis_error="raise"``.
     The GIL is released while a call waits on the network or on the rate limiter.
     """
 
@@ -157,12 +175,17 @@ class AutoSend(_Base):
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
+        rate_limits: Optional[Mapping[str, int]] = None,
+        redis_url: Optional[str] = None,
+        on_redis_error: str = "fallback",
         encrypt_payloads: bool = False,
     ) -> None:
         opts = _options(
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
+            rate_limits,
             encrypt_payloads,
         )
+        opts.update(_redis_options(redis_url, on_redis_error))
         self._native_client = _native.Client(**opts)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
@@ -261,12 +284,17 @@ class AsyncAutoSend(_Base):
         retry_non_idempotent: bool = False,
         deadline: Optional[float] = None,
         ca_file: Optional[str] = None,
+        rate_limits: Optional[Mapping[str, int]] = None,
+        redis_url: Optional[str] = None,
+        on_redis_error: str = "fallback",
         encrypt_payloads: bool = False,
     ) -> None:
         opts = _options(
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
+            rate_limits,
             encrypt_payloads,
         )
+        opts.update(_redis_options(redis_url, on_redis_error))
         self._native_client = _native.AsyncClient(**opts)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)

@@ -61,6 +61,9 @@ class Client:
         deadline_ms: Optional[int] = None,
         ca_pem: Optional[bytes] = None,
         env: Optional[Mapping[str, str]] = None,
+        rate_limits: Optional[Mapping[str, int]] = None,
+        redis_url: Optional[str] = None,
+        on_redis_error: Optional[str] = None,
         encrypt_payloads: bool = False,
     ) -> Self: ...
     def call(self, endpoint: str, params: Any, encrypt: Optional[bool] = None) -> Dict[str, Any]: ...
@@ -83,6 +86,9 @@ class AsyncClient:
         deadline_ms: Optional[int] = None,
         ca_pem: Optional[bytes] = None,
         env: Optional[Mapping[str, str]] = None,
+        rate_limits: Optional[Mapping[str, int]] = None,
+        redis_url: Optional[str] = None,
+        on_redis_error: Optional[str] = None,
         encrypt_payloads: bool = False,
     ) -> Self: ...
     def call(self, endpoint: str, params: Any, encrypt: Optional[bool] = None) -> Awaitable[Dict[str, Any]]: ...
@@ -106,12 +112,15 @@ class SansIoClient:
         per_second: Optional[int] = None,
         per_minute: Optional[int] = None,
         shared_limiter: bool = False,
+        rate_limits: Optional[Mapping[str, int]] = None,
     ) -> Self: ...
     def call(self, endpoint: str, params: Any, seed: int = 0, encrypt: Optional[bool] = None) -> Call: ...
     def rotate_key(self, api_key: str) -> None: ...
 
 @final
 class Call:
+    @staticmethod
+    def budget_interpret(op: str, reply: Any) -> Dict[str, Any]: ...
     @property
     def attempts(self) -> int: ...
     def entropy_needed(self) -> int: ...
@@ -122,8 +131,16 @@ class Call:
 
 @final
 class RateLimiter:
-    def __new__(cls, per_second: Optional[int] = None, per_minute: Optional[int] = None) -> Self: ...
+    def __new__(
+        cls,
+        per_second: Optional[int] = None,
+        per_minute: Optional[int] = None,
+        second_ms: Optional[int] = None,
+        minute_ms: Optional[int] = None,
+    ) -> Self: ...
     def acquire(self, now_ms: int) -> Optional[int]: ...
+    def settle(self, grant: int, now_ms: int) -> None: ...
+    def refund(self, grant: int) -> None: ...
     def block_for(self, now_ms: int, wait_ms: int) -> None: ...
 
 @final

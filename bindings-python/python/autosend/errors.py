@@ -236,6 +236,11 @@ class DeadlineExceededError(APITimeoutError):
     """The overall ``deadline`` passed before the call could finish (303)."""
 
 
+class BudgetStoreError(APIConnectionError):
+    """The shared rate-limit budget on Redis failed and ``on_redis_error="raise"`` was set
+    (320): nothing was sent. Check ``redis_url`` / ``AUTOSEND_REDIS_URL``."""
+
+
 class InternalError(AutoSendError):
     """A bug in the SDK, including a caught panic (900, 901). The client stays usable."""
 
@@ -310,6 +315,7 @@ _BY_KIND: Mapping[str, Type[AutoSendError]] = {
     "timeout": APITimeoutError,
     "connection_lost": APIConnectionError,
     "deadline_exceeded": DeadlineExceededError,
+    "budget_store": BudgetStoreError,
     "internal": InternalError,
     "panic": InternalError,
 }

@@ -10,7 +10,7 @@ export const {
   AuthenticationError, PlanRequiredError, PermissionError, NotFoundError, ConflictError,
   RateLimitError, ServerError, UnexpectedStatusError, InvalidResponseError, TransportError,
   ConnectionError, ConnectionLostError, TimeoutError, DeadlineExceededError, AbortedError,
-  InternalError,
+  BudgetStoreError, InternalError,
   PanicError, errorFromJson, classifyFetchError, verifyWebhook, WebhookReplayGuard,
   webhookReplayKey, errorKinds, endpoints,
   versions, _lowLevel, _setWasmLoader, runtimeEntry,

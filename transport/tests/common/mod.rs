@@ -106,6 +106,7 @@ impl Sandbox {
         o.rate_limits = autosend::RateLimits {
             per_second: 10_000,
             per_minute: 100_000,
+            ..Default::default()
         };
         o
     }
