@@ -18,8 +18,11 @@ trap 'stop_sandbox; rm -rf "$work"' EXIT
 
 say "build (sandbox, Rust driver, C library + driver)"
 (cd "$ROOT" && cargo build -q -p autosend-sandbox -p autosend-c && cargo build -q -p autosend-http --example realtime_limits)
+# The library's soname is libautosend.so.0 (bindings-c/build.rs); cargo leaves libautosend.so.
+ln -sf "$CARGO_TARGET_DIR/debug/libautosend.so" "$work/libautosend.so.0"
+ln -sf "$CARGO_TARGET_DIR/debug/libautosend.so" "$work/libautosend.so"
 cc -O2 -I"$ROOT/bindings-c/include" "$ROOT/scripts/realtime/driver.c" -o "$work/driver_c" \
-  -L"$CARGO_TARGET_DIR/debug" -lautosend -Wl,-rpath,"$CARGO_TARGET_DIR/debug"
+  -L"$work" -lautosend -Wl,-rpath,"$work"
 [ -f "$ROOT/bindings-wasm/pkg/esm/node.mjs" ] || { echo "no wasm package: bash bindings-wasm/build.sh" >&2; exit 1; }
 [ -x "$VENV/bin/python" ] || { echo "no Python venv at $VENV: bash bindings-python/test.sh" >&2; exit 1; }
 
@@ -43,13 +46,7 @@ status=0
 for p in $p1 $p2 $p3 $p4; do wait "$p" || status=1; done
 
 say "results (theoretical minimum $IDEAL s)"
-cat "$work"/{rust,node,python,c}.out | python3 -c '
-import json, sys
-ideal = float(sys.argv[1])
-print(f"{\"language\":<8} {\"accepted\":>8} {\"429s\":>5} {\"makespan\":>10} {\"ratio\":>6}")
-for line in sys.stdin:
-    d = json.loads(line)
-    print(f"{d[\"lang\"]:<8} {d[\"accepted\"]:>8} {d[\"r429\"]:>5} {d[\"makespan_s\"]:>9.1f}s {d[\"makespan_s\"]/ideal:>6.3f}")
-' "$IDEAL"
+cat "$work"/{rust,node,python,c}.out
+cat "$work"/{rust,node,python,c}.out | python3 "$ROOT/scripts/realtime/table.py" "$IDEAL"
 curl -s --cacert "$SANDBOX_CA" "$SANDBOX_ADMIN/_sandbox/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("sandbox: processed", d["processed"].get("emails.send", 0), "emails.send, rejected", d["rejected"])'
 exit $status

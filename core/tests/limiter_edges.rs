@@ -1,0 +1,56 @@
+//! Edges of the limiter's public API that `cargo mutants --file core/src/limiter.rs` found
+//! untested: the limits' validation at its boundaries, through `validate` and a client config.
+
+use autosend::{ClientConfig, ClientOptions, ErrorKind, NameStyle, RateLimits};
+use serde_json::json;
+
+fn limits(per_second: u32, per_minute: u32, second_ms: u64, minute_ms: u64) -> RateLimits {
+    RateLimits {
+        per_second,
+        per_minute,
+        second_ms,
+        minute_ms,
+    }
+}
+
+#[test]
+fn validate_refuses_bad_limits_and_names_the_field() {
+    for (l, field) in [
+        (limits(0, 50, 1000, 60_000), "rate_limits.per_second"),
+        (limits(2, 0, 1000, 60_000), "rate_limits.per_minute"),
+        (
+            limits(100_001, 1_000_000, 1000, 60_000),
+            "rate_limits.per_second",
+        ),
+        (limits(2, 1_000_001, 1000, 60_000), "rate_limits.per_minute"),
+        (limits(2, 50, 0, 60_000), "rate_limits.second_ms"),
+        (limits(2, 50, 1000, 999), "rate_limits.minute_ms"),
+        (limits(2, 50, 1000, 3_600_001), "rate_limits.minute_ms"),
+    ] {
+        let e = l.validate().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{l:?}");
+        assert_eq!(e.field(), Some(field), "{l:?}");
+        // A client configuration runs the same rule.
+        let mut o = ClientOptions::new("AS_limitedgetest1");
+        o.rate_limits = l;
+        assert_eq!(ClientConfig::new(o).unwrap_err().field(), Some(field));
+    }
+}
+
+#[test]
+fn validate_accepts_the_largest_values() {
+    for l in [
+        limits(100_000, 1_000_000, 1000, 60_000),
+        limits(1, 1, 1, 1),
+        limits(2, 50, 3_600_000, 3_600_000),
+        limits(2, 50, 100, 6000),
+    ] {
+        assert!(l.validate().is_ok(), "{l:?}");
+        let v = json!({"perSecond": l.per_second, "perMinute": l.per_minute,
+                       "secondMs": l.second_ms, "minuteMs": l.minute_ms});
+        assert_eq!(
+            RateLimits::from_json(&v, NameStyle::Camel, "rateLimits").unwrap(),
+            l
+        );
+    }
+}
