@@ -60,6 +60,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         autosend::replay::DEFAULT_REPLAY_CAPACITY,
     )?;
     m.add_function(wrap_pyfunction!(sansio::parse_key, m)?)?;
+    m.add_function(wrap_pyfunction!(sansio::seconds_to_ms, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::describe_catalog, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::error_kinds, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::local_error, m)?)?;

@@ -542,6 +542,14 @@ pub fn verify_webhook<'py>(
     })
 }
 
+/// A time argument in seconds (`ttl`, `now`) as whole ms, checked by the core
+/// (`limits::seconds_arg_ms`): NaN, infinities, negative or huge values are a `ValidationError`
+/// naming `field`.
+#[pyfunction]
+pub fn seconds_to_ms(py: Python<'_>, field: &str, seconds: f64) -> PyResult<u64> {
+    check(py, autosend::limits::seconds_arg_ms(field, seconds))
+}
+
 /// Reads a CA file for `ca_file=` with the core's size limit (`MAX_CA_FILE_BYTES`), so
 /// `/dev/zero` or a huge file is an `invalid_config` error naming `ca_file`, not a
 /// `MemoryError`.

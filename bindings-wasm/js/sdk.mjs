@@ -655,12 +655,11 @@ export class AutoSend {
       // Own properties only, nested too (JSON.stringify reads own properties).
       rateLimits:
         rateLimits !== null && typeof rateLimits === 'object'
-          ? {
-              perSecond: own(rateLimits, 'perSecond') ?? null,
-              perMinute: own(rateLimits, 'perMinute') ?? null,
-              secondMs: own(rateLimits, 'secondMs') ?? null,
-              minuteMs: own(rateLimits, 'minuteMs') ?? null,
-            }
+          // Own enumerable properties only (Object.keys); unknown names and arrays go to the
+          // core as they are, so its error names them.
+          ? Array.isArray(rateLimits)
+            ? rateLimits
+            : Object.fromEntries(Object.keys(rateLimits).map((k) => [k, rateLimits[k]]))
           : rateLimits ?? null,
       privateLimiter: Boolean(option('_privateLimiter')),
       redisClient: option('redis') != null,

@@ -32,6 +32,7 @@ __all__ = [
     "ReplayGuard",
     "REPLAY_DEFAULT_TTL_MS",
     "REPLAY_DEFAULT_CAPACITY",
+    "seconds_to_ms",
     "to_json_text",
     "_debug_panic",
 ]
@@ -44,7 +45,7 @@ DEFAULT_BASE_URL: str
 DEFAULT_DEADLINE_MS: int
 MAX_RESPONSE_BYTES: int
 MAX_CA_FILE_BYTES: int
-ENV_NAMES: Tuple[str, str, str, str]
+ENV_NAMES: Tuple[str, ...]
 CHUNKED: List[Tuple[str, List[str]]]
 
 @final
@@ -201,5 +202,6 @@ class ReplayGuard:
     def first_seen(self, body: bytes, now_ms: int) -> bool: ...
     def __len__(self) -> int: ...
 
+def seconds_to_ms(field: str, seconds: float) -> int: ...
 def to_json_text(value: Any) -> str: ...
 def _debug_panic() -> None: ...

@@ -24,6 +24,11 @@ def _seconds(name: str, seconds: float) -> float:
         return float("inf")
 
 
+def _ms(name: str, seconds: float) -> int:
+    # The core decides which values are valid (ValidationError naming the argument).
+    return _native.seconds_to_ms(name, _seconds(name, seconds))
+
+
 def verify(
     raw_body: Union[bytes, bytearray, memoryview, str],
     headers: HeadersLike,
