@@ -50,6 +50,12 @@ pub const MAX_IN_FLIGHT_MS: u64 = 15 * 60_000;
 /// lock): the limiter uses its latest time instead, which is later and so safe.
 pub const CLOCK_JUMP_MS: u64 = 60_000;
 
+/// How much later than the latest reading a dropped call's request may have arrived. The
+/// limiter learns of a drop without a time ([`RateLimiter::abandon`]); the reading it sees
+/// next (or the one the grant was recorded with) may have been taken before the request left
+/// by a thread that then waited, so the record is settled this much after it.
+pub const ABANDON_MARGIN_MS: u64 = 250;
+
 /// The limits of one key: `per_second` requests in any `second_ms` window and `per_minute`
 /// in any `minute_ms` window.
 ///
@@ -331,8 +337,13 @@ impl RateLimiter {
                 if r.abandoned || r.granted_at.saturating_add(MAX_IN_FLIGHT_MS) <= last {
                     self.in_flight.swap_remove(i);
                     // `last` is at least every settled time: the order holds.
+                    let by = if r.abandoned {
+                        last.saturating_add(ABANDON_MARGIN_MS)
+                    } else {
+                        last
+                    };
                     self.push_settled(
-                        last.min(r.granted_at.saturating_add(MAX_IN_FLIGHT_MS))
+                        by.min(r.granted_at.saturating_add(MAX_IN_FLIGHT_MS))
                             .max(self.settled.back().copied().unwrap_or(0)),
                     );
                 } else {
@@ -415,7 +426,8 @@ impl RateLimiter {
     }
 
     /// The call holding `grant` was dropped while its request may be in flight: it is settled
-    /// at the next time the limiter sees (a binding without a clock at hand).
+    /// at the next time the limiter sees plus [`ABANDON_MARGIN_MS`] (a binding without a clock
+    /// at hand; that reading may be stale).
     pub fn abandon(&mut self, grant: u64) {
         if let Some(r) = self.in_flight.iter_mut().find(|r| r.id == grant) {
             r.abandoned = true;
@@ -658,9 +670,10 @@ mod tests {
         });
         let a = go(l.acquire(0));
         l.abandon(a);
-        assert_eq!(l.acquire(700), Acquire::Wait(1000));
+        assert_eq!(l.acquire(700), Acquire::Wait(1000 + ABANDON_MARGIN_MS));
         assert_eq!(l.in_flight(), 0);
-        assert!(matches!(l.acquire(1700), Acquire::Go(_)));
+        assert_eq!(l.acquire(1700), Acquire::Wait(ABANDON_MARGIN_MS));
+        assert!(matches!(l.acquire(1700 + ABANDON_MARGIN_MS), Acquire::Go(_)));
     }
 
     #[test]
