@@ -673,7 +673,10 @@ mod tests {
         assert_eq!(l.acquire(700), Acquire::Wait(1000 + ABANDON_MARGIN_MS));
         assert_eq!(l.in_flight(), 0);
         assert_eq!(l.acquire(1700), Acquire::Wait(ABANDON_MARGIN_MS));
-        assert!(matches!(l.acquire(1700 + ABANDON_MARGIN_MS), Acquire::Go(_)));
+        assert!(matches!(
+            l.acquire(1700 + ABANDON_MARGIN_MS),
+            Acquire::Go(_)
+        ));
     }
 
     #[test]
