@@ -90,7 +90,8 @@ pub use error::{Category, Error, ErrorKind, FieldError};
 pub use key::{ApiKey, KeyKind};
 pub use limiter::{
     private_limiter, shared_limiter, Acquire, ClockId, NameStyle, RateLimiter, RateLimits,
-    SharedLimiter, CLOCK_JUMP_MS, DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS, MAX_IN_FLIGHT_MS,
+    SharedLimiter, ABANDON_MARGIN_MS, CLOCK_JUMP_MS, DEFAULT_GUARD_MS, MAX_FEEDBACK_WAIT_MS,
+    MAX_IN_FLIGHT_MS,
 };
 pub use limits::{DEFAULT_DEADLINE_MS, INTERRUPT_CHECK_MS, MAX_CA_FILE_BYTES, MAX_RESPONSE_BYTES};
 pub use pager::{PageInfo, Pager};
