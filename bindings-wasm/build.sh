@@ -29,18 +29,48 @@ WASM="$TARGET_DIR/wasm32-unknown-unknown/wasm/autosend_wasm.wasm"
 
 rm -rf "$PKG"
 mkdir -p "$PKG/cjs" "$PKG/esm"
-"$WASM_BINDGEN" --target nodejs --no-typescript --remove-name-section --remove-producers-section --out-dir "$PKG/cjs" "$WASM"
+# One copy of the wasm (esm/autosend_wasm_bg.wasm), shared by every entry point. The web glue
+# (ESM) takes a compiled module; the nodejs glue (CommonJS) gets its bytes from the package
+# import "#wasm-bytes": a file read next to the package in Node, or (condition "module", which
+# bundlers such as esbuild and webpack set and Node does not) an `import ... with { type:
+# 'bytes' }` that a bundler inlines, so an `esbuild --platform=node` single file needs no .wasm.
 "$WASM_BINDGEN" --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$PKG/esm" "$WASM"
-echo '{"type":"commonjs"}' > "$PKG/cjs/package.json"
-echo '{"type":"module"}' > "$PKG/esm/package.json"
+NODE_GLUE="$(mktemp -d)"
+"$WASM_BINDGEN" --target nodejs --no-typescript --remove-name-section --remove-producers-section --out-dir "$NODE_GLUE" "$WASM"
+node - "$NODE_GLUE/autosend_wasm.js" "$PKG/cjs/autosend_wasm.cjs" <<'JS' || exit 1
+const fs = require('fs');
+const [src, dst] = process.argv.slice(2);
+const code = fs.readFileSync(src, 'utf8');
+const from = /const wasmPath = `\$\{__dirname\}\/autosend_wasm_bg\.wasm`;\nconst wasmBytes = require\('fs'\)\.readFileSync\(wasmPath\);\n/;
+if (!from.test(code)) {
+  console.error('build.sh: the nodejs glue of this wasm-bindgen version reads the wasm differently; update build.sh');
+  process.exit(1);
+}
+fs.writeFileSync(dst, code.replace(from, "const wasmBytes = require('#wasm-bytes').default;\n"));
+JS
+rm -rf "$NODE_GLUE"
 
 cp "$HERE/js/sdk.mjs" "$PKG/esm/sdk.mjs"
 node "$HERE/js/to-cjs.mjs" "$HERE/js/sdk.mjs" "$PKG/cjs/sdk.cjs"
-cp "$HERE/js/entries/index.cjs" "$PKG/cjs/index.cjs"
-cp "$HERE/js/entries/node.mjs" "$HERE/js/entries/deno.mjs" "$HERE/js/entries/bun.mjs" \
-   "$HERE/js/entries/workerd.mjs" "$PKG/esm/"
+cp "$HERE/js/entries/index.cjs" "$HERE/js/entries/wasm-bytes.cjs" "$PKG/cjs/"
+cp "$HERE/js/entries/deno.mjs" "$HERE/js/entries/bun.mjs" "$HERE/js/entries/workerd.mjs" \
+   "$HERE/js/entries/browser.mjs" "$HERE/js/entries/wasm-bytes.mjs" "$PKG/esm/"
+# The Node ESM entry re-exports the CommonJS instance (one module instance for import and
+# require): its export list is read from that module, not written by hand.
+node "$HERE/js/node-entry.mjs" "$PKG/cjs/index.cjs" "$PKG/esm/node.mjs" || exit 1
+# Types: index.d.ts/endpoints.d.ts are ESM (the package is "type": "module"); the .d.cts twins
+# describe the CommonJS entry (`exports.default` is AutoSend, `__esModule` is set).
 cp "$HERE/pkg-src/package.json" "$HERE/pkg-src/index.d.ts" "$HERE/pkg-src/endpoints.d.ts" "$PKG/"
+sed "s#from './endpoints.js'#from './endpoints.cjs'#" "$HERE/pkg-src/index.d.ts" >"$PKG/index.d.cts"
+sed "s#from './index.js'#from './index.cjs'#" "$HERE/pkg-src/endpoints.d.ts" >"$PKG/endpoints.d.cts"
+grep -q "from './endpoints.cjs'" "$PKG/index.d.cts" && grep -q "from './index.cjs'" "$PKG/endpoints.d.cts" ||
+  { echo "build.sh: could not derive the .d.cts files" >&2; exit 1; }
 cp "$HERE/README.md" "$PKG/README.md"
+# Licence texts and third-party notices travel with the package (issue 15 item 7).
+shopt -s nullglob
+for f in "$ROOT"/LICENSE* "$ROOT"/THIRD-PARTY* "$ROOT"/NOTICE*; do cp "$f" "$PKG/"; done
+shopt -u nullglob
+ls "$PKG"/LICENSE* >/dev/null 2>&1 || echo "build.sh: warning: no LICENSE* file at the repository root to ship" >&2
 
 raw=$(wc -c < "$PKG/esm/autosend_wasm_bg.wasm")
 gz=$(gzip -9c "$PKG/esm/autosend_wasm_bg.wasm" | wc -c)

@@ -36,7 +36,9 @@ function wasm() {
 export class AutoSendError extends Error {
   constructor(info = {}) {
     super(info.display || info.message || 'autosend error');
-    this.name = new.target.name;
+    // The class's public name, from ERROR_CLASSES (survives minification), for a subclass of
+    // the caller's its own name.
+    this.name = Object.hasOwn(new.target.prototype, 'name') ? new.target.prototype.name : new.target.name;
     /** Stable numeric code (docs/contract.md). */
     this.code = info.code ?? 900;
     /** Stable snake_case kind (`rate_limited`, …). */
@@ -121,6 +123,22 @@ export class BudgetStoreError extends TransportError {}
 /** A bug in the SDK. */
 export class InternalError extends AutoSendError {}
 export class PanicError extends InternalError {}
+
+// Every error class by its exported name. The keys are the names users see in `err.name`:
+// minifiers rename classes but keep property names, so `name` is set from here. A test checks
+// that every kind of the core's taxonomy (errorKinds()) maps to a class listed here.
+const ERROR_CLASSES = {
+  AutoSendError, UsageError, InvalidApiKeyError, MissingProjectIdError, ProjectIdNotAllowedError,
+  KeyScopeError, InvalidBaseUrlError, ValidationError, UnknownEndpointError, InvalidConfigError,
+  WebhookVerificationError, WebhookSignatureError, WebhookTimestampError, WebhookMalformedError,
+  ApiError, ApiValidationError, AuthenticationError, PlanRequiredError, PermissionError,
+  NotFoundError, ConflictError, RateLimitError, ServerError, UnexpectedStatusError,
+  InvalidResponseError, TransportError, ConnectionError, ConnectionLostError, TimeoutError,
+  DeadlineExceededError, AbortedError, BudgetStoreError, InternalError, PanicError,
+};
+for (const [name, Cls] of Object.entries(ERROR_CLASSES)) {
+  Object.defineProperty(Cls.prototype, 'name', { value: name, writable: true, configurable: true });
+}
 
 const CLASS_BY_CODE = {
   100: InvalidApiKeyError,

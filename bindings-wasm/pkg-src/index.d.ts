@@ -413,5 +413,5 @@ export interface EndpointInfo {
 }
 export function endpoints(): EndpointInfo[];
 export function versions(): { core: string; binding: string };
-/** Which entry point the runtime picked: 'node' | 'deno' | 'bun' | 'workerd'. */
-export const runtimeEntry: 'node' | 'deno' | 'bun' | 'workerd';
+/** Which entry point the runtime (or bundler) picked. */
+export const runtimeEntry: 'node' | 'browser' | 'deno' | 'bun' | 'workerd';

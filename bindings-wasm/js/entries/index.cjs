@@ -2,7 +2,7 @@
 // Node.js, CommonJS (`require('autosend-sdk')`). The wasm is read and compiled on first use
 // (the first `new AutoSend()` or `verifyWebhook()`), not at require time.
 const sdk = require('./sdk.cjs');
-sdk._setWasmLoader(() => require('./autosend_wasm.js'));
+sdk._setWasmLoader(() => require('./autosend_wasm.cjs'));
 // Node's fetch (undici) reports through diagnostics channels whether a request was written:
 // a connection or TLS handshake that never completed is then `connect` (nothing sent).
 sdk._setNodeHooks({
@@ -10,5 +10,9 @@ sdk._setNodeHooks({
   AsyncLocalStorage: require('node:async_hooks').AsyncLocalStorage,
   fetch: globalThis.fetch,
 });
-module.exports = sdk;
-module.exports.runtimeEntry = 'node';
+// `exports.default` is AutoSend: transpiled `import AutoSend from 'autosend-sdk'` (TypeScript,
+// Babel, bundlers) reads it because `__esModule` is set, as index.d.cts declares.
+Object.defineProperty(exports, '__esModule', { value: true });
+Object.assign(exports, sdk);
+exports.default = sdk.default;
+exports.runtimeEntry = 'node';

@@ -1,0 +1,6 @@
+// Bundlers (condition "module" of "#wasm-bytes" in package.json; Node never takes it): the
+// wasm as bytes inlined into the bundle, so a single-file `esbuild --platform=node` bundle
+// (the usual AWS Lambda build) carries it. Read by the CommonJS glue on first use.
+import bytes from './autosend_wasm_bg.wasm' with { type: 'bytes' };
+
+export default bytes;
