@@ -54,7 +54,7 @@ cp "$HERE/js/sdk.mjs" "$PKG/esm/sdk.mjs"
 node "$HERE/js/to-cjs.mjs" "$HERE/js/sdk.mjs" "$PKG/cjs/sdk.cjs"
 cp "$HERE/js/entries/index.cjs" "$HERE/js/entries/wasm-bytes.cjs" "$PKG/cjs/"
 cp "$HERE/js/entries/deno.mjs" "$HERE/js/entries/bun.mjs" "$HERE/js/entries/workerd.mjs" \
-   "$HERE/js/entries/browser.mjs" "$HERE/js/entries/wasm-bytes.mjs" "$PKG/esm/"
+   "$HERE/js/entries/browser.mjs" "$HERE/js/entries/wasm-bytes.mjs" "$HERE/js/entries/base64-shim.mjs" "$PKG/esm/"
 # The Node ESM entry re-exports the CommonJS instance (one module instance for import and
 # require): its export list is read from that module, not written by hand.
 node "$HERE/js/node-entry.mjs" "$PKG/cjs/index.cjs" "$PKG/esm/node.mjs" || exit 1

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds, packs and tests the npm package autosend-sdk, from a clean clone:
 #   1. build.sh (wasm32 target + wasm-bindgen-cli 0.2.130 installed when missing)
-#   2. dev tools from npm (typescript, deno, bun, workerd, esbuild) into bindings-wasm/dev
+#   2. dev tools from npm (typescript, deno, bun, workerd, esbuild, vite, webpack, publint, attw,
+#      puppeteer-core) into bindings-wasm/dev; Chromium from Debian when missing
 #   3. the sandbox (cargo build -p autosend-sandbox), started on port 0, killed at the end
 #   4. node --test: conformance vectors, transport, end-to-end over HTTPS
-#   5. npm pack → consumer projects (CommonJS, ESM, TypeScript with tsc --strict), quickstart,
-#      examples/send.mjs, and smoke runs in Deno, Bun and workerd
+#   5. npm pack → publint --strict, attw; the tarball installed once into a copy of consumers/:
+#      CommonJS, ESM, TypeScript (ESM and CommonJS), an esbuild --platform=node single file,
+#      Vite + webpack (web, webworker) builds run in headless Chromium, quickstart,
+#      examples/send.mjs, and smoke runs in Deno, Bun and workerd (consumers/runtimes)
 # Prints "N passed, N failed" last and exits non-zero on any failure. Respects CARGO_TARGET_DIR.
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -26,17 +29,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
+elapsed() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }'; }
+
 step() { # step NAME COMMAND... : runs a check, counts it
   local name="$1"
   shift
   echo "--- $name"
+  local t0=$EPOCHREALTIME
   if "$@"; then
     PASSED=$((PASSED + 1))
-    echo "--- ok: $name"
+    echo "--- ok: $name ($(elapsed "$t0") s)"
   else
     FAILED=$((FAILED + 1))
     FAILS+=("$name")
-    echo "--- FAILED: $name"
+    echo "--- FAILED: $name ($(elapsed "$t0") s)"
   fi
 }
 
@@ -122,7 +128,8 @@ NODE_PASS=0
 NODE_FAIL=0
 step "node --test (vectors, transport, end-to-end)" node_suite
 
-# 5. Pack and use the tarball.
+# 5. Pack and use the tarball: lint it as a published package, then install it ONCE into a copy
+# of consumers/ (one node_modules shared by every consumer project there) and build/run each.
 TARBALL=""
 pack() {
   local out
@@ -130,30 +137,63 @@ pack() {
   TARBALL="$WORK/$(echo "$out" | tail -n 1)"
   echo "tarball: $TARBALL ($(wc -c <"$TARBALL") bytes)"
   tar -tzf "$TARBALL"
+  # One copy of the wasm, however many entry points.
+  [ "$(tar -tzf "$TARBALL" | grep -c '\.wasm$')" -eq 1 ] || { echo "the tarball holds more than one .wasm"; return 1; }
 }
 step "npm pack" pack
 
-install_into() { # install_into DIR: copies a consumer and installs the tarball
-  (cd "$1" && npm install --no-audit --no-fund --loglevel=error --ignore-scripts "$TARBALL")
+publint_strict() { "$BIN/publint" --strict "$TARBALL"; }
+attw_pack() { # every resolution mode (node10, node16 CJS/ESM, bundler) green
+  "$BIN/attw" --format ascii "$TARBALL"
+}
+step "publint --strict" publint_strict
+step "attw (are the types wrong)" attw_pack
+
+C="$WORK/consumers"
+consumers_dir() {
+  [ -d "$C/node_modules/autosend-sdk" ] && return 0
+  cp -r "$HERE/consumers" "$C" &&
+    (cd "$C" && npm install --no-save --no-audit --no-fund --loglevel=error --ignore-scripts "$TARBALL") || return 1
+  # The bundlers and the browser driver come from dev/ (already installed), linked in.
+  for t in vite webpack puppeteer-core; do ln -sfn "$HERE/dev/node_modules/$t" "$C/node_modules/$t"; done
 }
 
 consumer_cjs() {
-  cp -r "$HERE/consumers/cjs" "$WORK/cjs" && install_into "$WORK/cjs" &&
-    (cd "$WORK/cjs" && AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node index.js)
+  consumers_dir && (cd "$C/cjs" && AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node index.js)
 }
 consumer_esm() {
-  cp -r "$HERE/consumers/esm" "$WORK/esm" && install_into "$WORK/esm" &&
-    (cd "$WORK/esm" && AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node index.js)
+  consumers_dir && (cd "$C/esm" && AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node index.js)
 }
 consumer_ts() {
-  cp -r "$HERE/consumers/ts" "$WORK/ts" && cp "$HERE/examples/typed.ts" "$WORK/ts/typed.ts" &&
-    install_into "$WORK/ts" &&
-    (cd "$WORK/ts" && "$BIN/tsc" --strict --noEmit -p . && "$BIN/tsc" -p . &&
+  consumers_dir && cp "$HERE/examples/typed.ts" "$C/ts/typed.ts" &&
+    (cd "$C/ts" && "$BIN/tsc" --strict --noEmit -p . && "$BIN/tsc" -p . &&
       AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node dist/index.js)
 }
+consumer_ts_cjs() { # default import, compiled to CommonJS (module Node16)
+  consumers_dir && (cd "$C/ts-cjs" && "$BIN/tsc" -p . &&
+    AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node dist/index.js)
+}
+consumer_esbuild_node() { # esbuild --platform=node --minify, one file run alone (AWS Lambda style)
+  consumers_dir || return 1
+  local out="$WORK/lambda"
+  rm -rf "$out"
+  (cd "$C/esbuild-node" && "$BIN/esbuild" index.mjs --bundle --platform=node --minify --outfile="$out/bundle.cjs" --log-level=warning) || return 1
+  echo "bundle: $(wc -c <"$out/bundle.cjs") bytes"
+  (cd "$out" && node bundle.cjs "$(newkey)" "$SANDBOX_URL")
+}
+consumer_browser() { # Vite, webpack web and webpack webworker builds, run in headless Chromium
+  consumers_dir || return 1
+  command -v chromium >/dev/null || apt_chromium || return 1
+  (cd "$C/browser" && "$BIN/vite" build && node webpack.mjs &&
+    node run.mjs "$SANDBOX_URL" "$(newkey)" "$(newkey)" "$(newkey)")
+}
+apt_chromium() {
+  # shellcheck source=../scripts/common.sh
+  (source "$ROOT/scripts/common.sh" && apt_ensure chromium)
+}
 quickstart() { # the README's quickstart, verbatim, from the ESM consumer
-  cp "$HERE/examples/quickstart.mjs" "$WORK/esm/quickstart.mjs" &&
-    (cd "$WORK/esm" && AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node quickstart.mjs | tee "$WORK/quickstart.out") &&
+  consumers_dir && cp "$HERE/examples/quickstart.mjs" "$C/esm/quickstart.mjs" &&
+    (cd "$C/esm" && AUTOSEND_API_KEY="$(newkey)" AUTOSEND_BASE_URL="$SANDBOX_URL" node quickstart.mjs | tee "$WORK/quickstart.out") &&
     grep -q '^queued ' "$WORK/quickstart.out"
 }
 send_example() { # the demo command: node bindings-wasm/examples/send.mjs
@@ -162,33 +202,34 @@ send_example() { # the demo command: node bindings-wasm/examples/send.mjs
 }
 step "consumer: CommonJS require" consumer_cjs
 step "consumer: ESM import" consumer_esm
-step "consumer: TypeScript (tsc --strict)" consumer_ts
+step "consumer: TypeScript ESM (tsc --strict)" consumer_ts
+step "consumer: TypeScript CommonJS (default import)" consumer_ts_cjs
+step "consumer: esbuild --platform=node single file" consumer_esbuild_node
+step "consumer: browser (Vite, webpack web + webworker, Chromium)" consumer_browser
 step "README quickstart (examples/quickstart.mjs)" quickstart
 step "examples/send.mjs" send_example
 
-# Deno and Bun: the same smoke script, resolved through the package's conditional exports.
-runtimes_dir() {
-  [ -d "$WORK/rt" ] && return 0
-  cp -r "$HERE/runtimes" "$WORK/rt" && install_into "$WORK/rt"
-}
+# Deno, Bun and workerd: consumers/runtimes, resolved through the package's conditional exports.
 write_config() { # write_config ENTRY
   node -e 'const [entry, key, url] = process.argv.slice(1); require("fs").writeFileSync("config.json", JSON.stringify({expectEntry: entry, apiKey: key, baseUrl: url}))' "$1" "$(newkey)" "$SANDBOX_URL"
 }
 smoke_deno() {
-  runtimes_dir && (cd "$WORK/rt" && write_config deno &&
+  consumers_dir && (cd "$C/runtimes" && write_config deno &&
     DENO_NO_UPDATE_CHECK=1 DENO_DIR="$WORK/deno-cache" "$BIN/deno" run --node-modules-dir=manual --cert "$WORK/ca.pem" \
-      --allow-net=127.0.0.1 --allow-read=. smoke.mjs)
+      --allow-net=127.0.0.1 --allow-read="$C" smoke.mjs)
 }
 smoke_bun() {
-  runtimes_dir && (cd "$WORK/rt" && write_config bun && NODE_EXTRA_CA_CERTS="$WORK/ca.pem" "$BIN/bun" run smoke.mjs)
+  consumers_dir && (cd "$C/runtimes" && write_config bun && NODE_EXTRA_CA_CERTS="$WORK/ca.pem" "$BIN/bun" run smoke.mjs)
 }
 smoke_workerd() {
-  runtimes_dir || return 1
-  local dir="$WORK/rt/workerd" port key
+  consumers_dir || return 1
+  local dir="$C/runtimes/workerd" port key
   mkdir -p "$dir"
-  (cd "$WORK/rt" && "$BIN/esbuild" worker.mjs --bundle --format=esm --platform=neutral \
-    --conditions=workerd,worker --external:'*.wasm' --outfile="$dir/worker.mjs" --log-level=warning) || return 1
-  cp "$WORK/rt/node_modules/autosend-sdk/esm/autosend_wasm_bg.wasm" "$dir/" && cp "$WORK/ca.pem" "$dir/ca.pem"
+  # As wrangler bundles: esbuild with the conditions workerd, worker, browser; the .wasm kept
+  # as a separate module.
+  (cd "$C/runtimes" && "$BIN/esbuild" worker.mjs --bundle --format=esm --platform=neutral \
+    --conditions=workerd,worker,browser --external:'*.wasm' --outfile="$dir/worker.mjs" --log-level=warning) || return 1
+  cp "$C/node_modules/autosend-sdk/esm/autosend_wasm_bg.wasm" "$dir/" && cp "$WORK/ca.pem" "$dir/ca.pem"
   grep -q '"./autosend_wasm_bg.wasm"' "$dir/worker.mjs" || { echo "bundle does not import the wasm module"; return 1; }
   port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
   key="$(newkey)"

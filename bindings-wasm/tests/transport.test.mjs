@@ -112,7 +112,7 @@ test('namespaces come from the catalog', () => {
 });
 
 test('ESM entry files use no process, fs or Buffer at import time', () => {
-  for (const f of ['esm/sdk.mjs', 'esm/deno.mjs', 'esm/bun.mjs', 'esm/workerd.mjs', 'esm/autosend_wasm.js']) {
+  for (const f of ['esm/sdk.mjs', 'esm/browser.mjs', 'esm/deno.mjs', 'esm/bun.mjs', 'esm/workerd.mjs', 'esm/autosend_wasm.js']) {
     const src = readFileSync(path.join(PKG_DIR, f), 'utf8');
     assert.ok(!/\bBuffer\s*[.(]/.test(src), `${f}: Buffer`);
     assert.ok(!/require\(|node:fs|from 'fs'/.test(src), `${f}: fs`);
