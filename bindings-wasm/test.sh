@@ -175,11 +175,16 @@ consumer_ts_cjs() { # default import, compiled to CommonJS (module Node16)
 }
 consumer_esbuild_node() { # esbuild --platform=node --minify, one file run alone (AWS Lambda style)
   consumers_dir || return 1
-  local out="$WORK/lambda"
-  rm -rf "$out"
-  (cd "$C/esbuild-node" && "$BIN/esbuild" index.mjs --bundle --platform=node --minify --outfile="$out/bundle.cjs" --log-level=warning) || return 1
-  echo "bundle: $(wc -c <"$out/bundle.cjs") bytes"
-  (cd "$out" && node bundle.cjs "$(newkey)" "$SANDBOX_URL")
+  local fmt file out
+  for fmt in cjs esm; do
+    file="bundle.${fmt/esm/mjs}"
+    out="$WORK/lambda-$fmt"
+    rm -rf "$out"
+    (cd "$C/esbuild-node" && "$BIN/esbuild" index.mjs --bundle --platform=node --format="$fmt" --minify \
+      --outfile="$out/$file" --log-level=warning) || return 1
+    echo "bundle ($fmt): $(wc -c <"$out/$file") bytes"
+    (cd "$out" && node "$file" "$(newkey)" "$SANDBOX_URL") || return 1
+  done
 }
 consumer_browser() { # Vite, webpack web and webpack webworker builds, run in headless Chromium
   consumers_dir || return 1

@@ -5,9 +5,13 @@ const sdk = require('./sdk.cjs');
 sdk._setWasmLoader(() => require('./autosend_wasm.cjs'));
 // Node's fetch (undici) reports through diagnostics channels whether a request was written:
 // a connection or TLS handshake that never completed is then `connect` (nothing sent).
+// Node builtins through process.getBuiltinModule (Node >= 20.16) where it exists: a bundle in
+// ESM format (esbuild --format=esm) cannot `require` them.
+const builtin = (name) =>
+  typeof process.getBuiltinModule === 'function' ? process.getBuiltinModule(name) : require(name);
 sdk._setNodeHooks({
-  diagnosticsChannel: require('node:diagnostics_channel'),
-  AsyncLocalStorage: require('node:async_hooks').AsyncLocalStorage,
+  diagnosticsChannel: builtin('node:diagnostics_channel'),
+  AsyncLocalStorage: builtin('node:async_hooks').AsyncLocalStorage,
   fetch: globalThis.fetch,
 });
 // `exports.default` is AutoSend: transpiled `import AutoSend from 'autosend-sdk'` (TypeScript,
