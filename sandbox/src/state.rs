@@ -139,6 +139,12 @@ pub struct State {
     pub burst_remaining: u64,
     /// Counters.
     pub stats: Stats,
+    /// Webhook deliveries waiting to be started (drained after each request).
+    pub outbox: Vec<crate::deliver::Job>,
+    /// Unsubscribe links handed out in rendered mail: token → `{projectId, email, groupId}`.
+    pub unsubscribes: HashMap<String, Value>,
+    /// The request log (oldest first, capped at `reqlog::MAX_ENTRIES`).
+    pub requests: VecDeque<Value>,
 }
 
 impl State {
@@ -155,6 +161,9 @@ impl State {
             faults: Vec::new(),
             burst_remaining: 0,
             stats: Stats::default(),
+            outbox: Vec::new(),
+            unsubscribes: HashMap::new(),
+            requests: VecDeque::new(),
         }
     }
 }
