@@ -379,6 +379,11 @@ pub async fn handle(
     log.finish(&app, resp.status().as_u16(), &tag);
     // Webhook deliveries queued by the handler start now (outside the state lock).
     crate::deliver::flush(&app);
+    // New mail goes out to open inbox pages.
+    let fresh = std::mem::take(&mut app.lock().fresh);
+    for m in fresh {
+        let _ = app.news.send(m);
+    }
     resp
 }
 

@@ -67,6 +67,8 @@ pub fn https_router(app: Arc<App>) -> Router {
         .route("/", get(inbox::list))
         .route("/messages/{id}", get(inbox::show))
         .route("/messages/{id}/attachments/{n}", get(inbox::attachment))
+        .route("/_sandbox/stream", get(inbox::stream))
+        .route("/_sandbox/inbox.js", get(inbox::script))
         .merge(admin::router())
         .fallback(
             |state: axum::extract::State<Arc<App>>, req: axum::extract::Request| async move {

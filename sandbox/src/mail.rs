@@ -263,6 +263,7 @@ fn record(
     render_into(st, ctx, pid, body, &mut m);
     let msg = Value::Object(m);
     let event_data = crate::deliver::email_data(&msg);
+    st.fresh.push(crate::inbox::summary(&msg));
     st.messages.push(msg);
     // A send is followed by email.sent and email.delivered (§3.1), as AutoSend does.
     crate::deliver::enqueue(st, pid, "email.sent", event_data.clone(), None);
@@ -315,9 +316,11 @@ fn render_into(st: &mut State, ctx: &Ctx, pid: &str, body: &Value, m: &mut Map<S
                         .map(str::to_string);
                 }
             }
-            None => template_error = Some(format!(
+            None => {
+                template_error = Some(format!(
                 "templateId: no template {tid:?} in this project; create it with templates.create"
-            )),
+            ))
+            }
         }
     }
     let token = util::random_alnum(24);

@@ -377,3 +377,51 @@ async fn the_request_log_and_timeline_show_every_request_and_the_429s() {
         .unwrap();
     assert!(page.contains(&fp) && page.contains("refused with 429") && !page.contains(&key[3..]));
 }
+
+#[tokio::test]
+async fn inbox_search_filters_and_live_updates_over_sse() {
+    let sb = Sandbox::fast();
+    let mut stream = sb
+        .client
+        .get(sb.admin_url("/_sandbox/stream"))
+        .send()
+        .await
+        .unwrap();
+    assert!(stream.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let mut m = mail();
+    m["subject"] = json!("Live {{what}}");
+    m["dynamicData"] = json!({"what": "update"});
+    sb.p("POST", "/mails/send", Some(m.clone())).await;
+    let mut seen = String::new();
+    while !seen.contains("Live update") {
+        let chunk = tokio::time::timeout(Duration::from_secs(10), stream.chunk())
+            .await
+            .expect("an event within 10 s")
+            .unwrap()
+            .expect("stream open");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(seen.contains("event: message"), "{seen}");
+    m["subject"] = json!("Other");
+    m["to"] = json!({"email": "zed@example.com"});
+    sb.p("POST", "/mails/send", Some(m)).await;
+    let get = |p: &str| {
+        let url = sb.admin_url(p);
+        let c = sb.client.clone();
+        async move { c.get(url).send().await.unwrap().text().await.unwrap() }
+    };
+    let all = get("/").await;
+    assert!(all.contains("Live update") && all.contains("Other"));
+    let only = get("/?q=zed%40example").await;
+    assert!(
+        only.contains("Other") && !only.contains("Live update"),
+        "{only}"
+    );
+    let none = get("/?ua=no-such-sdk").await;
+    assert!(none.contains("<span id=\"count\">0</span>"));
+    let js = get("/_sandbox/inbox.js").await;
+    assert!(js.contains("EventSource('/_sandbox/stream')"));
+}
