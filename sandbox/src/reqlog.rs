@@ -140,8 +140,8 @@ fn buckets(app: &App, entries: &[Value]) -> (u64, Vec<(u64, u64)>) {
         return (bucket_ms, Vec::new());
     };
     let last = times.iter().map(|t| t.0).max().unwrap_or(first);
-    let n = ((last - first) / bucket_ms + 1) as usize;
     let start = first / bucket_ms;
+    let n = (last / bucket_ms - start + 1) as usize;
     let mut b = vec![(0u64, 0u64); n];
     for (t, refused) in times {
         let i = (t / bucket_ms - start) as usize;
@@ -173,13 +173,28 @@ pub fn timeline_svg(app: &App, entries: &[Value]) -> String {
     let (w, h1, h2, pad) = (760.0_f64, 120.0_f64, 90.0_f64, 30.0_f64);
     let n = b.len().max(1) as f64;
     let bw = ((w - pad - 10.0) / n).max(1.0);
-    let max_s = b
-        .iter()
-        .map(|x| x.0 + x.1)
-        .max()
-        .unwrap_or(0)
-        .max(per_s + 1) as f64;
-    let max_m = minute.iter().copied().max().unwrap_or(0).max(per_m + 5) as f64;
+    // The axis fits the data and the limit, unless the limit is far above the data (then the
+    // limit line sits at the top, labelled "off scale", and the bars stay readable).
+    let scale = |peak: u64, limit: u64| -> f64 {
+        let peak = peak.max(1) as f64;
+        let limit = limit as f64;
+        if limit > peak * 4.0 {
+            peak * 1.25
+        } else {
+            peak.max(limit) * 1.15
+        }
+    };
+    let peak_s = b.iter().map(|x| x.0 + x.1).max().unwrap_or(0);
+    let max_s = scale(peak_s, per_s);
+    let peak_m = minute.iter().copied().max().unwrap_or(0);
+    let max_m = scale(peak_m, per_m);
+    let off = |limit: u64, max: f64| {
+        if limit as f64 > max {
+            ", off scale"
+        } else {
+            ""
+        }
+    };
     let refused: u64 = b.iter().map(|x| x.1).sum();
     let total: u64 = b.iter().map(|x| x.0 + x.1).sum();
     let mut s = String::new();
@@ -194,8 +209,9 @@ pub fn timeline_svg(app: &App, entries: &[Value]) -> String {
     let y0 = pad + h1;
     let _ = write!(
         s,
-        "<text x=\"{pad}\" y=\"{}\" fill=\"currentColor\">requests per second (limit {per_s}/s)</text>",
-        pad - 8.0
+        "<text x=\"{pad}\" y=\"{}\" fill=\"currentColor\">requests per second (limit {per_s}/s{})</text>",
+        pad - 8.0,
+        off(per_s, max_s)
     );
     for (i, (okc, bad)) in b.iter().enumerate() {
         let x = pad + i as f64 * bw;
@@ -208,7 +224,7 @@ pub fn timeline_svg(app: &App, entries: &[Value]) -> String {
             let _ = write!(s, "<rect class=\"r429\" x=\"{x:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{hb:.1}\" fill=\"#d33\"><title>{bad} × 429</title></rect>", y0 - ho - hb, (bw - 0.5).max(0.5));
         }
     }
-    let ly = y0 - per_s as f64 / max_s * h1;
+    let ly = y0 - (per_s as f64).min(max_s) / max_s * h1;
     let _ = write!(s, "<line class=\"limit\" x1=\"{pad}\" x2=\"{}\" y1=\"{ly:.1}\" y2=\"{ly:.1}\" stroke=\"#e08000\" stroke-dasharray=\"4 3\"/>\
         <line x1=\"{pad}\" x2=\"{}\" y1=\"{y0}\" y2=\"{y0}\" stroke=\"currentColor\"/>", w - 10.0, w - 10.0);
     // Panel 2: trailing minute.
@@ -216,8 +232,9 @@ pub fn timeline_svg(app: &App, entries: &[Value]) -> String {
     let y1 = top2 + h2;
     let _ = write!(
         s,
-        "<text x=\"{pad}\" y=\"{}\" fill=\"currentColor\">accepted requests in the last minute (limit {per_m}/min)</text>",
-        top2 - 8.0
+        "<text x=\"{pad}\" y=\"{}\" fill=\"currentColor\">accepted requests in the last minute (limit {per_m}/min{})</text>",
+        top2 - 8.0,
+        off(per_m, max_m)
     );
     let pts: Vec<String> = minute
         .iter()
@@ -231,7 +248,7 @@ pub fn timeline_svg(app: &App, entries: &[Value]) -> String {
         })
         .collect();
     let _ = write!(s, "<polyline class=\"minute\" fill=\"none\" stroke=\"#3a7bd5\" stroke-width=\"1.5\" points=\"{}\"/>", pts.join(" "));
-    let lm = y1 - per_m as f64 / max_m * h2;
+    let lm = y1 - (per_m as f64).min(max_m) / max_m * h2;
     let _ = write!(s, "<line class=\"limit\" x1=\"{pad}\" x2=\"{}\" y1=\"{lm:.1}\" y2=\"{lm:.1}\" stroke=\"#e08000\" stroke-dasharray=\"4 3\"/>\
         <line x1=\"{pad}\" x2=\"{}\" y1=\"{y1}\" y2=\"{y1}\" stroke=\"currentColor\"/>", w - 10.0, w - 10.0);
     for (i, (_, bad)) in b.iter().enumerate() {
@@ -318,6 +335,16 @@ pub async fn page(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_entry_lands_in_a_bucket_across_second_boundaries() {
+        let cli = <crate::Cli as clap::Parser>::parse_from(["autosend-sandbox", "--lazy-jwks"]);
+        let app = crate::App::new(crate::Settings::resolve(&cli).unwrap());
+        let e = |t: u64, s: u16| serde_json::json!({"epochMs": t, "status": s});
+        // 999 and 1001 are 2 ms apart but in different seconds.
+        let (_, b) = super::buckets(&app, &[e(999, 200), e(1001, 429), e(2500, 200)]);
+        assert_eq!(b, vec![(1, 0), (0, 1), (1, 0)]);
+    }
+
     #[test]
     fn fingerprint_hides_the_key() {
         let f = super::fingerprint("AS_secretsecretsecret1234");
