@@ -2,8 +2,8 @@
 //! updates over server-sent events from `/_sandbox/stream`), `/messages/{id}` shows one
 //! (tabs: rendered HTML, text, JSON source, request headers; attachments; event buttons).
 //! Mail HTML is shown inert: escaped into an `<iframe sandbox srcdoc>` (no scripts, not even
-//! the inbox's own) under a strict CSP (no remote loads; the only script is the sandbox's
-//! `/_sandbox/inbox.js`).
+//! the inbox's own) under a strict CSP (no remote loads, no script; the list page alone runs
+//! the sandbox's `/_sandbox/inbox.js`).
 
 use crate::state::App;
 use crate::util::html_escape as esc;
@@ -14,9 +14,16 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The Content-Security-Policy of every inbox page (inherited by the srcdoc iframes).
+/// The Content-Security-Policy of the message and request-log pages (inherited by the srcdoc
+/// iframes): no script at all, no remote loads; forms only to the sandbox (event buttons).
 pub const CSP: &str =
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'self'; \
+                       base-uri 'none'; form-action 'self'; connect-src 'none'; script-src 'none'";
+
+/// The CSP of the list page: as [`CSP`], plus the sandbox's own `/_sandbox/inbox.js` and its
+/// event stream. The list shows no mail bodies.
+pub const LIST_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-src 'none'; \
                        base-uri 'none'; form-action 'self'; connect-src 'self'; script-src 'self'";
 
 const STYLE: &str = "body{font-family:sans-serif;margin:1.5em;color:#222}table{border-collapse:collapse;width:100%}\
@@ -24,15 +31,19 @@ td,th{border-bottom:1px solid #ddd;padding:.35em .5em;text-align:left;vertical-a
 iframe{width:100%;height:24em;border:1px solid #aaa}pre{white-space:pre-wrap;background:#f6f6f6;padding:.6em}\
 .muted{color:#777;font-size:.9em}.error{background:#fee;border:1px solid #d33;padding:.6em}.tabs>input{position:absolute;opacity:0}.tabs>label{display:inline-block;padding:.4em .9em;border:1px solid #aaa;border-bottom:none;cursor:pointer}.tabs>input:checked+label{background:#3a7bd5;color:#fff}.tabs>input:focus-visible+label{outline:2px solid #e08000}.tabs>.panel{display:none;border-top:1px solid #aaa;padding-top:.5em}#t-html:checked~#p-html,#t-text:checked~#p-text,#t-src:checked~#p-src,#t-hdr:checked~#p-hdr{display:block}form.ev{display:inline}form.search input{margin:.2em}tr.sel{outline:2px solid #e08000}tr.fresh{background:#eef6ff}.bad{color:#d33}.good{color:#2a2}nav a{margin-right:1em}@media (prefers-color-scheme:dark){body{background:#1b1b1b;color:#ddd}pre{background:#262626}td,th{border-color:#444}.error{background:#402020}}";
 
-/// An inbox page: `body` inside the shared layout, with the inbox CSP.
+/// An inbox page: `body` inside the shared layout, with the strict [`CSP`].
 pub fn page(title: &str, body: String) -> Response {
+    page_csp(title, body, CSP)
+}
+
+fn page_csp(title: &str, body: String, csp: &'static str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>{STYLE}</style></head><body>{body}</body></html>",
         esc(title)
     );
     let mut r = Html(html).into_response();
     let h = r.headers_mut();
-    h.insert("content-security-policy", HeaderValue::from_static(CSP));
+    h.insert("content-security-policy", HeaderValue::from_static(csp));
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
@@ -162,7 +173,7 @@ pub async fn list(
         if filtered { format!(" of {}", msgs.len()) } else { String::new() },
         if filtered { " data-filtered=\"1\"" } else { "" },
     );
-    page("AutoSend sandbox inbox", body)
+    page_csp("AutoSend sandbox inbox", body, LIST_CSP)
 }
 
 /// `GET /_sandbox/stream`: server-sent events, one `message` event (the [`summary`] JSON) per
