@@ -40,9 +40,9 @@ def test_registered_webhook_receives_and_verifies_signed_email_delivered(
     sandbox: Sandbox, new_key: Any
 ) -> None:
     url, got, server = _receiver()
+    client = autosend.AutoSend(new_key()["key"], base_url=sandbox.url, ca_file=sandbox.ca_file)
+    hook = client.webhooks.create(url=url, events=["email.delivered"])["webhook"]
     try:
-        client = autosend.AutoSend(new_key()["key"], base_url=sandbox.url, ca_file=sandbox.ca_file)
-        hook = client.webhooks.create(url=url, events=["email.delivered"])["webhook"]
         sent = client.emails.send(
             {
                 "from": {"email": "hello@mail.example.com"},
@@ -71,4 +71,6 @@ def test_registered_webhook_receives_and_verifies_signed_email_delivered(
         assert logs[0]["event"] == "email.delivered"
         assert logs[0]["jobId"] == event["deliveryId"]
     finally:
+        # The sandbox is shared by the session: later sends must not go to a closed port.
+        client.webhooks.delete(hook["id"])
         server.shutdown()

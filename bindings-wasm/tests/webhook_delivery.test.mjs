@@ -38,9 +38,10 @@ function receiver() {
 
 test('a registered webhook receives and verifies a signed email.delivered', { skip }, async () => {
   const rcv = await receiver();
+  const c = new AutoSend(await newKey(), { baseUrl: info.url });
+  let webhook = null;
   try {
-    const c = new AutoSend(await newKey(), { baseUrl: info.url });
-    const { webhook } = await c.webhooks.create({ url: rcv.url, events: ['email.delivered'] });
+    ({ webhook } = await c.webhooks.create({ url: rcv.url, events: ['email.delivered'] }));
     const sent = await c.emails.send(mail('webhook e2e'));
     const { headers, body } = await rcv.next();
     const ev = verifyWebhook(body, headers, webhook.secret);
@@ -60,6 +61,8 @@ test('a registered webhook receives and verifies a signed email.delivered', { sk
     assert.equal(log.event, 'email.delivered');
     assert.equal(log.jobId, ev.deliveryId);
   } finally {
+    // The sandbox is shared by every test file: later sends must not go to a closed port.
+    if (webhook) await c.webhooks.delete({ id: webhook.id });
     rcv.close();
   }
 });
