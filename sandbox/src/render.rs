@@ -55,6 +55,10 @@ pub fn render(
     let markup = engine(true);
     let mut one = |field: &str, src: Option<&str>, h: &Handlebars<'static>| -> Option<String> {
         let src = src?;
+        if !src.contains("{{") {
+            // Nothing to render: skip the parser (a multi-megabyte body stays cheap).
+            return Some(src.to_string());
+        }
         match h.render_template(src, data) {
             Ok(s) => Some(s),
             Err(e) => {
@@ -98,6 +102,15 @@ mod tests {
         );
         assert_eq!(r.text.as_deref(), Some("yes https://p/1"));
         assert!(r.error.is_none());
+    }
+
+    #[test]
+    fn a_large_body_without_tags_is_not_parsed() {
+        let big = "x".repeat(4 << 20);
+        let t = std::time::Instant::now();
+        let r = render(Some("s"), Some(&big), None, &json!({}));
+        assert_eq!(r.html.as_deref().map(str::len), Some(4 << 20));
+        assert!(t.elapsed() < std::time::Duration::from_millis(500), "{:?}", t.elapsed());
     }
 
     #[test]
