@@ -110,7 +110,11 @@ mod tests {
         let t = std::time::Instant::now();
         let r = render(Some("s"), Some(&big), None, &json!({}));
         assert_eq!(r.html.as_deref().map(str::len), Some(4 << 20));
-        assert!(t.elapsed() < std::time::Duration::from_millis(500), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() < std::time::Duration::from_millis(500),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     #[test]
