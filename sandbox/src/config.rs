@@ -69,6 +69,11 @@ pub struct Cli {
     /// Timeout of one webhook delivery attempt, ms (documented: 10 000).
     #[arg(long, value_name = "MS")]
     pub webhook_timeout_ms: Option<u64>,
+    /// Deliver webhooks to any host. By default only loopback URLs (127.0.0.0/8, ::1,
+    /// localhost) are called; deliveries to other hosts are logged as not sent, so a test
+    /// sandbox never posts data to the internet.
+    #[arg(long)]
+    pub webhook_any_host: bool,
 }
 
 /// One project in the config file.
@@ -134,6 +139,8 @@ pub struct Settings {
     pub webhook_retry_ms: Vec<u64>,
     /// Timeout of one webhook delivery attempt, ms.
     pub webhook_timeout_ms: u64,
+    /// Deliver to non-loopback hosts too.
+    pub webhook_any_host: bool,
 }
 
 fn check_key(key: &str, account: bool) -> Result<(), String> {
@@ -274,6 +281,7 @@ impl Settings {
                 .clone()
                 .unwrap_or_else(|| vec![5_000, 10_000, 20_000]),
             webhook_timeout_ms: cli.webhook_timeout_ms.unwrap_or(10_000).max(1),
+            webhook_any_host: cli.webhook_any_host,
         })
     }
 }

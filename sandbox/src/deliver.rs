@@ -188,7 +188,40 @@ async fn attempt(job: &Job, timeout: Duration) -> Result<u16, (Option<u16>, Stri
     }
 }
 
+/// Is the URL's host a loopback address (127.0.0.0/8, `::1`, `localhost`)?
+pub fn is_loopback(url: &str) -> bool {
+    let Ok(u) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    match u.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+/// At most this many deliveries are in flight at once (a 100-recipient bulk makes 200).
+pub const MAX_IN_FLIGHT: usize = 32;
+
 async fn run(app: Arc<App>, job: Job) {
+    if !app.settings.webhook_any_host && !is_loopback(&job.url) {
+        update_log(&app, &job, |l| {
+            l["status"] = json!("not_sent");
+            l["errorMessage"] = json!(
+                "sandbox: only loopback URLs are called (start it with --webhook-any-host to call other hosts)"
+            );
+        });
+        return;
+    }
+    static SLOTS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    let Ok(_slot) = SLOTS
+        .get_or_init(|| tokio::sync::Semaphore::new(MAX_IN_FLIGHT))
+        .acquire()
+        .await
+    else {
+        return;
+    };
     let waits = app.settings.webhook_retry_ms.clone();
     let timeout = Duration::from_millis(app.settings.webhook_timeout_ms);
     let started = Instant::now();
@@ -236,6 +269,26 @@ async fn run(app: Arc<App>, job: Job) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_loopback_hosts_by_default() {
+        for u in [
+            "http://127.0.0.1:9/x",
+            "http://localhost/x",
+            "https://[::1]:8443/",
+            "http://127.5.6.7/",
+        ] {
+            assert!(super::is_loopback(u), "{u}");
+        }
+        for u in [
+            "https://hooks.example.com/x",
+            "http://10.0.0.1/",
+            "http://127.0.0.1.nip.io/",
+            "nonsense",
+        ] {
+            assert!(!super::is_loopback(u), "{u}");
+        }
+    }
+
     #[test]
     fn signature_is_lowercase_hex_hmac_sha256_of_the_body() {
         // RFC 4231 test case 2.

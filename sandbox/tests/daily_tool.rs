@@ -321,6 +321,25 @@ async fn sends_are_delivered_signed_to_webhooks_with_retries_and_logs() {
     let got = data(&sb.p("GET", &format!("/webhooks/{wid2}"), None).await);
     assert_eq!(got["failureCount"], json!(1));
     assert!(got["lastFailedAt"].is_string());
+
+    // Hosts other than loopback are never called (without --webhook-any-host): logged as not sent.
+    let w3 = data(
+        &sb.p(
+            "POST",
+            "/webhooks",
+            Some(json!({"url": "https://hooks.example.com/x", "events": ["email.sent"]})),
+        )
+        .await,
+    )["webhook"]
+        .clone();
+    let wid3 = w3["id"].as_str().unwrap().to_string();
+    sb.p("POST", "/mails/send", Some(mail())).await;
+    let logs = wait_logs(&sb, &wid3, |l| l["logs"][0]["status"] == json!("not_sent")).await;
+    assert_eq!(logs["logs"][0]["attempts"], json!(0));
+    assert!(logs["logs"][0]["errorMessage"]
+        .as_str()
+        .unwrap()
+        .contains("--webhook-any-host"));
 }
 
 #[tokio::test]
