@@ -64,6 +64,7 @@ mkdir -p "$bin"
     cc $CFLAGS "$here/tests/test_process.c" -o "$bin/test_process" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS $SAN -I"$here/tests" "$here/tests/test_smoke.c" -o "$bin/test_smoke_asan" $(pkg-config --cflags --libs autosend libcjson libcurl)
     cc $CFLAGS "$here/tests/test_fault_matrix.c" -o "$bin/test_fault_matrix" $(pkg-config --cflags --libs autosend libcjson libcurl)
+    cc $CFLAGS "$here/tests/test_webhook_delivery.c" -o "$bin/test_webhook_delivery" $(pkg-config --cflags --libs autosend libcjson)
     cc $CFLAGS "$root/examples/c/paging.c" -o "$bin/paging" $(pkg-config --cflags --libs autosend)
     # The endpoint macros are plain C89.
     printf '#include <autosend_endpoints.h>\nint main(void) { return sizeof(AUTOSEND_EP_INBOUND_ATTACHMENT) > 1 && AUTOSEND_EP_COUNT > 0 ? 0 : 1; }\n' >"$work/c89.c"
@@ -140,6 +141,7 @@ echo "== tests (plain)"
 "$bin/test_endpoints" || status=1
 "$bin/test_smoke" "$here/tests/smoke.json" || status=1
 "$bin/test_process" || status=1
+"$bin/test_webhook_delivery" || status=1
 
 echo "== fault matrix (tests/faults/matrix.json; sandbox + misbehaving server)"
 mb_info="$work/misbehave.json"

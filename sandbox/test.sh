@@ -2,7 +2,9 @@
 # Runs every sandbox test from a clean clone on a fresh Debian machine:
 #   1. cargo test -p autosend-sandbox (unit + integration tests against the real binary)
 #   2. tests/curl.sh (system curl with --cacert)
-#   3. tests/browser/inbox.mjs (Debian's headless Chromium via playwright-core)
+#   3. tests/browser/inbox.mjs (Debian's headless Chromium via playwright-core): rendering,
+#      tabs, search, live updates, the request log and its 429 chart; screenshots go to
+#      $CARGO_TARGET_DIR/test-logs/sandbox-screenshots (or $SCREENSHOT_DIR)
 # Installs chromium (apt-get) and the npm package when missing. Respects CARGO_TARGET_DIR.
 # Exits non-zero on any failure.
 set -euo pipefail
@@ -47,6 +49,9 @@ bash "$here/tests/curl.sh" "$target/debug/autosend-sandbox"
 say "browser test"
 cd "$here/tests/browser"
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
-SANDBOX_BIN="$target/debug/autosend-sandbox" node inbox.mjs
+shots="${SCREENSHOT_DIR:-$target/test-logs/sandbox-screenshots}"
+mkdir -p "$shots"
+SCREENSHOT_DIR="$shots" SANDBOX_BIN="$target/debug/autosend-sandbox" node inbox.mjs
+echo "screenshots: $shots"
 
 say "all sandbox tests passed"

@@ -71,8 +71,25 @@ if missing:
     sys.exit(1)
 PY
 
+say "the API request log (every request above, per key, against the 2/s and 50/min limits)"
+python3 - "$SANDBOX_ADMIN" "$SANDBOX_CA" <<'PY'
+import collections, json, ssl, sys, urllib.request
+admin, ca = sys.argv[1], sys.argv[2]
+ctx = ssl.create_default_context(cafile=ca)
+log = json.load(urllib.request.urlopen(admin + "/_sandbox/requests", context=ctx))
+by_key = collections.defaultdict(list)
+for r in log["requests"]:
+    by_key[r.get("keyFingerprint") or "(no key)"].append(r)
+for key, rs in by_key.items():
+    refused = sum(1 for r in rs if r["status"] == 429)
+    verdict = "rate-limit clean" if refused == 0 else f"{refused} refused with 429"
+    print(f"   key {key}: {len(rs)} request(s), {verdict}")
+PY
+
 echo
-echo "   Open the inbox: $SANDBOX_INBOX  (certificate: $SANDBOX_CA)"
+echo "   Open the inbox (rendered mail, live): $SANDBOX_INBOX"
+echo "   Open the API request log (timeline per key): ${SANDBOX_ADMIN}/requests"
+echo "   (certificate: $SANDBOX_CA)"
 if [ -t 0 ] && [ -z "${AUTOSEND_DEMO_NO_WAIT:-}" ] && [ -z "${CI:-}" ]; then
   read -r -p "   Press Enter to stop the sandbox. " _
 fi

@@ -38,6 +38,20 @@ pub fn router() -> Router<Arc<App>> {
         .route("/_sandbox/keys/revoke", post(revoke_key))
         .route("/_sandbox/downloads/{token}", get(download))
         .route(
+            "/_sandbox/requests",
+            get(crate::reqlog::list_json).delete(crate::reqlog::clear),
+        )
+        .route(
+            "/_sandbox/requests/timeline.svg",
+            get(crate::reqlog::timeline),
+        )
+        .route("/requests", get(crate::reqlog::page))
+        .route("/_sandbox/events", post(crate::triggers::fire))
+        .route(
+            "/_sandbox/unsubscribe/{token}",
+            get(crate::triggers::show).post(crate::triggers::confirm),
+        )
+        .route(
             "/_sandbox/faults",
             get(list_faults).post(add_fault).delete(clear_faults),
         )

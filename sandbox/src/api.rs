@@ -368,9 +368,68 @@ pub async fn handle(
     let request_id = format!("req_{}", util::random_hex(20));
     let (parts, body) = req.into_parts();
     let ctl = parts.extensions.get::<Arc<ConnCtl>>().cloned();
-    let mut resp = process(&app, &parts, body, ctl, &request_id).await;
+    let log = LogStart::new(&parts, &request_id);
+    let mut resp = process(&app, &parts, body, ctl, &request_id, &log).await;
     set_header(&mut resp, "x-request-id", request_id);
+    let tag = resp
+        .extensions()
+        .get::<crate::reqlog::Tag>()
+        .cloned()
+        .unwrap_or_default();
+    log.finish(&app, resp.status().as_u16(), &tag);
+    // Webhook deliveries queued by the handler start now (outside the state lock).
+    crate::deliver::flush(&app);
+    // New mail goes out to open inbox pages.
+    let fresh = std::mem::take(&mut app.lock().fresh);
+    for m in fresh {
+        let _ = app.news.send(m);
+    }
     resp
+}
+
+/// What the request log knows when a request arrives.
+struct LogStart {
+    started: std::time::Instant,
+    entry: Value,
+}
+
+impl LogStart {
+    fn new(parts: &axum::http::request::Parts, request_id: &str) -> LogStart {
+        let path = parts.uri.path();
+        let key = crate::reqlog::bearer(parts.headers.get("authorization"));
+        let entry = json!({
+            "time": util::now_iso(),
+            "epochMs": util::epoch_millis(),
+            "method": parts.method.as_str(),
+            "path": path,
+            "query": parts.uri.query(),
+            "endpointId": route(&parts.method, path).map(|(s, _)| s.id),
+            "keyFingerprint": key.as_deref().map(crate::reqlog::fingerprint),
+            "userAgent": user_agent(&parts.headers),
+            "requestId": request_id,
+        });
+        LogStart {
+            started: std::time::Instant::now(),
+            entry,
+        }
+    }
+
+    fn finish(&self, app: &App, status: u16, tag: &crate::reqlog::Tag) {
+        let mut e = self.entry.clone();
+        e["status"] = json!(status);
+        e["errorCode"] = json!(tag.error_code);
+        e["fault"] = json!(tag.fault);
+        e["latencyMs"] = json!(self.started.elapsed().as_millis() as u64);
+        crate::reqlog::record(app, e);
+    }
+}
+
+fn tagged(mut r: Response, code: Option<String>, fault: &Option<String>) -> Response {
+    r.extensions_mut().insert(crate::reqlog::Tag {
+        error_code: code,
+        fault: fault.clone(),
+    });
+    r
 }
 
 async fn process(
@@ -379,6 +438,7 @@ async fn process(
     body: Body,
     ctl: Option<Arc<ConnCtl>>,
     request_id: &str,
+    log: &LogStart,
 ) -> Response {
     let path = parts.uri.path().to_string();
     let method = parts.method.clone();
@@ -400,7 +460,7 @@ async fn process(
                     drop(st);
                     let mut r = json_response(400, &error_body(400, "SANDBOX_INVALID_FAULT", &m));
                     add_rate_headers(&mut r, &app.idle_rate());
-                    return r;
+                    return tagged(r, Some("SANDBOX_INVALID_FAULT".into()), &None);
                 }
             }
         } else if let Some(i) = st.faults.iter().position(|r: &FaultRule| {
@@ -435,11 +495,20 @@ async fn process(
             false
         };
     }
+    let kinds = fault.as_ref().map(|f| f.kinds().join(","));
     let fault = fault.unwrap_or_default();
+    let hung = |app: &App| {
+        let tag = crate::reqlog::Tag {
+            error_code: Some("CONNECTION_RESET".into()),
+            fault: kinds.clone(),
+        };
+        log.finish(app, 0, &tag);
+    };
     if let Some(ms) = fault.latency_ms {
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     if fault.reset_before {
+        hung(app);
         return hang_up(ctl, true).await;
     }
     if let Some(status) = fault.status {
@@ -469,7 +538,11 @@ async fn process(
                 r.headers_mut().insert(n, v);
             }
         }
-        return r;
+        let code = match &b {
+            Value::String(_) => "SANDBOX_FAULT".to_string(),
+            other => error_code(other),
+        };
+        return tagged(r, Some(code), &kinds);
     }
     if burst_hit {
         let ms = fault.retry_after.unwrap_or(1) * 1000;
@@ -479,7 +552,7 @@ async fn process(
         add_rate_headers(&mut r, &info);
         set_header(&mut r, "x-sandbox-retry-after-ms", ms.to_string());
         set_header(&mut r, "retry-after-ms", ms.to_string());
-        return r;
+        return tagged(r, Some("RATE_LIMIT_EXCEEDED".into()), &kinds);
     }
 
     // 2. Normal processing.
@@ -488,6 +561,7 @@ async fn process(
 
     // 3. Faults that act after processing.
     if fault.reset_after {
+        hung(app);
         return hang_up(ctl, true).await;
     }
     if fault.malformed {
@@ -497,8 +571,13 @@ async fn process(
         r.headers_mut()
             .insert("content-type", HeaderValue::from_static("application/json"));
         add_rate_headers(&mut r, &rate);
-        return r;
+        return tagged(r, None, &kinds);
     }
+    let code = (status >= 400).then(|| {
+        serde_json::from_slice::<Value>(&bytes)
+            .map(|v| error_code(&v))
+            .unwrap_or_else(|_| "ERROR".into())
+    });
     let mut r = if fault.truncate {
         let full = bytes;
         let cut = (full.len() / 2).max(1).min(full.len());
@@ -530,7 +609,7 @@ async fn process(
             set_header(&mut r, "retry-after-ms", ms.to_string());
         }
     }
-    r
+    tagged(r, code, &kinds)
 }
 
 use futures_util::StreamExt;

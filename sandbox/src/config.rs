@@ -61,6 +61,19 @@ pub struct Cli {
     /// INVALID_ENCRYPTED_PAYLOAD).
     #[arg(long, value_name = "N")]
     pub jwks_rotate_after: Option<u64>,
+    /// Waits before the webhook delivery retries, ms, comma-separated (documented: 5 s,
+    /// 10 s, 20 s → 4 attempts). `--webhook-retry-ms 50,50,50` makes failing handlers quick
+    /// to test.
+    #[arg(long, value_delimiter = ',', value_name = "MS,MS,...")]
+    pub webhook_retry_ms: Option<Vec<u64>>,
+    /// Timeout of one webhook delivery attempt, ms (documented: 10 000).
+    #[arg(long, value_name = "MS")]
+    pub webhook_timeout_ms: Option<u64>,
+    /// Deliver webhooks to any host. By default only loopback URLs (127.0.0.0/8, ::1,
+    /// localhost) are called; deliveries to other hosts are logged as not sent, so a test
+    /// sandbox never posts data to the internet.
+    #[arg(long)]
+    pub webhook_any_host: bool,
 }
 
 /// One project in the config file.
@@ -122,6 +135,12 @@ pub struct Settings {
     pub jwks_rotate_after: Option<u64>,
     /// Delay of each new connection's handshake, ms (0: none).
     pub new_connection_delay_ms: u64,
+    /// Waits before webhook delivery retries, ms.
+    pub webhook_retry_ms: Vec<u64>,
+    /// Timeout of one webhook delivery attempt, ms.
+    pub webhook_timeout_ms: u64,
+    /// Deliver to non-loopback hosts too.
+    pub webhook_any_host: bool,
 }
 
 fn check_key(key: &str, account: bool) -> Result<(), String> {
@@ -257,6 +276,12 @@ impl Settings {
             lazy_jwks: cli.lazy_jwks,
             jwks_rotate_after: cli.jwks_rotate_after,
             new_connection_delay_ms,
+            webhook_retry_ms: cli
+                .webhook_retry_ms
+                .clone()
+                .unwrap_or_else(|| vec![5_000, 10_000, 20_000]),
+            webhook_timeout_ms: cli.webhook_timeout_ms.unwrap_or(10_000).max(1),
+            webhook_any_host: cli.webhook_any_host,
         })
     }
 }

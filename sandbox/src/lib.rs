@@ -13,16 +13,20 @@ pub mod api;
 pub mod areas;
 pub mod config;
 pub mod contacts;
+pub mod deliver;
 pub mod inbox;
 pub mod mail;
 pub mod misbehave;
 pub mod projects;
+pub mod render;
+pub mod reqlog;
 #[rustfmt::skip]
 pub mod routes_gen;
 pub mod schema;
 pub mod server;
 pub mod state;
 pub mod tls;
+pub mod triggers;
 pub mod util;
 
 use axum::routing::get;
@@ -62,6 +66,9 @@ pub fn https_router(app: Arc<App>) -> Router {
     Router::new()
         .route("/", get(inbox::list))
         .route("/messages/{id}", get(inbox::show))
+        .route("/messages/{id}/attachments/{n}", get(inbox::attachment))
+        .route("/_sandbox/stream", get(inbox::stream))
+        .route("/_sandbox/inbox.js", get(inbox::script))
         .merge(admin::router())
         .fallback(
             |state: axum::extract::State<Arc<App>>, req: axum::extract::Request| async move {

@@ -260,8 +260,84 @@ fn record(
     m.insert("customHeaders".into(), s("headers"));
     m.insert("headers".into(), ctx.headers.clone());
     m.insert("body".into(), body.clone());
-    st.messages.push(Value::Object(m));
+    render_into(st, ctx, pid, body, &mut m);
+    let msg = Value::Object(m);
+    let event_data = crate::deliver::email_data(&msg);
+    st.fresh.push(crate::inbox::summary(&msg));
+    st.messages.push(msg);
+    // A send is followed by email.sent and email.delivered (§3.1), as AutoSend does.
+    crate::deliver::enqueue(st, pid, "email.sent", event_data.clone(), None);
+    crate::deliver::enqueue(st, pid, "email.delivered", event_data, None);
     id
+}
+
+/// Render the message as AutoSend would (§1.9) and store `rendered` (subject/html/text),
+/// `renderError` and the unsubscribe links on it. The raw request stays in `body`.
+fn render_into(st: &mut State, ctx: &Ctx, pid: &str, body: &Value, m: &mut Map<String, Value>) {
+    let to_email = m
+        .get("to")
+        .and_then(|t| t.get("email"))
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let d = crate::areas::data(st, pid);
+    let group = body
+        .get("unsubscribeGroupId")
+        .and_then(Value::as_str)
+        .and_then(|g| {
+            d.groups
+                .iter()
+                .find(|x| crate::areas::sget(x, "id") == g || crate::areas::sget(x, "groupId") == g)
+        })
+        .or_else(|| d.groups.iter().find(|x| x["isGlobal"] == json!(true)))
+        .map(|g| crate::areas::sget(g, "groupId").to_string())
+        .unwrap_or_default();
+    let mut subject = body
+        .get("subject")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut html = body.get("html").and_then(Value::as_str).map(str::to_string);
+    let text = body.get("text").and_then(Value::as_str).map(str::to_string);
+    let mut template_error = None;
+    if let Some(tid) = body.get("templateId").and_then(Value::as_str) {
+        match d
+            .templates
+            .iter()
+            .find(|t| crate::areas::sget(t, "templateId") == tid)
+        {
+            Some(t) => {
+                if subject.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                    subject = t.get("subject").and_then(Value::as_str).map(str::to_string);
+                }
+                if html.is_none() {
+                    html = t
+                        .get("emailTemplate")
+                        .and_then(Value::as_str)
+                        .map(str::to_string);
+                }
+            }
+            None => {
+                template_error = Some(format!(
+                "templateId: no template {tid:?} in this project; create it with templates.create"
+            ))
+            }
+        }
+    }
+    let token = util::random_alnum(24);
+    let unsub = format!("{}/_sandbox/unsubscribe/{token}", ctx.admin_url);
+    let prefs = format!("{unsub}?preferences=1");
+    st.unsubscribes.insert(
+        token,
+        json!({"projectId": pid, "email": to_email, "groupId": group, "emailId": m.get("id")}),
+    );
+    let data = crate::render::context(m.get("dynamicData").unwrap_or(&Value::Null), &unsub, &prefs);
+    let r = crate::render::render(subject.as_deref(), html.as_deref(), text.as_deref(), &data);
+    m.insert(
+        "rendered".into(),
+        json!({"subject": r.subject, "html": r.html, "text": r.text}),
+    );
+    m.insert("renderError".into(), json!(template_error.or(r.error)));
+    m.insert("unsubscribeUrl".into(), json!(unsub));
 }
 
 /// `POST /v1/mails/send`.

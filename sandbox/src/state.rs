@@ -139,6 +139,14 @@ pub struct State {
     pub burst_remaining: u64,
     /// Counters.
     pub stats: Stats,
+    /// Webhook deliveries waiting to be started (drained after each request).
+    pub outbox: Vec<crate::deliver::Job>,
+    /// Unsubscribe links handed out in rendered mail: token → `{projectId, email, groupId}`.
+    pub unsubscribes: HashMap<String, Value>,
+    /// The request log (oldest first, capped at `reqlog::MAX_ENTRIES`).
+    pub requests: VecDeque<Value>,
+    /// Summaries of messages recorded by the current request, for the inbox's live updates.
+    pub fresh: Vec<Value>,
 }
 
 impl State {
@@ -155,6 +163,10 @@ impl State {
             faults: Vec::new(),
             burst_remaining: 0,
             stats: Stats::default(),
+            outbox: Vec::new(),
+            unsubscribes: HashMap::new(),
+            requests: VecDeque::new(),
+            fresh: Vec::new(),
         }
     }
 }
@@ -178,6 +190,8 @@ pub struct App {
     pub settings: Settings,
     /// The start-up JSON line (also served by `GET /_sandbox/config`).
     pub start_info: Mutex<Value>,
+    /// New-message summaries for the inbox's server-sent events (`GET /_sandbox/stream`).
+    pub news: tokio::sync::broadcast::Sender<Value>,
     state: Mutex<State>,
     jwks_rx: tokio::sync::watch::Receiver<Option<Arc<crate::areas::jwks::Keyring>>>,
     jwks_start: Mutex<Option<Box<dyn FnOnce() + Send>>>,
@@ -214,6 +228,7 @@ impl App {
         let app = App {
             settings,
             start_info: Mutex::new(Value::Null),
+            news: tokio::sync::broadcast::channel(256).0,
             state: Mutex::new(State::default()),
             jwks_rx,
             jwks_start: Mutex::new(Some(starter)),

@@ -1,5 +1,5 @@
 //! Webhook management (§2.13): secrets `whsec_…` shown on create and reveal only; delivery
-//! logs (flat pagination); resend queues a test delivery that is logged, not sent.
+//! logs (flat pagination); resend delivers the given payload again (see `crate::deliver`).
 
 use super::{
     bad, data, fail, flat, message_only, ok_msg, okr, page_query, pid, pos, q_bool, sget, Reply,
@@ -219,8 +219,8 @@ pub fn reveal(st: &mut State, ctx: &Ctx, r: &Req) -> Reply {
     }
 }
 
-/// `POST /webhooks/{id}/resend` → `{jobId}`; the event must be subscribed. The sandbox logs
-/// the delivery (it does not call the URL).
+/// `POST /webhooks/{id}/resend` → `{jobId}`; the event must be subscribed. The delivery is
+/// sent for real (signed, retried, logged) after the request, like every other.
 pub fn resend(st: &mut State, ctx: &Ctx, r: &Req) -> Reply {
     let event = r.s("event").unwrap_or("").to_string();
     let Some(payload) = r.b("data").filter(|v| v.is_object()).cloned() else {
@@ -242,18 +242,10 @@ pub fn resend(st: &mut State, ctx: &Ctx, r: &Req) -> Reply {
             &format!("The webhook is not subscribed to {event:?}"),
         );
     }
-    let job = format!(
-        "{}",
-        util::epoch_millis() * 1000 + (d.webhook_logs.len() as u64 % 1000)
-    );
-    let now = util::now_iso();
-    d.webhook_logs.push(
-        json!({"_id": util::object_id(), "webhookId": w["id"], "projectId": p, "event": event,
-        "url": w["url"], "statusCode": null, "success": false, "attempts": 0, "duration": null,
-        "errorMessage": "sandbox: queued, not delivered over the network", "deliveredAt": null,
-        "jobId": job, "payload": {"type": event, "createdAt": now, "data": payload},
-        "createdAt": now, "updatedAt": now}),
-    );
+    let id = r.param("id").to_string();
+    let job = crate::deliver::enqueue(st, &p, &event, payload, Some(&id))
+        .pop()
+        .unwrap_or_default();
     ok_msg(json!({"jobId": job}), "Webhook queued for resend").into()
 }
 

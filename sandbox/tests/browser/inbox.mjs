@@ -2,7 +2,9 @@
 //
 // Starts the real sandbox, sends a mail whose HTML carries a <script> and a remote <img>,
 // opens the inbox over HTTPS in Debian's headless Chromium and checks what is shown, that the
-// script did not run and that no remote load was attempted.
+// script did not run and that no remote load was attempted. Then (issue 16): a mail rendered
+// with dynamicData and {{#if}}/{{else}}, the tabs (also by keyboard), search, a live update
+// arriving without reload, and the request log with its timeline marking a provoked 429.
 //
 // TLS: Chromium is NOT told to ignore certificate errors in general. It gets
 // --ignore-certificate-errors-spki-list=<sha256 of the sandbox server key>, which the
@@ -65,7 +67,7 @@ await new Promise((r) => remote.listen(0, '127.0.0.1', r));
 const remotePort = remote.address().port;
 const remoteOrigin = `http://127.0.0.1:${remotePort}`;
 
-function api(method, p, body) {
+function api(method, p, body, extra = {}) {
   return new Promise((resolve, reject) => {
     const u = new URL(info.url + p);
     const data = body ? JSON.stringify(body) : undefined;
@@ -80,6 +82,7 @@ function api(method, p, body) {
           authorization: `Bearer ${info.keys.project[0].key}`,
           'content-type': 'application/json',
           'user-agent': 'autosend-node-browser-test/1.0',
+          ...extra,
         },
       },
       (res) => {
@@ -164,14 +167,79 @@ try {
   check('HTML body text is shown', greet === 'Hello from the browser test');
   const frameBody = await frame.locator('body').innerText();
   check('script in the mail did not run', !frameBody.includes('PWNED'));
+  await page.getByText('Text', { exact: true }).click();
   const pageText = await page.locator('body').innerText();
-  check('text part is shown', pageText.includes('Plain text part of the browser test'));
+  check('text part is shown (Text tab)', pageText.includes('Plain text part of the browser test'));
   const sandboxAttr = await page.locator('iframe[title="HTML body"]').getAttribute('sandbox');
   check('iframe is sandboxed without allow-scripts', sandboxAttr === '');
   const imgComplete = await frame.locator('#remote').evaluate((img) => img.naturalWidth).catch(() => 0);
   check('remote image did not load', imgComplete === 0);
   if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'message.png'), fullPage: true });
   await page.waitForTimeout(300);
+
+  // 6. Rendering as AutoSend does: dynamicData through Handlebars, {{#if}}…{{else}}.
+  const rendered = await api('POST', '/mails/send', {
+    to: { email: 'ada@example.com', name: 'Ada' },
+    from: { email: 'sender@example.com' },
+    subject: 'Welcome {{name}}',
+    html: '<p id="hello">{{#if vip}}Dear {{name}}{{else}}Hello{{/if}}</p><p id="plan">{{#if trial}}trial{{else}}paid{{/if}}</p>',
+    text: 'Hi {{name}}',
+    dynamicData: { name: 'Ada', vip: true, trial: false },
+  });
+  const rid = rendered.json.data?.emailId;
+  await page.goto(`${info.admin_url}/messages/${rid}`, { waitUntil: 'load' });
+  const rframe = page.frameLocator('iframe[title="HTML body"]');
+  check('subject rendered with dynamicData', (await page.locator('#subject').innerText()) === 'Welcome Ada');
+  check('{{#if}} true branch rendered', (await rframe.locator('#hello').innerText({ timeout: 5000 })) === 'Dear Ada');
+  check('{{else}} branch rendered', (await rframe.locator('#plan').innerText()) === 'paid');
+  if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'rendered.png'), fullPage: true });
+  // Tabs: the JSON source shows the request as sent; headers with the key redacted.
+  await page.getByText('Source (JSON)', { exact: true }).click();
+  const src = await page.locator('#p-src').innerText();
+  check('Source tab shows the raw request', src.includes('{{#if vip}}') && src.includes('"dynamicData"'));
+  check('HTML panel hidden while Source is selected', !(await page.locator('#p-html').isVisible()));
+  await page.getByText('Request headers', { exact: true }).click();
+  const hdr = await page.locator('#p-hdr').innerText();
+  check('Headers tab never shows the key', hdr.length > 0 && !hdr.includes(info.keys.project[0].key));
+  // Keyboard: the tabs are radio inputs, reachable and switchable with the arrow keys.
+  await page.locator('#t-hdr').focus();
+  await page.keyboard.press('ArrowLeft');
+  check('tabs switch with the keyboard', await page.locator('#p-src').isVisible());
+  if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'tabs.png'), fullPage: true });
+
+  // 7. Search.
+  await page.goto(info.inbox_url, { waitUntil: 'load' });
+  await page.keyboard.press('/');
+  await page.keyboard.type('Welcome');
+  await page.keyboard.press('Enter');
+  await page.waitForURL('**/?q=Welcome*');
+  const found = await page.locator('#messages tbody tr').count();
+  check('search narrows the list to the matching mail', found === 1 && (await page.locator('#messages tbody').innerText()).includes('Welcome Ada'));
+  if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'search.png'), fullPage: true });
+
+  // 8. Live update: a mail sent while the inbox is open appears without a reload.
+  await page.goto(info.inbox_url, { waitUntil: 'load' });
+  const before = await page.locator('#messages tbody tr').count();
+  await page.waitForTimeout(300); // the EventSource connects
+  await api('POST', '/mails/send', {
+    to: { email: 'live@example.com' }, from: { email: 'sender@example.com' },
+    subject: 'Arrived live {{n}}', text: 'x', dynamicData: { n: 7 },
+  });
+  await page.locator('#messages tbody tr', { hasText: 'Arrived live 7' }).waitFor({ timeout: 10_000 });
+  check('live update arrives without reload', (await page.locator('#messages tbody tr').count()) === before + 1);
+  if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'live.png'), fullPage: true });
+
+  // 9. Request log and chart with a provoked 429.
+  const limited = await api('GET', '/webhooks', undefined, { 'x-sandbox-fault': '{"rate_limit_burst":1}' });
+  check('a 429 was provoked', limited.status === 429);
+  await page.goto(`${info.admin_url}/requests`, { waitUntil: 'load' });
+  const logText = await page.locator('#requests').innerText();
+  check('request log lists the sends and the 429', logText.includes('mails.send') && logText.includes('RATE_LIMIT_EXCEEDED'));
+  const svgHtml = await page.locator('svg.timeline').first().evaluate((e) => e.outerHTML);
+  check('the timeline marks the 429', (await page.locator('svg.timeline rect.r429').count()) >= 1, svgHtml.slice(0, 600));
+  check('the timeline draws the limit', (await page.locator('svg.timeline line.limit').count()) >= 2);
+  check('the request log never shows the key', !(await page.content()).includes(info.keys.project[0].key));
+  if (process.env.SCREENSHOT_DIR) await page.screenshot({ path: path.join(process.env.SCREENSHOT_DIR, 'requests.png'), fullPage: true });
 } catch (e) {
   check('browser flow', false, String(e && e.stack || e));
 }
