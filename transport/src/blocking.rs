@@ -131,6 +131,12 @@ impl Client {
         self.inner.shared.set_listener(listener);
     }
 
+    /// Where the structured events of every call go ([`crate::EventListener`]), besides the
+    /// `log` facade (target `autosend`); `None` removes the listener.
+    pub fn on_event(&self, listener: Option<crate::EventListener>) {
+        self.inner.shared.set_event_listener(listener);
+    }
+
     /// Switches to a new key; calls already running keep the old one.
     pub fn rotate_key(&self, api_key: &str) -> Result<(), Error> {
         self.inner.shared.rotate_key(api_key)
@@ -180,16 +186,24 @@ impl Client {
         let shared = &self.inner.shared;
         let mut call = shared.start_with(endpoint_id, params, encrypt)?;
         loop {
-            match call.poll(shared.now()) {
+            let step = call.poll(shared.now());
+            shared.drain_events(&mut call);
+            match step {
                 Poll::Done(r) => return r,
                 Poll::Wait(ms) => {
                     if !sleep(ms, &mut check) {
-                        return Err(call.cancel(shared.now(), false));
+                        let e = call.cancel(shared.now(), false);
+                        shared.drain_events(&mut call);
+                        return Err(e);
                     }
                 }
                 Poll::Budget(op) => shared.budget_blocking(&mut call, &op),
                 Poll::Send(req) => match self.send(req, &mut check) {
-                    None => return Err(call.cancel(shared.now(), true)),
+                    None => {
+                        let e = call.cancel(shared.now(), true);
+                        shared.drain_events(&mut call);
+                        return Err(e);
+                    }
                     Some(Ok((status, headers, body))) => {
                         call.handle_response(shared.now(), status, &headers, &body)
                     }
