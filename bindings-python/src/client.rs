@@ -45,7 +45,7 @@ macro_rules! client_new {
     ($ty:path, $py:ident, $api_key:ident, $project_id:ident, $base_url:ident, $timeout_ms:ident,
      $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident, $rate_limits:ident,
      $redis_url:ident, $on_redis_error:ident,
-     $encrypt_payloads:ident) => {{
+     $encrypt_payloads:ident, $app_info:ident) => {{
         let mut o = check(
             $py,
             options(
@@ -64,6 +64,10 @@ macro_rules! client_new {
         )?;
         o.encrypt_payloads = $encrypt_payloads;
         check($py, redis_options(&mut o, $redis_url, $on_redis_error))?;
+        check(
+            $py,
+            crate::events::user_agent_parts($py, &mut o, $app_info.as_ref()),
+        )?;
         let tls = TlsOptions {
             ca_cert_pem: $ca_pem,
         };
@@ -139,7 +143,8 @@ impl Client {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
         max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
-        rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false))]
+        rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false,
+        app_info=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -156,6 +161,7 @@ impl Client {
         redis_url: Option<String>,
         on_redis_error: Option<String>,
         encrypt_payloads: bool,
+        app_info: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
@@ -179,6 +185,10 @@ impl Client {
                 )?;
                 o.encrypt_payloads = encrypt_payloads;
                 check(py, redis_options(&mut o, redis_url, on_redis_error))?;
+                check(
+                    py,
+                    crate::events::user_agent_parts(py, &mut o, app_info.as_ref()),
+                )?;
                 let tls = TlsOptions {
                     ca_cert_pem: ca_pem,
                 };
@@ -194,6 +204,12 @@ impl Client {
             };
             Ok(Client { inner })
         })
+    }
+
+    /// Sends every call's events to `callback(event_dict)` (None: stop). The Python layer
+    /// routes them to `logging.getLogger("autosend")` and the user's `on_event`.
+    fn set_on_event(&self, callback: Option<Py<PyAny>>) {
+        self.inner.on_event(callback.map(crate::events::listener));
     }
 
     /// Calls an endpoint; returns `{status, data, request_id, attempts}` or raises.
@@ -301,7 +317,8 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
         max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
-        rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false))]
+        rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false,
+        app_info=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -318,6 +335,7 @@ impl AsyncClient {
         redis_url: Option<String>,
         on_redis_error: Option<String>,
         encrypt_payloads: bool,
+        app_info: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
@@ -336,10 +354,17 @@ impl AsyncClient {
                 rate_limits,
                 redis_url,
                 on_redis_error,
-                encrypt_payloads
+                encrypt_payloads,
+                app_info
             )?;
             Ok(AsyncClient { inner })
         })
+    }
+
+    /// Sends every call's events to `callback(event_dict)` (None: stop), from the I/O
+    /// thread with the GIL.
+    fn set_on_event(&self, callback: Option<Py<PyAny>>) {
+        self.inner.on_event(callback.map(crate::events::listener));
     }
 
     /// Calls an endpoint; returns an awaitable of `{status, data, request_id, attempts}`.

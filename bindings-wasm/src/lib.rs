@@ -122,7 +122,8 @@ pub fn env_var_names() -> String {
         autosend::ENV_API_KEY,
         autosend::ENV_ACCOUNT_API_KEY,
         autosend::ENV_PROJECT_ID,
-        autosend::ENV_BASE_URL
+        autosend::ENV_BASE_URL,
+        autosend::event::ENV_LOG
     ]))
 }
 
@@ -226,6 +227,8 @@ pub fn parse_key(key: &str) -> Result<String, JsValue> {
 #[wasm_bindgen]
 pub struct WasmClient {
     client: Client,
+    /// The `AUTOSEND_LOG` threshold read from the `env` option (`debug`, `info`), if any.
+    log: Option<&'static str>,
 }
 
 #[wasm_bindgen]
@@ -270,10 +273,18 @@ impl WasmClient {
                     .map_err(|e| err_value(&e))?;
             }
         }
-        let runtime = opt_string(&o, "runtime")?.unwrap_or_default();
-        opts.user_agent = format!("js/{BINDING_VERSION} {runtime}");
+        opts.user_agent = format!("js/{BINDING_VERSION}");
+        opts.runtime = opt_string(&o, "runtime")?.unwrap_or_default();
+        if let Some(a) = o.get("appInfo") {
+            opts.app_info = autosend::AppInfo::from_json(a, "appInfo").map_err(|e| err_value(&e))?;
+        }
+        let mut log = None;
         if let Some(Value::Object(env)) = o.get("env") {
             opts.fill_from_env(|name| env.get(name).and_then(Value::as_str).map(str::to_string));
+            log = env
+                .get(autosend::event::ENV_LOG)
+                .and_then(Value::as_str)
+                .and_then(autosend::event::log_threshold);
         }
         // JS cannot open sockets: the shared budget runs on the caller's Redis client
         // (`redis` option), never on a URL.
@@ -293,7 +304,7 @@ impl WasmClient {
         } else {
             Client::from_config(config)
         };
-        Ok(WasmClient { client })
+        Ok(WasmClient { client, log })
     }
 
     /// Prepares a call; local errors (scope, project id, validation) are thrown here.
@@ -353,8 +364,23 @@ impl WasmClient {
             "timeoutMs": c.timeout_ms(),
             "maxRetries": c.max_retries(),
             "userAgent": c.user_agent(),
+            "log": self.log,
         }))
     }
+}
+
+/// A call's recorded events as a JSON array (camelCase fields plus `message` and `level`).
+fn events_json(call: &mut Call) -> String {
+    let mut out = Vec::new();
+    while let Some(e) = call.poll_event() {
+        let mut v = e.to_json(NameStyle::Camel);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("message".into(), e.message().into());
+            o.insert("level".into(), e.level().into());
+        }
+        out.push(v);
+    }
+    to_string(&Value::Array(out))
 }
 
 /// One logical API call (the core's state machine).
@@ -440,6 +466,19 @@ impl WasmCall {
 
     /// The file of a finished binary call (a `Uint8Array`, copied once out of wasm memory);
     /// empty when there is none. Taking it frees it.
+    /// Starts (true) or stops recording the call's structured events (`takeEvents`).
+    #[wasm_bindgen(js_name = recordEvents)]
+    pub fn record_events(&mut self, on: bool) {
+        self.call.record_events(on);
+    }
+
+    /// The events recorded since the last take, as a JSON array (see docs/contract.md, Call
+    /// events; camelCase names, plus `message` and `level`).
+    #[wasm_bindgen(js_name = takeEvents)]
+    pub fn take_events(&mut self) -> String {
+        events_json(&mut self.call)
+    }
+
     #[wasm_bindgen(js_name = takeBytes)]
     pub fn take_bytes(&mut self) -> Vec<u8> {
         self.bytes.take().unwrap_or_default()

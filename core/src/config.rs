@@ -513,11 +513,35 @@ impl AppInfo {
                 format!("{field} has an unknown field {k:?}: use name, version and url"),
             ));
         }
-        Ok(Some(AppInfo {
+        let app = AppInfo {
             name: text("name")?.unwrap_or_default(),
             version: text("version")?,
             url: text("url")?,
-        }))
+        };
+        app.render(field)?;
+        Ok(Some(app))
+    }
+
+    /// The `User-Agent` part `name/version (+url)`; a refusal names `<field>.name`,
+    /// `<field>.version` or `<field>.url`.
+    pub fn render(&self, field: &str) -> Result<String, Error> {
+        let f = |k: &str| format!("{field}.{k}");
+        let mut out = ua_token(&f("name"), &self.name, MAX_APP_INFO_PART, false)?;
+        if let Some(v) = &self.version {
+            out.push('/');
+            out.push_str(&ua_token(&f("version"), v, MAX_APP_INFO_PART, false)?);
+        }
+        if let Some(u) = &self.url {
+            let u = ua_token(&f("url"), u, MAX_APP_INFO_URL, true)?;
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                return Err(config_error(
+                    &f("url"),
+                    format!("{} must start with https:// or http://", f("url")),
+                ));
+            }
+            out.push_str(&format!(" (+{u})"));
+        }
+        Ok(out)
     }
 }
 
@@ -582,26 +606,7 @@ pub fn build_user_agent(
     }
     if let Some(app) = app {
         ua.push(' ');
-        ua.push_str(&ua_token(
-            "app_info.name",
-            &app.name,
-            MAX_APP_INFO_PART,
-            false,
-        )?);
-        if let Some(v) = &app.version {
-            ua.push('/');
-            ua.push_str(&ua_token("app_info.version", v, MAX_APP_INFO_PART, false)?);
-        }
-        if let Some(u) = &app.url {
-            let u = ua_token("app_info.url", u, MAX_APP_INFO_URL, true)?;
-            if !(u.starts_with("https://") || u.starts_with("http://")) {
-                return Err(config_error(
-                    "app_info.url",
-                    "app_info.url must start with https:// or http://".to_string(),
-                ));
-            }
-            ua.push_str(&format!(" (+{u})"));
-        }
+        ua.push_str(&app.render("app_info")?);
     }
     Ok(ua)
 }

@@ -15,6 +15,22 @@
 use crate::limiter::NameStyle;
 use serde_json::{Map, Value};
 
+/// Environment variable that turns on logging of call events to the console in runtimes
+/// without a logging framework of their own (JavaScript): `debug` (every event) or `info`
+/// (retries, waits, transport failures, failed calls). Read by the binding, judged by
+/// [`log_threshold`].
+pub const ENV_LOG: &str = "AUTOSEND_LOG";
+
+/// The threshold an [`ENV_LOG`] value names: `Some("debug")`, `Some("info")`, or `None`
+/// (unset, empty, `off`, or anything else: nothing is logged). Case and spaces ignored.
+pub fn log_threshold(value: &str) -> Option<&'static str> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "debug" | "trace" | "all" => Some("debug"),
+        "info" => Some("info"),
+        _ => None,
+    }
+}
+
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EventKind {
@@ -168,6 +184,12 @@ impl Event {
                 ),
             },
         }
+    }
+
+    /// True when a logger at `threshold` (`debug` or `info`, see [`log_threshold`]) shows
+    /// this event.
+    pub fn shown_at(&self, threshold: &str) -> bool {
+        threshold == "debug" || self.level() != "debug"
     }
 
     /// The level a logger should use: `debug` for requests, answers and a successful end;

@@ -169,6 +169,16 @@ fn events_never_hold_the_key_the_query_or_the_body() {
 }
 
 #[test]
+fn the_log_threshold_is_read_once_in_the_core() {
+    use autosend::event::log_threshold;
+    assert_eq!(log_threshold(" DEBUG "), Some("debug"));
+    assert_eq!(log_threshold("info"), Some("info"));
+    for off in ["", "off", "0", "warn", "yes"] {
+        assert_eq!(log_threshold(off), None, "{off}");
+    }
+}
+
+#[test]
 fn the_user_agent_is_built_by_the_core() {
     let app = AppInfo {
         name: "MyShop".into(),

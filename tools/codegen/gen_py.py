@@ -509,6 +509,8 @@ CTOR = '''    def __init__(
         redis_url: Optional[str] = None,
         on_redis_error: str = "fallback",
         encrypt_payloads: bool = False,
+        app_info: Optional[Mapping[str, str]] = None,
+        on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
     ) -> None: ...
 '''
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import math
 import os
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
@@ -110,8 +111,44 @@ def _redis_options(redis_url: Any, on_redis_error: Any) -> Dict[str, Any]:
     return {"redis_url": redis_url, "on_redis_error": on_redis_error}
 
 
+#: Where call events go (``logging.getLogger("autosend")``): requests and answers at DEBUG,
+#: retries, waits, transport failures and failed calls at INFO. Nothing is recorded while
+#: neither this logger (at INFO or below) nor an ``on_event`` callback listens.
+_logger = logging.getLogger("autosend")
+
+
+def _router(on_event: Optional[Callable[[Dict[str, Any]], object]]) -> Callable[[Dict[str, Any]], None]:
+    """The native listener: the event to the logger (its ``message`` and level, the whole
+    dict as ``extra={"autosend_event": ...}``), then to the user's callback. It holds no
+    reference to the client (no cycle through native code)."""
+
+    def route(event: Dict[str, Any]) -> None:
+        level = logging.DEBUG if event.get("level") == "debug" else logging.INFO
+        if _logger.isEnabledFor(level):
+            _logger.log(level, "%s", event["message"], extra={"autosend_event": event})
+        if on_event is not None:
+            on_event(event)
+
+    return route
+
+
 class _Base:
     _native_client: Any
+    _on_event: Optional[Callable[[Dict[str, Any]], object]] = None
+    _listening: bool = False
+
+    def _init_events(self, on_event: Any) -> None:
+        if on_event is not None and not callable(on_event):
+            raise _config_error("on_event must be a callable taking the event dict, or None")
+        self._on_event = on_event
+        self._listen()
+
+    def _listen(self) -> None:
+        """Installs the event router once someone listens (checked before every call, so a
+        logging configuration made after the client was created is honoured)."""
+        if not self._listening and (self._on_event is not None or _logger.isEnabledFor(logging.INFO)):
+            self._native_client.set_on_event(_router(self._on_event))
+            self._listening = True
 
     def _describe(self) -> Dict[str, Any]:
         return dict(self._native_client.describe())
@@ -161,6 +198,12 @@ class AutoSend(_Base):
     every process using that Redis, in any language; when Redis fails the client falls back to
     its own budget and says so once on stderr, or raises ``BudgetStoreError`` before sending
     with ``on_redis_error="raise"``.
+    ``app_info={"name": "MyShop", "version": "1.4.2", "url": "https://myshop.example"}``
+    (version and url optional) is appended to the ``User-Agent`` the core builds
+    (``autosend/<v> python/<v> (cpython 3.12.1) MyShop/1.4.2 (+https://myshop.example)``).
+    Call events (request sent, answer with status, request id and duration, retries and
+    waits with their reason, end of the call; never the key, headers, query or body) go to
+    ``logging.getLogger("autosend")`` (DEBUG / INFO) and to ``on_event(event_dict)``.
     The GIL is released while a call waits on the network or on the rate limiter.
     """
 
@@ -179,6 +222,8 @@ class AutoSend(_Base):
         redis_url: Optional[str] = None,
         on_redis_error: str = "fallback",
         encrypt_payloads: bool = False,
+        app_info: Optional[Mapping[str, str]] = None,
+        on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
     ) -> None:
         opts = _options(
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
@@ -186,7 +231,9 @@ class AutoSend(_Base):
             encrypt_payloads,
         )
         opts.update(_redis_options(redis_url, on_redis_error))
+        opts["app_info"] = app_info
         self._native_client = _native.Client(**opts)
+        self._init_events(on_event)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
 
@@ -215,6 +262,7 @@ class AutoSend(_Base):
     def paginate(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> "_paging.Page[Any]":
         """The first page of the paged list ``endpoint_id`` (``"campaigns.list"``); iterate
         it for every item of every page. ``page`` in the params starts (resumes) there."""
+        self._listen()
         pager = _native.Pager(endpoint_id, {} if params is None else params)
         fetch = self._native_client.fetch_page
         native = fetch(pager)
@@ -233,6 +281,7 @@ class AutoSend(_Base):
         Raises only for usage errors (nothing sent). An exception from ``on_progress`` stops
         the run and propagates; the chunks after it are not sent.
         """
+        self._listen()
         chunker = _native.Chunker(endpoint_id, params)
         while True:
             step = self._native_client.bulk_step(chunker)
@@ -254,6 +303,7 @@ class AutoSend(_Base):
             raise TypeError("endpoint_id must be a str such as 'emails.send'")
         if encrypt is not None and not isinstance(encrypt, bool):
             raise _config_error("encrypt must be a bool or None")
+        self._listen()
         return _result.build(self._native_client.call(endpoint_id, {} if params is None else params, encrypt))
 
     def close(self) -> None:
@@ -288,6 +338,8 @@ class AsyncAutoSend(_Base):
         redis_url: Optional[str] = None,
         on_redis_error: str = "fallback",
         encrypt_payloads: bool = False,
+        app_info: Optional[Mapping[str, str]] = None,
+        on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
     ) -> None:
         opts = _options(
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
@@ -295,7 +347,9 @@ class AsyncAutoSend(_Base):
             encrypt_payloads,
         )
         opts.update(_redis_options(redis_url, on_redis_error))
+        opts["app_info"] = app_info
         self._native_client = _native.AsyncClient(**opts)
+        self._init_events(on_event)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
 
@@ -324,6 +378,7 @@ class AsyncAutoSend(_Base):
     def paginate(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> "_paging.AsyncPaginator[Any]":
         """The paged list ``endpoint_id``: ``await`` the result for the first page, or
         ``async for`` over it for every item of every page. Usage errors raise here."""
+        self._listen()
         return _paging.AsyncPaginator(self._native_client.fetch_page, endpoint_id, {} if params is None else dict(params))
 
     async def bulk_all(
@@ -335,6 +390,7 @@ class AsyncAutoSend(_Base):
     ) -> _paging.BulkReport:
         """Async :meth:`AutoSend.bulk_all`. ``on_progress`` may be a plain function or return
         an awaitable (awaited before the next chunk)."""
+        self._listen()
         chunker = _native.Chunker(endpoint_id, params)
         while True:
             step = await self._native_client.bulk_step(chunker)
@@ -354,6 +410,7 @@ class AsyncAutoSend(_Base):
             raise TypeError("endpoint_id must be a str such as 'emails.send'")
         if encrypt is not None and not isinstance(encrypt, bool):
             raise _config_error("encrypt must be a bool or None")
+        self._listen()
         return _result.build(await self._native_client.call(endpoint_id, {} if params is None else params, encrypt))
 
     async def close(self) -> None:
