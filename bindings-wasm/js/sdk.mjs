@@ -1142,10 +1142,10 @@ function checkKeyType(apiKey) {
 // throws does not break the call: the error is reported once on the console.
 function eventSink(onEvent, logger, envThreshold) {
   if (onEvent != null && typeof onEvent !== 'function') {
-    throw localError('invalid_config', 'onEvent', 'onEvent must be a function (event) => void');
+    throw localError('invalid_config', '', 'onEvent must be a function (event) => void');
   }
   if (logger != null && (typeof logger !== 'object' && typeof logger !== 'function')) {
-    throw localError('invalid_config', 'logger', 'logger must be an object with debug and info methods (console, pino, winston)');
+    throw localError('invalid_config', '', 'logger must be an object with debug and info methods (console, pino, winston)');
   }
   const log = logger ?? (envThreshold ? console : null);
   const threshold = logger ? 'debug' : envThreshold;
