@@ -1139,6 +1139,22 @@ autosend_result autosend_call_record_events(autosend_call *call, bool on);
 bool autosend_call_poll_event(autosend_call *call, autosend_str *event_json_out);
 
 /**
+ * Like `autosend_client_call_with`, with this call's own per-attempt timeout and retries:
+ * `timeout_ms` 0 and `max_retries` negative keep the client's. The values are checked like
+ * the client's options (`invalid_config` naming `timeout` or `max_retries`).
+ */
+autosend_result autosend_client_call_opts(const autosend_client *client,
+                                          const uint8_t *endpoint_id,
+                                          size_t endpoint_id_len,
+                                          const uint8_t *params_json,
+                                          size_t params_len,
+                                          uint32_t encrypt,
+                                          uint64_t timeout_ms,
+                                          int64_t max_retries,
+                                          autosend_response **response_out,
+                                          autosend_error **error_out);
+
+/**
  * Makes a limiter with these limits (the API's are 2 per second and 50 per minute).
  * `AUTOSEND_RESULT_INVALID_CONFIG` for a zero or implausibly large limit.
  */

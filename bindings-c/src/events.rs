@@ -154,3 +154,58 @@ pub unsafe extern "C" fn autosend_call_poll_event(
         }
     })
 }
+
+/// Like `autosend_client_call_with`, with this call's own per-attempt timeout and retries:
+/// `timeout_ms` 0 and `max_retries` negative keep the client's. The values are checked like
+/// the client's options (`invalid_config` naming `timeout` or `max_retries`).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn autosend_client_call_opts(
+    client: *const crate::client::autosend_client,
+    endpoint_id: *const u8,
+    endpoint_id_len: usize,
+    params_json: *const u8,
+    params_len: usize,
+    encrypt: u32,
+    timeout_ms: u64,
+    max_retries: i64,
+    response_out: *mut *mut crate::error::autosend_response,
+    error_out: *mut *mut crate::error::autosend_error,
+) -> autosend_result {
+    crate::error::ffi_result_err!(error_out, {
+        // SAFETY: NULL or readable for `endpoint_id_len` bytes (contract).
+        let endpoint = unsafe { str_in(endpoint_id, endpoint_id_len) }?;
+        // SAFETY: `client` is NULL or a live handle (contract); shared use is allowed.
+        let c = unsafe { crate::util::handle_ref(client) }?;
+        // SAFETY: NULL or readable for `params_len` bytes (contract).
+        let params = crate::client::parse_params(unsafe {
+            crate::util::bytes_in(params_json, params_len)
+        }?)?;
+        crate::util::need_out(response_out)?;
+        let encrypt = match encrypt {
+            0 => None,
+            1 => Some(false),
+            2 => Some(true),
+            _ => {
+                return Err(autosend::Error::new(
+                    autosend::ErrorKind::InvalidConfig,
+                    "encrypt must be AUTOSEND_ENCRYPT_DEFAULT, _OFF or _ON",
+                )
+                .into())
+            }
+        };
+        let o = autosend::CallOptions {
+            encrypt,
+            timeout_ms: (timeout_ms > 0).then_some(timeout_ms),
+            max_retries: u32::try_from(max_retries).ok().or_else(|| {
+                // Negative: the client's; beyond u32: refused by the core's limit.
+                (max_retries > 0).then_some(u32::MAX)
+            }),
+        };
+        let r = c.http()?.call_opts(endpoint, params, &o)?;
+        let resp = crate::error::autosend_response::from_core(r);
+        // SAFETY: checked non-null; writable by contract.
+        unsafe { crate::util::write_out(response_out, crate::util::to_handle(resp)) }?;
+        Ok(())
+    })
+}

@@ -1934,6 +1934,22 @@ static void test_e2e(const char *info_path) {
         CHECK(ua && strlen(ua) > 11 && strcmp(ua + strlen(ua) - 11, " CEvents/5.0") == 0,
               "user agent %s", ua ? ua : "(none)");
         cJSON_Delete(ms);
+        /* Per-call options: max_retries 0 ends a 503 on an idempotent call at once. */
+        ev.kinds[0] = 0;
+        cJSON_Delete(admin(ca, admin_url, "POST", "/_sandbox/faults",
+                           "{\"path\":\"/v1/contacts/c_opts\",\"fault\":{\"status\":503}}"));
+        r = autosend_client_call_opts(c2, S("contacts.get"), S("{\"id\":\"c_opts\"}"), 0, 0, 0, &resp,
+                                      &err);
+        CHECK(r == AUTOSEND_RESULT_SERVER && strcmp(ev.kinds, "request,response,done,") == 0,
+              "call_opts max_retries 0: %s %s", autosend_result_name(r), ev.kinds);
+        autosend_error_free(err);
+        err = NULL;
+        r = autosend_client_call_opts(c2, S("contacts.get"), S("{\"id\":\"c_opts\"}"), 0, 0, 101, &resp,
+                                      &err);
+        CHECK(r == AUTOSEND_RESULT_INVALID_CONFIG && !strcmp(autosend_error_field(err).data, "max_retries"),
+              "call_opts max_retries 101: %s", autosend_result_name(r));
+        autosend_error_free(err);
+        err = NULL;
         autosend_client_options_set_app_info(o2, S("C Events"), NULL, 0, NULL, 0);
         autosend_client_free(c2);
         c2 = NULL;

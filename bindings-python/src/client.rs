@@ -84,7 +84,7 @@ fn interruptible(
     client: &autosend_http::blocking::Client,
     endpoint: &str,
     params: serde_json::Value,
-    encrypt: Option<bool>,
+    opts: &autosend::CallOptions,
 ) -> (
     Result<autosend::ApiResponse, autosend::Error>,
     Option<PyErr>,
@@ -101,7 +101,7 @@ fn interruptible(
                     }
                 })
             };
-            client.call_interruptible(endpoint, params, encrypt, &mut check)
+            client.call_interruptible_opts(endpoint, params, opts, &mut check)
         }))
     });
     let result = r.unwrap_or_else(|p| Err(panic_error(p.as_ref())));
@@ -213,18 +213,25 @@ impl Client {
     }
 
     /// Calls an endpoint; returns `{status, data, request_id, attempts}` or raises.
-    /// `encrypt`: this call's payload-encryption choice (None: the client's).
-    #[pyo3(signature = (endpoint, params, encrypt=None))]
+    /// `encrypt`, `timeout_ms`, `max_retries`: this call's own options (None: the client's).
+    #[pyo3(signature = (endpoint, params, encrypt=None, timeout_ms=None, max_retries=None))]
     fn call<'py>(
         &self,
         py: Python<'py>,
         endpoint: String,
         params: &Bound<'py, PyAny>,
         encrypt: Option<bool>,
+        timeout_ms: Option<u64>,
+        max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
             let params = check(py, to_json(params, ""))?;
-            let (result, signal) = interruptible(py, &self.inner, &endpoint, params, encrypt);
+            let o = autosend::CallOptions {
+                encrypt,
+                timeout_ms,
+                max_retries,
+            };
+            let (result, signal) = interruptible(py, &self.inner, &endpoint, params, &o);
             match (result, signal) {
                 (Ok(resp), None) => response_dict(py, &resp),
                 (Err(e), None) => Err(to_pyerr(py, &e)),
@@ -253,7 +260,7 @@ impl Client {
             let Some(params) = params else {
                 return Ok(None);
             };
-            let (result, signal) = interruptible(py, &self.inner, id, params, None);
+            let (result, signal) = interruptible(py, &self.inner, id, params, &Default::default());
             if let Some(sig) = signal {
                 let e = result
                     .err()
@@ -277,7 +284,7 @@ impl Client {
             let Some((id, index, params)) = c.take_next() else {
                 return Ok(None);
             };
-            let (result, signal) = interruptible(py, &self.inner, id, params, None);
+            let (result, signal) = interruptible(py, &self.inner, id, params, &Default::default());
             // The chunk's outcome is recorded first (the report stays exact), then the
             // interruption is raised.
             let e = result.as_ref().err().cloned();
@@ -368,20 +375,27 @@ impl AsyncClient {
     }
 
     /// Calls an endpoint; returns an awaitable of `{status, data, request_id, attempts}`.
-    /// `encrypt`: this call's payload-encryption choice (None: the client's).
-    #[pyo3(signature = (endpoint, params, encrypt=None))]
+    /// `encrypt`, `timeout_ms`, `max_retries`: this call's own options (None: the client's).
+    #[pyo3(signature = (endpoint, params, encrypt=None, timeout_ms=None, max_retries=None))]
     fn call<'py>(
         &self,
         py: Python<'py>,
         endpoint: String,
         params: &Bound<'py, PyAny>,
         encrypt: Option<bool>,
+        timeout_ms: Option<u64>,
+        max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let params = check(py, to_json(params, ""))?;
             let client = self.inner.clone();
+            let o = autosend::CallOptions {
+                encrypt,
+                timeout_ms,
+                max_retries,
+            };
             let fut = CatchUnwind(Box::pin(async move {
-                client.call_with(&endpoint, params, encrypt).await
+                client.call_opts(&endpoint, params, &o).await
             }));
             pyo3_async_runtimes::tokio::future_into_py(py, async move {
                 let outcome = fut.await;

@@ -93,3 +93,21 @@ def test_async_client_events(sandbox: Sandbox, new_key: Any) -> None:
     sent = asyncio.run(run())
     assert [e["kind"] for e in seen] == ["request", "response", "done"]
     assert seen[-1]["request_id"] == sent.last_response.request_id
+
+
+def test_per_request_timeout_and_max_retries(sandbox: Sandbox, new_key: Any) -> None:
+    seen: List[Dict[str, Any]] = []
+    client = autosend.AutoSend(new_key()["key"], base_url=sandbox.url, ca_file=sandbox.ca_file, on_event=seen.append)
+    created = client.contacts.create(email=f"pr{time.monotonic_ns()}@example.com")
+    sandbox.admin("POST", "/_sandbox/faults", {"path": f"/v1/contacts/{created['id']}", "fault": {"status": 503}})
+    seen.clear()
+    with pytest.raises(autosend.AutoSendError) as ei:
+        client.request("contacts.get", {"id": created["id"]}, max_retries=0)
+    assert ei.value.status == 503
+    assert [e["kind"] for e in seen] == ["request", "response", "done"]
+    sandbox.admin("POST", "/_sandbox/faults", {"path": "/v1/mails/send", "times": 1, "fault": {"latency_ms": 1500}})
+    with pytest.raises(autosend.APITimeoutError):
+        client.request("emails.send", MAIL, timeout=0.3)
+    with pytest.raises(autosend.AutoSendError) as ei:
+        client.request("emails.send", MAIL, max_retries=101)
+    assert ei.value.kind == "invalid_config" and ei.value.field == "max_retries"

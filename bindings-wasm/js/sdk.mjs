@@ -735,8 +735,10 @@ export class AutoSend {
     if (json.length > YIELD_AT_CHARS) await new Promise((resolve) => setTimeout(resolve, 0));
     const seed = randomSeed();
     const encrypt = own(requestOptions, 'encrypt');
+    const timeout = numberOption(requestOptions, 'timeout');
+    const maxRetries = numberOption(requestOptions, 'maxRetries');
     const call = core(() =>
-      this.#client.call(String(endpointId), json, seed[0], seed[1], encrypt == null ? undefined : Boolean(encrypt)),
+      this.#client.call(String(endpointId), json, seed[0], seed[1], encrypt == null ? undefined : Boolean(encrypt), timeout, maxRetries),
     );
     const signal = own(requestOptions, 'signal');
     const events = this.#events;
@@ -1134,6 +1136,15 @@ function reportOf(r, params) {
 function checkKeyType(apiKey) {
   if (apiKey === undefined || apiKey === null || typeof apiKey === 'string') return;
   throw localError('invalid_api_key', '', `the API key must be a string (AS_… or ASA_…), not a ${typeof apiKey}`);
+}
+
+// A per-call number option (`timeout` ms, `maxRetries`): undefined when absent; the core
+// checks the value (a non-number is refused here, naming the option).
+function numberOption(options, name) {
+  const v = own(options, name);
+  if (v == null) return undefined;
+  if (typeof v !== 'number') throw localError('invalid_config', '', `${name} must be a number, got ${typeof v}`);
+  return v;
 }
 
 // The drain for call events, or null when nobody listens: `onEvent` gets every event,

@@ -174,6 +174,10 @@ export interface RequestOptions {
    * client's `encrypt` says.
    */
   encrypt?: boolean;
+  /** This call's per-attempt timeout in ms (default: the client's `timeout`). */
+  timeout?: number;
+  /** This call's retries after the first attempt (default: the client's `maxRetries`). */
+  maxRetries?: number;
 }
 
 export interface AutoSendOptions {

@@ -276,7 +276,8 @@ impl WasmClient {
         opts.user_agent = format!("js/{BINDING_VERSION}");
         opts.runtime = opt_string(&o, "runtime")?.unwrap_or_default();
         if let Some(a) = o.get("appInfo") {
-            opts.app_info = autosend::AppInfo::from_json(a, "appInfo").map_err(|e| err_value(&e))?;
+            opts.app_info =
+                autosend::AppInfo::from_json(a, "appInfo").map_err(|e| err_value(&e))?;
         }
         let mut log = None;
         if let Some(Value::Object(env)) = o.get("env") {
@@ -311,6 +312,8 @@ impl WasmClient {
     /// The seed (two 32-bit halves, from `crypto.getRandomValues`) drives the retry jitter.
     /// `encrypt`: this call's payload-encryption choice (`undefined`: the client's `encrypt`);
     /// an encrypting call then needs `entropyNeeded()` random bytes via `provideEntropy`.
+    /// `timeout` (ms per attempt) and `max_retries`: this call's own (`undefined`: the
+    /// client's); whole numbers, checked by the core.
     pub fn call(
         &self,
         endpoint: &str,
@@ -318,12 +321,21 @@ impl WasmClient {
         seed_hi: u32,
         seed_lo: u32,
         encrypt: Option<bool>,
+        timeout: Option<f64>,
+        max_retries: Option<f64>,
     ) -> Result<WasmCall, JsValue> {
         let params = parse_params(params)?;
         let seed = (u64::from(seed_hi) << 32) | u64::from(seed_lo);
+        let o = autosend::CallOptions {
+            encrypt,
+            timeout_ms: timeout.map(|t| whole_ms("timeout", t)).transpose()?,
+            max_retries: max_retries
+                .map(|r| whole_ms("maxRetries", r).map(|r| u32::try_from(r).unwrap_or(u32::MAX)))
+                .transpose()?,
+        };
         let call = self
             .client
-            .call_with(endpoint, params, seed, encrypt)
+            .call_opts(endpoint, params, seed, &o)
             .map_err(|e| err_value(&e))?;
         Ok(WasmCall {
             call,
@@ -366,6 +378,17 @@ impl WasmClient {
             "userAgent": c.user_agent(),
             "log": self.log,
         }))
+    }
+}
+
+/// A per-call number from JS: a whole number from 0 to 2^53, else `invalid_config` naming it.
+fn whole_ms(name: &str, v: f64) -> Result<u64, JsValue> {
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_991.0 {
+        Ok(v as u64)
+    } else {
+        Err(config_error(&format!(
+            "{name} must be a whole number from 0 to Number.MAX_SAFE_INTEGER, got {v}"
+        )))
     }
 }
 

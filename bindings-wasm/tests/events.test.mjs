@@ -77,3 +77,17 @@ test('a bad appInfo or onEvent is an invalid_config error naming the option', ()
     e.field === 'appInfo.colour');
   assert.throws(() => new AutoSend('AS_abc123', { onEvent: 'log' }), (e) => e.kind === 'invalid_config' && /onEvent/.test(e.message));
 });
+
+test('per-request timeout and maxRetries override the client', { skip }, async () => {
+  const seen = [];
+  const c = new AutoSend(await newKey(), { baseUrl: base, onEvent: (e) => seen.push(e) });
+  const created = await c.contacts.create({ email: `pr${Date.now()}@example.com` });
+  await admin('POST', '/_sandbox/faults', { path: `/v1/contacts/${created.id}`, fault: { status: 503 } });
+  seen.length = 0;
+  await assert.rejects(c.contacts.get({ id: created.id }, { maxRetries: 0 }), (e) => e.status === 503);
+  assert.deepEqual(seen.map((e) => e.kind), ['request', 'response', 'done']);
+  await admin('POST', '/_sandbox/faults', { path: '/v1/mails/send', times: 1, fault: { latency_ms: 1500 } });
+  await assert.rejects(c.emails.send(mail('slow'), { timeout: 300 }), (e) => e.kind === 'timeout');
+  await assert.rejects(c.emails.send(mail('x'), { maxRetries: 101 }), (e) => e.kind === 'invalid_config');
+  await assert.rejects(c.emails.send(mail('x'), { timeout: 1.5 }), (e) => e.kind === 'invalid_config');
+});

@@ -159,6 +159,8 @@ pub struct ClientConfig {
     pub(crate) max_retries: u32,
     pub(crate) retry_non_idempotent: bool,
     pub(crate) deadline_ms: Option<u64>,
+    /// The deadline was given (not derived from the timeout).
+    pub(crate) deadline_given: bool,
     pub(crate) rate_limits: RateLimits,
     pub(crate) user_agent: String,
     pub(crate) encrypt_payloads: bool,
@@ -260,10 +262,40 @@ impl ClientConfig {
                 opts.deadline_ms
                     .unwrap_or_else(|| crate::limits::default_deadline_ms(opts.timeout_ms)),
             ),
+            deadline_given: opts.deadline_ms.is_some(),
             rate_limits: opts.rate_limits,
             user_agent,
             encrypt_payloads: opts.encrypt_payloads,
         })
+    }
+
+    /// The configuration of one call with its own `timeout_ms` / `max_retries` (same rules
+    /// as the client's options; an error names `timeout` or `max_retries`). A deadline the
+    /// client did not set follows the call's timeout as it would the client's.
+    pub fn for_call(&self, o: &CallOptions) -> Result<ClientConfig, Error> {
+        let mut c = self.clone();
+        if let Some(t) = o.timeout_ms {
+            if t == 0 {
+                return Err(config_error(
+                    "timeout",
+                    "timeout must be greater than zero".into(),
+                ));
+            }
+            c.timeout_ms = t;
+            if !c.deadline_given {
+                c.deadline_ms = Some(crate::limits::default_deadline_ms(t));
+            }
+        }
+        if let Some(r) = o.max_retries {
+            if r > 100 {
+                return Err(config_error(
+                    "max_retries",
+                    "max_retries must be at most 100".into(),
+                ));
+            }
+            c.max_retries = r;
+        }
+        Ok(c)
     }
 
     /// The same configuration with another key (key rotation). The new key must fit the
@@ -461,6 +493,19 @@ mod tests {
         let c = ClientConfig::new(o.clone()).unwrap();
         assert!(!format!("{o:?} {c:?}").contains("CanarySecret"));
     }
+}
+
+/// Per-call overrides of the client's options: Python `request(..., timeout=, max_retries=)`,
+/// JS request options `{ timeout, maxRetries, encrypt }`, Rust `call_opts`, C
+/// `autosend_client_call_opts`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// Payload encryption for this call (`None`: the client's `encrypt_payloads`).
+    pub encrypt: Option<bool>,
+    /// Per-attempt timeout in ms (`None`: the client's).
+    pub timeout_ms: Option<u64>,
+    /// Retries after the first attempt (`None`: the client's).
+    pub max_retries: Option<u32>,
 }
 
 /// Longest `app_info` name or version, in characters.

@@ -83,9 +83,9 @@ pub use catalog::{
 pub use chunk::{Chunker, Report as ChunkReport, Status as ChunkStatus};
 pub use client::Client;
 pub use config::{
-    build_user_agent, normalize_base_url, AppInfo, ClientConfig, ClientOptions, RedisConfig,
-    DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, ENV_ACCOUNT_API_KEY, ENV_API_KEY,
-    ENV_BASE_URL, ENV_PROJECT_ID, VERSION,
+    build_user_agent, normalize_base_url, AppInfo, CallOptions, ClientConfig, ClientOptions,
+    RedisConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, ENV_ACCOUNT_API_KEY,
+    ENV_API_KEY, ENV_BASE_URL, ENV_PROJECT_ID, VERSION,
 };
 pub use error::{Category, Error, ErrorKind, FieldError};
 pub use event::{Event, EventKind};

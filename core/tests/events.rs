@@ -256,3 +256,54 @@ fn the_user_agent_is_built_by_the_core() {
     );
     assert_eq!(AppInfo::from_json(&Value::Null, "appInfo").unwrap(), None);
 }
+
+#[test]
+fn per_call_timeout_and_max_retries_override_the_client() {
+    use autosend::CallOptions;
+    let c = client(3);
+    let o = CallOptions {
+        timeout_ms: Some(1234),
+        max_retries: Some(0),
+        encrypt: None,
+    };
+    let mut call = c
+        .call_opts("contacts.get", json!({"id": "c1"}), 1, &o)
+        .unwrap();
+    let Poll::Send(req) = call.poll(0) else {
+        panic!("expected a send")
+    };
+    assert_eq!(req.timeout_ms, 1234);
+    call.handle_transport_error(0, TransportErrorKind::Connect);
+    // max_retries 0: the connect error ends the call at once.
+    assert!(matches!(call.poll(0), Poll::Done(Err(_))));
+    // The client's own options are untouched.
+    let mut other = c.call("contacts.get", json!({"id": "c1"}), 1).unwrap();
+    let Poll::Send(req) = other.poll(0) else {
+        panic!("expected a send")
+    };
+    assert_eq!(req.timeout_ms, autosend::DEFAULT_TIMEOUT_MS);
+    for (bad, field) in [
+        (
+            CallOptions {
+                timeout_ms: Some(0),
+                ..Default::default()
+            },
+            "timeout",
+        ),
+        (
+            CallOptions {
+                max_retries: Some(101),
+                ..Default::default()
+            },
+            "max_retries",
+        ),
+    ] {
+        let e = c
+            .call_opts("contacts.get", json!({"id": "c1"}), 1, &bad)
+            .unwrap_err();
+        assert_eq!(
+            (e.kind().name(), e.field()),
+            ("invalid_config", Some(field))
+        );
+    }
+}

@@ -74,7 +74,22 @@ impl Client {
         params: serde_json::Value,
         encrypt: Option<bool>,
     ) -> Result<ApiResponse, Error> {
-        let mut call = self.shared.start_with(endpoint_id, params, encrypt)?;
+        let o = autosend::CallOptions {
+            encrypt,
+            ..Default::default()
+        };
+        self.call_opts(endpoint_id, params, &o).await
+    }
+
+    /// Like [`Client::call`], with this call's own options ([`autosend::CallOptions`]:
+    /// encryption, per-attempt timeout, retries).
+    pub async fn call_opts(
+        &self,
+        endpoint_id: &str,
+        params: serde_json::Value,
+        o: &autosend::CallOptions,
+    ) -> Result<ApiResponse, Error> {
+        let mut call = self.shared.start_with(endpoint_id, params, o)?;
         loop {
             let step = call.poll(self.shared.now());
             self.shared.drain_events(&mut call);

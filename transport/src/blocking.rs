@@ -145,7 +145,7 @@ impl Client {
     /// Calls any catalog endpoint with JSON parameters, blocking until done (including
     /// rate-limit waits and retries).
     pub fn call(&self, endpoint_id: &str, params: serde_json::Value) -> Result<ApiResponse, Error> {
-        self.run(endpoint_id, params, None, None)
+        self.run(endpoint_id, params, &Default::default(), None)
     }
 
     /// Like [`Client::call`], choosing payload encryption (JWE) for this call: `Some(true)`
@@ -157,7 +157,11 @@ impl Client {
         params: serde_json::Value,
         encrypt: Option<bool>,
     ) -> Result<ApiResponse, Error> {
-        self.run(endpoint_id, params, encrypt, None)
+        let o = autosend::CallOptions {
+            encrypt,
+            ..Default::default()
+        };
+        self.run(endpoint_id, params, &o, None)
     }
 
     /// [`Client::call_with`], asking `interrupted` at least every
@@ -173,18 +177,44 @@ impl Client {
         encrypt: Option<bool>,
         interrupted: &mut dyn FnMut() -> bool,
     ) -> Result<ApiResponse, Error> {
-        self.run(endpoint_id, params, encrypt, Some(interrupted))
+        let o = autosend::CallOptions {
+            encrypt,
+            ..Default::default()
+        };
+        self.run(endpoint_id, params, &o, Some(interrupted))
+    }
+
+    /// Like [`Client::call`], with this call's own options ([`autosend::CallOptions`]:
+    /// encryption, per-attempt timeout, retries).
+    pub fn call_opts(
+        &self,
+        endpoint_id: &str,
+        params: serde_json::Value,
+        o: &autosend::CallOptions,
+    ) -> Result<ApiResponse, Error> {
+        self.run(endpoint_id, params, o, None)
+    }
+
+    /// [`Client::call_opts`] with the interrupt check of [`Client::call_interruptible`].
+    pub fn call_interruptible_opts(
+        &self,
+        endpoint_id: &str,
+        params: serde_json::Value,
+        o: &autosend::CallOptions,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Result<ApiResponse, Error> {
+        self.run(endpoint_id, params, o, Some(interrupted))
     }
 
     fn run(
         &self,
         endpoint_id: &str,
         params: serde_json::Value,
-        encrypt: Option<bool>,
+        o: &autosend::CallOptions,
         mut check: Check<'_>,
     ) -> Result<ApiResponse, Error> {
         let shared = &self.inner.shared;
-        let mut call = shared.start_with(endpoint_id, params, encrypt)?;
+        let mut call = shared.start_with(endpoint_id, params, o)?;
         loop {
             let step = call.poll(shared.now());
             shared.drain_events(&mut call);

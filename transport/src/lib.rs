@@ -357,17 +357,17 @@ impl Shared {
         self.core.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// `encrypt`: this call's payload-encryption choice (`None`: the client's option).
+    /// `o`: this call's own options (encryption, timeout, retries; `None`s: the client's).
     pub(crate) fn start_with(
         &self,
         endpoint: &str,
         params: serde_json::Value,
-        encrypt: Option<bool>,
+        o: &autosend::CallOptions,
     ) -> Result<autosend::Call, Error> {
         let seed = self
             .seed
             .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-        let mut call = self.core().call_with(endpoint, params, seed, encrypt)?;
+        let mut call = self.core().call_opts(endpoint, params, seed, o)?;
         let listening = self
             .events
             .read()

@@ -103,6 +103,20 @@ def _options(
     }
 
 
+def _call_options(
+    endpoint_id: Any, encrypt: Any, timeout: Any, max_retries: Any
+) -> Tuple[Optional[bool], Optional[int], Optional[int]]:
+    """One call's own options, converted; the core checks the values (``invalid_config``)."""
+    if not isinstance(endpoint_id, str):
+        raise TypeError("endpoint_id must be a str such as 'emails.send'")
+    if encrypt is not None and not isinstance(encrypt, bool):
+        raise _config_error("encrypt must be a bool or None")
+    if max_retries is not None and (isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0):
+        raise _config_error("max_retries must be an int >= 0 (or None for the client's)")
+    retries = None if max_retries is None else min(max_retries, 1_000_000)
+    return encrypt, _seconds_to_ms("timeout", timeout, True), retries
+
+
 def _redis_options(redis_url: Any, on_redis_error: Any) -> Dict[str, Any]:
     if redis_url is not None and not isinstance(redis_url, str):
         raise _config_error(f"redis_url must be a str or None, got {type(redis_url).__name__}")
@@ -292,19 +306,24 @@ class AutoSend(_Base):
         return _paging.BulkReport(chunker.report())
 
     def request(
-        self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None
+        self,
+        endpoint_id: str,
+        params: Optional[Mapping[str, Any]] = None,
+        *,
+        encrypt: Optional[bool] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> Any:
         """Calls any catalog endpoint by id (``"emails.send"``) with the REST JSON object.
 
-        Returns the response's ``data`` (a dict subclass with ``last_response``), or the bytes
-        (:class:`autosend.BinaryResult`) of a binary endpoint called with ``download``.
+        ``encrypt``, ``timeout`` (seconds per attempt) and ``max_retries`` override the
+        client's options for this call only. Returns the response's ``data`` (a dict subclass
+        with ``last_response``), or the bytes (:class:`autosend.BinaryResult`) of a binary
+        endpoint called with ``download``.
         """
-        if not isinstance(endpoint_id, str):
-            raise TypeError("endpoint_id must be a str such as 'emails.send'")
-        if encrypt is not None and not isinstance(encrypt, bool):
-            raise _config_error("encrypt must be a bool or None")
+        opts = _call_options(endpoint_id, encrypt, timeout, max_retries)
         self._listen()
-        return _result.build(self._native_client.call(endpoint_id, {} if params is None else params, encrypt))
+        return _result.build(self._native_client.call(endpoint_id, {} if params is None else params, *opts))
 
     def close(self) -> None:
         """Nothing to release eagerly; present for symmetry with other clients."""
@@ -403,15 +422,19 @@ class AsyncAutoSend(_Base):
         return _paging.BulkReport(chunker.report())
 
     async def request(
-        self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None
+        self,
+        endpoint_id: str,
+        params: Optional[Mapping[str, Any]] = None,
+        *,
+        encrypt: Optional[bool] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> Any:
-        """Calls any catalog endpoint by id with the REST JSON object."""
-        if not isinstance(endpoint_id, str):
-            raise TypeError("endpoint_id must be a str such as 'emails.send'")
-        if encrypt is not None and not isinstance(encrypt, bool):
-            raise _config_error("encrypt must be a bool or None")
+        """Calls any catalog endpoint by id with the REST JSON object (per-call ``encrypt``,
+        ``timeout`` and ``max_retries`` as in :meth:`AutoSend.request`)."""
+        opts = _call_options(endpoint_id, encrypt, timeout, max_retries)
         self._listen()
-        return _result.build(await self._native_client.call(endpoint_id, {} if params is None else params, encrypt))
+        return _result.build(await self._native_client.call(endpoint_id, {} if params is None else params, *opts))
 
     async def close(self) -> None:
         """Nothing to release eagerly; present for symmetry."""
