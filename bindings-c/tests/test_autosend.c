@@ -1931,7 +1931,8 @@ static void test_e2e(const char *info_path) {
         cJSON *ms = admin(ca, admin_url, "GET", "/_sandbox/messages", NULL);
         const cJSON *last = cJSON_GetArrayItem(ms, cJSON_GetArraySize(ms) - 1);
         const char *ua = jstr(last, "userAgent");
-        CHECK(ua && strlen(ua) > 11 && strcmp(ua + strlen(ua) - 11, " CEvents/5.0") == 0,
+        CHECK(ua && strlen(ua) > strlen(" CEvents/5.0") &&
+                  strcmp(ua + strlen(ua) - strlen(" CEvents/5.0"), " CEvents/5.0") == 0,
               "user agent %s", ua ? ua : "(none)");
         cJSON_Delete(ms);
         /* Per-call options: max_retries 0 ends a 503 on an idempotent call at once. */
@@ -1940,7 +1941,11 @@ static void test_e2e(const char *info_path) {
                            "{\"path\":\"/v1/contacts/c_opts\",\"fault\":{\"status\":503}}"));
         r = autosend_client_call_opts(c2, S("contacts.get"), S("{\"id\":\"c_opts\"}"), 0, 0, 0, &resp,
                                       &err);
-        CHECK(r == AUTOSEND_RESULT_SERVER && strcmp(ev.kinds, "request,response,done,") == 0,
+        /* The key's budget may hold the call back first (rate_limit_wait): never a retry. */
+        CHECK(r == AUTOSEND_RESULT_SERVER && strstr(ev.kinds, "retry") == NULL &&
+                  strlen(ev.kinds) >= strlen("request,response,done,") &&
+                  strcmp(ev.kinds + strlen(ev.kinds) - strlen("request,response,done,"),
+                         "request,response,done,") == 0,
               "call_opts max_retries 0: %s %s", autosend_result_name(r), ev.kinds);
         autosend_error_free(err);
         err = NULL;
