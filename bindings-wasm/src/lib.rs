@@ -314,6 +314,7 @@ impl WasmClient {
     /// an encrypting call then needs `entropyNeeded()` random bytes via `provideEntropy`.
     /// `timeout` (ms per attempt) and `max_retries`: this call's own (`undefined`: the
     /// client's); whole numbers, checked by the core.
+    #[allow(clippy::too_many_arguments)]
     pub fn call(
         &self,
         endpoint: &str,
@@ -386,7 +387,7 @@ fn whole_ms(name: &str, v: f64) -> Result<u64, JsValue> {
     if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_991.0 {
         Ok(v as u64)
     } else {
-        Err(config_error(&format!(
+        Err(config_error(format!(
             "{name} must be a whole number from 0 to Number.MAX_SAFE_INTEGER, got {v}"
         )))
     }

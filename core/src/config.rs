@@ -611,7 +611,8 @@ fn ua_token(field: &str, value: &str, max: usize, slash_ok: bool) -> Result<Stri
         ));
     }
     if let Some(c) = v.chars().find(|c| {
-        !(c.is_ascii_graphic() && !matches!(c, '(' | ')' | '"' | '\\' | ';' | ',' | '<' | '>'))
+        !c.is_ascii_graphic()
+            || matches!(c, '(' | ')' | '"' | '\\' | ';' | ',' | '<' | '>')
             || (!slash_ok && *c == '/')
     }) {
         return Err(config_error(
