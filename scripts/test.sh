@@ -76,7 +76,7 @@ suite_docs() {
   (cd tools/vectors && python3 gen_keys_headers.py && python3 gen_endpoints.py &&
     python3 gen_runtime.py && python3 gen_webhooks.py && python3 gen_content.py &&
     python3 gen_audience.py && python3 gen_integrations.py && python3 gen_paging.py && python3 gen_jwe.py &&
-    python3 gen_budget.py &&
+    python3 gen_budget.py && python3 gen_events.py &&
     python3 gen_pending.py) >/dev/null || return 1
   git diff --exit-code --stat -- tests/vectors || { echo "tests/vectors is stale: commit the regenerated files"; return 1; }
   python3 tools/vectors/check.py | tail -n 1

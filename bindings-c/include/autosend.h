@@ -480,6 +480,16 @@ typedef struct {
 } autosend_header;
 
 /**
+ * Receives each event of a blocking call as one JSON object (`kind`, `endpoint`, `method`,
+ * `path`, `attempt`, and per kind `status`, `request_id`, `duration_ms`, `wait_ms`,
+ * `reason`, `ok`, `error`; plus `message`, one line for a log, and `level`, `debug` or
+ * `info`). Called on the thread that made the call, with the `user_data` given; `event_json`
+ * is valid during the call only. It never holds the key, headers, query or body. It must not
+ * unwind or `longjmp` out of the library.
+ */
+typedef void (*autosend_event_cb)(void *user_data, autosend_str event_json);
+
+/**
  * The replay window of webhook verification.
  */
 typedef struct {
@@ -1093,6 +1103,56 @@ uint32_t autosend_response_attempts(const autosend_response *response);
  * Frees a response. NULL is ignored.
  */
 void autosend_response_free(autosend_response *response);
+
+/**
+ * Sends the events of every blocking call made by clients built from these options to
+ * `callback` (NULL: none). Events are recorded only while a callback is set.
+ */
+autosend_result autosend_client_options_set_event_callback(autosend_client_options *options,
+                                                           autosend_event_cb callback,
+                                                           void *user_data);
+
+/**
+ * Names your application in the `User-Agent` (`MyShop/1.4.2 (+https://myshop.example)`):
+ * `name` is required; `version` and `url` may be NULL (length 0). Checked by
+ * `autosend_client_new` (`invalid_config` naming `app_info.name`, `.version` or `.url`).
+ */
+autosend_result autosend_client_options_set_app_info(autosend_client_options *options,
+                                                     const uint8_t *name,
+                                                     size_t name_len,
+                                                     const uint8_t *version,
+                                                     size_t version_len,
+                                                     const uint8_t *url,
+                                                     size_t url_len);
+
+/**
+ * Starts (`true`) or stops recording the structured events of a sans-IO call; read them
+ * with `autosend_call_poll_event`.
+ */
+autosend_result autosend_call_record_events(autosend_call *call, bool on);
+
+/**
+ * Takes the oldest recorded event of a sans-IO call: `true` and the event as JSON (see
+ * `autosend_event_cb`) in `*event_json_out`, valid until the next `autosend_call_poll_event`
+ * or `autosend_call_free`; `false` when there is none (or on a NULL argument).
+ */
+bool autosend_call_poll_event(autosend_call *call, autosend_str *event_json_out);
+
+/**
+ * Like `autosend_client_call_with`, with this call's own per-attempt timeout and retries:
+ * `timeout_ms` 0 and `max_retries` negative keep the client's. The values are checked like
+ * the client's options (`invalid_config` naming `timeout` or `max_retries`).
+ */
+autosend_result autosend_client_call_opts(const autosend_client *client,
+                                          const uint8_t *endpoint_id,
+                                          size_t endpoint_id_len,
+                                          const uint8_t *params_json,
+                                          size_t params_len,
+                                          uint32_t encrypt,
+                                          uint64_t timeout_ms,
+                                          int64_t max_retries,
+                                          autosend_response **response_out,
+                                          autosend_error **error_out);
 
 /**
  * Makes a limiter with these limits (the API's are 2 per second and 50 per minute).

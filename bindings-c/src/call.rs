@@ -13,8 +13,10 @@ use autosend::{Poll, TransportErrorKind};
 /// done by the library; sending is done by the caller. Not thread-safe: use from one thread
 /// at a time (it may be moved between threads). Free with `autosend_call_free`.
 pub struct autosend_call {
-    call: autosend::Call,
+    pub(crate) call: autosend::Call,
     awaiting: bool,
+    /// The event last taken by `autosend_call_poll_event` (lent out until the next one).
+    pub(crate) last_event: ZStr,
 }
 
 /// What `autosend_call_poll` asks the caller to do.
@@ -92,6 +94,7 @@ pub unsafe extern "C" fn autosend_call_new(
         let h = to_handle(autosend_call {
             call,
             awaiting: false,
+            last_event: ZStr::default(),
         });
         // SAFETY: checked non-null; writable by contract.
         unsafe { write_out(call_out, h) }?;

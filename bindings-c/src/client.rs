@@ -18,10 +18,11 @@ pub(crate) const AUTOSEND_ENV_CA_FILE: &str = "AUTOSEND_CA_FILE";
 /// moved between threads).
 #[derive(Debug)]
 pub struct autosend_client_options {
-    opts: ClientOptions,
+    pub(crate) opts: ClientOptions,
     ca_pem: Option<Vec<u8>>,
     ca_file: Option<String>,
     shared_limiter: bool,
+    pub(crate) events: Option<crate::events::EventSink>,
 }
 
 /// Whether an API key is a project key (`AS_`) or an account key (`ASA_`).
@@ -53,6 +54,7 @@ pub unsafe extern "C" fn autosend_client_options_new(
             ca_pem: None,
             ca_file: None,
             shared_limiter: true,
+            events: None,
         });
         // SAFETY: checked non-null; writable by contract.
         unsafe { write_out(options_out, h) }
@@ -325,6 +327,7 @@ struct ClientState {
     core: autosend::Client,
     tls: autosend_http::TlsOptions,
     http: Option<Arc<autosend_http::blocking::Client>>,
+    events: Option<crate::events::EventSink>,
 }
 
 /// A client: validated options, the key's rate-limit budget, and (built at the first
@@ -357,6 +360,9 @@ impl autosend_client {
         let h = Arc::new(with_sigpipe_blocked(|| {
             autosend_http::blocking::Client::from_core(st.core.clone(), st.tls.clone())
         })?);
+        if let Some(sink) = st.events {
+            h.on_event(Some(sink.listener()));
+        }
         st.http = Some(h.clone());
         Ok(h)
     }
@@ -412,6 +418,7 @@ fn build_client(o: &autosend_client_options) -> Result<autosend_client, Failure>
             core,
             tls,
             http: None,
+            events: o.events,
         }),
     })
 }
@@ -450,6 +457,7 @@ pub unsafe extern "C" fn autosend_client_new_from_env(
             ca_pem: None,
             ca_file: None,
             shared_limiter: true,
+            events: None,
         };
         fill_from_env(&mut o);
         let c = build_client(&o)?;

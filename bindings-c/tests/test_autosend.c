@@ -550,6 +550,8 @@ static void check_sent(const autosend_action *a, const cJSON *s, int step) {
     CHECK(sealed == cJSON_IsTrue(enc), "step %d: encrypted %d", step, sealed);
 }
 
+static void check_events(autosend_call *call, const cJSON *want);
+
 static void run_call(const cJSON *v) {
     autosend_client *c = NULL;
     autosend_error *err = NULL;
@@ -563,6 +565,9 @@ static void run_call(const cJSON *v) {
                                           ju64(v, "seed", 0), &call, &err);
     cJSON_free(params);
     CHECK(r == AUTOSEND_RESULT_OK, "call_new: %s", autosend_result_name(r));
+    const cJSON *want_events = cJSON_GetObjectItemCaseSensitive(v, "events");
+    if (want_events && r == AUTOSEND_RESULT_OK)
+        CHECK(autosend_call_record_events(call, true) == AUTOSEND_RESULT_OK, "record_events");
     const cJSON *step;
     int i = 0;
     cJSON_ArrayForEach(step, cJSON_GetObjectItemCaseSensitive(v, "steps")) {
@@ -614,9 +619,33 @@ static void run_call(const cJSON *v) {
         autosend_action_free(a);
         i++;
     }
+    if (want_events && !t_failures) check_events(call, want_events);
     autosend_call_free(call);
     autosend_client_free(c);
     autosend_error_free(err);
+}
+
+/* call_events.json (docs/contract.md, Call events): same count, in order, every field given. */
+static void check_events(autosend_call *call, const cJSON *want) {
+    const cJSON *w = want ? want->child : NULL;
+    autosend_str ev;
+    int n = 0;
+    while (autosend_call_poll_event(call, &ev)) {
+        cJSON *got = cJSON_ParseWithLength(ev.data, ev.len);
+        CHECK(got != NULL, "event %d is not JSON", n);
+        CHECK(w != NULL, "unexpected event %d: %s", n, ev.data);
+        if (got && w) {
+            const cJSON *f;
+            cJSON_ArrayForEach(f, w) {
+                const cJSON *g = cJSON_GetObjectItemCaseSensitive(got, f->string);
+                CHECK(g && json_eq(g, f, 1), "event %d: %s differs in %s", n, f->string, ev.data);
+            }
+        }
+        cJSON_Delete(got);
+        if (w) w = w->next;
+        n++;
+    }
+    CHECK(w == NULL, "events: want %d, got %d", cJSON_GetArraySize(want), n);
 }
 
 /* A reply of the shared budget's Redis scripts, read by the core. */
@@ -1795,6 +1824,24 @@ static autosend_action *drive_with_curl(autosend_call *call, const char *ca, uin
     return NULL;
 }
 
+/* Collects call events (the C event callback). */
+struct events {
+    char kinds[256];
+    char last[1024];
+    char all[8192];
+};
+
+static void on_event(void *user_data, autosend_str event_json) {
+    struct events *ev = user_data;
+    cJSON *j = cJSON_ParseWithLength(event_json.data, event_json.len);
+    const char *k = jstr(j, "kind");
+    strncat(ev->kinds, k ? k : "?", sizeof ev->kinds - strlen(ev->kinds) - 2);
+    strcat(ev->kinds, ",");
+    snprintf(ev->last, sizeof ev->last, "%s", event_json.data);
+    strncat(ev->all, event_json.data, sizeof ev->all - strlen(ev->all) - 1);
+    cJSON_Delete(j);
+}
+
 static void test_e2e(const char *info_path) {
     char *text = read_file(info_path);
     cJSON *info = text ? cJSON_Parse(text) : NULL;
@@ -1853,6 +1900,74 @@ static void test_e2e(const char *info_path) {
               strstr(jstr(m0, "userAgent"), "c/"),
           "user agent");
     cJSON_Delete(msgs);
+    end();
+
+    begin("e2e: event callback, request id of a success, app_info in the User-Agent");
+    {
+        struct events ev;
+        memset(&ev, 0, sizeof ev);
+        autosend_client_options *o2 = NULL;
+        autosend_client *c2 = NULL;
+        autosend_client_options_new(&o2);
+        autosend_client_options_set_api_key(o2, S(key));
+        autosend_client_options_set_base_url(o2, S(url));
+        autosend_client_options_set_ca_file(o2, S(ca));
+        CHECK(autosend_client_options_set_event_callback(o2, on_event, &ev) == AUTOSEND_RESULT_OK,
+              "set_event_callback");
+        CHECK(autosend_client_options_set_app_info(o2, S("CEvents"), S("5.0"), NULL, 0) ==
+                  AUTOSEND_RESULT_OK,
+              "set_app_info");
+        r = autosend_client_new(o2, &c2, &err);
+        CHECK(r == AUTOSEND_RESULT_OK, "client_new %s", autosend_error_message(err).data);
+        r = autosend_client_send_email(c2, S(MAIL), &resp, &err);
+        CHECK(r == AUTOSEND_RESULT_OK, "send: %s", autosend_result_name(r));
+        CHECK(strcmp(ev.kinds, "request,response,done,") == 0, "events: %s", ev.kinds);
+        CHECK(resp && autosend_response_request_id(resp).len > 0 &&
+                  strstr(ev.last, autosend_response_request_id(resp).data) != NULL,
+              "request id of the success in the done event: %s", ev.last);
+        CHECK(strstr(ev.all, key + 3) == NULL, "an event holds the key");
+        autosend_response_free(resp);
+        resp = NULL;
+        cJSON *ms = admin(ca, admin_url, "GET", "/_sandbox/messages", NULL);
+        const cJSON *last = cJSON_GetArrayItem(ms, cJSON_GetArraySize(ms) - 1);
+        const char *ua = jstr(last, "userAgent");
+        CHECK(ua && strlen(ua) > strlen(" CEvents/5.0") &&
+                  strcmp(ua + strlen(ua) - strlen(" CEvents/5.0"), " CEvents/5.0") == 0,
+              "user agent %s", ua ? ua : "(none)");
+        cJSON_Delete(ms);
+        /* Per-call options: max_retries 0 ends a 503 on an idempotent call at once. */
+        ev.kinds[0] = 0;
+        cJSON_Delete(admin(ca, admin_url, "POST", "/_sandbox/faults",
+                           "{\"path\":\"/v1/contacts/c_opts\",\"fault\":{\"status\":503}}"));
+        r = autosend_client_call_opts(c2, S("contacts.get"), S("{\"id\":\"c_opts\"}"), 0, 0, 0, &resp,
+                                      &err);
+        /* The key's budget may hold the call back first (rate_limit_wait): never a retry. */
+        CHECK(r == AUTOSEND_RESULT_SERVER && strstr(ev.kinds, "retry") == NULL &&
+                  strlen(ev.kinds) >= strlen("request,response,done,") &&
+                  strcmp(ev.kinds + strlen(ev.kinds) - strlen("request,response,done,"),
+                         "request,response,done,") == 0,
+              "call_opts max_retries 0: %s %s", autosend_result_name(r), ev.kinds);
+        autosend_error_free(err);
+        err = NULL;
+        r = autosend_client_call_opts(c2, S("contacts.get"), S("{\"id\":\"c_opts\"}"), 0, 0, 101, &resp,
+                                      &err);
+        CHECK(r == AUTOSEND_RESULT_INVALID_CONFIG && !strcmp(autosend_error_field(err).data, "max_retries"),
+              "call_opts max_retries 101: %s", autosend_result_name(r));
+        autosend_error_free(err);
+        err = NULL;
+        autosend_client_options_set_app_info(o2, S("C Events"), NULL, 0, NULL, 0);
+        autosend_client_free(c2);
+        c2 = NULL;
+        autosend_error_free(err);
+        err = NULL;
+        r = autosend_client_new(o2, &c2, &err);
+        CHECK(r == AUTOSEND_RESULT_INVALID_CONFIG && !strcmp(autosend_error_field(err).data, "app_info.name"),
+              "bad app_info: %s", autosend_result_name(r));
+        autosend_client_free(c2);
+        autosend_error_free(err);
+        err = NULL;
+        autosend_client_options_free(o2);
+    }
     end();
 
     begin("e2e: bulk send and generic call");

@@ -45,7 +45,7 @@ macro_rules! client_new {
     ($ty:path, $py:ident, $api_key:ident, $project_id:ident, $base_url:ident, $timeout_ms:ident,
      $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident, $rate_limits:ident,
      $redis_url:ident, $on_redis_error:ident,
-     $encrypt_payloads:ident) => {{
+     $encrypt_payloads:ident, $app_info:ident) => {{
         let mut o = check(
             $py,
             options(
@@ -64,6 +64,10 @@ macro_rules! client_new {
         )?;
         o.encrypt_payloads = $encrypt_payloads;
         check($py, redis_options(&mut o, $redis_url, $on_redis_error))?;
+        check(
+            $py,
+            crate::events::user_agent_parts($py, &mut o, $app_info.as_ref()),
+        )?;
         let tls = TlsOptions {
             ca_cert_pem: $ca_pem,
         };
@@ -80,7 +84,7 @@ fn interruptible(
     client: &autosend_http::blocking::Client,
     endpoint: &str,
     params: serde_json::Value,
-    encrypt: Option<bool>,
+    opts: &autosend::CallOptions,
 ) -> (
     Result<autosend::ApiResponse, autosend::Error>,
     Option<PyErr>,
@@ -97,7 +101,7 @@ fn interruptible(
                     }
                 })
             };
-            client.call_interruptible(endpoint, params, encrypt, &mut check)
+            client.call_interruptible_opts(endpoint, params, opts, &mut check)
         }))
     });
     let result = r.unwrap_or_else(|p| Err(panic_error(p.as_ref())));
@@ -139,7 +143,8 @@ impl Client {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
         max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
-        rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false))]
+        rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false,
+        app_info=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -156,6 +161,7 @@ impl Client {
         redis_url: Option<String>,
         on_redis_error: Option<String>,
         encrypt_payloads: bool,
+        app_info: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
@@ -179,6 +185,10 @@ impl Client {
                 )?;
                 o.encrypt_payloads = encrypt_payloads;
                 check(py, redis_options(&mut o, redis_url, on_redis_error))?;
+                check(
+                    py,
+                    crate::events::user_agent_parts(py, &mut o, app_info.as_ref()),
+                )?;
                 let tls = TlsOptions {
                     ca_cert_pem: ca_pem,
                 };
@@ -196,19 +206,32 @@ impl Client {
         })
     }
 
+    /// Sends every call's events to `callback(event_dict)` (None: stop). The Python layer
+    /// routes them to `logging.getLogger("autosend")` and the user's `on_event`.
+    fn set_on_event(&self, callback: Option<Py<PyAny>>) {
+        self.inner.on_event(callback.map(crate::events::listener));
+    }
+
     /// Calls an endpoint; returns `{status, data, request_id, attempts}` or raises.
-    /// `encrypt`: this call's payload-encryption choice (None: the client's).
-    #[pyo3(signature = (endpoint, params, encrypt=None))]
+    /// `encrypt`, `timeout_ms`, `max_retries`: this call's own options (None: the client's).
+    #[pyo3(signature = (endpoint, params, encrypt=None, timeout_ms=None, max_retries=None))]
     fn call<'py>(
         &self,
         py: Python<'py>,
         endpoint: String,
         params: &Bound<'py, PyAny>,
         encrypt: Option<bool>,
+        timeout_ms: Option<u64>,
+        max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
             let params = check(py, to_json(params, ""))?;
-            let (result, signal) = interruptible(py, &self.inner, &endpoint, params, encrypt);
+            let o = autosend::CallOptions {
+                encrypt,
+                timeout_ms,
+                max_retries,
+            };
+            let (result, signal) = interruptible(py, &self.inner, &endpoint, params, &o);
             match (result, signal) {
                 (Ok(resp), None) => response_dict(py, &resp),
                 (Err(e), None) => Err(to_pyerr(py, &e)),
@@ -237,7 +260,7 @@ impl Client {
             let Some(params) = params else {
                 return Ok(None);
             };
-            let (result, signal) = interruptible(py, &self.inner, id, params, None);
+            let (result, signal) = interruptible(py, &self.inner, id, params, &Default::default());
             if let Some(sig) = signal {
                 let e = result
                     .err()
@@ -261,7 +284,7 @@ impl Client {
             let Some((id, index, params)) = c.take_next() else {
                 return Ok(None);
             };
-            let (result, signal) = interruptible(py, &self.inner, id, params, None);
+            let (result, signal) = interruptible(py, &self.inner, id, params, &Default::default());
             // The chunk's outcome is recorded first (the report stays exact), then the
             // interruption is raised.
             let e = result.as_ref().err().cloned();
@@ -301,7 +324,8 @@ impl AsyncClient {
     #[new]
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
         max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
-        rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false))]
+        rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false,
+        app_info=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -318,6 +342,7 @@ impl AsyncClient {
         redis_url: Option<String>,
         on_redis_error: Option<String>,
         encrypt_payloads: bool,
+        app_info: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
@@ -336,27 +361,41 @@ impl AsyncClient {
                 rate_limits,
                 redis_url,
                 on_redis_error,
-                encrypt_payloads
+                encrypt_payloads,
+                app_info
             )?;
             Ok(AsyncClient { inner })
         })
     }
 
+    /// Sends every call's events to `callback(event_dict)` (None: stop), from the I/O
+    /// thread with the GIL.
+    fn set_on_event(&self, callback: Option<Py<PyAny>>) {
+        self.inner.on_event(callback.map(crate::events::listener));
+    }
+
     /// Calls an endpoint; returns an awaitable of `{status, data, request_id, attempts}`.
-    /// `encrypt`: this call's payload-encryption choice (None: the client's).
-    #[pyo3(signature = (endpoint, params, encrypt=None))]
+    /// `encrypt`, `timeout_ms`, `max_retries`: this call's own options (None: the client's).
+    #[pyo3(signature = (endpoint, params, encrypt=None, timeout_ms=None, max_retries=None))]
     fn call<'py>(
         &self,
         py: Python<'py>,
         endpoint: String,
         params: &Bound<'py, PyAny>,
         encrypt: Option<bool>,
+        timeout_ms: Option<u64>,
+        max_retries: Option<u32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         guard(py, || {
             let params = check(py, to_json(params, ""))?;
             let client = self.inner.clone();
+            let o = autosend::CallOptions {
+                encrypt,
+                timeout_ms,
+                max_retries,
+            };
             let fut = CatchUnwind(Box::pin(async move {
-                client.call_with(&endpoint, params, encrypt).await
+                client.call_opts(&endpoint, params, &o).await
             }));
             pyo3_async_runtimes::tokio::future_into_py(py, async move {
                 let outcome = fut.await;

@@ -4,6 +4,7 @@
 mod client;
 mod convert;
 mod errors;
+mod events;
 mod paging;
 mod replay;
 mod sansio;

@@ -344,6 +344,19 @@ impl Call {
     fn attempts(&self) -> u32 {
         lock(&self.inner).attempts()
     }
+
+    /// Starts (True) or stops recording the call's structured events.
+    fn record_events(&self, on: bool) {
+        lock(&self.inner).record_events(on);
+    }
+
+    /// The oldest recorded event not taken yet (a dict: `kind`, `endpoint`, `method`, `path`,
+    /// `attempt`, and per kind `status`, `request_id`, `duration_ms`, `wait_ms`, `reason`,
+    /// `ok`, `error`; plus `message` and `level`), or None.
+    fn poll_event<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let e = lock(&self.inner).poll_event();
+        e.map(|e| crate::events::event_dict(py, &e)).transpose()
+    }
 }
 
 impl Call {

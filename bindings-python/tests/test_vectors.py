@@ -274,6 +274,18 @@ def test_call(v: Dict[str, Any]) -> None:
     call = client.call(v["endpoint"], v["params"], v.get("seed", 0), bool(c.get("encrypt_payloads")))
     if call.entropy_needed():
         call.provide_entropy(os.urandom(call.entropy_needed()))
+    call.record_events("events" in v)
+    run_call_steps(call, v)
+    if "events" in v:
+        # docs/contract.md, Call events: same count, in order, every field given.
+        got = list(iter(call.poll_event, None))
+        assert len(got) == len(v["events"]), f"events: want {len(v['events'])}, got {got}"
+        for i, (want, ev) in enumerate(zip(v["events"], got)):
+            for k, val in want.items():
+                assert ev.get(k) == val, f"event {i}: {k}: want {val!r}, got {ev}"
+
+
+def run_call_steps(call: Any, v: Dict[str, Any]) -> None:
     for i, step in enumerate(v["steps"]):
         at = step["at"]
         exp = step["expect"]

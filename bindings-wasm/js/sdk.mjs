@@ -628,6 +628,8 @@ export class AutoSend {
   #timeoutMs;
   #redis = null;
   #onRedisEvent = null;
+  // Call events (docs/contract.md, Call events): null while nobody listens (nothing recorded).
+  #events = null;
 
   /**
    * @param {string} [apiKey] AS_… or ASA_…; when omitted, AUTOSEND_API_KEY (or
@@ -637,7 +639,11 @@ export class AutoSend {
    *   secondMs, minuteMs} (window lengths: only to match a sandbox's --time-scale), fetch,
    *   redis (an ioredis or node-redis v4+ client: one rate-limit budget per key shared by every
    *   process using that Redis), onRedisError ('fallback' | 'raise'), onRedisEvent
-   *   ({event, message} => void; default console.warn).
+   *   ({event, message} => void; default console.warn), appInfo {name, version?, url?} (added
+   *   to the User-Agent the core builds), onEvent (event => void: every call event, see
+   *   docs/contract.md "Call events"; camelCase fields), logger (an object with `debug` and
+   *   `info` methods, e.g. console or pino: call events as log lines). Without `logger`,
+   *   AUTOSEND_LOG=debug (or info) in the environment logs them to the console.
    */
   constructor(apiKey, options = {}) {
     if (apiKey instanceof String) apiKey = String(apiKey);
@@ -682,6 +688,7 @@ export class AutoSend {
       privateLimiter: Boolean(option('_privateLimiter')),
       redisClient: option('redis') != null,
       onRedisError: option('onRedisError') ?? null,
+      appInfo: option('appInfo') ?? null,
       runtime: runtimeName(),
       env: readEnv(JSON.parse(w.envVarNames())),
     };
@@ -708,6 +715,7 @@ export class AutoSend {
     // The key goes as its own string argument (not inside the JSON), as in setApiKey, so
     // the core judges a malformed key the same way in both places.
     this.#client = core(() => new w.WasmClient(configJson, String(apiKey ?? '')));
+    this.#events = eventSink(option('onEvent'), option('logger'), JSON.parse(this.#client.describe()).log);
     for (const ep of catalog()) {
       if (!Object.hasOwn(this, ep.namespace)) this[ep.namespace] = {};
       const ns = this[ep.namespace];
@@ -745,15 +753,20 @@ export class AutoSend {
     if (json.length > YIELD_AT_CHARS) await new Promise((resolve) => setTimeout(resolve, 0));
     const seed = randomSeed();
     const encrypt = own(requestOptions, 'encrypt');
+    const timeout = numberOption(requestOptions, 'timeout');
+    const maxRetries = numberOption(requestOptions, 'maxRetries');
     const call = core(() =>
-      this.#client.call(String(endpointId), json, seed[0], seed[1], encrypt == null ? undefined : Boolean(encrypt)),
+      this.#client.call(String(endpointId), json, seed[0], seed[1], encrypt == null ? undefined : Boolean(encrypt), timeout, maxRetries),
     );
     const signal = own(requestOptions, 'signal');
+    const events = this.#events;
+    if (events) call.recordEvents(true);
     let failed = false;
     try {
       provideEntropy(call);
       for (;;) {
         const step = JSON.parse(call.poll(clock()));
+        if (events) events(call);
         if (step.done) {
           if (step.done.ok) return _result(step.done, step.done.binary ? call.takeBytes() : undefined);
           throw errorFromJson(step.done.error);
@@ -778,6 +791,7 @@ export class AutoSend {
       failed = true;
       throw fromThrown(e);
     } finally {
+      if (events) events(call);
       if (failed && onCallError) onCallError(call);
       call.free();
     }
@@ -1140,6 +1154,46 @@ function reportOf(r, params) {
 function checkKeyType(apiKey) {
   if (apiKey === undefined || apiKey === null || typeof apiKey === 'string') return;
   throw localError('invalid_api_key', '', `the API key must be a string (AS_… or ASA_…), not a ${typeof apiKey}`);
+}
+
+// A per-call number option (`timeout` ms, `maxRetries`): undefined when absent; the core
+// checks the value (a non-number is refused here, naming the option).
+function numberOption(options, name) {
+  const v = own(options, name);
+  if (v == null) return undefined;
+  if (typeof v !== 'number') throw localError('invalid_config', '', `${name} must be a number, got ${typeof v}`);
+  return v;
+}
+
+// The drain for call events, or null when nobody listens: `onEvent` gets every event,
+// `logger` (or the console when AUTOSEND_LOG names a threshold) gets `autosend: <message>` at
+// the event's level (`debug` / `info`), with the event as a second argument. A listener that
+// throws does not break the call: the error is reported once on the console.
+function eventSink(onEvent, logger, envThreshold) {
+  if (onEvent != null && typeof onEvent !== 'function') {
+    throw localError('invalid_config', '', 'onEvent must be a function (event) => void');
+  }
+  if (logger != null && (typeof logger !== 'object' && typeof logger !== 'function')) {
+    throw localError('invalid_config', '', 'logger must be an object with debug and info methods (console, pino, winston)');
+  }
+  const log = logger ?? (envThreshold ? console : null);
+  const threshold = logger ? 'debug' : envThreshold;
+  if (!onEvent && !log) return null;
+  let reported = false;
+  return (call) => {
+    for (const e of JSON.parse(call.takeEvents())) {
+      try {
+        onEvent?.(e);
+        if (log && (threshold === 'debug' || e.level !== 'debug')) {
+          const fn = typeof log[e.level] === 'function' ? log[e.level] : log.log;
+          fn?.call(log, `autosend: ${e.message}`, e);
+        }
+      } catch (err) {
+        if (!reported) console.error('autosend: an onEvent listener or logger threw:', err);
+        reported = true;
+      }
+    }
+  };
 }
 
 function runtimeName() {

@@ -174,6 +174,10 @@ export interface RequestOptions {
    * client's `encrypt` says.
    */
   encrypt?: boolean;
+  /** This call's per-attempt timeout in ms (default: the client's `timeout`). */
+  timeout?: number;
+  /** This call's retries after the first attempt (default: the client's `maxRetries`). */
+  maxRetries?: number;
 }
 
 export interface AutoSendOptions {
@@ -216,6 +220,36 @@ export interface AutoSendOptions {
   onRedisError?: 'fallback' | 'raise';
   /** Receives Redis outage notices, once each (default: console.warn). */
   onRedisEvent?: (notice: { event: 'fallback' | 'restored'; message: string }) => void;
+  /** Your application, appended to the User-Agent: `name/version (+url)`. */
+  appInfo?: { name: string; version?: string; url?: string };
+  /** Receives every call event (request, response, retry, waits, end); never the key. */
+  onEvent?: (event: AutoSendEvent) => void;
+  /**
+   * Logs call events as `autosend: <message>` at `debug`/`info` (console, pino, winston…).
+   * Without it, AUTOSEND_LOG=debug (or info) logs them to the console.
+   */
+  logger?: { debug?(...args: unknown[]): void; info?(...args: unknown[]): void; log?(...args: unknown[]): void };
+}
+
+/** A structured call event (docs/contract.md, "Call events"). */
+export interface AutoSendEvent {
+  kind: 'request' | 'response' | 'transport_error' | 'retry' | 'rate_limit_wait' | 'budget_notice' | 'done';
+  /** Endpoint id, e.g. `emails.send`. */
+  endpoint: string;
+  method: string;
+  /** URL path as sent, without the query string. */
+  path: string;
+  attempt: number;
+  status?: number;
+  requestId?: string;
+  durationMs?: number;
+  waitMs?: number;
+  reason?: string;
+  ok?: boolean;
+  error?: string;
+  /** One line for a log. */
+  message: string;
+  level: 'debug' | 'info';
 }
 
 /** The shape of a Redis client the SDK can use: ioredis (`eval`/`evalsha`) or node-redis

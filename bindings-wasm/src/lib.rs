@@ -122,7 +122,8 @@ pub fn env_var_names() -> String {
         autosend::ENV_API_KEY,
         autosend::ENV_ACCOUNT_API_KEY,
         autosend::ENV_PROJECT_ID,
-        autosend::ENV_BASE_URL
+        autosend::ENV_BASE_URL,
+        autosend::event::ENV_LOG
     ]))
 }
 
@@ -226,6 +227,8 @@ pub fn parse_key(key: &str) -> Result<String, JsValue> {
 #[wasm_bindgen]
 pub struct WasmClient {
     client: Client,
+    /// The `AUTOSEND_LOG` threshold read from the `env` option (`debug`, `info`), if any.
+    log: Option<&'static str>,
 }
 
 #[wasm_bindgen]
@@ -270,10 +273,19 @@ impl WasmClient {
                     .map_err(|e| err_value(&e))?;
             }
         }
-        let runtime = opt_string(&o, "runtime")?.unwrap_or_default();
-        opts.user_agent = format!("js/{BINDING_VERSION} {runtime}");
+        opts.user_agent = format!("js/{BINDING_VERSION}");
+        opts.runtime = opt_string(&o, "runtime")?.unwrap_or_default();
+        if let Some(a) = o.get("appInfo") {
+            opts.app_info =
+                autosend::AppInfo::from_json(a, "appInfo").map_err(|e| err_value(&e))?;
+        }
+        let mut log = None;
         if let Some(Value::Object(env)) = o.get("env") {
             opts.fill_from_env(|name| env.get(name).and_then(Value::as_str).map(str::to_string));
+            log = env
+                .get(autosend::event::ENV_LOG)
+                .and_then(Value::as_str)
+                .and_then(autosend::event::log_threshold);
         }
         // JS cannot open sockets: the shared budget runs on the caller's Redis client
         // (`redis` option), never on a URL.
@@ -293,13 +305,16 @@ impl WasmClient {
         } else {
             Client::from_config(config)
         };
-        Ok(WasmClient { client })
+        Ok(WasmClient { client, log })
     }
 
     /// Prepares a call; local errors (scope, project id, validation) are thrown here.
     /// The seed (two 32-bit halves, from `crypto.getRandomValues`) drives the retry jitter.
     /// `encrypt`: this call's payload-encryption choice (`undefined`: the client's `encrypt`);
     /// an encrypting call then needs `entropyNeeded()` random bytes via `provideEntropy`.
+    /// `timeout` (ms per attempt) and `max_retries`: this call's own (`undefined`: the
+    /// client's); whole numbers, checked by the core.
+    #[allow(clippy::too_many_arguments)]
     pub fn call(
         &self,
         endpoint: &str,
@@ -307,12 +322,21 @@ impl WasmClient {
         seed_hi: u32,
         seed_lo: u32,
         encrypt: Option<bool>,
+        timeout: Option<f64>,
+        max_retries: Option<f64>,
     ) -> Result<WasmCall, JsValue> {
         let params = parse_params(params)?;
         let seed = (u64::from(seed_hi) << 32) | u64::from(seed_lo);
+        let o = autosend::CallOptions {
+            encrypt,
+            timeout_ms: timeout.map(|t| whole_ms("timeout", t)).transpose()?,
+            max_retries: max_retries
+                .map(|r| whole_ms("maxRetries", r).map(|r| u32::try_from(r).unwrap_or(u32::MAX)))
+                .transpose()?,
+        };
         let call = self
             .client
-            .call_with(endpoint, params, seed, encrypt)
+            .call_opts(endpoint, params, seed, &o)
             .map_err(|e| err_value(&e))?;
         Ok(WasmCall {
             call,
@@ -353,8 +377,34 @@ impl WasmClient {
             "timeoutMs": c.timeout_ms(),
             "maxRetries": c.max_retries(),
             "userAgent": c.user_agent(),
+            "log": self.log,
         }))
     }
+}
+
+/// A per-call number from JS: a whole number from 0 to 2^53, else `invalid_config` naming it.
+fn whole_ms(name: &str, v: f64) -> Result<u64, JsValue> {
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= 9_007_199_254_740_991.0 {
+        Ok(v as u64)
+    } else {
+        Err(config_error(format!(
+            "{name} must be a whole number from 0 to Number.MAX_SAFE_INTEGER, got {v}"
+        )))
+    }
+}
+
+/// A call's recorded events as a JSON array (camelCase fields plus `message` and `level`).
+fn events_json(call: &mut Call) -> String {
+    let mut out = Vec::new();
+    while let Some(e) = call.poll_event() {
+        let mut v = e.to_json(NameStyle::Camel);
+        if let Some(o) = v.as_object_mut() {
+            o.insert("message".into(), e.message().into());
+            o.insert("level".into(), e.level().into());
+        }
+        out.push(v);
+    }
+    to_string(&Value::Array(out))
 }
 
 /// One logical API call (the core's state machine).
@@ -440,6 +490,19 @@ impl WasmCall {
 
     /// The file of a finished binary call (a `Uint8Array`, copied once out of wasm memory);
     /// empty when there is none. Taking it frees it.
+    /// Starts (true) or stops recording the call's structured events (`takeEvents`).
+    #[wasm_bindgen(js_name = recordEvents)]
+    pub fn record_events(&mut self, on: bool) {
+        self.call.record_events(on);
+    }
+
+    /// The events recorded since the last take, as a JSON array (see docs/contract.md, Call
+    /// events; camelCase names, plus `message` and `level`).
+    #[wasm_bindgen(js_name = takeEvents)]
+    pub fn take_events(&mut self) -> String {
+        events_json(&mut self.call)
+    }
+
     #[wasm_bindgen(js_name = takeBytes)]
     pub fn take_bytes(&mut self) -> Vec<u8> {
         self.bytes.take().unwrap_or_default()

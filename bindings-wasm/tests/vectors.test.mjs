@@ -176,6 +176,7 @@ function runCall(v) {
   const call = client.call(v.endpoint, JSON.stringify(v.params ?? {}), Number(seed >> 32n), Number(seed & 0xffffffffn));
   const need = call.entropyNeeded();
   if (need > 0) call.provideEntropy(crypto.getRandomValues(new Uint8Array(need)));
+  if (v.events) call.recordEvents(true);
   v.steps.forEach((step, i) => {
     const at = step.at ?? 0;
     const exp = step.expect;
@@ -203,8 +204,21 @@ function runCall(v) {
       checkDone(out.done, exp.done);
     }
   });
+  if (v.events) checkEvents(v.events, JSON.parse(call.takeEvents()));
   call.free();
   client.free();
+}
+
+// call_events.json (docs/contract.md, Call events): same count, in order, every field given.
+// The vectors spell fields in snake_case; JS events are camelCase.
+function checkEvents(want, got) {
+  assert.equal(got.length, want.length, `events: want ${want.length}, got ${JSON.stringify(got)}`);
+  const camel = (k) => k.replace(/_([a-z])/g, (_, c) => c.toUpperCase());
+  want.forEach((w, i) => {
+    for (const [k, val] of Object.entries(w)) {
+      assert.deepEqual(got[i][camel(k)], val, `event ${i}: ${k} in ${JSON.stringify(got[i])}`);
+    }
+  });
 }
 
 // jwe.json: `headers` (a subset; null = absent) and `encrypted` (the body is exactly

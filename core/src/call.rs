@@ -14,6 +14,7 @@ use crate::budget_redis::{
 use crate::catalog::{Endpoint, Method};
 use crate::config::ClientConfig;
 use crate::error::{Error, ErrorKind};
+use crate::event::{Event, EventKind};
 use crate::limiter::{lock, Acquire, SharedLimiter};
 use crate::request::truncate;
 use crate::request::{build_request, Request};
@@ -119,6 +120,12 @@ pub struct Call {
     budget_go: bool,
     /// The limiter grant of the attempt in flight, until it is settled or refunded.
     grant: Option<u64>,
+    /// Recorded events ([`Call::record_events`]); `None`: nobody listens, nothing recorded.
+    events: Option<VecDeque<Event>>,
+    /// When the request in flight was handed out, and its endpoint / method / path.
+    sent: Option<(u64, &'static str, &'static str, String)>,
+    /// The latest `now` the call was given (for the `done` event's duration).
+    last_now: u64,
 }
 
 impl std::fmt::Debug for Call {
@@ -166,7 +173,81 @@ impl Call {
             budget_grant: None,
             budget_go: false,
             grant: None,
+            events: None,
+            sent: None,
+            last_now: 0,
         })
+    }
+
+    /// Starts (or stops) recording structured [`Event`]s for [`Call::poll_event`]. Off by
+    /// default: a call nobody listens to records nothing. Turn it on before the first `poll`
+    /// to see every event.
+    pub fn record_events(&mut self, on: bool) {
+        if on {
+            self.events.get_or_insert_with(VecDeque::new);
+        } else {
+            self.events = None;
+        }
+    }
+
+    /// True when events are recorded.
+    pub fn records_events(&self) -> bool {
+        self.events.is_some()
+    }
+
+    /// The oldest recorded event not taken yet. Drain it after every `poll` and every
+    /// `handle_*` call (events are kept until taken).
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.as_mut()?.pop_front()
+    }
+
+    fn emit(&mut self, kind: EventKind, fill: impl FnOnce(&mut Event)) {
+        let Some(q) = self.events.as_mut() else {
+            return;
+        };
+        let (endpoint, method, path) = match &self.sent {
+            Some((_, e, m, p)) => (*e, *m, p.clone()),
+            None => (
+                self.endpoint.id,
+                self.endpoint.method.as_str(),
+                url_path(&self.request.url).to_string(),
+            ),
+        };
+        let mut ev = Event {
+            kind,
+            endpoint,
+            method,
+            path,
+            attempt: self.attempts,
+            status: None,
+            request_id: None,
+            duration_ms: None,
+            wait_ms: None,
+            reason: None,
+            ok: None,
+            error: None,
+        };
+        fill(&mut ev);
+        q.push_back(ev);
+    }
+
+    /// Records the request handed out at `now` (only when events are on).
+    fn emit_send(&mut self, now: u64, req: &Request) {
+        if self.events.is_none() {
+            return;
+        }
+        self.sent = Some((
+            now,
+            req.endpoint,
+            req.method.as_str(),
+            url_path(&req.url).to_string(),
+        ));
+        let attempt = req.attempt;
+        self.emit(EventKind::Request, |e| e.attempt = attempt);
+    }
+
+    fn since_sent(&self, now: u64) -> Option<u64> {
+        self.sent.as_ref().map(|(t, ..)| now.saturating_sub(*t))
     }
 
     /// Turns payload encryption (JWE, [`crate::jwe`]) on for this call, with the key cache
@@ -231,6 +312,7 @@ impl Call {
     /// endpoint may already have been acted on, and so may an earlier ambiguous attempt:
     /// `may_have_been_delivered` says so.
     pub fn cancel(&mut self, now: u64, request_sent: bool) -> Error {
+        self.last_now = self.last_now.max(now);
         if self.state == State::Finished {
             return Error::new(
                 ErrorKind::Aborted,
@@ -301,6 +383,25 @@ impl Call {
     }
 
     fn finish(&mut self, r: Result<ApiResponse, Error>) {
+        if self.events.is_some() {
+            let duration = self.started_at.map(|t| self.last_now.saturating_sub(t));
+            let (ok, status, request_id, error) = match &r {
+                Ok(a) => (true, Some(a.status), a.request_id.clone(), None),
+                Err(e) => (
+                    false,
+                    e.status(),
+                    e.request_id().map(str::to_string),
+                    Some(e.kind().name()),
+                ),
+            };
+            self.emit(EventKind::Done, |e| {
+                e.ok = Some(ok);
+                e.status = status;
+                e.request_id = request_id;
+                e.error = error;
+                e.duration_ms = duration;
+            });
+        }
         if self.budget_go {
             // Granted by the shared store but never sent: give the slot back.
             self.budget_go = false;
@@ -335,6 +436,7 @@ impl Call {
 
     /// Says what to do next at time `now` (monotonic ms).
     pub fn poll(&mut self, now: u64) -> Poll {
+        self.last_now = self.last_now.max(now);
         if let Some(p) = self.budget_poll(now) {
             return p;
         }
@@ -393,6 +495,7 @@ impl Call {
                     if let Some(d) = deadline {
                         req.timeout_ms = req.timeout_ms.min(d - now).max(1);
                     }
+                    self.emit_send(now, &req);
                     return Poll::Send(req);
                 }
                 crate::jwe::Prepared::Fail(e) => {
@@ -426,6 +529,10 @@ impl Call {
                     self.finish(Err(e));
                     return self.poll(now);
                 }
+                self.emit(EventKind::RateLimitWait, |e| {
+                    e.wait_ms = Some(ms);
+                    e.reason = Some("rate_limit");
+                });
                 Poll::Wait(ms)
             }
             Acquire::Go(grant) => {
@@ -442,6 +549,7 @@ impl Call {
                 if let Some(d) = deadline {
                     req.timeout_ms = req.timeout_ms.min(d - now).max(1);
                 }
+                self.emit_send(now, &req);
                 Poll::Send(req)
             }
         }
@@ -463,6 +571,11 @@ impl Call {
         self.retries += 1;
         let wait = wait.unwrap_or_else(|| self.backoff());
         self.not_before = now.saturating_add(wait);
+        let reason = err.kind().name();
+        self.emit(EventKind::Retry, |e| {
+            e.wait_ms = Some(wait);
+            e.reason = Some(reason);
+        });
         self.last_error = Some(err);
         self.state = State::Ready;
     }
@@ -477,6 +590,16 @@ impl Call {
     ) {
         if self.state != State::InFlight {
             return;
+        }
+        self.last_now = now;
+        if self.events.is_some() {
+            let rid = request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
+            let duration = self.since_sent(now);
+            self.emit(EventKind::Response, |e| {
+                e.status = Some(status);
+                e.request_id = rid;
+                e.duration_ms = duration;
+            });
         }
         if self.enc.as_ref().is_some_and(|e| e.fetching) {
             self.handle_key_fetch(now, status, headers, body);
@@ -613,6 +736,10 @@ impl Call {
                 && self.enc.as_mut().is_some_and(|enc| enc.refresh_once()) =>
             {
                 // Not processed: fetch the keys again and re-send this request once.
+                self.emit(EventKind::Retry, |ev| {
+                    ev.wait_ms = Some(0);
+                    ev.reason = Some("invalid_encrypted_payload");
+                });
                 self.last_error = Some(e);
                 self.state = State::Ready;
             }
@@ -635,6 +762,17 @@ impl Call {
     ) {
         if self.state != State::InFlight {
             return;
+        }
+        self.last_now = now;
+        if self.events.is_some() {
+            let rid = request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
+            let duration = self.since_sent(now);
+            self.emit(EventKind::Response, |e| {
+                e.status = Some(status);
+                e.request_id = rid;
+                e.duration_ms = duration;
+                e.reason = Some("response_too_large");
+            });
         }
         if let Some(enc) = self.enc.as_mut().filter(|e| e.fetching) {
             // The key fetch, not the user's request: nothing of the call was sent.
@@ -682,6 +820,14 @@ impl Call {
     pub fn handle_transport_error(&mut self, now: u64, kind: TransportErrorKind) {
         if self.state != State::InFlight {
             return;
+        }
+        self.last_now = now;
+        if self.events.is_some() {
+            let duration = self.since_sent(now);
+            self.emit(EventKind::TransportError, |e| {
+                e.reason = Some(kind.name());
+                e.duration_ms = duration;
+            });
         }
         if kind == TransportErrorKind::Connect {
             self.refund();
@@ -856,6 +1002,14 @@ impl Call {
         };
         let why = crate::request::truncate(why, 200);
         b.failed(now, &why);
+        let raise = b.on_error() == OnRedisError::Raise;
+        self.emit(EventKind::BudgetNotice, |e| {
+            e.reason = Some(if raise {
+                "budget_store_raise"
+            } else {
+                "budget_store_fallback"
+            });
+        });
         if kind == BudgetOpKind::Acquire
             && b.on_error() == OnRedisError::Raise
             && self.state == State::Ready
@@ -878,4 +1032,11 @@ impl Drop for Call {
             lock(&self.limiter).abandon(g);
         }
     }
+}
+
+/// The path of an absolute URL, without the query string (what events may show).
+fn url_path(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    rest.find('/').map_or("/", |i| &rest[i..])
 }

@@ -2,7 +2,7 @@
 
 use crate::budget_redis::{BudgetNotice, RedisBudget};
 use crate::call::Call;
-use crate::config::{ClientConfig, ClientOptions};
+use crate::config::{CallOptions, ClientConfig, ClientOptions};
 use crate::error::Error;
 use crate::limiter::{shared_limiter, ClockId, SharedLimiter};
 use serde_json::Value;
@@ -97,16 +97,33 @@ impl Client {
         seed: u64,
         encrypt: Option<bool>,
     ) -> Result<Call, Error> {
-        let mut call = Call::new(
-            &self.config,
-            self.limiter.clone(),
-            endpoint_id,
-            params,
-            seed,
-        )?
-        .with_budget(self.budget.clone());
-        if encrypt.unwrap_or(self.config.encrypt_payloads) {
-            call.encrypt_with(&self.config, self.jwks.clone());
+        let o = CallOptions {
+            encrypt,
+            ..CallOptions::default()
+        };
+        self.call_opts(endpoint_id, params, seed, &o)
+    }
+
+    /// Like [`Client::call`], with this call's own options ([`CallOptions`]: encryption,
+    /// per-attempt timeout, retries); checked like the client's (`invalid_config`).
+    pub fn call_opts(
+        &self,
+        endpoint_id: &str,
+        params: Value,
+        seed: u64,
+        o: &CallOptions,
+    ) -> Result<Call, Error> {
+        let derived;
+        let config = if o.timeout_ms.is_some() || o.max_retries.is_some() {
+            derived = self.config.for_call(o)?;
+            &derived
+        } else {
+            &self.config
+        };
+        let mut call = Call::new(config, self.limiter.clone(), endpoint_id, params, seed)?
+            .with_budget(self.budget.clone());
+        if o.encrypt.unwrap_or(self.config.encrypt_payloads) {
+            call.encrypt_with(config, self.jwks.clone());
         }
         Ok(call)
     }

@@ -6,6 +6,7 @@ use crate::budget_redis::{
 use crate::error::{Error, ErrorKind};
 use crate::key::{ApiKey, KeyKind};
 use crate::limiter::RateLimits;
+use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 /// The production base URL.
@@ -49,6 +50,11 @@ pub struct ClientOptions {
     pub rate_limits: RateLimits,
     /// The binding's name and version for the `User-Agent`, e.g. `python/0.1.0`.
     pub user_agent: String,
+    /// The runtime the binding runs on, for the `User-Agent` (`CPython 3.12.1`,
+    /// `node 22.1.0`); empty: not known. Set by the binding, not the user.
+    pub runtime: String,
+    /// The application using the SDK, appended to the `User-Agent` (Stripe's `appInfo`).
+    pub app_info: Option<AppInfo>,
     /// Encrypt request bodies (JWE, RSA-OAEP-256 + A256GCM) with the API's public key from
     /// `GET /jwks.json`; see [`crate::jwe`]. Off by default; a call can override it.
     pub encrypt_payloads: bool,
@@ -76,6 +82,8 @@ impl std::fmt::Debug for ClientOptions {
             .field("deadline_ms", &self.deadline_ms)
             .field("rate_limits", &self.rate_limits)
             .field("user_agent", &self.user_agent)
+            .field("runtime", &self.runtime)
+            .field("app_info", &self.app_info)
             .field("encrypt_payloads", &self.encrypt_payloads)
             .field(
                 "redis_url",
@@ -101,6 +109,8 @@ impl ClientOptions {
             deadline_ms: None,
             rate_limits: RateLimits::default(),
             user_agent: "rust".to_string(),
+            runtime: String::new(),
+            app_info: None,
             encrypt_payloads: false,
             redis_url: None,
             redis_client: false,
@@ -149,6 +159,8 @@ pub struct ClientConfig {
     pub(crate) max_retries: u32,
     pub(crate) retry_non_idempotent: bool,
     pub(crate) deadline_ms: Option<u64>,
+    /// The deadline was given (not derived from the timeout).
+    pub(crate) deadline_given: bool,
     pub(crate) rate_limits: RateLimits,
     pub(crate) user_agent: String,
     pub(crate) encrypt_payloads: bool,
@@ -219,16 +231,7 @@ impl ClientConfig {
             ));
         }
         opts.rate_limits.validate()?;
-        let ua_part: String = opts
-            .user_agent
-            .chars()
-            .filter(|c| c.is_ascii_graphic() || *c == ' ')
-            .collect();
-        let user_agent = if ua_part.trim().is_empty() {
-            format!("autosend/{VERSION}")
-        } else {
-            format!("autosend/{VERSION} {}", ua_part.trim())
-        };
+        let user_agent = build_user_agent(&opts.user_agent, &opts.runtime, opts.app_info.as_ref())?;
         let redis_url = opts
             .redis_url
             .map(|u| u.trim().to_string())
@@ -259,10 +262,40 @@ impl ClientConfig {
                 opts.deadline_ms
                     .unwrap_or_else(|| crate::limits::default_deadline_ms(opts.timeout_ms)),
             ),
+            deadline_given: opts.deadline_ms.is_some(),
             rate_limits: opts.rate_limits,
             user_agent,
             encrypt_payloads: opts.encrypt_payloads,
         })
+    }
+
+    /// The configuration of one call with its own `timeout_ms` / `max_retries` (same rules
+    /// as the client's options; an error names `timeout` or `max_retries`). A deadline the
+    /// client did not set follows the call's timeout as it would the client's.
+    pub fn for_call(&self, o: &CallOptions) -> Result<ClientConfig, Error> {
+        let mut c = self.clone();
+        if let Some(t) = o.timeout_ms {
+            if t == 0 {
+                return Err(config_error(
+                    "timeout",
+                    "timeout must be greater than zero".into(),
+                ));
+            }
+            c.timeout_ms = t;
+            if !c.deadline_given {
+                c.deadline_ms = Some(crate::limits::default_deadline_ms(t));
+            }
+        }
+        if let Some(r) = o.max_retries {
+            if r > 100 {
+                return Err(config_error(
+                    "max_retries",
+                    "max_retries must be at most 100".into(),
+                ));
+            }
+            c.max_retries = r;
+        }
+        Ok(c)
     }
 
     /// The same configuration with another key (key rotation). The new key must fit the
@@ -460,4 +493,166 @@ mod tests {
         let c = ClientConfig::new(o.clone()).unwrap();
         assert!(!format!("{o:?} {c:?}").contains("CanarySecret"));
     }
+}
+
+/// Per-call overrides of the client's options: Python `request(..., timeout=, max_retries=)`,
+/// JS request options `{ timeout, maxRetries, encrypt }`, Rust `call_opts`, C
+/// `autosend_client_call_opts`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    /// Payload encryption for this call (`None`: the client's `encrypt_payloads`).
+    pub encrypt: Option<bool>,
+    /// Per-attempt timeout in ms (`None`: the client's).
+    pub timeout_ms: Option<u64>,
+    /// Retries after the first attempt (`None`: the client's).
+    pub max_retries: Option<u32>,
+}
+
+/// Longest `app_info` name or version, in characters.
+pub const MAX_APP_INFO_PART: usize = 100;
+/// Longest `app_info` URL, in characters.
+pub const MAX_APP_INFO_URL: usize = 200;
+
+/// The application using the SDK, named in the `User-Agent` so AutoSend (and proxies) can
+/// tell integrations apart: `name/version (+url)`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct AppInfo {
+    /// The application's name (`MyShop`); required.
+    pub name: String,
+    /// Its version (`1.4.2`).
+    pub version: Option<String>,
+    /// A URL about it (`https://myshop.example`).
+    pub url: Option<String>,
+}
+
+impl AppInfo {
+    /// Reads `{"name", "version"?, "url"?}` (the same names in every language); `field` is the
+    /// option's name in the binding (`app_info`, `appInfo`) for the error. `null` → `None`.
+    pub fn from_json(v: &Value, field: &str) -> Result<Option<AppInfo>, Error> {
+        let obj = match v {
+            Value::Null => return Ok(None),
+            Value::Object(o) => o,
+            _ => {
+                return Err(config_error(
+                    field,
+                    format!("{field} must be an object {{name, version?, url?}}"),
+                ))
+            }
+        };
+        let text = |k: &str| -> Result<Option<String>, Error> {
+            match obj.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(config_error(
+                    &format!("{field}.{k}"),
+                    format!("{field}.{k} must be a string"),
+                )),
+            }
+        };
+        if let Some(k) = obj
+            .keys()
+            .find(|k| !matches!(k.as_str(), "name" | "version" | "url"))
+        {
+            return Err(config_error(
+                &format!("{field}.{k}"),
+                format!("{field} has an unknown field {k:?}: use name, version and url"),
+            ));
+        }
+        let app = AppInfo {
+            name: text("name")?.unwrap_or_default(),
+            version: text("version")?,
+            url: text("url")?,
+        };
+        app.render(field)?;
+        Ok(Some(app))
+    }
+
+    /// The `User-Agent` part `name/version (+url)`; a refusal names `<field>.name`,
+    /// `<field>.version` or `<field>.url`.
+    pub fn render(&self, field: &str) -> Result<String, Error> {
+        let f = |k: &str| format!("{field}.{k}");
+        let mut out = ua_token(&f("name"), &self.name, MAX_APP_INFO_PART, false)?;
+        if let Some(v) = &self.version {
+            out.push('/');
+            out.push_str(&ua_token(&f("version"), v, MAX_APP_INFO_PART, false)?);
+        }
+        if let Some(u) = &self.url {
+            let u = ua_token(&f("url"), u, MAX_APP_INFO_URL, true)?;
+            if !(u.starts_with("https://") || u.starts_with("http://")) {
+                return Err(config_error(
+                    &f("url"),
+                    format!("{} must start with https:// or http://", f("url")),
+                ));
+            }
+            out.push_str(&format!(" (+{u})"));
+        }
+        Ok(out)
+    }
+}
+
+fn config_error(field: &str, message: String) -> Error {
+    Error::new(ErrorKind::InvalidConfig, message).with_field(field)
+}
+
+/// A `User-Agent` token: printable ASCII without spaces, parentheses or `/` separators beyond
+/// what the part needs.
+fn ua_token(field: &str, value: &str, max: usize, slash_ok: bool) -> Result<String, Error> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(config_error(
+            field,
+            format!("{field} is empty: give a short name such as \"MyShop\""),
+        ));
+    }
+    if v.chars().count() > max {
+        return Err(config_error(
+            field,
+            format!("{field} is longer than {max} characters"),
+        ));
+    }
+    if let Some(c) = v.chars().find(|c| {
+        !c.is_ascii_graphic()
+            || matches!(c, '(' | ')' | '"' | '\\' | ';' | ',' | '<' | '>')
+            || (!slash_ok && *c == '/')
+    }) {
+        return Err(config_error(
+            field,
+            format!("{field} contains {c:?}: use letters, digits and . _ - + only (no spaces)"),
+        ));
+    }
+    Ok(v.to_string())
+}
+
+/// The `User-Agent` every language sends, decided here:
+/// `autosend/<core version> <binding>/<version> (<runtime>) <app>/<app version> (+<url>)`;
+/// parts that are not known are left out. `binding` and `runtime` come from the binding
+/// (printable ASCII kept); `app` is the user's [`AppInfo`], checked (an error names the field).
+pub fn build_user_agent(
+    binding: &str,
+    runtime: &str,
+    app: Option<&AppInfo>,
+) -> Result<String, Error> {
+    let clean = |s: &str| -> String {
+        s.chars()
+            .filter(|c| c.is_ascii_graphic() || *c == ' ')
+            .filter(|c| !matches!(c, '(' | ')'))
+            .collect::<String>()
+            .trim()
+            .to_string()
+    };
+    let mut ua = format!("autosend/{VERSION}");
+    let binding = clean(binding);
+    if !binding.is_empty() {
+        ua.push(' ');
+        ua.push_str(&binding);
+    }
+    let runtime = clean(runtime);
+    if !runtime.is_empty() {
+        ua.push_str(&format!(" ({runtime})"));
+    }
+    if let Some(app) = app {
+        ua.push(' ');
+        ua.push_str(&app.render("app_info")?);
+    }
+    Ok(ua)
 }

@@ -54,6 +54,7 @@ pub mod chunk;
 mod client;
 mod config;
 mod error;
+pub mod event;
 #[rustfmt::skip]
 mod generated;
 pub mod jwe;
@@ -82,11 +83,12 @@ pub use catalog::{
 pub use chunk::{Chunker, Report as ChunkReport, Status as ChunkStatus};
 pub use client::Client;
 pub use config::{
-    normalize_base_url, ClientConfig, ClientOptions, RedisConfig, DEFAULT_BASE_URL,
-    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, ENV_ACCOUNT_API_KEY, ENV_API_KEY, ENV_BASE_URL,
-    ENV_PROJECT_ID, VERSION,
+    build_user_agent, normalize_base_url, AppInfo, CallOptions, ClientConfig, ClientOptions,
+    RedisConfig, DEFAULT_BASE_URL, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, ENV_ACCOUNT_API_KEY,
+    ENV_API_KEY, ENV_BASE_URL, ENV_PROJECT_ID, VERSION,
 };
 pub use error::{Category, Error, ErrorKind, FieldError};
+pub use event::{Event, EventKind};
 pub use key::{ApiKey, KeyKind};
 pub use limiter::{
     private_limiter, shared_limiter, Acquire, ClockId, NameStyle, RateLimiter, RateLimits,

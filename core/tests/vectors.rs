@@ -372,6 +372,8 @@ fn run_call(v: &Value) -> Result<(), String> {
             .collect();
         call.provide_entropy(&bytes).map_err(|e| e.to_string())?;
     }
+    let want_events = v.get("events").and_then(Value::as_array);
+    call.record_events(want_events.is_some());
     for (i, step) in v["steps"].as_array().into_iter().flatten().enumerate() {
         let at = step["at"].as_u64().unwrap_or(0);
         let exp = &step["expect"];
@@ -434,6 +436,9 @@ fn run_call(v: &Value) -> Result<(), String> {
                 check_done(r, d).map_err(ctx)?;
             }
         }
+    }
+    if let Some(want) = want_events {
+        check_events(want, std::iter::from_fn(|| call.poll_event()).collect())?;
     }
     Ok(())
 }
@@ -913,6 +918,31 @@ fn run_budget_reply(v: &Value) -> Result<(), String> {
     let got = autosend::budget_redis::interpret_reply_json(kind, &v["reply"]);
     if got != v["expect"] {
         return Err(format!("want {}, got {got}", v["expect"]));
+    }
+    Ok(())
+}
+
+/// `events` of a call vector (docs/contract.md, Call events): same count, in order, and every
+/// field an expected event gives.
+fn check_events(want: &[Value], got: Vec<autosend::Event>) -> Result<(), String> {
+    let got: Vec<Value> = got
+        .iter()
+        .map(|e| e.to_json(autosend::NameStyle::Snake))
+        .collect();
+    if want.len() != got.len() {
+        return Err(format!(
+            "events: want {} events, got {}: {}",
+            want.len(),
+            got.len(),
+            Value::from(got.clone())
+        ));
+    }
+    for (i, (w, g)) in want.iter().zip(&got).enumerate() {
+        for (k, wv) in w.as_object().into_iter().flatten() {
+            if g.get(k) != Some(wv) {
+                return Err(format!("event {i}: want {k} = {wv}, got {g}"));
+            }
+        }
     }
     Ok(())
 }

@@ -509,6 +509,8 @@ CTOR = '''    def __init__(
         redis_url: Optional[str] = None,
         on_redis_error: str = "fallback",
         encrypt_payloads: bool = False,
+        app_info: Optional[Mapping[str, str]] = None,
+        on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
     ) -> None: ...
 '''
 
@@ -540,14 +542,14 @@ def gen_pyi(spec: Dict[str, Any], ops: List[Op]) -> str:
             out.append(f"    {snake(ns)}: _{'Async' if is_async else ''}{pascal(ns)}\n")
         out.append(CTOR)
         if is_async:
-            out.append("    async def request(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None) -> Any: ...\n"
+            out.append("    async def request(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Any: ...\n"
                        "    def paginate(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None) -> AsyncPaginator[Any]: ...\n"
                        "    async def bulk_all(self, endpoint_id: EndpointId, params: Mapping[str, Any], *, on_progress: Optional[Callable[[BulkProgress], object]] = None) -> BulkReport: ...\n"
                        "    async def close(self) -> None: ...\n"
                        "    async def __aenter__(self) -> AsyncAutoSend: ...\n"
                        "    async def __aexit__(self, *exc: object) -> None: ...\n")
         else:
-            out.append("    def request(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None) -> Any: ...\n"
+            out.append("    def request(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Any: ...\n"
                        "    def paginate(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None) -> Page[Any]: ...\n"
                        "    def bulk_all(self, endpoint_id: EndpointId, params: Mapping[str, Any], *, on_progress: Optional[Callable[[BulkProgress], object]] = None) -> BulkReport: ...\n"
                        "    def close(self) -> None: ...\n"

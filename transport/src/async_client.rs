@@ -45,6 +45,12 @@ impl Client {
         self.shared.set_listener(listener);
     }
 
+    /// Where the structured events of every call go ([`crate::EventListener`]), besides the
+    /// `log` facade (target `autosend`); `None` removes the listener.
+    pub fn on_event(&self, listener: Option<crate::EventListener>) {
+        self.shared.set_event_listener(listener);
+    }
+
     /// Switches to a new key; calls already running keep the old one.
     pub fn rotate_key(&self, api_key: &str) -> Result<(), Error> {
         self.shared.rotate_key(api_key)
@@ -68,9 +74,26 @@ impl Client {
         params: serde_json::Value,
         encrypt: Option<bool>,
     ) -> Result<ApiResponse, Error> {
-        let mut call = self.shared.start_with(endpoint_id, params, encrypt)?;
+        let o = autosend::CallOptions {
+            encrypt,
+            ..Default::default()
+        };
+        self.call_opts(endpoint_id, params, &o).await
+    }
+
+    /// Like [`Client::call`], with this call's own options ([`autosend::CallOptions`]:
+    /// encryption, per-attempt timeout, retries).
+    pub async fn call_opts(
+        &self,
+        endpoint_id: &str,
+        params: serde_json::Value,
+        o: &autosend::CallOptions,
+    ) -> Result<ApiResponse, Error> {
+        let mut call = self.shared.start_with(endpoint_id, params, o)?;
         loop {
-            match call.poll(self.shared.now()) {
+            let step = call.poll(self.shared.now());
+            self.shared.drain_events(&mut call);
+            match step {
                 Poll::Done(r) => return r,
                 Poll::Wait(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
                 Poll::Budget(op) => self.shared.budget_async(&mut call, &op).await,

@@ -131,6 +131,12 @@ impl Client {
         self.inner.shared.set_listener(listener);
     }
 
+    /// Where the structured events of every call go ([`crate::EventListener`]), besides the
+    /// `log` facade (target `autosend`); `None` removes the listener.
+    pub fn on_event(&self, listener: Option<crate::EventListener>) {
+        self.inner.shared.set_event_listener(listener);
+    }
+
     /// Switches to a new key; calls already running keep the old one.
     pub fn rotate_key(&self, api_key: &str) -> Result<(), Error> {
         self.inner.shared.rotate_key(api_key)
@@ -139,7 +145,7 @@ impl Client {
     /// Calls any catalog endpoint with JSON parameters, blocking until done (including
     /// rate-limit waits and retries).
     pub fn call(&self, endpoint_id: &str, params: serde_json::Value) -> Result<ApiResponse, Error> {
-        self.run(endpoint_id, params, None, None)
+        self.run(endpoint_id, params, &Default::default(), None)
     }
 
     /// Like [`Client::call`], choosing payload encryption (JWE) for this call: `Some(true)`
@@ -151,7 +157,11 @@ impl Client {
         params: serde_json::Value,
         encrypt: Option<bool>,
     ) -> Result<ApiResponse, Error> {
-        self.run(endpoint_id, params, encrypt, None)
+        let o = autosend::CallOptions {
+            encrypt,
+            ..Default::default()
+        };
+        self.run(endpoint_id, params, &o, None)
     }
 
     /// [`Client::call_with`], asking `interrupted` at least every
@@ -167,29 +177,63 @@ impl Client {
         encrypt: Option<bool>,
         interrupted: &mut dyn FnMut() -> bool,
     ) -> Result<ApiResponse, Error> {
-        self.run(endpoint_id, params, encrypt, Some(interrupted))
+        let o = autosend::CallOptions {
+            encrypt,
+            ..Default::default()
+        };
+        self.run(endpoint_id, params, &o, Some(interrupted))
+    }
+
+    /// Like [`Client::call`], with this call's own options ([`autosend::CallOptions`]:
+    /// encryption, per-attempt timeout, retries).
+    pub fn call_opts(
+        &self,
+        endpoint_id: &str,
+        params: serde_json::Value,
+        o: &autosend::CallOptions,
+    ) -> Result<ApiResponse, Error> {
+        self.run(endpoint_id, params, o, None)
+    }
+
+    /// [`Client::call_opts`] with the interrupt check of [`Client::call_interruptible`].
+    pub fn call_interruptible_opts(
+        &self,
+        endpoint_id: &str,
+        params: serde_json::Value,
+        o: &autosend::CallOptions,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Result<ApiResponse, Error> {
+        self.run(endpoint_id, params, o, Some(interrupted))
     }
 
     fn run(
         &self,
         endpoint_id: &str,
         params: serde_json::Value,
-        encrypt: Option<bool>,
+        o: &autosend::CallOptions,
         mut check: Check<'_>,
     ) -> Result<ApiResponse, Error> {
         let shared = &self.inner.shared;
-        let mut call = shared.start_with(endpoint_id, params, encrypt)?;
+        let mut call = shared.start_with(endpoint_id, params, o)?;
         loop {
-            match call.poll(shared.now()) {
+            let step = call.poll(shared.now());
+            shared.drain_events(&mut call);
+            match step {
                 Poll::Done(r) => return r,
                 Poll::Wait(ms) => {
                     if !sleep(ms, &mut check) {
-                        return Err(call.cancel(shared.now(), false));
+                        let e = call.cancel(shared.now(), false);
+                        shared.drain_events(&mut call);
+                        return Err(e);
                     }
                 }
                 Poll::Budget(op) => shared.budget_blocking(&mut call, &op),
                 Poll::Send(req) => match self.send(req, &mut check) {
-                    None => return Err(call.cancel(shared.now(), true)),
+                    None => {
+                        let e = call.cancel(shared.now(), true);
+                        shared.drain_events(&mut call);
+                        return Err(e);
+                    }
                     Some(Ok((status, headers, body))) => {
                         call.handle_response(shared.now(), status, &headers, &body)
                     }

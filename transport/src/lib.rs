@@ -220,6 +220,22 @@ pub fn fill_entropy(call: &mut autosend::Call) -> Result<(), Error> {
 /// process-local budget, its end), once each. Without one they go to stderr.
 pub type BudgetListener = Arc<dyn Fn(&autosend::BudgetNotice) + Send + Sync>;
 
+/// Receives the structured events of every call ([`autosend::Event`]: request sent, answer,
+/// transport failure, retry, rate-limit wait, budget notice, end of the call), on the thread
+/// that drives the call. Events also go to the `log` facade (target `autosend`) whether or
+/// not a listener is set; a call records none when neither listens.
+pub type EventListener = Arc<dyn Fn(&autosend::Event) + Send + Sync>;
+
+/// The `log` target of call events.
+pub const LOG_TARGET: &str = "autosend";
+
+fn log_level(e: &autosend::Event) -> log::Level {
+    match e.level() {
+        "debug" => log::Level::Debug,
+        _ => log::Level::Info,
+    }
+}
+
 /// State shared by the blocking and async clients: the core client (behind a lock, so keys
 /// can rotate at run time), a seed source and the Redis connection of the shared budget.
 pub(crate) struct Shared {
@@ -228,6 +244,7 @@ pub(crate) struct Shared {
     #[cfg(feature = "redis")]
     redis: Option<redis_store::RedisStore>,
     listener: RwLock<Option<BudgetListener>>,
+    events: RwLock<Option<EventListener>>,
 }
 
 impl Shared {
@@ -245,7 +262,30 @@ impl Shared {
             #[cfg(feature = "redis")]
             redis,
             listener: RwLock::new(None),
+            events: RwLock::new(None),
         }))
+    }
+
+    pub(crate) fn set_event_listener(&self, l: Option<EventListener>) {
+        *self.events.write().unwrap_or_else(|p| p.into_inner()) = l;
+    }
+
+    /// Hands the call's recorded events to the listener and to `log` (target `autosend`).
+    pub(crate) fn drain_events(&self, call: &mut autosend::Call) {
+        if !call.records_events() {
+            return;
+        }
+        let l = self
+            .events
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        while let Some(e) = call.poll_event() {
+            log::log!(target: LOG_TARGET, log_level(&e), "{}", e.message());
+            if let Some(l) = &l {
+                l(&e);
+            }
+        }
     }
 
     pub(crate) fn set_listener(&self, l: Option<BudgetListener>) {
@@ -317,17 +357,24 @@ impl Shared {
         self.core.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// `encrypt`: this call's payload-encryption choice (`None`: the client's option).
+    /// `o`: this call's own options (encryption, timeout, retries; `None`s: the client's).
     pub(crate) fn start_with(
         &self,
         endpoint: &str,
         params: serde_json::Value,
-        encrypt: Option<bool>,
+        o: &autosend::CallOptions,
     ) -> Result<autosend::Call, Error> {
         let seed = self
             .seed
             .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-        let mut call = self.core().call_with(endpoint, params, seed, encrypt)?;
+        let mut call = self.core().call_opts(endpoint, params, seed, o)?;
+        let listening = self
+            .events
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some()
+            || log::log_enabled!(target: LOG_TARGET, log::Level::Info);
+        call.record_events(listening);
         fill_entropy(&mut call)?;
         Ok(call)
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import logging
 import math
 import os
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
@@ -102,6 +103,20 @@ def _options(
     }
 
 
+def _call_options(
+    endpoint_id: Any, encrypt: Any, timeout: Any, max_retries: Any
+) -> Tuple[Optional[bool], Optional[int], Optional[int]]:
+    """One call's own options, converted; the core checks the values (``invalid_config``)."""
+    if not isinstance(endpoint_id, str):
+        raise TypeError("endpoint_id must be a str such as 'emails.send'")
+    if encrypt is not None and not isinstance(encrypt, bool):
+        raise _config_error("encrypt must be a bool or None")
+    if max_retries is not None and (isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0):
+        raise _config_error("max_retries must be an int >= 0 (or None for the client's)")
+    retries = None if max_retries is None else min(max_retries, 1_000_000)
+    return encrypt, _seconds_to_ms("timeout", timeout, True), retries
+
+
 def _redis_options(redis_url: Any, on_redis_error: Any) -> Dict[str, Any]:
     if redis_url is not None and not isinstance(redis_url, str):
         raise _config_error(f"redis_url must be a str or None, got {type(redis_url).__name__}")
@@ -110,8 +125,44 @@ def _redis_options(redis_url: Any, on_redis_error: Any) -> Dict[str, Any]:
     return {"redis_url": redis_url, "on_redis_error": on_redis_error}
 
 
+#: Where call events go (``logging.getLogger("autosend")``): requests and answers at DEBUG,
+#: retries, waits, transport failures and failed calls at INFO. Nothing is recorded while
+#: neither this logger (at INFO or below) nor an ``on_event`` callback listens.
+_logger = logging.getLogger("autosend")
+
+
+def _router(on_event: Optional[Callable[[Dict[str, Any]], object]]) -> Callable[[Dict[str, Any]], None]:
+    """The native listener: the event to the logger (its ``message`` and level, the whole
+    dict as ``extra={"autosend_event": ...}``), then to the user's callback. It holds no
+    reference to the client (no cycle through native code)."""
+
+    def route(event: Dict[str, Any]) -> None:
+        level = logging.DEBUG if event.get("level") == "debug" else logging.INFO
+        if _logger.isEnabledFor(level):
+            _logger.log(level, "%s", event["message"], extra={"autosend_event": event})
+        if on_event is not None:
+            on_event(event)
+
+    return route
+
+
 class _Base:
     _native_client: Any
+    _on_event: Optional[Callable[[Dict[str, Any]], object]] = None
+    _listening: bool = False
+
+    def _init_events(self, on_event: Any) -> None:
+        if on_event is not None and not callable(on_event):
+            raise _config_error("on_event must be a callable taking the event dict, or None")
+        self._on_event = on_event
+        self._listen()
+
+    def _listen(self) -> None:
+        """Installs the event router once someone listens (checked before every call, so a
+        logging configuration made after the client was created is honoured)."""
+        if not self._listening and (self._on_event is not None or _logger.isEnabledFor(logging.INFO)):
+            self._native_client.set_on_event(_router(self._on_event))
+            self._listening = True
 
     def _describe(self) -> Dict[str, Any]:
         return dict(self._native_client.describe())
@@ -161,6 +212,12 @@ class AutoSend(_Base):
     every process using that Redis, in any language; when Redis fails the client falls back to
     its own budget and says so once on stderr, or raises ``BudgetStoreError`` before sending
     with ``on_redis_error="raise"``.
+    ``app_info={"name": "MyShop", "version": "1.4.2", "url": "https://myshop.example"}``
+    (version and url optional) is appended to the ``User-Agent`` the core builds
+    (``autosend/<v> python/<v> (cpython 3.12.1) MyShop/1.4.2 (+https://myshop.example)``).
+    Call events (request sent, answer with status, request id and duration, retries and
+    waits with their reason, end of the call; never the key, headers, query or body) go to
+    ``logging.getLogger("autosend")`` (DEBUG / INFO) and to ``on_event(event_dict)``.
     The GIL is released while a call waits on the network or on the rate limiter.
     """
 
@@ -179,6 +236,8 @@ class AutoSend(_Base):
         redis_url: Optional[str] = None,
         on_redis_error: str = "fallback",
         encrypt_payloads: bool = False,
+        app_info: Optional[Mapping[str, str]] = None,
+        on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
     ) -> None:
         opts = _options(
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
@@ -186,7 +245,9 @@ class AutoSend(_Base):
             encrypt_payloads,
         )
         opts.update(_redis_options(redis_url, on_redis_error))
+        opts["app_info"] = app_info
         self._native_client = _native.Client(**opts)
+        self._init_events(on_event)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
 
@@ -215,6 +276,7 @@ class AutoSend(_Base):
     def paginate(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> "_paging.Page[Any]":
         """The first page of the paged list ``endpoint_id`` (``"campaigns.list"``); iterate
         it for every item of every page. ``page`` in the params starts (resumes) there."""
+        self._listen()
         pager = _native.Pager(endpoint_id, {} if params is None else params)
         fetch = self._native_client.fetch_page
         native = fetch(pager)
@@ -233,6 +295,7 @@ class AutoSend(_Base):
         Raises only for usage errors (nothing sent). An exception from ``on_progress`` stops
         the run and propagates; the chunks after it are not sent.
         """
+        self._listen()
         chunker = _native.Chunker(endpoint_id, params)
         while True:
             step = self._native_client.bulk_step(chunker)
@@ -243,18 +306,24 @@ class AutoSend(_Base):
         return _paging.BulkReport(chunker.report())
 
     def request(
-        self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None
+        self,
+        endpoint_id: str,
+        params: Optional[Mapping[str, Any]] = None,
+        *,
+        encrypt: Optional[bool] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> Any:
         """Calls any catalog endpoint by id (``"emails.send"``) with the REST JSON object.
 
-        Returns the response's ``data`` (a dict subclass with ``last_response``), or the bytes
-        (:class:`autosend.BinaryResult`) of a binary endpoint called with ``download``.
+        ``encrypt``, ``timeout`` (seconds per attempt) and ``max_retries`` override the
+        client's options for this call only. Returns the response's ``data`` (a dict subclass
+        with ``last_response``), or the bytes (:class:`autosend.BinaryResult`) of a binary
+        endpoint called with ``download``.
         """
-        if not isinstance(endpoint_id, str):
-            raise TypeError("endpoint_id must be a str such as 'emails.send'")
-        if encrypt is not None and not isinstance(encrypt, bool):
-            raise _config_error("encrypt must be a bool or None")
-        return _result.build(self._native_client.call(endpoint_id, {} if params is None else params, encrypt))
+        opts = _call_options(endpoint_id, encrypt, timeout, max_retries)
+        self._listen()
+        return _result.build(self._native_client.call(endpoint_id, {} if params is None else params, *opts))
 
     def close(self) -> None:
         """Nothing to release eagerly; present for symmetry with other clients."""
@@ -288,6 +357,8 @@ class AsyncAutoSend(_Base):
         redis_url: Optional[str] = None,
         on_redis_error: str = "fallback",
         encrypt_payloads: bool = False,
+        app_info: Optional[Mapping[str, str]] = None,
+        on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
     ) -> None:
         opts = _options(
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
@@ -295,7 +366,9 @@ class AsyncAutoSend(_Base):
             encrypt_payloads,
         )
         opts.update(_redis_options(redis_url, on_redis_error))
+        opts["app_info"] = app_info
         self._native_client = _native.AsyncClient(**opts)
+        self._init_events(on_event)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
 
@@ -324,6 +397,7 @@ class AsyncAutoSend(_Base):
     def paginate(self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None) -> "_paging.AsyncPaginator[Any]":
         """The paged list ``endpoint_id``: ``await`` the result for the first page, or
         ``async for`` over it for every item of every page. Usage errors raise here."""
+        self._listen()
         return _paging.AsyncPaginator(self._native_client.fetch_page, endpoint_id, {} if params is None else dict(params))
 
     async def bulk_all(
@@ -335,6 +409,7 @@ class AsyncAutoSend(_Base):
     ) -> _paging.BulkReport:
         """Async :meth:`AutoSend.bulk_all`. ``on_progress`` may be a plain function or return
         an awaitable (awaited before the next chunk)."""
+        self._listen()
         chunker = _native.Chunker(endpoint_id, params)
         while True:
             step = await self._native_client.bulk_step(chunker)
@@ -347,14 +422,19 @@ class AsyncAutoSend(_Base):
         return _paging.BulkReport(chunker.report())
 
     async def request(
-        self, endpoint_id: str, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None
+        self,
+        endpoint_id: str,
+        params: Optional[Mapping[str, Any]] = None,
+        *,
+        encrypt: Optional[bool] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> Any:
-        """Calls any catalog endpoint by id with the REST JSON object."""
-        if not isinstance(endpoint_id, str):
-            raise TypeError("endpoint_id must be a str such as 'emails.send'")
-        if encrypt is not None and not isinstance(encrypt, bool):
-            raise _config_error("encrypt must be a bool or None")
-        return _result.build(await self._native_client.call(endpoint_id, {} if params is None else params, encrypt))
+        """Calls any catalog endpoint by id with the REST JSON object (per-call ``encrypt``,
+        ``timeout`` and ``max_retries`` as in :meth:`AutoSend.request`)."""
+        opts = _call_options(endpoint_id, encrypt, timeout, max_retries)
+        self._listen()
+        return _result.build(await self._native_client.call(endpoint_id, {} if params is None else params, *opts))
 
     async def close(self) -> None:
         """Nothing to release eagerly; present for symmetry."""
