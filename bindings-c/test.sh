@@ -14,6 +14,8 @@ command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v readelf >/dev/null 2>&1 || missing+=(binutils)
 pkg-config --exists libcjson 2>/dev/null || missing+=(libcjson-dev)
 pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -43,11 +45,18 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$here/install.sh" "$prefix"
+AUTOSEND_C_UNSTRIPPED_DIR="$work/unstripped" "$here/install.sh" "$prefix"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+# autosend.pc adds no rpath (a packaged library must not): the test binaries find the library
+# through LD_LIBRARY_PATH, as a user's would through ld.so.conf.
+export LD_LIBRARY_PATH="$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 for f in include/autosend.h include/autosend_endpoints.h lib/libautosend.a lib/libautosend.so lib/pkgconfig/autosend.pc; do
     [ -e "$prefix/$f" ] || { echo "test.sh: $f not installed" >&2; exit 1; }
 done
+
+# Packaging: C89 header, versioned + stripped glibc-2.17 .so, relocatable .pc, DESTDIR/LIBDIR,
+# find_package(autosend), docs and licences.
+bash "$here/tests/install_checks.sh" "$prefix" "$work"
 
 CFLAGS="-std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g"
 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"
@@ -164,6 +173,8 @@ ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" UBSAN_OPTIONS="pr
     "$bin/test_smoke_asan" "$here/tests/smoke.json" || status=1
 
 echo "== tests (valgrind)"
+# The same library with its symbols: the suppressions (tests/valgrind.supp) name functions.
+export LD_LIBRARY_PATH="$work/unstripped:$LD_LIBRARY_PATH"
 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
     --error-exitcode=1 --suppressions="$here/tests/valgrind.supp" \
     "$bin/test_autosend" "$root/tests/vectors" || status=1
