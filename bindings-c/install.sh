@@ -15,7 +15,6 @@
 #   LIBDIR      library directory, absolute under PREFIX or relative to it (default lib;
 #               e.g. lib64 or lib/x86_64-linux-gnu)
 #   NO_BUILD=1  skip cargo (install what the last build left)
-#   AUTOSEND_C_UNSTRIPPED_DIR=DIR  also put an unstripped libautosend.so.<major> there (tests)
 #   AUTOSEND_C_NATIVE_LINK=1  link with the system cc instead of zig (then the .so needs the
 #               build machine's glibc)
 # Respects CARGO_TARGET_DIR.
@@ -78,12 +77,6 @@ install -m 0644 "$here/include/autosend.h" "$P/include/autosend.h"
 install -m 0644 "$here/include/autosend_endpoints.h" "$P/include/autosend_endpoints.h"
 install -m 0644 "$rel/libautosend.a" "$L/libautosend.a"
 install -m 0755 "$rel/libautosend.so" "$L/libautosend.so.$version"
-# The tests' valgrind runs need the symbols (their suppressions name functions): they ask for an
-# unstripped copy of the same library in AUTOSEND_C_UNSTRIPPED_DIR.
-if [ -n "${AUTOSEND_C_UNSTRIPPED_DIR:-}" ]; then
-    install -d "$AUTOSEND_C_UNSTRIPPED_DIR"
-    install -m 0755 "$rel/libautosend.so" "$AUTOSEND_C_UNSTRIPPED_DIR/libautosend.so.$major"
-fi
 strip --strip-unneeded "$L/libautosend.so.$version"
 ln -sf "libautosend.so.$version" "$L/libautosend.so.$major"
 ln -sf "libautosend.so.$major" "$L/libautosend.so"

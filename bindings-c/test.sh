@@ -45,7 +45,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-AUTOSEND_C_UNSTRIPPED_DIR="$work/unstripped" "$here/install.sh" "$prefix"
+"$here/install.sh" "$prefix"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 # autosend.pc adds no rpath (a packaged library must not): the test binaries find the library
 # through LD_LIBRARY_PATH, as a user's would through ld.so.conf.
@@ -173,8 +173,6 @@ ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:halt_on_error=1" UBSAN_OPTIONS="pr
     "$bin/test_smoke_asan" "$here/tests/smoke.json" || status=1
 
 echo "== tests (valgrind)"
-# The same library with its symbols: the suppressions (tests/valgrind.supp) name functions.
-export LD_LIBRARY_PATH="$work/unstripped:$LD_LIBRARY_PATH"
 valgrind -q --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
     --error-exitcode=1 --suppressions="$here/tests/valgrind.supp" \
     "$bin/test_autosend" "$root/tests/vectors" || status=1
