@@ -14,7 +14,10 @@ twine check --strict "$@"
 for d in "$@"; do
     case "$d" in
         *.tar.gz)
-            tar -tzf "$d" | grep -q '/LICENSE-MIT$' || { echo "check-wheel: $d has no LICENSE-MIT" >&2; exit 1; }
+            files="$(tar -tzf "$d")"
+            for f in LICENSE-MIT LICENSE-APACHE THIRD-PARTY-NOTICES.txt README.pypi.md; do
+                grep -q "/$f\$" <<<"$files" || { echo "check-wheel: $d has no $f" >&2; exit 1; }
+            done
             continue ;;
     esac
     check-wheel-contents "$d"
