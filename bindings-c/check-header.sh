@@ -12,6 +12,8 @@ fi
 tmp="$(mktemp)"
 trap 'rm -f "$tmp"' EXIT
 (cd "$here" && cbindgen --quiet --config cbindgen.toml --crate autosend-c --output "$tmp" .)
+# Plain C89 (cbindgen writes `//` comments and trailing enum commas) + AUTOSEND_VERSION_* macros.
+python3 "$here/tools/c89.py" "$tmp" "$here/../Cargo.toml"
 if [ "${1:-}" = "--write" ]; then
     cp "$tmp" "$here/include/autosend.h"
     echo "check-header: wrote include/autosend.h"

@@ -14,6 +14,8 @@ command -v cc >/dev/null 2>&1 || missing+=(gcc libc6-dev)
 command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)
+command -v cmake >/dev/null 2>&1 || missing+=(cmake)
+command -v readelf >/dev/null 2>&1 || missing+=(binutils)
 pkg-config --exists libcjson 2>/dev/null || missing+=(libcjson-dev)
 pkg-config --exists libcurl 2>/dev/null || missing+=(libcurl4-openssl-dev)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -45,9 +47,16 @@ trap cleanup EXIT
 
 "$here/install.sh" "$prefix"
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+# autosend.pc adds no rpath (a packaged library must not): the test binaries find the library
+# through LD_LIBRARY_PATH, as a user's would through ld.so.conf.
+export LD_LIBRARY_PATH="$prefix/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 for f in include/autosend.h include/autosend_endpoints.h lib/libautosend.a lib/libautosend.so lib/pkgconfig/autosend.pc; do
     [ -e "$prefix/$f" ] || { echo "test.sh: $f not installed" >&2; exit 1; }
 done
+
+# Packaging: C89 header, versioned + stripped glibc-2.17 .so, relocatable .pc, DESTDIR/LIBDIR,
+# find_package(autosend), docs and licences.
+bash "$here/tests/install_checks.sh" "$prefix" "$work"
 
 CFLAGS="-std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g"
 SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all"

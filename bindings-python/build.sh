@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds the autosend-sdk abi3 wheel and installs it into bindings-python/.venv (created if
-# missing; maturin, pytest and mypy come from PyPI). Respects CARGO_TARGET_DIR.
+# Builds the autosend-sdk abi3 wheel for manylinux2014 x86_64 (glibc >= 2.17: linked by zig,
+# maturin --zig; stripped) and installs it into bindings-python/.venv (created if missing;
+# pytest and mypy come from PyPI, maturin and zig from scripts/pkg-tools.sh). Respects
+# CARGO_TARGET_DIR. AUTOSEND_PY_NATIVE_LINK=1 builds for this machine's glibc instead (no zig).
+# The other platforms' wheels and the sdist: scripts/package.sh --all.
 # Afterwards: bindings-python/.venv/bin/python bindings-python/examples/send.py
 set -euo pipefail
 
@@ -24,12 +27,19 @@ if [ ! -x "$VENV/bin/python" ]; then
         "$PY" -m venv "$VENV"
     fi
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check "maturin>=1.5,<2" pytest mypy "jwcrypto>=1.5,<2"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest mypy "jwcrypto>=1.5,<2"
+# shellcheck source=../scripts/pkg-tools.sh
+source "$ROOT/scripts/pkg-tools.sh"
 
 WHEELS="$CARGO_TARGET_DIR/wheels"
 mkdir -p "$WHEELS"
 rm -f "$WHEELS"/autosend_sdk-*.whl
-(cd "$HERE" && "$VENV/bin/maturin" build --quiet --release --out "$WHEELS")
+if [ "${AUTOSEND_PY_NATIVE_LINK:-0}" = 1 ]; then
+    (cd "$HERE" && maturin build --quiet --release --strip --out "$WHEELS")
+else
+    (cd "$HERE" && maturin build --quiet --release --strip --zig --compatibility manylinux2014 \
+        --target x86_64-unknown-linux-gnu --out "$WHEELS")
+fi
 WHEEL="$(ls "$WHEELS"/autosend_sdk-*-abi3-*.whl | head -n1)"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
 echo "installed $WHEEL into $VENV"

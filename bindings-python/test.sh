@@ -13,6 +13,29 @@ VENV="${AUTOSEND_PY_VENV:-$HERE/.venv}"
 echo "== build + install the wheel into $VENV"
 bash "$HERE/build.sh"
 
+# shellcheck source=../scripts/pkg-tools.sh
+source "$ROOT/scripts/pkg-tools.sh"
+echo "== wheel metadata and platform checks (twine, check-wheel-contents, abi3audit, auditwheel)"
+bash "$HERE/check-wheel.sh" "$TARGET"/wheels/autosend_sdk-*.whl
+
+echo "== pyright --strict on the PyPI README's code blocks and the quickstart example"
+pyr="$(mktemp -d)"
+python3 - "$HERE/README.pypi.md" "$pyr" <<'PY'
+import re, sys
+blocks = re.findall(r"```python\n(.*?)```", open(sys.argv[1], encoding="utf-8").read(), re.S)
+assert blocks, "no python block in README.pypi.md"
+# The quickstart block is examples/quickstart.py (which the tests run) without its docstring.
+example = open(sys.argv[1].replace("README.pypi.md", "examples/quickstart.py"), encoding="utf-8").read()
+example = example.split('"""', 2)[2].lstrip("\n")
+assert example in blocks, "README.pypi.md's quickstart differs from examples/quickstart.py: copy the file"
+for i, b in enumerate(blocks):
+    open(f"{sys.argv[2]}/readme_{i}.py", "w", encoding="utf-8").write(b)
+PY
+cp "$HERE/examples/quickstart.py" "$pyr/"
+printf '{"typeCheckingMode": "strict", "reportMissingModuleSource": false}\n' >"$pyr/pyrightconfig.json"
+(cd "$pyr" && PYRIGHT_PYTHON_IGNORE_WARNINGS=1 "$PKG_VENV/bin/pyright" --pythonpath "$VENV/bin/python" .)
+rm -rf "$pyr"
+
 echo "== cargo build -p autosend-sandbox"
 (cd "$ROOT" && cargo build --quiet -p autosend-sandbox)
 SANDBOX_BIN="$TARGET/debug/autosend-sandbox"

@@ -36,6 +36,8 @@ suite_lint() {
   rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
   rustup component list --installed | grep -q '^clippy' || rustup component add clippy
   cargo fmt --all -- --check &&
+    bash scripts/msrv.sh &&
+    bash scripts/check-crates.sh &&
     cargo clippy -p autosend -p autosend-http -p autosend-sandbox -p autosend-c --all-targets -- -D warnings &&
     cargo clippy -p autosend-python --all-targets -- -D warnings &&
     cargo clippy -p autosend-wasm --target wasm32-unknown-unknown -- -D warnings &&
@@ -69,6 +71,8 @@ suite_docs() {
   # Every typed surface, the core's catalog, the sandbox's route table, docs/api.md and the C
   # endpoint macros are generated from the API description (api/src): they must be current.
   python3 tools/codegen/generate.py --check || return 1
+  # THIRD-PARTY-NOTICES.txt (shipped in the wheel, the C install and the npm package) follows Cargo.lock.
+  python3 tools/licenses/notices.py --check || return 1
   python3 -m unittest discover -q -s tools/codegen/tests 2>&1 | tail -n 3
   [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
   # The vectors are generated from tools/vectors/*.py: regenerate and require no change

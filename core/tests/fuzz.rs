@@ -92,7 +92,7 @@ fn corpus(target: &str) -> Vec<Vec<u8>> {
 /// Every vector of `kind` from tests/vectors.
 fn vectors(kind: &str) -> Vec<Value> {
     let mut out = Vec::new();
-    for e in std::fs::read_dir(repo().join("tests/vectors"))
+    for e in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors"))
         .unwrap()
         .flatten()
     {

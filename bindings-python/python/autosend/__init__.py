@@ -13,6 +13,14 @@ the Rust core shared by all AutoSend SDKs; the network I/O runs in Rust with the
 
 from __future__ import annotations
 
+from . import _clash
+
+_clash.check()
+try:
+    from . import _native  # noqa: F401  (loaded first, for a clear error)
+except ImportError as _err:  # pragma: no cover - exercised by tests/test_name_clash.py
+    raise _clash.native_missing(_err) from _err
+
 from . import webhooks
 from ._client import AsyncAutoSend, AutoSend
 from ._paging import AsyncPage, AsyncPaginator, BulkChunk, BulkItem, BulkProgress, BulkReport, Page

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds and checks the release artifacts of autosend (issue 15):
+#   bash scripts/package.sh          # sdist + manylinux2014 x86_64 wheel, checked; crates packaged
+#   bash scripts/package.sh --all    # also manylinux2014 aarch64 and musllinux_1_2 x86_64 + aarch64
+#                                    # wheels (each a cold cross build: minutes), and the crates
+#                                    # verified by `cargo publish --dry-run` (compiles them)
+# Wheels are built by maturin with zig (ziglang from PyPI: scripts/pkg-tools.sh), stripped, and
+# checked by bindings-python/check-wheel.sh (twine, check-wheel-contents, abi3audit, auditwheel).
+# Every x86_64 wheel is installed into a fresh venv and imported (the glibc one also runs the
+# pure-Python tests that need no sandbox); there is no musl Python here, so the musl wheels are
+# checked by auditwheel (musllinux_1_2 tag) and abi3audit only. Output: $CARGO_TARGET_DIR/dist.
+# The C library: bindings-c/install.sh (glibc 2.17, zig); its checks run in bindings-c/test.sh.
+set -euo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$ROOT"
+all=0
+[ "${1:-}" = "--all" ] && all=1
+# shellcheck source=pkg-tools.sh
+source "$ROOT/scripts/pkg-tools.sh"
+dist="$CARGO_TARGET_DIR/dist"
+rm -rf "$dist"
+mkdir -p "$dist"
+
+# name:rust-target:maturin-compatibility
+builds=("x86_64-unknown-linux-gnu:manylinux2014")
+if [ "$all" = 1 ]; then
+    builds+=("aarch64-unknown-linux-gnu:manylinux2014" "x86_64-unknown-linux-musl:musllinux_1_2"
+        "aarch64-unknown-linux-musl:musllinux_1_2")
+fi
+
+say "sdist"
+(cd bindings-python && maturin sdist --out "$dist")
+for b in "${builds[@]}"; do
+    t="${b%%:*}"
+    compat="${b#*:}"
+    rustup target list --installed | grep -qx "$t" || rustup target add "$t"
+    say "wheel $t ($compat)"
+    t0=$SECONDS
+    (cd bindings-python && maturin build --quiet --release --strip --zig --target "$t" \
+        --compatibility "$compat" --out "$dist")
+    echo "-- $t: $((SECONDS - t0)) s"
+done
+say "wheel checks"
+bash bindings-python/check-wheel.sh "$dist"/*.whl "$dist"/*.tar.gz
+
+say "fresh-venv install of the x86_64 wheels"
+for w in "$dist"/*x86_64*.whl; do
+    v="$(mktemp -d)"
+    python3 -m venv "$v"
+    "$v/bin/python" -m pip install --quiet --disable-pip-version-check "$w"
+    case "$w" in
+        *musllinux*)
+            # No musl Python on this machine: auditwheel/abi3audit above vouch for the tag.
+            echo "$(basename "$w"): installed (pip accepts the tag: $("$v/bin/python" -m pip --version | cut -d' ' -f1-2)); not importable on glibc, by design" ;;
+        *)
+            "$v/bin/python" -m pip install --quiet --disable-pip-version-check pytest "jwcrypto>=1.5,<2"
+            (cd /tmp && "$v/bin/python" -c 'import autosend, sys; print(autosend.__version__, autosend.__file__)')
+            # The tests that need no sandbox, run against the installed wheel.
+            (cd bindings-python && "$v/bin/python" -m pytest -q -p no:cacheprovider tests/test_vectors.py \
+                tests/test_input.py tests/test_name_clash.py tests/test_surface.py)
+            ;;
+    esac
+    rm -rf "$v"
+done
+
+say "crates: cargo package (autosend, autosend-http)"
+if [ "$all" = 1 ]; then
+    cargo publish --dry-run --locked --allow-dirty -p autosend -p autosend-http
+else
+    # Packages both (local registry overlay for the path dependency) without compiling them.
+    cargo package --locked --allow-dirty --no-verify -p autosend -p autosend-http
+fi
+cargo package --list --allow-dirty -p autosend | grep -q '^tests/vectors/pending.json$' \
+    || { echo "package.sh: the autosend crate does not carry tests/vectors" >&2; exit 1; }
+
+say "sizes"
+ls -l "$dist"
