@@ -83,5 +83,19 @@ else
   out="$ROOT/bench/results/$stamp.json"
   python3 "$ROOT/bench/run.py" --out "$out" --only "${BENCH_ONLY:-node,python,c,rust}"
   cp "$out" "$ROOT/bench/results/latest.json"
+  if [ "${BENCH_CRITERION:-1}" = 1 ]; then
+    say "core hot path (criterion)"
+    cargo bench -q -p autosend --bench engine -- --noplot >"$WORK/criterion.log" 2>&1 || tail -n 20 "$WORK/criterion.log"
+    python3 - "$CARGO_TARGET_DIR/criterion" "$ROOT/bench/results/criterion.json" <<'PY'
+import glob, json, os, sys
+out = {}
+for est in sorted(glob.glob(os.path.join(sys.argv[1], "*", "*", "new", "estimates.json"))):
+    name = "/".join(est.split(os.sep)[-4:-2])
+    ns = json.load(open(est))["median"]["point_estimate"]
+    out[name] = f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.1f} ns"
+json.dump(out, open(sys.argv[2], "w"), indent=1)
+print(json.dumps(out, indent=1))
+PY
+  fi
   python3 "$ROOT/bench/report.py" "$ROOT/bench/results/latest.json"
 fi
