@@ -72,7 +72,7 @@ names = {"rust": "this SDK, Rust (one process)", "node": "this SDK, Node (one pr
          "python": "this SDK, Python (one process)", "c": "this SDK, C (one process)"}
 with open(os.path.join(work, "sdk.log")) as f:
     for ln in f:
-        if ln.startswith('{"lang"'):
+        if ln.startswith("{") and '"lang"' in ln and '"makespan_s"' in ln:
             d = json.loads(ln)
             rows.append({"client": names[d["lang"]], "accepted": d["accepted"], "r429": d["r429"], "makespan_s": d["makespan_s"]})
 label = {"autosendjs-seq": "`autosendjs`, sequential", "autosendjs-all": "`autosendjs`, `Promise.all`",

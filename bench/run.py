@@ -83,10 +83,10 @@ def main():
     ap.add_argument("--only", default="node,python,c,rust", help="comma-separated languages")
     a = ap.parse_args()
     q = a.quick
-    n_seq, warm, runs = (10, 2, 1) if q else (400, 50, 5)
+    n_seq, warm, runs = (10, 2, 1) if q else (400, 50, int(os.environ.get("BENCH_RUNS", "5")))
     n_par = 16 if q else 1000
     n_rss = 0 if q else 1000
-    startup_runs = 1 if q else 5
+    startup_runs = 1 if q else runs
     langs = a.only.split(",")
 
     sandbox_bin = env_path("BENCH_SANDBOX")
