@@ -34,6 +34,8 @@ def check(path):
     want = {"node", "python", "c", "rust"}
     if set(r["latency"]) != want:
         bad.append(f"languages measured: {sorted(r['latency'])}")
+    for c in r.get("crashed_at_exit", []):
+        print(f"WARNING: {c['cmd']} printed its result, then died at exit (rc {c['rc']}): {c['stderr'][-160:]!r}")
     if bad:
         sys.exit(f"report.py: missing or zero figures: {', '.join(bad)}")
     lines = [f"{LANG[lang]}: " + ", ".join(f"{LABEL[c]} {v['ms_per_send']:.2f} ms" for c, v in cl.items())
@@ -156,6 +158,12 @@ def report(path):
         md += ["## Core hot path (criterion, `cargo bench -p autosend --bench engine`)", "",
                "| bench | median |", "|---|---|"]
         md += [f"| {k} | {v} |" for k, v in cr.items()]
+        md.append("")
+    if r.get("crashed_at_exit"):
+        md += ["## Processes that died at exit after reporting", "",
+               "| driver | exit | stderr (end) |", "|---|---|---|"]
+        md += [f"| {c['cmd']} | {c['rc']} | `{c['stderr'][-120:].strip().replace(chr(10), ' ')}` |"
+               for c in r["crashed_at_exit"]]
         md.append("")
     notes = os.path.join(HERE, "NOTES.md")
     if os.path.exists(notes):

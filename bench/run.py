@@ -33,14 +33,23 @@ def start_sandbox(binary, *extra):
     return p, info
 
 
+CRASHES = []
+
+
 def run_json(cmd, env=None, timeout=600):
     t0 = time.perf_counter()
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=timeout)
     elapsed = time.perf_counter() - t0
-    if out.returncode != 0:
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
+    if out.returncode != 0 and not (out.returncode < 0 or out.returncode > 128) or not lines:
         raise RuntimeError(f"{' '.join(cmd[:3])} failed ({out.returncode}): {out.stderr[-2000:]}")
-    line = [ln for ln in out.stdout.splitlines() if ln.startswith("{")][-1]
-    d = json.loads(line)
+    d = json.loads(lines[-1])
+    if out.returncode != 0:
+        # Measured, then killed by a signal on the way out: counted and reported, not hidden.
+        d["crashed_at_exit"] = out.returncode
+        CRASHES.append({"cmd": " ".join(os.path.basename(x) for x in cmd[:3]), "rc": out.returncode,
+                        "stderr": out.stderr[-300:]})
+        print(f"!! {' '.join(cmd[:3])} printed its result, then died at exit ({out.returncode})", flush=True)
     d["process_s"] = elapsed
     return d
 
@@ -163,6 +172,7 @@ def main():
         sb.wait()
     results["machine"]["loadavg_end"] = os.getloadavg()
     results["sizes"] = sizes()
+    results["crashed_at_exit"] = CRASHES
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     with open(a.out, "w") as f:
         json.dump(results, f, indent=1)
