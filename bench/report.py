@@ -92,7 +92,10 @@ def report(path):
           f"at end {', '.join(f'{x:.1f}' for x in m['loadavg_end'])} — other builds and tests shared the machine.",
           f"- {p['seq_sends']} sequential sends after {p['warmup']} warm-up sends, {p['runs']} runs; throughput: "
           f"{p['par_sends']} sends with {p['inflight']} in flight; RSS after {p['rss_sends']} sends; start-up: "
-          f"process start to first response and exit, median of {p['startup_runs']}.", "",
+          f"process start to first response and exit, median of {p['startup_runs']}."]
+    if m.get("note"):
+        md.append(f"- Note: {m['note']}.")
+    md += ["",
           "Reproduce: `bash bench/run.sh` (about 10 minutes; installs autosendjs, requests, httpx, aiohttp and the "
           "libcurl headers itself); `bash bench/run.sh --realtime` for the rate-limit table (about 4 minutes).", "",
           "## Per-call latency and CPU (sequential sends)", "",

@@ -9,7 +9,8 @@
 #   bash bench/run.sh --quick       # smoke (scripts/test.sh suite bench, < 30 s): tiny counts,
 #                                   # reuses the other suites' builds, writes only JSON to target/
 #   bash bench/run.sh --realtime [N] # the real-time rate-limit table (N=200: ~4 min), see ratelimit.sh
-#   BENCH_ONLY=node,c bash bench/run.sh   # some languages
+#   BENCH_ONLY=node,c bash bench/run.sh   # some languages (merged into latest.json)
+#   BENCH_RUNS=3 (default 5), BENCH_CRITERION=0 (skip the criterion bench)
 set -euo pipefail
 source "$(dirname "$0")/../scripts/common.sh"
 cd "$ROOT"
@@ -82,7 +83,20 @@ else
   stamp="$(date -u +%Y%m%dT%H%M%SZ)"
   out="$ROOT/bench/results/$stamp.json"
   python3 "$ROOT/bench/run.py" --out "$out" --only "${BENCH_ONLY:-node,python,c,rust}"
-  cp "$out" "$ROOT/bench/results/latest.json"
+  if [ -n "${BENCH_ONLY:-}" ] && [ -f "$ROOT/bench/results/latest.json" ]; then
+    # Some languages: replace only theirs in latest.json (their ratios are same-run anyway).
+    python3 - "$out" "$ROOT/bench/results/latest.json" <<'PY'
+import json, sys
+new, old = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+for k in ("latency", "throughput", "startup", "rss"):
+    old[k].update(new[k])
+old["crashed_at_exit"] = old.get("crashed_at_exit", []) + new.get("crashed_at_exit", [])
+old["machine"]["note"] = f"{', '.join(new['latency'])} re-measured by a later BENCH_ONLY run"
+json.dump(old, open(sys.argv[2], "w"), indent=1)
+PY
+  else
+    cp "$out" "$ROOT/bench/results/latest.json"
+  fi
   if [ "${BENCH_CRITERION:-1}" = 1 ]; then
     say "core hot path (criterion)"
     cargo bench -q -p autosend --bench engine -- --noplot >"$WORK/criterion.log" 2>&1 || tail -n 20 "$WORK/criterion.log"
