@@ -107,8 +107,8 @@ for est in sorted(glob.glob(os.path.join(sys.argv[1], "*", "*", "new", "estimate
     name = "/".join(est.split(os.sep)[-4:-2])
     ns = json.load(open(est))["median"]["point_estimate"]
     out[name] = f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.1f} ns"
-json.dump(out, open(sys.argv[2], "w"), indent=1)
-print(json.dumps(out, indent=1))
+json.dump(out, open(sys.argv[2], "w"), indent=1, ensure_ascii=False)
+print(json.dumps(out, indent=1, ensure_ascii=False))
 PY
   fi
   python3 "$ROOT/bench/report.py" "$ROOT/bench/results/latest.json"
