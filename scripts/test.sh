@@ -2,13 +2,13 @@
 # Runs every test of the project, from a clean clone on a fresh machine: installs what it needs
 # (Rust targets, wasm-bindgen-cli, cbindgen, a Python venv, npm packages, Debian packages).
 #   bash scripts/test.sh            # everything
-#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo fuzz multiprocess)
+#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo fuzz multiprocess bench)
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo fuzz multiprocess)
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo fuzz multiprocess bench)
 
 passed=0
 failed=0
@@ -101,6 +101,9 @@ suite_multiprocess() {
   MP_BUILD=1 AUTOSEND_C_PREFIX="$CARGO_TARGET_DIR/mp-prefix" bash tests/multiprocess/run.sh &&
     AUTOSEND_C_PREFIX="$CARGO_TARGET_DIR/mp-prefix" bash tests/multiprocess/run.sh --kill-redis
 }
+# Issue 13: the benchmark harness end to end with tiny counts (bench/run.sh --quick, < 30 s once
+# the wasm, python and c suites have built their artefacts); the full run is bash bench/run.sh.
+suite_bench() { bash bench/run.sh --quick; }
 suite_demo() { AUTOSEND_DEMO_NO_WAIT=1 bash scripts/demo.sh; }
 
 for s in "${suites[@]}"; do
