@@ -8,7 +8,7 @@ import math
 import os
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from . import _catalog, _native, _paging, _params, _result, errors
+from . import _catalog, _exit, _native, _paging, _params, _result, errors
 
 #: The environment variables read when a client is created (never at import); the core's list.
 ENV_NAMES: Tuple[str, ...] = tuple(_native.ENV_NAMES)
@@ -368,6 +368,7 @@ class AsyncAutoSend(_Base):
         opts.update(_redis_options(redis_url, on_redis_error))
         opts["app_info"] = app_info
         self._native_client = _native.AsyncClient(**opts)
+        _exit.install()  # the runtime's threads leave Python before the interpreter finalizes
         self._init_events(on_event)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
