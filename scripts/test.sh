@@ -2,13 +2,13 @@
 # Runs every test of the project, from a clean clone on a fresh machine: installs what it needs
 # (Rust targets, wasm-bindgen-cli, cbindgen, a Python venv, npm packages, Debian packages).
 #   bash scripts/test.sh            # everything
-#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo fuzz multiprocess)
+#   bash scripts/test.sh rust wasm  # some suites (rust lint sandbox wasm python c docs demo fuzz multiprocess mutants)
 set -uo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo fuzz multiprocess)
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust sandbox wasm python c docs demo fuzz multiprocess mutants)
 
 passed=0
 failed=0
@@ -98,6 +98,12 @@ suite_multiprocess() {
     AUTOSEND_C_PREFIX="$CARGO_TARGET_DIR/mp-prefix" bash tests/multiprocess/run.sh --kill-redis
 }
 suite_demo() { AUTOSEND_DEMO_NO_WAIT=1 bash scripts/demo.sh; }
+suite_mutants() {
+  # Issue 17: a bounded mutation run of the core (scripts/mutants.sh --bounded: the files in
+  # its BOUNDED_FILES, in place, on the rust suite's build); any surviving mutant fails it.
+  # The full run is on demand: bash scripts/mutants.sh (results in docs/mutants.md).
+  bash scripts/mutants.sh --bounded
+}
 
 for s in "${suites[@]}"; do
   run_suite "$s" "suite_$s"

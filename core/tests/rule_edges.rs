@@ -45,6 +45,20 @@ fn api_key_redaction_is_prefix_ellipsis_last_four() {
         ApiKey::parse("ASA_abcdefghijk").unwrap().redacted(),
         "ASA_…"
     );
+    // Refusals say what to fix, never echo the key.
+    for (bad, says) in [
+        ("as_Canary99", "upper-case"),
+        ("asa_Canary99", "upper-case"),
+        ("Bearer AS_Canary99", "without the \"Bearer \" scheme"),
+        ("XY_Canary99", "must start with AS_"),
+        ("AS_", "no secret"),
+        ("AS_Canary-99", "letters and digits only"),
+    ] {
+        let e = ApiKey::parse(bad).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidApiKey);
+        assert!(e.message().contains(says), "{bad}: {e}");
+        assert!(!e.to_string().contains("Canary"), "{e}");
+    }
     // The fingerprint: `sha256:` and the first 8 bytes of SHA-256("AS_abc123") in hex.
     assert_eq!(
         ApiKey::parse("AS_abc123").unwrap().fingerprint(),
