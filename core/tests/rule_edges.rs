@@ -481,3 +481,56 @@ fn path_parameter_length_bound() {
     let (_, r) = build_request(&c, "contacts.get", json!({"id": 42})).unwrap();
     assert!(r.url.ends_with("/contacts/42"), "{}", r.url);
 }
+
+// --- webhook.rs -------------------------------------------------------------------------
+
+fn verified(body: &serde_json::Value) -> autosend::webhook::WebhookEvent {
+    use autosend::webhook::{sign, verify, VerifyOptions};
+    let raw = serde_json::to_vec(body).unwrap();
+    let headers = vec![
+        ("X-Webhook-Signature".to_string(), sign(&raw, "whsec_test")),
+        (
+            "X-Webhook-Timestamp".to_string(),
+            "1700000000000".to_string(),
+        ),
+        ("X-Webhook-Delivery-Id".to_string(), "dlv_1".to_string()),
+    ];
+    verify(
+        &raw,
+        &headers,
+        "whsec_test",
+        1_700_000_000_000,
+        &VerifyOptions::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn webhook_event_json_and_lenient_addresses() {
+    use autosend::webhook::{EventAddress, EventData};
+    let body = json!({"type": "email.received", "createdAt": "2026-01-01T00:00:00Z",
+        "data": {"inboundEmailId": "in_1", "from": {"email": "a@example.com", "name": "A",
+                 "domain": "example.com"}, "to": null, "subject": "hi"}});
+    let ev = verified(&body);
+    assert_eq!(
+        ev.to_json(),
+        json!({"type": "email.received", "createdAt": "2026-01-01T00:00:00Z",
+               "deliveryId": "dlv_1", "data": body["data"]})
+    );
+    let EventData::Received(d) = &ev.data else {
+        panic!("{:?}", ev.data)
+    };
+    let from = d.from.as_ref().unwrap();
+    assert_eq!(from.email.as_deref(), Some("a@example.com"));
+    assert_eq!(from.name.as_deref(), Some("A"));
+    // Other keys of the address are kept.
+    assert_eq!(from.extra.get("domain"), Some(&json!("example.com")));
+    // A sender that is neither a string nor an object: no address, the value kept; null:
+    // nothing at all.
+    let a: EventAddress = serde_json::from_value(json!(42)).unwrap();
+    assert_eq!((a.email, a.extra.get("value")), (None, Some(&json!(42))));
+    let a: EventAddress = serde_json::from_value(json!(null)).unwrap();
+    assert_eq!((a.email, a.extra.len()), (None, 0));
+    let a: EventAddress = serde_json::from_value(json!("Ann <a@example.com>")).unwrap();
+    assert_eq!(a.email.as_deref(), Some("Ann <a@example.com>"));
+}
