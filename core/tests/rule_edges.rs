@@ -1,0 +1,536 @@
+//! Rule boundaries and exact redacted forms (issue 17): each test here kills mutants that the
+//! other tests let survive (`bash scripts/mutants.sh`; results in docs/mutants.md). Every
+//! limit is checked at the boundary and one past it, and every redaction against its exact
+//! text (an empty `Debug` would pass a test that only checks the key is absent).
+
+use autosend::{
+    build_request, ClientConfig, ClientOptions, ErrorKind, NameStyle, OnRedisError, RateLimits,
+    DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, VERSION,
+};
+use autosend::{ApiKey, KeyKind};
+use serde_json::json;
+
+const PROJECT_KEY: &str = "AS_CanaryCanary0123456789SECRET";
+const ACCOUNT_KEY: &str = "ASA_CanaryCanary0123456789WXYZ";
+
+fn config(opts: ClientOptions) -> ClientConfig {
+    ClientConfig::new(opts).unwrap()
+}
+
+fn refused(opts: ClientOptions) -> autosend::Error {
+    ClientConfig::new(opts).unwrap_err()
+}
+
+// --- item 3: exact redacted forms --------------------------------------------------------
+
+#[test]
+fn api_key_redaction_is_prefix_ellipsis_last_four() {
+    let k = ApiKey::parse(PROJECT_KEY).unwrap();
+    assert_eq!(k.redacted(), "AS_…CRET");
+    assert_eq!(format!("{k}"), "AS_…CRET");
+    assert_eq!(format!("{k:?}"), "ApiKey(AS_…CRET)");
+    let a = ApiKey::parse(ACCOUNT_KEY).unwrap();
+    assert_eq!(a.kind(), KeyKind::Account);
+    assert_eq!(a.kind().name(), "account");
+    assert_eq!(KeyKind::Project.name(), "project");
+    assert_eq!(format!("{a}"), "ASA_…WXYZ");
+    assert_eq!(format!("{a:?}"), "ApiKey(ASA_…WXYZ)");
+    // A secret shorter than 12 characters shows no tail at all; 12 shows the last four.
+    assert_eq!(ApiKey::parse("AS_abcdefghijk").unwrap().redacted(), "AS_…");
+    assert_eq!(
+        ApiKey::parse("AS_abcdefghijkl").unwrap().redacted(),
+        "AS_…ijkl"
+    );
+    assert_eq!(
+        ApiKey::parse("ASA_abcdefghijk").unwrap().redacted(),
+        "ASA_…"
+    );
+    // Refusals say what to fix, never echo the key.
+    for (bad, says) in [
+        ("as_Canary99", "upper-case"),
+        ("asa_Canary99", "upper-case"),
+        ("Bearer AS_Canary99", "without the \"Bearer \" scheme"),
+        ("XY_Canary99", "must start with AS_"),
+        ("AS_", "no secret"),
+        ("AS_Canary-99", "letters and digits only"),
+    ] {
+        let e = ApiKey::parse(bad).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidApiKey);
+        assert!(e.message().contains(says), "{bad}: {e}");
+        assert!(!e.to_string().contains("Canary"), "{e}");
+    }
+    // The fingerprint: `sha256:` and the first 8 bytes of SHA-256("AS_abc123") in hex.
+    assert_eq!(
+        ApiKey::parse("AS_abc123").unwrap().fingerprint(),
+        "sha256:5b5f3b7b33e8460d"
+    );
+}
+
+#[test]
+fn config_debug_shows_the_redacted_key_only() {
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    let shown = format!("{c:?}");
+    assert!(shown.contains("key: ApiKey(AS_…CRET)"), "{shown}");
+    assert!(!shown.contains("Canary"), "{shown}");
+    let o = ClientOptions::new(PROJECT_KEY);
+    let shown = format!("{o:?}");
+    assert!(
+        shown.starts_with("ClientOptions { api_key: \"<redacted>\", "),
+        "{shown}"
+    );
+    assert!(!shown.contains("Canary"), "{shown}");
+}
+
+#[test]
+fn request_debug_is_exact_and_hides_the_key() {
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    let (_, r) = build_request(&c, "contacts.get", json!({"id": "c_1"})).unwrap();
+    assert_eq!(
+        format!("{r:?}"),
+        format!(
+            "Request {{ endpoint: \"contacts.get\", method: Get, \
+             url: \"https://api.autosend.com/v1/contacts/c_1\", \
+             headers: [(\"authorization\", \"Bearer <redacted>\"), \
+             (\"accept\", \"application/json\"), (\"user-agent\", \"autosend/{VERSION} rust\")], \
+             body_len: None, timeout_ms: 30000, attempt: 0, expects_bytes: false }}"
+        )
+    );
+    // A key pasted into a path parameter is scrubbed from the URL too.
+    let (_, r) = build_request(&c, "contacts.get", json!({"id": PROJECT_KEY})).unwrap();
+    let shown = format!("{r:?}");
+    assert!(
+        shown.contains("url: \"https://api.autosend.com/v1/contacts/<redacted key>\""),
+        "{shown}"
+    );
+    assert!(!shown.contains("Canary"), "{shown}");
+    // The header itself is there for the transport.
+    assert_eq!(
+        r.header("Authorization"),
+        Some(format!("Bearer {PROJECT_KEY}").as_str())
+    );
+}
+
+// --- config.rs ------------------------------------------------------------------------
+
+#[test]
+fn getters_return_the_configured_values() {
+    let mut o = ClientOptions::new(PROJECT_KEY);
+    o.timeout_ms = 1234;
+    o.max_retries = 7;
+    o.encrypt_payloads = true;
+    let limits = RateLimits {
+        per_second: 5,
+        per_minute: 77,
+        second_ms: 300,
+        minute_ms: 9_000,
+    };
+    o.rate_limits = limits;
+    o.user_agent = "python/1.2\u{7}\n".into();
+    let c = config(o);
+    assert_eq!(c.timeout_ms(), 1234);
+    assert_eq!(c.max_retries(), 7);
+    assert_eq!(c.rate_limits(), limits);
+    assert!(c.encrypt_payloads());
+    // Control characters are dropped from the caller's part of the User-Agent.
+    assert_eq!(c.user_agent(), format!("autosend/{VERSION} python/1.2"));
+    let (_, r) = build_request(&c, "contacts.get", json!({"id": "c"})).unwrap();
+    assert_eq!(r.timeout_ms, 1234);
+
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    assert_eq!(c.timeout_ms(), DEFAULT_TIMEOUT_MS);
+    assert_eq!(c.max_retries(), DEFAULT_MAX_RETRIES);
+    assert_eq!(c.rate_limits(), RateLimits::default());
+    assert!(!c.encrypt_payloads());
+    assert!(c.redis().is_none());
+    let mut o = ClientOptions::new(PROJECT_KEY);
+    o.user_agent = " \u{1}".into();
+    assert_eq!(config(o).user_agent(), format!("autosend/{VERSION}"));
+}
+
+#[test]
+fn numeric_option_bounds() {
+    let with = |f: &dyn Fn(&mut ClientOptions)| {
+        let mut o = ClientOptions::new(PROJECT_KEY);
+        f(&mut o);
+        ClientConfig::new(o)
+    };
+    assert_eq!(
+        with(&|o| o.timeout_ms = 0).unwrap_err().kind(),
+        ErrorKind::InvalidConfig
+    );
+    assert_eq!(with(&|o| o.timeout_ms = 1).unwrap().timeout_ms(), 1);
+    assert_eq!(with(&|o| o.max_retries = 100).unwrap().max_retries(), 100);
+    assert_eq!(
+        with(&|o| o.max_retries = 101).unwrap_err().kind(),
+        ErrorKind::InvalidConfig
+    );
+    assert_eq!(with(&|o| o.max_retries = 0).unwrap().max_retries(), 0);
+    for (ms, ok) in [(0, false), (1, true), (60_000, true), (60_001, false)] {
+        let r = with(&|o| {
+            o.redis_client = true;
+            o.redis_timeout_ms = ms;
+        });
+        match r {
+            Ok(c) => {
+                assert!(ok, "{ms}");
+                let redis = c.redis().unwrap();
+                assert_eq!(redis.timeout_ms, ms);
+                assert_eq!(redis.url, None);
+            }
+            Err(e) => {
+                assert!(!ok, "{ms}");
+                assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+                assert!(e.message().contains("redis_timeout_ms"), "{e}");
+            }
+        }
+    }
+}
+
+#[test]
+fn redis_url_option() {
+    let mut o = ClientOptions::new(PROJECT_KEY);
+    o.redis_url = Some("  redis://:hunter2secret@127.0.0.1:6379/0 ".into());
+    o.on_redis_error = OnRedisError::Raise;
+    let c = config(o.clone());
+    let r = c.redis().unwrap();
+    assert_eq!(
+        r.url.as_deref(),
+        Some("redis://:hunter2secret@127.0.0.1:6379/0")
+    );
+    assert_eq!(r.on_error, OnRedisError::Raise);
+    assert_eq!(
+        format!("{r:?}"),
+        "RedisConfig { url: Some(\"redis://:***@127.0.0.1:6379/0\"), on_error: Raise, \
+         timeout_ms: 250 }"
+    );
+    let shown = format!("{o:?}");
+    assert!(
+        shown.contains("redis_url: Some(\"redis://:***@127.0.0.1:6379/0\")"),
+        "{shown}"
+    );
+    assert!(!shown.contains("hunter2"), "{shown}");
+    // With the binding's own client, the URL is not used.
+    o.redis_client = true;
+    assert_eq!(config(o.clone()).redis().unwrap().url, None);
+    // A blank URL is no URL.
+    o.redis_client = false;
+    o.redis_url = Some("  ".into());
+    assert!(config(o).redis().is_none());
+}
+
+#[test]
+fn project_id_rules() {
+    let with_project = |p: String| {
+        let mut o = ClientOptions::new(ACCOUNT_KEY);
+        o.project_id = Some(p);
+        ClientConfig::new(o)
+    };
+    let ok = "p".repeat(128);
+    assert_eq!(
+        with_project(ok.clone()).unwrap().project_id(),
+        Some(ok.as_str())
+    );
+    let e = with_project("p".repeat(129)).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidConfig);
+    assert!(e.message().contains("project_id"), "{e}");
+    assert_eq!(
+        with_project(" p1 ".into()).unwrap().project_id(),
+        Some("p1")
+    );
+    // A blank project id is no project id.
+    assert_eq!(with_project("  ".into()).unwrap().project_id(), None);
+    for bad in ["p\u{7f}1", "p\t1", "pé"] {
+        assert_eq!(
+            with_project(bad.into()).unwrap_err().kind(),
+            ErrorKind::InvalidConfig,
+            "{bad:?}"
+        );
+    }
+}
+
+#[test]
+fn key_rotation_keeps_the_project_id_rule() {
+    let mut o = ClientOptions::new(ACCOUNT_KEY);
+    o.project_id = Some("p1".into());
+    let c = config(o);
+    // Account → account: fine, the project id stays.
+    let r = c.with_api_key("ASA_other0123456789").unwrap();
+    assert_eq!(r.key().expose_secret(), "ASA_other0123456789");
+    assert_eq!(r.project_id(), Some("p1"));
+    // Account with project id → project key: refused.
+    let e = c.with_api_key("AS_other0123456789").unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::ProjectIdNotAllowed);
+    assert!(!e.to_string().contains("other0123456789"), "{e}");
+    // Project → project: fine.
+    let p = config(ClientOptions::new(PROJECT_KEY));
+    let r = p.with_api_key("AS_rotated0123456789").unwrap();
+    assert_eq!(r.key().expose_secret(), "AS_rotated0123456789");
+    assert_eq!(r.base_url(), p.base_url());
+    // Bad keys are refused as at construction.
+    assert_eq!(
+        p.with_api_key("as_rotated").unwrap_err().kind(),
+        ErrorKind::InvalidApiKey
+    );
+}
+
+#[test]
+fn env_fill_for_account_keys_and_urls() {
+    let env = |pairs: Vec<(&'static str, &'static str)>| {
+        move |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| v.to_string())
+        }
+    };
+    // An explicit account key takes the project id from the environment.
+    let mut o = ClientOptions::new(ACCOUNT_KEY);
+    o.fill_from_env(env(vec![
+        ("AUTOSEND_PROJECT_ID", "p9"),
+        ("AUTOSEND_BASE_URL", "http://localhost:9/v1"),
+        ("AUTOSEND_REDIS_URL", "redis://127.0.0.1:1/0"),
+    ]));
+    assert_eq!(o.project_id.as_deref(), Some("p9"));
+    assert_eq!(o.base_url.as_deref(), Some("http://localhost:9/v1"));
+    assert_eq!(o.redis_url.as_deref(), Some("redis://127.0.0.1:1/0"));
+    // A project key does not.
+    let mut o = ClientOptions::new(PROJECT_KEY);
+    o.fill_from_env(env(vec![("AUTOSEND_PROJECT_ID", "p9")]));
+    assert_eq!(o.project_id, None);
+    // A binding's own Redis client wins over the environment's URL; a given URL too.
+    let mut o = ClientOptions::new(PROJECT_KEY);
+    o.redis_client = true;
+    o.fill_from_env(env(vec![("AUTOSEND_REDIS_URL", "redis://127.0.0.1:1/0")]));
+    assert_eq!(o.redis_url, None);
+    // Blank variables count as unset.
+    let mut o = ClientOptions::new("");
+    o.fill_from_env(env(vec![
+        ("AUTOSEND_API_KEY", "  "),
+        ("AUTOSEND_ACCOUNT_API_KEY", "ASA_b1"),
+    ]));
+    assert_eq!(o.api_key, "ASA_b1");
+}
+
+#[test]
+fn deadline_defaults_to_the_larger_of_default_and_timeout() {
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    let shown = format!("{c:?}");
+    assert!(
+        shown.contains(&format!(
+            "deadline_ms: Some({})",
+            autosend::DEFAULT_DEADLINE_MS
+        )),
+        "{shown}"
+    );
+    let mut o = ClientOptions::new(PROJECT_KEY);
+    o.timeout_ms = autosend::DEFAULT_DEADLINE_MS + 1;
+    let shown = format!("{:?}", config(o));
+    assert!(
+        shown.contains(&format!(
+            "deadline_ms: Some({})",
+            autosend::DEFAULT_DEADLINE_MS + 1
+        )),
+        "{shown}"
+    );
+}
+
+// --- limiter.rs: RateLimits::validate ----------------------------------------------------
+
+#[test]
+fn rate_limit_bounds_at_and_past_each_edge() {
+    let base = RateLimits::default();
+    let cases: Vec<(RateLimits, Option<&str>)> = vec![
+        (base, None),
+        (
+            RateLimits {
+                per_second: 0,
+                ..base
+            },
+            Some("rate_limits.per_second"),
+        ),
+        (
+            RateLimits {
+                per_second: 1,
+                ..base
+            },
+            None,
+        ),
+        (
+            RateLimits {
+                per_second: 100_000,
+                ..base
+            },
+            None,
+        ),
+        (
+            RateLimits {
+                per_second: 100_001,
+                ..base
+            },
+            Some("rate_limits.per_second"),
+        ),
+        (
+            RateLimits {
+                per_minute: 0,
+                ..base
+            },
+            Some("rate_limits.per_minute"),
+        ),
+        (
+            RateLimits {
+                per_minute: 1,
+                ..base
+            },
+            None,
+        ),
+        (
+            RateLimits {
+                per_minute: 1_000_000,
+                ..base
+            },
+            None,
+        ),
+        (
+            RateLimits {
+                per_minute: 1_000_001,
+                ..base
+            },
+            Some("rate_limits.per_minute"),
+        ),
+        (
+            RateLimits {
+                second_ms: 0,
+                ..base
+            },
+            Some("rate_limits.second_ms"),
+        ),
+        (
+            RateLimits {
+                second_ms: 1,
+                ..base
+            },
+            None,
+        ),
+        (
+            RateLimits {
+                second_ms: 60_000,
+                ..base
+            },
+            None,
+        ),
+        (
+            RateLimits {
+                second_ms: 60_001,
+                ..base
+            },
+            Some("rate_limits.minute_ms"),
+        ),
+        (
+            RateLimits {
+                minute_ms: 3_600_000,
+                ..base
+            },
+            None,
+        ),
+        (
+            RateLimits {
+                minute_ms: 3_600_001,
+                ..base
+            },
+            Some("rate_limits.minute_ms"),
+        ),
+    ];
+    for (limits, want) in cases {
+        let got = limits.validate();
+        match want {
+            None => assert!(got.is_ok(), "{limits:?}: {got:?}"),
+            Some(field) => {
+                let e = got.unwrap_err();
+                assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{limits:?}");
+                assert_eq!(e.field(), Some(field), "{limits:?}");
+                // The client refuses them too.
+                let mut o = ClientOptions::new(PROJECT_KEY);
+                o.rate_limits = limits;
+                assert_eq!(refused(o).field(), Some(field));
+            }
+        }
+    }
+    let e = RateLimits {
+        per_second: 0,
+        ..base
+    }
+    .validate_named(NameStyle::Camel, "rateLimits")
+    .unwrap_err();
+    assert_eq!(e.field(), Some("rateLimits.perSecond"));
+}
+
+// --- request.rs -------------------------------------------------------------------------
+
+// The 40 MB body cap at its exact boundary (`>` against `>=`) is not tested here: a 40 MB
+// body takes over a minute through the debug build. docs/mutants.md lists that survivor.
+
+#[test]
+fn path_parameter_length_bound() {
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    let (_, r) = build_request(&c, "contacts.get", json!({"id": "i".repeat(1024)})).unwrap();
+    assert!(r.url.ends_with(&"i".repeat(1024)));
+    let e = build_request(&c, "contacts.get", json!({"id": "i".repeat(1025)})).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::Validation);
+    assert_eq!(e.field(), Some("id"));
+    // Numbers fill a path too.
+    let (_, r) = build_request(&c, "contacts.get", json!({"id": 42})).unwrap();
+    assert!(r.url.ends_with("/contacts/42"), "{}", r.url);
+}
+
+// --- webhook.rs -------------------------------------------------------------------------
+
+fn verified(body: &serde_json::Value) -> autosend::webhook::WebhookEvent {
+    use autosend::webhook::{sign, verify, VerifyOptions};
+    let raw = serde_json::to_vec(body).unwrap();
+    let headers = vec![
+        ("X-Webhook-Signature".to_string(), sign(&raw, "whsec_test")),
+        (
+            "X-Webhook-Timestamp".to_string(),
+            "1700000000000".to_string(),
+        ),
+        ("X-Webhook-Delivery-Id".to_string(), "dlv_1".to_string()),
+    ];
+    verify(
+        &raw,
+        &headers,
+        "whsec_test",
+        1_700_000_000_000,
+        &VerifyOptions::default(),
+    )
+    .unwrap()
+}
+
+#[test]
+fn webhook_event_json_and_lenient_addresses() {
+    use autosend::webhook::{EventAddress, EventData};
+    let body = json!({"type": "email.received", "createdAt": "2026-01-01T00:00:00Z",
+        "data": {"inboundEmailId": "in_1", "from": {"email": "a@example.com", "name": "A",
+                 "domain": "example.com"}, "to": null, "subject": "hi"}});
+    let ev = verified(&body);
+    assert_eq!(
+        ev.to_json(),
+        json!({"type": "email.received", "createdAt": "2026-01-01T00:00:00Z",
+               "deliveryId": "dlv_1", "data": body["data"]})
+    );
+    let EventData::Received(d) = &ev.data else {
+        panic!("{:?}", ev.data)
+    };
+    let from = d.from.as_ref().unwrap();
+    assert_eq!(from.email.as_deref(), Some("a@example.com"));
+    assert_eq!(from.name.as_deref(), Some("A"));
+    // Other keys of the address are kept.
+    assert_eq!(from.extra.get("domain"), Some(&json!("example.com")));
+    // A sender that is neither a string nor an object: no address, the value kept; null:
+    // nothing at all.
+    let a: EventAddress = serde_json::from_value(json!(42)).unwrap();
+    assert_eq!((a.email, a.extra.get("value")), (None, Some(&json!(42))));
+    let a: EventAddress = serde_json::from_value(json!(null)).unwrap();
+    assert_eq!((a.email, a.extra.len()), (None, 0));
+    let a: EventAddress = serde_json::from_value(json!("Ann <a@example.com>")).unwrap();
+    assert_eq!(a.email.as_deref(), Some("Ann <a@example.com>"));
+}
