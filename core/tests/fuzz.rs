@@ -159,7 +159,7 @@ fn check_error(e: &Error, canary: &str) -> Result<(), String> {
     if texts.contains(canary) {
         return Err(format!("secret in the error: {texts}"));
     }
-    if e.kind() == ErrorKind::Validation && e.field().map_or(true, str::is_empty) {
+    if e.kind() == ErrorKind::Validation && e.field().is_none_or(str::is_empty) {
         return Err(format!("validation error without a field: {e}"));
     }
     if matches!(e.kind(), ErrorKind::Internal | ErrorKind::Panic) {
