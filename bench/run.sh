@@ -41,7 +41,9 @@ if [ "$mode" = quick ]; then
   [ -x "$VENV/bin/python" ] || bash "$ROOT/bindings-python/build.sh"
   cargo build -q -p autosend-sandbox
   cargo build -q -p autosend-http --example bench_send
-  LIB="$CARGO_TARGET_DIR/release/libautosend.so"
+  # The c suite's library (bindings-c/install.sh: zig, own target dir), else a release one.
+  LIB="$CARGO_TARGET_DIR/c-zig/x86_64-unknown-linux-gnu/release/libautosend.so"
+  [ -f "$LIB" ] || LIB="$CARGO_TARGET_DIR/release/libautosend.so"
   if [ ! -f "$LIB" ]; then
     cargo build -q -p autosend-c
     LIB="$CARGO_TARGET_DIR/debug/libautosend.so"

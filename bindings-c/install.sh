@@ -49,16 +49,19 @@ if [ "${AUTOSEND_C_NATIVE_LINK:-0}" = 1 ] || [ "$host" != x86_64-unknown-linux-g
     build=(cargo)
     rel="$target/release"
 else
-    # cargo-zigbuild + zig from PyPI (scripts/pkg-tools.sh); the same target directory the
-    # manylinux2014 wheel uses, so the two share their compiled dependencies.
+    # cargo-zigbuild + zig from PyPI (scripts/pkg-tools.sh), in a target directory of its own:
+    # the manylinux2014 wheel (maturin --zig) unifies other features and sets other compiler
+    # variables, so in one shared directory each build recompiled ~75 crates of the other
+    # (measured: the demo spent 4 min rebuilding after the python and c suites).
     # shellcheck source=../scripts/pkg-tools.sh
     source "$root/scripts/pkg-tools.sh"
     build=(cargo-zigbuild)
     zigtarget=(--target x86_64-unknown-linux-gnu.2.17)
-    rel="$target/x86_64-unknown-linux-gnu/release"
+    ctarget="$target/c-zig"
+    rel="$ctarget/x86_64-unknown-linux-gnu/release"
 fi
 if [ "${NO_BUILD:-0}" != 1 ]; then
-    (cd "$root" && "${build[@]}" build --release -p autosend-c ${zigtarget[@]+"${zigtarget[@]}"})
+    (cd "$root" && CARGO_TARGET_DIR="${ctarget:-$target}" "${build[@]}" build --release -p autosend-c ${zigtarget[@]+"${zigtarget[@]}"})
 fi
 # The system libraries a static link needs (Libs.private). With zig the list is fixed (asking
 # rustc for it, `--print native-static-libs`, would compile every dependency once more).

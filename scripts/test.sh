@@ -89,8 +89,9 @@ suite_fuzz() {
   # Stable-Rust fuzzing of the core (core/tests/fuzz.rs): key parsing, base URLs, request
   # validation on arbitrary JSON for every endpoint id, the response path (error envelopes,
   # 2xx values, retry waits) and webhook verification; corpus in core/fuzz/corpus. Each
-  # target mutates for AUTOSEND_FUZZ_SECS (default 25 s here; 0 in the rust suite = corpus only).
-  AUTOSEND_FUZZ_SECS="${AUTOSEND_FUZZ_SECS:-25}" cargo test -q --release -p autosend --test fuzz -- --test-threads=2 --nocapture 2>&1 |
+  # target mutates for AUTOSEND_FUZZ_SECS (default 12 s here, ~1 M inputs per target; more for
+  # a longer run; 0 in the rust suite = corpus only).
+  AUTOSEND_FUZZ_SECS="${AUTOSEND_FUZZ_SECS:-12}" cargo test -q --release -p autosend --test fuzz -- --test-threads=2 --nocapture 2>&1 |
     grep -E 'fuzz [a-z_]+: |FAILED|panicked|test result'
   [ "${PIPESTATUS[0]}" -eq 0 ]
 }
