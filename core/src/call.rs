@@ -592,15 +592,7 @@ impl Call {
             return;
         }
         self.last_now = now;
-        if self.events.is_some() {
-            let rid = request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
-            let duration = self.since_sent(now);
-            self.emit(EventKind::Response, |e| {
-                e.status = Some(status);
-                e.request_id = rid;
-                e.duration_ms = duration;
-            });
-        }
+        self.emit_response(now, status, headers, None);
         if self.enc.as_ref().is_some_and(|e| e.fetching) {
             self.handle_key_fetch(now, status, headers, body);
             return;
@@ -750,6 +742,28 @@ impl Call {
         }
     }
 
+    /// The `response` event of an answer (status, request id with the key scrubbed, duration
+    /// since the request went out); nothing is built when no one records events.
+    fn emit_response(
+        &mut self,
+        now: u64,
+        status: u16,
+        headers: &[(String, String)],
+        reason: Option<&'static str>,
+    ) {
+        if self.events.is_none() {
+            return;
+        }
+        let rid = request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
+        let duration = self.since_sent(now);
+        self.emit(EventKind::Response, |e| {
+            e.status = Some(status);
+            e.request_id = rid;
+            e.duration_ms = duration;
+            e.reason = reason;
+        });
+    }
+
     /// The server answered the request last returned by `poll` with a body larger than
     /// [`crate::MAX_RESPONSE_BYTES`]; the transport stopped reading
     /// it. Ends the call with `invalid_response` (the request reached the server, so a send
@@ -764,16 +778,7 @@ impl Call {
             return;
         }
         self.last_now = now;
-        if self.events.is_some() {
-            let rid = request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
-            let duration = self.since_sent(now);
-            self.emit(EventKind::Response, |e| {
-                e.status = Some(status);
-                e.request_id = rid;
-                e.duration_ms = duration;
-                e.reason = Some("response_too_large");
-            });
-        }
+        self.emit_response(now, status, headers, Some("response_too_large"));
         if let Some(enc) = self.enc.as_mut().filter(|e| e.fetching) {
             // The key fetch, not the user's request: nothing of the call was sent.
             enc.fetching = false;
