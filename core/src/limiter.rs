@@ -48,6 +48,11 @@ pub const MAX_IN_FLIGHT_MS: u64 = 15 * 60_000;
 /// was set back): the limiter's timeline resumes from where it was, as if no time had passed.
 /// A smaller step back is a stale reading (a thread that read the clock, then waited for the
 /// lock): the limiter uses its latest time instead, which is later and so safe.
+///
+/// The reading that reveals a jump may itself be stale, so mapping it to the latest time would
+/// put the new timeline ahead of real time by that staleness (slots would free that much too
+/// early). On a jump every settled record and a running block are therefore moved
+/// [`ABANDON_MARGIN_MS`] later: the same bound on a reading's staleness that dropped calls use.
 pub const CLOCK_JUMP_MS: u64 = 60_000;
 
 /// How much later than the latest reading a dropped call's request may have arrived. The
@@ -324,6 +329,13 @@ impl RateLimiter {
             self.last = t;
         } else if self.last - t > CLOCK_JUMP_MS {
             self.offset = self.offset.saturating_add(self.last - t);
+            // The reading may be stale: the new timeline may run ahead of real time by as much.
+            for r in self.settled.iter_mut() {
+                *r = r.saturating_add(ABANDON_MARGIN_MS);
+            }
+            if self.blocked_until > self.last {
+                self.blocked_until = self.blocked_until.saturating_add(ABANDON_MARGIN_MS);
+            }
         }
         let last = self.last;
         if self
@@ -718,9 +730,36 @@ mod tests {
         let mut l = RateLimiter::new(RateLimits::default());
         assert!(matches!(instant(&mut l, back), Acquire::Go(_)));
         assert!(matches!(instant(&mut l, back), Acquire::Go(_)));
-        assert_eq!(instant(&mut l, 5_000), Acquire::Wait(1000));
-        assert_eq!(instant(&mut l, 5_999), Acquire::Wait(1));
-        assert!(matches!(instant(&mut l, 6_000), Acquire::Go(_)));
+        // The reading that showed the jump may be stale: the records count ABANDON_MARGIN_MS
+        // longer.
+        assert_eq!(
+            instant(&mut l, 5_000),
+            Acquire::Wait(1000 + ABANDON_MARGIN_MS)
+        );
+        assert_eq!(instant(&mut l, 5_999), Acquire::Wait(1 + ABANDON_MARGIN_MS));
+        assert!(matches!(
+            instant(&mut l, 6_000 + ABANDON_MARGIN_MS),
+            Acquire::Go(_)
+        ));
+    }
+
+    #[test]
+    fn a_stale_reading_that_shows_a_jump_frees_no_slot_early() {
+        // The proptest's case: two grants at real time 0 (caller clock 500 000), one answered
+        // at once; the clock is set back 60 s and a 24 ms stale reading sees the jump. 984 ms
+        // of real time later the one still in flight and the answered one may both lie in the
+        // same second as a third grant.
+        let mut l = RateLimiter::new(RateLimits::default());
+        let a = go(l.acquire(500_000));
+        go(l.acquire(500_000));
+        l.settle(a, 500_000);
+        assert!(matches!(l.acquire(440_000 - 24), Acquire::Wait(_)));
+        assert!(matches!(l.acquire(440_984), Acquire::Wait(_)));
+        // A full second after the answer, plus the margin, in real time: the slot is free.
+        assert!(matches!(
+            l.acquire(441_000 + ABANDON_MARGIN_MS - 24),
+            Acquire::Go(_)
+        ));
     }
 
     #[test]
