@@ -83,6 +83,26 @@ grep -q "from './endpoints.cjs'" "$PKG/index.d.cts" && grep -q "from './index.cj
   grep -q "from './index.cjs'" "$PKG/webhook.d.cts" ||
   { echo "build.sh: could not derive the .d.cts files" >&2; exit 1; }
 cp "$HERE/README.md" "$PKG/README.md"
+# The project's URL has one home, the workspace Cargo.toml (`repository`, which the crates and
+# the wheel's checked [project.urls] use too): package.json's repository/homepage/bugs come from it.
+REPO_URL="$(cargo metadata --no-deps --format-version 1 --locked |
+  node -e 'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>console.log(JSON.parse(s).packages.find((p)=>p.name==="autosend").repository||""))')"
+[ -n "$REPO_URL" ] || { echo "build.sh: no repository in the workspace Cargo.toml" >&2; exit 1; }
+node - "$PKG/package.json" "$REPO_URL" <<'JS' || exit 1
+const fs = require('fs');
+const [file, url] = process.argv.slice(2);
+const pkg = JSON.parse(fs.readFileSync(file, 'utf8'));
+const out = {};
+for (const [k, v] of Object.entries(pkg)) {
+  out[k] = v;
+  if (k === 'keywords') {
+    out.repository = { type: 'git', url: `git+${url}.git`, directory: 'bindings-wasm' };
+    out.homepage = `${url}#readme`;
+    out.bugs = { url: `${url}/issues` };
+  }
+}
+fs.writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+JS
 # Licence texts and third-party notices travel with the package (issue 15 item 7).
 shopt -s nullglob
 for f in "$ROOT"/LICENSE* "$ROOT"/THIRD-PARTY* "$ROOT"/NOTICE*; do cp "$f" "$PKG/"; done
