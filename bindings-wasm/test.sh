@@ -7,8 +7,10 @@
 #   4. node --test: conformance vectors, transport, end-to-end over HTTPS
 #   5. npm pack → publint --strict, attw; the tarball installed once into a copy of consumers/:
 #      CommonJS, ESM, TypeScript (ESM and CommonJS), an esbuild --platform=node single file,
-#      Vite + webpack (web, webworker) builds run in headless Chromium, quickstart,
-#      examples/send.mjs, and smoke runs in Deno, Bun and workerd (consumers/runtimes)
+#      Vite (current and 6) + webpack (web, webworker) builds run in headless Chromium, an
+#      esbuild bundle importing only autosend-sdk/webhook (no SDK wasm in it), quickstart,
+#      examples/send.mjs, and smoke runs in Deno, Bun and workerd (consumers/runtimes; workerd
+#      also bundled without the workerd condition)
 # Prints "N passed, N failed" last and exits non-zero on any failure. Respects CARGO_TARGET_DIR.
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -199,11 +201,12 @@ consumer_webhook_only() { # imports only verifyWebhook: the small split wasm, no
   done
   node "$C/webhook-only/measure.mjs" "$out" "$C/node_modules/autosend-sdk"
 }
-consumer_browser() { # Vite, webpack web and webpack webworker builds, run in headless Chromium
+consumer_browser() { # Vite, Vite 6, webpack web and webpack webworker builds, run in headless Chromium
   consumers_dir || return 1
   command -v chromium >/dev/null || apt_chromium || return 1
-  (cd "$C/browser" && "$BIN/vite" build && node webpack.mjs &&
-    node run.mjs "$SANDBOX_URL" "$(newkey)" "$(newkey)" "$(newkey)")
+  # Vite 6 (dev tool "vite6") with the documented target (vite6.config.js), next to current Vite.
+  (cd "$C/browser" && "$BIN/vite" build && node "$HERE/dev/node_modules/vite6/bin/vite.js" build --config vite6.config.js &&
+    node webpack.mjs && node run.mjs "$SANDBOX_URL" "$(newkey)" "$(newkey)" "$(newkey)" "$(newkey)")
 }
 apt_chromium() {
   # shellcheck source=../scripts/common.sh
@@ -224,7 +227,7 @@ step "consumer: TypeScript ESM (tsc --strict)" consumer_ts
 step "consumer: TypeScript CommonJS (default import)" consumer_ts_cjs
 step "consumer: esbuild --platform=node single file" consumer_esbuild_node
 step "consumer: only verifyWebhook (autosend-sdk/webhook), esbuild bundle without the SDK's wasm" consumer_webhook_only
-step "consumer: browser (Vite, webpack web + webworker, Chromium)" consumer_browser
+step "consumer: browser (Vite, Vite 6, webpack web + webworker, Chromium)" consumer_browser
 step "README quickstart (examples/quickstart.mjs)" quickstart
 step "examples/send.mjs" send_example
 
