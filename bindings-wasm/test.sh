@@ -7,8 +7,10 @@
 #   4. node --test: conformance vectors, transport, end-to-end over HTTPS
 #   5. npm pack → publint --strict, attw; the tarball installed once into a copy of consumers/:
 #      CommonJS, ESM, TypeScript (ESM and CommonJS), an esbuild --platform=node single file,
-#      Vite + webpack (web, webworker) builds run in headless Chromium, quickstart,
-#      examples/send.mjs, and smoke runs in Deno, Bun and workerd (consumers/runtimes)
+#      Vite (current and 6) + webpack (web, webworker) builds run in headless Chromium, an
+#      esbuild bundle importing only autosend-sdk/webhook (no SDK wasm in it), quickstart,
+#      examples/send.mjs, and smoke runs in Deno, Bun and workerd (consumers/runtimes; workerd
+#      also bundled without the workerd condition)
 # Prints "N passed, N failed" last and exits non-zero on any failure. Respects CARGO_TARGET_DIR.
 set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -137,8 +139,9 @@ pack() {
   TARBALL="$WORK/$(echo "$out" | tail -n 1)"
   echo "tarball: $TARBALL ($(wc -c <"$TARBALL") bytes)"
   tar -tzf "$TARBALL"
-  # One copy of the wasm, however many entry points.
-  [ "$(tar -tzf "$TARBALL" | grep -c '\.wasm$')" -eq 1 ] || { echo "the tarball holds more than one .wasm"; return 1; }
+  # One copy of each wasm (the SDK's and the webhook-only one), however many entry points.
+  [ "$(tar -tzf "$TARBALL" | grep '\.wasm$' | sort | tr '\n' ' ')" = "package/esm/autosend_wasm_bg.wasm package/esm/autosend_wasm_webhook_bg.wasm " ] ||
+    { echo "the tarball should hold exactly esm/autosend_wasm_bg.wasm and esm/autosend_wasm_webhook_bg.wasm"; return 1; }
 }
 step "npm pack" pack
 
@@ -186,11 +189,24 @@ consumer_esbuild_node() { # esbuild --platform=node --minify, one file run alone
     (cd "$out" && node "$file" "$(newkey)" "$SANDBOX_URL") || return 1
   done
 }
-consumer_browser() { # Vite, webpack web and webpack webworker builds, run in headless Chromium
+consumer_webhook_only() { # imports only verifyWebhook: the small split wasm, not the SDK's
+  consumers_dir || return 1
+  local out="$WORK/webhook-only" f
+  rm -rf "$out"
+  # split.mjs imports autosend-sdk/webhook, whole.mjs the main entry (the size before the split):
+  # esbuild --platform=node --minify single files (the wasm inlined), each run alone.
+  for f in split whole; do
+    (cd "$C/webhook-only" && "$BIN/esbuild" "$f.mjs" --bundle --platform=node --format=esm --minify \
+      --outfile="$out/$f.mjs" --log-level=warning) && (cd "$out" && node "$f.mjs") || return 1
+  done
+  node "$C/webhook-only/measure.mjs" "$out" "$C/node_modules/autosend-sdk"
+}
+consumer_browser() { # Vite, Vite 6, webpack web and webpack webworker builds, run in headless Chromium
   consumers_dir || return 1
   command -v chromium >/dev/null || apt_chromium || return 1
-  (cd "$C/browser" && "$BIN/vite" build && node webpack.mjs &&
-    node run.mjs "$SANDBOX_URL" "$(newkey)" "$(newkey)" "$(newkey)")
+  # Vite 6 (dev tool "vite6") with the documented target (vite6.config.js), next to current Vite.
+  (cd "$C/browser" && "$BIN/vite" build && node "$HERE/dev/node_modules/vite6/bin/vite.js" build --config vite6.config.js &&
+    node webpack.mjs && node run.mjs "$SANDBOX_URL" "$(newkey)" "$(newkey)" "$(newkey)" "$(newkey)")
 }
 apt_chromium() {
   # shellcheck source=../scripts/common.sh
@@ -210,7 +226,8 @@ step "consumer: ESM import" consumer_esm
 step "consumer: TypeScript ESM (tsc --strict)" consumer_ts
 step "consumer: TypeScript CommonJS (default import)" consumer_ts_cjs
 step "consumer: esbuild --platform=node single file" consumer_esbuild_node
-step "consumer: browser (Vite, webpack web + webworker, Chromium)" consumer_browser
+step "consumer: only verifyWebhook (autosend-sdk/webhook), esbuild bundle without the SDK's wasm" consumer_webhook_only
+step "consumer: browser (Vite, Vite 6, webpack web + webworker, Chromium)" consumer_browser
 step "README quickstart (examples/quickstart.mjs)" quickstart
 step "examples/send.mjs" send_example
 
@@ -226,16 +243,22 @@ smoke_deno() {
 smoke_bun() {
   consumers_dir && (cd "$C/runtimes" && write_config bun && NODE_EXTRA_CA_CERTS="$WORK/ca.pem" "$BIN/bun" run smoke.mjs)
 }
-smoke_workerd() {
-  consumers_dir || return 1
-  local dir="$C/runtimes/workerd" port key
-  mkdir -p "$dir"
-  # As wrangler bundles: esbuild with the conditions workerd, worker, browser; the .wasm kept
-  # as a separate module.
+workerd_bundle() { # workerd_bundle DIR CONDITIONS: bundle consumers/runtimes/worker.mjs as wrangler does
+  local dir="$1" conditions="$2"
+  rm -rf "$dir" && mkdir -p "$dir"
+  # esbuild with the given conditions; .wasm files kept as separate modules.
   (cd "$C/runtimes" && "$BIN/esbuild" worker.mjs --bundle --format=esm --platform=neutral \
-    --conditions=workerd,worker,browser --external:'*.wasm' --outfile="$dir/worker.mjs" --log-level=warning) || return 1
-  cp "$C/node_modules/autosend-sdk/esm/autosend_wasm_bg.wasm" "$dir/" && cp "$WORK/ca.pem" "$dir/ca.pem"
-  grep -q '"./autosend_wasm_bg.wasm"' "$dir/worker.mjs" || { echo "bundle does not import the wasm module"; return 1; }
+    --conditions="$conditions" --external:'*.wasm' --outfile="$dir/worker.mjs" --log-level=warning) &&
+    cp "$WORK/ca.pem" "$dir/ca.pem"
+}
+workerd_get() { # workerd_get DIR PATH WASM...: serve DIR's bundle (+ the wasm modules), GET PATH once
+  local dir="$1" path="$2" port key modules="" w
+  shift 2
+  for w in "$@"; do
+    cp "$C/node_modules/autosend-sdk/esm/$w" "$dir/" || return 1
+    modules="$modules
+    (name = \"$w\", wasm = embed \"$w\"),"
+  done
   port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
   key="$(newkey)"
   cat >"$dir/config.capnp" <<EOF
@@ -249,8 +272,7 @@ const config :Workerd.Config = (
 );
 const smoke :Workerd.Worker = (
   modules = [
-    (name = "worker.mjs", esModule = embed "worker.mjs"),
-    (name = "autosend_wasm_bg.wasm", wasm = embed "autosend_wasm_bg.wasm"),
+    (name = "worker.mjs", esModule = embed "worker.mjs"),$modules
   ],
   compatibilityDate = "2025-01-01",
   globalOutbound = "sandbox-net",
@@ -263,26 +285,50 @@ EOF
   WORKERD_PID=$!
   local out=""
   for _ in $(seq 1 50); do
-    out="$(node -e 'fetch(process.argv[1]).then(r=>r.text()).then(t=>console.log(t)).catch(()=>process.exit(1))' "http://127.0.0.1:$port/send" 2>/dev/null)" && break
+    out="$(node -e 'fetch(process.argv[1]).then(r=>r.text()).then(t=>console.log(t)).catch(()=>process.exit(1))' "http://127.0.0.1:$port$path" 2>/dev/null)" && break
     sleep 0.2
   done
   kill -- -"$WORKERD_PID" 2>/dev/null
   wait "$WORKERD_PID" 2>/dev/null
   WORKERD_PID=""
   echo "$out"
-  if ! echo "$out" | grep -q '"ok":true'; then
-    cat "$dir/workerd.log"
-    return 1
-  fi
-  echo "$out" | grep -q '"runtime":"workerd"'
+  [ -n "$out" ] || { cat "$dir/workerd.log"; return 1; }
+}
+smoke_workerd() {
+  consumers_dir || return 1
+  local dir="$C/runtimes/workerd" out
+  # As wrangler bundles: the conditions workerd, worker, browser.
+  workerd_bundle "$dir" workerd,worker,browser || return 1
+  for w in autosend_wasm_bg.wasm autosend_wasm_webhook_bg.wasm; do
+    grep -q "\"./$w\"" "$dir/worker.mjs" || { echo "bundle does not import the wasm module $w"; return 1; }
+  done
+  out="$(workerd_get "$dir" /send autosend_wasm_bg.wasm autosend_wasm_webhook_bg.wasm)" || { echo "$out"; return 1; }
+  echo "$out"
+  echo "$out" | grep -q '"ok":true' && echo "$out" | grep -q '"runtime":"workerd"' || { cat "$dir/workerd.log"; return 1; }
+}
+smoke_workerd_browser() { # bundled WITHOUT the workerd condition: the browser entries must start
+  consumers_dir || return 1
+  local dir="$C/runtimes/workerd-browser" out
+  workerd_bundle "$dir" worker,browser || return 1
+  ! grep -Eq 'from "\./[A-Za-z0-9_]+\.wasm"' "$dir/worker.mjs" || { echo "the browser entries import a .wasm module"; return 1; }
+  out="$(workerd_get "$dir" /start)" || { echo "$out"; return 1; }
+  echo "$out"
+  echo "$out" | grep -q '"started":true,"runtime":"browser","webhookRuntime":"browser"' || { cat "$dir/workerd.log"; return 1; }
+  # First use: an error that names the fix, not a crash at start-up.
+  out="$(workerd_get "$dir" /send)" || { echo "$out"; return 1; }
+  echo "$out"
+  echo "$out" | grep -q 'Bundle with the \\"workerd\\" condition' || { cat "$dir/workerd.log"; return 1; }
 }
 step "smoke: Deno" smoke_deno
 step "smoke: Bun" smoke_bun
 step "smoke: workerd" smoke_workerd
+step "smoke: workerd, bundled without the workerd condition (starts, clear error on use)" smoke_workerd_browser
 
 wasm_size() {
   local w="$PKG/esm/autosend_wasm_bg.wasm"
   echo "autosend_wasm_bg.wasm: $(wc -c <"$w") bytes raw, $(gzip -9c "$w" | wc -c) bytes gzip -9"
+  w="$PKG/esm/autosend_wasm_webhook_bg.wasm"
+  echo "autosend_wasm_webhook_bg.wasm (autosend-sdk/webhook): $(wc -c <"$w") bytes raw, $(gzip -9c "$w" | wc -c) bytes gzip -9"
 }
 wasm_size
 

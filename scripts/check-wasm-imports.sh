@@ -2,6 +2,7 @@
 # The core must be sans-IO: its wasm32 build may import nothing from the host except
 # wasm-bindgen's own glue. Fails if the built module imports from `env` (libc-style shims,
 # getrandom, clocks) or any other unexpected module. Run after bindings-wasm/build.sh.
+# Argument: the module (default: the SDK's; the wasm suite also checks autosend-sdk/webhook's).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 wasm="${1:-$ROOT/bindings-wasm/pkg/esm/autosend_wasm_bg.wasm}"
@@ -11,7 +12,9 @@ const fs = require('fs');
 const mod = new WebAssembly.Module(fs.readFileSync(process.argv[2]));
 const imports = WebAssembly.Module.imports(mod);
 const modules = [...new Set(imports.map((i) => i.module))];
-const bad = imports.filter((i) => i.module !== './autosend_wasm_bg.js' && i.module !== 'wbg');
+// wasm-bindgen's glue module is named after the wasm file (x_bg.wasm imports from ./x_bg.js).
+const glue = `./${require('path').basename(process.argv[2], '.wasm')}.js`;
+const bad = imports.filter((i) => i.module !== glue && i.module !== 'wbg');
 console.log(`wasm imports: ${imports.length} functions from ${JSON.stringify(modules)}`);
 if (bad.length) {
   console.error('unexpected imports (the core must not reach the host):');

@@ -40,7 +40,7 @@ suite_lint() {
     bash scripts/check-crates.sh &&
     cargo clippy -p autosend -p autosend-http -p autosend-sandbox -p autosend-c --all-targets -- -D warnings &&
     cargo clippy -p autosend-python --all-targets -- -D warnings &&
-    cargo clippy -p autosend-wasm --target wasm32-unknown-unknown -- -D warnings &&
+    cargo clippy -p autosend-wasm -p autosend-wasm-webhook --target wasm32-unknown-unknown -- -D warnings &&
     RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p autosend -p autosend-http
 }
 
@@ -63,7 +63,10 @@ suite_rust() {
 }
 
 suite_sandbox() { bash sandbox/test.sh; }
-suite_wasm() { bash bindings-wasm/test.sh && bash scripts/check-wasm-imports.sh; }
+suite_wasm() {
+  bash bindings-wasm/test.sh && bash scripts/check-wasm-imports.sh &&
+    bash scripts/check-wasm-imports.sh "$ROOT/bindings-wasm/pkg/esm/autosend_wasm_webhook_bg.wasm"
+}
 suite_python() { bash bindings-python/test.sh; }
 suite_c() { bash bindings-c/test.sh; }
 suite_docs() {

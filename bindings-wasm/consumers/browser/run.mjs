@@ -1,7 +1,7 @@
 // Serves dist/ on 127.0.0.1 (the sandbox behind a same-origin /api proxy, so no CORS), opens
 // each build in headless Chromium (the system's `chromium`, no driver library: the page POSTs
 // its outcome to /report) and prints the outcomes.
-//   node run.mjs SANDBOX_URL KEY1 KEY2 KEY3
+//   node run.mjs SANDBOX_URL KEY1 KEY2 KEY3 KEY4
 import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -98,6 +98,7 @@ async function check(label, page, extra = {}) {
 }
 try {
   await check('vite', '/vite/index.html');
+  await check('vite6', '/vite6/index.html');
   await check('webpack-web', '/webpack.html');
   await check('webpack-webworker', '/webpack.html', { worker: '/webpack-worker/main.js' });
 } finally {

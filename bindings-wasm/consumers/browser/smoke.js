@@ -1,6 +1,9 @@
 // The check every browser build runs (Vite page, webpack page, webpack web worker): the
 // package resolved through its "browser" entry, minified by the bundler, sends one mail to the
-// sandbox (through the test server's same-origin proxy) and refuses a bad webhook.
+// sandbox (through the test server's same-origin proxy) and refuses a bad webhook, with the
+// main entry and with the subpath autosend-sdk/webhook (its own small .wasm asset).
+import * as webhookOnly from 'autosend-sdk/webhook';
+
 export async function run(sdk, cfg) {
   const { AutoSend, AutoSendError, ValidationError, WebhookSignatureError, verifyWebhook, runtimeEntry } = sdk;
   const check = (cond, what) => {
@@ -27,5 +30,13 @@ export async function run(sdk, cfg) {
     webhook = e;
   }
   check(webhook instanceof WebhookSignatureError && webhook.name === 'WebhookSignatureError', 'webhook verdict');
+  webhook = null;
+  try {
+    webhookOnly.verifyWebhook('{}', { 'x-webhook-signature': '00'.repeat(32), 'x-webhook-timestamp': String(Date.now()) }, 'whsec_x');
+  } catch (e) {
+    webhook = e;
+  }
+  check(webhookOnly.runtimeEntry === 'browser', `webhook entry ${webhookOnly.runtimeEntry}`);
+  check(webhook instanceof WebhookSignatureError && webhook.name === 'WebhookSignatureError', 'autosend-sdk/webhook verdict');
   return { ok: true, label: cfg.label, emailId: data.emailId };
 }

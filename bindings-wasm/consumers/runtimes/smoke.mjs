@@ -2,6 +2,7 @@
 // sends one mail to the sandbox and verifies a webhook. Config comes from ./config.json
 // (written by test.sh), so no environment access is needed.
 import { AutoSend, AutoSendError, ValidationError, verifyWebhook, WebhookSignatureError, runtimeEntry } from 'autosend-sdk';
+import * as webhookOnly from 'autosend-sdk/webhook';
 import cfg from './config.json' with { type: 'json' };
 
 function check(cond, what) {
@@ -31,4 +32,13 @@ try {
   webhookRefused = e instanceof WebhookSignatureError;
 }
 check(webhookRefused, 'webhook verdict');
+// The subpath autosend-sdk/webhook (small wasm), through the same runtime condition.
+check(webhookOnly.runtimeEntry === cfg.expectEntry, `webhook entry ${webhookOnly.runtimeEntry}`);
+webhookRefused = false;
+try {
+  webhookOnly.verifyWebhook('{"type":"email.sent","data":{}}', { 'x-webhook-signature': '00'.repeat(32), 'x-webhook-timestamp': String(Date.now()) }, 'whsec_x');
+} catch (e) {
+  webhookRefused = e instanceof WebhookSignatureError;
+}
+check(webhookRefused, 'autosend-sdk/webhook verdict');
 console.log(JSON.stringify({ ok: true, runtime: runtimeEntry, emailId: data.emailId }));

@@ -1,25 +1,18 @@
 // Browsers and web workers, through a bundler (Vite, webpack 5) or a plain <script type=module>:
 // `new URL(…, import.meta.url)` is the pattern bundlers follow to emit the .wasm as an asset.
 // The module is fetched and compiled once, in the background, when this file is imported.
+//
+// Cloudflare Workers / workerd also end up here when a bundle is made without the "workerd"
+// condition (esbuild --platform=browser, older wrangler setups): there, no fetch may run at
+// start-up and no wasm may be compiled from bytes, so nothing is loaded at import (the Worker
+// starts) and the first use throws an error that says how to bundle (browser-loader.mjs).
 import * as glue from './autosend_wasm.js';
 import { _setWasmLoader } from './sdk.mjs';
+import { browserWasm } from './browser-loader.mjs';
 
-const url = new URL('./autosend_wasm_bg.wasm', import.meta.url);
-async function compile() {
-  if (typeof WebAssembly.compileStreaming === 'function') {
-    try {
-      return await WebAssembly.compileStreaming(fetch(url));
-    } catch {
-      // A server that does not send application/wasm: compile from the bytes instead.
-    }
-  }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`autosend-sdk: fetching ${url} answered HTTP ${res.status}; serve the .wasm your bundler emitted`);
-  return WebAssembly.compile(await res.arrayBuffer());
-}
-const module = await compile();
+const module = await browserWasm(() => new URL('./autosend_wasm_bg.wasm', import.meta.url));
 _setWasmLoader(() => {
-  glue.initSync({ module });
+  glue.initSync({ module: module() });
   return glue;
 });
 export * from './sdk.mjs';
