@@ -40,7 +40,7 @@ suite_lint() {
     bash scripts/check-crates.sh &&
     cargo clippy -p autosend -p autosend-http -p autosend-sandbox -p autosend-c --all-targets -- -D warnings &&
     cargo clippy -p autosend-python --all-targets -- -D warnings &&
-    cargo clippy -p autosend-wasm -p autosend-wasm-webhook --target wasm32-unknown-unknown -- -D warnings &&
+    cargo clippy -p autosend-wasm -p autosend-wasm-webhook -p autosend-wasm-webhook-exports --target wasm32-unknown-unknown -- -D warnings &&
     RUSTDOCFLAGS="-D warnings" cargo doc -q --no-deps -p autosend -p autosend-http
 }
 

@@ -391,17 +391,19 @@ function toBytes(body) {
   throw new TypeError('rawBody must be a string, Uint8Array or ArrayBuffer (the raw request body)');
 }
 
-function headerPairs(headers) {
+// Headers (fetch `Headers`, a plain object, Node's IncomingHttpHeaders, or [[name, value]])
+// as the flat [name, value, name, value, …] list the webhook exports take.
+function headerList(headers) {
   const out = [];
   if (!headers) return out;
   if (typeof headers.forEach === 'function' && typeof headers.get === 'function') {
-    headers.forEach((v, k) => out.push([k, String(v)]));
+    headers.forEach((v, k) => out.push(k, String(v)));
     return out;
   }
   const entries = Array.isArray(headers) ? headers : Object.entries(headers);
   for (const [k, v] of entries) {
-    if (Array.isArray(v)) for (const x of v) out.push([String(k), String(x)]);
-    else if (v !== undefined && v !== null) out.push([String(k), String(v)]);
+    if (Array.isArray(v)) for (const x of v) out.push(String(k), String(x));
+    else if (v !== undefined && v !== null) out.push(String(k), String(v));
   }
   return out;
 }
@@ -1220,7 +1222,7 @@ export function verifyWebhook(rawBody, headers, secret, options = {}) {
   const past = own(options, 'tolerancePastMs') ?? -1;
   const future = own(options, 'toleranceFutureMs') ?? -1;
   const out = core(() =>
-    w.verifyWebhook(bytes, JSON.stringify(headerPairs(headers)), String(secret ?? ''), now, past, future),
+    w.verifyWebhook(bytes, headerList(headers), String(secret ?? ''), now, past, future),
   );
   return JSON.parse(out);
 }
@@ -1249,8 +1251,8 @@ export class WebhookReplayGuard {
   constructor(options = {}) {
     const w = wasm();
     const own = (k) => (Object.prototype.hasOwnProperty.call(options, k) ? options[k] : undefined);
-    const defaults = JSON.parse(w.replayDefaults());
-    this.#ttlMs = own('ttlMs') ?? defaults.ttlMs;
+    const [ttlMs] = w.replayDefaults();
+    this.#ttlMs = own('ttlMs') ?? ttlMs;
     this.#store = own('store') ?? null;
     this.#guard = core(() => new w.WasmReplayGuard(this.#ttlMs, own('capacity') ?? -1));
   }

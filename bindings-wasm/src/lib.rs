@@ -10,7 +10,6 @@
 //! `unwrap`/`expect`, and every conversion has a fallback (the wasm profile aborts on panic,
 //! which would kill the instance).
 
-use autosend::webhook::{self, VerifyOptions};
 use autosend::{
     private_limiter, Acquire, ApiKey, Call, Chunker, Client, ClientConfig, ClientOptions, Error,
     ErrorKind, NameStyle, Pager, Poll, RateLimiter, RateLimits, TransportErrorKind,
@@ -839,85 +838,9 @@ impl WasmRateLimiter {
     }
 }
 
-/// Verifies a webhook delivery. `headers` is JSON (`{name: value}` or `[[name, value]]`).
-/// Returns the event JSON `{type, createdAt, deliveryId, data}` or throws the error JSON.
-#[wasm_bindgen(js_name = verifyWebhook)]
-pub fn verify_webhook(
-    body: &[u8],
-    headers: &str,
-    secret: &str,
-    now_unix_ms: f64,
-    tolerance_past_ms: f64,
-    tolerance_future_ms: f64,
-) -> Result<String, JsValue> {
-    let headers = headers_from_json(headers)?;
-    let defaults = VerifyOptions::default();
-    let options = VerifyOptions {
-        tolerance_past_ms: if tolerance_past_ms >= 0.0 {
-            ms(tolerance_past_ms)
-        } else {
-            defaults.tolerance_past_ms
-        },
-        tolerance_future_ms: if tolerance_future_ms >= 0.0 {
-            ms(tolerance_future_ms)
-        } else {
-            defaults.tolerance_future_ms
-        },
-    };
-    let event = webhook::verify(body, &headers, secret, ms(now_unix_ms), &options)
-        .map_err(|e| err_value(&e))?;
-    Ok(to_string(&event.to_json()))
-}
-
-/// The core's webhook replay guard (in memory, bounded): AutoSend signs only the body, so the
-/// timestamp window does not stop a replayed delivery.
-#[wasm_bindgen]
-pub struct WasmReplayGuard {
-    inner: autosend::ReplayGuard,
-}
-
-#[wasm_bindgen]
-impl WasmReplayGuard {
-    /// `ttl_ms` < 0 or `capacity` < 1 pick the core's defaults; `ttl_ms` 0 is refused.
-    #[wasm_bindgen(constructor)]
-    pub fn new(ttl_ms: f64, capacity: f64) -> Result<WasmReplayGuard, JsValue> {
-        let ttl = if ttl_ms < 0.0 {
-            autosend::replay::DEFAULT_REPLAY_TTL_MS
-        } else {
-            ms(ttl_ms)
-        };
-        let cap = if capacity >= 1.0 {
-            capacity.min(1e9) as usize
-        } else {
-            autosend::replay::DEFAULT_REPLAY_CAPACITY
-        };
-        let inner = autosend::ReplayGuard::new(ttl, cap).map_err(|e| err_value(&e))?;
-        Ok(WasmReplayGuard { inner })
-    }
-
-    /// True the first time `body` is seen within the TTL; false for a replay.
-    #[wasm_bindgen(js_name = firstSeen)]
-    pub fn first_seen(&mut self, body: &[u8], now_ms: f64) -> bool {
-        self.inner.first_seen(body, ms(now_ms))
-    }
-
-    /// How many bodies are remembered.
-    pub fn size(&self) -> f64 {
-        self.inner.store().len() as f64
-    }
-}
-
-/// The de-duplication key of a raw body (`sha256:<hex>`), the same in every language.
-#[wasm_bindgen(js_name = webhookReplayKey)]
-pub fn webhook_replay_key(body: &[u8]) -> String {
-    autosend::replay_key(body)
-}
-
-/// The core's replay defaults as JSON `{ttlMs, capacity}`.
-#[wasm_bindgen(js_name = replayDefaults)]
-pub fn replay_defaults() -> String {
-    to_string(&serde_json::json!({
-        "ttlMs": autosend::replay::DEFAULT_REPLAY_TTL_MS,
-        "capacity": autosend::replay::DEFAULT_REPLAY_CAPACITY,
-    }))
-}
+// `verifyWebhook`, `WasmReplayGuard`, `webhookReplayKey` and `replayDefaults` come from the
+// crate both wasm modules link (bindings-wasm/webhook/exports): one conversion layer serves
+// the SDK's wasm and the small `autosend-sdk/webhook` one.
+pub use autosend_wasm_webhook_exports::{
+    replay_defaults, verify_webhook, webhook_replay_key, WasmReplayGuard,
+};
