@@ -466,9 +466,6 @@ fn rate_limit_bounds_at_and_past_each_edge() {
 
 // --- request.rs -------------------------------------------------------------------------
 
-// The 40 MB body cap at its exact boundary (`>` against `>=`) is not tested here: a 40 MB
-// body takes over a minute through the debug build. docs/mutants.md lists that survivor.
-
 #[test]
 fn path_parameter_length_bound() {
     let c = config(ClientOptions::new(PROJECT_KEY));
