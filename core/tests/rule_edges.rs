@@ -644,6 +644,26 @@ fn body_of_exactly_the_cap_is_sent() {
     );
 }
 
+// --- rules.rs -----------------------------------------------------------------------------
+
+#[test]
+fn header_values_are_counted_in_characters() {
+    // api §2.1: custom header values are at most 1 000 characters. Two-byte characters: 1 000
+    // of them (2 000 bytes) and 600 (1 200 bytes) are within the limit.
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    let send = |headers: serde_json::Value| {
+        build_request(
+            &c,
+            "emails.send",
+            json!({"from": {"email": "a@example.com"}, "to": {"email": "b@example.com"},
+                   "subject": "s", "html": "<p>hi</p>", "headers": headers}),
+        )
+    };
+    send(json!({"X-A": "é".repeat(1000), "X-B": "é".repeat(600)})).unwrap();
+    let e = send(json!({"X-A": "é".repeat(1001)})).unwrap_err();
+    assert_eq!(e.field(), Some("headers.X-A"), "{e}");
+}
+
 // --- error.rs ---------------------------------------------------------------------------
 
 #[test]
