@@ -9,6 +9,12 @@
 #   bash scripts/mutants.sh --bounded            # the CI shard (scripts/test.sh mutants): the
 #                                                # BOUNDED_FILTER mutants of BOUNDED_FILES, in place, reusing the
 #                                                # rust suite's target; fails on any survivor
+#   bash scripts/mutants.sh --quick core/src/x.rs ...  # some files, in place on the worktree's
+#                                                # target, testing with the unit tests, the vectors
+#                                                # and core/tests/rule_edges.rs only (~40 s per
+#                                                # mutant on a loaded 2-core machine; a lower bound
+#                                                # of the full suite's count). Do not edit or build
+#                                                # the core while it runs: it mutates the sources.
 # Environment: MUTANTS_JOBS (default 1), MUTANTS_OUT (default $CARGO_TARGET_DIR/mutants).
 # A full or per-file run prints the per-file table for docs/mutants.md
 # (python3 tools/mutants/summary.py DIR... --before DIR... compares runs).
@@ -39,13 +45,30 @@ if [ "${1:-}" = "--bounded" ]; then
   for f in "${BOUNDED_FILES[@]}"; do files+=(-f "$f"); done
   # In place: the crate is already built by the rust suite (same profile, same target), so
   # only the mutated crate is rebuilt. Only core/tests/rule_edges.rs runs: it holds the
-  # tests of these files (the unit tests and vectors would add ~40 s per mutant).
+  # tests of these files (the unit tests and vectors would add ~40 s per mutant), without its
+  # two 40 MB size tests (~6 s each; they test limits.rs and request.rs, not these files).
+  # -C: the build step compiles only that test target too (without it, every test target of
+  # the core is rebuilt for each mutant).
   cargo mutants "${common[@]}" --in-place --baseline skip "${files[@]}" \
-    -F "$BOUNDED_FILTER" -o "$out/bounded" \
-    -- --test rule_edges
+    -F "$BOUNDED_FILTER" -o "$out/bounded" -C --test=rule_edges \
+    -- -- --skip body_of_exactly_the_cap_is_sent --skip json_text_size_cap_at_and_past_its_edge
   rc=$?
   python3 tools/mutants/summary.py "$out/bounded"
   # cargo-mutants exits 2 for missed mutants, 3 for timeouts, 4 for a failing baseline.
+  exit "$rc"
+fi
+
+if [ "${1:-}" = "--quick" ]; then
+  shift
+  files=()
+  for f in "$@"; do files+=(-f "$f"); done
+  # The slow limiter simulation (~10 s) tests limiter.rs only: skipped for the other files.
+  skip=(--skip limiter::tests::server_never_sees_more_than_the_limits)
+  for f in "$@"; do case "$f" in *limiter.rs) skip=() ;; esac; done
+  cargo mutants "${common[@]}" --in-place --baseline skip "${files[@]}" -o "$out/quick" \
+    -C --lib -C --test=vectors -C --test=rule_edges -- -- "${skip[@]}"
+  rc=$?
+  python3 tools/mutants/summary.py "$out/quick"
   exit "$rc"
 fi
 

@@ -466,9 +466,6 @@ fn rate_limit_bounds_at_and_past_each_edge() {
 
 // --- request.rs -------------------------------------------------------------------------
 
-// The 40 MB body cap at its exact boundary (`>` against `>=`) is not tested here: a 40 MB
-// body takes over a minute through the debug build. docs/mutants.md lists that survivor.
-
 #[test]
 fn path_parameter_length_bound() {
     let c = config(ClientOptions::new(PROJECT_KEY));
@@ -533,4 +530,258 @@ fn webhook_event_json_and_lenient_addresses() {
     assert_eq!((a.email, a.extra.len()), (None, 0));
     let a: EventAddress = serde_json::from_value(json!("Ann <a@example.com>")).unwrap();
     assert_eq!(a.email.as_deref(), Some("Ann <a@example.com>"));
+}
+
+// --- limits.rs --------------------------------------------------------------------------
+
+#[test]
+fn documented_limit_constants() {
+    use autosend::limits::{MAX_JSON_DEPTH, MAX_SECONDS_ARG_MS};
+    // 50 MiB answers, 1 MiB CA files, 40 MiB bodies (the API's send limit), 2^53 ms.
+    assert_eq!(autosend::MAX_RESPONSE_BYTES, 52_428_800);
+    assert_eq!(autosend::MAX_CA_FILE_BYTES, 1_048_576);
+    assert_eq!(autosend::DEFAULT_MAX_BODY_BYTES, 41_943_040);
+    assert_eq!(MAX_SECONDS_ARG_MS, 9_007_199_254_740_992);
+    assert_eq!(MAX_JSON_DEPTH, 64);
+}
+
+#[test]
+fn connect_timeout_is_nine_tenths_rounded_down() {
+    use autosend::limits::connect_timeout_ms;
+    // 15 ms: 9 (from the tens) + 4 (from the 5 ms remainder) = 13; 19 ms: 9 + 8 = 17.
+    assert_eq!(connect_timeout_ms(15), 13);
+    assert_eq!(connect_timeout_ms(19), 17);
+    assert_eq!(connect_timeout_ms(7), 6);
+    assert_eq!(connect_timeout_ms(1), 1);
+    assert_eq!(connect_timeout_ms(u64::MAX), u64::MAX / 10 * 9 + 4);
+}
+
+#[test]
+fn seconds_argument_upper_bound_is_inclusive() {
+    use autosend::limits::{seconds_arg_ms, MAX_SECONDS_ARG_MS};
+    let edge = MAX_SECONDS_ARG_MS as f64 / 1000.0;
+    assert_eq!(seconds_arg_ms("now", edge).unwrap(), MAX_SECONDS_ARG_MS);
+    let past = f64::from_bits(edge.to_bits() + 1);
+    let e = seconds_arg_ms("now", past).unwrap_err();
+    assert_eq!((e.kind(), e.field()), (ErrorKind::Validation, Some("now")));
+    assert_eq!(seconds_arg_ms("now", 0.0004).unwrap(), 0);
+    assert_eq!(seconds_arg_ms("now", 0.0005).unwrap(), 1);
+}
+
+#[test]
+fn json_parse_errors_name_the_field_they_are_in() {
+    use autosend::limits::params_from_json;
+    let field = |t: &str| {
+        params_from_json(t.as_bytes())
+            .unwrap_err()
+            .field()
+            .map(str::to_string)
+    };
+    // Not the last field: the error is located, not guessed.
+    assert_eq!(field(r#"{"a":"\ud800","b":1}"#).as_deref(), Some("a"));
+    assert_eq!(field(r#"{"a":1,"b":tru,"c":2}"#).as_deref(), Some("b"));
+    // On a later line: lines are counted.
+    assert_eq!(
+        field("{\n\"a\": 1,\n\"b\": tru,\n\"c\": 2\n}").as_deref(),
+        Some("b")
+    );
+    assert_eq!(
+        field("{\"a\": 1,\n\"b\": 2,\n\"c\": [1,\n x],\n\"d\": 3}").as_deref(),
+        Some("c")
+    );
+    // An escaped quote does not end a key.
+    assert_eq!(field(r#"{"a\"b":1,"c":x,"d":2}"#).as_deref(), Some("c"));
+    assert_eq!(field(r#"{"a\"b":x,"c":1}"#).as_deref(), Some("a\"b"));
+    // Before any field: the parameters themselves.
+    assert_eq!(field("  x").as_deref(), Some("params"));
+    // Valid text parses, nested containers included.
+    let v = params_from_json(br#"{"a":[1,{"b":[2]}],"c":{"d":"}"}}"#).unwrap();
+    assert_eq!(v, json!({"a": [1, {"b": [2]}], "c": {"d": "}"}}));
+}
+
+#[test]
+fn json_text_size_cap_at_and_past_its_edge() {
+    use autosend::limits::params_from_json;
+    // Text longer than the 40 MiB body limit plus 1 MiB is refused before parsing; at the
+    // edge it is parsed. The text is invalid right after its start, so parsing it is quick
+    // and the two outcomes differ by their message.
+    let edge = autosend::DEFAULT_MAX_BODY_BYTES + 1024 * 1024;
+    let text = |len: usize| {
+        let mut t = br#"{"a":1,"big":"#.to_vec();
+        t.resize(len, b'x');
+        t
+    };
+    let e = params_from_json(&text(edge)).unwrap_err();
+    assert!(e.message().contains("is not valid JSON"), "{e}");
+    assert_eq!(e.field(), Some("big"));
+    let e = params_from_json(&text(edge + 1)).unwrap_err();
+    assert!(
+        e.message()
+            .contains(&format!("makes the request {} bytes", edge + 1)),
+        "{e}"
+    );
+    assert!(e.message().contains("at most 41943040 bytes"), "{e}");
+}
+
+// --- request.rs: the 40 MB body cap at its exact edge -------------------------------------
+
+#[test]
+fn body_of_exactly_the_cap_is_sent() {
+    // The API takes 40 MB (41,943,040 bytes) per send: a body of exactly that size goes out
+    // (one byte more is refused: limits::tests::the_size_refusal_names_the_largest_field).
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    let params = |blob: String| {
+        json!({"from": {"email": "a@example.com"}, "to": {"email": "b@example.com"},
+               "subject": "s", "html": "<p>hi</p>", "dynamicData": {"blob": blob}})
+    };
+    let (_, r) = build_request(&c, "emails.send", params(String::new())).unwrap();
+    let small = r.body.as_ref().unwrap().len();
+    let pad = autosend::DEFAULT_MAX_BODY_BYTES - small;
+    let (_, r) = build_request(&c, "emails.send", params("x".repeat(pad))).unwrap();
+    assert_eq!(
+        r.body.as_ref().unwrap().len(),
+        autosend::DEFAULT_MAX_BODY_BYTES
+    );
+}
+
+// --- rules.rs -----------------------------------------------------------------------------
+
+#[test]
+fn header_values_are_counted_in_characters() {
+    // api §2.1: custom header values are at most 1 000 characters. Two-byte characters: 1 000
+    // of them (2 000 bytes) and 600 (1 200 bytes) are within the limit.
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    let send = |headers: serde_json::Value| {
+        build_request(
+            &c,
+            "emails.send",
+            json!({"from": {"email": "a@example.com"}, "to": {"email": "b@example.com"},
+                   "subject": "s", "html": "<p>hi</p>", "headers": headers}),
+        )
+    };
+    send(json!({"X-A": "é".repeat(1000), "X-B": "é".repeat(600)})).unwrap();
+    let e = send(json!({"X-A": "é".repeat(1001)})).unwrap_err();
+    assert_eq!(e.field(), Some("headers.X-A"), "{e}");
+}
+
+// --- error.rs ---------------------------------------------------------------------------
+
+#[test]
+fn error_forms_are_exact() {
+    let e = autosend::Error::validation("to.email", "is not an email address");
+    assert_eq!(ErrorKind::Validation.to_string(), "validation");
+    assert_eq!(e.code(), 105);
+    assert_eq!(e.message(), "to.email: is not an email address");
+    assert_eq!(e.field(), Some("to.email"));
+    assert_eq!(
+        (e.status(), e.api_code(), e.request_id(), e.retry_after_ms()),
+        (None, None, None, None)
+    );
+    assert!(!e.may_have_been_delivered());
+    assert_eq!(
+        format!("{e:?}"),
+        "Error { kind: Validation, code: 105, message: \"to.email: is not an email address\", \
+         status: None, api_code: None, request_id: None, retry_after_ms: None, \
+         may_have_been_delivered: false, field: Some(\"to.email\"), details: [FieldError { \
+         field: \"to.email\", message: \"is not an email address\" }] }"
+    );
+    assert_eq!(
+        e.to_json(),
+        json!({"kind": "validation", "code": 105, "category": e.category(),
+               "message": "to.email: is not an email address", "hint": e.hint(),
+               "display": e.to_string(), "status": null, "api_code": null, "request_id": null,
+               "retry_after_ms": null, "may_have_been_delivered": false, "field": "to.email",
+               "details": [{"field": "to.email", "message": "is not an email address"}]})
+    );
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "to.email: is not an email address (autosend error 105 validation). {}",
+            e.hint()
+        )
+    );
+    // An empty field reads `params`.
+    let e = autosend::Error::validation("", "must be an object");
+    assert_eq!(
+        (e.field(), e.message()),
+        (Some("params"), "params: must be an object")
+    );
+    // The key is scrubbed from the field, the message and the details.
+    let e = autosend::Error::validation(PROJECT_KEY, format!("{PROJECT_KEY} is unknown"))
+        .without_key(PROJECT_KEY);
+    assert_eq!(e.field(), Some("<redacted key>"));
+    assert_eq!(e.message(), "<redacted key>: <redacted key> is unknown");
+    assert_eq!(e.details()[0].field, "<redacted key>");
+    assert_eq!(e.details()[0].message, "<redacted key> is unknown");
+}
+
+// --- request.rs: query values and messages ------------------------------------------------
+
+#[test]
+fn query_numbers_written_as_floats() {
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    let url =
+        |p: serde_json::Value| build_request(&c, "campaigns.list", p).map(|(_, r)| r.url.clone());
+    // A whole number written as a float (2.0, as some languages send it) is that integer.
+    assert_eq!(
+        url(json!({"page": 2.0, "limit": 100.0})).unwrap(),
+        "https://api.autosend.com/v1/campaigns?page=2&limit=100"
+    );
+    assert_eq!(
+        url(json!({"page": 8.9e15})).unwrap(),
+        "https://api.autosend.com/v1/campaigns?page=8900000000000000"
+    );
+    // Not whole, or too large to be exact in every language: refused, naming the field.
+    for bad in [json!(2.5), json!(9.0e15), json!(1.0e300)] {
+        let e = url(json!({ "page": bad })).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::Validation, Some("page")),
+            "{bad}"
+        );
+        assert!(
+            e.message().contains("must be a whole number, not a number"),
+            "{e}"
+        );
+    }
+    // A "true"/"false" string parameter takes a boolean; another string parameter does not.
+    assert_eq!(
+        url(json!({"includeCounts": false})).unwrap(),
+        "https://api.autosend.com/v1/campaigns?includeCounts=false"
+    );
+    let e = url(json!({"status": true})).unwrap_err();
+    assert_eq!(e.message(), "status: must be a string, not a boolean");
+}
+
+#[test]
+fn request_refusals_name_the_type_and_the_endpoint() {
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    for (params, what) in [
+        (json!([1]), "an array"),
+        (json!("x"), "a string"),
+        (json!(1), "a number"),
+        (json!(true), "a boolean"),
+    ] {
+        let e = build_request(&c, "contacts.get", params).unwrap_err();
+        assert_eq!(
+            e.message(),
+            format!("params: parameters must be a JSON object, not {what}")
+        );
+    }
+    let e = build_request(&c, "contacts.get", json!({"id": {"a": 1}})).unwrap_err();
+    assert_eq!(e.message(), "id: must be a string, not an object");
+    let e = build_request(&c, "contacts.get", json!({"id": null})).unwrap_err();
+    assert_eq!(e.message(), "id: must be a string, not null");
+    // An unknown endpoint id is quoted, cut at 64 characters.
+    let e = build_request(&c, &"x".repeat(64), json!({})).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::UnknownEndpoint);
+    assert_eq!(
+        e.message(),
+        format!("no endpoint called \"{}\"", "x".repeat(64))
+    );
+    let e = build_request(&c, &"x".repeat(65), json!({})).unwrap_err();
+    assert_eq!(
+        e.message(),
+        format!("no endpoint called \"{}…\"", "x".repeat(64))
+    );
 }

@@ -233,6 +233,23 @@ au = [
                 dict(AUT, name="n" * 256), "validation", "name"),
     request_err("automations_create_description_1001_refused", AU + ": description <= 1000 (one past)",
                 "automations.create", dict(AUT, description="d" * 1001), "validation", "description"),
+    request_ok("automations_create_entry_list_without_event_name_ok", AU + ": eventName is required only for "
+               "event_trigger", "automations.create",
+               dict(AUT, entryCriteria={"type": "contact_added_to_list", "contactListId": OID})),
+    request_ok("automations_create_branch_step_with_branches_ok", AU + ": a branch step with its branches[]",
+               "automations.create",
+               dict(AUT, steps=STEPS + [{"type": "branch", "stepId": "step_branch", "branches": [
+                   {"triggerType": "event_property", "appliesTo": "branch_entry", "nextStepId": "step_email_intro",
+                    "filterCriteria": {"logicalOperator": "AND", "groups": [
+                        {"field": "event.properties.plan", "operator": "equals", "value": "pro",
+                         "fieldType": "string", "id": "g1"}]}}]}])),
+    request_ok("automations_create_html_email_step_ok", AU + ": an email step with htmlTemplate and subject "
+               "(no templateId)", "automations.create",
+               dict(AUT, steps=[STEPS[0], {"type": "email", "stepId": "step_email_intro",
+                                           "email": {"htmlTemplate": "<p>Hi</p>", "subject": "Welcome"}}])),
+    request_err("automations_create_branch_step_without_branches_refused", AU + ": BRANCH_BRANCHES_REQUIRED",
+                "automations.create", dict(AUT, steps=STEPS + [{"type": "branch", "stepId": "step_branch"}]),
+                "validation", "steps[2].branches"),
     request_err("automations_create_step_type_not_in_enum_refused", AU + ": step type wait/email/branch",
                 "automations.create", dict(AUT, steps=[{"type": "sms"}]), "validation", "steps[0].type"),
     request_err("automations_create_delay_unit_not_in_enum_refused", AU + ": delay.unit minutes/mins/hours/days",

@@ -126,6 +126,10 @@ m += [
                 send(headers={"X-Custom:": "v"}), "validation", "headers.X-Custom:"),
     request_ok("send_header_value_1000_ok", S + ": header value <= 1000 chars (at the limit)", "emails.send",
                send(headers={"X-Custom": "v" * 1000})),
+    request_ok("send_header_value_1000_non_ascii_chars_ok", S + ": header value <= 1000 characters (not bytes: 2000 "
+               "bytes of UTF-8 here)", "emails.send", send(headers={"X-Custom": "é" * 1000})),
+    request_err("send_header_value_1001_non_ascii_chars_refused", S + ": header value <= 1000 characters (one past)",
+                "emails.send", send(headers={"X-Custom": "é" * 1001}), "validation", "headers.X-Custom"),
     request_err("send_header_value_1001_refused", S + ": header value <= 1000 chars (one past)", "emails.send",
                 send(headers={"X-Custom": "v" * 1001}), "validation", "headers.X-Custom"),
     request_err("send_header_reserved_from_refused", S + ": reserved header names; contract: headers.From",

@@ -78,6 +78,16 @@ w += [
        hdrs(PRETTY), {"ok": True, "type": "email.delivered"}),
     wh("wh_valid_unknown_event_type", "api §3.2 envelope; new event types must not break receivers", envelope("email.future_thing", {"x": 1}),
        hdrs(envelope("email.future_thing", {"x": 1})), {"ok": True, "type": "email.future_thing"}),
+    # An unknown type of a known family is not read as that family's data: its data may have
+    # any shape (api §3.1 lists 14 types; a 15th must still be accepted as it is).
+    wh("wh_valid_unknown_email_type_other_shape", "api §3.2 envelope; new event types must not break receivers, "
+       "whatever their data holds", envelope("email.future_thing", {"emailId": 12345, "subject": ["a", "b"]}),
+       hdrs(envelope("email.future_thing", {"emailId": 12345, "subject": ["a", "b"]})),
+       {"ok": True, "type": "email.future_thing"}),
+    wh("wh_valid_unknown_contact_type_other_shape", "api §3.2 envelope; new event types must not break receivers, "
+       "whatever their data holds", envelope("contact.merged", {"contactId": 7, "changedFields": "email"}),
+       hdrs(envelope("contact.merged", {"contactId": 7, "changedFields": "email"})),
+       {"ok": True, "type": "contact.merged"}),
     wh("wh_valid_header_names_any_case", "HTTP header names are case-insensitive", B,
        {"X-Webhook-Signature": sig(B), "X-Webhook-Timestamp": str(NOW), "X-Webhook-Event": "email.delivered",
         "Content-Type": "application/json"}, {"ok": True, "type": "email.delivered"}),
@@ -160,6 +170,8 @@ for name, body, doc in [
     ("wh_malformed_json_array", "[1,2,3]", "contract: webhook_malformed (not an object)"),
     ("wh_malformed_missing_type", json.dumps({"createdAt": "2026-01-01T00:00:00.000Z", "data": {}}),
      "api §3.2: type required"),
+    ("wh_malformed_type_empty", json.dumps({"type": "", "createdAt": "2026-01-01T00:00:00.000Z", "data": {}}),
+     "api §3.2: type names the event; an empty string names none"),
     ("wh_malformed_type_not_string", json.dumps({"type": 7, "createdAt": "2026-01-01T00:00:00.000Z", "data": {}}),
      "api §3.2: type is a string"),
     ("wh_malformed_data_not_object", json.dumps({"type": "email.sent", "createdAt": "2026-01-01T00:00:00.000Z", "data": "x"}),
