@@ -6,9 +6,12 @@
 #                                    # verified by `cargo publish --dry-run` (compiles them)
 # Wheels are built by maturin with zig (ziglang from PyPI: scripts/pkg-tools.sh), stripped, and
 # checked by bindings-python/check-wheel.sh (twine, check-wheel-contents, abi3audit, auditwheel).
-# Every x86_64 wheel is installed into a fresh venv and imported (the glibc one also runs the
-# pure-Python tests that need no sandbox); there is no musl Python here, so the musl wheels are
-# checked by auditwheel (musllinux_1_2 tag) and abi3audit only. Output: $CARGO_TARGET_DIR/dist.
+# Every x86_64 wheel is installed into a fresh venv; the glibc one runs
+# bindings-python/tests/smoke_wheel.py and the tests that need no sandbox, the aarch64 glibc one
+# runs the smoke test on Debian's arm64 CPython under qemu-user. No musl Python comes from the
+# registries, so the musl wheels are checked by auditwheel (musllinux_1_2), abi3audit and the
+# ELF check of check-wheel.sh (musl's libc.so only, no glibc symbol version). What runs where:
+# docs/packaging.md. Output: $CARGO_TARGET_DIR/dist.
 # The C library: bindings-c/install.sh (glibc 2.17, zig); its checks run in bindings-c/test.sh.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -43,6 +46,7 @@ done
 say "wheel checks"
 bash bindings-python/check-wheel.sh "$dist"/*.whl "$dist"/*.tar.gz
 
+smoke="$ROOT/bindings-python/tests/smoke_wheel.py"
 say "fresh-venv install of the x86_64 wheels"
 for w in "$dist"/*x86_64*.whl; do
     v="$(mktemp -d)"
@@ -50,17 +54,40 @@ for w in "$dist"/*x86_64*.whl; do
     "$v/bin/python" -m pip install --quiet --disable-pip-version-check "$w"
     case "$w" in
         *musllinux*)
-            # No musl Python on this machine: auditwheel/abi3audit above vouch for the tag.
+            # No musl Python comes from the registries (uv's python-build-standalone musl builds
+            # download from GitHub): check-wheel.sh's auditwheel + ELF checks vouch for the tag.
             echo "$(basename "$w"): installed (pip accepts the tag: $("$v/bin/python" -m pip --version | cut -d' ' -f1-2)); not importable on glibc, by design" ;;
         *)
             "$v/bin/python" -m pip install --quiet --disable-pip-version-check pytest "jwcrypto>=1.5,<2"
-            (cd /tmp && "$v/bin/python" -c 'import autosend, sys; print(autosend.__version__, autosend.__file__)')
+            (cd /tmp && "$v/bin/python" "$smoke")
             # The tests that need no sandbox, run against the installed wheel.
             (cd bindings-python && "$v/bin/python" -m pytest -q -p no:cacheprovider tests/test_vectors.py \
-                tests/test_input.py tests/test_name_clash.py tests/test_surface.py)
+                tests/test_input.py tests/test_name_clash.py tests/test_surface.py tests/test_transport_hook.py)
             ;;
     esac
     rm -rf "$v"
+done
+
+# aarch64 manylinux: imported and run by Debian's arm64 CPython under qemu-user (apt:
+# qemu-user-static, mmdebstrap; the arm64 root is ~75 MB, built once in $CARGO_TARGET_DIR).
+for w in "$dist"/*manylinux*aarch64*.whl; do
+    [ -e "$w" ] || continue
+    say "qemu-user: $(basename "$w") on arm64 CPython"
+    if ! command -v qemu-aarch64-static >/dev/null || ! command -v mmdebstrap >/dev/null; then
+        sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo -E"
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq qemu-user-static mmdebstrap >/dev/null
+    fi
+    root="$CARGO_TARGET_DIR/arm64-root"
+    if [ ! -x "$root/usr/bin/python3.11" ]; then
+        rm -rf "$root"
+        mmdebstrap --quiet --arch=arm64 --variant=extract \
+            --include=python3.11-minimal,libpython3.11-stdlib,libgcc-s1 bookworm "$root" http://deb.debian.org/debian
+    fi
+    site="$(mktemp -d)"
+    python3 -m zipfile -e "$w" "$site"
+    (cd /tmp && PYTHONPATH="$site" qemu-aarch64-static -L "$root" "$root/usr/bin/python3.11" "$smoke")
+    rm -rf "$site"
 done
 
 say "crates: cargo package (autosend, autosend-http)"
