@@ -8,7 +8,8 @@
 # checked by bindings-python/check-wheel.sh (twine, check-wheel-contents, abi3audit, auditwheel).
 # Every x86_64 wheel is installed into a fresh venv; the glibc one runs
 # bindings-python/tests/smoke_wheel.py and the tests that need no sandbox, the aarch64 glibc one
-# runs the smoke test on Debian's arm64 CPython under qemu-user. No musl Python comes from the
+# runs the smoke test and the transport-hook/input tests on Debian's arm64 CPython under
+# qemu-user. No musl Python comes from the
 # registries, so the musl wheels are checked by auditwheel (musllinux_1_2), abi3audit and the
 # ELF check of check-wheel.sh (musl's libc.so only, no glibc symbol version). What runs where:
 # docs/packaging.md. Output: $CARGO_TARGET_DIR/dist.
@@ -86,7 +87,15 @@ for w in "$dist"/*manylinux*aarch64*.whl; do
     fi
     site="$(mktemp -d)"
     python3 -m zipfile -e "$w" "$site"
-    (cd /tmp && PYTHONPATH="$site" qemu-aarch64-static -L "$root" "$root/usr/bin/python3.11" "$smoke")
+    # pytest is pure Python: pip puts it (and its deps) beside the wheel for the arm64 CPython.
+    python3 -m pip install --quiet --disable-pip-version-check --target "$site" --python-version 3.11 \
+        --only-binary=:all: --platform manylinux2014_aarch64 pytest
+    run_arm64() { PYTHONPATH="$site" qemu-aarch64-static -L "$root" "$root/usr/bin/python3.11" "$@"; }
+    (cd /tmp && run_arm64 "$smoke")
+    # The transport-hook and input tests (no network; a subprocess would be an arm64 binary
+    # without binfmt, so the example test is left out).
+    (cd bindings-python && run_arm64 -m pytest -q -p no:cacheprovider tests/test_transport_hook.py \
+        tests/test_input.py -k 'not test_example_runs_against_the_sandbox')
     rm -rf "$site"
 done
 
