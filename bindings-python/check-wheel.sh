@@ -4,7 +4,7 @@
 # twine check (README renders), check-wheel-contents, abi3audit --strict, auditwheel show (the
 # platform tag the wheel claims is the one its symbols allow: manylinux_2_17 / musllinux_1_2),
 # the extension's ELF needs only the tag's C library and architecture (no glibc > 2.17; on musl
-# no glibc at all), the extension is stripped, and METADATA is complete (licence expression and files, URLs,
+# only libc.musl-<arch>.so.1, no glibc at all), the extension is stripped, and METADATA is complete (licence expression and files, URLs,
 # classifiers, keywords; LICENSE-* and THIRD-PARTY-NOTICES.txt inside). Uses scripts/pkg-tools.sh.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -63,10 +63,13 @@ glibc = sorted(
 if "musllinux_1_2" in name:
     if glibc:
         problems.append(f"needs glibc symbol versions {glibc[-1]} on musl")
-    extra = [n for n in needed if n != "libc.so"]
-    if extra:
-        problems.append(f"needs {extra} besides musl's libc.so")
-    libc = "musl libc.so only, no glibc symbol version"
+    # musl's own soname (what Alpine's loader is called and auditwheel's musllinux policy
+    # allows); zig links `libc.so`, which scripts/package.sh renames.
+    musl = f"libc.musl-{arch}.so.1"
+    extra = [n for n in needed if n != musl]
+    if extra or musl not in needed:
+        problems.append(f"needs {needed}; expected only {musl}")
+    libc = f"{musl} only, no glibc symbol version"
 else:
     allowed = {"libc.so.6", "libm.so.6", "libpthread.so.0", "libdl.so.2", "librt.so.1", "libgcc_s.so.1"}
     extra = [n for n in needed if n not in allowed and not n.startswith("ld-linux")]
