@@ -120,15 +120,19 @@ say "fresh-venv install of the x86_64 wheels"
 for w in "$dist"/*x86_64*.whl; do
     v="$(mktemp -d)"
     python3 -m venv "$v"
-    "$v/bin/python" -m pip install --quiet --disable-pip-version-check "$w"
     case "$w" in
         *musllinux*)
             # No musl Python comes from the registries (uv's python-build-standalone musl builds
             # download from GitHub): check-wheel.sh's auditwheel + ELF checks vouch for the tag,
-            # and musl's own loader (Debian's musl 1.2.3) resolves the extension below.
-            echo "$(basename "$w"): installed (pip accepts the tag: $("$v/bin/python" -m pip --version | cut -d' ' -f1-2)); not importable on glibc, by design"
+            # and musl's own loader (Debian's musl 1.2.3) resolves the extension below. pip
+            # (glibc here) is asked whether a musllinux_1_2 CPython 3.9 would install it.
+            "$v/bin/python" -m pip install --quiet --disable-pip-version-check --dry-run --no-deps \
+                --target "$v/musl" --platform musllinux_1_2_x86_64 --python-version 3.9 \
+                --only-binary=:all: "$w"
+            echo "$(basename "$w"): pip accepts it for musllinux_1_2_x86_64 / CPython 3.9"
             musl_load_check "$w" x86_64 ;;
         *)
+            "$v/bin/python" -m pip install --quiet --disable-pip-version-check "$w"
             "$v/bin/python" -m pip install --quiet --disable-pip-version-check pytest "jwcrypto>=1.5,<2"
             (cd /tmp && "$v/bin/python" "$smoke")
             # The tests that need no sandbox, run against the installed wheel.
