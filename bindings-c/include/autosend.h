@@ -845,6 +845,16 @@ autosend_result autosend_client_options_set_redis_url(autosend_client_options *o
                                                       size_t value_len);
 
 /**
+ * Sends every request through this HTTP(S) proxy (`http://user:pass@proxy.example:3128`,
+ * CONNECT tunnel) instead of the one `HTTPS_PROXY` / `NO_PROXY` name. Empty clears it.
+ * Checked by `autosend_client_new` (`AUTOSEND_RESULT_INVALID_CONFIG`, field `proxy`; the
+ * password never appears in a message).
+ */
+autosend_result autosend_client_options_set_proxy(autosend_client_options *options,
+                                                  const uint8_t *value,
+                                                  size_t value_len);
+
+/**
  * When Redis fails (unreachable, slower than 250 ms, a strange answer): false (default) →
  * use the process-local budget (reported once on stderr) and try Redis again later; true →
  * fail the call with `AUTOSEND_RESULT_BUDGET_STORE` before anything is sent.

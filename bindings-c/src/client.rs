@@ -253,6 +253,21 @@ pub unsafe extern "C" fn autosend_client_options_set_redis_url(
     })
 }
 
+/// Sends every request through this HTTP(S) proxy (`http://user:pass@proxy.example:3128`,
+/// CONNECT tunnel) instead of the one `HTTPS_PROXY` / `NO_PROXY` name. Empty clears it.
+/// Checked by `autosend_client_new` (`AUTOSEND_RESULT_INVALID_CONFIG`, field `proxy`; the
+/// password never appears in a message).
+#[no_mangle]
+pub unsafe extern "C" fn autosend_client_options_set_proxy(
+    options: *mut autosend_client_options,
+    value: *const u8,
+    value_len: usize,
+) -> autosend_result {
+    set_str(options, value, value_len, |o, s| {
+        o.opts.proxy = (!s.trim().is_empty()).then(|| s.to_string())
+    })
+}
+
 /// When Redis fails (unreachable, slower than 250 ms, a strange answer): false (default) →
 /// use the process-local budget (reported once on stderr) and try Redis again later; true →
 /// fail the call with `AUTOSEND_RESULT_BUDGET_STORE` before anything is sent.

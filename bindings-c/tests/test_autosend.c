@@ -1964,6 +1964,26 @@ static void test_e2e(const char *info_path) {
         CHECK(r == AUTOSEND_RESULT_INVALID_CONFIG && !strcmp(autosend_error_field(err).data, "app_info.name"),
               "bad app_info: %s", autosend_result_name(r));
         autosend_client_free(c2);
+        c2 = NULL;
+        autosend_error_free(err);
+        err = NULL;
+        /* The core's proxy option: checked at autosend_client_new, the password never shown. */
+        autosend_client_options_set_app_info(o2, S("CEvents"), NULL, 0, NULL, 0);
+        CHECK(autosend_client_options_set_proxy(o2, S("socks5://u:CProxyCanary@127.0.0.1:1")) ==
+                  AUTOSEND_RESULT_OK,
+              "set_proxy");
+        r = autosend_client_new(o2, &c2, &err);
+        CHECK(r == AUTOSEND_RESULT_INVALID_CONFIG && !strcmp(autosend_error_field(err).data, "proxy") &&
+                  !strstr(autosend_error_json(err).data, "CProxyCanary"),
+              "bad proxy: %s %s", autosend_result_name(r), err ? autosend_error_json(err).data : "");
+        autosend_client_free(c2);
+        c2 = NULL;
+        autosend_error_free(err);
+        err = NULL;
+        autosend_client_options_set_proxy(o2, S(""));
+        r = autosend_client_new(o2, &c2, &err);
+        CHECK(r == AUTOSEND_RESULT_OK, "proxy cleared: %s", autosend_result_name(r));
+        autosend_client_free(c2);
         autosend_error_free(err);
         err = NULL;
         autosend_client_options_free(o2);

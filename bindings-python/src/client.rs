@@ -22,6 +22,7 @@ fn describe<'py>(py: Python<'py>, c: &ClientConfig) -> PyResult<Bound<'py, PyDic
     d.set_item("timeout_ms", c.timeout_ms())?;
     d.set_item("max_retries", c.max_retries())?;
     d.set_item("user_agent", c.user_agent())?;
+    d.set_item("proxy", c.proxy().map(|p| p.redacted()))?;
     Ok(d)
 }
 
@@ -45,7 +46,7 @@ macro_rules! client_new {
     ($ty:path, $py:ident, $api_key:ident, $project_id:ident, $base_url:ident, $timeout_ms:ident,
      $max_retries:ident, $retry_non_idempotent:ident, $deadline_ms:ident, $ca_pem:ident, $env:ident, $rate_limits:ident,
      $redis_url:ident, $on_redis_error:ident,
-     $encrypt_payloads:ident, $app_info:ident) => {{
+     $encrypt_payloads:ident, $app_info:ident, $proxy:ident) => {{
         let mut o = check(
             $py,
             options(
@@ -68,6 +69,7 @@ macro_rules! client_new {
             $py,
             crate::events::user_agent_parts($py, &mut o, $app_info.as_ref()),
         )?;
+        o.proxy = $proxy;
         let tls = TlsOptions {
             ca_cert_pem: $ca_pem,
         };
@@ -81,7 +83,7 @@ macro_rules! client_new {
 /// `may_have_been_delivered`) or right after it (the result is kept).
 fn interruptible(
     py: Python<'_>,
-    client: &autosend_http::blocking::Client,
+    client: &Backend,
     endpoint: &str,
     params: serde_json::Value,
     opts: &autosend::CallOptions,
@@ -89,6 +91,15 @@ fn interruptible(
     Result<autosend::ApiResponse, autosend::Error>,
     Option<PyErr>,
 ) {
+    let client = match client {
+        Backend::Native(c) => c,
+        // The user's transport runs Python code: the loop holds the GIL except while waiting.
+        Backend::Hook(h) => {
+            let (result, signal) = h.run(py, endpoint, params, opts);
+            let signal = signal.or_else(|| py.check_signals().err());
+            return (result, signal);
+        }
+    };
     let mut signal: Option<PyErr> = None;
     let r = py.detach(|| {
         catch_unwind(AssertUnwindSafe(|| {
@@ -132,10 +143,39 @@ fn interrupted(
     build().unwrap_or(signal)
 }
 
+/// What sends a blocking client's requests: the native transport, or the user's callable.
+enum Backend {
+    Native(autosend_http::blocking::Client),
+    Hook(Box<crate::hook::Hook>),
+}
+
+impl Backend {
+    fn on_event(&self, l: Option<autosend_http::EventListener>) {
+        match self {
+            Backend::Native(c) => c.on_event(l),
+            Backend::Hook(h) => h.on_event(l),
+        }
+    }
+
+    fn rotate_key(&self, key: &str) -> Result<(), autosend::Error> {
+        match self {
+            Backend::Native(c) => c.rotate_key(key),
+            Backend::Hook(h) => h.rotate_key(key),
+        }
+    }
+
+    fn config(&self) -> ClientConfig {
+        match self {
+            Backend::Native(c) => c.config(),
+            Backend::Hook(h) => h.config(),
+        }
+    }
+}
+
 /// Blocking client; every call releases the GIL while it waits.
 #[pyclass(frozen, module = "autosend._native")]
 pub struct Client {
-    inner: autosend_http::blocking::Client,
+    inner: Backend,
 }
 
 #[pymethods]
@@ -144,7 +184,7 @@ impl Client {
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
         max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
         rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false,
-        app_info=None))]
+        app_info=None, proxy=None, transport=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -162,6 +202,8 @@ impl Client {
         on_redis_error: Option<String>,
         encrypt_payloads: bool,
         app_info: Option<Bound<'_, PyAny>>,
+        proxy: Option<String>,
+        transport: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
@@ -189,6 +231,13 @@ impl Client {
                     py,
                     crate::events::user_agent_parts(py, &mut o, app_info.as_ref()),
                 )?;
+                o.proxy = proxy;
+                if let Some(t) = transport {
+                    let hook = check(py, crate::hook::Hook::new(o, t))?;
+                    return Ok(Client {
+                        inner: Backend::Hook(Box::new(hook)),
+                    });
+                }
                 let tls = TlsOptions {
                     ca_cert_pem: ca_pem,
                 };
@@ -202,7 +251,9 @@ impl Client {
                     Err(p) => return Err(to_pyerr(py, &panic_error(p.as_ref()))),
                 }
             };
-            Ok(Client { inner })
+            Ok(Client {
+                inner: Backend::Native(inner),
+            })
         })
     }
 
@@ -325,7 +376,7 @@ impl AsyncClient {
     #[pyo3(signature = (api_key=None, *, project_id=None, base_url=None, timeout_ms=None,
         max_retries=None, retry_non_idempotent=false, deadline_ms=None, ca_pem=None, env=None,
         rate_limits=None, redis_url=None, on_redis_error=None, encrypt_payloads=false,
-        app_info=None))]
+        app_info=None, proxy=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
         py: Python<'_>,
@@ -343,6 +394,7 @@ impl AsyncClient {
         on_redis_error: Option<String>,
         encrypt_payloads: bool,
         app_info: Option<Bound<'_, PyAny>>,
+        proxy: Option<String>,
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
@@ -362,7 +414,8 @@ impl AsyncClient {
                 redis_url,
                 on_redis_error,
                 encrypt_payloads,
-                app_info
+                app_info,
+                proxy
             )?;
             Ok(AsyncClient { inner })
         })

@@ -5,6 +5,7 @@ mod client;
 mod convert;
 mod errors;
 mod events;
+mod hook;
 mod paging;
 mod replay;
 mod sansio;

@@ -5,7 +5,7 @@ use crate::convert::{text, to_json, to_py};
 use crate::errors::{check, guard};
 use autosend::{Acquire, ClientOptions, Error, ErrorKind, Poll, RateLimits, TransportErrorKind};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyString, PyTuple};
 use std::cell::RefCell;
 use std::sync::{Mutex, MutexGuard};
 
@@ -258,21 +258,7 @@ impl Call {
                     "unreachable: budget operation",
                 )),
                 Poll::Send(req) => {
-                    let d = PyDict::new(py);
-                    d.set_item("endpoint", req.endpoint)?;
-                    d.set_item("method", req.method.as_str())?;
-                    d.set_item("url", &req.url)?;
-                    let hs = PyList::empty(py);
-                    for (k, v) in &req.headers {
-                        hs.append((k, v))?;
-                    }
-                    d.set_item("headers", hs)?;
-                    match &req.body {
-                        Some(b) => d.set_item("body", PyBytes::new(py, b))?,
-                        None => d.set_item("body", py.None())?,
-                    }
-                    d.set_item("timeout_ms", req.timeout_ms)?;
-                    d.set_item("attempt", req.attempt)?;
+                    let d = crate::hook::request_dict(py, &req)?;
                     PyTuple::new(py, [("send").into_pyobject(py)?.into_any(), d.into_any()])
                 }
                 Poll::Wait(ms) => PyTuple::new(

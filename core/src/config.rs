@@ -68,6 +68,10 @@ pub struct ClientOptions {
     pub on_redis_error: OnRedisError,
     /// Longest time one budget operation on Redis may take.
     pub redis_timeout_ms: u64,
+    /// An explicit HTTP(S) proxy for every request (`http://user:pass@host:3128`), used by the
+    /// native transport instead of `HTTPS_PROXY`/`NO_PROXY`; checked by
+    /// [`crate::proxy::parse_proxy_url`]. `None`: the environment's proxy, if any.
+    pub proxy: Option<String>,
 }
 
 impl std::fmt::Debug for ClientOptions {
@@ -92,6 +96,16 @@ impl std::fmt::Debug for ClientOptions {
             .field("redis_client", &self.redis_client)
             .field("on_redis_error", &self.on_redis_error)
             .field("redis_timeout_ms", &self.redis_timeout_ms)
+            .field(
+                "proxy",
+                &self
+                    .proxy
+                    .as_deref()
+                    .map(|p| match crate::proxy::parse_proxy_url(p) {
+                        Ok(p) => p.redacted().to_string(),
+                        Err(_) => "<invalid>".to_string(),
+                    }),
+            )
             .finish()
     }
 }
@@ -116,6 +130,7 @@ impl ClientOptions {
             redis_client: false,
             on_redis_error: OnRedisError::Fallback,
             redis_timeout_ms: DEFAULT_REDIS_TIMEOUT_MS,
+            proxy: None,
         }
     }
 
@@ -165,6 +180,7 @@ pub struct ClientConfig {
     pub(crate) user_agent: String,
     pub(crate) encrypt_payloads: bool,
     pub(crate) redis: Option<RedisConfig>,
+    pub(crate) proxy: Option<crate::proxy::ProxyUrl>,
 }
 
 /// Where the shared budget lives, validated.
@@ -250,8 +266,13 @@ impl ClientConfig {
             on_error: opts.on_redis_error,
             timeout_ms: opts.redis_timeout_ms,
         });
+        let proxy = match opts.proxy.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(p) => Some(crate::proxy::check_proxy(p, &base_url)?),
+        };
         Ok(ClientConfig {
             redis,
+            proxy,
             key,
             project_id,
             base_url,
@@ -348,6 +369,10 @@ impl ClientConfig {
     /// The shared budget on Redis, if configured.
     pub fn redis(&self) -> Option<&RedisConfig> {
         self.redis.as_ref()
+    }
+    /// The explicit proxy, if configured (`None`: the transport follows the environment).
+    pub fn proxy(&self) -> Option<&crate::proxy::ProxyUrl> {
+        self.proxy.as_ref()
     }
 }
 
@@ -489,9 +514,19 @@ mod tests {
 
     #[test]
     fn debug_of_options_and_config_hides_key() {
-        let o = ClientOptions::new("AS_CanarySecret123456");
+        let mut o = ClientOptions::new("AS_CanarySecret123456");
+        o.proxy = Some("http://user:CanaryProxyPass@proxy.example:3128".into());
         let c = ClientConfig::new(o.clone()).unwrap();
-        assert!(!format!("{o:?} {c:?}").contains("CanarySecret"));
+        let shown = format!("{o:?} {c:?}");
+        assert!(!shown.contains("CanarySecret"), "{shown}");
+        assert!(!shown.contains("CanaryProxyPass"), "{shown}");
+        assert!(shown.contains("http://proxy.example:3128"), "{shown}");
+        assert_eq!(
+            c.proxy().map(|p| p.as_str()),
+            Some("http://user:CanaryProxyPass@proxy.example:3128")
+        );
+        o.proxy = Some("  ".into());
+        assert!(ClientConfig::new(o).unwrap().proxy().is_none());
     }
 }
 

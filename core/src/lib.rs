@@ -62,6 +62,7 @@ mod key;
 mod limiter;
 pub mod limits;
 pub mod pager;
+pub mod proxy;
 pub mod replay;
 #[rustfmt::skip]
 pub mod models;
@@ -97,6 +98,7 @@ pub use limiter::{
 };
 pub use limits::{DEFAULT_DEADLINE_MS, INTERRUPT_CHECK_MS, MAX_CA_FILE_BYTES, MAX_RESPONSE_BYTES};
 pub use pager::{PageInfo, Pager};
+pub use proxy::{parse_proxy_url, ProxyUrl};
 pub use replay::{replay_key, MemoryReplayStore, ReplayGuard, ReplayStore};
 pub use request::{build_request, Request, DEFAULT_MAX_BODY_BYTES};
 pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS};

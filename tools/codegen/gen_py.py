@@ -467,6 +467,7 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequen
 
 from ._paging import AsyncPaginator, BulkProgress, BulkReport, Page
 from ._result import BinaryResult
+from ._transport import Transport
 from .types import *  # noqa: F403
 from .types import EndpointId
 
@@ -511,8 +512,16 @@ CTOR = '''    def __init__(
         encrypt_payloads: bool = False,
         app_info: Optional[Mapping[str, str]] = None,
         on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
+        proxy: Optional[str] = None,
     ) -> None: ...
 '''
+
+# The blocking client also takes a custom transport (the async one does not: a Python
+# callable would block the event loop).
+CTOR_SYNC = CTOR.replace(
+    "        proxy: Optional[str] = None,\n",
+    "        proxy: Optional[str] = None,\n        transport: Optional[Transport] = None,\n",
+)
 
 
 def gen_pyi(spec: Dict[str, Any], ops: List[Op]) -> str:
@@ -540,7 +549,7 @@ def gen_pyi(spec: Dict[str, Any], ops: List[Op]) -> str:
         out.append(f"\nclass {name}(_Base):\n")
         for ns in namespaces:
             out.append(f"    {snake(ns)}: _{'Async' if is_async else ''}{pascal(ns)}\n")
-        out.append(CTOR)
+        out.append(CTOR if is_async else CTOR_SYNC)
         if is_async:
             out.append("    async def request(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Any: ...\n"
                        "    def paginate(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None) -> AsyncPaginator[Any]: ...\n"

@@ -444,7 +444,7 @@ pub(crate) fn timeout(req: &Request) -> Duration {
 }
 
 /// The reqwest client both transports use: rustls, no redirects, the extra CA, the connect
-/// timeout (TCP + TLS handshake) from the core's configuration.
+/// timeout (TCP + TLS handshake) and the explicit proxy from the core's configuration.
 pub(crate) fn http_client(
     config: &autosend::ClientConfig,
     tls: &TlsOptions,
@@ -457,6 +457,13 @@ pub(crate) fn http_client(
         )));
     for c in tls.certificates()? {
         b = b.add_root_certificate(c);
+    }
+    // An explicit proxy replaces the environment's (HTTPS_PROXY/NO_PROXY) for this client.
+    if let Some(p) = config.proxy() {
+        let proxy = reqwest::Proxy::all(p.as_str()).map_err(|_| {
+            autosend::proxy::proxy_error(&format!("{} cannot be used as a proxy", p.redacted()))
+        })?;
+        b = b.proxy(proxy);
     }
     b.build().map_err(builder_error)
 }

@@ -26,6 +26,7 @@ from ._client import AsyncAutoSend, AutoSend
 from ._paging import AsyncPage, AsyncPaginator, BulkChunk, BulkItem, BulkProgress, BulkReport, Page
 from ._native import DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, __version__
 from ._result import ApiResult, ApiResultList, BinaryResult, LastResponse, last_response
+from ._transport import Transport, TransportError, TransportRequest
 from .errors import (
     APIConnectionError,
     APIStatusError,
@@ -78,6 +79,9 @@ __all__ = [
     "BulkItem",
     "BulkChunk",
     "BulkReport",
+    "Transport",
+    "TransportRequest",
+    "TransportError",
     "AutoSendError",
     "CallInterrupted",
     "APIConnectionError",

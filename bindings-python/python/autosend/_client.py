@@ -8,7 +8,7 @@ import math
 import os
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from . import _catalog, _exit, _native, _paging, _params, _result, errors
+from . import _catalog, _exit, _native, _paging, _params, _result, _transport, errors
 
 #: The environment variables read when a client is created (never at import); the core's list.
 ENV_NAMES: Tuple[str, ...] = tuple(_native.ENV_NAMES)
@@ -117,6 +117,31 @@ def _call_options(
     return encrypt, _seconds_to_ms("timeout", timeout, True), retries
 
 
+def _proxy_option(proxy: Any) -> Optional[str]:
+    """``proxy="http://user:pass@host:3128"``: checked by the core (the error names ``proxy``
+    and never repeats the URL, which may hold a password)."""
+    if proxy is not None and not isinstance(proxy, str):
+        raise _config_error(f"proxy must be a str such as 'http://proxy.example:3128' or None, got {type(proxy).__name__}")
+    return proxy
+
+
+def _transport_option(transport: Any, opts: Mapping[str, Any]) -> Any:
+    """The user's transport, wrapped for the native call loop; refuses options that only the
+    built-in transport uses."""
+    if transport is None:
+        return None
+    if not callable(transport):
+        raise _config_error("transport must be a callable taking an autosend.TransportRequest, or None")
+    for name, value in (("proxy", opts.get("proxy")), ("ca_file", opts.get("ca_pem")), ("redis_url", opts.get("redis_url"))):
+        if value is not None:
+            raise _config_error(
+                f"{name} configures the built-in transport and cannot be combined with transport=: "
+                "configure your own HTTP client instead"
+                + (" (and share the budget without Redis)" if name == "redis_url" else "")
+            )
+    return _transport.wrap(transport)
+
+
 def _redis_options(redis_url: Any, on_redis_error: Any) -> Dict[str, Any]:
     if redis_url is not None and not isinstance(redis_url, str):
         raise _config_error(f"redis_url must be a str or None, got {type(redis_url).__name__}")
@@ -218,7 +243,15 @@ class AutoSend(_Base):
     Call events (request sent, answer with status, request id and duration, retries and
     waits with their reason, end of the call; never the key, headers, query or body) go to
     ``logging.getLogger("autosend")`` (DEBUG / INFO) and to ``on_event(event_dict)``.
-    The GIL is released while a call waits on the network or on the rate limiter.
+    ``proxy="http://user:pass@proxy.example:3128"`` sends every request through that HTTP(S)
+    proxy (CONNECT tunnel) instead of the one ``HTTPS_PROXY``/``NO_PROXY`` name.
+    ``transport=send`` sends each attempt with your own HTTP code: ``send(request)`` gets an
+    :class:`autosend.TransportRequest` and returns ``(status, headers, body)`` or a
+    requests/httpx response; raise :class:`autosend.TransportError` (or ``TimeoutError``,
+    ``ConnectionError``) for a failed attempt. Keys, rate limits, retries, the deadline and
+    errors stay in the core's call loop.
+    The GIL is released while a call waits on the network or on the rate limiter (with
+    ``transport=``, only while it waits on the rate limiter or a retry).
     """
 
     def __init__(
@@ -238,6 +271,8 @@ class AutoSend(_Base):
         encrypt_payloads: bool = False,
         app_info: Optional[Mapping[str, str]] = None,
         on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
+        proxy: Optional[str] = None,
+        transport: Optional[_transport.Transport] = None,
     ) -> None:
         opts = _options(
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
@@ -246,6 +281,8 @@ class AutoSend(_Base):
         )
         opts.update(_redis_options(redis_url, on_redis_error))
         opts["app_info"] = app_info
+        opts["proxy"] = _proxy_option(proxy)
+        opts["transport"] = _transport_option(transport, opts)
         self._native_client = _native.Client(**opts)
         self._init_events(on_event)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
@@ -359,6 +396,7 @@ class AsyncAutoSend(_Base):
         encrypt_payloads: bool = False,
         app_info: Optional[Mapping[str, str]] = None,
         on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
+        proxy: Optional[str] = None,
     ) -> None:
         opts = _options(
             api_key, project_id, base_url, timeout, max_retries, retry_non_idempotent, deadline, ca_file,
@@ -367,6 +405,7 @@ class AsyncAutoSend(_Base):
         )
         opts.update(_redis_options(redis_url, on_redis_error))
         opts["app_info"] = app_info
+        opts["proxy"] = _proxy_option(proxy)
         self._native_client = _native.AsyncClient(**opts)
         _exit.install()  # the runtime's threads leave Python before the interpreter finalizes
         self._init_events(on_event)

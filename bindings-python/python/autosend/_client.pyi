@@ -5,6 +5,7 @@ from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequen
 
 from ._paging import AsyncPaginator, BulkProgress, BulkReport, Page
 from ._result import BinaryResult
+from ._transport import Transport
 from .types import *  # noqa: F403
 from .types import EndpointId
 
@@ -1278,6 +1279,8 @@ class AutoSend(_Base):
         encrypt_payloads: bool = False,
         app_info: Optional[Mapping[str, str]] = None,
         on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
+        proxy: Optional[str] = None,
+        transport: Optional[Transport] = None,
     ) -> None: ...
     def request(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Any: ...
     def paginate(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None) -> Page[Any]: ...
@@ -1320,6 +1323,7 @@ class AsyncAutoSend(_Base):
         encrypt_payloads: bool = False,
         app_info: Optional[Mapping[str, str]] = None,
         on_event: Optional[Callable[[Dict[str, Any]], object]] = None,
+        proxy: Optional[str] = None,
     ) -> None: ...
     async def request(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None, *, encrypt: Optional[bool] = None, timeout: Optional[float] = None, max_retries: Optional[int] = None) -> Any: ...
     def paginate(self, endpoint_id: EndpointId, params: Optional[Mapping[str, Any]] = None) -> AsyncPaginator[Any]: ...
