@@ -15,10 +15,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 RES = os.path.join(HERE, "results")
 BASE = {"node": "fetch", "python": "requests", "c": "curl", "rust": "reqwest"}
-BASE_PAR = {"node": "fetch", "python": "aiohttp"}
+BASE_PAR = {"node": "fetch", "python": "aiohttp", "c": "curl", "rust": "reqwest-async"}
 LABEL = {"sdk": "this SDK", "sdk-async": "this SDK (async)", "fetch": "raw fetch", "autosendjs": "autosendjs",
          "requests": "requests", "httpx": "httpx", "aiohttp": "aiohttp", "httpx-async": "httpx (async)",
-         "curl": "raw libcurl", "reqwest": "raw reqwest"}
+         "curl": "raw libcurl", "reqwest": "raw reqwest", "reqwest-async": "raw reqwest (async)"}
 LANG = {"node": "Node", "python": "Python", "c": "C", "rust": "Rust"}
 
 
@@ -41,6 +41,11 @@ def check(path):
     lines = [f"{LANG[lang]}: " + ", ".join(f"{LABEL[c]} {v['ms_per_send']:.2f} ms" for c, v in cl.items())
              for lang, cl in r["latency"].items()]
     print("bench smoke ok (tiny counts, debug builds; figures not comparable):\n  " + "\n  ".join(lines))
+
+
+def spread(xs, digits=3):
+    """min–max of the runs ("" when there is no list)."""
+    return f"{min(xs):,.{digits}f}–{max(xs):,.{digits}f}" if xs else ""
 
 
 def bar_chart(path, title, unit, rows, better="lower"):
@@ -99,8 +104,8 @@ def report(path):
           "Reproduce: `bash bench/run.sh` (about 10 minutes; installs autosendjs, requests, httpx, aiohttp and the "
           "libcurl headers itself); `bash bench/run.sh --realtime` for the rate-limit table (about 4 minutes).", "",
           "## Per-call latency and CPU (sequential sends)", "",
-          "| language | client | ms per send | CPU ms per send | ratio to baseline (latency / CPU) | best run: ms (ratio) |",
-          "|---|---|---|---|---|---|"]
+          "| language | client | ms per send | CPU ms per send | ratio to baseline (latency / CPU) | best run: ms (ratio) | spread of runs: ms (CPU ms) |",
+          "|---|---|---|---|---|---|---|"]
     rows = []
     for lang, cl in r["latency"].items():
         b = cl[BASE[lang]]
@@ -109,18 +114,22 @@ def report(path):
             ratio = f"{v['ms_per_send'] / b['ms_per_send']:.2f}× / {cpu_ratio}"
             md.append(f"| {LANG[lang]} | {LABEL[c]} | {v['ms_per_send']:.3f} | {v['cpu_ms_per_send']:.3f} | "
                       f"{'**' + ratio + '**' if c == 'sdk' else ratio} (vs {LABEL[BASE[lang]]}) | "
-                      f"{min(v['runs_ms']):.3f} ({min(v['runs_ms']) / min(b['runs_ms']):.2f}×) |")
+                      f"{min(v['runs_ms']):.3f} ({min(v['runs_ms']) / min(b['runs_ms']):.2f}×) | "
+                      f"{spread(v['runs_ms'])} ({spread(v.get('runs_cpu_ms', []))}) |")
             rows.append((LANG[lang], LABEL[c], v["ms_per_send"], c.startswith("sdk")))
     bar_chart(os.path.join(RES, "latency.svg"), "Per-call latency, sequential sends", "ms per send", rows)
     md += ["", "![latency](bench/results/latency.svg)", "",
-           "## Throughput, 16 in flight", "", "| language | client | req/s | CPU ms per send | ratio (throughput) |",
-           "|---|---|---|---|---|"]
+           "## Throughput, 16 in flight", "",
+           "| language | client | req/s | CPU ms per send | ratio (throughput / CPU) | spread of runs: req/s |",
+           "|---|---|---|---|---|---|"]
     rows = []
     for lang, cl in r["throughput"].items():
         b = cl[BASE_PAR[lang]]
         for c, v in cl.items():
+            cpu_ratio = f"{v['cpu_ms_per_send'] / b['cpu_ms_per_send']:.2f}×" if b["cpu_ms_per_send"] > 0 else "n/a"
             md.append(f"| {LANG[lang]} | {LABEL[c]} | {v['req_per_s']:,.0f} | {v['cpu_ms_per_send']:.3f} | "
-                      f"{v['req_per_s'] / b['req_per_s']:.2f}× {LABEL[BASE_PAR[lang]]} |")
+                      f"{v['req_per_s'] / b['req_per_s']:.2f}× / {cpu_ratio} {LABEL[BASE_PAR[lang]]} | "
+                      f"{spread(v.get('runs_req_per_s', []), 0)} |")
             rows.append((LANG[lang], LABEL[c], v["req_per_s"], c.startswith("sdk")))
     bar_chart(os.path.join(RES, "throughput.svg"), "Throughput, 16 in flight", "requests per second", rows, "higher")
     md += ["", "![throughput](bench/results/throughput.svg)", "",
