@@ -31,7 +31,10 @@ if [ ! -f "$WORK/node/node_modules/autosendjs/package.json" ]; then
   echo '{"private":true}' >"$WORK/node/package.json"
   (cd "$WORK/node" && npm install --no-audit --no-fund --silent autosendjs@1.0.5)
 fi
-[ -f "$ROOT/bindings-wasm/pkg/esm/node.mjs" ] || bash "$ROOT/bindings-wasm/build.sh"
+# The wasm package only when Node is measured (BENCH_ONLY=c,rust needs no wasm build).
+case ",${BENCH_ONLY:-node}," in
+  *,node,*) [ -f "$ROOT/bindings-wasm/pkg/esm/node.mjs" ] || bash "$ROOT/bindings-wasm/build.sh" ;;
+esac
 
 if [ "$mode" = quick ]; then
   # The other suites have built the debug sandbox, the wheel (into the Python suite's venv)
@@ -52,12 +55,17 @@ if [ "$mode" = quick ]; then
 else
   profile=release
   VENV="$WORK/venv"
-  ls "$CARGO_TARGET_DIR"/wheels/autosend_sdk-*-abi3-*.whl >/dev/null 2>&1 ||
-    bash "$ROOT/bindings-python/build.sh"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  WHEEL="$(ls "$CARGO_TARGET_DIR"/wheels/autosend_sdk-*-abi3-*.whl | head -n1)"
-  export BENCH_WHEEL="$WHEEL"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
+  # The wheel only when Python is measured.
+  case ",${BENCH_ONLY:-python}," in
+    *,python,*)
+      ls "$CARGO_TARGET_DIR"/wheels/autosend_sdk-*-abi3-*.whl >/dev/null 2>&1 ||
+        bash "$ROOT/bindings-python/build.sh"
+      WHEEL="$(ls "$CARGO_TARGET_DIR"/wheels/autosend_sdk-*-abi3-*.whl | head -n1)"
+      export BENCH_WHEEL="$WHEEL"
+      "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
+      ;;
+  esac
   cargo build -q --release -p autosend-sandbox -p autosend-c
   cargo build -q --release -p autosend-http --example bench_send
   LIB="$CARGO_TARGET_DIR/release/libautosend.so"
@@ -71,7 +79,7 @@ mkdir -p "$WORK/c"
 ln -sf "$LIB" "$WORK/c/libautosend.so.0"
 ln -sf "$LIB" "$WORK/c/libautosend.so"
 cc -O2 -I"$ROOT/bindings-c/include" "$ROOT/bench/drivers/c_bench.c" -o "$WORK/c/c_bench" \
-  -L"$WORK/c" -lautosend $(curl-config --libs) -Wl,-rpath,"$WORK/c"
+  -L"$WORK/c" -lautosend $(curl-config --libs) -lpthread -Wl,-rpath,"$WORK/c"
 
 export BENCH_SANDBOX="$SANDBOX_BIN" BENCH_PY="$VENV/bin/python" BENCH_C="$WORK/c/c_bench" \
   BENCH_RUST="$CARGO_TARGET_DIR/$profile/examples/bench_send" BENCH_LIB="$LIB" \
