@@ -112,10 +112,11 @@ def report(path):
         for c, v in cl.items():
             cpu_ratio = f"{v['cpu_ms_per_send'] / b['cpu_ms_per_send']:.2f}×" if b["cpu_ms_per_send"] > 0 else "n/a"
             ratio = f"{v['ms_per_send'] / b['ms_per_send']:.2f}× / {cpu_ratio}"
+            cpu_spread = f" ({spread(v['runs_cpu_ms'])})" if v.get("runs_cpu_ms") else ""
             md.append(f"| {LANG[lang]} | {LABEL[c]} | {v['ms_per_send']:.3f} | {v['cpu_ms_per_send']:.3f} | "
                       f"{'**' + ratio + '**' if c == 'sdk' else ratio} (vs {LABEL[BASE[lang]]}) | "
                       f"{min(v['runs_ms']):.3f} ({min(v['runs_ms']) / min(b['runs_ms']):.2f}×) | "
-                      f"{spread(v['runs_ms'])} ({spread(v.get('runs_cpu_ms', []))}) |")
+                      f"{spread(v['runs_ms'])}{cpu_spread} |")
             rows.append((LANG[lang], LABEL[c], v["ms_per_send"], c.startswith("sdk")))
     bar_chart(os.path.join(RES, "latency.svg"), "Per-call latency, sequential sends", "ms per send", rows)
     md += ["", "![latency](bench/results/latency.svg)", "",

@@ -101,7 +101,10 @@ new, old = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 for k in ("latency", "throughput", "startup", "rss"):
     old[k].update(new[k])
 old["crashed_at_exit"] = old.get("crashed_at_exit", []) + new.get("crashed_at_exit", [])
-old["machine"]["note"] = f"{', '.join(new['latency'])} re-measured by a later BENCH_ONLY run"
+la = lambda k: ", ".join(f"{x:.1f}" for x in new["machine"][k])  # noqa: E731
+old["machine"]["note"] = (f"{', '.join(new['latency'])} re-measured by a later BENCH_ONLY run "
+                          f"({new['params']['runs']} runs; load average {la('loadavg_start')} at its start, "
+                          f"{la('loadavg_end')} at its end)")
 json.dump(old, open(sys.argv[2], "w"), indent=1)
 PY
   else
