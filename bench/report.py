@@ -3,7 +3,7 @@ bar charts in bench/results/. `--check FILE` only verifies that a (quick) run me
 client of every language, with positive figures.
 
 python3 bench/report.py bench/results/latest.json
-python3 bench/report.py --check target/bench-quick/latest.json
+python3 bench/report.py --check target/bench-quick/latest.json [node,python,c,rust]
 """
 
 import html
@@ -15,14 +15,14 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 RES = os.path.join(HERE, "results")
 BASE = {"node": "fetch", "python": "requests", "c": "curl", "rust": "reqwest"}
-BASE_PAR = {"node": "fetch", "python": "aiohttp"}
+BASE_PAR = {"node": "fetch", "python": "aiohttp", "c": "curl", "rust": "reqwest-async"}
 LABEL = {"sdk": "this SDK", "sdk-async": "this SDK (async)", "fetch": "raw fetch", "autosendjs": "autosendjs",
          "requests": "requests", "httpx": "httpx", "aiohttp": "aiohttp", "httpx-async": "httpx (async)",
-         "curl": "raw libcurl", "reqwest": "raw reqwest"}
+         "curl": "raw libcurl", "reqwest": "raw reqwest", "reqwest-async": "raw reqwest (async)"}
 LANG = {"node": "Node", "python": "Python", "c": "C", "rust": "Rust"}
 
 
-def check(path):
+def check(path, langs="node,python,c,rust"):
     with open(path) as f:
         r = json.load(f)
     bad = []
@@ -31,7 +31,7 @@ def check(path):
             for c, v in clients.items():
                 if not v.get(key, 0) > 0:
                     bad.append(f"{sect}.{lang}.{c}")
-    want = {"node", "python", "c", "rust"}
+    want = set(langs.split(","))
     if set(r["latency"]) != want:
         bad.append(f"languages measured: {sorted(r['latency'])}")
     for c in r.get("crashed_at_exit", []):
@@ -41,6 +41,11 @@ def check(path):
     lines = [f"{LANG[lang]}: " + ", ".join(f"{LABEL[c]} {v['ms_per_send']:.2f} ms" for c, v in cl.items())
              for lang, cl in r["latency"].items()]
     print("bench smoke ok (tiny counts, debug builds; figures not comparable):\n  " + "\n  ".join(lines))
+
+
+def spread(xs, digits=3):
+    """min–max of the runs ("" when there is no list)."""
+    return f"{min(xs):,.{digits}f}–{max(xs):,.{digits}f}" if xs else ""
 
 
 def bar_chart(path, title, unit, rows, better="lower"):
@@ -99,28 +104,33 @@ def report(path):
           "Reproduce: `bash bench/run.sh` (about 10 minutes; installs autosendjs, requests, httpx, aiohttp and the "
           "libcurl headers itself); `bash bench/run.sh --realtime` for the rate-limit table (about 4 minutes).", "",
           "## Per-call latency and CPU (sequential sends)", "",
-          "| language | client | ms per send | CPU ms per send | ratio to baseline (latency / CPU) | best run: ms (ratio) |",
-          "|---|---|---|---|---|---|"]
+          "| language | client | ms per send | CPU ms per send | ratio to baseline (latency / CPU) | best run: ms (ratio) | spread of runs: ms (CPU ms) |",
+          "|---|---|---|---|---|---|---|"]
     rows = []
     for lang, cl in r["latency"].items():
         b = cl[BASE[lang]]
         for c, v in cl.items():
             cpu_ratio = f"{v['cpu_ms_per_send'] / b['cpu_ms_per_send']:.2f}×" if b["cpu_ms_per_send"] > 0 else "n/a"
             ratio = f"{v['ms_per_send'] / b['ms_per_send']:.2f}× / {cpu_ratio}"
+            cpu_spread = f" ({spread(v['runs_cpu_ms'])})" if v.get("runs_cpu_ms") else ""
             md.append(f"| {LANG[lang]} | {LABEL[c]} | {v['ms_per_send']:.3f} | {v['cpu_ms_per_send']:.3f} | "
                       f"{'**' + ratio + '**' if c == 'sdk' else ratio} (vs {LABEL[BASE[lang]]}) | "
-                      f"{min(v['runs_ms']):.3f} ({min(v['runs_ms']) / min(b['runs_ms']):.2f}×) |")
+                      f"{min(v['runs_ms']):.3f} ({min(v['runs_ms']) / min(b['runs_ms']):.2f}×) | "
+                      f"{spread(v['runs_ms'])}{cpu_spread} |")
             rows.append((LANG[lang], LABEL[c], v["ms_per_send"], c.startswith("sdk")))
     bar_chart(os.path.join(RES, "latency.svg"), "Per-call latency, sequential sends", "ms per send", rows)
     md += ["", "![latency](bench/results/latency.svg)", "",
-           "## Throughput, 16 in flight", "", "| language | client | req/s | CPU ms per send | ratio (throughput) |",
-           "|---|---|---|---|---|"]
+           "## Throughput, 16 in flight", "",
+           "| language | client | req/s | CPU ms per send | ratio (throughput / CPU) | spread of runs: req/s |",
+           "|---|---|---|---|---|---|"]
     rows = []
     for lang, cl in r["throughput"].items():
         b = cl[BASE_PAR[lang]]
         for c, v in cl.items():
+            cpu_ratio = f"{v['cpu_ms_per_send'] / b['cpu_ms_per_send']:.2f}×" if b["cpu_ms_per_send"] > 0 else "n/a"
             md.append(f"| {LANG[lang]} | {LABEL[c]} | {v['req_per_s']:,.0f} | {v['cpu_ms_per_send']:.3f} | "
-                      f"{v['req_per_s'] / b['req_per_s']:.2f}× {LABEL[BASE_PAR[lang]]} |")
+                      f"{v['req_per_s'] / b['req_per_s']:.2f}× / {cpu_ratio} {LABEL[BASE_PAR[lang]]} | "
+                      f"{spread(v.get('runs_req_per_s', []), 0)} |")
             rows.append((LANG[lang], LABEL[c], v["req_per_s"], c.startswith("sdk")))
     bar_chart(os.path.join(RES, "throughput.svg"), "Throughput, 16 in flight", "requests per second", rows, "higher")
     md += ["", "![throughput](bench/results/throughput.svg)", "",
@@ -179,6 +189,6 @@ def report(path):
 
 if __name__ == "__main__":
     if sys.argv[1] == "--check":
-        check(sys.argv[2])
+        check(*sys.argv[2:4])
     else:
         report(sys.argv[1])

@@ -31,14 +31,24 @@ if [ ! -f "$WORK/node/node_modules/autosendjs/package.json" ]; then
   echo '{"private":true}' >"$WORK/node/package.json"
   (cd "$WORK/node" && npm install --no-audit --no-fund --silent autosendjs@1.0.5)
 fi
-[ -f "$ROOT/bindings-wasm/pkg/esm/node.mjs" ] || bash "$ROOT/bindings-wasm/build.sh"
+# The wasm package only when Node is measured (BENCH_ONLY=c,rust needs no wasm build).
+case ",${BENCH_ONLY:-node}," in
+  *,node,*) [ -f "$ROOT/bindings-wasm/pkg/esm/node.mjs" ] || bash "$ROOT/bindings-wasm/build.sh" ;;
+esac
 
 if [ "$mode" = quick ]; then
   # The other suites have built the debug sandbox, the wheel (into the Python suite's venv)
   # and the release C library; build only what is missing, in debug.
   profile=debug
   VENV="${AUTOSEND_PY_VENV:-$ROOT/bindings-python/.venv}"
-  [ -x "$VENV/bin/python" ] || bash "$ROOT/bindings-python/build.sh"
+  case ",${BENCH_ONLY:-python}," in
+    *,python,*) [ -x "$VENV/bin/python" ] || bash "$ROOT/bindings-python/build.sh" ;;
+    *) # Python is not measured: any venv will do for run.py's machine description.
+      if [ ! -x "$VENV/bin/python" ]; then
+        VENV="$WORK/venv"
+        [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+      fi ;;
+  esac
   cargo build -q -p autosend-sandbox
   cargo build -q -p autosend-http --example bench_send
   # The c suite's library (bindings-c/install.sh: zig, own target dir), else a release one.
@@ -52,12 +62,17 @@ if [ "$mode" = quick ]; then
 else
   profile=release
   VENV="$WORK/venv"
-  ls "$CARGO_TARGET_DIR"/wheels/autosend_sdk-*-abi3-*.whl >/dev/null 2>&1 ||
-    bash "$ROOT/bindings-python/build.sh"
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-  WHEEL="$(ls "$CARGO_TARGET_DIR"/wheels/autosend_sdk-*-abi3-*.whl | head -n1)"
-  export BENCH_WHEEL="$WHEEL"
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
+  # The wheel only when Python is measured.
+  case ",${BENCH_ONLY:-python}," in
+    *,python,*)
+      ls "$CARGO_TARGET_DIR"/wheels/autosend_sdk-*-abi3-*.whl >/dev/null 2>&1 ||
+        bash "$ROOT/bindings-python/build.sh"
+      WHEEL="$(ls "$CARGO_TARGET_DIR"/wheels/autosend_sdk-*-abi3-*.whl | head -n1)"
+      export BENCH_WHEEL="$WHEEL"
+      "$VENV/bin/python" -m pip install -q --disable-pip-version-check --force-reinstall --no-deps "$WHEEL"
+      ;;
+  esac
   cargo build -q --release -p autosend-sandbox -p autosend-c
   cargo build -q --release -p autosend-http --example bench_send
   LIB="$CARGO_TARGET_DIR/release/libautosend.so"
@@ -71,7 +86,7 @@ mkdir -p "$WORK/c"
 ln -sf "$LIB" "$WORK/c/libautosend.so.0"
 ln -sf "$LIB" "$WORK/c/libautosend.so"
 cc -O2 -I"$ROOT/bindings-c/include" "$ROOT/bench/drivers/c_bench.c" -o "$WORK/c/c_bench" \
-  -L"$WORK/c" -lautosend $(curl-config --libs) -Wl,-rpath,"$WORK/c"
+  -L"$WORK/c" -lautosend $(curl-config --libs) -lpthread -Wl,-rpath,"$WORK/c"
 
 export BENCH_SANDBOX="$SANDBOX_BIN" BENCH_PY="$VENV/bin/python" BENCH_C="$WORK/c/c_bench" \
   BENCH_RUST="$CARGO_TARGET_DIR/$profile/examples/bench_send" BENCH_LIB="$LIB" \
@@ -80,7 +95,7 @@ export BENCH_SANDBOX="$SANDBOX_BIN" BENCH_PY="$VENV/bin/python" BENCH_C="$WORK/c
 if [ "$mode" = quick ]; then
   out="$CARGO_TARGET_DIR/bench-quick/latest.json"
   python3 "$ROOT/bench/run.py" --quick --out "$out" --only "${BENCH_ONLY:-node,python,c,rust}"
-  python3 "$ROOT/bench/report.py" --check "$out"
+  python3 "$ROOT/bench/report.py" --check "$out" "${BENCH_ONLY:-node,python,c,rust}"
 else
   stamp="$(date -u +%Y%m%dT%H%M%SZ)"
   out="$ROOT/bench/results/$stamp.json"
@@ -93,7 +108,10 @@ new, old = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
 for k in ("latency", "throughput", "startup", "rss"):
     old[k].update(new[k])
 old["crashed_at_exit"] = old.get("crashed_at_exit", []) + new.get("crashed_at_exit", [])
-old["machine"]["note"] = f"{', '.join(new['latency'])} re-measured by a later BENCH_ONLY run"
+la = lambda k: ", ".join(f"{x:.1f}" for x in new["machine"][k])  # noqa: E731
+old["machine"]["note"] = (f"{', '.join(new['latency'])} re-measured by a later BENCH_ONLY run "
+                          f"({new['params']['runs']} runs; load average {la('loadavg_start')} at its start, "
+                          f"{la('loadavg_end')} at its end)")
 json.dump(old, open(sys.argv[2], "w"), indent=1)
 PY
   else

@@ -367,13 +367,17 @@ impl autosend_client {
         if let Some(h) = &st.http {
             return Ok(h.clone());
         }
-        // The transport drives this client's own core (configuration and limiter). Its I/O
-        // threads are started now and inherit this thread's signal mask: they start with
-        // SIGPIPE blocked, so a write to a connection the server reset fails with EPIPE
-        // instead of killing the C program (Rust, Python and Node hosts ignore SIGPIPE; a C
-        // host usually does not).
+        // The transport drives this client's own core (configuration and limiter), its I/O
+        // on the calling thread (no hand-over per call, like a raw libcurl easy handle); every
+        // call runs inside `with_sigpipe_blocked`, so a write to a connection the server reset
+        // fails with EPIPE instead of killing the C program (Rust, Python and Node hosts
+        // ignore SIGPIPE; a C host usually does not).
         let h = Arc::new(with_sigpipe_blocked(|| {
-            autosend_http::blocking::Client::from_core(st.core.clone(), st.tls.clone())
+            autosend_http::blocking::Client::from_core_with(
+                st.core.clone(),
+                st.tls.clone(),
+                autosend_http::blocking::IoMode::CallerThread,
+            )
         })?);
         if let Some(sink) = st.events {
             h.on_event(Some(sink.listener()));
@@ -383,33 +387,71 @@ impl autosend_client {
     }
 }
 
-/// Runs `f` with SIGPIPE blocked in the calling thread (threads it starts inherit the mask),
-/// then restores the caller's mask, also if `f` panics.
-#[cfg(unix)]
-fn with_sigpipe_blocked<T>(f: impl FnOnce() -> T) -> T {
-    struct Restore(Option<libc::sigset_t>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            if let Some(old) = &self.0 {
-                // SAFETY: `old` is the mask pthread_sigmask returned for this thread.
-                unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, old, std::ptr::null_mut()) };
-            }
-        }
-    }
-    // SAFETY: sigset_t is plain data, initialised by sigemptyset/pthread_sigmask before use;
-    // pthread_sigmask only changes the calling thread's mask.
-    let _restore = unsafe {
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        let mut old: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGPIPE);
-        Restore((libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old) == 0).then_some(old))
-    };
-    f()
+/// Keeps SIGPIPE blocked in the calling thread while it lives. The transport writes to its
+/// sockets on the calling thread (`IoMode::CallerThread`: no hand-over to an I/O thread per
+/// call), and a write to a connection the server reset raises SIGPIPE, whose default action
+/// kills a C program; blocked, the write fails with EPIPE (`connection_lost`) instead. On drop
+/// a SIGPIPE left pending by such a write is discarded and the thread's mask restored. When the
+/// thread had SIGPIPE blocked already nothing changes. Threads started meanwhile (the resolver
+/// pool) inherit the mask. Costs three system calls per call.
+pub(crate) struct SigpipeGuard {
+    /// The thread's mask before, when this guard blocked SIGPIPE.
+    #[cfg(unix)]
+    old: Option<libc::sigset_t>,
 }
 
-#[cfg(not(unix))]
-fn with_sigpipe_blocked<T>(f: impl FnOnce() -> T) -> T {
+impl SigpipeGuard {
+    #[cfg(unix)]
+    pub(crate) fn new() -> SigpipeGuard {
+        // SAFETY: sigset_t is plain data, initialised by sigemptyset/pthread_sigmask before
+        // use; pthread_sigmask only changes the calling thread's mask.
+        let old = unsafe {
+            let mut set: libc::sigset_t = std::mem::zeroed();
+            let mut old: libc::sigset_t = std::mem::zeroed();
+            libc::sigemptyset(&mut set);
+            libc::sigaddset(&mut set, libc::SIGPIPE);
+            (libc::pthread_sigmask(libc::SIG_BLOCK, &set, &mut old) == 0
+                && libc::sigismember(&old, libc::SIGPIPE) == 0)
+                .then_some(old)
+        };
+        SigpipeGuard { old }
+    }
+
+    #[cfg(not(unix))]
+    pub(crate) fn new() -> SigpipeGuard {
+        SigpipeGuard {}
+    }
+}
+
+#[cfg(unix)]
+impl Drop for SigpipeGuard {
+    fn drop(&mut self) {
+        let Some(old) = &self.old else { return };
+        // SAFETY: the sets are initialised by sigemptyset/sigpending before use; a zero
+        // timeout makes sigtimedwait take a pending SIGPIPE without waiting; `old` is the mask
+        // pthread_sigmask returned for this thread.
+        unsafe {
+            let mut pending: libc::sigset_t = std::mem::zeroed();
+            if libc::sigpending(&mut pending) == 0
+                && libc::sigismember(&pending, libc::SIGPIPE) == 1
+            {
+                let mut set: libc::sigset_t = std::mem::zeroed();
+                libc::sigemptyset(&mut set);
+                libc::sigaddset(&mut set, libc::SIGPIPE);
+                let zero = libc::timespec {
+                    tv_sec: 0,
+                    tv_nsec: 0,
+                };
+                libc::sigtimedwait(&set, std::ptr::null_mut(), &zero);
+            }
+            libc::pthread_sigmask(libc::SIG_SETMASK, old, std::ptr::null_mut());
+        }
+    }
+}
+
+/// Runs `f` with SIGPIPE blocked in the calling thread ([`SigpipeGuard`]).
+pub(crate) fn with_sigpipe_blocked<T>(f: impl FnOnce() -> T) -> T {
+    let _pipe = SigpipeGuard::new();
     f()
 }
 
@@ -524,7 +566,7 @@ fn blocking_call_with(
         autosend_encrypt::AUTOSEND_ENCRYPT_OFF => Some(false),
         autosend_encrypt::AUTOSEND_ENCRYPT_ON => Some(true),
     };
-    let r = http.call_with(endpoint, params, encrypt)?;
+    let r = with_sigpipe_blocked(|| http.call_with(endpoint, params, encrypt))?;
     // SAFETY: checked non-null; writable by contract.
     unsafe { write_out(response_out, to_handle(autosend_response::from_core(r))) }?;
     Ok(())

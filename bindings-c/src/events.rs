@@ -202,7 +202,8 @@ pub unsafe extern "C" fn autosend_client_call_opts(
                 (max_retries > 0).then_some(u32::MAX)
             }),
         };
-        let r = c.http()?.call_opts(endpoint, params, &o)?;
+        let http = c.http()?;
+        let r = crate::client::with_sigpipe_blocked(|| http.call_opts(endpoint, params, &o))?;
         let resp = crate::error::autosend_response::from_core(r);
         // SAFETY: checked non-null; writable by contract.
         unsafe { crate::util::write_out(response_out, crate::util::to_handle(resp)) }?;

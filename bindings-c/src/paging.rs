@@ -177,7 +177,8 @@ pub unsafe extern "C" fn autosend_pager_next(
         let Some(params) = p.pager.next_params() else {
             return Err(autosend_result::AUTOSEND_RESULT_DONE.into());
         };
-        let resp = http.call(p.pager.endpoint().id, params)?;
+        let resp =
+            crate::client::with_sigpipe_blocked(|| http.call(p.pager.endpoint().id, params))?;
         let page = p.pager.handle_page(&resp.data)?;
         // SAFETY: checked non-null; writable by contract.
         unsafe { write_out(page_out, to_handle(autosend_page::from_core(page))) }?;
@@ -497,7 +498,7 @@ pub unsafe extern "C" fn autosend_bulk_all(
         let mut chunker = Chunker::new(endpoint, params)?;
         let http = c.http()?;
         while let Some((i, p)) = chunker.next_chunk() {
-            let r = http.call(endpoint, p);
+            let r = crate::client::with_sigpipe_blocked(|| http.call(endpoint, p));
             chunker.record(i, r)?;
             if let Some(cb) = progress_cb {
                 let pr = autosend_progress::from(&chunker.progress());

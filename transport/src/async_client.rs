@@ -1,6 +1,6 @@
 //! The async client (tokio).
 
-use crate::{attempt, decode, http_client, to_params, Shared, TlsOptions};
+use crate::{attempt, decode, http_client, to_params, Http, Shared, TlsOptions};
 use autosend::types::{BulkEmail, BulkEmailResponse, SendEmail, SendEmailResponse};
 use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, Poll, Request};
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use std::time::Duration;
 /// An async AutoSend client. Cheap to clone; clones share everything.
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    http: Arc<Http>,
     shared: Arc<Shared>,
 }
 
@@ -29,7 +29,7 @@ impl Client {
 
     /// Wraps an existing core client (its configuration and limiter).
     pub fn from_core(core: autosend::Client, tls: TlsOptions) -> Result<Client, Error> {
-        let http = http_client(core.config(), &tls)?;
+        let http = Arc::new(Http::new(http_client(core.config(), &tls)?));
         let shared = Shared::new(core)?;
         Ok(Client { http, shared })
     }
@@ -97,7 +97,7 @@ impl Client {
                 Poll::Done(r) => return r,
                 Poll::Wait(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
                 Poll::Budget(op) => self.shared.budget_async(&mut call, &op).await,
-                Poll::Send(req) => match self.send(&req).await {
+                Poll::Send(req) => match self.send(req).await {
                     Ok((status, headers, body)) => {
                         call.handle_response(self.shared.now(), status, &headers, &body)
                     }
@@ -113,7 +113,7 @@ impl Client {
         }
     }
 
-    async fn send(&self, req: &Request) -> Result<Answer, Outcome> {
+    async fn send(&self, req: Request) -> Result<Answer, Outcome> {
         attempt(&self.http, req).await
     }
 

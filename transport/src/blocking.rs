@@ -12,16 +12,37 @@
 //!   runtime and connection pool at its first call (the parent's are left untouched). The
 //!   core client, and so the rate-limit budget, is the child's copy of the parent's at the
 //!   moment of the fork; from then on each process counts its own requests.
+//!
+//! [`IoMode::CallerThread`] runs the I/O on the calling thread instead (a current-thread
+//! runtime): no hand-over between threads per call, which is what a raw blocking client such
+//! as libcurl costs. The host then keeps `SIGPIPE` from killing it (the C library blocks it
+//! around each call); Rust programs ignore `SIGPIPE` unless they opt out.
 
 use crate::async_client::{Answer, Outcome};
-use crate::{attempt, decode, http_client, to_params, Shared, TlsOptions};
+use crate::{attempt, decode, http_client, to_params, Http, Shared, TlsOptions};
 use autosend::types::{BulkEmail, BulkEmailResponse, SendEmail, SendEmailResponse};
 use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, ErrorKind, Poll, Request};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// The resource namespaces of the blocking client (`client.templates()` …), generated.
 pub use crate::endpoints::blocking::*;
+
+/// Where a blocking client runs its socket I/O.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum IoMode {
+    /// On the client's own I/O thread, which runs with `SIGPIPE` blocked; the calling thread
+    /// waits (the default: safe in any host, whatever its `SIGPIPE` disposition).
+    #[default]
+    OwnThread,
+    /// On the thread that makes the call (a current-thread runtime; threads that call at
+    /// the same time take turns driving it). Saves the two thread hand-overs of every call.
+    /// Socket writes happen on the calling thread, so the host must ignore `SIGPIPE` or block
+    /// it during calls (and discard one left pending), or a connection the server reset kills
+    /// the process. The C library does this for every call.
+    CallerThread,
+}
 
 /// A blocking AutoSend client. Cheap to clone; clones share everything.
 #[derive(Clone)]
@@ -32,32 +53,47 @@ pub struct Client {
 struct Inner {
     shared: Arc<Shared>,
     tls: TlsOptions,
+    mode: IoMode,
     io: Mutex<Arc<Io>>,
 }
 
 /// The runtime and connection pool of one process.
 struct Io {
     pid: u32,
+    mode: IoMode,
     rt: Option<tokio::runtime::Runtime>,
-    http: reqwest::Client,
+    http: Arc<Http>,
+    /// When the last call on the calling thread ended ([`crate::now_ms`]), for
+    /// [`IoMode::CallerThread`].
+    last_done: AtomicU64,
 }
 
 impl Io {
-    fn new(config: &ClientConfig, tls: &TlsOptions) -> Result<Io, Error> {
-        let rt = crate::runtime_builder()
-            .worker_threads(1)
-            .thread_name("autosend-io")
-            .build()
-            .map_err(|e| {
-                Error::new(
-                    ErrorKind::Internal,
-                    format!("cannot start the I/O thread: {e}"),
-                )
-            })?;
+    fn new(config: &ClientConfig, tls: &TlsOptions, mode: IoMode) -> Result<Io, Error> {
+        let rt = match mode {
+            IoMode::OwnThread => crate::runtime_builder()
+                .worker_threads(1)
+                .thread_name("autosend-io")
+                .build(),
+            // Only the blocking pool (name resolution) gets threads of its own.
+            IoMode::CallerThread => tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .on_thread_start(crate::block_sigpipe)
+                .thread_name("autosend-io")
+                .build(),
+        }
+        .map_err(|e| {
+            Error::new(
+                ErrorKind::Internal,
+                format!("cannot start the I/O thread: {e}"),
+            )
+        })?;
         Ok(Io {
             pid: std::process::id(),
+            mode,
             rt: Some(rt),
-            http: http_client(config, tls)?,
+            http: Arc::new(Http::new(http_client(config, tls)?)),
+            last_done: AtomicU64::new(0),
         })
     }
 
@@ -82,7 +118,7 @@ impl Inner {
     fn io(&self) -> Result<Arc<Io>, Error> {
         let mut io = self.io.lock().unwrap_or_else(|p| p.into_inner());
         if io.pid != std::process::id() {
-            let fresh = Arc::new(Io::new(self.shared.core().config(), &self.tls)?);
+            let fresh = Arc::new(Io::new(self.shared.core().config(), &self.tls, self.mode)?);
             std::mem::forget(std::mem::replace(&mut *io, fresh));
         }
         Ok(io.clone())
@@ -109,12 +145,22 @@ impl Client {
 
     /// Wraps an existing core client (its configuration and limiter).
     pub fn from_core(core: autosend::Client, tls: TlsOptions) -> Result<Client, Error> {
-        let io = Io::new(core.config(), &tls)?;
+        Client::from_core_with(core, tls, IoMode::default())
+    }
+
+    /// Wraps an existing core client, running its I/O as `mode` says ([`IoMode`]).
+    pub fn from_core_with(
+        core: autosend::Client,
+        tls: TlsOptions,
+        mode: IoMode,
+    ) -> Result<Client, Error> {
+        let io = Io::new(core.config(), &tls, mode)?;
         let shared = Shared::new(core)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 shared,
                 tls,
+                mode,
                 io: Mutex::new(Arc::new(io)),
             }),
         })
@@ -255,8 +301,16 @@ impl Client {
             Ok(io) => io,
             Err(e) => return Some(Err(Outcome::Fatal(e))),
         };
+        if io.mode == IoMode::CallerThread {
+            let idle = crate::now_ms().saturating_sub(io.last_done.load(Ordering::Relaxed));
+            let r = io
+                .rt()
+                .block_on(on_caller(&io.http, req, check, idle >= IDLE_CHECK_MS));
+            io.last_done.store(crate::now_ms(), Ordering::Relaxed);
+            return r;
+        }
         let http = io.http.clone();
-        let mut task = io.rt().spawn(async move { attempt(&http, &req).await });
+        let mut task = io.rt().spawn(async move { attempt(&http, req).await });
         let joined = io.rt().block_on(async {
             match check {
                 None => Some((&mut task).await),
@@ -290,6 +344,47 @@ impl Client {
     /// `POST /mails/bulk`, typed.
     pub fn send_bulk(&self, bulk: &BulkEmail) -> Result<BulkEmailResponse, Error> {
         decode(self.call("emails.bulk", to_params(bulk)?)?)
+    }
+}
+
+/// How long the connections of an [`IoMode::CallerThread`] client may sit without a call
+/// before the next call first lets the runtime look at them (a server that closes idle
+/// connections does so after seconds, not within one).
+const IDLE_CHECK_MS: u64 = 1000;
+
+/// One attempt driven by the calling thread ([`IoMode::CallerThread`]); `None` when the
+/// caller interrupted the wait.
+async fn on_caller(
+    http: &Http,
+    req: Request,
+    check: &mut Check<'_>,
+    was_idle: bool,
+) -> Option<Result<Answer, Outcome>> {
+    if was_idle {
+        // Between calls nothing drives this runtime: first let it read what happened on the
+        // pooled connections meanwhile (the first yield polls the sockets, the second runs
+        // their tasks), so a connection the server closed while idle is dropped before one is
+        // picked, not written to.
+        tokio::task::yield_now().await;
+        tokio::task::yield_now().await;
+    }
+    let run = attempt(http, req);
+    match check {
+        None => Some(run.await),
+        Some(check) => {
+            tokio::pin!(run);
+            loop {
+                let slice = Duration::from_millis(autosend::INTERRUPT_CHECK_MS);
+                tokio::select! {
+                    r = &mut run => break Some(r),
+                    _ = tokio::time::sleep(slice) => {
+                        if check() {
+                            break None;
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 

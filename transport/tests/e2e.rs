@@ -301,3 +301,38 @@ fn a_ca_file_without_a_certificate_is_refused() {
         assert_eq!(e.kind(), ErrorKind::InvalidConfig);
     }
 }
+
+#[test]
+fn caller_thread_io_serves_threads_at_once_and_after_an_idle_second() {
+    let sb = Sandbox::fast();
+    let mut o = ClientOptions::new(sb.project_key());
+    o.base_url = Some(sb.url());
+    o.timeout_ms = 10_000;
+    let c = blocking::Client::from_core_with(
+        autosend::Client::new(o).unwrap(),
+        TlsOptions {
+            ca_cert_pem: Some(sb.ca_pem.clone()),
+        },
+        blocking::IoMode::CallerThread,
+    )
+    .unwrap();
+    // Four threads share the calling-thread runtime (they take turns driving it).
+    std::thread::scope(|s| {
+        for t in 0..4 {
+            let c = c.clone();
+            s.spawn(move || {
+                for i in 0..5 {
+                    let sent = c
+                        .send_email(&mail(&format!("t{t}-{i}@example.com")))
+                        .unwrap();
+                    assert_eq!(sent.email_id.len(), 24);
+                }
+            });
+        }
+    });
+    assert_eq!(sb.processed("emails.send"), 20);
+    // Idle past the check interval: the next call looks at the pooled connections first.
+    std::thread::sleep(Duration::from_millis(1_100));
+    c.send_email(&mail("after-idle@example.com")).unwrap();
+    assert_eq!(sb.processed("emails.send"), 21);
+}
