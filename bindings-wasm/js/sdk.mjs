@@ -226,23 +226,11 @@ const clock =
     ? () => performance.now()
     : () => Date.now();
 
-// The retry-jitter seed of a call (two 32-bit halves). Jitter only, not a secret: drawn from
-// a pool refilled 128 seeds at a time (one getRandomValues per call cost ~20 µs in Node).
-const SEED_POOL = 256;
-let seedPool = null;
-let seedAt = SEED_POOL;
+// The retry-jitter seed of a call (two 32-bit halves). Jitter only, not a secret: from
+// Math.random. (crypto.getRandomValues per call cost ~20 µs in Node, and its first use loads
+// Node's WebCrypto at start-up; payload encryption still takes its bytes from it.)
 function randomSeed() {
-  if (seedAt >= SEED_POOL) {
-    const c = globalThis.crypto;
-    if (c && typeof c.getRandomValues === 'function') {
-      seedPool = c.getRandomValues(new Uint32Array(SEED_POOL));
-    } else {
-      seedPool = Uint32Array.from({ length: SEED_POOL }, () => (Math.random() * 2 ** 32) >>> 0);
-    }
-    seedAt = 0;
-  }
-  seedAt += 2;
-  return seedPool.subarray(seedAt - 2, seedAt);
+  return [(Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0];
 }
 
 // Payload encryption (JWE): the core asks for random bytes per call; they come from the
