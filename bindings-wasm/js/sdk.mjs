@@ -226,13 +226,11 @@ const clock =
     ? () => performance.now()
     : () => Date.now();
 
+// The retry-jitter seed of a call (two 32-bit halves). Jitter only, not a secret: from
+// Math.random. (crypto.getRandomValues per call cost ~20 µs in Node, and its first use loads
+// Node's WebCrypto at start-up; payload encryption still takes its bytes from it.)
 function randomSeed() {
-  const c = globalThis.crypto;
-  if (c && typeof c.getRandomValues === 'function') {
-    return c.getRandomValues(new Uint32Array(2));
-  }
-  // Jitter only; not a secret.
-  return Uint32Array.of((Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0);
+  return [(Math.random() * 2 ** 32) >>> 0, (Math.random() * 2 ** 32) >>> 0];
 }
 
 // Payload encryption (JWE): the core asks for random bytes per call; they come from the
@@ -408,6 +406,14 @@ function headerList(headers) {
   return out;
 }
 
+// `name\nvalue\n…` back to [[name, value]] (the rare oversized answer only).
+function linePairs(lines) {
+  const parts = lines.split('\n');
+  const out = [];
+  for (let i = 0; i + 1 < parts.length; i += 2) out.push([parts[i], parts[i + 1]]);
+  return out;
+}
+
 // fetch rejects with a TypeError for every network failure, so it cannot tell "could not
 // connect" (nothing sent) from "reset after the request went out". Only errors that prove
 // no connection was established are `connect` (retried even for sends); everything else is
@@ -463,9 +469,20 @@ export function classifyFetchError(err) {
 
 // The parameters as JSON for the core, refused here (typed, field named) when they hold a
 // non-finite number or are over the endpoint's body limit (the core's maxBodyBytes).
+// The core's body limit per endpoint id (ids the core knows only: the map stays bounded).
+const BODY_LIMITS = new Map();
+function maxBodyBytes(endpointId) {
+  let limit = BODY_LIMITS.get(endpointId);
+  if (limit === undefined) {
+    limit = wasm().maxBodyBytes(endpointId);
+    if (limit > 0) BODY_LIMITS.set(endpointId, limit);
+  }
+  return limit || Infinity;
+}
+
 function paramsJson(endpointId, params, strictTypes = false) {
   try {
-    return strictJson(params ?? {}, wasm().maxBodyBytes(String(endpointId)) || Infinity);
+    return strictJson(params ?? {}, maxBodyBytes(String(endpointId)));
   } catch (e) {
     if (e instanceof NonFiniteNumber) throw localError('validation', e.path, `is ${e.value}: ${NON_FINITE}`);
     if (e instanceof TooLarge) {
@@ -527,6 +544,10 @@ async function readCapped(response, cap) {
 // the client's timeout keeps a stalled TLS handshake from holding the process open.
 let nodeHooks = null;
 const WIRE = new WeakMap(); // undici request → the attempt's { tracked, sent }
+// The attempt whose fetch() call is on the stack: Node's fetch creates its undici request
+// synchronously inside that call, so `undici:request:create` finds the attempt here without
+// an AsyncLocalStorage (whose promise hooks cost every promise of the process).
+let creating = null;
 
 /** @internal Called by the Node entry point with node:diagnostics_channel and AsyncLocalStorage. */
 export function _setNodeHooks({ diagnosticsChannel, AsyncLocalStorage, fetch }) {
@@ -537,7 +558,7 @@ export function _setNodeHooks({ diagnosticsChannel, AsyncLocalStorage, fetch }) 
     if (wire) wire[field] = true;
   };
   diagnosticsChannel.subscribe('undici:request:create', (msg) => {
-    const wire = als.getStore();
+    const wire = creating ?? als.getStore();
     if (wire && msg?.request) {
       wire.tracked = true;
       WIRE.set(msg.request, wire);
@@ -555,13 +576,47 @@ export function _setNodeHooks({ diagnosticsChannel, AsyncLocalStorage, fetch }) 
   };
   diagnosticsChannel.subscribe('undici:client:beforeConnect', flag('connecting'));
   diagnosticsChannel.subscribe('undici:client:connected', flag('connected'));
-  nodeHooks = { als, agents: new Map(), fetch, proven: false };
+  // `direct`: proven, and a request was seen created inside its attempt's fetch() call; from
+  // then on attempts skip the AsyncLocalStorage (see nodeFetch).
+  nodeHooks = { als, agents: new Map(), fetch, proven: false, direct: false };
+}
+
+// fetch(url, init) for one attempt, its undici request tied to `wire`. Until this Node's fetch
+// has shown that it reports written requests (`proven`) and creates the request synchronously,
+// the call runs inside the AsyncLocalStorage (whose store also tells the connection events
+// apart, needed only before `proven`); then directly, and the storage is disabled.
+function nodeFetch(client, fetchImpl, url, init, wire) {
+  if (nodeHooks.direct) {
+    creating = wire;
+    try {
+      return fetchImpl.call(client, url, init);
+    } finally {
+      creating = null;
+    }
+  }
+  return nodeHooks.als.run(wire, () => {
+    creating = wire;
+    try {
+      return fetchImpl.call(client, url, init);
+    } finally {
+      creating = null;
+      if (wire.tracked && nodeHooks.proven && !nodeHooks.direct) {
+        nodeHooks.direct = true;
+        nodeHooks.als.disable();
+      }
+    }
+  });
 }
 
 // One undici Agent per connect timeout (the global dispatcher's class), built once; only for
-// Node's own fetch (a replaced globalThis.fetch gets no `dispatcher`).
-async function nodeDispatcher(connectTimeoutMs) {
+// Node's own fetch (a replaced globalThis.fetch gets no `dispatcher`). The Agent itself once
+// built (no await per attempt), else a Promise of it.
+function nodeDispatcher(connectTimeoutMs) {
   if (typeof nodeHooks.fetch !== 'function' || globalThis.fetch !== nodeHooks.fetch) return undefined;
+  return nodeHooks.agents.get(connectTimeoutMs) ?? newNodeDispatcher(connectTimeoutMs);
+}
+
+async function newNodeDispatcher(connectTimeoutMs) {
   const key = Symbol.for('undici.globalDispatcher.1');
   if (!globalThis[key]) {
     try {
@@ -883,17 +938,31 @@ export class AutoSend {
         signal: controller.signal,
         redirect: 'manual',
       });
-      if (this.#defaultFetch && nodeHooks) init.dispatcher = await nodeDispatcher(this.#connectTimeoutMs());
-      response = await (nodeHooks ? nodeHooks.als.run(wire, () => this.#fetch(send.url, init)) : this.#fetch(send.url, init));
-      const pairs = [];
-      response.headers.forEach((v, k) => pairs.push([k, v]));
+      if (this.#defaultFetch && nodeHooks) {
+        const dispatcher = nodeDispatcher(this.#connectTimeoutMs());
+        init.dispatcher = dispatcher instanceof Promise ? await dispatcher : dispatcher;
+      }
+      response = await (nodeHooks ? nodeFetch(this, this.#fetch, send.url, init, wire) : this.#fetch(send.url, init));
+      // A fetch Headers object holds no line feed in names or values: its headers go to the
+      // core as one `name\nvalue\n` string; anything else as JSON pairs.
+      const lines = typeof Headers === 'function' && response.headers instanceof Headers;
+      let got = lines ? '' : [];
+      if (lines) {
+        response.headers.forEach((v, k) => {
+          got += `${k}\n${v}\n`;
+        });
+      } else {
+        response.headers.forEach((v, k) => got.push([k, v]));
+      }
       const bytes = await readCapped(response, maxResponseBytes());
       if (bytes === null) {
         controller.abort(); // stop reading; the connection is dropped
-        core(() => call.handleOversizedResponse(clock(), response.status, JSON.stringify(pairs)));
+        const pairs = lines ? JSON.stringify(linePairs(got)) : JSON.stringify(got);
+        core(() => call.handleOversizedResponse(clock(), response.status, pairs));
         return;
       }
-      core(() => call.handleResponse(clock(), response.status, JSON.stringify(pairs), bytes));
+      if (lines) core(() => call.handleResponseLines(clock(), response.status, got, bytes));
+      else core(() => call.handleResponse(clock(), response.status, JSON.stringify(got), bytes));
     } catch (err) {
       if (err instanceof AutoSendError) throw err;
       // Nothing was written on any connection (undici said so): nothing was sent, whether

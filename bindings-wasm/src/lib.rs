@@ -113,6 +113,53 @@ fn headers_from_json(s: &str) -> Result<Vec<(String, String)>, JsValue> {
     Ok(out)
 }
 
+/// Headers handed over as one string, `name\nvalue\n` per header (what a fetch `Headers`
+/// object holds cannot contain a line feed): no JSON to parse per response.
+fn headers_from_lines(s: &str) -> Vec<(String, String)> {
+    let mut out = Vec::with_capacity(16);
+    let mut parts = s.split('\n');
+    while let (Some(k), Some(v)) = (parts.next(), parts.next()) {
+        out.push((k.to_string(), v.to_string()));
+    }
+    out
+}
+
+/// Appends `s` as a JSON string (quoted, escaped).
+fn push_json_str(out: &mut String, s: &str) {
+    match serde_json::to_string(s) {
+        Ok(q) => out.push_str(&q),
+        Err(_) => out.push_str("\"\""),
+    }
+}
+
+/// The `{"send": …}` step as JSON text, written directly (no `Value` tree per attempt).
+fn send_json(req: &autosend::Request, has_body: bool) -> String {
+    let mut out = String::with_capacity(256 + req.url.len());
+    out.push_str("{\"send\":{\"method\":");
+    push_json_str(&mut out, req.method.as_str());
+    out.push_str(",\"url\":");
+    push_json_str(&mut out, &req.url);
+    out.push_str(",\"headers\":[");
+    for (i, (k, v)) in req.headers.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        out.push('[');
+        push_json_str(&mut out, k);
+        out.push(',');
+        push_json_str(&mut out, v);
+        out.push(']');
+    }
+    out.push_str("],\"hasBody\":");
+    out.push_str(if has_body { "true" } else { "false" });
+    out.push_str(",\"timeoutMs\":");
+    out.push_str(&req.timeout_ms.to_string());
+    out.push_str(",\"attempt\":");
+    out.push_str(&req.attempt.to_string());
+    out.push_str("}}");
+    out
+}
+
 /// The environment variables the core's rule reads (`ClientOptions::fill_from_env`), as a
 /// JSON array of names: the JS side reads only these, and only where `process` exists.
 #[wasm_bindgen(js_name = envVarNames)]
@@ -440,29 +487,25 @@ impl WasmCall {
     /// [`WasmCall::take_bytes`] (bytes never go through JSON).
     pub fn poll(&mut self, now_ms: f64) -> String {
         let v = match self.call.poll(ms(now_ms)) {
-            Poll::Send(req) => {
+            Poll::Send(mut req) => {
                 // The body stays out of this JSON (no escaping of a big body twice): the JS
-                // side takes it with `takeBody`.
-                self.body = req
-                    .body
-                    .as_ref()
-                    .map(|b| String::from_utf8_lossy(b).into_owned());
-                json!({"send": {
-                    "method": req.method.as_str(),
-                    "url": req.url,
-                    "headers": req.headers.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
-                    "hasBody": self.body.is_some(),
-                    "timeoutMs": req.timeout_ms,
-                    "attempt": req.attempt,
-                }})
+                // side takes it with `takeBody` (moved, not copied).
+                self.body = req.body.take().map(|b| match String::from_utf8(b) {
+                    Ok(s) => s,
+                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                });
+                return send_json(&req, self.body.is_some());
             }
             Poll::Wait(w) => json!({ "wait": w }),
             Poll::Budget(op) => json!({ "budget": op.to_json() }),
-            Poll::Done(Ok(r)) => {
+            Poll::Done(Ok(mut r)) => {
                 // Every field the core describes (so new ones reach JS without glue), plus the
-                // camelCase names the JS layer reads. The file itself stays out of JSON.
+                // camelCase names the JS layer reads. The file itself stays out of JSON. The
+                // data is moved into the description, not copied.
+                let data = std::mem::take(&mut r.data);
                 let mut done = r.describe();
                 if let Value::Object(m) = &mut done {
+                    m.insert("data".to_string(), data);
                     let get = |k: &str| m.get(k).cloned().unwrap_or(Value::Null);
                     let renamed = [
                         ("requestId", get("request_id")),
@@ -528,6 +571,15 @@ impl WasmCall {
         self.call
             .handle_oversized_response(ms(now_ms), status, &headers);
         Ok(())
+    }
+
+    /// Feeds the HTTP answer, its headers as one string of `name\nvalue\n` per header (from a
+    /// fetch `Headers` object, whose names and values hold no line feed).
+    #[wasm_bindgen(js_name = handleResponseLines)]
+    pub fn handle_response_lines(&mut self, now_ms: f64, status: u16, headers: &str, body: &[u8]) {
+        let headers = headers_from_lines(headers);
+        self.call
+            .handle_response(ms(now_ms), status, &headers, body);
     }
 
     /// Feeds the HTTP answer (`headers` as JSON `[[name, value]]` or `{name: value}`).
