@@ -63,11 +63,10 @@ glue "$WEBHOOK_WASM" autosend_wasm_webhook '#webhook-wasm-bytes' || exit 1
 cp "$HERE/js/sdk.mjs" "$PKG/esm/sdk.mjs"
 node "$HERE/js/to-cjs.mjs" "$HERE/js/sdk.mjs" "$PKG/cjs/sdk.cjs"
 cp "$HERE/js/entries/index.cjs" "$HERE/js/entries/wasm-bytes.cjs" "$PKG/cjs/"
-cp "$HERE/js/entries/deno.mjs" "$HERE/js/entries/bun.mjs" "$HERE/js/entries/workerd.mjs" \
-   "$HERE/js/entries/browser.mjs" "$HERE/js/entries/wasm-bytes.mjs" "$HERE/js/entries/base64-shim.mjs" "$PKG/esm/"
-# The Node ESM entry re-exports the CommonJS instance (one module instance for import and
-# require): its export list is read from that module, not written by hand.
-node "$HERE/js/node-entry.mjs" "$PKG/cjs/index.cjs" "$PKG/esm/node.mjs" || exit 1
+cp "$HERE/js/entries/wasm-bytes.mjs" "$HERE/js/entries/base64-shim.mjs" "$PKG/esm/"
+# The Deno, Bun, workerd and browser entries of both subpaths (autosend-sdk and
+# autosend-sdk/webhook): each runtime's loader lines are written once, in js/gen-entries.mjs.
+node "$HERE/js/gen-entries.mjs" "$PKG" || exit 1
 cp "$HERE/js/entries/browser-loader.mjs" "$PKG/esm/"
 cp "$HERE/webhook/js/webhook.mjs" "$HERE"/webhook/js/entries/*.mjs "$PKG/esm/"
 node "$HERE/js/to-cjs.mjs" "$HERE/webhook/js/webhook.mjs" "$PKG/cjs/webhook.cjs"
@@ -82,6 +81,12 @@ sed "s#from './index.js'#from './index.cjs'#" "$HERE/pkg-src/endpoints.d.ts" >"$
 grep -q "from './endpoints.cjs'" "$PKG/index.d.cts" && grep -q "from './index.cjs'" "$PKG/endpoints.d.cts" &&
   grep -q "from './index.cjs'" "$PKG/webhook.d.cts" ||
   { echo "build.sh: could not derive the .d.cts files" >&2; exit 1; }
+# The errors the JS side reports without asking the core (a trapped instance cannot be asked):
+# a small table written from the fresh wasm's boundaryErrors() (needs package.json's "type").
+node "$HERE/js/gen-boundary-errors.mjs" "$PKG" || exit 1
+# The Node ESM entry re-exports the CommonJS instance (one module instance for import and
+# require): its export list is read from that module (which needs the table), not written by hand.
+node "$HERE/js/node-entry.mjs" "$PKG/cjs/index.cjs" "$PKG/esm/node.mjs" || exit 1
 cp "$HERE/README.md" "$PKG/README.md"
 # The project's URL has one home, the workspace Cargo.toml (`repository`, which the crates and
 # the wheel's checked [project.urls] use too): package.json's repository/homepage/bugs come from it.

@@ -8,6 +8,8 @@
 // is read only inside the AutoSend constructor, only where `process` exists, and only for the
 // variable names the core lists (envVarNames()).
 
+import { BOUNDARY_ERRORS } from './boundary-errors.mjs';
+
 let wasmExports = null;
 let wasmLoader = null;
 
@@ -19,11 +21,7 @@ export function _setWasmLoader(loader) {
 function wasm() {
   if (wasmExports === null) {
     if (wasmLoader === null) {
-      throw new InternalError({
-        kind: 'internal',
-        code: 900,
-        message: 'the autosend WebAssembly module is not loaded (import the package through its entry point)',
-      });
+      throw errorFromJson(BOUNDARY_ERRORS.notLoaded);
     }
     wasmExports = wasmLoader();
   }
@@ -40,10 +38,10 @@ export class AutoSendError extends Error {
     // the caller's its own name.
     this.name = Object.hasOwn(new.target.prototype, 'name') ? new.target.prototype.name : new.target.name;
     /** Stable numeric code (docs/contract.md). */
-    this.code = info.code ?? 900;
+    this.code = info.code ?? BOUNDARY_ERRORS.unreadable.code;
     /** Stable snake_case kind (`rate_limited`, …). */
-    this.kind = info.kind ?? 'internal';
-    this.category = info.category ?? 'internal';
+    this.kind = info.kind ?? BOUNDARY_ERRORS.unreadable.kind;
+    this.category = info.category ?? BOUNDARY_ERRORS.unreadable.category;
     /** What to do next. */
     this.hint = info.hint ?? '';
     this.status = info.status ?? undefined;
@@ -196,16 +194,11 @@ function fromThrown(e) {
     try {
       return errorFromJson(JSON.parse(e));
     } catch {
-      return new InternalError({ code: 900, kind: 'internal', message: 'unreadable error from the core' });
+      return errorFromJson(BOUNDARY_ERRORS.unreadable);
     }
   }
   if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
-    return new PanicError({
-      code: 901,
-      kind: 'panic',
-      category: 'internal',
-      message: 'the WebAssembly core stopped unexpectedly; this is a bug, please report it',
-    });
+    return errorFromJson(BOUNDARY_ERRORS.trap);
   }
   return e;
 }

@@ -1,10 +1,13 @@
 // Turns js/sdk.mjs into CommonJS for the Node `require` entry (no bundler needed): drops the
-// `export` keywords and appends a module.exports list of every exported name.
+// `export` keywords, turns imports of sibling modules into `require`s and appends a
+// module.exports list of every exported name.
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const [src, dst] = process.argv.slice(2);
 let code = readFileSync(src, 'utf8');
 const names = [];
+// `import { A, B } from './x.mjs';` (a sibling module of the package) → require('./x.cjs').
+code = code.replace(/^import \{([^}]*)\} from '\.\/([\w-]+)\.mjs';$/gm, (_, list, mod) => `const {${list}} = require('./${mod}.cjs');`);
 code = code.replace(/^export (class|function|async function|const|let) ([A-Za-z_$][\w$]*)/gm, (_, kw, name) => {
   names.push(name);
   return `${kw} ${name}`;

@@ -237,6 +237,28 @@ pub fn error_kinds() -> String {
     to_string(&Value::Array(kinds))
 }
 
+/// The errors the JS side reports when it cannot ask the core, as the core's error JSON
+/// (code, kind, category, hint, display): `notLoaded` (the package was imported past its
+/// entry point), `unreadable` (a thrown value that is not the core's error JSON) and `trap`
+/// (the instance trapped: a panic under `panic = "abort"`, after which it cannot be asked).
+/// Called once at build time by `js/gen-boundary-errors.mjs`, which writes them into a small
+/// JS table that `js/sdk.mjs` and `webhook/js/webhook.mjs` import.
+#[wasm_bindgen(js_name = boundaryErrors)]
+pub fn boundary_errors() -> String {
+    let e = |kind, msg: &str| Error::new(kind, msg).to_json();
+    to_string(&json!({
+        "notLoaded": e(
+            ErrorKind::Internal,
+            "the autosend WebAssembly module is not loaded (import the package through its entry point)",
+        ),
+        "unreadable": e(ErrorKind::Internal, "unreadable error from the core"),
+        "trap": e(
+            ErrorKind::Panic,
+            "the WebAssembly core stopped unexpectedly; this is a bug, please report it",
+        ),
+    }))
+}
+
 /// A local error built by the core (code, category, hint) for a value the JS side cannot
 /// convert: `kind` is a kind name (`validation`, `invalid_config`, `invalid_api_key`);
 /// `field` is used by `validation` only.

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { spawn } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { sdk } from './pkg.mjs';
@@ -130,6 +131,25 @@ test('item 5: a response body over the core maximum is a typed 209 with mayHaveB
     },
   );
   assert.ok(written < 120, `the client stopped reading (server wrote ${written} MB)`);
+});
+
+test('item 5: a small gzip body that decodes past the core maximum is still refused (209), not buffered', async () => {
+  // The declared length frames only the coded bytes: such a body is read as a stream.
+  const cap = _lowLevel().wasm.maxResponseBytes();
+  const coded = gzipSync(Buffer.concat([Buffer.from('{"success":true,"data":{"emailId":"e1","pad":"'), Buffer.alloc(cap + 1024 * 1024, 0x20), Buffer.from('"}}')]));
+  await withServer(
+    (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': String(coded.length) });
+      res.end(coded);
+    },
+    async (baseUrl) => {
+      const c = new AutoSend('AS_gzipresponse0123456789', { baseUrl, maxRetries: 0, _privateLimiter: true });
+      const err = await c.emails.send(MAIL).catch((e) => e);
+      assert.ok(err instanceof InvalidResponseError, String(err?.stack ?? err));
+      assert.equal(err.mayHaveBeenDelivered, true);
+      assert.match(err.message, /50 MB/);
+    },
+  );
 });
 
 test('item 5: the per-attempt timeout covers reading the body (a slow 200 MB answer is a timeout)', async () => {

@@ -5,7 +5,9 @@
 // `autosend::webhook::verify` the main entry's verifyWebhook runs). This file only converts
 // arguments; the error classes are the main entry's own (its entry point hands over
 // `errorFromJson`), so `err instanceof WebhookVerificationError` holds whichever entry the
-// class was imported from. No imports: the CommonJS twin is made by js/to-cjs.mjs.
+// class was imported from. The CommonJS twin is made by js/to-cjs.mjs; the errors reported
+// without asking the core come from the build's generated table (js/gen-boundary-errors.mjs).
+import { BOUNDARY_ERRORS } from './boundary-errors.mjs';
 
 let wasmExports = null;
 let wasmLoader = null;
@@ -28,7 +30,7 @@ function wasm() {
 }
 
 // Errors thrown by the wasm functions are the core's error JSON as a string; a trap of the
-// instance is the core's `panic` kind (901).
+// instance is the core's `panic` kind (BOUNDARY_ERRORS.trap).
 function core(fn) {
   try {
     return fn();
@@ -38,17 +40,12 @@ function core(fn) {
       try {
         info = JSON.parse(e);
       } catch {
-        info = { code: 900, kind: 'internal', category: 'internal', message: 'unreadable error from the core' };
+        info = BOUNDARY_ERRORS.unreadable;
       }
       throw fromJson(info);
     }
     if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
-      throw fromJson({
-        code: 901,
-        kind: 'panic',
-        category: 'internal',
-        message: 'the WebAssembly core stopped unexpectedly; this is a bug, please report it',
-      });
+      throw fromJson(BOUNDARY_ERRORS.trap);
     }
     throw e;
   }
