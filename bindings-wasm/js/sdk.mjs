@@ -198,12 +198,18 @@ function fromThrown(e) {
     }
   }
   if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
+    trapped = true;
     return errorFromJson(BOUNDARY_ERRORS.trap);
   }
   return e;
 }
 
+// After a trap the module's memory may hold half-done state (a held borrow, an allocator in
+// the middle of a change): no further call goes into it; each throws the same PanicError.
+let trapped = false;
+
 function core(fn) {
+  if (trapped) throw errorFromJson(BOUNDARY_ERRORS.trap);
   try {
     return fn();
   } catch (e) {

@@ -56,6 +56,29 @@ test('the client module used without its entry point says so (900, the core\'s h
 
 test('autosend-sdk/webhook: a trap is the main entry\'s PanicError (901)', async () => {
   const w = await fresh('webhook.mjs');
-  w._setWebhookWasm(() => ({ verifyWebhook: trap }), sdk.errorFromJson);
-  assert.throws(() => w.verifyWebhook('{}', {}, 'whsec_x'), (e) => e instanceof sdk.PanicError && e.code === 901 && e.hint === kinds.get(901).hint);
+  let entered = 0;
+  w._setWebhookWasm(() => ({ verifyWebhook: () => { entered += 1; trap(); } }), sdk.errorFromJson);
+  for (let i = 0; i < 2; i++) {
+    assert.throws(() => w.verifyWebhook('{}', {}, 'whsec_x'), (e) => e instanceof sdk.PanicError && e.code === 901 && e.hint === kinds.get(901).hint);
+  }
+  assert.equal(entered, 1, 'the stopped instance was entered again');
+});
+
+test('after a trap no call goes into the stopped instance: each throws the same PanicError', async () => {
+  const m = await fresh('sdk.mjs');
+  let entered = 0;
+  class WasmClient {
+    constructor() {
+      entered += 1;
+      throw new WebAssembly.RuntimeError('unreachable');
+    }
+  }
+  // The real module, except that constructing a client traps.
+  const real = sdk._lowLevel().wasm;
+  m._setWasmLoader(() => new Proxy(real, { get: (t, k) => (k === 'WasmClient' ? WasmClient : t[k]) }));
+  const build = () => new m.AutoSend({ apiKey: 'AS_' + 'x'.repeat(20) });
+  for (let i = 0; i < 3; i++) {
+    assert.throws(build, (e) => e instanceof m.PanicError && e.code === 901 && e.hint === kinds.get(901).hint);
+  }
+  assert.equal(entered, 1, 'the instance was entered again after it trapped');
 });

@@ -158,7 +158,7 @@ error_kinds! {
         "This is a bug in the SDK: please report it with the error code and message.";
     /// A panic caught at a language boundary.
     Panic = 901, "panic", Internal,
-        "This is a bug in the SDK (a panic was caught): please report it; the client is still usable.";
+        "This is a bug in the SDK (a panic was caught): please report it. In Python, C and Rust the client stays usable; in JavaScript the WebAssembly module has stopped: restart the process (or worker) before sending again.";
 }
 
 impl fmt::Display for ErrorKind {

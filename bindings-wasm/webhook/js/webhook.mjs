@@ -31,7 +31,11 @@ function wasm() {
 
 // Errors thrown by the wasm functions are the core's error JSON as a string; a trap of the
 // instance is the core's `panic` kind (BOUNDARY_ERRORS.trap).
+// After a trap no further call goes into the stopped instance (see sdk.mjs).
+let trapped = false;
+
 function core(fn) {
+  if (trapped) throw fromJson(BOUNDARY_ERRORS.trap);
   try {
     return fn();
   } catch (e) {
@@ -45,6 +49,7 @@ function core(fn) {
       throw fromJson(info);
     }
     if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError) {
+      trapped = true;
       throw fromJson(BOUNDARY_ERRORS.trap);
     }
     throw e;
