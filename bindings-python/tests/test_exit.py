@@ -91,7 +91,7 @@ def run_children(sandbox: Sandbox, code: str, variants: List[str]) -> List[Tuple
 
 
 def test_async_client_processes_exit_cleanly(fresh_sandbox: Sandbox) -> None:
-    variants = ["close", "plain", "events", "inflight"] * 4
+    variants = ["close", "plain", "events", "inflight"] * 3
     bad = run_children(fresh_sandbox, ASYNC_CHILD, variants)
     assert not bad, f"{len(bad)} of {len(variants)} processes died at exit: {bad}"
 
