@@ -9,6 +9,7 @@
 #include <autosend.h>
 
 #include <arpa/inet.h>
+#include <pthread.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
@@ -237,6 +238,49 @@ static void test_fork(void) {
     printf("fork: %s\n", failures > before ? "FAILED" : "ok");
 }
 
+/* --- 2b. exit() with calls running ------------------------------------------------------------
+ * The Python binding died at interpreter exit while its runtime threads were still inside calls
+ * (bench/NOTES.md). The C library's equivalent: exit() while other threads are inside blocking
+ * calls (with an event callback) and the client was never freed. Each child must exit 0. */
+static void on_event_ignore(void *ud, autosend_str e) {
+    (void)ud;
+    (void)e;
+}
+
+static void *call_forever(void *c) {
+    bool mhbd;
+    for (;;) call(c, "templates.list", "{}", &mhbd, NULL, 0);
+    return NULL;
+}
+
+static void test_exit_with_calls_running(void) {
+    int before = failures;
+    for (int round = 0; round < 4; round++) {
+        fflush(NULL); /* the child's exit() flushes its copy of the buffers */
+        pid_t pid = fork();
+        if (pid == 0) {
+            autosend_client_options *o = NULL;
+            autosend_client *c = NULL;
+            autosend_client_options_new(&o);
+            autosend_client_options_set_api_key(o, S(g_key));
+            autosend_client_options_set_base_url(o, (const uint8_t *)g_url, strlen(g_url));
+            autosend_client_options_set_ca_file(o, (const uint8_t *)g_ca, strlen(g_ca));
+            autosend_client_options_set_shared_limiter(o, false);
+            autosend_client_options_set_event_callback(o, on_event_ignore, NULL);
+            if (autosend_client_new(o, &c, NULL) != AUTOSEND_RESULT_OK) _exit(2);
+            autosend_client_options_free(o);
+            pthread_t t;
+            for (int i = 0; i < 4; i++) pthread_create(&t, NULL, call_forever, c);
+            usleep(50 * 1000);
+            exit(0); /* atexit handlers and stdio teardown run while the threads are in calls */
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "exit() with calls running: status %d", status);
+    }
+    printf("exit with calls running: %s\n", failures > before ? "FAILED" : "ok");
+}
+
 /* --- local misbehaving servers (a forked process on loopback) ------------------------------ */
 static int listen_loopback(int *port) {
     int s = socket(AF_INET, SOCK_STREAM, 0);
@@ -366,6 +410,7 @@ int main(void) {
     }
     test_sigpipe();
     test_fork();
+    test_exit_with_calls_running();
     test_tls_stall();
     test_big_body();
     curl_global_cleanup();

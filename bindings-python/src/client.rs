@@ -101,16 +101,17 @@ fn interruptible(
         }
     };
     let mut signal: Option<PyErr> = None;
-    let r = py.detach(|| {
+    let r = crate::exit::detach(py, || {
         catch_unwind(AssertUnwindSafe(|| {
             let mut check = || {
-                Python::attach(|py| match py.check_signals() {
+                crate::exit::attach(|py| match py.check_signals() {
                     Ok(()) => false,
                     Err(e) => {
                         signal = Some(e);
                         true
                     }
                 })
+                .unwrap_or(false)
             };
             client.call_interruptible_opts(endpoint, params, opts, &mut check)
         }))
@@ -241,7 +242,7 @@ impl Client {
                 let tls = TlsOptions {
                     ca_cert_pem: ca_pem,
                 };
-                let r = py.detach(move || {
+                let r = crate::exit::detach(py, move || {
                     catch_unwind(AssertUnwindSafe(|| {
                         autosend_http::blocking::Client::new(o, tls)
                     }))
@@ -450,15 +451,17 @@ impl AsyncClient {
             let fut = CatchUnwind(Box::pin(async move {
                 client.call_opts(&endpoint, params, &o).await
             }));
-            pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            check(py, crate::runtime::check_open())?;
+            crate::runtime::future_into_py(py, async move {
                 let outcome = fut.await;
-                Python::attach(|py| -> PyResult<Py<PyAny>> {
+                crate::exit::attach(|py| -> PyResult<Py<PyAny>> {
                     match outcome {
                         Ok(Ok(resp)) => Ok(response_dict(py, &resp)?.into_any().unbind()),
                         Ok(Err(e)) => Err(to_pyerr(py, &e)),
                         Err(p) => Err(to_pyerr(py, &panic_error(p.as_ref()))),
                     }
                 })
+                .unwrap_or_else(|| Err(crate::runtime::exiting()))
             })
         })
     }
@@ -479,9 +482,10 @@ impl AsyncClient {
                     None => None,
                 }
             }));
-            pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            check(py, crate::runtime::check_open())?;
+            crate::runtime::future_into_py(py, async move {
                 let outcome = fut.await;
-                Python::attach(|py| -> PyResult<Py<PyAny>> {
+                crate::exit::attach(|py| -> PyResult<Py<PyAny>> {
                     match outcome {
                         Ok(None) => Ok(py.None()),
                         Ok(Some(result)) => Ok(pager
@@ -493,6 +497,7 @@ impl AsyncClient {
                         Err(p) => Err(page_error(py, &panic_error(p.as_ref()), page)),
                     }
                 })
+                .unwrap_or_else(|| Err(crate::runtime::exiting()))
             })
         })
     }
@@ -513,9 +518,10 @@ impl AsyncClient {
                     None => None,
                 }
             }));
-            pyo3_async_runtimes::tokio::future_into_py(py, async move {
+            check(py, crate::runtime::check_open())?;
+            crate::runtime::future_into_py(py, async move {
                 let outcome = fut.await;
-                Python::attach(|py| -> PyResult<Py<PyAny>> {
+                crate::exit::attach(|py| -> PyResult<Py<PyAny>> {
                     let c = chunker.bind(py).get();
                     match outcome {
                         Ok(None) => Ok(py.None()),
@@ -525,6 +531,7 @@ impl AsyncClient {
                         Err(p) => Err(to_pyerr(py, &panic_error(p.as_ref()))),
                     }
                 })
+                .unwrap_or_else(|| Err(crate::runtime::exiting()))
             })
         })
     }

@@ -42,14 +42,15 @@ pub fn user_agent_parts(
 }
 
 /// A transport listener calling `callback(event_dict)` with the GIL. An exception from the
-/// callback is reported as unraisable (it cannot stop a call half-way).
+/// callback is reported as unraisable (it cannot stop a call half-way). Events of calls that
+/// still run once the interpreter exits are dropped ([`crate::exit`]).
 pub fn listener(callback: Py<PyAny>) -> autosend_http::EventListener {
     std::sync::Arc::new(move |e: &Event| {
-        Python::attach(|py| {
+        crate::exit::attach(|py| {
             let r = event_dict(py, e).and_then(|d| callback.call1(py, (d,)));
             if let Err(err) = r {
                 err.write_unraisable(py, None);
             }
-        })
+        });
     })
 }

@@ -223,7 +223,7 @@ fn wait(py: Python<'_>, ms: u64) -> Option<PyErr> {
             return None;
         }
         let slice = (end - now).min(Duration::from_millis(autosend::INTERRUPT_CHECK_MS));
-        py.detach(|| std::thread::sleep(slice));
+        crate::exit::detach(py, || std::thread::sleep(slice));
         if let Err(e) = py.check_signals() {
             return Some(e);
         }

@@ -5,18 +5,17 @@ mod client;
 mod convert;
 mod errors;
 mod events;
+mod exit;
 mod hook;
 mod paging;
 mod replay;
+mod runtime;
 mod sansio;
 
 use pyo3::prelude::*;
 
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // The async client's runtime: its threads run with SIGPIPE blocked, like the blocking
-    // client's (a program that restores SIGPIPE to SIG_DFL must not die on a reset).
-    pyo3_async_runtimes::tokio::init(autosend_http::runtime_builder());
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("CORE_VERSION", autosend::VERSION)?;
     // The core's defaults and environment variable names, so Python never copies them.
@@ -71,5 +70,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(sansio::read_ca_file, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::to_json_text, m)?)?;
     m.add_function(wrap_pyfunction!(sansio::_debug_panic, m)?)?;
+    // Registered with `atexit` by the package (autosend/_exit.py).
+    m.add_function(wrap_pyfunction!(exit::at_exit, m)?)?;
     Ok(())
 }

@@ -558,7 +558,7 @@ pub fn read_ca_file<'py>(
     path: std::path::PathBuf,
 ) -> PyResult<Bound<'py, pyo3::types::PyBytes>> {
     guard(py, || {
-        let pem = py.detach(|| autosend_http::read_ca_file(&path));
+        let pem = crate::exit::detach(py, || autosend_http::read_ca_file(&path));
         Ok(pyo3::types::PyBytes::new(py, &check(py, pem)?))
     })
 }

@@ -340,32 +340,4 @@ def test_default_deadline_comes_from_the_core() -> None:
     assert autosend._native.DEFAULT_DEADLINE_MS == 90_000
 
 
-# --- exit with the async client ------------------------------------------------------------------
-
-ASYNC_EXIT_SCRIPT = """
-import asyncio, os, sys
-import autosend
-
-async def main():
-    c = autosend.AsyncAutoSend(os.environ["T_KEY"], base_url=os.environ["T_URL"], ca_file=os.environ["T_CA"],
-                               max_retries=0, rate_limits={"per_second": 100000, "per_minute": 1000000})
-    mail = {"from": {"email": "hello@mail.example.com"}, "to": {"email": "ada@example.com"},
-            "subject": "exit", "html": "<p>x</p>"}
-    await asyncio.gather(*(c.emails.send(mail) for _ in range(16)))
-    print("sent", flush=True)
-
-asyncio.run(main())
-"""
-
-
-def test_async_client_process_exits_cleanly(fresh_sandbox: Sandbox) -> None:
-    # The runtime's threads complete awaitables with a moment of Python code; a program that
-    # ends right after its last await used to die at exit in ~1 run in 4 (SIGSEGV, or SIGABRT
-    # from PyGILState_Release during finalization) although every send succeeded.
-    env = {**os.environ, **sandbox_env(fresh_sandbox, fresh_sandbox.info["keys"]["project"][0]["key"])}
-    bad = []
-    for _ in range(10):
-        r = subprocess.run([sys.executable, "-c", ASYNC_EXIT_SCRIPT], env=env, capture_output=True, text=True, timeout=60)
-        if r.returncode != 0 or r.stdout.strip() != "sent":
-            bad.append((r.returncode, r.stderr[-300:]))
-    assert not bad, bad
+# Exit with the clients (async, and sync from daemon threads): test_exit.py.

@@ -407,7 +407,6 @@ class AsyncAutoSend(_Base):
         opts["app_info"] = app_info
         opts["proxy"] = _proxy_option(proxy)
         self._native_client = _native.AsyncClient(**opts)
-        _exit.install()  # the runtime's threads leave Python before the interpreter finalizes
         self._init_events(on_event)
         for name, ns in _catalog.build_namespaces(self._method, self._bulk_method).items():
             setattr(self, name, ns)
