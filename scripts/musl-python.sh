@@ -13,7 +13,8 @@
 # The result is cached under $CARGO_TARGET_DIR/musl-python/<cpython>-<zlib>-r<recipe>/ and
 # reused while the source versions and this recipe stay the same; the scratch source trees
 # are deleted. Checked before it is handed out: PT_INTERP is /lib/ld-musl-x86_64.so.1, no
-# extension module links a glibc library, the modules pip and pytest need import. Build log: <cache>/build.log.
+# extension module links a glibc library, the modules pip and pytest need import.
+# Build log: <cache>/build.log.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 recipe=1                     # bump when the build below changes (new cache key)
@@ -55,7 +56,7 @@ zver="$(src_version zlib)"
 prefix="$base/cpython-$pyver-zlib-$zver-r$recipe"
 py="$prefix/bin/python3.11"
 
-# 185 MB -> ~50 MB: the static libpython (twice) only serves embedding; debug symbols go
+# 185 MB -> 72 MB: the static libpython (twice) only serves embedding; debug symbols go
 # (`strip` keeps .dynsym, which extension modules resolve the C API against).
 trim() {
     rm -f "$prefix"/lib/libpython3.11.a "$prefix"/lib/python3.11/config-3.11-*/libpython3.11.a
