@@ -4,22 +4,31 @@
 #   bash scripts/package.sh --all    # also manylinux2014 aarch64 and musllinux_1_2 x86_64 + aarch64
 #                                    # wheels (each a cold cross build: minutes), and the crates
 #                                    # verified by `cargo publish --dry-run` (compiles them)
+#   bash scripts/package.sh --musl   # the default set plus the musllinux_1_2 x86_64 wheel, run on
+#                                    # a musl CPython (scripts/musl-python.sh; built once, cached)
 # Wheels are built by maturin with zig (ziglang from PyPI: scripts/pkg-tools.sh), stripped, and
 # checked by bindings-python/check-wheel.sh (twine, check-wheel-contents, abi3audit, auditwheel).
 # Every x86_64 wheel is installed into a fresh venv; the glibc one runs
 # bindings-python/tests/smoke_wheel.py and the tests that need no sandbox, the aarch64 glibc one
 # runs the smoke test and the transport-hook/input tests on Debian's arm64 CPython under
-# qemu-user. No musl Python comes from the
-# registries, so the musl wheels are checked by auditwheel (musllinux_1_2), abi3audit, the
-# ELF check of check-wheel.sh (libc.musl-<arch>.so.1 only, no glibc symbol version) and musl's
-# own loader (Debian's musl; aarch64 under qemu) resolving every libc symbol of the extension. What runs where:
+# qemu-user. The musl wheels are checked by auditwheel (musllinux_1_2), abi3audit, the ELF
+# check of check-wheel.sh (libc.musl-<arch>.so.1 only, no glibc symbol version) and musl's own
+# loader (Debian's musl; aarch64 under qemu) resolving every libc symbol of the extension; the
+# x86_64 one is then installed (pip picks it by tag) and tested like the glibc one on a musl
+# CPython built from Debian's source by scripts/musl-python.sh. What runs where:
 # docs/packaging.md. Output: $CARGO_TARGET_DIR/dist.
 # The C library: bindings-c/install.sh (glibc 2.17, zig); its checks run in bindings-c/test.sh.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 cd "$ROOT"
 all=0
-[ "${1:-}" = "--all" ] && all=1
+musl=0
+case "${1:-}" in
+    --all) all=1 musl=1 ;;
+    --musl) musl=1 ;;
+    "") ;;
+    *) echo "usage: bash scripts/package.sh [--all|--musl]" >&2; exit 2 ;;
+esac
 # shellcheck source=pkg-tools.sh
 source "$ROOT/scripts/pkg-tools.sh"
 dist="$CARGO_TARGET_DIR/dist"
@@ -28,9 +37,9 @@ mkdir -p "$dist"
 
 # name:rust-target:maturin-compatibility
 builds=("x86_64-unknown-linux-gnu:manylinux2014")
+[ "$musl" = 1 ] && builds+=("x86_64-unknown-linux-musl:musllinux_1_2")
 if [ "$all" = 1 ]; then
-    builds+=("aarch64-unknown-linux-gnu:manylinux2014" "x86_64-unknown-linux-musl:musllinux_1_2"
-        "aarch64-unknown-linux-musl:musllinux_1_2")
+    builds+=("aarch64-unknown-linux-gnu:manylinux2014" "aarch64-unknown-linux-musl:musllinux_1_2")
 fi
 
 say "sdist"
@@ -116,31 +125,52 @@ musl_load_check() {
     fi
     echo "$(basename "$whl"): musl $arch loader resolves every libc symbol ($(grep -c 'symbol not found' <<<"$out") Python C API symbols left to the interpreter)"
 }
+# The musllinux x86_64 wheel on a real musl CPython (scripts/musl-python.sh: Debian's CPython
+# source built with musl-gcc, cached in $CARGO_TARGET_DIR/musl-python; ~10 min the first time):
+# a fresh venv (pip 22.3.1 from CPython's bundled wheel), pip picks the wheel by tag from
+# $dist (which also holds the glibc wheels and the sdist), then the smoke test and the same
+# pytest files as the glibc wheel. Test deps are pure Python: downloaded by the glibc pip
+# for the musl platform, installed offline (the musl CPython has no ssl).
+musl_wheel_tests() {
+    local whl="$1" py v wh tag t0=$SECONDS
+    say "musl CPython: $(basename "$whl")"
+    py="$(bash "$ROOT/scripts/musl-python.sh")"
+    echo "-- musl CPython ready: $((SECONDS - t0)) s ($py)"
+    v="$(mktemp -d)"
+    "$py" -m venv "$v"
+    wh="$CARGO_TARGET_DIR/musl-python/wheelhouse"
+    python3 -m pip download --quiet --disable-pip-version-check --dest "$wh" --only-binary=:all: \
+        --platform musllinux_1_2_x86_64 --python-version 3.11 --implementation cp pytest
+    "$v/bin/python" -m pip install --quiet --disable-pip-version-check --no-index --find-links "$wh" pytest
+    "$v/bin/python" -m pip install --quiet --disable-pip-version-check --no-index --only-binary=:all: \
+        --find-links "$dist" autosend-sdk
+    tag="$(sed -n 's/^Tag: //p' "$v"/lib/python3.11/site-packages/autosend_sdk-*.dist-info/WHEEL)"
+    [ "$tag" = cp39-abi3-musllinux_1_2_x86_64 ] ||
+        { echo "package.sh: pip on musl CPython installed the $tag wheel" >&2; exit 1; }
+    echo "pip on musl CPython $("$v/bin/python" -c 'import platform; print(platform.python_version())') picked $tag from $dist"
+    (cd /tmp && "$v/bin/python" "$smoke")
+    (cd bindings-python && "$v/bin/python" -m pytest -q -p no:cacheprovider tests/test_vectors.py \
+        tests/test_input.py tests/test_name_clash.py tests/test_surface.py tests/test_transport_hook.py)
+    rm -rf "$v"
+    echo "-- musl CPython venv, install and tests: $((SECONDS - t0)) s"
+}
 say "fresh-venv install of the x86_64 wheels"
 for w in "$dist"/*x86_64*.whl; do
-    v="$(mktemp -d)"
-    python3 -m venv "$v"
     case "$w" in
         *musllinux*)
-            # No musl Python comes from the registries (uv's python-build-standalone musl builds
-            # download from GitHub): check-wheel.sh's auditwheel + ELF checks vouch for the tag,
-            # and musl's own loader (Debian's musl 1.2.3) resolves the extension below. pip
-            # (glibc here) is asked whether a musllinux_1_2 CPython 3.9 would install it.
-            "$v/bin/python" -m pip install --quiet --disable-pip-version-check --dry-run --no-deps \
-                --target "$v/musl" --platform musllinux_1_2_x86_64 --python-version 3.9 \
-                --only-binary=:all: "$w"
-            echo "$(basename "$w"): pip accepts it for musllinux_1_2_x86_64 / CPython 3.9"
-            musl_load_check "$w" x86_64 ;;
+            musl_load_check "$w" x86_64
+            musl_wheel_tests "$w" ;;
         *)
+            v="$(mktemp -d)"
+            python3 -m venv "$v"
             "$v/bin/python" -m pip install --quiet --disable-pip-version-check "$w"
             "$v/bin/python" -m pip install --quiet --disable-pip-version-check pytest "jwcrypto>=1.5,<2"
             (cd /tmp && "$v/bin/python" "$smoke")
             # The tests that need no sandbox, run against the installed wheel.
             (cd bindings-python && "$v/bin/python" -m pytest -q -p no:cacheprovider tests/test_vectors.py \
                 tests/test_input.py tests/test_name_clash.py tests/test_surface.py tests/test_transport_hook.py)
-            ;;
+            rm -rf "$v" ;;
     esac
-    rm -rf "$v"
 done
 
 # aarch64 manylinux: imported and run by Debian's arm64 CPython under qemu-user (apt:
