@@ -785,3 +785,204 @@ fn request_refusals_name_the_type_and_the_endpoint() {
         format!("no endpoint called \"{}…\"", "x".repeat(64))
     );
 }
+
+// --- client.rs (task mut4) ------------------------------------------------------------------
+
+fn send_params() -> serde_json::Value {
+    json!({"from": {"email": "a@mail.example.com"}, "to": {"email": "b@example.com"},
+           "subject": "s", "html": "<p>x</p>"})
+}
+
+#[test]
+fn client_builds_its_redis_budget_and_reports_its_notices() {
+    use autosend::{BudgetOpKind, Client, Poll};
+    let mut o = ClientOptions::new("AS_ruleedgesclientredis1");
+    let c = Client::new(o.clone()).unwrap();
+    assert!(c.redis_budget().is_none(), "no Redis configured");
+    assert!(c.take_budget_notices().is_empty());
+    o.redis_url = Some("redis://127.0.0.1:1/0".into());
+    o.on_redis_error = OnRedisError::Fallback;
+    let c = Client::new(o).unwrap();
+    let b = c.redis_budget().expect("the client's Redis budget");
+    assert_eq!(
+        b.key_name(),
+        autosend::budget_redis::budget_key(c.config().key(), c.config().base_url())
+    );
+    assert_eq!(
+        (b.on_error(), b.timeout_ms()),
+        (OnRedisError::Fallback, 250)
+    );
+    // A failed store leaves one notice, taken once.
+    let mut call = c.call("emails.send", send_params(), 1).unwrap();
+    assert!(matches!(call.poll(0), Poll::Budget(op) if op.kind == BudgetOpKind::Acquire));
+    call.handle_budget_error(250, "connection refused");
+    let notices = c.take_budget_notices();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].event, "fallback");
+    assert!(c.take_budget_notices().is_empty());
+}
+
+#[test]
+fn client_per_call_options() {
+    use autosend::{CallOptions, Client};
+    let c = Client::new(ClientOptions::new(PROJECT_KEY)).unwrap();
+    // Per-call encryption, against the client's default (off).
+    assert_eq!(
+        c.call("emails.send", send_params(), 1)
+            .unwrap()
+            .entropy_needed(),
+        0
+    );
+    assert!(!c
+        .call_with("emails.send", send_params(), 1, None)
+        .unwrap()
+        .is_encrypted());
+    let enc = c
+        .call_with("emails.send", send_params(), 1, Some(true))
+        .unwrap();
+    assert!(enc.is_encrypted());
+    assert!(enc.entropy_needed() > 0);
+    // Either per-call option alone is checked like the client's.
+    for (o, field) in [
+        (
+            CallOptions {
+                timeout_ms: Some(0),
+                ..Default::default()
+            },
+            "timeout",
+        ),
+        (
+            CallOptions {
+                max_retries: Some(101),
+                ..Default::default()
+            },
+            "max_retries",
+        ),
+    ] {
+        let e = c
+            .call_opts("contacts.get", json!({"id": "c1"}), 1, &o)
+            .unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::InvalidConfig, Some(field)),
+            "{e}"
+        );
+    }
+    // The JWKS cache is the one of the base URL, shared with every client of it.
+    assert!(std::sync::Arc::ptr_eq(
+        c.jwks(),
+        &autosend::jwe::shared_jwks(c.config().base_url())
+    ));
+}
+
+// --- proxy.rs -------------------------------------------------------------------------------
+
+#[test]
+fn proxy_debug_and_loopback_forms() {
+    let p = autosend::parse_proxy_url("http://user:s3cretPass@proxy.example:3128").unwrap();
+    assert_eq!(format!("{p:?}"), "ProxyUrl(\"http://proxy.example:3128\")");
+    for (url, local) in [
+        ("http://[::ffff:127.0.0.1]:8080", true),
+        ("http://[::ffff:10.0.0.1]:8080", false),
+        ("http://LOCALHOST:1", true),
+        ("http://127.9.9.9:1", true),
+        ("http://[::2]:1", false),
+    ] {
+        assert_eq!(
+            autosend::parse_proxy_url(url).unwrap().is_loopback(),
+            local,
+            "{url}"
+        );
+    }
+    // A fragment alone, or a query alone, is refused.
+    for bad in [
+        "http://proxy.example:3128#f",
+        "http://proxy.example:3128?q",
+        "http://p:1/#f",
+    ] {
+        let e = autosend::parse_proxy_url(bad).unwrap_err();
+        assert_eq!(e.field(), Some("proxy"), "{bad}");
+    }
+}
+
+// --- types.rs -------------------------------------------------------------------------------
+
+#[test]
+fn email_shape_and_address_helpers() {
+    use autosend::types::{looks_like_email, Address, MAX_EMAIL_BYTES};
+    assert_eq!(MAX_EMAIL_BYTES, 41_943_040);
+    // 320 characters at most (64 + @ + 255).
+    let at_edge = format!("{}@{}", "a".repeat(64), "b".repeat(255));
+    assert_eq!(at_edge.len(), 320);
+    assert!(looks_like_email(&at_edge));
+    assert!(!looks_like_email(&format!("{at_edge}c")));
+    assert!(looks_like_email("a@b"));
+    for bad in [
+        "", "ab", "@b", "a@", "a@b@c", "a@.b", "a@b.", "a b@c", "a@b\tc", "a@b\u{7}", "a@b c",
+    ] {
+        assert!(!looks_like_email(bad), "{bad:?}");
+    }
+    let a = Address::named("a@example.com", "Ann");
+    assert_eq!(
+        (a.email.as_str(), a.name.as_deref()),
+        ("a@example.com", Some("Ann"))
+    );
+    assert_eq!(Address::new("a@example.com").name, None);
+}
+
+// --- replay.rs ------------------------------------------------------------------------------
+
+#[test]
+fn replay_defaults_and_store_size() {
+    use autosend::replay::{DEFAULT_REPLAY_CAPACITY, DEFAULT_REPLAY_TTL_MS};
+    use autosend::{MemoryReplayStore, ReplayGuard, ReplayStore};
+    assert_eq!(DEFAULT_REPLAY_TTL_MS, 86_400_000);
+    assert_eq!(DEFAULT_REPLAY_CAPACITY, 100_000);
+    // The default guard remembers a body for exactly 24 hours.
+    let mut g = ReplayGuard::default();
+    assert!(g.first_seen(b"body", 5));
+    assert!(!g.first_seen(b"body", 5 + 86_399_999));
+    assert!(g.first_seen(b"body", 5 + 86_400_000));
+    let mut s = MemoryReplayStore::new(2);
+    assert!(s.is_empty());
+    assert_eq!(s.len(), 0);
+    assert!(s.insert_if_absent("a", 0, 10));
+    assert!(!s.is_empty());
+    assert_eq!(s.len(), 1);
+    assert!(!s.insert_if_absent("a", 9, 20), "still remembered at 9");
+    assert!(s.insert_if_absent("b", 9, 30));
+    assert_eq!(s.len(), 2);
+    // Full: the entry closest to expiry ("a", 10) makes room.
+    assert!(s.insert_if_absent("c", 9, 40));
+    assert_eq!(s.len(), 2);
+    assert!(!s.insert_if_absent("b", 9, 50));
+    assert!(s.insert_if_absent("a", 9, 50), "a was dropped");
+    // Expired entries are forgotten at their expiry time.
+    let g = ReplayGuard::with_store(MemoryReplayStore::new(4), 1).unwrap();
+    assert!(g.store().is_empty());
+}
+
+// --- error.rs: the field of an API error ----------------------------------------------------
+
+#[test]
+fn api_error_field_is_the_first_detail_that_names_one() {
+    use autosend::{Client, Poll};
+    let c = Client::new(ClientOptions::new(PROJECT_KEY)).unwrap();
+    let mut call = c.call("emails.send", send_params(), 1).unwrap();
+    assert!(matches!(call.poll(0), Poll::Send(_)));
+    let body = json!({"success": false, "error": {"message": "Validation failed",
+        "code": "VALIDATION_FAILED", "status": 400, "details": [
+            {"field": "", "message": "2 problems"},
+            {"field": "to.email", "message": "Invalid email"},
+            {"field": "subject", "message": "Subject is required"}]}});
+    call.handle_response(5, 400, &[], body.to_string().as_bytes());
+    let Poll::Done(Err(e)) = call.poll(5) else {
+        panic!("expected the call to fail")
+    };
+    assert_eq!(
+        (e.kind(), e.field()),
+        (ErrorKind::ApiValidation, Some("to.email"))
+    );
+    assert_eq!(e.details().len(), 3);
+    assert_eq!(e.details()[0].field, "");
+}
