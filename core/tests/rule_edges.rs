@@ -986,3 +986,304 @@ fn api_error_field_is_the_first_detail_that_names_one() {
     assert_eq!(e.details().len(), 3);
     assert_eq!(e.details()[0].field, "");
 }
+
+// --- event.rs: the exact line, level and JSON of a call event ---------------------------------
+
+fn event(kind: autosend::EventKind) -> autosend::Event {
+    autosend::Event {
+        kind,
+        endpoint: "emails.send",
+        method: "POST",
+        path: "/v1/mails/send".into(),
+        attempt: 2,
+        status: None,
+        request_id: None,
+        duration_ms: None,
+        wait_ms: None,
+        reason: None,
+        ok: None,
+        error: None,
+    }
+}
+
+#[test]
+fn event_messages_are_exact_for_every_kind() {
+    use autosend::EventKind as K;
+    let head = "emails.send POST /v1/mails/send";
+    let full = |kind| autosend::Event {
+        status: Some(201),
+        request_id: Some("req_7".into()),
+        duration_ms: Some(35),
+        wait_ms: Some(500),
+        reason: Some("rate_limited"),
+        ok: Some(true),
+        error: Some("server"),
+        ..event(kind)
+    };
+    let cases = [
+        (full(K::Request), "sending attempt 2"),
+        (event(K::Request), "sending attempt 2"),
+        (
+            full(K::Response),
+            "HTTP 201 in 35 ms (attempt 2, request id req_7)",
+        ),
+        (
+            event(K::Response),
+            "HTTP 0 in 0 ms (attempt 2, request id none)",
+        ),
+        (
+            full(K::TransportError),
+            "rate_limited after 35 ms (attempt 2)",
+        ),
+        (
+            event(K::TransportError),
+            "transport error after 0 ms (attempt 2)",
+        ),
+        (
+            full(K::Retry),
+            "retrying in 500 ms after rate_limited (attempt 2 failed)",
+        ),
+        (
+            event(K::Retry),
+            "retrying in 0 ms after an error (attempt 2 failed)",
+        ),
+        (
+            full(K::RateLimitWait),
+            "waiting 500 ms for the rate-limit budget",
+        ),
+        (
+            event(K::RateLimitWait),
+            "waiting 0 ms for the rate-limit budget",
+        ),
+        (full(K::BudgetNotice), "rate_limited"),
+        (event(K::BudgetNotice), "budget notice"),
+        (full(K::Done), "done, HTTP 201 after 2 attempt(s) in 35 ms"),
+        (
+            autosend::Event {
+                ok: Some(false),
+                ..full(K::Done)
+            },
+            "failed with server after 2 attempt(s) in 35 ms",
+        ),
+        (
+            event(K::Done),
+            "failed with an error after 2 attempt(s) in 0 ms",
+        ),
+    ];
+    for (e, tail) in cases {
+        assert_eq!(e.message(), format!("{head}: {tail}"), "{e:?}");
+    }
+}
+
+#[test]
+fn event_levels_and_thresholds() {
+    use autosend::event::log_threshold;
+    use autosend::EventKind as K;
+    let done = |ok| autosend::Event {
+        ok,
+        ..event(K::Done)
+    };
+    let cases = [
+        (event(K::Request), "debug"),
+        (event(K::Response), "debug"),
+        (event(K::TransportError), "info"),
+        (event(K::Retry), "info"),
+        (event(K::RateLimitWait), "info"),
+        (event(K::BudgetNotice), "info"),
+        (done(Some(true)), "debug"),
+        (done(Some(false)), "info"),
+        (done(None), "info"),
+    ];
+    for (e, level) in cases {
+        assert_eq!(e.level(), level, "{e:?}");
+        // A debug logger shows everything; an info logger only the info events.
+        assert!(e.shown_at("debug"), "{e:?}");
+        assert_eq!(e.shown_at("info"), level == "info", "{e:?}");
+    }
+    for (value, threshold) in [
+        ("debug", Some("debug")),
+        (" Trace", Some("debug")),
+        ("ALL\n", Some("debug")),
+        ("Info ", Some("info")),
+        ("", None),
+        ("off", None),
+        ("warn", None),
+    ] {
+        assert_eq!(log_threshold(value), threshold, "{value:?}");
+    }
+}
+
+#[test]
+fn event_json_is_exact_in_both_name_styles() {
+    use autosend::EventKind as K;
+    let names: Vec<&str> = [
+        K::Request,
+        K::Response,
+        K::TransportError,
+        K::Retry,
+        K::RateLimitWait,
+        K::BudgetNotice,
+        K::Done,
+    ]
+    .iter()
+    .map(|k| k.name())
+    .collect();
+    assert_eq!(
+        names,
+        [
+            "request",
+            "response",
+            "transport_error",
+            "retry",
+            "rate_limit_wait",
+            "budget_notice",
+            "done"
+        ]
+    );
+    let e = autosend::Event {
+        status: Some(500),
+        request_id: Some("req_9".into()),
+        duration_ms: Some(12),
+        wait_ms: Some(3),
+        reason: Some("budget_store_fallback"),
+        ok: Some(false),
+        error: Some("server"),
+        ..event(K::Done)
+    };
+    let common = json!({"kind": "done", "endpoint": "emails.send", "method": "POST",
+        "path": "/v1/mails/send", "attempt": 2, "status": 500, "reason": "budget_store_fallback",
+        "ok": false, "error": "server"});
+    let with = |extra: serde_json::Value| {
+        let mut v = common.clone();
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        v
+    };
+    assert_eq!(
+        e.to_json(NameStyle::Snake),
+        with(json!({"request_id": "req_9", "duration_ms": 12, "wait_ms": 3}))
+    );
+    assert_eq!(
+        e.to_json(NameStyle::Camel),
+        with(json!({"requestId": "req_9", "durationMs": 12, "waitMs": 3}))
+    );
+    assert_eq!(
+        event(K::Request).to_json(NameStyle::Camel),
+        json!({"kind": "request", "endpoint": "emails.send", "method": "POST",
+            "path": "/v1/mails/send", "attempt": 2})
+    );
+}
+
+// --- catalog.rs: the exact description bindings build their namespaces from --------------------
+
+#[test]
+fn exact_catalog_endpoint_describe() {
+    let a = autosend::endpoint("inbound.attachment").unwrap();
+    assert_eq!(
+        a.describe(),
+        json!({"id": "inbound.attachment", "namespace": "inbound", "name": "attachment",
+            "method": "GET", "path": "/inbound/messages/{id}/attachments/{idx}",
+            "path_params": ["id", "idx"], "query": ["download"],
+            "query_params": [{"name": "download", "type": "boolean", "min": null, "max": null,
+                "required": false, "enum": null}],
+            "scope": "project_key", "idempotent": true, "has_body": false,
+            "body_required": false, "response": "binary", "binary_flag": "download",
+            "pagination": null, "rules": [], "max_body_bytes": null,
+            "summary": "Get an attachment of a received message."})
+    );
+    let all = autosend::describe_catalog();
+    assert_eq!(all.as_array().unwrap().len(), autosend::CATALOG.len());
+    assert!(all.as_array().unwrap().contains(&a.describe()));
+    let t = autosend::endpoint("templates.search").unwrap();
+    assert_eq!(
+        t.describe()["pagination"],
+        json!({"style": "nested", "in": "query", "items": "templates"})
+    );
+    assert_eq!(
+        t.query_param("templateType").unwrap().describe(),
+        json!({"name": "templateType", "type": "string", "min": null, "max": null,
+            "required": false, "enum": ["transactional", "marketing"]})
+    );
+    let tags = autosend::endpoint("automations.list")
+        .unwrap()
+        .query_param("tags")
+        .unwrap();
+    assert_eq!(
+        tags.describe(),
+        json!({"name": "tags", "type": "array", "items": "string", "min": null, "max": null,
+            "required": false, "enum": null})
+    );
+}
+
+#[test]
+fn exact_catalog_names_and_lookups() {
+    use autosend::{Method, ParamType, ResponseKind, Scope};
+    let methods = [
+        Method::Get,
+        Method::Post,
+        Method::Put,
+        Method::Patch,
+        Method::Delete,
+    ];
+    let shown: Vec<String> = methods.iter().map(|m| format!("{m}")).collect();
+    assert_eq!(shown, ["GET", "POST", "PUT", "PATCH", "DELETE"]);
+    let names: Vec<&str> = methods.iter().map(|m| m.as_str()).collect();
+    assert_eq!(names, ["GET", "POST", "PUT", "PATCH", "DELETE"]);
+    let scopes: Vec<&str> = [
+        Scope::Project,
+        Scope::ProjectKey,
+        Scope::Account,
+        Scope::AccountNoProject,
+        Scope::None,
+    ]
+    .iter()
+    .map(|s| s.name())
+    .collect();
+    assert_eq!(
+        scopes,
+        [
+            "project",
+            "project_key",
+            "account",
+            "account_no_project",
+            "none"
+        ]
+    );
+    let kinds: Vec<&str> = [
+        ResponseKind::Data,
+        ResponseKind::Message,
+        ResponseKind::Binary,
+        ResponseKind::Empty,
+    ]
+    .iter()
+    .map(|k| k.name())
+    .collect();
+    assert_eq!(kinds, ["data", "message", "binary", "empty"]);
+    let types: Vec<&str> = [
+        ParamType::String,
+        ParamType::Integer,
+        ParamType::Number,
+        ParamType::Boolean,
+        ParamType::Array,
+    ]
+    .iter()
+    .map(|t| t.name())
+    .collect();
+    assert_eq!(types, ["string", "integer", "number", "boolean", "array"]);
+
+    let a = autosend::endpoint("inbound.attachment").unwrap();
+    assert_eq!(a.path_params().collect::<Vec<_>>(), ["id", "idx"]);
+    assert_eq!((a.namespace(), a.method_name()), ("inbound", "attachment"));
+    assert_eq!(a.query_param("download").unwrap().name, "download");
+    assert!(a.query_param("downloads").is_none());
+    assert!(
+        a.query_param("id").is_none(),
+        "a path parameter is no query parameter"
+    );
+    let s = autosend::endpoint("emails.send").unwrap();
+    assert_eq!(s.path_params().count(), 0);
+    assert_eq!((s.namespace(), s.method_name()), ("emails", "send"));
+    assert!(autosend::endpoint("emails.sendd").is_none());
+    assert!(autosend::endpoint("").is_none());
+}
