@@ -479,9 +479,44 @@ function maxBodyBytes(endpointId) {
   return limit || Infinity;
 }
 
+// Plain data (objects with Object.prototype or none, arrays, strings, finite numbers,
+// booleans, null) of at most PLAIN_BUDGET characters, as counted by strictJson: it is written
+// by JSON.stringify without a replacer (V8's fast serialiser; the replacer runs per key).
+// Anything else (undefined, functions, toJSON, Dates, class instances, non-finite numbers,
+// inherited enumerable keys, deep or big values) goes through strictJson, which refuses
+// what must be refused and says where. Returns undefined when the value is not such data.
+const PLAIN_BUDGET = 1 << 16;
+const OBJECT_PROTO = Object.prototype;
+function plainRest(v, budget, depth) {
+  const t = typeof v;
+  if (t === 'string') return budget - v.length - 2;
+  if (t === 'number') return Number.isFinite(v) ? budget - 1 : -1;
+  if (t === 'boolean' || v === null) return budget - 4;
+  if (t !== 'object' || depth > 32) return -1;
+  if ('toJSON' in v) return -1;
+  budget -= 2;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length && budget >= 0; i++) budget = plainRest(v[i], budget - 1, depth + 1);
+    return budget;
+  }
+  const proto = Object.getPrototypeOf(v);
+  if (proto !== OBJECT_PROTO && proto !== null) return -1;
+  for (const k in v) {
+    if (budget < 0 || !Object.hasOwn(v, k)) return -1;
+    budget = plainRest(v[k], budget - k.length - 4, depth + 1);
+  }
+  return budget;
+}
+function plainJson(value, limit) {
+  if (plainRest(value, Math.min(limit, PLAIN_BUDGET), 0) < 0) return undefined;
+  const json = JSON.stringify(value);
+  return json.length > limit ? undefined : json;
+}
+
 function paramsJson(endpointId, params, strictTypes = false) {
   try {
-    return strictJson(params ?? {}, maxBodyBytes(String(endpointId)));
+    const limit = maxBodyBytes(String(endpointId));
+    return plainJson(params ?? {}, limit) ?? strictJson(params ?? {}, limit);
   } catch (e) {
     if (e instanceof NonFiniteNumber) throw localError('validation', e.path, `is ${e.value}: ${NON_FINITE}`);
     if (e instanceof TooLarge) {
@@ -811,9 +846,13 @@ export class AutoSend {
     const encrypt = own(requestOptions, 'encrypt');
     const timeout = numberOption(requestOptions, 'timeout');
     const maxRetries = numberOption(requestOptions, 'maxRetries');
-    const call = core(() =>
-      this.#client.call(String(endpointId), json, seed[0], seed[1], encrypt == null ? undefined : Boolean(encrypt), timeout, maxRetries),
-    );
+    if (trapped) throw errorFromJson(BOUNDARY_ERRORS.trap);
+    let call;
+    try {
+      call = this.#client.call(String(endpointId), json, seed[0], seed[1], encrypt == null ? undefined : Boolean(encrypt), timeout, maxRetries);
+    } catch (e) {
+      throw fromThrown(e);
+    }
     const signal = own(requestOptions, 'signal');
     const events = this.#events;
     if (events) call.recordEvents(true);
@@ -914,6 +953,8 @@ export class AutoSend {
     }
   }
 
+  // One attempt: fetch, then the answer (or what went wrong) fed to the core. The core's
+  // own errors (a thrown string, a trap) propagate to #run, which converts them.
   async #attempt(call, send, body, signal) {
     const controller = new AbortController();
     let timedOut = false;
@@ -926,6 +967,10 @@ export class AutoSend {
     // Node: whether this attempt's request was written (undici's diagnostics channels).
     const wire = { tracked: false, sent: false, connecting: false, connected: false };
     let response = null;
+    let lines = false;
+    let got;
+    let bytes;
+    let kind = null;
     try {
       // Null prototypes: a polluted Object.prototype (`dispatcher`, `body`…) is not read.
       const headers = Object.create(null);
@@ -944,8 +989,8 @@ export class AutoSend {
       response = await (nodeHooks ? nodeFetch(this, this.#fetch, send.url, init, wire) : this.#fetch(send.url, init));
       // A fetch Headers object holds no line feed in names or values: its headers go to the
       // core as one `name\nvalue\n` string; anything else as JSON pairs.
-      const lines = typeof Headers === 'function' && response.headers instanceof Headers;
-      let got = lines ? '' : [];
+      lines = typeof Headers === 'function' && response.headers instanceof Headers;
+      got = lines ? '' : [];
       if (lines) {
         response.headers.forEach((v, k) => {
           got += `${k}\n${v}\n`;
@@ -953,15 +998,8 @@ export class AutoSend {
       } else {
         response.headers.forEach((v, k) => got.push([k, v]));
       }
-      const bytes = await readCapped(response, maxResponseBytes());
-      if (bytes === null) {
-        controller.abort(); // stop reading; the connection is dropped
-        const pairs = lines ? JSON.stringify(linePairs(got)) : JSON.stringify(got);
-        core(() => call.handleOversizedResponse(clock(), response.status, pairs));
-        return;
-      }
-      if (lines) core(() => call.handleResponseLines(clock(), response.status, got, bytes));
-      else core(() => call.handleResponse(clock(), response.status, JSON.stringify(got), bytes));
+      bytes = await readCapped(response, maxResponseBytes());
+      if (bytes === null) controller.abort(); // stop reading; the connection is dropped
     } catch (err) {
       if (err instanceof AutoSendError) throw err;
       // Nothing was written on any connection (undici said so): nothing was sent, whether
@@ -971,16 +1009,21 @@ export class AutoSend {
       // Cancelled by the caller: stop here (the core is not asked to retry). The request was
       // handed to fetch, so a send may have been delivered: the error says so.
       if (signal?.aborted && !timedOut) throw abortedError(signal, call, !unsent);
-      let kind;
       if (unsent) kind = 'connect';
       else if (timedOut) kind = 'timeout';
       else if (response !== null) kind = 'connection_lost'; // the server answered: it was sent
       else kind = classifyFetchError(err);
-      core(() => call.handleTransportError(clock(), kind));
     } finally {
       clearTimeout(timer);
       signal?.removeEventListener?.('abort', onAbort);
     }
+    if (trapped) throw errorFromJson(BOUNDARY_ERRORS.trap);
+    if (kind !== null) call.handleTransportError(clock(), kind);
+    else if (bytes === null) {
+      const pairs = lines ? JSON.stringify(linePairs(got)) : JSON.stringify(got);
+      call.handleOversizedResponse(clock(), response.status, pairs);
+    } else if (lines) call.handleResponseLines(clock(), response.status, got, bytes);
+    else call.handleResponse(clock(), response.status, JSON.stringify(got), bytes);
   }
 
   // The client's per-attempt timeout, as the connect timeout of its Node dispatcher.

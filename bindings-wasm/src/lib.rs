@@ -124,12 +124,27 @@ fn headers_from_lines(s: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Appends `s` as a JSON string (quoted, escaped).
+/// Appends `s` as a JSON string (quoted, escaped as JSON requires: `"`, `\\` and the control
+/// characters), written in place (no string per value).
 fn push_json_str(out: &mut String, s: &str) {
-    match serde_json::to_string(s) {
-        Ok(q) => out.push_str(&q),
-        Err(_) => out.push_str("\"\""),
+    out.push('"');
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            out.push_str(&s[plain..i]);
+            match b {
+                b'"' => out.push_str("\\\""),
+                b'\\' => out.push_str("\\\\"),
+                _ => {
+                    use std::fmt::Write;
+                    let _ = write!(out, "\\u{b:04x}");
+                }
+            }
+            plain = i + 1;
+        }
     }
+    out.push_str(&s[plain..]);
+    out.push('"');
 }
 
 /// The `{"send": …}` step as JSON text, written directly (no `Value` tree per attempt).
@@ -152,11 +167,12 @@ fn send_json(req: &autosend::Request, has_body: bool) -> String {
     }
     out.push_str("],\"hasBody\":");
     out.push_str(if has_body { "true" } else { "false" });
-    out.push_str(",\"timeoutMs\":");
-    out.push_str(&req.timeout_ms.to_string());
-    out.push_str(",\"attempt\":");
-    out.push_str(&req.attempt.to_string());
-    out.push_str("}}");
+    use std::fmt::Write;
+    let _ = write!(
+        out,
+        ",\"timeoutMs\":{},\"attempt\":{}}}}}",
+        req.timeout_ms, req.attempt
+    );
     out
 }
 

@@ -449,17 +449,7 @@ impl Call {
                     ))
                 }))
             }
-            State::InFlight => {
-                // A binding bug: fail closed rather than send twice.
-                let e = Error::new(
-                    ErrorKind::Internal,
-                    "poll called while a request was outstanding (feed the response back first)",
-                )
-                .with_may_have_been_delivered(self.maybe_delivered || !self.endpoint.idempotent);
-                self.settle(now);
-                self.finish(Err(e));
-                return self.poll(now);
-            }
+            State::InFlight => return self.poll_in_flight(now),
             State::Ready => {}
         }
         self.started_at.get_or_insert(now);
@@ -511,18 +501,7 @@ impl Call {
         match decision {
             Acquire::Wait(ms) => {
                 if ms > MAX_RETRY_AFTER_MS {
-                    // Only server feedback blocks a key this long.
-                    let e = Error::new(
-                        ErrorKind::RateLimited,
-                        format!(
-                            "the API asked this key to pause for {} s",
-                            ms.div_ceil(1000)
-                        ),
-                    )
-                    .with_retry_after_ms(Some(ms))
-                    .with_may_have_been_delivered(self.maybe_delivered);
-                    self.finish(Err(e));
-                    return self.poll(now);
+                    return self.paused_too_long(now, ms);
                 }
                 if deadline.is_some_and(|d| now.saturating_add(ms) >= d) {
                     let e = self.deadline_error();
@@ -553,6 +532,38 @@ impl Call {
                 Poll::Send(req)
             }
         }
+    }
+
+    /// `poll` while a request is outstanding: a binding bug; fail closed rather than send
+    /// twice.
+    #[cold]
+    #[inline(never)]
+    fn poll_in_flight(&mut self, now: u64) -> Poll {
+        let e = Error::new(
+            ErrorKind::Internal,
+            "poll called while a request was outstanding (feed the response back first)",
+        )
+        .with_may_have_been_delivered(self.maybe_delivered || !self.endpoint.idempotent);
+        self.settle(now);
+        self.finish(Err(e));
+        self.poll(now)
+    }
+
+    /// The key is blocked for `ms`, longer than a call waits: only server feedback does that.
+    #[cold]
+    #[inline(never)]
+    fn paused_too_long(&mut self, now: u64, ms: u64) -> Poll {
+        let e = Error::new(
+            ErrorKind::RateLimited,
+            format!(
+                "the API asked this key to pause for {} s",
+                ms.div_ceil(1000)
+            ),
+        )
+        .with_retry_after_ms(Some(ms))
+        .with_may_have_been_delivered(self.maybe_delivered);
+        self.finish(Err(e));
+        self.poll(now)
     }
 
     fn backoff(&mut self) -> u64 {
@@ -622,64 +633,92 @@ impl Call {
             let request_id =
                 request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
             if self.request.expects_bytes {
-                self.finish(Ok(ApiResponse {
-                    status,
-                    data: Value::Null,
-                    message: None,
-                    bytes: Some(body.to_vec()),
-                    content_type: header(headers, "content-type").map(|c| truncate(c, 200)),
-                    filename: disposition_filename(headers),
-                    request_id,
-                    attempts: self.attempts,
-                    already_gone: false,
-                }));
+                self.finish_bytes(status, headers, body, request_id);
                 return;
             }
             match success_value(body) {
-                Ok((data, _)) if missing_result_fields(self.endpoint.id, &data).is_some() => {
-                    let missing =
-                        missing_result_fields(self.endpoint.id, &data).unwrap_or_default();
-                    self.maybe_delivered |= !self.endpoint.idempotent;
-                    let e = Error::new(
-                        ErrorKind::InvalidResponse,
-                        format!(
-                            "HTTP {status} without the documented {}: the API most likely \
-                             processed the request but did not say so",
-                            missing.join(", ")
-                        ),
-                    )
-                    .with_status(status)
-                    .with_request_id(request_id)
-                    .with_may_have_been_delivered(self.maybe_delivered);
-                    self.finish(Err(e));
-                }
-                Ok((data, message)) => self.finish(Ok(ApiResponse {
-                    status,
-                    data,
-                    message,
-                    bytes: None,
-                    content_type: None,
-                    filename: None,
-                    request_id,
-                    attempts: self.attempts,
-                    already_gone: false,
-                })),
-                Err(()) => {
-                    // The server did act on it. Not retried: a garbled 2xx points at a proxy
-                    // or a wrong base URL, which a retry will not fix.
-                    self.maybe_delivered |= !self.endpoint.idempotent;
-                    let e = Error::new(
-                        ErrorKind::InvalidResponse,
-                        format!("HTTP {status} with a body that is not JSON"),
-                    )
-                    .with_status(status)
-                    .with_request_id(request_id)
-                    .with_may_have_been_delivered(self.maybe_delivered);
-                    self.finish(Err(e));
-                }
+                Ok((data, message)) => match missing_result_fields(self.endpoint.id, &data) {
+                    None => self.finish(Ok(ApiResponse {
+                        status,
+                        data,
+                        message,
+                        bytes: None,
+                        content_type: None,
+                        filename: None,
+                        request_id,
+                        attempts: self.attempts,
+                        already_gone: false,
+                    })),
+                    Some(missing) => self.invalid_success(status, request_id, Some(missing)),
+                },
+                // The server did act on it. Not retried: a garbled 2xx points at a proxy
+                // or a wrong base URL, which a retry will not fix.
+                Err(()) => self.invalid_success(status, request_id, None),
             }
             return;
         }
+        self.handle_error_status(now, status, headers, body);
+    }
+
+    /// A 2xx answer of a binary endpoint called for the file: the bytes are the result.
+    #[cold]
+    #[inline(never)]
+    fn finish_bytes(
+        &mut self,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+        request_id: Option<String>,
+    ) {
+        self.finish(Ok(ApiResponse {
+            status,
+            data: Value::Null,
+            message: None,
+            bytes: Some(body.to_vec()),
+            content_type: header(headers, "content-type").map(|c| truncate(c, 200)),
+            filename: disposition_filename(headers),
+            request_id,
+            attempts: self.attempts,
+            already_gone: false,
+        }));
+    }
+
+    /// A 2xx answer without the documented result fields (`missing`) or whose body is not
+    /// JSON (`None`): `invalid_response`, and the server most likely acted on the request.
+    #[cold]
+    #[inline(never)]
+    fn invalid_success(
+        &mut self,
+        status: u16,
+        request_id: Option<String>,
+        missing: Option<Vec<&'static str>>,
+    ) {
+        self.maybe_delivered |= !self.endpoint.idempotent;
+        let message = match missing {
+            Some(missing) => format!(
+                "HTTP {status} without the documented {}: the API most likely \
+                 processed the request but did not say so",
+                missing.join(", ")
+            ),
+            None => format!("HTTP {status} with a body that is not JSON"),
+        };
+        let e = Error::new(ErrorKind::InvalidResponse, message)
+            .with_status(status)
+            .with_request_id(request_id)
+            .with_may_have_been_delivered(self.maybe_delivered);
+        self.finish(Err(e));
+    }
+
+    /// A non-2xx answer: an already-deleted resource, a retry or the call's error.
+    #[cold]
+    #[inline(never)]
+    fn handle_error_status(
+        &mut self,
+        now: u64,
+        status: u16,
+        headers: &[(String, String)],
+        body: &[u8],
+    ) {
         if status == 404 && self.endpoint.method == Method::Delete && self.unknown_outcome {
             // An earlier attempt may have deleted it: the goal of the call is reached.
             self.finish(Ok(ApiResponse {

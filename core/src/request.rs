@@ -119,62 +119,29 @@ fn build(
     endpoint_id: &str,
     params: Value,
 ) -> Result<(&'static Endpoint, Request), Error> {
-    let ep = endpoint(endpoint_id).ok_or_else(|| {
-        Error::new(
-            ErrorKind::UnknownEndpoint,
-            format!("no endpoint called {:?}", truncate(endpoint_id, 64)),
-        )
-    })?;
+    let Some(ep) = endpoint(endpoint_id) else {
+        return Err(unknown_endpoint(endpoint_id));
+    };
 
     // Key scope: whether the key goes at all, and the project-id header.
     let key = config.key();
     let (send_key, project_header) = match (ep.scope, key.kind()) {
         (Scope::None, _) => (false, None),
-        (Scope::Account | Scope::AccountNoProject, KeyKind::Project) => {
-            return Err(Error::new(
-                ErrorKind::KeyScope,
-                format!(
-                    "{} needs an account key (ASA_); a project key (AS_) was given",
-                    ep.id
-                ),
-            ))
-        }
-        (Scope::ProjectKey, KeyKind::Account) => {
-            return Err(Error::new(
-                ErrorKind::KeyScope,
-                format!(
-                    "{} takes a project key (AS_); an account key (ASA_) was given (create a \
-                     project key for this project and use it for this call)",
-                    ep.id
-                ),
-            ))
-        }
         (Scope::AccountNoProject, KeyKind::Account) => (true, None),
         (Scope::Project | Scope::Account, KeyKind::Account) => match config.project_id() {
             Some(p) => (true, Some(p.to_string())),
-            None => {
-                return Err(Error::new(
-                    ErrorKind::MissingProjectId,
-                    format!("{} with an account key (ASA_) needs a project id", ep.id),
-                ))
-            }
+            None => return Err(scope_error(ep, key.kind(), false)),
         },
         (Scope::Project | Scope::ProjectKey, KeyKind::Project) => (true, None),
+        (Scope::Account | Scope::AccountNoProject, KeyKind::Project)
+        | (Scope::ProjectKey, KeyKind::Account) => return Err(scope_error(ep, key.kind(), true)),
     };
 
     // Split the parameters.
     let mut params = match params {
         Value::Object(m) => m,
         Value::Null => Map::new(),
-        other => {
-            return Err(Error::validation(
-                "params",
-                format!(
-                    "parameters must be a JSON object, not {}",
-                    type_name(&other)
-                ),
-            ))
-        }
+        other => return Err(not_an_object(&other)),
     };
     // Depth is decided once, here, for every endpoint and language (limits.rs).
     crate::limits::check_depth(&params)?;
@@ -230,11 +197,7 @@ fn build(
             // Without a documented limit, the send limit is a safety net.
             let max = ep.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
             if bytes.len() > max {
-                let field = match &v {
-                    Value::Object(m) => crate::limits::largest_field(m),
-                    _ => String::new(),
-                };
-                return Err(crate::limits::too_large(ep.id, &field, bytes.len(), max));
+                return Err(body_too_large(ep, &v, bytes.len(), max));
             }
             Some(bytes)
         }
@@ -277,6 +240,61 @@ fn build(
             expects_bytes,
         },
     ))
+}
+
+// The refusals of `build`, out of its hot path (cold: V8 and LLVM keep them out of the code
+// that runs per send).
+
+#[cold]
+#[inline(never)]
+fn unknown_endpoint(endpoint_id: &str) -> Error {
+    Error::new(
+        ErrorKind::UnknownEndpoint,
+        format!("no endpoint called {:?}", truncate(endpoint_id, 64)),
+    )
+}
+
+/// A key of the wrong kind for `ep` (`wrong_kind`), or an account key without a project id.
+#[cold]
+#[inline(never)]
+fn scope_error(ep: &Endpoint, kind: KeyKind, wrong_kind: bool) -> Error {
+    if !wrong_kind {
+        return Error::new(
+            ErrorKind::MissingProjectId,
+            format!("{} with an account key (ASA_) needs a project id", ep.id),
+        );
+    }
+    let message = match kind {
+        KeyKind::Project => format!(
+            "{} needs an account key (ASA_); a project key (AS_) was given",
+            ep.id
+        ),
+        KeyKind::Account => format!(
+            "{} takes a project key (AS_); an account key (ASA_) was given (create a \
+             project key for this project and use it for this call)",
+            ep.id
+        ),
+    };
+    Error::new(ErrorKind::KeyScope, message)
+}
+
+#[cold]
+#[inline(never)]
+fn not_an_object(v: &Value) -> Error {
+    Error::validation(
+        "params",
+        format!("parameters must be a JSON object, not {}", type_name(v)),
+    )
+}
+
+#[cold]
+#[inline(never)]
+fn body_too_large(ep: &Endpoint, body: &Value, len: usize, max: usize) -> Error {
+    let field = match body {
+        Value::Object(m) => crate::limits::largest_field(m),
+        _ => String::new(),
+    };
+    crate::limits::too_large(ep.id, &field, len, max)
 }
 
 /// Takes the declared query parameters out of `params`: the query string (`?…` or empty) and

@@ -120,22 +120,65 @@ pub enum Additional {
     Schema(&'static Schema),
 }
 
-fn compiled_patterns() -> &'static [Option<regex_lite::Regex>] {
-    static COMPILED: OnceLock<Vec<Option<regex_lite::Regex>>> = OnceLock::new();
-    COMPILED.get_or_init(|| {
-        crate::generated::PATTERNS
-            .iter()
-            .map(|p| regex_lite::Regex::new(p).ok())
-            .collect()
-    })
+/// A pattern of the form `^[^…]*$` whose class lists plain characters only (`\r`, `\n`,
+/// `\t` or printable ASCII other than `[]^-&~\\`): the characters a matching string must not
+/// contain. Such a pattern (the display names' and subjects' "no line breaks") is checked on
+/// every send; this answers it without running the regex engine. Any other pattern: `None`
+/// (the engine decides). A test checks that both agree for every pattern in the catalog.
+fn excluded_chars(pattern: &str) -> Option<Vec<char>> {
+    let class = pattern.strip_prefix("^[^")?.strip_suffix("]*$")?;
+    let mut out = Vec::new();
+    let mut it = class.chars();
+    while let Some(c) = it.next() {
+        out.push(match c {
+            '\\' => match it.next()? {
+                'r' => '\r',
+                'n' => '\n',
+                't' => '\t',
+                _ => return None,
+            },
+            '[' | ']' | '^' | '-' | '&' | '~' => return None,
+            c if c.is_ascii_graphic() || c == ' ' => c,
+            _ => return None,
+        });
+    }
+    (!out.is_empty()).then_some(out)
+}
+
+/// How one pattern of the generated list is checked, decided on its first use.
+enum Matcher {
+    /// `^[^…]*$` with plain characters: none of them may occur.
+    Excludes(Vec<char>),
+    /// Any other pattern, by `regex_lite`.
+    Regex(regex_lite::Regex),
+    /// A pattern the engine cannot compile (a generator bug; a test checks there is none).
+    Broken,
+}
+
+fn matcher(index: usize) -> Option<&'static Matcher> {
+    static MATCHERS: OnceLock<Vec<OnceLock<Matcher>>> = OnceLock::new();
+    let cell = MATCHERS
+        .get_or_init(|| {
+            crate::generated::PATTERNS
+                .iter()
+                .map(|_| OnceLock::new())
+                .collect()
+        })
+        .get(index)?;
+    let p = crate::generated::PATTERNS.get(index)?;
+    Some(cell.get_or_init(|| match excluded_chars(p) {
+        Some(set) => Matcher::Excludes(set),
+        None => regex_lite::Regex::new(p).map_or(Matcher::Broken, Matcher::Regex),
+    }))
 }
 
 /// Checks one value against a pattern of the generated list (unanchored, as JSON Schema).
 pub(crate) fn pattern_matches(index: usize, s: &str) -> bool {
-    match compiled_patterns().get(index) {
-        Some(Some(re)) => re.is_match(s),
+    match matcher(index) {
+        Some(Matcher::Excludes(set)) => !s.contains(set.as_slice()),
+        Some(Matcher::Regex(re)) => re.is_match(s),
         // A pattern the engine cannot compile is a generator bug; a test checks there is none.
-        _ => true,
+        Some(Matcher::Broken) | None => true,
     }
 }
 
@@ -164,6 +207,8 @@ impl Checker {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     fn push(&mut self, message: String) {
         self.errs.push(FieldError {
             field: self.path.clone(),
@@ -171,10 +216,14 @@ impl Checker {
         });
     }
 
+    #[cold]
+    #[inline(never)]
     fn structural(&self, message: String) -> Error {
         Error::validation(self.path.clone(), message)
     }
 
+    #[cold]
+    #[inline(never)]
     fn type_error(&self, want: &str, got: &Value) -> Error {
         let hint = if self.path == "to" && got.is_array() {
             " (one recipient per send: use cc/bcc, or emails.bulk)"
@@ -278,14 +327,20 @@ impl Checker {
 
     fn range(&mut self, r: &NumberRule, x: f64) {
         if r.min.is_some_and(|m| x < m) || r.max.is_some_and(|m| x > m) {
-            let msg = match (r.min, r.max) {
-                (Some(lo), Some(hi)) => format!("must be between {lo} and {hi}"),
-                (Some(lo), None) => format!("must be at least {lo}"),
-                (None, Some(hi)) => format!("must be at most {hi}"),
-                (None, None) => unreachable!(),
-            };
-            self.push(msg);
+            self.range_problem(r);
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn range_problem(&mut self, r: &NumberRule) {
+        let msg = match (r.min, r.max) {
+            (Some(lo), Some(hi)) => format!("must be between {lo} and {hi}"),
+            (Some(lo), None) => format!("must be at least {lo}"),
+            (None, Some(hi)) => format!("must be at most {hi}"),
+            (None, None) => unreachable!(),
+        };
+        self.push(msg);
     }
 
     fn string(&mut self, r: &StringRule, s: &str) {
@@ -296,45 +351,74 @@ impl Checker {
             } else {
                 s.chars().count()
             };
-            if let Some(max) = r.max {
-                if n > max as usize {
-                    self.push(format!("is longer than {max} characters"));
-                }
-            }
-            if let Some(min) = r.min {
-                if n < min as usize {
-                    self.push(if min == 1 {
-                        "must not be empty".to_string()
-                    } else {
-                        format!("is shorter than {min} characters")
-                    });
-                }
+            if r.max.is_some_and(|m| n > m as usize) || r.min.is_some_and(|m| n < m as usize) {
+                self.length_problem(r, n);
             }
         }
         if !r.enum_.is_empty() && !r.enum_.contains(&s) {
-            self.push(format!("must be one of {}", r.enum_.join(", ")));
+            self.push_enum(r);
         }
-        match r.format {
-            Some(Format::Email) if !looks_like_email(s) => {
-                self.push("is not an email address".to_string())
-            }
-            Some(Format::DateTime) if !looks_like_date_time(s) => {
-                self.push("is not an ISO 8601 date-time (like 2026-01-01T09:00:00Z)".to_string())
-            }
-            Some(Format::Uri) if !looks_like_uri(s) => {
-                self.push("is not an absolute URL (like https://example.com/x)".to_string())
-            }
-            _ => {}
+        let format_ok = match r.format {
+            Some(Format::Email) => looks_like_email(s),
+            Some(Format::DateTime) => looks_like_date_time(s),
+            Some(Format::Uri) => looks_like_uri(s),
+            None => true,
+        };
+        if !format_ok {
+            self.format_problem(r.format);
         }
         if let Some(p) = r.pattern {
             if !pattern_matches(p, s) {
-                let src = crate::generated::PATTERNS.get(p).copied().unwrap_or("");
-                self.push(match r.hint {
-                    Some(h) => format!("does not match {src} ({})", h.trim_end_matches('.')),
-                    None => format!("does not match {src}"),
+                self.pattern_problem(p, r.hint);
+            }
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn length_problem(&mut self, r: &StringRule, n: usize) {
+        if let Some(max) = r.max {
+            if n > max as usize {
+                self.push(format!("is longer than {max} characters"));
+            }
+        }
+        if let Some(min) = r.min {
+            if n < min as usize {
+                self.push(if min == 1 {
+                    "must not be empty".to_string()
+                } else {
+                    format!("is shorter than {min} characters")
                 });
             }
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn push_enum(&mut self, r: &StringRule) {
+        self.push(format!("must be one of {}", r.enum_.join(", ")));
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn format_problem(&mut self, format: Option<Format>) {
+        let msg = match format {
+            Some(Format::Email) => "is not an email address",
+            Some(Format::DateTime) => "is not an ISO 8601 date-time (like 2026-01-01T09:00:00Z)",
+            Some(Format::Uri) => "is not an absolute URL (like https://example.com/x)",
+            None => return,
+        };
+        self.push(msg.to_string());
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn pattern_problem(&mut self, p: usize, hint: Option<&str>) {
+        let src = crate::generated::PATTERNS.get(p).copied().unwrap_or("");
+        self.push(match hint {
+            Some(h) => format!("does not match {src} ({})", h.trim_end_matches('.')),
+            None => format!("does not match {src}"),
+        });
     }
 
     fn object(&mut self, r: &ObjectRule, map: &mut Map<String, Value>) -> Result<(), Error> {
@@ -343,17 +427,7 @@ impl Checker {
         if matches!(r.additional, Additional::Deny) {
             for k in map.keys() {
                 if !r.fields.iter().any(|f| f.name == k) {
-                    let path = join(&self.path, k);
-                    let near = r
-                        .fields
-                        .iter()
-                        .find(|f| f.name.eq_ignore_ascii_case(k))
-                        .map(|f| format!(" (did you mean {}?)", f.name))
-                        .unwrap_or_default();
-                    return Err(Error::validation(
-                        path,
-                        format!("unknown field (check the spelling){near}"),
-                    ));
+                    return Err(self.unknown_field(r, k));
                 }
             }
         }
@@ -400,6 +474,19 @@ impl Checker {
             }
         }
         Ok(())
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn unknown_field(&self, r: &ObjectRule, k: &str) -> Error {
+        let path = join(&self.path, k);
+        let near = r
+            .fields
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(k))
+            .map(|f| format!(" (did you mean {}?)", f.name))
+            .unwrap_or_default();
+        Error::validation(path, format!("unknown field (check the spelling){near}"))
     }
 
     /// The collected problems as one error (first named, all in `details`), if any.
@@ -847,5 +934,59 @@ mod tests {
         assert!(looks_like_uri("https://example.com/hook?x=1"));
         assert!(!looks_like_uri("example.com/hook"));
         assert!(!looks_like_uri("https://exa mple.com"));
+    }
+
+    #[test]
+    fn plain_class_patterns_agree_with_the_regex_engine() {
+        // The shortcut for `^[^…]*$` must accept exactly what regex_lite accepts.
+        let samples = [
+            "",
+            "a",
+            "Ada Lovelace",
+            "line\nbreak",
+            "cr\rhere",
+            "\r\n",
+            "tab\there",
+            "\n",
+            "trailing\n",
+            "é ü 漢字 🎉",
+            "a/b",
+            "a b",
+            "\u{2028}",
+            "\u{85}",
+            "x\u{0}y",
+            "-",
+            "^",
+            "]",
+            "[",
+            "\\",
+        ];
+        let mut fast = 0;
+        for (i, p) in crate::generated::PATTERNS.iter().enumerate() {
+            if excluded_chars(p).is_none() {
+                continue;
+            }
+            fast += 1;
+            let re = regex_lite::Regex::new(p).expect("pattern compiles");
+            for s in samples {
+                assert_eq!(pattern_matches(i, s), re.is_match(s), "{p} on {s:?}");
+            }
+        }
+        assert!(fast > 0, "the display-name pattern takes the shortcut");
+        // Shapes the shortcut must leave to the engine.
+        for p in [
+            "^[^a-z]*$",
+            "^[^\\s]*$",
+            "^[^[:alpha:]]*$",
+            "^[^\\d]*$",
+            "^[^ab]+$",
+            "[^ab]*$",
+            "^[^]*$",
+            "^[^a&&b]*$",
+            "^[^a\\]*$",
+        ] {
+            assert_eq!(excluded_chars(p), None, "{p}");
+        }
+        assert_eq!(excluded_chars("^[^\\r\\n]*$"), Some(vec!['\r', '\n']));
     }
 }
