@@ -9,13 +9,11 @@
 //! (`cancel`, `may_have_been_delivered`) and is raised to the caller unchanged.
 
 use crate::errors::panic_error;
-use autosend::{ApiResponse, CallOptions, ClientConfig, Error, Poll, Request, TransportErrorKind};
+use autosend::{ApiResponse, CallOptions, ClientConfig, Error, Request, TransportErrorKind};
+use autosend_http::{Answer, Driver, Outcome};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
@@ -23,8 +21,7 @@ use std::time::{Duration, Instant};
 pub struct Hook {
     core: RwLock<autosend::Client>,
     transport: Py<PyAny>,
-    events: RwLock<Option<autosend_http::EventListener>>,
-    seed: AtomicU64,
+    driver: Driver,
 }
 
 /// The request of one attempt as the dict the Python wrapper takes (the same fields as the
@@ -48,14 +45,6 @@ pub fn request_dict<'py>(py: Python<'py>, req: &Request) -> PyResult<Bound<'py, 
     Ok(d)
 }
 
-/// What one attempt through the callable came to.
-enum Sent {
-    Answer(u16, Vec<(String, String)>, Vec<u8>),
-    Failed(TransportErrorKind),
-    /// The callable raised something else (a bug, Ctrl-C): the call ends with it.
-    Raised(PyErr),
-}
-
 fn bad_return() -> PyErr {
     pyo3::exceptions::PyTypeError::new_err(
         "transport: the wrapper must return (status, headers, body) or a failure kind",
@@ -67,13 +56,10 @@ impl Hook {
     /// clients of this process) and the wrapped callable.
     pub fn new(options: autosend::ClientOptions, transport: Py<PyAny>) -> Result<Hook, Error> {
         let core = autosend::Client::new(options)?;
-        let mut h = RandomState::new().build_hasher();
-        h.write_u64(0x7a11);
         Ok(Hook {
             core: RwLock::new(core),
             transport,
-            events: RwLock::new(None),
-            seed: AtomicU64::new(h.finish()),
+            driver: Driver::new(),
         })
     }
 
@@ -88,7 +74,7 @@ impl Hook {
 
     /// Where the calls' events go (`None`: nowhere; nothing is recorded then).
     pub fn on_event(&self, l: Option<autosend_http::EventListener>) {
-        *self.events.write().unwrap_or_else(|p| p.into_inner()) = l;
+        self.driver.on_event(l);
     }
 
     /// Switches to a new key; calls already running keep the old one.
@@ -97,43 +83,6 @@ impl Hook {
             .write()
             .unwrap_or_else(|p| p.into_inner())
             .rotate_key(key)
-    }
-
-    fn drain(&self, call: &mut autosend::Call) {
-        if !call.records_events() {
-            return;
-        }
-        let l = self
-            .events
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        while let Some(e) = call.poll_event() {
-            if let Some(l) = &l {
-                l(&e);
-            }
-        }
-    }
-
-    fn send(&self, py: Python<'_>, req: &Request) -> Sent {
-        let out = (|| -> PyResult<Sent> {
-            let d = request_dict(py, req)?;
-            let r = match self.transport.call1(py, (d,)) {
-                Ok(r) => r.into_bound(py),
-                Err(e) => return Ok(Sent::Raised(e)),
-            };
-            if let Ok(kind) = r.cast::<PyString>() {
-                let kind = kind.to_cow()?;
-                return TransportErrorKind::from_name(&kind)
-                    .map(Sent::Failed)
-                    .ok_or_else(bad_return);
-            }
-            let (status, headers, body): (u16, Bound<'_, PyAny>, Vec<u8>) =
-                r.extract().map_err(|_| bad_return())?;
-            let headers = crate::convert::headers(&headers).map_err(|_| bad_return())?;
-            Ok(Sent::Answer(status, headers, body))
-        })();
-        out.unwrap_or_else(Sent::Raised)
     }
 
     /// Runs one call: returns its result and the exception that ended it early, if any (the
@@ -158,58 +107,75 @@ impl Hook {
         params: serde_json::Value,
         o: &CallOptions,
     ) -> (Result<ApiResponse, Error>, Option<PyErr>) {
-        let now = autosend_http::now_ms;
-        let seed = self
-            .seed
-            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-        let mut call = match self.core().call_opts(endpoint, params, seed, o) {
+        let mut call = match self.driver.start(&self.core(), endpoint, params, o) {
             Ok(c) => c,
             Err(e) => return (Err(e), None),
         };
-        let listening = self
-            .events
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some();
-        call.record_events(listening);
-        if let Err(e) = autosend_http::fill_entropy(&mut call) {
-            return (Err(e), None);
-        }
-        loop {
-            let step = call.poll(now());
-            self.drain(&mut call);
-            match step {
-                Poll::Done(r) => return (r, None),
-                Poll::Wait(ms) => {
-                    if let Some(sig) = wait(py, ms) {
-                        let e = call.cancel(now(), false);
-                        self.drain(&mut call);
-                        return (Err(e), Some(sig));
-                    }
-                }
-                // `redis_url` is refused with `transport=`: no Redis connection here, so the
-                // budget falls back to the process's own (or fails, as configured).
-                Poll::Budget(_) => call.handle_budget_error(
-                    now(),
-                    "a client with a custom transport has no Redis connection",
-                ),
-                Poll::Send(req) => match self.send(py, &req) {
-                    Sent::Answer(status, headers, body) => {
-                        if body.len() > autosend::MAX_RESPONSE_BYTES {
-                            call.handle_oversized_response(now(), status, &headers)
-                        } else {
-                            call.handle_response(now(), status, &headers, &body)
-                        }
-                    }
-                    Sent::Failed(kind) => call.handle_transport_error(now(), kind),
-                    Sent::Raised(err) => {
-                        let e = call.cancel(now(), true);
-                        self.drain(&mut call);
-                        return (Err(e), Some(err));
-                    }
-                },
+        let mut io = PyIo {
+            py,
+            transport: &self.transport,
+            raised: None,
+        };
+        let r = self.driver.run(&mut call, &mut io);
+        (r, io.raised)
+    }
+}
+
+/// The hook's I/O for the shared call loop ([`Driver::run`]): attempts through the Python
+/// callable, waits that check for signals. `raised`: the exception that ended the call (the
+/// callable's own, a bug or Ctrl-C; or a signal handler's during a wait).
+struct PyIo<'a, 'py> {
+    py: Python<'py>,
+    transport: &'a Py<PyAny>,
+    raised: Option<PyErr>,
+}
+
+impl autosend_http::driver::Io for PyIo<'_, '_> {
+    fn wait(&mut self, ms: u64) -> bool {
+        self.raised = wait(self.py, ms);
+        self.raised.is_none()
+    }
+
+    // `redis_url` is refused with `transport=`: no Redis connection here, so the budget falls
+    // back to the process's own (or fails, as configured).
+    fn budget(&mut self, call: &mut autosend::Call, _op: &autosend::BudgetOp) {
+        call.handle_budget_error(
+            autosend_http::now_ms(),
+            "a client with a custom transport has no Redis connection",
+        );
+    }
+
+    fn send(&mut self, req: Request) -> Option<Result<Answer, Outcome>> {
+        match self.call(&req) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                self.raised = Some(e);
+                None
             }
         }
+    }
+}
+
+impl PyIo<'_, '_> {
+    /// One attempt through the callable: an answer (one over the size limit is `Oversized`)
+    /// or a failure kind; `Err` when the callable raised anything else or returned nonsense.
+    fn call(&self, req: &Request) -> PyResult<Result<Answer, Outcome>> {
+        let py = self.py;
+        let d = request_dict(py, req)?;
+        let r = self.transport.call1(py, (d,))?.into_bound(py);
+        if let Ok(kind) = r.cast::<PyString>() {
+            let kind = kind.to_cow()?;
+            return TransportErrorKind::from_name(&kind)
+                .map(|k| Err(Outcome::Transport(k)))
+                .ok_or_else(bad_return);
+        }
+        let (status, headers, body): (u16, Bound<'_, PyAny>, Vec<u8>) =
+            r.extract().map_err(|_| bad_return())?;
+        let headers = crate::convert::headers(&headers).map_err(|_| bad_return())?;
+        if body.len() > autosend::MAX_RESPONSE_BYTES {
+            return Ok(Err(Outcome::Oversized(status, headers)));
+        }
+        Ok(Ok((status, headers, body)))
     }
 }
 

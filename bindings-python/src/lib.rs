@@ -43,6 +43,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
             .map(|(id, fields)| (*id, fields.to_vec()))
             .collect::<Vec<_>>(),
     )?;
+    // The failure kinds a transport reports (`TransportErrorKind`): the core's error kinds
+    // whose names it parses as one, so `autosend._transport` types no list.
+    m.add(
+        "TRANSPORT_ERROR_KINDS",
+        autosend::ErrorKind::ALL
+            .iter()
+            .map(|k| k.name())
+            .filter(|n| autosend::TransportErrorKind::from_name(n).is_some())
+            .collect::<Vec<_>>(),
+    )?;
     m.add_class::<client::Client>()?;
     m.add_class::<client::AsyncClient>()?;
     m.add_class::<sansio::SansIoClient>()?;

@@ -315,6 +315,15 @@ def test_webhook_round_trip() -> None:
     assert ev2["type"] == "contact.created"
 
 
+def test_error_classes_name_exactly_the_core_kinds() -> None:
+    # errors.py maps kind names to classes by hand (the class is Python's choice): it must
+    # name every kind of the core and no other, and have a fallback for every category.
+    kinds = {name for _, name, _, _ in _native.error_kinds()}
+    categories = {category for _, _, category, _ in _native.error_kinds()}
+    assert set(errors._BY_KIND) == kinds
+    assert categories <= set(errors._CATEGORY_FALLBACK)
+
+
 def test_exception_hierarchy_and_pickle() -> None:
     import pickle
 

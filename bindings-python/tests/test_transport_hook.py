@@ -86,6 +86,25 @@ def test_failures_are_judged_by_the_core() -> None:
         autosend.TransportError("dns")
 
 
+def test_transport_error_kinds_are_the_cores() -> None:
+    from autosend import _native, _transport
+
+    categories = {name: category for _, name, category, _ in _native.error_kinds()}
+    kinds = _transport.TRANSPORT_ERROR_KINDS
+    assert kinds == tuple(_native.TRANSPORT_ERROR_KINDS) and kinds
+    # The kinds the wrapper maps Python's own exceptions to are in the core's list.
+    req = {"method": "GET", "url": "u", "headers": [], "body": None, "timeout_ms": 1, "attempt": 1, "endpoint": "e"}
+    for exc in (TimeoutError(), ConnectionRefusedError(), ConnectionResetError()):
+        assert _transport.wrap(Fake(exc))(req) in kinds
+    # Each kind is a transport error kind of the core, and the call ends with it.
+    for i, kind in enumerate(kinds):
+        assert categories[kind] == "transport"
+        client = autosend.AutoSend(_key(40 + i), transport=Fake(autosend.TransportError(kind)), rate_limits=FAST)
+        with pytest.raises(autosend.APIConnectionError) as ei:
+            client.request("contacts.get", {"id": "c9"}, max_retries=0)
+        assert ei.value.kind == kind
+
+
 def test_per_request_timeout_and_max_retries_reach_the_transport() -> None:
     fake = Fake((503, {}, b""), _ok({"id": "c3"}))
     client = autosend.AutoSend(_key(5), transport=fake, rate_limits=FAST)

@@ -1,6 +1,7 @@
 //! The async client (tokio).
 
-use crate::{attempt, decode, http_client, to_params, Http, Shared, TlsOptions};
+use crate::driver::feed;
+use crate::{attempt, decode, http_client, to_params, Answer, Http, Outcome, Shared, TlsOptions};
 use autosend::types::{BulkEmail, BulkEmailResponse, SendEmail, SendEmailResponse};
 use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, Poll, Request};
 use std::sync::Arc;
@@ -48,7 +49,7 @@ impl Client {
     /// Where the structured events of every call go ([`crate::EventListener`]), besides the
     /// `log` facade (target `autosend`); `None` removes the listener.
     pub fn on_event(&self, listener: Option<crate::EventListener>) {
-        self.shared.set_event_listener(listener);
+        self.shared.driver.on_event(listener);
     }
 
     /// Switches to a new key; calls already running keep the old one.
@@ -92,23 +93,12 @@ impl Client {
         let mut call = self.shared.start_with(endpoint_id, params, o)?;
         loop {
             let step = call.poll(self.shared.now());
-            self.shared.drain_events(&mut call);
+            self.shared.driver.drain_events(&mut call);
             match step {
                 Poll::Done(r) => return r,
                 Poll::Wait(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
                 Poll::Budget(op) => self.shared.budget_async(&mut call, &op).await,
-                Poll::Send(req) => match self.send(req).await {
-                    Ok((status, headers, body)) => {
-                        call.handle_response(self.shared.now(), status, &headers, &body)
-                    }
-                    Err(Outcome::Transport(kind)) => {
-                        call.handle_transport_error(self.shared.now(), kind)
-                    }
-                    Err(Outcome::Oversized(status, headers)) => {
-                        call.handle_oversized_response(self.shared.now(), status, &headers)
-                    }
-                    Err(Outcome::Fatal(e)) => return Err(e),
-                },
+                Poll::Send(req) => feed(&mut call, self.send(req).await)?,
             }
         }
     }
@@ -126,17 +116,6 @@ impl Client {
     pub async fn send_bulk(&self, bulk: &BulkEmail) -> Result<BulkEmailResponse, Error> {
         decode(self.call("emails.bulk", to_params(bulk)?).await?)
     }
-}
-
-/// Status, headers and body of one answer.
-pub(crate) type Answer = (u16, Vec<(String, String)>, Vec<u8>);
-
-pub(crate) enum Outcome {
-    Transport(autosend::TransportErrorKind),
-    /// The answer's body exceeded [`autosend::MAX_RESPONSE_BYTES`]; reading stopped. Fed to
-    /// the call (`Call::handle_oversized_response`) so its state and budget stay right.
-    Oversized(u16, Vec<(String, String)>),
-    Fatal(Error),
 }
 
 /// A failure while reading the body: the request was sent and answered, so never `Connect`.

@@ -18,10 +18,10 @@
 //! as libcurl costs. The host then keeps `SIGPIPE` from killing it (the C library blocks it
 //! around each call); Rust programs ignore `SIGPIPE` unless they opt out.
 
-use crate::async_client::{Answer, Outcome};
-use crate::{attempt, decode, http_client, to_params, Http, Shared, TlsOptions};
+use crate::driver::Io as CallIo;
+use crate::{attempt, decode, http_client, to_params, Answer, Http, Outcome, Shared, TlsOptions};
 use autosend::types::{BulkEmail, BulkEmailResponse, SendEmail, SendEmailResponse};
-use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, ErrorKind, Poll, Request};
+use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, ErrorKind, Request};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -180,7 +180,7 @@ impl Client {
     /// Where the structured events of every call go ([`crate::EventListener`]), besides the
     /// `log` facade (target `autosend`); `None` removes the listener.
     pub fn on_event(&self, listener: Option<crate::EventListener>) {
-        self.inner.shared.set_event_listener(listener);
+        self.inner.shared.driver.on_event(listener);
     }
 
     /// Switches to a new key; calls already running keep the old one.
@@ -257,42 +257,15 @@ impl Client {
         endpoint_id: &str,
         params: serde_json::Value,
         o: &autosend::CallOptions,
-        mut check: Check<'_>,
+        check: Check<'_>,
     ) -> Result<ApiResponse, Error> {
         let shared = &self.inner.shared;
         let mut call = shared.start_with(endpoint_id, params, o)?;
-        loop {
-            let step = call.poll(shared.now());
-            shared.drain_events(&mut call);
-            match step {
-                Poll::Done(r) => return r,
-                Poll::Wait(ms) => {
-                    if !sleep(ms, &mut check) {
-                        let e = call.cancel(shared.now(), false);
-                        shared.drain_events(&mut call);
-                        return Err(e);
-                    }
-                }
-                Poll::Budget(op) => shared.budget_blocking(&mut call, &op),
-                Poll::Send(req) => match self.send(req, &mut check) {
-                    None => {
-                        let e = call.cancel(shared.now(), true);
-                        shared.drain_events(&mut call);
-                        return Err(e);
-                    }
-                    Some(Ok((status, headers, body))) => {
-                        call.handle_response(shared.now(), status, &headers, &body)
-                    }
-                    Some(Err(Outcome::Transport(kind))) => {
-                        call.handle_transport_error(shared.now(), kind)
-                    }
-                    Some(Err(Outcome::Oversized(status, headers))) => {
-                        call.handle_oversized_response(shared.now(), status, &headers)
-                    }
-                    Some(Err(Outcome::Fatal(e))) => return Err(e),
-                },
-            }
-        }
+        let mut io = CallerIo {
+            client: self,
+            check,
+        };
+        shared.driver.run(&mut call, &mut io)
     }
 
     /// Runs one attempt on the I/O thread; `None` when the caller interrupted the wait.
@@ -385,6 +358,28 @@ async fn on_caller(
                 }
             }
         }
+    }
+}
+
+/// The blocking client's I/O for the shared call loop ([`crate::Driver::run`]): attempts on
+/// the client's runtime, waits on the calling thread, budget operations on Redis; `check`
+/// asked whether to give up.
+struct CallerIo<'c, 'a> {
+    client: &'c Client,
+    check: Check<'a>,
+}
+
+impl CallIo for CallerIo<'_, '_> {
+    fn wait(&mut self, ms: u64) -> bool {
+        sleep(ms, &mut self.check)
+    }
+
+    fn budget(&mut self, call: &mut autosend::Call, op: &autosend::BudgetOp) {
+        self.client.inner.shared.budget_blocking(call, op);
+    }
+
+    fn send(&mut self, req: Request) -> Option<Result<Answer, Outcome>> {
+        self.client.send(req, &mut self.check)
     }
 }
 

@@ -53,15 +53,13 @@
 #![warn(missing_docs)]
 
 use autosend::{ApiResponse, Error, ErrorKind, Request, TransportErrorKind};
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
 mod async_client;
 #[cfg(feature = "blocking")]
 pub mod blocking;
+pub mod driver;
 pub mod paging;
 #[cfg(feature = "redis")]
 mod redis_store;
@@ -69,6 +67,7 @@ mod redis_store;
 pub mod endpoints;
 
 pub use async_client::Client;
+pub use driver::{Answer, Driver, Outcome};
 pub use endpoints::*;
 
 /// TLS settings.
@@ -237,20 +236,18 @@ fn log_level(e: &autosend::Event) -> log::Level {
 }
 
 /// State shared by the blocking and async clients: the core client (behind a lock, so keys
-/// can rotate at run time), a seed source and the Redis connection of the shared budget.
+/// can rotate at run time), the [`Driver`] (seeds, events) and the Redis connection of the
+/// shared budget.
 pub(crate) struct Shared {
     core: RwLock<autosend::Client>,
-    seed: AtomicU64,
+    pub(crate) driver: Driver,
     #[cfg(feature = "redis")]
     redis: Option<redis_store::RedisStore>,
     listener: RwLock<Option<BudgetListener>>,
-    events: RwLock<Option<EventListener>>,
 }
 
 impl Shared {
     pub(crate) fn new(core: autosend::Client) -> Result<Arc<Shared>, Error> {
-        let mut h = RandomState::new().build_hasher();
-        h.write_u64(0x5eed);
         #[cfg(feature = "redis")]
         let redis = match core.config().redis().and_then(|r| r.url.as_deref()) {
             Some(url) => Some(redis_store::RedisStore::new(url)?),
@@ -258,34 +255,11 @@ impl Shared {
         };
         Ok(Arc::new(Shared {
             core: RwLock::new(core),
-            seed: AtomicU64::new(h.finish()),
+            driver: Driver::new(),
             #[cfg(feature = "redis")]
             redis,
             listener: RwLock::new(None),
-            events: RwLock::new(None),
         }))
-    }
-
-    pub(crate) fn set_event_listener(&self, l: Option<EventListener>) {
-        *self.events.write().unwrap_or_else(|p| p.into_inner()) = l;
-    }
-
-    /// Hands the call's recorded events to the listener and to `log` (target `autosend`).
-    pub(crate) fn drain_events(&self, call: &mut autosend::Call) {
-        if !call.records_events() {
-            return;
-        }
-        let l = self
-            .events
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        while let Some(e) = call.poll_event() {
-            log::log!(target: LOG_TARGET, log_level(&e), "{}", e.message());
-            if let Some(l) = &l {
-                l(&e);
-            }
-        }
     }
 
     pub(crate) fn set_listener(&self, l: Option<BudgetListener>) {
@@ -364,19 +338,7 @@ impl Shared {
         params: serde_json::Value,
         o: &autosend::CallOptions,
     ) -> Result<autosend::Call, Error> {
-        let seed = self
-            .seed
-            .fetch_add(0x9E37_79B9_7F4A_7C15, Ordering::Relaxed);
-        let mut call = self.core().call_opts(endpoint, params, seed, o)?;
-        let listening = self
-            .events
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .is_some()
-            || log::log_enabled!(target: LOG_TARGET, log::Level::Info);
-        call.record_events(listening);
-        fill_entropy(&mut call)?;
-        Ok(call)
+        self.driver.start(&self.core(), endpoint, params, o)
     }
 
     pub(crate) fn rotate_key(&self, key: &str) -> Result<(), Error> {
@@ -502,11 +464,7 @@ impl Http {
 /// One attempt: sends `req` (its body moved, not copied) and reads the answer, at most
 /// [`autosend::MAX_RESPONSE_BYTES`] of body, all within the attempt's timeout (connect, send,
 /// headers and body).
-pub(crate) async fn attempt(
-    http: &Http,
-    mut req: Request,
-) -> Result<async_client::Answer, async_client::Outcome> {
-    use async_client::Outcome;
+pub(crate) async fn attempt(http: &Http, mut req: Request) -> Result<Answer, Outcome> {
     let limit = timeout(&req);
     let run = async {
         let headers = header_map(&req).map_err(Outcome::Fatal)?;

@@ -21,6 +21,7 @@ __all__ = [
     "Pager",
     "Chunker",
     "CHUNKED",
+    "TRANSPORT_ERROR_KINDS",
     "parse_key",
     "describe_catalog",
     "error_kinds",
@@ -48,6 +49,7 @@ MAX_RESPONSE_BYTES: int
 MAX_CA_FILE_BYTES: int
 ENV_NAMES: Tuple[str, ...]
 CHUNKED: List[Tuple[str, List[str]]]
+TRANSPORT_ERROR_KINDS: List[str]
 
 @final
 class Client:

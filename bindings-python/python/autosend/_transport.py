@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Tuple, Union
 
+from . import _native
+
 #: Header names whose values are secrets: left out of ``repr(TransportRequest)``.
 _SECRET_HEADERS = frozenset({"x-api-key", "authorization", "proxy-authorization"})
 
-#: The failure kinds the core understands (``TransportError.kind``).
-TRANSPORT_ERROR_KINDS: Tuple[str, ...] = ("connect", "timeout", "connection_lost")
+#: The failure kinds the core understands (``TransportError.kind``), read from the core.
+TRANSPORT_ERROR_KINDS: Tuple[str, ...] = tuple(_native.TRANSPORT_ERROR_KINDS)
 
 
 class TransportRequest:

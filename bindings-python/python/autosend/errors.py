@@ -314,6 +314,8 @@ _BY_KIND: Mapping[str, Type[AutoSendError]] = {
     "connect": APIConnectionError,
     "timeout": APITimeoutError,
     "connection_lost": APIConnectionError,
+    # A call given up by the caller (Ctrl-C mid-call; Python raises CallInterrupted around it).
+    "aborted": APIConnectionError,
     "deadline_exceeded": DeadlineExceededError,
     "budget_store": BudgetStoreError,
     "internal": InternalError,
