@@ -37,6 +37,10 @@ def err(code, message, status=None, **extra):
     return {"success": False, "error": e}
 
 
+# A details list whose first entry names no field (a summary line), then two that do.
+FIRST_NAMED = [{"field": "", "message": "2 problems"}, {"field": "to.email", "message": "Invalid email"},
+               {"field": "subject", "message": "Subject is required"}]
+
 r = []
 # ---------------------------------------------------------------- envelope variants
 r += [
@@ -45,6 +49,11 @@ r += [
           "details": [{"field": "to.email", "message": "Invalid email"}], "request_id": "req_1"},
          body=err("VALIDATION_FAILED", "Validation failed", 400, details=[{"field": "to.email", "message": "Invalid email"}]),
          headers={"x-request-id": "req_1"}, endpoint="emails.send"),
+    resp("err_details_first_named_field", E15 + " details[{field,message}]; contract: the `field` of a remote error "
+         "is the first details entry with a non-empty field", 400,
+         {"error": "api_validation", "status": 400, "api_code": "VALIDATION_FAILED", "field": "to.email",
+          "details": FIRST_NAMED},
+         body=err("VALIDATION_FAILED", "Validation failed", 400, details=FIRST_NAMED), endpoint="emails.send"),
     resp("err_canonical_no_status_field", E15 + ": error.status optional", 404,
          {"error": "not_found", "status": 404, "api_code": "CONTACT_NOT_FOUND", "message_contains": "Contact not found"},
          body=err("CONTACT_NOT_FOUND", "Contact not found")),
