@@ -1365,3 +1365,202 @@ fn pager_refuses_answers_without_the_items_array_exactly() {
         assert_eq!((p.page(), p.is_done(), p.pages_done()), (Some(1), false, 0));
     }
 }
+
+// --- config.rs: per-call configuration, base URL, User-Agent tokens (task mut6) -------------
+
+fn deadline_shown(c: &ClientConfig) -> String {
+    let shown = format!("{c:?}");
+    let at = shown.find("deadline_ms: ").expect("deadline_ms in Debug");
+    shown[at..].split(',').next().unwrap().to_string()
+}
+
+#[test]
+fn per_call_configuration_follows_the_client_rules() {
+    use autosend::{CallOptions, DEFAULT_DEADLINE_MS};
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    // max_retries: 100 is the last accepted value, per call as for the client.
+    let o = CallOptions {
+        max_retries: Some(100),
+        ..Default::default()
+    };
+    let k = c.for_call(&o).unwrap();
+    assert_eq!((k.max_retries(), k.timeout_ms()), (100, DEFAULT_TIMEOUT_MS));
+    let o = CallOptions {
+        timeout_ms: Some(1),
+        max_retries: Some(0),
+        ..Default::default()
+    };
+    let k = c.for_call(&o).unwrap();
+    assert_eq!((k.max_retries(), k.timeout_ms()), (0, 1));
+    // A deadline the client did not set follows the call's timeout...
+    let long = CallOptions {
+        timeout_ms: Some(DEFAULT_DEADLINE_MS + 1),
+        ..Default::default()
+    };
+    assert_eq!(
+        deadline_shown(&c.for_call(&long).unwrap()),
+        format!("deadline_ms: Some({})", DEFAULT_DEADLINE_MS + 1)
+    );
+    // ...a deadline the client set does not.
+    let mut o = ClientOptions::new(PROJECT_KEY);
+    o.deadline_ms = Some(5_000);
+    let c = config(o);
+    assert_eq!(
+        deadline_shown(&c.for_call(&long).unwrap()),
+        "deadline_ms: Some(5000)"
+    );
+    assert_eq!(
+        c.for_call(&long).unwrap().timeout_ms(),
+        DEFAULT_DEADLINE_MS + 1
+    );
+}
+
+#[test]
+fn project_id_and_base_url_getters() {
+    let mut o = ClientOptions::new(ACCOUNT_KEY);
+    o.project_id = Some(" proj_1 ".into());
+    o.base_url = Some(" https://api.example.test/v1/ ".into());
+    let c = config(o);
+    assert_eq!(c.project_id(), Some("proj_1"));
+    assert_eq!(c.base_url(), "https://api.example.test/v1");
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    assert_eq!(c.project_id(), None);
+    assert_eq!(c.base_url(), autosend::DEFAULT_BASE_URL);
+    assert_eq!(c.base_url(), "https://api.autosend.com/v1");
+}
+
+#[test]
+fn base_url_refusals_are_exact() {
+    use autosend::normalize_base_url;
+    let credentials = "the base URL must not contain credentials";
+    let query = "the base URL must not have a query or fragment";
+    let clear = "plain http:// would send the API key in clear text; use https:// (http is \
+                 allowed only for localhost)";
+    for (url, message) in [
+        ("https://user@api.example.test/v1", credentials),
+        ("https://:pass@api.example.test/v1", credentials),
+        ("https://user:pass@api.example.test/v1", credentials),
+        ("https://api.example.test/v1?region=eu", query),
+        ("https://api.example.test/v1?", query),
+        ("https://api.example.test/v1#top", query),
+        ("https://api.example.test/v1?a=1#top", query),
+        (
+            "https://api.example.test/\tv1",
+            "the base URL contains control characters",
+        ),
+        (
+            "mailto:someone@example.com",
+            "the base URL must start with https://",
+        ),
+        ("http://[::2]/v1", clear),
+        ("http://[::ffff:10.0.0.1]/v1", clear),
+        ("http://api.example.test/v1", clear),
+    ] {
+        let e = normalize_base_url(url).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.message()),
+            (ErrorKind::InvalidBaseUrl, message),
+            "{url}"
+        );
+    }
+    for (url, normal) in [
+        ("HTTP://LocalHost:8080/v1/", "http://localhost:8080/v1"),
+        ("http://[::ffff:127.0.0.1]/v1", "http://[::ffff:7f00:1]/v1"),
+        ("http://[::1]/", "http://[::1]"),
+        ("https://api.example.test", "https://api.example.test"),
+    ] {
+        assert_eq!(normalize_base_url(url).unwrap(), normal, "{url}");
+    }
+}
+
+#[test]
+fn app_info_lengths_at_and_past_their_edges() {
+    use autosend::{build_user_agent, AppInfo};
+    let name = "n".repeat(100);
+    let version = "v".repeat(100);
+    let url = format!("https://{}", "u".repeat(200 - "https://".len()));
+    let app = AppInfo {
+        name: name.clone(),
+        version: Some(version.clone()),
+        url: Some(url.clone()),
+    };
+    assert_eq!(
+        build_user_agent("", "", Some(&app)).unwrap(),
+        format!("autosend/{VERSION} {name}/{version} (+{url})")
+    );
+    for (bad, field, max) in [
+        (
+            AppInfo {
+                name: "n".repeat(101),
+                ..app.clone()
+            },
+            "app_info.name",
+            100,
+        ),
+        (
+            AppInfo {
+                version: Some("v".repeat(101)),
+                ..app.clone()
+            },
+            "app_info.version",
+            100,
+        ),
+        (
+            AppInfo {
+                url: Some(format!("{url}u")),
+                ..app.clone()
+            },
+            "app_info.url",
+            200,
+        ),
+    ] {
+        let e = build_user_agent("", "", Some(&bad)).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field(), e.message()),
+            (
+                ErrorKind::InvalidConfig,
+                Some(field),
+                format!("{field} is longer than {max} characters").as_str()
+            )
+        );
+    }
+}
+
+#[test]
+fn app_info_from_json_reads_every_field() {
+    use autosend::AppInfo;
+    assert_eq!(
+        AppInfo::from_json(
+            &json!({"name": "MyShop", "version": "1.4.2", "url": "https://myshop.example"}),
+            "appInfo"
+        )
+        .unwrap(),
+        Some(AppInfo {
+            name: "MyShop".into(),
+            version: Some("1.4.2".into()),
+            url: Some("https://myshop.example".into()),
+        })
+    );
+    assert_eq!(
+        AppInfo::from_json(&json!({"name": "A", "version": null}), "app_info").unwrap(),
+        Some(AppInfo {
+            name: "A".into(),
+            version: None,
+            url: None,
+        })
+    );
+    for (v, field) in [
+        (json!({"name": 5}), "appInfo.name"),
+        (json!({"name": "A", "url": ["x"]}), "appInfo.url"),
+        (json!({}), "appInfo.name"),
+        (json!(["MyShop"]), "appInfo"),
+        (json!("MyShop"), "appInfo"),
+    ] {
+        let e = AppInfo::from_json(&v, "appInfo").unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::InvalidConfig, Some(field)),
+            "{v}"
+        );
+    }
+}
