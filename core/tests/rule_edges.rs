@@ -824,7 +824,7 @@ fn client_builds_its_redis_budget_and_reports_its_notices() {
 
 #[test]
 fn client_per_call_options() {
-    use autosend::{CallOptions, Client};
+    use autosend::Client;
     let c = Client::new(ClientOptions::new(PROJECT_KEY)).unwrap();
     // Per-call encryption, against the client's default (off).
     assert_eq!(
@@ -842,32 +842,8 @@ fn client_per_call_options() {
         .unwrap();
     assert!(enc.is_encrypted());
     assert!(enc.entropy_needed() > 0);
-    // Either per-call option alone is checked like the client's.
-    for (o, field) in [
-        (
-            CallOptions {
-                timeout_ms: Some(0),
-                ..Default::default()
-            },
-            "timeout",
-        ),
-        (
-            CallOptions {
-                max_retries: Some(101),
-                ..Default::default()
-            },
-            "max_retries",
-        ),
-    ] {
-        let e = c
-            .call_opts("contacts.get", json!({"id": "c1"}), 1, &o)
-            .unwrap_err();
-        assert_eq!(
-            (e.kind(), e.field()),
-            (ErrorKind::InvalidConfig, Some(field)),
-            "{e}"
-        );
-    }
+    // Either per-call option alone is checked like the client's: core/tests/events.rs
+    // (`per_call_timeout_and_max_retries_override_the_client`, in the quick mutants set).
     // The JWKS cache is the one of the base URL, shared with every client of it.
     assert!(std::sync::Arc::ptr_eq(
         c.jwks(),
@@ -1006,11 +982,9 @@ fn event(kind: autosend::EventKind) -> autosend::Event {
     }
 }
 
-#[test]
-fn event_messages_are_exact_for_every_kind() {
-    use autosend::EventKind as K;
-    let head = "emails.send POST /v1/mails/send";
-    let full = |kind| autosend::Event {
+/// The same event with every optional field set.
+fn full(kind: autosend::EventKind) -> autosend::Event {
+    autosend::Event {
         status: Some(201),
         request_id: Some("req_7".into()),
         duration_ms: Some(35),
@@ -1019,7 +993,13 @@ fn event_messages_are_exact_for_every_kind() {
         ok: Some(true),
         error: Some("server"),
         ..event(kind)
-    };
+    }
+}
+
+#[test]
+fn event_messages_are_exact_for_every_kind() {
+    use autosend::EventKind as K;
+    let head = "emails.send POST /v1/mails/send";
     let cases = [
         (full(K::Request), "sending attempt 2"),
         (event(K::Request), "sending attempt 2"),
@@ -1141,17 +1121,11 @@ fn event_json_is_exact_in_both_name_styles() {
         ]
     );
     let e = autosend::Event {
-        status: Some(500),
-        request_id: Some("req_9".into()),
-        duration_ms: Some(12),
-        wait_ms: Some(3),
-        reason: Some("budget_store_fallback"),
         ok: Some(false),
-        error: Some("server"),
-        ..event(K::Done)
+        ..full(K::Done)
     };
     let common = json!({"kind": "done", "endpoint": "emails.send", "method": "POST",
-        "path": "/v1/mails/send", "attempt": 2, "status": 500, "reason": "budget_store_fallback",
+        "path": "/v1/mails/send", "attempt": 2, "status": 201, "reason": "rate_limited",
         "ok": false, "error": "server"});
     let with = |extra: serde_json::Value| {
         let mut v = common.clone();
@@ -1162,11 +1136,11 @@ fn event_json_is_exact_in_both_name_styles() {
     };
     assert_eq!(
         e.to_json(NameStyle::Snake),
-        with(json!({"request_id": "req_9", "duration_ms": 12, "wait_ms": 3}))
+        with(json!({"request_id": "req_7", "duration_ms": 35, "wait_ms": 500}))
     );
     assert_eq!(
         e.to_json(NameStyle::Camel),
-        with(json!({"requestId": "req_9", "durationMs": 12, "waitMs": 3}))
+        with(json!({"requestId": "req_7", "durationMs": 35, "waitMs": 500}))
     );
     assert_eq!(
         event(K::Request).to_json(NameStyle::Camel),
@@ -1286,4 +1260,307 @@ fn exact_catalog_names_and_lookups() {
     assert_eq!((s.namespace(), s.method_name()), ("emails", "send"));
     assert!(autosend::endpoint("emails.sendd").is_none());
     assert!(autosend::endpoint("").is_none());
+}
+
+// --- pager.rs: the walk's state, the answer's counts and its refusals (task mut6) -------------
+
+#[test]
+fn pager_state_and_counts_read_from_the_answer() {
+    use autosend::Pager;
+    // webhooks.list: flat metadata, no limit sent by the caller (the documented 100 is).
+    let mut p = Pager::new("webhooks.list", json!({})).unwrap();
+    assert_eq!((p.is_done(), p.total(), p.page()), (false, None, Some(1)));
+    // Counts written as strings of digits are read (surrounding blanks included).
+    let a = p
+        .handle_page(&json!({"webhooks": [1, 2], "page": "1", "limit": " 2 ", "total": "5"}))
+        .unwrap();
+    assert_eq!(
+        (a.limit, a.total, a.pages, a.has_more),
+        (Some(2), Some(5), Some(3), true)
+    );
+    assert_eq!(
+        (p.is_done(), p.total(), p.page()),
+        (false, Some(5), Some(2))
+    );
+    // Counts written as floats are read too; the answer's limit wins over the one sent.
+    let b = p
+        .handle_page(&json!({"webhooks": [3, 4], "page": 2.0, "limit": 2.0, "total": 5.0}))
+        .unwrap();
+    assert_eq!(
+        (b.limit, b.total, b.pages, b.has_more),
+        (Some(2), Some(5), Some(3), true)
+    );
+    // A negative float is no count (not 0): the total of this answer is unknown, the pager
+    // keeps the latest one it was given.
+    let c = p
+        .handle_page(&json!({"webhooks": [5], "page": 3, "total": -1.5, "totalPages": 3}))
+        .unwrap();
+    assert_eq!(
+        (c.limit, c.total, c.pages, c.has_more),
+        (Some(100), None, Some(3), false)
+    );
+    assert_eq!((p.is_done(), p.total(), p.page()), (true, Some(5), None));
+    assert_eq!((p.pages_done(), p.items_seen()), (3, 5));
+    // A page number written as a string is checked like a number.
+    let mut p = Pager::new("webhooks.list", json!({})).unwrap();
+    let e = p
+        .handle_page(&json!({"webhooks": [1], "page": "2"}))
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidResponse);
+    assert!(
+        e.message()
+            .contains("asked for page 1 but the answer is page 2"),
+        "{e}"
+    );
+    assert_eq!(p.page(), Some(1));
+}
+
+#[test]
+fn pager_limit_of_the_answer_falls_back_when_zero() {
+    use autosend::Pager;
+    // A limit of 0 in the answer is no page size: the one sent counts (and pages come from
+    // total / that limit, never a division by zero).
+    let mut p = Pager::new("webhooks.list", json!({"limit": 2})).unwrap();
+    let a = p
+        .handle_page(&json!({"webhooks": [1, 2], "page": 1, "limit": 0, "total": 5}))
+        .unwrap();
+    assert_eq!((a.limit, a.pages, a.has_more), (Some(2), Some(3), true));
+    // Any positive limit of the answer is taken, smaller or larger than the one sent.
+    for (answer_limit, pages, more) in [(1, 5, true), (3, 2, false), (5, 1, false)] {
+        let mut p = Pager::starting_at("webhooks.list", json!({"limit": 2}), 2).unwrap();
+        let i = p
+            .handle_page(&json!({"webhooks": [1], "page": 2, "limit": answer_limit, "total": 5}))
+            .unwrap();
+        assert_eq!(
+            (i.limit, i.pages, i.has_more),
+            (Some(answer_limit), Some(pages), more),
+            "answer limit {answer_limit}"
+        );
+    }
+}
+
+#[test]
+fn pager_refuses_answers_without_the_items_array_exactly() {
+    use autosend::Pager;
+    let no_array = "webhooks.list: the answer for page 1 has no `webhooks` array in data";
+    let not_object =
+        "webhooks.list: the answer for page 1 is not an object with a `webhooks` array";
+    for (data, message) in [
+        (json!({}), no_array),
+        (json!({"webhooks": null, "total": 3}), no_array),
+        (json!({"webhooks": {"0": 1}}), not_object),
+        (json!({"webhooks": "1,2"}), not_object),
+        (json!([]), not_object),
+        (json!([{"webhooks": [1]}]), not_object),
+        (json!(null), not_object),
+        (json!("webhooks"), not_object),
+    ] {
+        let mut p = Pager::new("webhooks.list", json!({})).unwrap();
+        let e = p.handle_page(&data).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.message()),
+            (ErrorKind::InvalidResponse, message),
+            "{data}"
+        );
+        assert_eq!((p.page(), p.is_done(), p.pages_done()), (Some(1), false, 0));
+    }
+}
+
+// --- config.rs: per-call configuration, base URL, User-Agent tokens (task mut6) -------------
+
+fn deadline_shown(c: &ClientConfig) -> String {
+    let shown = format!("{c:?}");
+    let at = shown.find("deadline_ms: ").expect("deadline_ms in Debug");
+    shown[at..].split(',').next().unwrap().to_string()
+}
+
+#[test]
+fn per_call_configuration_follows_the_client_rules() {
+    use autosend::{CallOptions, DEFAULT_DEADLINE_MS};
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    // max_retries: 100 is the last accepted value, per call as for the client.
+    let o = CallOptions {
+        max_retries: Some(100),
+        ..Default::default()
+    };
+    let k = c.for_call(&o).unwrap();
+    assert_eq!((k.max_retries(), k.timeout_ms()), (100, DEFAULT_TIMEOUT_MS));
+    let o = CallOptions {
+        timeout_ms: Some(1),
+        max_retries: Some(0),
+        ..Default::default()
+    };
+    let k = c.for_call(&o).unwrap();
+    assert_eq!((k.max_retries(), k.timeout_ms()), (0, 1));
+    // A deadline the client did not set follows the call's timeout...
+    let long = CallOptions {
+        timeout_ms: Some(DEFAULT_DEADLINE_MS + 1),
+        ..Default::default()
+    };
+    assert_eq!(
+        deadline_shown(&c.for_call(&long).unwrap()),
+        format!("deadline_ms: Some({})", DEFAULT_DEADLINE_MS + 1)
+    );
+    // ...a deadline the client set does not.
+    let mut o = ClientOptions::new(PROJECT_KEY);
+    o.deadline_ms = Some(5_000);
+    let c = config(o);
+    assert_eq!(
+        deadline_shown(&c.for_call(&long).unwrap()),
+        "deadline_ms: Some(5000)"
+    );
+    assert_eq!(
+        c.for_call(&long).unwrap().timeout_ms(),
+        DEFAULT_DEADLINE_MS + 1
+    );
+}
+
+#[test]
+fn project_id_and_base_url_getters() {
+    let mut o = ClientOptions::new(ACCOUNT_KEY);
+    o.project_id = Some(" proj_1 ".into());
+    o.base_url = Some(" https://api.example.test/v1/ ".into());
+    let c = config(o);
+    assert_eq!(c.project_id(), Some("proj_1"));
+    assert_eq!(c.base_url(), "https://api.example.test/v1");
+    let c = config(ClientOptions::new(PROJECT_KEY));
+    assert_eq!(c.project_id(), None);
+    assert_eq!(c.base_url(), autosend::DEFAULT_BASE_URL);
+    assert_eq!(c.base_url(), "https://api.autosend.com/v1");
+}
+
+#[test]
+fn base_url_refusals_are_exact() {
+    use autosend::normalize_base_url;
+    let credentials = "the base URL must not contain credentials";
+    let query = "the base URL must not have a query or fragment";
+    let clear = "plain http:// would send the API key in clear text; use https:// (http is \
+                 allowed only for localhost)";
+    for (url, message) in [
+        ("https://user@api.example.test/v1", credentials),
+        ("https://:pass@api.example.test/v1", credentials),
+        ("https://user:pass@api.example.test/v1", credentials),
+        ("https://api.example.test/v1?region=eu", query),
+        ("https://api.example.test/v1?", query),
+        ("https://api.example.test/v1#top", query),
+        ("https://api.example.test/v1?a=1#top", query),
+        (
+            "https://api.example.test/\tv1",
+            "the base URL contains control characters",
+        ),
+        (
+            "mailto:someone@example.com",
+            "the base URL must start with https://",
+        ),
+        ("http://[::2]/v1", clear),
+        ("http://[::ffff:10.0.0.1]/v1", clear),
+        ("http://api.example.test/v1", clear),
+    ] {
+        let e = normalize_base_url(url).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.message()),
+            (ErrorKind::InvalidBaseUrl, message),
+            "{url}"
+        );
+    }
+    for (url, normal) in [
+        ("HTTP://LocalHost:8080/v1/", "http://localhost:8080/v1"),
+        ("http://[::ffff:127.0.0.1]/v1", "http://[::ffff:7f00:1]/v1"),
+        ("http://[::1]/", "http://[::1]"),
+        ("https://api.example.test", "https://api.example.test"),
+    ] {
+        assert_eq!(normalize_base_url(url).unwrap(), normal, "{url}");
+    }
+}
+
+#[test]
+fn app_info_lengths_at_and_past_their_edges() {
+    use autosend::{build_user_agent, AppInfo};
+    let name = "n".repeat(100);
+    let version = "v".repeat(100);
+    let url = format!("https://{}", "u".repeat(200 - "https://".len()));
+    let app = AppInfo {
+        name: name.clone(),
+        version: Some(version.clone()),
+        url: Some(url.clone()),
+    };
+    assert_eq!(
+        build_user_agent("", "", Some(&app)).unwrap(),
+        format!("autosend/{VERSION} {name}/{version} (+{url})")
+    );
+    for (bad, field, max) in [
+        (
+            AppInfo {
+                name: "n".repeat(101),
+                ..app.clone()
+            },
+            "app_info.name",
+            100,
+        ),
+        (
+            AppInfo {
+                version: Some("v".repeat(101)),
+                ..app.clone()
+            },
+            "app_info.version",
+            100,
+        ),
+        (
+            AppInfo {
+                url: Some(format!("{url}u")),
+                ..app.clone()
+            },
+            "app_info.url",
+            200,
+        ),
+    ] {
+        let e = build_user_agent("", "", Some(&bad)).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field(), e.message()),
+            (
+                ErrorKind::InvalidConfig,
+                Some(field),
+                format!("{field} is longer than {max} characters").as_str()
+            )
+        );
+    }
+}
+
+#[test]
+fn app_info_from_json_reads_every_field() {
+    use autosend::AppInfo;
+    assert_eq!(
+        AppInfo::from_json(
+            &json!({"name": "MyShop", "version": "1.4.2", "url": "https://myshop.example"}),
+            "appInfo"
+        )
+        .unwrap(),
+        Some(AppInfo {
+            name: "MyShop".into(),
+            version: Some("1.4.2".into()),
+            url: Some("https://myshop.example".into()),
+        })
+    );
+    assert_eq!(
+        AppInfo::from_json(&json!({"name": "A", "version": null}), "app_info").unwrap(),
+        Some(AppInfo {
+            name: "A".into(),
+            version: None,
+            url: None,
+        })
+    );
+    for (v, field) in [
+        (json!({"name": 5}), "appInfo.name"),
+        (json!({"name": "A", "url": ["x"]}), "appInfo.url"),
+        (json!({}), "appInfo.name"),
+        (json!(["MyShop"]), "appInfo"),
+        (json!("MyShop"), "appInfo"),
+    ] {
+        let e = AppInfo::from_json(&v, "appInfo").unwrap_err();
+        assert_eq!(
+            (e.kind(), e.field()),
+            (ErrorKind::InvalidConfig, Some(field)),
+            "{v}"
+        );
+    }
 }
