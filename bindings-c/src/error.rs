@@ -372,7 +372,11 @@ pub unsafe extern "C" fn autosend_error_free(error: *mut autosend_error) {
 #[derive(Debug)]
 pub struct autosend_response {
     status: u16,
-    json: ZStr,
+    /// The success value; its JSON text is written at the first `autosend_response_json`
+    /// (a caller that only checks the status, or hands the response to a chunker, never pays
+    /// for it).
+    data: serde_json::Value,
+    json: std::sync::OnceLock<ZStr>,
     message: ZStr,
     request_id: ZStr,
     attempts: u32,
@@ -383,16 +387,23 @@ pub struct autosend_response {
 }
 
 impl autosend_response {
-    /// Takes the answer over (a file's bytes are moved, not copied).
-    /// The success value, parsed back from its JSON text (`null` for a file).
+    /// The success value (`null` for a file).
     pub(crate) fn data(&self) -> serde_json::Value {
-        serde_json::from_slice(self.json.bytes()).unwrap_or(serde_json::Value::Null)
+        self.data.clone()
     }
 
+    /// The success value as JSON text, written once.
+    fn json(&self) -> &ZStr {
+        self.json
+            .get_or_init(|| ZStr::new(self.data.to_string().as_bytes()))
+    }
+
+    /// Takes the answer over (the value and a file's bytes are moved, not copied).
     pub(crate) fn from_core(r: autosend::ApiResponse) -> autosend_response {
         autosend_response {
             status: r.status,
-            json: ZStr::new(r.data.to_string().as_bytes()),
+            data: r.data,
+            json: std::sync::OnceLock::new(),
             message: ZStr::opt(r.message.as_deref()),
             request_id: ZStr::opt(r.request_id.as_deref()),
             attempts: r.attempts,
@@ -511,7 +522,7 @@ pub unsafe extern "C" fn autosend_response_json(
     ffi_boundary!(autosend_str::empty(), {
         // SAFETY: `response` is NULL or a live handle (documented contract).
         match unsafe { handle_ref(response) } {
-            Ok(r) => r.json.as_str(),
+            Ok(r) => r.json().as_str(),
             Err(_) => autosend_str::empty(),
         }
     })

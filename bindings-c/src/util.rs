@@ -52,8 +52,9 @@ impl ZStr {
         v.push(0);
         ZStr(v)
     }
+    /// `None` allocates nothing (lent out as `{ "", 0 }` like an empty text).
     pub(crate) fn opt(s: Option<&str>) -> ZStr {
-        ZStr::new(s.unwrap_or("").as_bytes())
+        s.map_or_else(ZStr::default, |s| ZStr::new(s.as_bytes()))
     }
     /// The text without its NUL.
     pub(crate) fn bytes(&self) -> &[u8] {

@@ -239,7 +239,8 @@ fn log_level(e: &autosend::Event) -> log::Level {
 /// can rotate at run time), the [`Driver`] (seeds, events) and the Redis connection of the
 /// shared budget.
 pub(crate) struct Shared {
-    core: RwLock<autosend::Client>,
+    /// Behind an `Arc`: a call borrows the client without cloning its configuration.
+    core: RwLock<Arc<autosend::Client>>,
     pub(crate) driver: Driver,
     #[cfg(feature = "redis")]
     redis: Option<redis_store::RedisStore>,
@@ -254,7 +255,7 @@ impl Shared {
             None => None,
         };
         Ok(Arc::new(Shared {
-            core: RwLock::new(core),
+            core: RwLock::new(Arc::new(core)),
             driver: Driver::new(),
             #[cfg(feature = "redis")]
             redis,
@@ -327,7 +328,7 @@ impl Shared {
         now_ms()
     }
 
-    pub(crate) fn core(&self) -> autosend::Client {
+    pub(crate) fn core(&self) -> Arc<autosend::Client> {
         self.core.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
@@ -343,7 +344,10 @@ impl Shared {
 
     pub(crate) fn rotate_key(&self, key: &str) -> Result<(), Error> {
         let mut guard = self.core.write().unwrap_or_else(|p| p.into_inner());
-        guard.rotate_key(key)
+        let mut core = autosend::Client::clone(&guard);
+        core.rotate_key(key)?;
+        *guard = Arc::new(core);
+        Ok(())
     }
 }
 
@@ -366,24 +370,39 @@ pub(crate) fn header_map(req: &Request) -> Result<reqwest::header::HeaderMap, Er
                 "the core produced an invalid header name",
             )
         })?;
-        let value = reqwest::header::HeaderValue::from_str(v).map_err(|_| {
+        let mut value = reqwest::header::HeaderValue::from_str(v).map_err(|_| {
             Error::new(
                 ErrorKind::InvalidConfig,
                 format!("the value of header {k} is not valid in HTTP"),
             )
         })?;
+        // The key: never indexed by HTTP/2 header compression, hidden from `Debug`.
+        value.set_sensitive(name == reqwest::header::AUTHORIZATION);
         map.insert(name, value);
     }
     Ok(map)
 }
 
+/// Whether `map` holds exactly `headers`, in the same order (a map built by [`header_map`]
+/// from headers with distinct names iterates in insertion order).
+fn same_headers(map: &reqwest::header::HeaderMap, headers: &[(String, String)]) -> bool {
+    map.len() == headers.len()
+        && map
+            .iter()
+            .zip(headers)
+            .all(|((n, v), (k, s))| n.as_str() == k && v.as_bytes() == s.as_bytes())
+}
+
 pub(crate) fn response_headers(h: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
     h.iter()
         .map(|(k, v)| {
-            (
-                k.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
+            // Visible ASCII (nearly every value) is copied as is; anything else is read as
+            // UTF-8, lossily.
+            let value = match v.to_str() {
+                Ok(s) => s.to_owned(),
+                Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            };
+            (k.as_str().to_owned(), value)
         })
         .collect()
 }
@@ -436,6 +455,10 @@ pub(crate) fn http_client(
 pub(crate) struct Http {
     client: reqwest::Client,
     last_url: std::sync::Mutex<Option<(String, reqwest::Url)>>,
+    /// The header map built last: the core sends the same headers on every call of a client
+    /// (key, project id, `Accept`, `User-Agent`, `Content-Type`), so the map is cloned (its
+    /// values are shared, not copied) instead of rebuilt and re-validated per call.
+    last_headers: std::sync::Mutex<Option<reqwest::header::HeaderMap>>,
 }
 
 impl Http {
@@ -443,7 +466,22 @@ impl Http {
         Http {
             client,
             last_url: std::sync::Mutex::new(None),
+            last_headers: std::sync::Mutex::new(None),
         }
+    }
+
+    /// The headers of `req` as a reqwest map: the last one when it holds exactly these
+    /// headers in this order, else built ([`header_map`]) and kept for the next call.
+    fn headers(&self, req: &Request) -> Result<reqwest::header::HeaderMap, Error> {
+        let mut last = self.last_headers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(map) = last.as_ref() {
+            if same_headers(map, &req.headers) {
+                return Ok(map.clone());
+            }
+        }
+        let map = header_map(req)?;
+        *last = Some(map.clone());
+        Ok(map)
     }
 
     /// `url` parsed (the last one is reused); `None` when it does not parse (reqwest then
@@ -467,7 +505,7 @@ impl Http {
 pub(crate) async fn attempt(http: &Http, mut req: Request) -> Result<Answer, Outcome> {
     let limit = timeout(&req);
     let run = async {
-        let headers = header_map(&req).map_err(Outcome::Fatal)?;
+        let headers = http.headers(&req).map_err(Outcome::Fatal)?;
         let method = http_method(req.method);
         let mut rb = match http.url(&req.url) {
             Some(u) => http.client.request(method, u),
@@ -726,4 +764,59 @@ pub(crate) fn builder_error(e: reqwest::Error) -> Error {
         ErrorKind::InvalidConfig,
         format!("cannot build the HTTP client: {e}"),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The request the core builds for a send with `key`.
+    fn request(key: &str) -> Request {
+        let mut o = autosend::ClientOptions::new(key);
+        o.base_url = Some("http://127.0.0.1:9/v1".into());
+        let core = autosend::Client::with_limiter(
+            autosend::ClientConfig::new(o).unwrap(),
+            autosend::private_limiter(autosend::RateLimits::default()),
+        );
+        let mail = serde_json::json!({"from": {"email": "a@mail.example.com"},
+            "to": {"email": "b@example.com"}, "subject": "s", "html": "<p>h</p>"});
+        let mut call = core.call("emails.send", mail, 1).unwrap();
+        match call.poll(0) {
+            autosend::Poll::Send(r) => r,
+            _ => panic!("the first poll of a send is Send"),
+        }
+    }
+
+    #[test]
+    fn header_map_is_reused_only_for_the_same_headers() {
+        let http = Http::new(reqwest::Client::new());
+        let a = request("AS_firstkey123");
+        let m = http.headers(&a).unwrap();
+        assert_eq!(m.len(), a.headers.len());
+        for (k, v) in &a.headers {
+            assert_eq!(m[k.as_str()], v.as_str());
+        }
+        assert!(m["authorization"].is_sensitive());
+        assert!(!m["user-agent"].is_sensitive());
+        // Same headers: the kept map (equal); another key: a new map with that key.
+        assert_eq!(http.headers(&request("AS_firstkey123")).unwrap(), m);
+        let b = http.headers(&request("AS_otherkey456")).unwrap();
+        assert_eq!(b["authorization"], "Bearer AS_otherkey456");
+        assert!(same_headers(&b, &request("AS_otherkey456").headers));
+        assert!(!same_headers(&b, &a.headers));
+        assert!(!same_headers(&b, &a.headers[1..]));
+    }
+
+    #[test]
+    fn response_header_values_are_read_lossily() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("x-request-id", "req-1".parse().unwrap());
+        h.insert(
+            "x-odd",
+            reqwest::header::HeaderValue::from_bytes(b"caf\xc3\xa9 \xff").unwrap(),
+        );
+        let v = response_headers(&h);
+        assert_eq!(v[0], ("x-request-id".into(), "req-1".into()));
+        assert_eq!(v[1], ("x-odd".into(), "café \u{fffd}".into()));
+    }
 }
