@@ -553,7 +553,17 @@ impl Call {
     #[cold]
     #[inline(never)]
     fn paused_too_long(&mut self, now: u64, ms: u64) -> Poll {
-        let e = Error::new(
+        let e = self.pause_error(ms);
+        self.finish(Err(e));
+        self.poll(now)
+    }
+
+    /// The error of a key paused for `ms`, longer than a call waits (the limiter's or the
+    /// shared budget's verdict).
+    #[cold]
+    #[inline(never)]
+    fn pause_error(&self, ms: u64) -> Error {
+        Error::new(
             ErrorKind::RateLimited,
             format!(
                 "the API asked this key to pause for {} s",
@@ -561,9 +571,7 @@ impl Call {
             ),
         )
         .with_retry_after_ms(Some(ms))
-        .with_may_have_been_delivered(self.maybe_delivered);
-        self.finish(Err(e));
-        self.poll(now)
+        .with_may_have_been_delivered(self.maybe_delivered)
     }
 
     fn backoff(&mut self) -> u64 {
@@ -1013,15 +1021,7 @@ impl Call {
                     Some(BudgetDecision::Wait(ms)) => {
                         self.not_before = self.not_before.max(now.saturating_add(ms));
                         if ms > MAX_RETRY_AFTER_MS {
-                            let e = Error::new(
-                                ErrorKind::RateLimited,
-                                format!(
-                                    "the API asked this key to pause for {} s",
-                                    ms.div_ceil(1000)
-                                ),
-                            )
-                            .with_retry_after_ms(Some(ms))
-                            .with_may_have_been_delivered(self.maybe_delivered);
+                            let e = self.pause_error(ms);
                             if self.state != State::Finished {
                                 self.finish(Err(e));
                             }
