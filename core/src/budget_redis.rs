@@ -555,7 +555,8 @@ pub fn validate_redis_url(url: &str) -> Result<(), Error> {
     let u = url.trim();
     let ok_scheme = ["redis://", "rediss://", "unix://", "redis+unix://"]
         .iter()
-        .any(|p| u.len() > p.len() && u[..p.len()].eq_ignore_ascii_case(p));
+        // Bytes, not `u[..n]`: a multi-byte character across the prefix's end must not panic.
+        .any(|p| u.len() > p.len() && u.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes()));
     if !ok_scheme || u.chars().any(char::is_control) {
         return Err(Error::new(
             ErrorKind::InvalidConfig,
@@ -614,6 +615,24 @@ mod tests {
         assert!(interpret_ack(&json!(1)).is_ok());
         assert!(interpret_ack(&json!("1")).is_ok());
         assert!(interpret_ack(&json!([1])).is_err());
+    }
+
+    #[test]
+    fn whole_numbers_below_9e15_only() {
+        // Floats are whole numbers only below 9e15 (exact in an f64); larger ones are no
+        // integer at all rather than a saturated one.
+        assert_eq!(
+            as_int(&json!(8.999_999_999_999_998e15)),
+            Some(8_999_999_999_999_998)
+        );
+        assert_eq!(as_int(&json!(9e15)), None);
+        assert_eq!(as_int(&json!(-9e15)), None);
+        assert_eq!(as_int(&json!(-40.0)), Some(-40));
+        assert_eq!(
+            as_int(&json!(9_000_000_000_000_001i64)),
+            Some(9_000_000_000_000_001)
+        );
+        assert_eq!(as_int(&json!(u64::MAX)), None);
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The call state machine with the shared budget on Redis, its replies scripted: the grant,
-//! the settle / refund / block it owes the store, and the failure policy.
+//! the settle / refund / block it owes the store, and the failure policy; and the protocol of
+//! `core/src/budget_redis.rs` itself (the exact ops, the reading of replies at their edges, the
+//! store's state and notices, the Redis URL checks).
 use autosend::{BudgetOpKind, Client, ClientOptions, ErrorKind, OnRedisError, Poll};
 use serde_json::{json, Value};
 
@@ -158,4 +160,282 @@ fn env_names_redis_and_debug_hides_its_password() {
         Client::new(bad).unwrap_err().kind(),
         ErrorKind::InvalidConfig
     );
+}
+
+// ---- The protocol of core/src/budget_redis.rs, exactly ----
+
+use autosend::budget_redis::{
+    acquire_op, block_op, budget_key, interpret_ack, interpret_acquire, redact_redis_url,
+    refund_op, settle_op, validate_redis_url, windows, BudgetDecision, RedisBudget, BLOCK_SCRIPT,
+    REDIS_RETRY_AFTER_MS, REFUND_SCRIPT, SETTLE_SCRIPT,
+};
+use autosend::{ApiKey, BudgetOp, RateLimits};
+
+/// Windows whose longest period is the first one (700 ms) and every number distinct.
+fn odd_limits() -> RateLimits {
+    RateLimits {
+        per_second: 3,
+        per_minute: 9,
+        second_ms: 700,
+        minute_ms: 400,
+    }
+}
+
+/// The message of a reply the store should never give, with what was wrong.
+fn garbage(what: &str) -> String {
+    format!("the Redis budget store answered something unexpected ({what}); is AUTOSEND_REDIS_URL / redis pointing at a Redis or Valkey server?")
+}
+
+#[test]
+fn policy_and_op_kind_names() {
+    assert_eq!(OnRedisError::Fallback.name(), "fallback");
+    assert_eq!(OnRedisError::Raise.name(), "raise");
+    assert_eq!(
+        OnRedisError::parse("fallback").unwrap(),
+        OnRedisError::Fallback
+    );
+    assert_eq!(
+        OnRedisError::parse(" raise\n").unwrap(),
+        OnRedisError::Raise
+    );
+    for bad in ["", "Raise", "FALLBACK", "ignore", "raise fallback"] {
+        let e = OnRedisError::parse(bad).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{bad:?}");
+        assert_eq!(
+            e.message(),
+            "on_redis_error must be \"fallback\" or \"raise\"",
+            "{bad:?}"
+        );
+    }
+    for (kind, name) in [
+        (BudgetOpKind::Acquire, "acquire"),
+        (BudgetOpKind::Settle, "settle"),
+        (BudgetOpKind::Refund, "refund"),
+        (BudgetOpKind::Block, "block"),
+    ] {
+        assert_eq!(kind.name(), name);
+        assert_eq!(BudgetOpKind::from_name(name), Some(kind));
+    }
+    for bad in ["", "Acquire", "release", "block "] {
+        assert_eq!(BudgetOpKind::from_name(bad), None, "{bad:?}");
+    }
+}
+
+#[test]
+fn ops_are_exact() {
+    let w = windows(&odd_limits());
+    assert_eq!(w, [(3, 700), (9, 400)]);
+    let acquire = acquire_op("autosend:rl:k", &w, 4_000, 0xbeef, 99);
+    assert_eq!(acquire.kind, BudgetOpKind::Acquire);
+    assert_eq!(acquire.script, autosend::budget_redis::ACQUIRE_SCRIPT);
+    assert_eq!(acquire.keys, ["autosend:rl:k"]);
+    assert_eq!(
+        acquire.args,
+        ["3", "700", "9", "400", "5", "5000", "000000000000beef"]
+    );
+    assert_eq!(acquire.timeout_ms, 99);
+    // The in-flight bound saturates instead of overflowing.
+    assert_eq!(
+        acquire_op("k", &w, u64::MAX, 1, 1).args[5],
+        u64::MAX.to_string()
+    );
+    assert_eq!(
+        settle_op("autosend:rl:k", &w, "17:ab", 99),
+        BudgetOp {
+            kind: BudgetOpKind::Settle,
+            script: SETTLE_SCRIPT,
+            keys: vec!["autosend:rl:k".into()],
+            args: vec!["17:ab".into(), "700".into(), "5".into()],
+            timeout_ms: 99,
+        }
+    );
+    // The longest window wherever it is.
+    let swapped = [(9, 400), (3, 700)];
+    assert_eq!(settle_op("k", &swapped, "g", 1).args[1], "700");
+    assert_eq!(
+        refund_op("autosend:rl:k", "17:ab", 98),
+        BudgetOp {
+            kind: BudgetOpKind::Refund,
+            script: REFUND_SCRIPT,
+            keys: vec!["autosend:rl:k".into()],
+            args: vec!["17:ab".into()],
+            timeout_ms: 98,
+        }
+    );
+    assert_eq!(
+        block_op("autosend:rl:k", &w, 1_234, 97),
+        BudgetOp {
+            kind: BudgetOpKind::Block,
+            script: BLOCK_SCRIPT,
+            keys: vec!["autosend:rl:k".into()],
+            args: vec!["1234".into(), "700".into(), "5".into()],
+            timeout_ms: 97,
+        }
+    );
+    // A block is capped like local feedback (10 minutes), at and past the cap.
+    assert_eq!(block_op("k", &w, 600_000, 1).args[0], "600000");
+    assert_eq!(block_op("k", &w, 600_001, 1).args[0], "600000");
+    assert_eq!(
+        settle_op("autosend:rl:k", &w, "17:ab", 99).to_json(),
+        json!({"kind": "settle", "script": SETTLE_SCRIPT, "keys": ["autosend:rl:k"],
+               "args": ["17:ab", "700", "5"], "timeout_ms": 99})
+    );
+}
+
+#[test]
+fn acquire_replies_at_their_edges() {
+    let go = |r: Value| interpret_acquire(&r).unwrap();
+    let refused = |r: Value| {
+        let e = interpret_acquire(&r).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::BudgetStore, "{r}");
+        e.message().to_string()
+    };
+    // The longest wait the store may ask: the feedback cap (600 s) plus 120 s.
+    assert_eq!(go(json!([0, 720_000])), BudgetDecision::Wait(720_000));
+    assert_eq!(refused(json!([0, 720_001])), garbage("wait out of range"));
+    assert_eq!(refused(json!([0, 0])), garbage("wait out of range"));
+    // Whole numbers written as floats or as text (Lua numbers, RESP bulk strings).
+    assert_eq!(go(json!([0, 40.0])), BudgetDecision::Wait(40));
+    assert_eq!(go(json!([1.0, "1:a"])), BudgetDecision::Go("1:a".into()));
+    assert_eq!(go(json!(["1", "1:a"])), BudgetDecision::Go("1:a".into()));
+    assert_eq!(
+        go(json!([0, "0000000000000000040"])),
+        BudgetDecision::Wait(40)
+    ); // 19 chars
+    assert_eq!(
+        refused(json!([0, "00000000000000000040"])),
+        garbage("wait out of range")
+    ); // 20
+    assert_eq!(refused(json!([0, 2.5])), garbage("wait out of range"));
+    assert_eq!(refused(json!([0, " 40"])), garbage("wait out of range"));
+    assert_eq!(refused(json!([0.5, 40])), garbage("unknown status"));
+    assert_eq!(refused(json!(["", 40])), garbage("unknown status"));
+    // A grant id of up to 64 characters, letters, digits and ':' only.
+    let id64 = format!("1764547200123:{}", "a".repeat(50));
+    assert_eq!(id64.len(), 64);
+    assert_eq!(
+        go(json!([1, id64.clone()])),
+        BudgetDecision::Go(id64.clone())
+    );
+    assert_eq!(
+        refused(json!([1, format!("{id64}b")])),
+        garbage("malformed grant id")
+    );
+    assert_eq!(refused(json!([1, "1:a-b"])), garbage("malformed grant id"));
+    assert_eq!(refused(json!([1, 17])), garbage("grant id is not a string"));
+    assert_eq!(refused(json!({"0": 1})), garbage("not an array"));
+    assert_eq!(refused(json!([1, "1:a", 3])), garbage("not two items"));
+    assert_eq!(refused(json!([2, 10])), garbage("unknown status"));
+    // Acknowledgements.
+    interpret_ack(&json!(1.0)).unwrap();
+    interpret_ack(&json!("1")).unwrap();
+    for bad in [json!(0), json!("OK"), json!(null), json!(2)] {
+        assert_eq!(
+            interpret_ack(&bad).unwrap_err().message(),
+            garbage("not 1"),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn store_state_getters_and_notices() {
+    let k = ApiKey::parse("AS_budgetcallstore1").unwrap();
+    let s = RedisBudget::new(
+        &k,
+        "https://api.example/v1",
+        odd_limits(),
+        OnRedisError::Raise,
+        99,
+    );
+    assert_eq!(s.key_name(), budget_key(&k, "https://api.example/v1"));
+    assert_eq!(s.on_error(), OnRedisError::Raise);
+    assert_eq!(s.timeout_ms(), 99);
+    assert_eq!(s.windows(), [(3, 700), (9, 400)]);
+    assert!(s.take_notices().is_empty());
+
+    // Fallback: off Redis for exactly REDIS_RETRY_AFTER_MS after a failure, one notice per
+    // outage, one when Redis answers again.
+    let c = client(OnRedisError::Fallback);
+    let mut call = c.call("emails.send", send_params(), 1).unwrap();
+    expect_op(call.poll(1_000), BudgetOpKind::Acquire);
+    call.handle_budget_error(1_000, "connection refused");
+    assert!(matches!(call.poll(1_000), Poll::Send(_)));
+    let mut inside = c.call("emails.send", send_params(), 2).unwrap();
+    assert!(matches!(
+        inside.poll(1_000 + REDIS_RETRY_AFTER_MS - 1),
+        Poll::Send(_)
+    ));
+    let mut after = c.call("emails.send", send_params(), 3).unwrap();
+    expect_op(
+        after.poll(1_000 + REDIS_RETRY_AFTER_MS),
+        BudgetOpKind::Acquire,
+    );
+    after.handle_budget_reply(1_000 + REDIS_RETRY_AFTER_MS, &json!([1, "1:a"]));
+    let notices = c.take_budget_notices();
+    let got: Vec<(&str, &str)> = notices
+        .iter()
+        .map(|n| (n.event, n.message.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("fallback", "the shared rate-limit budget on Redis failed (connection refused); using the process-local budget, Redis is tried again every 10 s"),
+            ("restored", "the shared rate-limit budget on Redis answers again; using it"),
+        ]
+    );
+    assert!(c.take_budget_notices().is_empty());
+
+    // Raise: Redis is asked again at once, and the notice says calls fail.
+    let c = client(OnRedisError::Raise);
+    let mut call = c.call("emails.send", send_params(), 1).unwrap();
+    expect_op(call.poll(0), BudgetOpKind::Acquire);
+    call.handle_budget_error(10, "timed out");
+    assert!(matches!(call.poll(10), Poll::Done(Err(_))));
+    let mut next = c.call("emails.send", send_params(), 2).unwrap();
+    expect_op(next.poll(11), BudgetOpKind::Acquire);
+    let notices = c.take_budget_notices();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(
+        (notices[0].event, notices[0].message.as_str()),
+        ("fallback", "the shared rate-limit budget on Redis failed (timed out); calls fail with budget_store until it answers again")
+    );
+}
+
+#[test]
+fn redis_urls_are_checked_and_redacted() {
+    for ok in [
+        "redis://127.0.0.1:6379/0",
+        "REDIS://h",
+        " rediss://u:p@h:1 ",
+        "unix:///run/redis.sock",
+        "redis+unix:///run/redis.sock",
+        "redis://é.example",
+    ] {
+        validate_redis_url(ok).unwrap_or_else(|e| panic!("{ok:?}: {e}"));
+    }
+    for bad in [
+        "",
+        "redis://",
+        "rediss://",
+        "unix://",
+        "http://h",
+        "redis:/é",
+        "redis:/éhost",
+        "rediss:/éé",
+        "é",
+        "redis://h\nx",
+        "redis://h\u{7f}x",
+    ] {
+        let e = validate_redis_url(bad).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{bad:?}");
+        assert_eq!(
+            e.message(),
+            "redis_url must look like redis://host:6379/0 (or rediss://, unix://)",
+            "{bad:?}"
+        );
+    }
+    assert_eq!(redact_redis_url(" redis://h:6379/0 "), "redis://h:6379/0");
+    assert_eq!(redact_redis_url("redis://:pw@h/1"), "redis://:***@h/1");
+    assert_eq!(redact_redis_url("not a url :pw@"), "<redis url>");
 }
