@@ -898,6 +898,207 @@ mod tests {
         assert_eq!(field_of(with("bogus", json!(1))), "bogus"); // unknown top level
     }
 
+    /// The refusal of `v` as (message, details).
+    fn refusal(v: Value) -> (String, Vec<(String, String)>) {
+        let e = run(v).expect_err("should be refused");
+        let d = e
+            .details()
+            .iter()
+            .map(|d| (d.field.clone(), d.message.clone()))
+            .collect();
+        (e.message().to_string(), d)
+    }
+
+    fn one(field: &str, message: &str) -> (String, Vec<(String, String)>) {
+        (
+            format!("{field}: {message}"),
+            vec![(field.to_string(), message.to_string())],
+        )
+    }
+
+    #[test]
+    fn keyword_messages_are_exact_at_and_past_each_edge() {
+        let with = |k: &str, v: Value| {
+            let mut b = json!({"name": "Ada"});
+            b[k] = v;
+            b
+        };
+        // Lengths in characters, between 2 and 5.
+        for ok in ["Ab", "Abcde", "éé", "ééééé"] {
+            run(json!({ "name": ok })).unwrap();
+        }
+        assert_eq!(
+            refusal(json!({"name": "A"})),
+            one("name", "is shorter than 2 characters")
+        );
+        assert_eq!(
+            refusal(json!({"name": "éééééé"})),
+            one("name", "is longer than 5 characters")
+        );
+        // Number ranges: inclusive bounds.
+        for ok in [1, 10] {
+            run(with("count", json!(ok))).unwrap();
+        }
+        for bad in [0, 11] {
+            assert_eq!(
+                refusal(with("count", json!(bad))),
+                one("count", "must be between 1 and 10")
+            );
+        }
+        run(with("rate", json!(1.5))).unwrap();
+        run(with("rate", json!(-1e300))).unwrap();
+        assert_eq!(
+            refusal(with("rate", json!(1.500_000_1))),
+            one("rate", "must be at most 1.5")
+        );
+        // Item counts.
+        run(with("tags", json!(["ab", "cd"]))).unwrap();
+        assert_eq!(
+            refusal(with("tags", json!([]))),
+            one("tags", "give at least one item")
+        );
+        assert_eq!(
+            refusal(with("tags", json!(["ab", "cd", "ef"]))),
+            one(
+                "tags",
+                "has 3 items; at most 2 per call (split into several calls)"
+            )
+        );
+        assert_eq!(
+            count_message(1, Some(2), None),
+            "has 1 items; give at least 2"
+        );
+        assert_eq!(
+            count_message(1, Some(2), Some(5)),
+            "has 1 items; give at least 2"
+        );
+        assert_eq!(count_message(0, None, Some(5)), "");
+        // Enum, formats.
+        assert_eq!(
+            refusal(with("kind", json!("List"))),
+            one("kind", "must be one of list, segment")
+        );
+        assert_eq!(
+            refusal(with("to", json!({"email": "not-an-address"}))),
+            one("to.email", "is not an email address")
+        );
+        // Several problems: the first named, the count of the others, all in the details.
+        let (message, details) = refusal(json!({"name": "A", "count": 0, "rate": 2}));
+        assert_eq!(
+            message,
+            "name: is shorter than 2 characters (and 2 more problems)"
+        );
+        assert_eq!(details.len(), 3);
+        assert_eq!(
+            details[2],
+            ("rate".to_string(), "must be at most 1.5".to_string())
+        );
+    }
+
+    #[test]
+    fn one_of_messages_name_every_form() {
+        assert_eq!(
+            refusal(json!({"name": "Ada", "either": 5})),
+            one(
+                "either",
+                "must be a string or an array of strings, not a number"
+            )
+        );
+        assert_eq!(
+            refusal(json!({"name": "Ada", "either": ["a", 1]})),
+            one(
+                "either",
+                "must be a string or an array of strings, not an array"
+            )
+        );
+        static ANY: Schema = Schema::Any;
+        static INTS: Schema = Schema::Array(ArrayRule {
+            items: &COUNT,
+            min: None,
+            max: None,
+        });
+        static MANY: Schema = Schema::OneOf(&[&ANY]);
+        for (s, name) in [
+            (&ANY, "anything"),
+            (&Schema::Bool, "a boolean"),
+            (&COUNT, "a whole number"),
+            (&RATE, "a number"),
+            (&NAME, "a string"),
+            (&TAGS, "an array of strings"),
+            (&INTS, "an array"),
+            (&INNER, "an object"),
+            (&MOBILE, "null"),
+            (&MANY, "one of several forms"),
+        ] {
+            assert_eq!(describe(s), name);
+            assert_eq!(describe(&Schema::Ref(s)), name);
+        }
+    }
+
+    /// Declared fields next to a schema for the other keys; references to nullable schemas.
+    static REF_MOBILE: Schema = Schema::Ref(&MOBILE);
+    static NULL_OR_COUNT: Schema = Schema::OneOf(&[&MOBILE, &COUNT]);
+    static MIXED_FIELDS: [Field; 3] = [
+        Field {
+            name: "count",
+            required: false,
+            schema: &COUNT,
+        },
+        Field {
+            name: "phone",
+            required: true,
+            schema: &REF_MOBILE,
+        },
+        Field {
+            name: "either",
+            required: false,
+            schema: &NULL_OR_COUNT,
+        },
+    ];
+    static MIXED: Schema = Schema::Object(ObjectRule {
+        fields: &MIXED_FIELDS,
+        additional: Additional::Schema(&FREE_STR),
+    });
+
+    #[test]
+    fn declared_fields_skip_the_additional_schema_and_nullable_refs_keep_null() {
+        let check = |v: Value| {
+            let mut v = v;
+            check_body(&MIXED, &[], &mut v).map(|()| v)
+        };
+        // `count` follows its own schema (a number), the other keys the additional one.
+        let v = json!({"count": 3, "phone": "12345", "x": "y"});
+        assert_eq!(check(v.clone()).unwrap(), v);
+        let e = check(json!({"count": 3, "phone": "12345", "x": 5})).unwrap_err();
+        assert_eq!(e.message(), "x: must be a string, not a number");
+        // A required reference to a nullable schema takes null and keeps it; so does a
+        // oneOf with a nullable form.
+        let v = json!({"phone": null, "either": null});
+        assert_eq!(check(v.clone()).unwrap(), v);
+        let e = check(json!({})).unwrap_err();
+        assert_eq!(e.message(), "phone: is required");
+    }
+
+    #[test]
+    fn uri_format_edges() {
+        for ok in [
+            "https://example.com/hook?x=1",
+            "http://127.0.0.1:8080",
+            "mailto:ops@example.com",
+        ] {
+            assert!(looks_like_uri(ok), "{ok}");
+        }
+        for bad in [
+            "https://example.com/a b",
+            "https://example.com/a\u{7}b",
+            "https://example.com/\u{2003}",
+            "/relative/path",
+            "",
+        ] {
+            assert!(!looks_like_uri(bad), "{bad:?}");
+        }
+    }
+
     #[test]
     fn collects_keyword_problems_but_stops_at_structure() {
         let e = run(json!({"name": "A", "count": 0, "kind": "x"})).unwrap_err();
@@ -988,5 +1189,12 @@ mod tests {
             assert_eq!(excluded_chars(p), None, "{p}");
         }
         assert_eq!(excluded_chars("^[^\\r\\n]*$"), Some(vec!['\r', '\n']));
+        // Plain printable ASCII and the space are taken; any other character (non-ASCII, a
+        // control written as itself) leaves the pattern to the engine.
+        assert_eq!(excluded_chars("^[^<> ]*$"), Some(vec!['<', '>', ' ']));
+        assert_eq!(excluded_chars("^[^ ]*$"), Some(vec![' ']));
+        for p in ["^[^é]*$", "^[^a\u{7f}]*$", "^[^\n]*$", "^[^\t]*$"] {
+            assert_eq!(excluded_chars(p), None, "{p:?}");
+        }
     }
 }
