@@ -871,3 +871,26 @@ fn recording_events_can_be_turned_on_and_off() {
     assert_eq!(ev.kind, EventKind::Response);
     assert_eq!((ev.status, ev.attempt), (Some(200), 2));
 }
+
+#[test]
+fn a_call_dropped_in_flight_abandons_its_grant() {
+    use autosend::ABANDON_MARGIN_MS;
+    let cfg = config(|_| {});
+    let l = one_per_second();
+    let mut c = new_call(&cfg, &l, "contacts.get", get_params(), 1);
+    sent(c.poll(0));
+    drop(c);
+    // Settled at the next time the limiter sees (100) plus the margin, not left in flight.
+    assert_eq!(
+        l.lock().unwrap().next_free(100),
+        100 + ABANDON_MARGIN_MS + 1000
+    );
+    assert_eq!(l.lock().unwrap().in_flight(), 0);
+    // A call dropped after its answer holds nothing more.
+    let l = one_per_second();
+    let mut c = new_call(&cfg, &l, "contacts.get", get_params(), 1);
+    sent(c.poll(0));
+    c.handle_response(5, 200, &[], GOT);
+    drop(c);
+    assert_eq!(l.lock().unwrap().next_free(100), 1005);
+}
