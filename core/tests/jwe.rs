@@ -680,3 +680,29 @@ fn key_fetch_is_bounded_and_waits_after_a_429() {
     };
     assert!(f.url.ends_with("/jwks.json"));
 }
+
+#[test]
+fn the_oaep_seed_is_the_last_32_bytes_given() {
+    // CEK 0..32, IV 32..44, OAEP seed 44..76: a change in the seed's last byte changes only
+    // the wrapped key; a change in the IV leaves the wrapped key as it was.
+    let key = EncryptionKey::from_jwk(&keypair(0).1).unwrap();
+    let base = entropy(3)[..jwe::ENTROPY_PER_ENCRYPTION].to_vec();
+    let parts = |ent: &[u8]| -> Vec<String> {
+        jwe::encrypt_compact(&key, b"{}", ent)
+            .unwrap()
+            .split('.')
+            .map(str::to_string)
+            .collect()
+    };
+    let a = parts(&base);
+    let mut seed_changed = base.clone();
+    seed_changed[75] ^= 1;
+    let b = parts(&seed_changed);
+    assert_ne!(a[1], b[1], "the last seed byte feeds the wrapped key");
+    assert_eq!((&a[2], &a[3], &a[4]), (&b[2], &b[3], &b[4]));
+    let mut iv_changed = base.clone();
+    iv_changed[40] ^= 1;
+    let c = parts(&iv_changed);
+    assert_eq!(a[1], c[1], "the IV is not part of the seed");
+    assert_ne!(a[2], c[2]);
+}
