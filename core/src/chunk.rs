@@ -670,6 +670,29 @@ mod tests {
     }
 
     #[test]
+    fn an_error_flagged_may_have_been_delivered_is_an_unknown_outcome() {
+        // A deadline that ran out after the request went out: the outcome is unknown (the
+        // flag), and the run stops (every later chunk would meet the same deadline).
+        let mut c = Chunker::new("emails.bulk", json!({"recipients": emails(150)})).unwrap();
+        let (i, _) = c.next_chunk().unwrap();
+        let e = Error::new(ErrorKind::DeadlineExceeded, "late").with_may_have_been_delivered(true);
+        c.record(i, Err(e)).unwrap();
+        let r = c.report();
+        assert_eq!(r.chunks[0].status, Status::MayHaveBeenDelivered);
+        assert!(r.stopped);
+        assert_eq!(
+            r.items_with(&Status::NotAttempted),
+            (100..150).collect::<Vec<_>>()
+        );
+        // The same kind without the flag (nothing went out) is a refusal.
+        let mut c = Chunker::new("emails.bulk", json!({"recipients": emails(150)})).unwrap();
+        let (i, _) = c.next_chunk().unwrap();
+        c.record(i, Err(Error::new(ErrorKind::DeadlineExceeded, "late")))
+            .unwrap();
+        assert_eq!(c.report().chunks[0].status, Status::Refused);
+    }
+
+    #[test]
     fn usage_errors() {
         let e = Chunker::new("emails.send", json!({})).unwrap_err();
         assert!(e.message().contains("emails.bulk"), "{e}");

@@ -583,3 +583,55 @@ impl Encryption {
         true
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand_core::RngCore;
+
+    fn given(bytes: &[u8]) -> GivenBytes<'_> {
+        GivenBytes {
+            bytes,
+            pos: 0,
+            overrun: false,
+        }
+    }
+
+    #[test]
+    fn given_bytes_serves_the_callers_bytes_in_order_and_never_more() {
+        let bytes: Vec<u8> = (1..=16).collect();
+        let mut g = given(&bytes);
+        assert_eq!(g.next_u32(), u32::from_le_bytes([1, 2, 3, 4]));
+        assert_eq!(
+            g.next_u64(),
+            u64::from_le_bytes([5, 6, 7, 8, 9, 10, 11, 12])
+        );
+        assert_eq!((g.pos, g.overrun), (12, false));
+        // Five asked, four left: nothing consumed, zeros, marked overrun.
+        let mut five = [9u8; 5];
+        g.fill_bytes(&mut five);
+        assert_eq!((five, g.pos, g.overrun), ([0; 5], 12, true));
+        // Exactly what is left.
+        let mut four = [0u8; 4];
+        g.fill_bytes(&mut four);
+        assert_eq!((four, g.pos), ([13, 14, 15, 16], 16));
+        let mut none: [u8; 0] = [];
+        g.fill_bytes(&mut none);
+        assert_eq!(g.pos, 16);
+    }
+
+    #[test]
+    fn given_bytes_try_fill_refuses_an_overrun() {
+        let bytes: Vec<u8> = (1..=8).collect();
+        let mut g = given(&bytes);
+        let mut a = [0u8; 3];
+        g.try_fill_bytes(&mut a).unwrap();
+        assert_eq!((a, g.pos), ([1, 2, 3], 3));
+        let mut too_many = [7u8; 6];
+        assert!(g.try_fill_bytes(&mut too_many).is_err());
+        assert_eq!((too_many, g.pos, g.overrun), ([7; 6], 3, true));
+        let mut rest = [0u8; 5];
+        g.try_fill_bytes(&mut rest).unwrap();
+        assert_eq!((rest, g.pos), ([4, 5, 6, 7, 8], 8));
+    }
+}
