@@ -8,6 +8,8 @@
 #
 #   bash bench/instr.sh                 # rust sdk, rust reqwest, c sdk, c curl
 #   bash bench/instr.sh rust:sdk c:sdk  # some of them
+#   bash bench/instr.sh core            # the core alone (core/examples/hot_path.rs: prepare,
+#                                       # poll, answer, poll; no I/O, no sandbox), built here
 #
 # Needs valgrind and the release builds bench/run.sh makes (the sandbox, libautosend.so, the
 # bench_send example, bench/.work/c/c_bench). One line per client:
@@ -17,6 +19,20 @@ source "$(dirname "$0")/../scripts/common.sh"
 cd "$ROOT"
 command -v valgrind >/dev/null || apt_ensure valgrind || exit 1
 SANDBOX_BIN="$CARGO_TARGET_DIR/release/autosend-sandbox"
+if [ "$*" = core ]; then
+  cargo build -q --release -p autosend --example hot_path
+  bin="$CARGO_TARGET_DIR/release/examples/hot_path" tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  for n in 50 450; do
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.$n" "$bin" "$n" >/dev/null 2>"$tmp/vg.log" ||
+      { tail -n 20 "$tmp/vg.log" >&2; exit 1; }
+  done
+  i50="$(awk '/^(summary|totals):/ {print $2; exit}' "$tmp/cg.50")"
+  i450="$(awk '/^(summary|totals):/ {print $2; exit}' "$tmp/cg.450")"
+  printf 'core  hot_path per send %8d instr  (I50 = %d, I450 = %d)\n' $(((i450 - i50) / 400)) "$i50" "$i450"
+  [ -z "${INSTR_KEEP:-}" ] || { mkdir -p "$INSTR_KEEP" && cp "$tmp"/cg.* "$INSTR_KEEP/"; }
+  exit 0
+fi
 # INSTR_RUST_BIN / INSTR_C_BIN: other builds of the drivers (an A/B of two versions).
 RUST_BIN="${INSTR_RUST_BIN:-$CARGO_TARGET_DIR/release/examples/bench_send}"
 C_BIN="${INSTR_C_BIN:-$ROOT/bench/.work/c/c_bench}"

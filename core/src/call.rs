@@ -20,7 +20,7 @@ use crate::request::truncate;
 use crate::request::{build_request, Request};
 use crate::response::{
     disposition_filename, error_for_status, header, missing_result_fields, request_id,
-    reset_wait_ms, scrub, success_value, ApiResponse,
+    reset_wait_ms, scrub_owned, success_value, ApiResponse,
 };
 use serde_json::Value;
 use std::collections::VecDeque;
@@ -92,7 +92,8 @@ enum State {
 pub struct Call {
     endpoint: &'static Endpoint,
     request: Request,
-    config: ClientConfig,
+    /// Shared with the client (no copy of the key, URL and user agent per call).
+    config: Arc<ClientConfig>,
     limiter: SharedLimiter,
     rng: fastrand::Rng,
     state: State,
@@ -150,11 +151,22 @@ impl Call {
         params: Value,
         seed: u64,
     ) -> Result<Call, Error> {
-        let (endpoint, request) = build_request(config, endpoint_id, params)?;
+        Call::with_config(Arc::new(config.clone()), limiter, endpoint_id, params, seed)
+    }
+
+    /// [`Call::new`] with a configuration shared with its client (no copy per call).
+    pub fn with_config(
+        config: Arc<ClientConfig>,
+        limiter: SharedLimiter,
+        endpoint_id: &str,
+        params: Value,
+        seed: u64,
+    ) -> Result<Call, Error> {
+        let (endpoint, request) = build_request(&config, endpoint_id, params)?;
         Ok(Call {
             endpoint,
             request,
-            config: config.clone(),
+            config,
             limiter,
             rng: fastrand::Rng::with_seed(seed),
             state: State::Ready,
@@ -254,6 +266,16 @@ impl Call {
     /// `jwks`. Calls without a body stay plain. The binding must then give
     /// [`Call::entropy_needed`] random bytes to [`Call::provide_entropy`] before polling.
     pub fn encrypt_with(&mut self, config: &ClientConfig, jwks: crate::jwe::SharedJwks) {
+        self.encrypt_as(config, jwks)
+    }
+
+    /// [`Call::encrypt_with`] with the configuration the call was made with.
+    pub fn encrypt(&mut self, jwks: crate::jwe::SharedJwks) {
+        let config = Arc::clone(&self.config);
+        self.encrypt_as(&config, jwks)
+    }
+
+    fn encrypt_as(&mut self, config: &ClientConfig, jwks: crate::jwe::SharedJwks) {
         if self.request.body.is_none() || self.enc.is_some() {
             return;
         }
@@ -639,7 +661,7 @@ impl Call {
         self.budget_answered(status == 429);
         if (200..300).contains(&status) {
             let request_id =
-                request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
+                request_id(headers).map(|r| scrub_owned(r, self.config.key().expose_secret()));
             if self.request.expects_bytes {
                 self.finish_bytes(status, headers, body, request_id);
                 return;
@@ -737,14 +759,14 @@ impl Call {
                 content_type: None,
                 filename: None,
                 request_id: request_id(headers)
-                    .map(|r| scrub(&r, self.config.key().expose_secret())),
+                    .map(|r| scrub_owned(r, self.config.key().expose_secret())),
                 attempts: self.attempts,
                 already_gone: true,
             }));
             return;
         }
-        let secret = self.config.key().expose_secret().to_string();
-        let (e, _) = error_for_status(status, headers, body, &secret);
+        let config = Arc::clone(&self.config);
+        let (e, _) = error_for_status(status, headers, body, config.key().expose_secret());
         match status {
             429 => {
                 let wait = e
@@ -801,7 +823,7 @@ impl Call {
         if self.events.is_none() {
             return;
         }
-        let rid = request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
+        let rid = request_id(headers).map(|r| scrub_owned(r, self.config.key().expose_secret()));
         let duration = self.since_sent(now);
         self.emit(EventKind::Response, |e| {
             e.status = Some(status);
@@ -841,7 +863,8 @@ impl Call {
         }
         self.unknown_outcome = true;
         self.maybe_delivered |= !self.endpoint.idempotent;
-        let request_id = request_id(headers).map(|r| scrub(&r, self.config.key().expose_secret()));
+        let request_id =
+            request_id(headers).map(|r| scrub_owned(r, self.config.key().expose_secret()));
         let e = crate::limits::response_too_large(status, self.maybe_delivered)
             .with_request_id(request_id);
         self.finish(Err(e));
@@ -854,9 +877,9 @@ impl Call {
         headers: &[(String, String)],
         body: &[u8],
     ) {
-        let secret = self.config.key().expose_secret().to_string();
+        let config = Arc::clone(&self.config);
         let Some(enc) = self.enc.as_mut() else { return };
-        match enc.on_fetch_response(now, status, headers, body, &secret) {
+        match enc.on_fetch_response(now, status, headers, body, config.key().expose_secret()) {
             crate::jwe::Fetched::Stored => self.state = State::Ready,
             crate::jwe::Fetched::Retry(e, wait) => {
                 let e = e.with_may_have_been_delivered(self.maybe_delivered);

@@ -12,7 +12,8 @@ use std::sync::Arc;
 /// and create a [`Call`] per API call. Cloning shares the limiter.
 #[derive(Clone, Debug)]
 pub struct Client {
-    config: ClientConfig,
+    /// Shared with this client's calls (a call keeps the configuration it was made with).
+    config: Arc<ClientConfig>,
     limiter: SharedLimiter,
     /// The clock of the shared budget this client joined (`None`: a limiter of its own).
     shared: Option<ClockId>,
@@ -52,7 +53,7 @@ impl Client {
         let jwks = crate::jwe::shared_jwks(config.base_url());
         Client {
             budget: redis_store(&config),
-            config,
+            config: Arc::new(config),
             limiter,
             shared: Some(clock),
             jwks,
@@ -64,7 +65,7 @@ impl Client {
         let jwks = crate::jwe::shared_jwks(config.base_url());
         Client {
             budget: redis_store(&config),
-            config,
+            config: Arc::new(config),
             limiter,
             shared: None,
             jwks,
@@ -113,17 +114,16 @@ impl Client {
         seed: u64,
         o: &CallOptions,
     ) -> Result<Call, Error> {
-        let derived;
         let config = if o.timeout_ms.is_some() || o.max_retries.is_some() {
-            derived = self.config.for_call(o)?;
-            &derived
+            Arc::new(self.config.for_call(o)?)
         } else {
-            &self.config
+            Arc::clone(&self.config)
         };
-        let mut call = Call::new(config, self.limiter.clone(), endpoint_id, params, seed)?
+        let encrypt = o.encrypt.unwrap_or(self.config.encrypt_payloads);
+        let mut call = Call::with_config(config, self.limiter.clone(), endpoint_id, params, seed)?
             .with_budget(self.budget.clone());
-        if o.encrypt.unwrap_or(self.config.encrypt_payloads) {
-            call.encrypt_with(config, self.jwks.clone());
+        if encrypt {
+            call.encrypt(self.jwks.clone());
         }
         Ok(call)
     }
@@ -171,7 +171,7 @@ impl Client {
             None => crate::limiter::private_limiter(config.rate_limits()),
         };
         self.budget = redis_store(&config);
-        self.config = config;
+        self.config = Arc::new(config);
         Ok(())
     }
 }

@@ -181,8 +181,9 @@ struct Scan {
 
 /// Scans JSON text without building it: tracks the top-level key, the depth and the span of
 /// each top-level value. Stops at byte `stop` or when nesting passes the limit. Malformed text
-/// is scanned as far as it goes (the parser reports the error).
-fn scan(text: &[u8], stop: usize) -> Scan {
+/// is scanned as far as it goes (the parser reports the error). Without `record`, only the
+/// depth is tracked (no field names, no sizes: nothing allocated).
+fn scan(text: &[u8], stop: usize, record: bool) -> Scan {
     let mut depth = 0usize;
     let mut field = String::new();
     let mut sizes = Vec::new();
@@ -200,7 +201,7 @@ fn scan(text: &[u8], stop: usize) -> Scan {
                     }
                     i += 1;
                 }
-                if depth == 1 && expect_key {
+                if record && depth == 1 && expect_key {
                     let raw = &text[start..i.min(text.len())];
                     field = serde_json::from_slice::<String>(&[b"\"", raw, b"\""].concat())
                         .unwrap_or_else(|_| String::from_utf8_lossy(raw).into_owned());
@@ -209,7 +210,7 @@ fn scan(text: &[u8], stop: usize) -> Scan {
             }
             b':' if depth == 1 => value_start = Some(i + 1),
             b',' if depth == 1 => {
-                if let Some(s) = value_start.take() {
+                if let Some(s) = value_start.take().filter(|_| record) {
                     sizes.push((field.clone(), i - s));
                 }
                 expect_key = true;
@@ -229,7 +230,7 @@ fn scan(text: &[u8], stop: usize) -> Scan {
             }
             b'}' | b']' => {
                 if depth == 1 {
-                    if let Some(s) = value_start.take() {
+                    if let Some(s) = value_start.take().filter(|_| record) {
                         sizes.push((field.clone(), i - s));
                     }
                 }
@@ -249,12 +250,15 @@ fn scan(text: &[u8], stop: usize) -> Scan {
 /// Parses a binding's parameters given as JSON text (C, wasm): the same depth and size rules
 /// as for values, and a parse error names the top-level field it happened in.
 pub fn params_from_json(text: &[u8]) -> Result<Value, Error> {
-    let s = scan(text, usize::MAX);
-    if s.too_deep {
-        return Err(too_deep(&s.field));
-    }
     // Parameters far beyond any endpoint's body limit are refused before parsing them.
-    if text.len() > DEFAULT_MAX_BODY_BYTES + 1024 * 1024 {
+    let too_big = text.len() > DEFAULT_MAX_BODY_BYTES + 1024 * 1024;
+    // A depth-only pass first; the fields are named (a second, recording pass) only for a
+    // refusal.
+    if too_big || scan(text, usize::MAX, false).too_deep {
+        let s = scan(text, usize::MAX, true);
+        if s.too_deep {
+            return Err(too_deep(&s.field));
+        }
         let field = s
             .sizes
             .iter()
@@ -271,7 +275,7 @@ pub fn params_from_json(text: &[u8]) -> Result<Value, Error> {
     let v: Value = serde_json::from_slice(text).map_err(|e| {
         // serde reports line and column; find the top-level field at that point.
         let offset = offset_of(text, e.line(), e.column());
-        let at = scan(text, offset).field;
+        let at = scan(text, offset, true).field;
         let what = if e.is_eof() {
             "the parameters' JSON text ends early".to_string()
         } else {
@@ -416,8 +420,31 @@ mod tests {
     }
 
     #[test]
+    fn a_depth_only_scan_finds_the_same_depth_and_records_nothing() {
+        let n = MAX_JSON_DEPTH + 1;
+        let deep = format!(r#"{{"a":1,"b":{}{}}}"#, "[".repeat(n), "]".repeat(n));
+        let ok = format!(
+            r#"{{"a":1,"b":{}{}}}"#,
+            "[".repeat(n - 1),
+            "]".repeat(n - 1)
+        );
+        for (text, too_deep) in [(deep.as_bytes(), true), (ok.as_bytes(), false)] {
+            let quick = scan(text, usize::MAX, false);
+            let full = scan(text, usize::MAX, true);
+            assert_eq!((quick.too_deep, full.too_deep), (too_deep, too_deep));
+            assert!(quick.field.is_empty() && quick.sizes.is_empty());
+        }
+        assert_eq!(scan(deep.as_bytes(), usize::MAX, true).field, "b");
+        assert_eq!(
+            params_from_json(deep.as_bytes()).unwrap_err().details()[0].field,
+            "b"
+        );
+        assert!(params_from_json(ok.as_bytes()).is_ok());
+    }
+
+    #[test]
     fn scan_measures_top_level_fields() {
-        let s = scan(br#"{"a":"xx","b":[1,2,3],"c":{"d":1}}"#, usize::MAX);
+        let s = scan(br#"{"a":"xx","b":[1,2,3],"c":{"d":1}}"#, usize::MAX, true);
         assert_eq!(
             s.sizes,
             vec![("a".into(), 4), ("b".into(), 7), ("c".into(), 7)]

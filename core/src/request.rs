@@ -205,10 +205,11 @@ fn build(
 
     let mut headers = Vec::with_capacity(6);
     if send_key {
-        headers.push((
-            "authorization".to_string(),
-            format!("Bearer {}", key.expose_secret()),
-        ));
+        let secret = key.expose_secret();
+        let mut bearer = String::with_capacity(7 + secret.len());
+        bearer.push_str("Bearer ");
+        bearer.push_str(secret);
+        headers.push(("authorization".to_string(), bearer));
     }
     if let Some(p) = project_header {
         headers.push(("x-project-id".to_string(), p));
@@ -232,7 +233,7 @@ fn build(
         Request {
             endpoint: ep.id,
             method: ep.method,
-            url: format!("{}{}{}", config.base_url(), path, query),
+            url: [config.base_url(), &path, &query].concat(),
             headers,
             body,
             timeout_ms: config.timeout_ms(),

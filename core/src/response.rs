@@ -436,21 +436,34 @@ pub(crate) fn error_for_status(
 /// Removes the key from server-provided text, in case a server echoes it: the whole key and
 /// its secret part, in any letter case.
 pub(crate) fn scrub(text: &str, key: &str) -> String {
+    scrub_owned(text.to_string(), key)
+}
+
+/// [`scrub`] of a string the caller owns (returned as is when it holds no key).
+pub(crate) fn scrub_owned(text: String, key: &str) -> String {
     let secret = key.split_once('_').map(|(_, s)| s).unwrap_or(key);
-    let mut out = text.to_string();
+    let mut out = text;
     for needle in [key, secret] {
         if needle.len() >= 6 && needle.is_ascii() {
-            out = replace_ascii_ci(&out, needle, "<redacted key>");
+            if let Some(replaced) = replace_ascii_ci(&out, needle, "<redacted key>") {
+                out = replaced;
+            }
         }
     }
     out
 }
 
-/// Replaces every ASCII-case-insensitive occurrence of the ASCII `needle`.
-fn replace_ascii_ci(text: &str, needle: &str, with: &str) -> String {
+/// Replaces every ASCII-case-insensitive occurrence of the ASCII `needle`; `None` when there
+/// is none (the common case: no copy).
+fn replace_ascii_ci(text: &str, needle: &str, with: &str) -> Option<String> {
     let (t, n) = (text.as_bytes(), needle.as_bytes());
+    // Where the needle could start (its first byte, either case): most texts have no such
+    // place, and no copy is made.
+    let first = n.first()?.to_ascii_lowercase();
+    let mut i = t
+        .windows(n.len())
+        .position(|w| w[0].to_ascii_lowercase() == first && w.eq_ignore_ascii_case(n))?;
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
     let mut copied = 0;
     while i + n.len() <= t.len() {
         if t[i..i + n.len()].eq_ignore_ascii_case(n) {
@@ -464,7 +477,7 @@ fn replace_ascii_ci(text: &str, needle: &str, with: &str) -> String {
         }
     }
     out.push_str(&text[copied..]);
-    out
+    Some(out)
 }
 
 #[cfg(test)]
@@ -602,6 +615,23 @@ mod tests {
             scrub("ünïcode AS_abcdefgh ok", "AS_abcdefgh"),
             "ünïcode <redacted key> ok"
         );
+    }
+
+    #[test]
+    fn scrub_replaces_every_occurrence_and_nothing_else() {
+        let key = "AS_abcdefgh";
+        assert_eq!(
+            scrub("a abcdefgh b ABCDEFGH c AS_abcdefgh", key),
+            "a <redacted key> b <redacted key> c <redacted key>"
+        );
+        // At the start and the end of the text, and the whole text.
+        assert_eq!(scrub("abcdefgh", key), "<redacted key>");
+        assert_eq!(scrub("abcdefghX", key), "<redacted key>X");
+        assert_eq!(scrub("Xabcdefgh", key), "X<redacted key>");
+        // A text holding only parts of it, or its first letter, is returned as is.
+        assert_eq!(scrub("req_abcdefg a bcdefgh", key), "req_abcdefg a bcdefgh");
+        assert_eq!(scrub("", key), "");
+        assert_eq!(scrub_owned("aaaa".to_string(), key), "aaaa");
     }
 
     #[test]
