@@ -205,10 +205,7 @@ fn build(
 
     let mut headers = Vec::with_capacity(6);
     if send_key {
-        let secret = key.expose_secret();
-        let mut bearer = String::with_capacity(7 + secret.len());
-        bearer.push_str("Bearer ");
-        bearer.push_str(secret);
+        let bearer = ["Bearer ", key.expose_secret()].concat();
         headers.push(("authorization".to_string(), bearer));
     }
     if let Some(p) = project_header {
