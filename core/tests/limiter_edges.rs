@@ -110,3 +110,45 @@ fn minute_window_full_to_the_millisecond() {
     l.settle(a, 10);
     assert!(!l.minute_window_full(10));
 }
+
+/// Whether the process-wide registry still holds the budget of a key whose one request was
+/// answered at 1000, once another budget of the same clock has seen `latest` and the registry
+/// is large enough to prune (one request per minute: 1000 + 60 000 + the 25 ms guard).
+fn probe_kept_after(clock: u64, latest: u64) -> bool {
+    use autosend::{shared_limiter, ApiKey, ClockId};
+    let url = "https://busy.example.test/v1";
+    let c = ClockId(clock);
+    let key = |s: String| ApiKey::parse(&s).unwrap();
+    let one = limits(1, 1, 1000, 60_000);
+    let probe = key(format!("AS_busyprobe{clock}"));
+    {
+        let l = shared_limiter(c, url, &probe, one);
+        let mut l = l.lock().unwrap();
+        let id = go(l.acquire(0));
+        l.settle(id, 1000);
+    }
+    for i in 0..256 {
+        let f = shared_limiter(c, url, &key(format!("AS_busyfill{clock}x{i}")), one);
+        let mut f = f.lock().unwrap();
+        let id = go(f.acquire(1));
+        f.settle(id, 1);
+    }
+    let clk = shared_limiter(c, url, &key(format!("AS_busyclock{clock}")), one);
+    go(clk.lock().unwrap().acquire(latest));
+    // A new budget: the registry prunes the idle ones whose windows have passed.
+    shared_limiter(c, url, &key(format!("AS_busynew{clock}")), one);
+    let again = shared_limiter(c, url, &probe, one);
+    let a = again.lock().unwrap().acquire(latest);
+    // Kept: its record still holds the minute window until 61 025, and its next id is 2.
+    assert!(
+        matches!(a, Acquire::Go(1) | Acquire::Wait(1) | Acquire::Go(2)),
+        "{a:?}"
+    );
+    a != Acquire::Go(1)
+}
+
+#[test]
+fn an_idle_budget_is_pruned_once_its_minute_and_guard_have_passed() {
+    assert!(probe_kept_after(8_001, 61_024));
+    assert!(!probe_kept_after(8_002, 61_025));
+}
