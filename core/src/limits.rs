@@ -379,6 +379,20 @@ mod tests {
     }
 
     #[test]
+    fn nested_arrays_in_a_value_count_as_levels() {
+        // The value path (build_request, the bindings' converters), not only the text scan.
+        let mut v = Value::from(1);
+        for _ in 0..MAX_JSON_DEPTH {
+            v = Value::Array(vec![v]);
+        }
+        let mut m = Map::new();
+        m.insert("tags".into(), v.clone());
+        check_depth(&m).unwrap();
+        m.insert("tags".into(), Value::Array(vec![v]));
+        assert_eq!(check_depth(&m).unwrap_err().field(), Some("tags"));
+    }
+
+    #[test]
     fn parse_errors_name_the_field() {
         let e = params_from_json(br#"{"subject":"x","dynamicData":{"a":"\ud800"}}"#).unwrap_err();
         assert_eq!(e.field(), Some("dynamicData"));

@@ -644,4 +644,20 @@ mod tests {
         );
         assert!(!e.to_string().contains("secretsecret"));
     }
+
+    #[test]
+    fn scrub_skips_needles_shorter_than_six_bytes() {
+        // The whole key (6 bytes) is scrubbed; its secret part "abc" (3) is too short to tell
+        // from ordinary words, so it stays.
+        assert_eq!(
+            scrub("AS_abc and abc, ABC", "AS_abc"),
+            "<redacted key> and abc, ABC"
+        );
+        // Six bytes is enough: "abcdef" is scrubbed in any case.
+        assert_eq!(
+            scrub("AS_abcdef or ABCDEF", "AS_abcdef"),
+            "<redacted key> or <redacted key>"
+        );
+        assert_eq!(scrub("nothing here", "AS_abcdef"), "nothing here");
+    }
 }
