@@ -40,7 +40,8 @@ fi
 
 out="${MUTANTS_OUT:-$CARGO_TARGET_DIR/mutants}"
 mkdir -p "$out"
-common=(-p autosend --timeout 300 --build-timeout 900 --minimum-test-timeout 60 --no-shuffle)
+common=(-p autosend --build-timeout 900 --minimum-test-timeout 60 --no-shuffle)
+timeout=(--timeout 300) # a run's own --timeout (--quick … --timeout N) replaces it
 
 if [ "${1:-}" = "--bounded" ]; then
   files=()
@@ -51,7 +52,7 @@ if [ "${1:-}" = "--bounded" ]; then
   # two 40 MB size tests (~6 s each; they test limits.rs and request.rs, not these files).
   # -C: the build step compiles only that test target too (without it, every test target of
   # the core is rebuilt for each mutant).
-  cargo mutants "${common[@]}" --in-place --baseline skip "${files[@]}" \
+  cargo mutants "${common[@]}" ${timeout[@]+"${timeout[@]}"} --in-place --baseline skip "${files[@]}" \
     -F "$BOUNDED_FILTER" -o "$out/bounded" -C --test=rule_edges \
     -- -- --skip body_of_exactly_the_cap_is_sent --skip json_text_size_cap_at_and_past_its_edge
   rc=$?
@@ -79,13 +80,15 @@ if [ "${1:-}" = "--quick" ]; then
       *) files+=(-f "$1"); shift ;;
     esac
   done
+  # A --timeout given here replaces the default one (cargo mutants takes it once).
+  case " ${opts[*]-} " in *" --timeout "* | *" --timeout="*) timeout=() ;; esac
   # The slow limiter simulation (~10 s) tests limiter.rs only: skipped for the other files.
   skip=(--skip limiter::tests::server_never_sees_more_than_the_limits)
   for f in "${files[@]}"; do case "$f" in *limiter.rs) skip=() ;; esac; done
   # core/tests/events.rs is in the set: it holds the tests of event.rs, config.rs's AppInfo /
   # User-Agent and client.rs's per-call options; measured: ~5 s of CPU (10 s wall at load 14)
   # more per mutant to build, 0.04 s to run.
-  cargo mutants "${common[@]}" --in-place --baseline skip ${files[@]+"${files[@]}"} \
+  cargo mutants "${common[@]}" ${timeout[@]+"${timeout[@]}"} --in-place --baseline skip ${files[@]+"${files[@]}"} \
     ${opts[@]+"${opts[@]}"} -o "$out/quick" -C --lib -C --test=vectors -C --test=rule_edges \
     -C --test=events ${tests[@]+"${tests[@]}"} -- -- "${skip[@]}" ${testargs[@]+"${testargs[@]}"}
   rc=$?
@@ -97,7 +100,7 @@ files=()
 for f in "$@"; do files+=(-f "$f"); done
 # A copy of the tree in a temporary directory, with its own target (debug info off: faster
 # links), so the worktree stays usable while it runs.
-CARGO_PROFILE_DEV_DEBUG=0 cargo mutants "${common[@]}" -j "${MUTANTS_JOBS:-1}" "${files[@]}" \
+CARGO_PROFILE_DEV_DEBUG=0 cargo mutants "${common[@]}" ${timeout[@]+"${timeout[@]}"} -j "${MUTANTS_JOBS:-1}" "${files[@]}" \
   -o "$out/full"
 rc=$?
 python3 tools/mutants/summary.py "$out/full"
