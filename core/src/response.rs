@@ -43,6 +43,7 @@ impl std::fmt::Debug for ApiResponse {
             .field("filename", &self.filename)
             .field("request_id", &self.request_id)
             .field("attempts", &self.attempts)
+            .field("already_gone", &self.already_gone)
             .finish()
     }
 }

@@ -1189,6 +1189,12 @@ mod tests {
             assert_eq!(excluded_chars(p), None, "{p}");
         }
         assert_eq!(excluded_chars("^[^\\r\\n]*$"), Some(vec!['\r', '\n']));
+        // Each of the three escapes is taken as its control character (an escape left to the
+        // engine would give the same verdict, only through the regex engine).
+        assert_eq!(
+            excluded_chars("^[^\\t\\n\\r]*$"),
+            Some(vec!['\t', '\n', '\r'])
+        );
         // Plain printable ASCII and the space are taken; any other character (non-ASCII, a
         // control written as itself) leaves the pattern to the engine.
         assert_eq!(excluded_chars("^[^<> ]*$"), Some(vec!['<', '>', ' ']));

@@ -91,11 +91,11 @@ fn file_answer() -> ApiResponse {
 fn debug_of_an_answer_is_exact_and_shows_the_length_not_the_bytes() {
     assert_eq!(
         format!("{:?}", json_answer()),
-        r#"ApiResponse { status: 201, data: Object {"emailId": String("e1")}, message: Some("Created"), bytes_len: None, content_type: None, filename: None, request_id: Some("req_1"), attempts: 2 }"#
+        r#"ApiResponse { status: 201, data: Object {"emailId": String("e1")}, message: Some("Created"), bytes_len: None, content_type: None, filename: None, request_id: Some("req_1"), attempts: 2, already_gone: false }"#
     );
     assert_eq!(
         format!("{:?}", file_answer()),
-        r#"ApiResponse { status: 200, data: Null, message: None, bytes_len: Some(11), content_type: Some("application/pdf"), filename: Some("a.pdf"), request_id: None, attempts: 1 }"#
+        r#"ApiResponse { status: 200, data: Null, message: None, bytes_len: Some(11), content_type: Some("application/pdf"), filename: Some("a.pdf"), request_id: None, attempts: 1, already_gone: true }"#
     );
 }
 
