@@ -18,6 +18,17 @@ fn client(on_error: OnRedisError) -> Client {
     Client::new(o).unwrap()
 }
 
+/// The budget notices `c` has not handed out yet are exactly `want` (event, message).
+#[track_caller]
+fn assert_notices(c: &Client, want: &[(&str, &str)]) {
+    let notices = c.take_budget_notices();
+    let got: Vec<(&str, &str)> = notices
+        .iter()
+        .map(|n| (n.event, n.message.as_str()))
+        .collect();
+    assert_eq!(got, want);
+}
+
 fn send_params() -> Value {
     json!({"from": {"email": "a@mail.example.com"}, "to": {"email": "b@example.com"},
            "subject": "s", "html": "<p>x</p>"})
@@ -372,17 +383,12 @@ fn store_state_getters_and_notices() {
         BudgetOpKind::Acquire,
     );
     after.handle_budget_reply(1_000 + REDIS_RETRY_AFTER_MS, &json!([1, "1:a"]));
-    let notices = c.take_budget_notices();
-    let got: Vec<(&str, &str)> = notices
-        .iter()
-        .map(|n| (n.event, n.message.as_str()))
-        .collect();
-    assert_eq!(
-        got,
-        [
+    assert_notices(
+        &c,
+        &[
             ("fallback", "the shared rate-limit budget on Redis failed (connection refused); using the process-local budget, Redis is tried again every 10 s"),
             ("restored", "the shared rate-limit budget on Redis answers again; using it"),
-        ]
+        ],
     );
     assert!(c.take_budget_notices().is_empty());
 
@@ -442,26 +448,44 @@ fn redis_urls_are_checked_and_redacted() {
 
 // ---- The call's shared-budget decisions at their edges (issue 17, round 9a) ----
 
-use autosend::{private_limiter, Call, ClientConfig, EventKind, MAX_RETRY_AFTER_MS};
+use autosend::{private_limiter, Call, ClientConfig, EventKind, SharedLimiter, MAX_RETRY_AFTER_MS};
 use std::sync::Arc;
 
 const EDGE_KEY: &str = "AS_budgetcalledges1";
 
-fn edge_config() -> ClientConfig {
+/// A call of `endpoint` seeded `seed` (a client with a far deadline), with a limiter of its
+/// own (returned too) and, given a policy, a store of its own: 250 ms answers, the default
+/// limits, not yet failed (asked at once).
+fn edge_call(
+    endpoint: &str,
+    params: Value,
+    seed: u64,
+    store: Option<OnRedisError>,
+) -> (Call, SharedLimiter) {
     let mut o = ClientOptions::new(EDGE_KEY);
     o.deadline_ms = Some(10_000_000);
-    ClientConfig::new(o).unwrap()
-}
-
-/// A store of its own (250 ms answers, the default limits), not yet failed: asked at once.
-fn edge_store(on_error: OnRedisError) -> Arc<RedisBudget> {
-    Arc::new(RedisBudget::new(
-        &ApiKey::parse(EDGE_KEY).unwrap(),
-        "https://api.autosend.com/v1",
-        RateLimits::default(),
-        on_error,
-        250,
-    ))
+    let key = ApiKey::parse(EDGE_KEY).unwrap();
+    let store = store.map(|on_error| {
+        let limits = RateLimits::default();
+        Arc::new(RedisBudget::new(
+            &key,
+            "https://api.autosend.com/v1",
+            limits,
+            on_error,
+            250,
+        ))
+    });
+    let l = private_limiter(RateLimits::default());
+    let c = Call::new(
+        &ClientConfig::new(o).unwrap(),
+        l.clone(),
+        endpoint,
+        params,
+        seed,
+    )
+    .unwrap()
+    .with_budget(store);
+    (c, l)
 }
 
 fn contacts_get() -> Value {
@@ -524,18 +548,10 @@ fn the_wait_during_a_backoff_counts_the_local_limiter_only_when_the_store_is_not
     let seed = 5;
     let backoff = first_backoff_after_one_acquire(seed);
     assert!((1..7_000).contains(&backoff), "{backoff}");
+    let get = |store| edge_call("contacts.get", contacts_get(), seed, store);
 
     // The store in use: the backoff alone, then the store is asked (not the local limiter).
-    let l = private_limiter(RateLimits::default());
-    let mut c = Call::new(
-        &edge_config(),
-        l.clone(),
-        "contacts.get",
-        contacts_get(),
-        seed,
-    )
-    .unwrap()
-    .with_budget(Some(edge_store(OnRedisError::Fallback)));
+    let (mut c, l) = get(Some(OnRedisError::Fallback));
     expect_op(c.poll(0), BudgetOpKind::Acquire);
     c.handle_budget_reply(0, &json!([1, "1:a"]));
     sends(c.poll(0));
@@ -552,20 +568,12 @@ fn the_wait_during_a_backoff_counts_the_local_limiter_only_when_the_store_is_not
     expect_op(c.poll(10 + backoff), BudgetOpKind::Acquire);
 
     // The store falling back (its acquire and its block failed): the local block counts.
-    let l = private_limiter(RateLimits::default());
-    let mut c = Call::new(
-        &edge_config(),
-        l.clone(),
-        "contacts.get",
-        contacts_get(),
-        seed,
-    )
-    .unwrap()
-    .with_budget(Some(edge_store(OnRedisError::Fallback)));
+    let (mut c, l) = get(Some(OnRedisError::Fallback));
     expect_op(c.poll(0), BudgetOpKind::Acquire);
     c.handle_budget_error(0, "connection refused");
     sends(c.poll(0));
     c.handle_response(10, 503, &reset, b"{}");
+    assert_eq!(l.lock().unwrap().next_free(10), 7_010);
     let block = expect_op(c.poll(10), BudgetOpKind::Block);
     assert_eq!(block.args[0], "5000");
     c.handle_budget_error(10, "connection refused");
@@ -574,18 +582,10 @@ fn the_wait_during_a_backoff_counts_the_local_limiter_only_when_the_store_is_not
     sends(c.poll(7_010));
 
     // No store at all: the same.
-    let l = private_limiter(RateLimits::default());
-    let mut c = Call::new(
-        &edge_config(),
-        l.clone(),
-        "contacts.get",
-        contacts_get(),
-        seed,
-    )
-    .unwrap()
-    .with_budget(None);
+    let (mut c, l) = get(None);
     sends(c.poll(0));
     c.handle_response(10, 503, &reset, b"{}");
+    assert_eq!(l.lock().unwrap().next_free(10), 7_010);
     assert_eq!(wait_of(c.poll(10)), 7_000);
     sends(c.poll(7_010));
 }
@@ -608,14 +608,9 @@ fn a_store_reply_at_the_timeout_counts_and_one_past_it_fails() {
     expect_op(call.poll(1_000), BudgetOpKind::Acquire);
     call.handle_budget_reply(1_251, &json!([0, 700]));
     sends(call.poll(1_251)); // the local budget grants at once
-    let notices = c.take_budget_notices();
-    let got: Vec<(&str, &str)> = notices
-        .iter()
-        .map(|n| (n.event, n.message.as_str()))
-        .collect();
-    assert_eq!(
-        got,
-        [("fallback", "the shared rate-limit budget on Redis failed (the answer took more than 250 ms); using the process-local budget, Redis is tried again every 10 s")]
+    assert_notices(
+        &c,
+        &[("fallback", "the shared rate-limit budget on Redis failed (the answer took more than 250 ms); using the process-local budget, Redis is tried again every 10 s")],
     );
     assert_eq!(budget_reasons(&mut call), ["budget_store_fallback"]);
 }
@@ -625,15 +620,12 @@ fn a_store_reply_at_the_timeout_counts_and_one_past_it_fails() {
 #[test]
 fn a_store_wait_past_two_minutes_ends_the_call() {
     assert_eq!(MAX_RETRY_AFTER_MS, 120_000);
-    let mut c = Call::new(
-        &edge_config(),
-        private_limiter(RateLimits::default()),
+    let (mut c, _) = edge_call(
         "emails.send",
         send_params(),
         1,
-    )
-    .unwrap()
-    .with_budget(Some(edge_store(OnRedisError::Fallback)));
+        Some(OnRedisError::Fallback),
+    );
     expect_op(c.poll(0), BudgetOpKind::Acquire);
     c.handle_budget_reply(0, &json!([0, 120_000]));
     assert!(!c.is_done());
@@ -652,15 +644,12 @@ fn a_store_wait_past_two_minutes_ends_the_call() {
 
     // A call cancelled while its acquire was out keeps its own ending when the store then
     // asks for a long pause.
-    let mut c = Call::new(
-        &edge_config(),
-        private_limiter(RateLimits::default()),
+    let (mut c, _) = edge_call(
         "emails.send",
         send_params(),
         1,
-    )
-    .unwrap()
-    .with_budget(Some(edge_store(OnRedisError::Fallback)));
+        Some(OnRedisError::Fallback),
+    );
     expect_op(c.poll(0), BudgetOpKind::Acquire);
     let cancelled = c.cancel(5, false);
     c.handle_budget_reply(10, &json!([0, 300_000]));
@@ -681,15 +670,12 @@ fn under_raise_a_failed_settle_refund_or_block_does_not_end_the_call() {
     let seed = 3;
     let backoff = first_backoff_after_one_acquire(seed);
     assert!(backoff > 0, "{backoff}");
-    let mut c = Call::new(
-        &edge_config(),
-        private_limiter(RateLimits::default()),
+    let (mut c, _) = edge_call(
         "contacts.get",
         contacts_get(),
         seed,
-    )
-    .unwrap()
-    .with_budget(Some(edge_store(OnRedisError::Raise)));
+        Some(OnRedisError::Raise),
+    );
     c.record_events(true);
     expect_op(c.poll(0), BudgetOpKind::Acquire);
     c.handle_budget_reply(0, &json!([1, "1:a"]));
@@ -739,15 +725,12 @@ fn under_raise_a_failed_settle_refund_or_block_does_not_end_the_call() {
     );
 
     // A failed acquire does end it, before anything is sent.
-    let mut c = Call::new(
-        &edge_config(),
-        private_limiter(RateLimits::default()),
+    let (mut c, _) = edge_call(
         "contacts.get",
         contacts_get(),
         seed,
-    )
-    .unwrap()
-    .with_budget(Some(edge_store(OnRedisError::Raise)));
+        Some(OnRedisError::Raise),
+    );
     expect_op(c.poll(0), BudgetOpKind::Acquire);
     c.handle_budget_error(3, "timed out");
     assert!(c.is_done());
