@@ -18,6 +18,17 @@ fn client(on_error: OnRedisError) -> Client {
     Client::new(o).unwrap()
 }
 
+/// The budget notices `c` has not handed out yet are exactly `want` (event, message).
+#[track_caller]
+fn assert_notices(c: &Client, want: &[(&str, &str)]) {
+    let notices = c.take_budget_notices();
+    let got: Vec<(&str, &str)> = notices
+        .iter()
+        .map(|n| (n.event, n.message.as_str()))
+        .collect();
+    assert_eq!(got, want);
+}
+
 fn send_params() -> Value {
     json!({"from": {"email": "a@mail.example.com"}, "to": {"email": "b@example.com"},
            "subject": "s", "html": "<p>x</p>"})
@@ -372,17 +383,12 @@ fn store_state_getters_and_notices() {
         BudgetOpKind::Acquire,
     );
     after.handle_budget_reply(1_000 + REDIS_RETRY_AFTER_MS, &json!([1, "1:a"]));
-    let notices = c.take_budget_notices();
-    let got: Vec<(&str, &str)> = notices
-        .iter()
-        .map(|n| (n.event, n.message.as_str()))
-        .collect();
-    assert_eq!(
-        got,
-        [
+    assert_notices(
+        &c,
+        &[
             ("fallback", "the shared rate-limit budget on Redis failed (connection refused); using the process-local budget, Redis is tried again every 10 s"),
             ("restored", "the shared rate-limit budget on Redis answers again; using it"),
-        ]
+        ],
     );
     assert!(c.take_budget_notices().is_empty());
 
@@ -438,4 +444,301 @@ fn redis_urls_are_checked_and_redacted() {
     assert_eq!(redact_redis_url(" redis://h:6379/0 "), "redis://h:6379/0");
     assert_eq!(redact_redis_url("redis://:pw@h/1"), "redis://:***@h/1");
     assert_eq!(redact_redis_url("not a url :pw@"), "<redis url>");
+}
+
+// ---- The call's shared-budget decisions at their edges (issue 17, round 9a) ----
+
+use autosend::{private_limiter, Call, ClientConfig, EventKind, SharedLimiter, MAX_RETRY_AFTER_MS};
+use std::sync::Arc;
+
+const EDGE_KEY: &str = "AS_budgetcalledges1";
+
+/// A call of `endpoint` seeded `seed` (a client with a far deadline), with a limiter of its
+/// own (returned too) and, given a policy, a store of its own: 250 ms answers, the default
+/// limits, not yet failed (asked at once).
+fn edge_call(
+    endpoint: &str,
+    params: Value,
+    seed: u64,
+    store: Option<OnRedisError>,
+) -> (Call, SharedLimiter) {
+    let mut o = ClientOptions::new(EDGE_KEY);
+    o.deadline_ms = Some(10_000_000);
+    let key = ApiKey::parse(EDGE_KEY).unwrap();
+    let store = store.map(|on_error| {
+        let limits = RateLimits::default();
+        Arc::new(RedisBudget::new(
+            &key,
+            "https://api.autosend.com/v1",
+            limits,
+            on_error,
+            250,
+        ))
+    });
+    let l = private_limiter(RateLimits::default());
+    let c = Call::new(
+        &ClientConfig::new(o).unwrap(),
+        l.clone(),
+        endpoint,
+        params,
+        seed,
+    )
+    .unwrap()
+    .with_budget(store);
+    (c, l)
+}
+
+fn contacts_get() -> Value {
+    json!({"id": "507f1f77bcf86cd799439011"})
+}
+
+const GOT: &[u8] = br#"{"success":true,"data":{"id":"507f1f77bcf86cd799439011"}}"#;
+
+#[track_caller]
+fn wait_of(p: Poll) -> u64 {
+    match p {
+        Poll::Wait(ms) => ms,
+        other => panic!("want a wait, got {other:?}"),
+    }
+}
+
+#[track_caller]
+fn sends(p: Poll) {
+    assert!(matches!(p, Poll::Send(_)), "want a send, got {p:?}");
+}
+
+#[track_caller]
+fn error_of(p: Poll) -> autosend::Error {
+    match p {
+        Poll::Done(Err(e)) => e,
+        other => panic!("want an error, got {other:?}"),
+    }
+}
+
+/// The first retry's full-jitter backoff of a call seeded `seed` that asked the store once
+/// (the acquire op takes the first draw of the call's generator for its token).
+fn first_backoff_after_one_acquire(seed: u64) -> u64 {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    rng.u64(..);
+    rng.u64(0..=1000)
+}
+
+/// The `reason` of each budget notice event recorded by `call`, in order.
+fn budget_reasons(call: &mut Call) -> Vec<&'static str> {
+    let mut reasons = vec![];
+    while let Some(e) = call.poll_event() {
+        if e.kind == EventKind::BudgetNotice {
+            reasons.push(e.reason.unwrap());
+        }
+    }
+    reasons
+}
+
+/// A 503 at 10 whose `X-RateLimit-Remaining: 0` / `X-RateLimit-Reset: 7` blocks the local
+/// limiter until 7 010, while the call's own backoff (at most 1 s) ends well before. The wait
+/// reported during the backoff counts the local limiter only when the store is not asked
+/// (no store, or a store falling back): with a store in use the store decides at the next
+/// acquire, and the local block does not delay that question.
+#[test]
+fn the_wait_during_a_backoff_counts_the_local_limiter_only_when_the_store_is_not_asked() {
+    let reset = vec![
+        ("x-ratelimit-remaining".to_string(), "0".to_string()),
+        ("x-ratelimit-reset".to_string(), "7".to_string()),
+    ];
+    let seed = 5;
+    let backoff = first_backoff_after_one_acquire(seed);
+    assert!((1..7_000).contains(&backoff), "{backoff}");
+    let get = |store| edge_call("contacts.get", contacts_get(), seed, store);
+
+    // The store in use: the backoff alone, then the store is asked (not the local limiter).
+    let (mut c, l) = get(Some(OnRedisError::Fallback));
+    expect_op(c.poll(0), BudgetOpKind::Acquire);
+    c.handle_budget_reply(0, &json!([1, "1:a"]));
+    sends(c.poll(0));
+    c.handle_response(10, 503, &reset, b"{}");
+    assert_eq!(l.lock().unwrap().next_free(10), 7_010);
+    let block = expect_op(c.poll(10), BudgetOpKind::Block);
+    assert_eq!(block.args[0], "5000"); // the reset less its 2 s resolution
+    c.handle_budget_reply(10, &json!(1));
+    let settle = expect_op(c.poll(10), BudgetOpKind::Settle);
+    assert_eq!(settle.args[0], "1:a");
+    c.handle_budget_reply(10, &json!(1));
+    assert_eq!(wait_of(c.poll(10)), backoff);
+    assert_eq!(wait_of(c.poll(9 + backoff)), 1);
+    expect_op(c.poll(10 + backoff), BudgetOpKind::Acquire);
+
+    // The store falling back (its acquire and its block failed): the local block counts.
+    let (mut c, l) = get(Some(OnRedisError::Fallback));
+    expect_op(c.poll(0), BudgetOpKind::Acquire);
+    c.handle_budget_error(0, "connection refused");
+    sends(c.poll(0));
+    c.handle_response(10, 503, &reset, b"{}");
+    assert_eq!(l.lock().unwrap().next_free(10), 7_010);
+    let block = expect_op(c.poll(10), BudgetOpKind::Block);
+    assert_eq!(block.args[0], "5000");
+    c.handle_budget_error(10, "connection refused");
+    assert_eq!(wait_of(c.poll(10)), 7_000);
+    assert_eq!(wait_of(c.poll(10 + backoff)), 7_000 - backoff);
+    sends(c.poll(7_010));
+
+    // No store at all: the same.
+    let (mut c, l) = get(None);
+    sends(c.poll(0));
+    c.handle_response(10, 503, &reset, b"{}");
+    assert_eq!(l.lock().unwrap().next_free(10), 7_010);
+    assert_eq!(wait_of(c.poll(10)), 7_000);
+    sends(c.poll(7_010));
+}
+
+/// The store has `timeout_ms` (250) to answer: a reply exactly at the edge is its verdict,
+/// one a millisecond later is a failure (notice, then the local budget).
+#[test]
+fn a_store_reply_at_the_timeout_counts_and_one_past_it_fails() {
+    let c = client(OnRedisError::Fallback);
+    let mut call = c.call("emails.send", send_params(), 1).unwrap();
+    let op = expect_op(call.poll(1_000), BudgetOpKind::Acquire);
+    assert_eq!(op.timeout_ms, 250);
+    call.handle_budget_reply(1_250, &json!([0, 700]));
+    assert_eq!(wait_of(call.poll(1_250)), 700);
+    assert!(c.take_budget_notices().is_empty());
+
+    let c = client(OnRedisError::Fallback);
+    let mut call = c.call("emails.send", send_params(), 1).unwrap();
+    call.record_events(true);
+    expect_op(call.poll(1_000), BudgetOpKind::Acquire);
+    call.handle_budget_reply(1_251, &json!([0, 700]));
+    sends(call.poll(1_251)); // the local budget grants at once
+    assert_notices(
+        &c,
+        &[("fallback", "the shared rate-limit budget on Redis failed (the answer took more than 250 ms); using the process-local budget, Redis is tried again every 10 s")],
+    );
+    assert_eq!(budget_reasons(&mut call), ["budget_store_fallback"]);
+}
+
+/// A store `Wait` of exactly two minutes is waited; one millisecond more ends the call at
+/// once with the pause, like the local limiter's verdict.
+#[test]
+fn a_store_wait_past_two_minutes_ends_the_call() {
+    assert_eq!(MAX_RETRY_AFTER_MS, 120_000);
+    let (mut c, _) = edge_call(
+        "emails.send",
+        send_params(),
+        1,
+        Some(OnRedisError::Fallback),
+    );
+    expect_op(c.poll(0), BudgetOpKind::Acquire);
+    c.handle_budget_reply(0, &json!([0, 120_000]));
+    assert!(!c.is_done());
+    assert_eq!(wait_of(c.poll(0)), 120_000);
+    assert_eq!(wait_of(c.poll(119_999)), 1);
+    expect_op(c.poll(120_000), BudgetOpKind::Acquire);
+    c.handle_budget_reply(120_000, &json!([0, 120_001]));
+    assert!(c.is_done());
+    let e = error_of(c.poll(120_000));
+    assert_eq!(e.kind(), ErrorKind::RateLimited);
+    assert_eq!(e.message(), "the API asked this key to pause for 121 s");
+    assert_eq!(e.retry_after_ms(), Some(120_001));
+    assert_eq!(e.status(), None);
+    assert!(!e.may_have_been_delivered());
+    assert_eq!(c.attempts(), 0);
+
+    // A call cancelled while its acquire was out keeps its own ending when the store then
+    // asks for a long pause.
+    let (mut c, _) = edge_call(
+        "emails.send",
+        send_params(),
+        1,
+        Some(OnRedisError::Fallback),
+    );
+    expect_op(c.poll(0), BudgetOpKind::Acquire);
+    let cancelled = c.cancel(5, false);
+    c.handle_budget_reply(10, &json!([0, 300_000]));
+    let e = error_of(c.poll(10));
+    assert_eq!(e.kind(), ErrorKind::Aborted);
+    assert_eq!(e.message(), cancelled.message());
+    assert_eq!(
+        e.message(),
+        "the call was cancelled before the next attempt was sent"
+    );
+}
+
+/// With `on_redis_error = raise` only a failed acquire ends the call (nothing was sent
+/// without the store's grant); a failed settle, refund or block is noted and the call goes
+/// on: its retry waits and is sent, and its answer is returned.
+#[test]
+fn under_raise_a_failed_settle_refund_or_block_does_not_end_the_call() {
+    let seed = 3;
+    let backoff = first_backoff_after_one_acquire(seed);
+    assert!(backoff > 0, "{backoff}");
+    let (mut c, _) = edge_call(
+        "contacts.get",
+        contacts_get(),
+        seed,
+        Some(OnRedisError::Raise),
+    );
+    c.record_events(true);
+    expect_op(c.poll(0), BudgetOpKind::Acquire);
+    c.handle_budget_reply(0, &json!([1, "1:a"]));
+    sends(c.poll(0));
+    // A 503: the settle fails, the retry waits its backoff.
+    c.handle_response(10, 503, &[], b"{}");
+    expect_op(c.poll(10), BudgetOpKind::Settle);
+    c.handle_budget_error(10, "timed out");
+    assert!(!c.is_done());
+    assert_eq!(wait_of(c.poll(10)), backoff);
+    // The retry: the store grants again; a 429 asking 1 s, its refund and block fail.
+    let t = 10 + backoff;
+    expect_op(c.poll(t), BudgetOpKind::Acquire);
+    c.handle_budget_reply(t, &json!([1, "2:b"]));
+    sends(c.poll(t));
+    c.handle_response(
+        t + 5,
+        429,
+        &[],
+        br#"{"success":false,"error":{"message":"slow down","retryAfter":1}}"#,
+    );
+    let refund = expect_op(c.poll(t + 5), BudgetOpKind::Refund);
+    assert_eq!(refund.args[0], "2:b");
+    c.handle_budget_error(t + 5, "timed out");
+    assert!(!c.is_done());
+    let block = expect_op(c.poll(t + 5), BudgetOpKind::Block);
+    assert_eq!(block.args[0], "1000");
+    c.handle_budget_error(t + 5, "timed out");
+    assert!(!c.is_done());
+    assert_eq!(wait_of(c.poll(t + 5)), 1_000);
+    // The third attempt: answered; its settle fails after the call finished.
+    let t = t + 1_005;
+    expect_op(c.poll(t), BudgetOpKind::Acquire);
+    c.handle_budget_reply(t, &json!([1, "3:c"]));
+    sends(c.poll(t));
+    c.handle_response(t + 5, 200, &[], GOT);
+    expect_op(c.poll(t + 5), BudgetOpKind::Settle);
+    c.handle_budget_error(t + 5, "timed out");
+    match c.poll(t + 5) {
+        Poll::Done(Ok(r)) => assert_eq!((r.status, r.attempts), (200, 3)),
+        other => panic!("want the answer, got {other:?}"),
+    }
+    assert_eq!(
+        budget_reasons(&mut c),
+        ["budget_store_raise"; 4],
+        "one notice event per failed operation"
+    );
+
+    // A failed acquire does end it, before anything is sent.
+    let (mut c, _) = edge_call(
+        "contacts.get",
+        contacts_get(),
+        seed,
+        Some(OnRedisError::Raise),
+    );
+    expect_op(c.poll(0), BudgetOpKind::Acquire);
+    c.handle_budget_error(3, "timed out");
+    assert!(c.is_done());
+    let e = error_of(c.poll(3));
+    assert_eq!(e.kind(), ErrorKind::BudgetStore);
+    assert_eq!(
+        e.message(),
+        "the shared rate-limit budget on Redis failed: timed out"
+    );
+    assert_eq!(c.attempts(), 0);
 }

@@ -2,9 +2,10 @@
 //! with and without bodies, key scopes, binary and 202 answers. Endpoint facts come from the
 //! API description (`api/openapi.json`); see docs/api.md.
 
+mod common;
+
 use autosend::{
-    build_request, private_limiter, ApiResponse, Call, ClientConfig, ClientOptions, Error,
-    ErrorKind, Poll, RateLimits, Request, CATALOG,
+    build_request, ApiResponse, ClientConfig, ClientOptions, Error, ErrorKind, Request, CATALOG,
 };
 use serde_json::{json, Value};
 
@@ -210,6 +211,8 @@ fn scope_none_sends_no_key() {
     }
 }
 
+/// One attempt of `id` answered with `status`, `headers` and `body`: whether the call reads
+/// the answer as bytes (the request sent says the same), and the outcome.
 fn one_attempt(
     id: &str,
     params: Value,
@@ -218,21 +221,9 @@ fn one_attempt(
     body: &[u8],
 ) -> (bool, Result<ApiResponse, Error>) {
     let cfg = config("AS_test123", None);
-    let mut call = Call::new(&cfg, private_limiter(RateLimits::default()), id, params, 1).unwrap();
-    let bytes = call.expects_bytes();
-    match call.poll(0) {
-        Poll::Send(req) => assert_eq!(req.expects_bytes, bytes),
-        other => panic!("{other:?}"),
-    }
-    let h: Vec<(String, String)> = headers
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    call.handle_response(1, status, &h, body);
-    match call.poll(1) {
-        Poll::Done(r) => (bytes, r),
-        other => panic!("{other:?}"),
-    }
+    let (call, req, r) = common::one_attempt(&cfg, id, params, status, headers, body);
+    assert_eq!(req.expects_bytes, call.expects_bytes());
+    (call.expects_bytes(), r)
 }
 
 #[test]

@@ -346,6 +346,16 @@ fn jwk_of_bits(kid: &str, bits: usize) -> Value {
     json!({"kty": "RSA", "kid": kid, "n": B64.encode(&n), "e": "AQAB"})
 }
 
+/// A key set holding one 2048-bit key of kid `a`.
+fn key_set_a() -> KeySet {
+    KeySet::parse(
+        json!({"keys": [jwk_of_bits("a", 2048)]})
+            .to_string()
+            .as_bytes(),
+    )
+    .unwrap()
+}
+
 #[test]
 fn sizes_and_constants_follow_the_algorithms() {
     // RFC 7518 §5.3: A256GCM takes a 256-bit key and a 96-bit IV; RFC 8017 §7.1: the OAEP
@@ -510,17 +520,9 @@ fn key_set_lists_what_it_skipped_and_finds_keys_by_kid() {
 
 #[test]
 fn jwks_cache_generations_and_ttl() {
-    let set = || {
-        KeySet::parse(
-            json!({"keys": [jwk_of_bits("a", 2048)]})
-                .to_string()
-                .as_bytes(),
-        )
-        .unwrap()
-    };
     let mut c = jwe::JwksCache::default();
     assert!(c.fresh(0).is_none(), "empty");
-    assert_eq!(c.store(1000, set()), 1);
+    assert_eq!(c.store(1000, key_set_a()), 1);
     let (g, s) = c.fresh(1000).unwrap();
     assert_eq!((g, s.active().unwrap().kid()), (1, "a"));
     assert_eq!(c.fresh(1000 + jwe::JWKS_TTL_MS - 1).unwrap().0, 1);
@@ -530,26 +532,18 @@ fn jwks_cache_generations_and_ttl() {
     );
     // A clock that went backwards reads the set as fresh (age 0), not as stale forever.
     assert_eq!(c.fresh(10).unwrap().0, 1);
-    assert_eq!(c.store(2000, set()), 2);
-    assert_eq!(c.store(3000, set()), 3);
+    assert_eq!(c.store(2000, key_set_a()), 2);
+    assert_eq!(c.store(3000, key_set_a()), 3);
     // Invalidating an older generation keeps the newer set; the current one drops it.
     c.invalidate(2);
     assert_eq!(c.fresh(3000).unwrap().0, 3);
     c.invalidate(3);
     assert!(c.fresh(3000).is_none());
-    assert_eq!(c.store(4000, set()), 4, "generations keep counting");
+    assert_eq!(c.store(4000, key_set_a()), 4, "generations keep counting");
 }
 
 #[test]
 fn shared_jwks_is_one_cache_per_base_url_and_prunes_unused_ones() {
-    let set = || {
-        KeySet::parse(
-            json!({"keys": [jwk_of_bits("a", 2048)]})
-                .to_string()
-                .as_bytes(),
-        )
-        .unwrap()
-    };
     let a = jwe::shared_jwks("https://shared-a.example/v1");
     let a2 = jwe::shared_jwks("https://shared-a.example/v1");
     assert!(std::sync::Arc::ptr_eq(&a, &a2));
@@ -557,11 +551,11 @@ fn shared_jwks_is_one_cache_per_base_url_and_prunes_unused_ones() {
         &a,
         &jwe::shared_jwks("https://shared-b.example/v1")
     ));
-    jwe::lock_jwks(&a).store(5, set());
+    jwe::lock_jwks(&a).store(5, key_set_a());
     assert_eq!(jwe::lock_jwks(&a2).fresh(5).unwrap().0, 1);
     // Nobody holds it: still kept while the registry is small.
     let gone = jwe::shared_jwks("https://shared-gone.example/v1");
-    jwe::lock_jwks(&gone).store(5, set());
+    jwe::lock_jwks(&gone).store(5, key_set_a());
     drop(gone);
     let again = jwe::shared_jwks("https://shared-gone.example/v1");
     assert!(

@@ -3,9 +3,10 @@
 //! asks for from each of its hints, every error-envelope variant, the 402 status and the
 //! file name of a download.
 
+mod common;
+
 use autosend::{
-    private_limiter, ApiResponse, Call, ClientConfig, ClientOptions, Error, ErrorKind, Poll,
-    RateLimits, DEFAULT_RETRY_AFTER_MS,
+    ApiResponse, ClientConfig, ClientOptions, Error, ErrorKind, DEFAULT_RETRY_AFTER_MS,
 };
 use serde_json::{json, Value};
 
@@ -27,17 +28,7 @@ fn answer(
     let mut o = ClientOptions::new("AS_responseedges123");
     o.max_retries = 0;
     let cfg = ClientConfig::new(o).unwrap();
-    let mut call = Call::new(&cfg, private_limiter(RateLimits::default()), id, params, 1).unwrap();
-    assert!(matches!(call.poll(0), Poll::Send(_)));
-    let h: Vec<(String, String)> = headers
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    call.handle_response(1, status, &h, body);
-    match call.poll(1) {
-        Poll::Done(r) => r,
-        other => panic!("{other:?}"),
-    }
+    common::one_attempt(&cfg, id, params, status, headers, body).2
 }
 
 fn send_error(status: u16, headers: &[(&str, &str)], body: Value) -> Error {
