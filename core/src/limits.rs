@@ -400,6 +400,18 @@ mod tests {
         assert_eq!(e.field(), Some("html"));
         let e = params_from_json(b"[1,2").unwrap_err();
         assert_eq!(e.field(), Some("params"));
+        // A string that never ends: the scans stop at the end of the text (no read past it).
+        let e = params_from_json(br#"{"subject":"x","html":"<p>hi"#).unwrap_err();
+        assert_eq!(e.field(), Some("html"));
+        assert_eq!(e.message(), "html: the parameters' JSON text ends early");
+        let e = params_from_json(br#"{"subject":"x","html":"<p>hi\"#).unwrap_err();
+        assert_eq!(e.field(), Some("html"));
+        // The field is the one the error is in, not the next one: the scan stops at the
+        // error's byte (a second comma where a key belongs; the next key is not read).
+        let e = params_from_json(br#"{"subject":"x",,"html":"y"}"#).unwrap_err();
+        assert_eq!(e.field(), Some("subject"), "{e}");
+        let e = params_from_json(br#"{"subject":"x" "html":"y"}"#).unwrap_err();
+        assert_eq!(e.field(), Some("subject"), "{e}");
     }
 
     #[test]
