@@ -10,8 +10,11 @@
 //   diag    the SDK's undici diagnostics-channel subscriptions (no-op handlers)
 //   stream  read the body with a stream reader (the SDK's readCapped), then JSON.parse
 //   rhdr    walk the response headers (headers.forEach into a `name\nvalue\n` string)
+//   als     the first 2 sends inside an AsyncLocalStorage's run(), then the storage disabled
+//           (what the SDK did until this Node's fetch had proven itself)
 // TLS: the sandbox's CA through NODE_EXTRA_CA_CERTS.
 import dc from 'node:diagnostics_channel';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 const [variantArg, url, key, nArg, warmArg] = process.argv.slice(2);
 const v = new Set(variantArg === 'none' ? [] : variantArg.split(','));
@@ -91,7 +94,12 @@ const SDK_HEADERS = [
   ['user-agent', 'autosend/0.1.0 js/0.1.0 (node/20.20.2)'],
 ];
 
-for (let i = 0; i < warmup; i++) await send(i);
+const als = v.has('als') ? new AsyncLocalStorage() : null;
+for (let i = 0; i < warmup; i++) {
+  if (als && i < 2) await als.run({ i }, () => send(i));
+  else await send(i);
+  if (als && i === 1) als.disable();
+}
 const c0 = process.cpuUsage();
 const t0 = performance.now();
 for (let i = 0; i < n; i++) await send(i);
