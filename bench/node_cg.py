@@ -5,7 +5,7 @@ Starts the release sandbox (limits off), runs each command twice under
 `valgrind --tool=callgrind --smc-check=all node --single-threaded`: with 0 and with N timed sends
 after W warm-up sends. (second - first) / N is the cost of calls W+1 .. W+N, the harness's
 window, without the load noise that process CPU time carries on a shared machine (repeat runs
-agree to about +-1.5 %). With --categories, each label's per-send count is split by what ran
+agree to within 1.5-3 %). With --categories, each label's per-send count is split by what ran
 (V8's compilers, GC, generated code, builtins, ...) and compared with the first label.
 
   python3 bench/node_cg.py [--n 400] [--warmup 50] [--categories] LABEL=COMMAND ...
