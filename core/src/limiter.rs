@@ -744,6 +744,25 @@ mod tests {
     }
 
     #[test]
+    fn a_pause_still_running_at_a_clock_jump_counts_the_margin_too() {
+        let back = 10_000 + CLOCK_JUMP_MS + 5_000;
+        // The server's pause runs 3 s past the latest time when a reading 70 s back shows the
+        // jump: like the records, it counts ABANDON_MARGIN_MS longer.
+        let mut l = RateLimiter::new(RateLimits::default());
+        l.block_for(back, 3_000);
+        assert_eq!(l.acquire(5_000), Acquire::Wait(3_000 + ABANDON_MARGIN_MS));
+        assert_eq!(l.acquire(8_000), Acquire::Wait(ABANDON_MARGIN_MS));
+        assert!(matches!(
+            l.acquire(8_000 + ABANDON_MARGIN_MS),
+            Acquire::Go(_)
+        ));
+        // A pause that ends at the latest time is over: the jump does not bring it back.
+        let mut l = RateLimiter::new(RateLimits::default());
+        l.block_for(back, 0);
+        assert!(matches!(l.acquire(5_000), Acquire::Go(_)));
+    }
+
+    #[test]
     fn a_stale_reading_that_shows_a_jump_frees_no_slot_early() {
         // The proptest's case: two grants at real time 0 (caller clock 500 000), one answered
         // at once; the clock is set back 60 s and a 24 ms stale reading sees the jump. 984 ms
