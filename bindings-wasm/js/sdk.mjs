@@ -583,10 +583,22 @@ const WIRE = new WeakMap(); // undici request → the attempt's { tracked, sent 
 // an AsyncLocalStorage (whose promise hooks cost every promise of the process).
 let creating = null;
 
-/** @internal Called by the Node entry point with node:diagnostics_channel and AsyncLocalStorage. */
-export function _setNodeHooks({ diagnosticsChannel, AsyncLocalStorage, fetch }) {
+/**
+ * @internal Called by the Node entry point with node:diagnostics_channel, AsyncLocalStorage,
+ * Node's own fetch and a getter of node:zlib.
+ */
+export function _setNodeHooks({ diagnosticsChannel, AsyncLocalStorage, fetch, zlib }) {
   if (nodeHooks || !diagnosticsChannel || !AsyncLocalStorage) return;
+  nodeHooks = { als: null, agents: new Map(), fetch, zlib, proven: false, direct: false, subscribe: null };
+  // The channels are subscribed to on the first attempt that goes through fetch (a caller's
+  // `options.fetch`): the default path (dispatchAttempt) needs none of them.
+  nodeHooks.subscribe = () => subscribeChannels(diagnosticsChannel, AsyncLocalStorage);
+}
+
+function subscribeChannels(diagnosticsChannel, AsyncLocalStorage) {
+  nodeHooks.subscribe = null;
   const als = new AsyncLocalStorage();
+  nodeHooks.als = als;
   const mark = (field) => (msg) => {
     const wire = msg?.request && WIRE.get(msg.request);
     if (wire) wire[field] = true;
@@ -610,9 +622,8 @@ export function _setNodeHooks({ diagnosticsChannel, AsyncLocalStorage, fetch }) 
   };
   diagnosticsChannel.subscribe('undici:client:beforeConnect', flag('connecting'));
   diagnosticsChannel.subscribe('undici:client:connected', flag('connected'));
-  // `direct`: proven, and a request was seen created inside its attempt's fetch() call; from
-  // then on attempts skip the AsyncLocalStorage (see nodeFetch).
-  nodeHooks = { als, agents: new Map(), fetch, proven: false, direct: false };
+  // `direct` (set in nodeFetch): proven, and a request was seen created inside its attempt's
+  // fetch() call; from then on attempts skip the AsyncLocalStorage.
 }
 
 // fetch(url, init) for one attempt, its undici request tied to `wire`. Until this Node's fetch
@@ -620,6 +631,7 @@ export function _setNodeHooks({ diagnosticsChannel, AsyncLocalStorage, fetch }) 
 // the call runs inside the AsyncLocalStorage (whose store also tells the connection events
 // apart, needed only before `proven`); then directly, and the storage is disabled.
 function nodeFetch(client, fetchImpl, url, init, wire) {
+  nodeHooks.subscribe?.();
   if (nodeHooks.direct) {
     creating = wire;
     try {
@@ -671,6 +683,157 @@ async function newNodeDispatcher(connectTimeoutMs) {
     nodeHooks.agents.set(connectTimeoutMs, agent);
   }
   return agent;
+}
+
+// Node's default fetch: an attempt goes straight to the client's undici Agent through the
+// dispatcher API (no WHATWG Request, Headers, Response, AbortSignal or stream per attempt,
+// most of what a fetch costs). undici calls the handler's `onConnect` just before it writes
+// the request on a connection, so an attempt that ends before `onConnect` was never written
+// (`sent` false: `connect`, retried even for a send), and one that ends before it (timeout,
+// the caller's signal) aborts there, so the request is never written later. As with fetch:
+// redirects are not followed, a `content-encoding` (gzip, deflate, br) is decoded, and the
+// body is given up past `cap` bytes, coded or decoded (`oversized`).
+// Resolves (never rejects) to { status, lines, bytes, sent, timedOut, aborted, oversized,
+// error }: `lines` are the headers as `name\nvalue\n…`, or null when one holds a line feed.
+function dispatchAttempt(agent, send, body, signal, timeoutMs, cap) {
+  return new Promise((resolve) => {
+    const st = { status: 0, lines: '', bytes: null, sent: false, timedOut: false, aborted: false, oversized: false, error: null };
+    const chunks = [];
+    let size = 0;
+    let encoding = null;
+    let abortRequest = null;
+    let settled = false;
+    const finish = () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (signal) signal.removeEventListener?.('abort', onAbort);
+      resolve(st);
+    };
+    // Ends the attempt now; a request not yet on a connection is aborted in onConnect.
+    const stop = () => {
+      if (settled) return;
+      finish();
+      if (abortRequest) abortRequest(new Error('autosend: attempt ended'));
+    };
+    const timer = setTimeout(() => {
+      st.timedOut = true;
+      stop();
+    }, Math.max(1, timeoutMs));
+    const onAbort = () => {
+      st.aborted = true;
+      stop();
+    };
+    if (signal) signal.addEventListener?.('abort', onAbort, { once: true });
+    const url = send.url;
+    const at = url.indexOf('/', url.indexOf('//') + 2);
+    const headers = [];
+    for (const [k, v] of send.headers) headers.push(k, v);
+    const handler = {
+      onConnect(abort) {
+        if (settled) {
+          abort(new Error('autosend: attempt ended'));
+          return;
+        }
+        abortRequest = abort;
+        st.sent = true;
+      },
+      onHeaders(status, raw) {
+        if (settled) return false;
+        if (status < 200) return true; // informational (100 Continue…): the answer follows
+        st.status = status;
+        let lines = '';
+        let declared = -1;
+        for (let i = 0; i + 1 < raw.length; i += 2) {
+          const k = raw[i].toString('latin1').toLowerCase();
+          const v = raw[i + 1].toString('latin1');
+          if (lines !== null) lines = k.includes('\n') || v.includes('\n') ? null : `${lines}${k}\n${v}\n`;
+          if (k === 'content-length') declared = Number(v);
+          else if (k === 'content-encoding') encoding = encoding === null ? v : `${encoding}, ${v}`;
+        }
+        st.lines = lines ?? pairsOf(raw);
+        if (declared > cap) {
+          st.oversized = true;
+          stop();
+          return false;
+        }
+        return true;
+      },
+      onData(chunk) {
+        if (settled) return false;
+        size += chunk.length;
+        if (size > cap) {
+          st.oversized = true;
+          stop();
+          return false;
+        }
+        chunks.push(chunk);
+        return true;
+      },
+      onComplete() {
+        if (settled) return;
+        const whole = chunks.length === 1 ? chunks[0] : concatBytes(chunks, size);
+        const decoded = encoding === null ? whole : decodeBody(whole, encoding, cap);
+        if (decoded === null) st.oversized = true;
+        else st.bytes = decoded;
+        finish();
+      },
+      onError(err) {
+        if (settled) return;
+        st.error = err;
+        finish();
+      },
+      onUpgrade() {},
+    };
+    try {
+      agent.dispatch(
+        { origin: at < 0 ? url : url.slice(0, at), path: at < 0 ? '/' : url.slice(at), method: send.method, headers, body },
+        handler,
+      );
+    } catch (err) {
+      handler.onError(err);
+    }
+  });
+}
+
+// Raw header buffers as [[name, value]] (the rare header holding a line feed).
+function pairsOf(raw) {
+  const out = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push([raw[i].toString('latin1').toLowerCase(), raw[i + 1].toString('latin1')]);
+  return out;
+}
+
+function concatBytes(chunks, size) {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.byteLength;
+  }
+  return out;
+}
+
+// A coded body decoded as fetch would (codings applied last first; an unknown coding leaves
+// the bytes as they came, for the core to judge); null past `cap` decoded bytes.
+function decodeBody(bytes, encoding, cap) {
+  const opts = { maxOutputLength: cap + 1 };
+  let out = bytes;
+  const codings = encoding.toLowerCase().split(',').map((c) => c.trim()).filter((c) => c && c !== 'identity');
+  try {
+    const zlib = codings.length ? nodeHooks.zlib() : null; // a bundle may lack node:zlib: bytes as they came
+    for (let i = codings.length - 1; i >= 0; i--) {
+      const c = codings[i];
+      if (c === 'gzip' || c === 'x-gzip') out = zlib.gunzipSync(out, opts);
+      else if (c === 'br') out = zlib.brotliDecompressSync(out, opts);
+      else if (c === 'deflate') out = (out[0] & 0x0f) === 8 ? zlib.inflateSync(out, opts) : zlib.inflateRawSync(out, opts);
+      else return bytes;
+      if (out.byteLength > cap) return null;
+    }
+  } catch (e) {
+    if (e?.code === 'ERR_BUFFER_TOO_LARGE') return null; // past maxOutputLength
+    return bytes; // not what it says it is: the core reports the body it cannot read
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -956,6 +1119,11 @@ export class AutoSend {
   // One attempt: fetch, then the answer (or what went wrong) fed to the core. The core's
   // own errors (a thrown string, a trap) propagate to #run, which converts them.
   async #attempt(call, send, body, signal) {
+    if (this.#defaultFetch && nodeHooks?.zlib) {
+      let agent = nodeDispatcher(this.#connectTimeoutMs());
+      if (agent instanceof Promise) agent = await agent;
+      if (typeof agent?.dispatch === 'function') return this.#dispatched(call, agent, send, body, signal);
+    }
     const controller = new AbortController();
     let timedOut = false;
     const timer = setTimeout(() => {
@@ -1024,6 +1192,22 @@ export class AutoSend {
       call.handleOversizedResponse(clock(), response.status, pairs);
     } else if (lines) call.handleResponseLines(clock(), response.status, got, bytes);
     else call.handleResponse(clock(), response.status, JSON.stringify(got), bytes);
+  }
+
+  // One attempt through the client's undici Agent (see dispatchAttempt), its outcome fed to
+  // the core as #attempt does for fetch.
+  async #dispatched(call, agent, send, body, signal) {
+    if (signal?.aborted) throw abortedError(signal, call, false);
+    const st = await dispatchAttempt(agent, send, body, signal, send.timeoutMs, maxResponseBytes());
+    if (trapped) throw errorFromJson(BOUNDARY_ERRORS.trap);
+    if (st.aborted && !st.timedOut) throw abortedError(signal, call, st.sent);
+    const lines = typeof st.lines === 'string';
+    if (st.oversized) call.handleOversizedResponse(clock(), st.status, JSON.stringify(lines ? linePairs(st.lines) : st.lines));
+    else if (!st.sent) call.handleTransportError(clock(), 'connect'); // never written: nothing sent
+    else if (st.timedOut) call.handleTransportError(clock(), 'timeout');
+    else if (st.error !== null) call.handleTransportError(clock(), 'connection_lost');
+    else if (lines) call.handleResponseLines(clock(), st.status, st.lines, st.bytes);
+    else call.handleResponse(clock(), st.status, JSON.stringify(st.lines), st.bytes);
   }
 
   // The client's per-attempt timeout, as the connect timeout of its Node dispatcher.
