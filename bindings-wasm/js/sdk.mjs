@@ -251,17 +251,33 @@ function provideEntropy(call) {
   }
 }
 
+// setTimeout holds at most 2^31 - 1 ms (about 24.8 days) and fires at once past that, so a
+// longer timer is armed in steps. Returns a function that cancels it.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+function timer(ms, fn) {
+  if (ms <= MAX_TIMER_MS) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  }
+  let cancel;
+  const t = setTimeout(() => {
+    cancel = timer(ms - MAX_TIMER_MS, fn);
+  }, MAX_TIMER_MS);
+  cancel = () => clearTimeout(t);
+  return () => cancel();
+}
+
 function sleep(ms, signal) {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortReason(signal));
     const onAbort = () => {
-      clearTimeout(t);
+      cancel();
       reject(abortReason(signal));
     };
-    const t = setTimeout(() => {
+    const cancel = timer(ms, () => {
       signal?.removeEventListener?.('abort', onAbort);
       resolve();
-    }, ms);
+    });
     signal?.addEventListener?.('abort', onAbort, { once: true });
   });
 }
@@ -706,7 +722,7 @@ function dispatchAttempt(agent, send, body, signal, timeoutMs, cap) {
     const finish = () => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      cancelTimer();
       if (signal) signal.removeEventListener?.('abort', onAbort);
       resolve(st);
     };
@@ -716,10 +732,10 @@ function dispatchAttempt(agent, send, body, signal, timeoutMs, cap) {
       finish();
       if (abortRequest) abortRequest(new Error('autosend: attempt ended'));
     };
-    const timer = setTimeout(() => {
+    const cancelTimer = timer(Math.max(1, timeoutMs), () => {
       st.timedOut = true;
       stop();
-    }, Math.max(1, timeoutMs));
+    });
     const onAbort = () => {
       st.aborted = true;
       stop();
@@ -1126,10 +1142,10 @@ export class AutoSend {
     }
     const controller = new AbortController();
     let timedOut = false;
-    const timer = setTimeout(() => {
+    const cancelTimer = timer(Math.max(1, send.timeoutMs), () => {
       timedOut = true;
       controller.abort();
-    }, Math.max(1, send.timeoutMs));
+    });
     const onAbort = () => controller.abort();
     signal?.addEventListener?.('abort', onAbort, { once: true });
     // Node: whether this attempt's request was written (undici's diagnostics channels).
@@ -1182,7 +1198,7 @@ export class AutoSend {
       else if (response !== null) kind = 'connection_lost'; // the server answered: it was sent
       else kind = classifyFetchError(err);
     } finally {
-      clearTimeout(timer);
+      cancelTimer();
       signal?.removeEventListener?.('abort', onAbort);
     }
     if (trapped) throw errorFromJson(BOUNDARY_ERRORS.trap);

@@ -216,6 +216,21 @@ test('the per-attempt timeout: a held send is TimeoutError (may have been delive
   assert.equal(n, 1);
 });
 
+test('a timeout past setTimeout\'s 24.8-day limit does not fire at once', async () => {
+  await withServer(
+    (req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(OK);
+      }, 100);
+    },
+    async (baseUrl) => {
+      const r = await client('AS_dispatchlongtimeout', baseUrl, { timeout: 2 ** 31 + 1000 }).emails.send(MAIL);
+      assert.equal(r.emailId, 'e1');
+    },
+  );
+});
+
 test('the caller signal: abort after the request was written says may have been delivered; the server saw one request', async () => {
   let n = 0;
   let arrived;
