@@ -680,9 +680,12 @@ function nodeDispatcher(connectTimeoutMs) {
 
 async function newNodeDispatcher(connectTimeoutMs) {
   const key = Symbol.for('undici.globalDispatcher.1');
+  // Loading Node's undici (its lazy `Headers` global) installs the global dispatcher; where
+  // that is not enough, a first fetch does.
+  if (!globalThis[key]) void globalThis.Headers;
   if (!globalThis[key]) {
     try {
-      await nodeHooks.fetch('data:,'); // Node's fetch sets its global dispatcher on first use
+      await nodeHooks.fetch('data:,');
     } catch {
       // fall through: no dispatcher
     }
@@ -887,8 +890,10 @@ export function _result(done, bytes) {
 
 const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
-function catalog() {
-  return JSON.parse(wasm().describeCatalog());
+// [[namespace, name, id, paged, chunked]] per endpoint, read once.
+let methods = null;
+function catalogMethods() {
+  return (methods ??= JSON.parse(wasm().catalogMethods()));
 }
 
 export class AutoSend {
@@ -986,15 +991,15 @@ export class AutoSend {
     // the core judges a malformed key the same way in both places.
     this.#client = core(() => new w.WasmClient(configJson, String(apiKey ?? '')));
     this.#events = eventSink(option('onEvent'), option('logger'), JSON.parse(this.#client.describe()).log);
-    for (const ep of catalog()) {
-      if (!Object.hasOwn(this, ep.namespace)) this[ep.namespace] = {};
-      const ns = this[ep.namespace];
-      if (ep.pagination) {
-        ns[ep.name] = (params, requestOptions) => this._paged(ep.id, params, requestOptions);
+    for (const [namespace, name, id, paged, isChunked] of catalogMethods()) {
+      if (!Object.hasOwn(this, namespace)) this[namespace] = {};
+      const ns = this[namespace];
+      if (paged) {
+        ns[name] = (params, requestOptions) => this._paged(id, params, requestOptions);
       } else {
-        ns[ep.name] = (params, requestOptions) => this.request(ep.id, params, requestOptions);
+        ns[name] = (params, requestOptions) => this.request(id, params, requestOptions);
       }
-      if (chunked().has(ep.id)) ns[`${ep.name}All`] = (params, options) => this._bulkAll(ep.id, params, options);
+      if (isChunked) ns[`${name}All`] = (params, options) => this._bulkAll(id, params, options);
     }
   }
 
@@ -1412,12 +1417,6 @@ const PagePromise = {
 // ---------------------------------------------------------------------------------------
 // Chunked bulk writes (the core's Chunker).
 
-// The bulk endpoints the core can split (its `CHUNKED` table); each gets `<method>All`.
-let chunkedIds;
-function chunked() {
-  return (chunkedIds ??= new Set(JSON.parse(wasm().chunkedEndpoints())));
-}
-
 function progressOf(p) {
   return {
     chunksDone: p.chunks_done,
@@ -1583,9 +1582,9 @@ export function errorKinds() {
   return JSON.parse(wasm().errorKinds());
 }
 
-/** The endpoint catalog the namespaces are built from. */
+/** The endpoint catalog the namespaces are built from (the core's full description). */
 export function endpoints() {
-  return catalog();
+  return JSON.parse(wasm().describeCatalog());
 }
 
 /** Core and binding versions. */

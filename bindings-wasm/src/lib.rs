@@ -201,16 +201,6 @@ pub fn budget_interpret(op: &str, reply: &str) -> Result<String, JsValue> {
     )))
 }
 
-/// The bulk endpoints the core can split into chunks (`autosend::chunk::CHUNKED`), as a JSON
-/// array of endpoint ids: JS adds a `<method>All` helper next to each.
-#[wasm_bindgen(js_name = chunkedEndpoints)]
-pub fn chunked_endpoints() -> String {
-    to_string(&json!(autosend::chunk::CHUNKED
-        .iter()
-        .map(|(id, _)| *id)
-        .collect::<Vec<_>>()))
-}
-
 /// The most bytes a call's request body may have for `endpoint` (its documented limit, else
 /// the core's `DEFAULT_MAX_BODY_BYTES`): JS refuses bigger parameters while serialising them,
 /// before they cross into wasm. 0 for an unknown endpoint (the core reports it).
@@ -228,6 +218,26 @@ pub fn max_body_bytes(endpoint: &str) -> f64 {
 #[wasm_bindgen(js_name = maxResponseBytes)]
 pub fn max_response_bytes() -> f64 {
     autosend::MAX_RESPONSE_BYTES as f64
+}
+
+/// The client's methods as JSON `[[namespace, name, id, paged, chunked], …]`, one per catalog
+/// endpoint: what the JS constructor builds its namespaces from. (`describeCatalog`'s full
+/// description costs ~10 ms on its first call, at start-up.)
+#[wasm_bindgen(js_name = catalogMethods)]
+pub fn catalog_methods() -> String {
+    let methods: Vec<(&str, &str, &str, bool, bool)> = autosend::CATALOG
+        .iter()
+        .map(|e| {
+            (
+                e.namespace(),
+                e.method_name(),
+                e.id,
+                e.pagination.is_some(),
+                autosend::chunk::CHUNKED.iter().any(|(id, _)| *id == e.id),
+            )
+        })
+        .collect();
+    serde_json::to_string(&methods).unwrap_or_else(|_| "[]".to_string())
 }
 
 /// The endpoint catalog (`describe_catalog()`) as JSON.
