@@ -673,13 +673,23 @@ function nodeFetch(client, fetchImpl, url, init, wire) {
 // One undici Agent per connect timeout (the global dispatcher's class), built once; only for
 // Node's own fetch (a replaced globalThis.fetch gets no `dispatcher`). The Agent itself once
 // built (no await per attempt), else a Promise of it.
+// Only while Node's global dispatcher is its own kind (class `Agent`): a dispatcher the caller
+// installed with undici's setGlobalDispatcher (MockAgent in tests, ProxyAgent,
+// EnvHttpProxyAgent, RetryAgent…) is theirs to keep, so attempts then go through fetch, which
+// uses it (without the client's connect timeout).
+const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
+function ownKind(dispatcher) {
+  return dispatcher === undefined || dispatcher?.constructor?.name === 'Agent';
+}
+
 function nodeDispatcher(connectTimeoutMs) {
   if (typeof nodeHooks.fetch !== 'function' || globalThis.fetch !== nodeHooks.fetch) return undefined;
+  if (!ownKind(globalThis[GLOBAL_DISPATCHER])) return undefined;
   return nodeHooks.agents.get(connectTimeoutMs) ?? newNodeDispatcher(connectTimeoutMs);
 }
 
 async function newNodeDispatcher(connectTimeoutMs) {
-  const key = Symbol.for('undici.globalDispatcher.1');
+  const key = GLOBAL_DISPATCHER;
   // Loading Node's undici (its lazy `Headers` global) installs the global dispatcher; where
   // that is not enough, a first fetch does.
   if (!globalThis[key]) void globalThis.Headers;
@@ -691,7 +701,7 @@ async function newNodeDispatcher(connectTimeoutMs) {
     }
   }
   const Agent = globalThis[key]?.constructor;
-  if (typeof Agent !== 'function') return undefined;
+  if (typeof Agent !== 'function' || !ownKind(globalThis[key])) return undefined;
   let agent = nodeHooks.agents.get(connectTimeoutMs);
   if (!agent) {
     try {

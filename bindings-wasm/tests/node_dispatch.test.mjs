@@ -354,3 +354,38 @@ test('a replaced globalThis.fetch (a test mock) is still what the client calls',
     globalThis.fetch = original;
   }
 });
+
+test('a global dispatcher the caller installed (undici MockAgent, ProxyAgent…) is used: attempts go through fetch with it', async () => {
+  await fetch('data:,'); // Node's fetch installs its global dispatcher on first use
+  const key = Symbol.for('undici.globalDispatcher.1');
+  const original = globalThis[key];
+  // A dispatcher of the caller's own class that records what went through this instance.
+  class RecordingDispatcher extends original.constructor {
+    seen = [];
+    dispatch(opts, handler) {
+      this.seen.push(`${opts.method} ${opts.path}`);
+      return super.dispatch(opts, handler);
+    }
+  }
+  const mine = new RecordingDispatcher();
+  await withServer(
+    (req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(OK);
+    },
+    async (baseUrl) => {
+      globalThis[key] = mine;
+      try {
+        const r = await client('AS_dispatchglobal00001', baseUrl).emails.send(MAIL);
+        assert.equal(r.emailId, 'e1');
+      } finally {
+        globalThis[key] = original;
+      }
+      assert.deepEqual(mine.seen, ['POST /v1/mails/send']);
+      // Node's own dispatcher back: the client's own Agent again, not the caller's.
+      await client('AS_dispatchglobal00002', baseUrl).emails.send(MAIL);
+      assert.equal(mine.seen.length, 1);
+    },
+  );
+  await mine.close();
+});
