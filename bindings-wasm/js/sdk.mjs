@@ -578,14 +578,7 @@ async function readCapped(response, cap) {
     }
     chunks.push(value);
   }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
+  return chunks.length === 1 ? chunks[0] : concatBytes(chunks, total);
 }
 
 // Node only (set by the Node entry point): undici's diagnostics channels tell whether an
@@ -670,18 +663,19 @@ function nodeFetch(client, fetchImpl, url, init, wire) {
   });
 }
 
-// One undici Agent per connect timeout (the global dispatcher's class), built once; only for
-// Node's own fetch (a replaced globalThis.fetch gets no `dispatcher`). The Agent itself once
-// built (no await per attempt), else a Promise of it.
-// Only while Node's global dispatcher is its own kind (class `Agent`): a dispatcher the caller
-// installed with undici's setGlobalDispatcher (MockAgent in tests, ProxyAgent,
-// EnvHttpProxyAgent, RetryAgent…) is theirs to keep, so attempts then go through fetch, which
+// Whether Node's global dispatcher is its own kind (class `Agent`, or none yet). A dispatcher
+// the caller installed with undici's setGlobalDispatcher (MockAgent in tests, ProxyAgent,
+// EnvHttpProxyAgent, RetryAgent…) is theirs to keep: attempts then go through fetch, which
 // uses it (without the client's connect timeout).
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 function ownKind(dispatcher) {
   return dispatcher === undefined || dispatcher?.constructor?.name === 'Agent';
 }
 
+// One undici Agent per connect timeout (the global dispatcher's class), built once; only for
+// Node's own fetch (a replaced globalThis.fetch gets no `dispatcher`) and while the global
+// dispatcher is of its own kind (ownKind). The Agent itself once built (no await per
+// attempt), else a Promise of it.
 function nodeDispatcher(connectTimeoutMs) {
   if (typeof nodeHooks.fetch !== 'function' || globalThis.fetch !== nodeHooks.fetch) return undefined;
   if (!ownKind(globalThis[GLOBAL_DISPATCHER])) return undefined;
@@ -689,19 +683,19 @@ function nodeDispatcher(connectTimeoutMs) {
 }
 
 async function newNodeDispatcher(connectTimeoutMs) {
-  const key = GLOBAL_DISPATCHER;
   // Loading Node's undici (its lazy `Headers` global) installs the global dispatcher; where
   // that is not enough, a first fetch does.
-  if (!globalThis[key]) void globalThis.Headers;
-  if (!globalThis[key]) {
+  if (!globalThis[GLOBAL_DISPATCHER]) void globalThis.Headers;
+  if (!globalThis[GLOBAL_DISPATCHER]) {
     try {
       await nodeHooks.fetch('data:,');
     } catch {
       // fall through: no dispatcher
     }
   }
-  const Agent = globalThis[key]?.constructor;
-  if (typeof Agent !== 'function' || !ownKind(globalThis[key])) return undefined;
+  const current = globalThis[GLOBAL_DISPATCHER];
+  const Agent = current?.constructor;
+  if (typeof Agent !== 'function' || !ownKind(current)) return undefined;
   let agent = nodeHooks.agents.get(connectTimeoutMs);
   if (!agent) {
     try {

@@ -7,37 +7,19 @@
 // Servers listen on loopback only and are closed at the end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import net from 'node:net';
 import dc from 'node:diagnostics_channel';
 import { gzipSync, deflateSync, deflateRawSync, brotliCompressSync } from 'node:zlib';
 import { sdk } from './pkg.mjs';
+import { withServer as serve, withBody } from './loopback.mjs';
 import { info as sandbox, skip, newKey, messages, mail } from './sandbox.mjs';
 
 const { AutoSend, ConnectionError, ConnectionLostError, TimeoutError, AbortedError, InvalidResponseError, ApiError } = sdk;
 const MAIL = { from: { email: 'a@example.com' }, to: { email: 'b@example.com' }, subject: 's', html: 'h' };
 const OK = JSON.stringify({ success: true, data: { emailId: 'e1' } });
 
-// A loopback HTTP server for one test; `handler(req, res, body)` once the request body is in.
-async function withServer(handler, fn) {
-  const sockets = new Set();
-  const server = http.createServer((req, res) => {
-    const parts = [];
-    req.on('data', (d) => parts.push(d));
-    req.on('end', () => handler(req, res, Buffer.concat(parts).toString('utf8')));
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    return await fn(`http://127.0.0.1:${server.address().port}/v1`);
-  } finally {
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => server.close(r));
-  }
-}
+// Every server here hands its handler the request body too.
+const withServer = (handler, fn) => serve(withBody(handler), fn);
 
 // A port that refuses connections: bound, then closed.
 async function closedPort() {

@@ -5,12 +5,12 @@
 // Servers are loopback-only and closed at the end; child processes are bounded by timeouts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { sdk } from './pkg.mjs';
+import { withServer } from './loopback.mjs';
 
 const {
   AutoSend, ValidationError, InvalidApiKeyError, InvalidResponseError, TimeoutError, TransportError,
@@ -44,22 +44,6 @@ function runChild(script, args = [], timeoutMs = 30000) {
   });
 }
 
-// A loopback HTTP server for one test; `handler(req, res)`. Closes every socket at the end.
-async function withServer(handler, fn) {
-  const sockets = new Set();
-  const server = http.createServer(handler);
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  try {
-    return await fn(`http://127.0.0.1:${server.address().port}/v1`);
-  } finally {
-    for (const s of sockets) s.destroy();
-    await new Promise((r) => server.close(r));
-  }
-}
 
 // ----------------------------------------------------------------------------- item 5
 
