@@ -2,6 +2,7 @@
 # The core must be sans-IO: its wasm32 build may import nothing from the host except
 # wasm-bindgen's own glue. Fails if the built module imports from `env` (libc-style shims,
 # getrandom, clocks) or any other unexpected module. Run after bindings-wasm/build.sh.
+# Also fails if an export returns several values (start-up cost in V8: js/wasm-multivalue.mjs).
 # Argument: the module (default: the SDK's; the wasm suite also checks autosend-sdk/webhook's).
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -30,3 +31,4 @@ for (const i of imports) {
 }
 console.log('ok: no env imports');
 JS
+node "$ROOT/bindings-wasm/js/wasm-multivalue.mjs" check "$wasm"
