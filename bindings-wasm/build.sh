@@ -90,9 +90,11 @@ grep -q "from './endpoints.cjs'" "$PKG/index.d.cts" && grep -q "from './index.cj
 # The errors the JS side reports without asking the core (a trapped instance cannot be asked):
 # a small table written from the fresh wasm's boundaryErrors() (needs package.json's "type").
 node "$HERE/js/gen-boundary-errors.mjs" "$PKG" || exit 1
-# The Node ESM entry re-exports the CommonJS instance (one module instance for import and
-# require): its export list is read from that module (which needs the table), not written by hand.
-node "$HERE/js/node-entry.mjs" "$PKG/cjs/index.cjs" "$PKG/esm/node.mjs" || exit 1
+# The Node ESM entries re-export the CommonJS instance (one module instance for import and
+# require): their export list is read from that module (which needs the table), not written by
+# hand. esm/node.mjs (Node) loads it with createRequire; esm/node-bundler.mjs (condition
+# "module") imports it, for bundlers.
+node "$HERE/js/node-entry.mjs" "$PKG/cjs/index.cjs" "$PKG/esm/node.mjs" "$PKG/esm/node-bundler.mjs" || exit 1
 cp "$HERE/README.md" "$PKG/README.md"
 # The project's URL has one home, the workspace Cargo.toml (`repository`, which the crates and
 # the wheel's checked [project.urls] use too): package.json's repository/homepage/bugs come from it.
