@@ -17,6 +17,12 @@ NODE_EXTRA_CA_CERTS set; its first `node ` is replaced by the valgrind invocatio
   signal='node bench/drivers/node_fetch_ab.mjs signal {url} {key} {n} {w}'
 Each run takes ~1 min per 450 sends. BENCH_SANDBOX picks the sandbox binary (default
 target/release/autosend-sandbox).
+
+--whole counts whole processes instead (start-up to exit, ~15 s each), each command --repeat
+times (median), as a ratio to the first label: the start-up row's instructions, e.g.
+  python3 bench/node_cg.py --whole \
+    fetch='node bench/drivers/node.mjs fetch startup {url} {key} 1' \
+    sdk='node bench/drivers/node.mjs sdk startup {url} {key} 1'
 """
 import argparse
 import collections
@@ -57,6 +63,8 @@ def main():
     ap.add_argument("--n", type=int, default=400)
     ap.add_argument("--warmup", type=int, default=50)
     ap.add_argument("--categories", action="store_true")
+    ap.add_argument("--whole", action="store_true", help="whole processes, ratio to the first label")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per command with --whole (median)")
     ap.add_argument("specs", nargs="+", metavar="LABEL=COMMAND")
     a = ap.parse_args()
     specs = [s.split("=", 1) for s in a.specs]
@@ -79,6 +87,19 @@ def main():
                 raise SystemExit(f"{label}: failed ({p.returncode}): {p.stderr[-1500:]}")
             return int(m.group(1)), out_file
 
+        if a.whole:
+            first = None
+            for label, cmd in specs:
+                counts = []
+                for _ in range(a.repeat):
+                    i, f = run(label, cmd, 1)
+                    os.remove(f)
+                    counts.append(i)
+                med = sorted(counts)[len(counts) // 2]
+                first = first or med
+                print(f"{label:24s} whole process: {med / 1e6:8.1f} M instr. (runs {', '.join(f'{c / 1e6:.1f}' for c in counts)})"
+                      f"   {med / first:.3f}x", flush=True)
+            return
         base = None
         for label, cmd in specs:
             (i0, f0), (i1, f1) = run(label, cmd, 0), run(label, cmd, a.n)
