@@ -94,7 +94,8 @@ node "$HERE/js/gen-boundary-errors.mjs" "$PKG" || exit 1
 # require): their export list is read from that module (which needs the table), not written by
 # hand. esm/node.mjs (Node) loads it with createRequire; esm/node-bundler.mjs (condition
 # "module") imports it, for bundlers.
-node "$HERE/js/node-entry.mjs" "$PKG/cjs/index.cjs" "$PKG/esm/node.mjs" "$PKG/esm/node-bundler.mjs" || exit 1
+node "$HERE/js/node-entry.mjs" "$PKG/cjs/index.cjs" "$PKG/esm/node.mjs" "$PKG/esm/node-bundler.mjs" AutoSend || exit 1
+node "$HERE/js/node-entry.mjs" "$PKG/cjs/webhook-index.cjs" "$PKG/esm/webhook-node.mjs" "$PKG/esm/webhook-node-bundler.mjs" verifyWebhook || exit 1
 cp "$HERE/README.md" "$PKG/README.md"
 # The project's URL has one home, the workspace Cargo.toml (`repository`, which the crates and
 # the wheel's checked [project.urls] use too): package.json's repository/homepage/bugs come from it.

@@ -25,37 +25,40 @@ test('a subclass written by the caller keeps its own name', () => {
   assert.equal(new sdk.ValidationError().name, 'ValidationError');
 });
 
-// esm/node.mjs loads the CommonJS entry with createRequire, so Node does not run its CommonJS
-// export lexer at start-up (js/node-entry.mjs); bundlers take esm/node-bundler.mjs (condition
-// "module"), a static import of the same file. Both must give the instance `require` gives.
-test('Node ESM entries: one instance with require, and no CommonJS lexer on the default path', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'autosend-entry-'));
-  try {
-    mkdirSync(path.join(dir, 'node_modules'));
-    symlinkSync(path.resolve(PKG_DIR), path.join(dir, 'node_modules', 'autosend-sdk'), 'dir');
-    writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
-    writeFileSync(
-      path.join(dir, 'probe.mjs'),
-      [
-        "import { createRequire } from 'node:module';",
-        "import * as esm from 'autosend-sdk';",
-        "const cjs = createRequire(import.meta.url)('autosend-sdk');",
-        'const names = Object.keys(esm).filter((n) => n !== "default").sort();',
-        'console.log(JSON.stringify({',
-        '  same: names.every((n) => esm[n] === cjs[n]) && esm.default === cjs.default,',
-        '  names: names.length, cjsNames: Object.keys(cjs).filter((n) => n !== "default" && n !== "__esModule").length,',
-        "  lexer: process.moduleLoadList.some((m) => m.includes('cjs-module-lexer')),",
-        '}));',
-      ].join('\n'),
-    );
-    const run = (...flags) => JSON.parse(execFileSync(process.execPath, [...flags, 'probe.mjs'], { cwd: dir, encoding: 'utf8' }));
-    const node = run();
-    assert.deepEqual(node, { same: true, names: node.cjsNames, cjsNames: node.cjsNames, lexer: false });
-    assert.ok(node.names > 20, `only ${node.names} exports`);
-    // What a bundler resolves (it sets "module"; Node runs that file too when asked to).
-    const bundler = run('--conditions=module');
-    assert.deepEqual(bundler, { ...node, lexer: true });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+// esm/node.mjs and esm/webhook-node.mjs load their CommonJS entry with createRequire, so Node
+// does not run its CommonJS export lexer at start-up (js/node-entry.mjs); bundlers take
+// esm/node-bundler.mjs and esm/webhook-node-bundler.mjs (condition "module"), a static import
+// of the same file. Both must give the instance `require` gives.
+for (const [spec, atLeast] of [['autosend-sdk', 20], ['autosend-sdk/webhook', 8]]) {
+  test(`Node ESM entries of ${spec}: one instance with require, and no CommonJS lexer on Node's path`, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'autosend-entry-'));
+    try {
+      mkdirSync(path.join(dir, 'node_modules'));
+      symlinkSync(path.resolve(PKG_DIR), path.join(dir, 'node_modules', 'autosend-sdk'), 'dir');
+      writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
+      writeFileSync(
+        path.join(dir, 'probe.mjs'),
+        [
+          "import { createRequire } from 'node:module';",
+          `import * as esm from '${spec}';`,
+          `const cjs = createRequire(import.meta.url)('${spec}');`,
+          'const names = Object.keys(esm).filter((n) => n !== "default").sort();',
+          'console.log(JSON.stringify({',
+          '  same: names.every((n) => esm[n] === cjs[n]) && esm.default === cjs.default,',
+          '  names: names.length, cjsNames: Object.keys(cjs).filter((n) => n !== "default" && n !== "__esModule").length,',
+          "  lexer: process.moduleLoadList.some((m) => m.includes('cjs-module-lexer')),",
+          '}));',
+        ].join('\n'),
+      );
+      const run = (...flags) => JSON.parse(execFileSync(process.execPath, [...flags, 'probe.mjs'], { cwd: dir, encoding: 'utf8' }));
+      const node = run();
+      assert.deepEqual(node, { same: true, names: node.cjsNames, cjsNames: node.cjsNames, lexer: false });
+      assert.ok(node.names >= atLeast, `only ${node.names} exports`);
+      // What a bundler resolves (it sets "module"; Node runs that file too when asked to).
+      const bundler = run('--conditions=module');
+      assert.deepEqual(bundler, { ...node, lexer: true });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
