@@ -203,35 +203,40 @@ fn build(
     // Depth is decided once, here, for every endpoint and language (limits.rs).
     crate::limits::check_depth(&params)?;
     let mut path = String::with_capacity(ep.path.len() + 32);
-    for seg in ep.path.split('/').skip(1) {
-        path.push('/');
-        match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => {
-                let v = params
-                    .remove(name)
-                    .ok_or_else(|| Error::validation(name, "is required"))?;
-                let s = match &v {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    other => {
+    // A path without parameters is taken as it is (every catalog path starts with `/`).
+    if !ep.path.contains('{') {
+        path.push_str(ep.path);
+    } else {
+        for seg in ep.path.split('/').skip(1) {
+            path.push('/');
+            match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => {
+                    let v = params
+                        .remove(name)
+                        .ok_or_else(|| Error::validation(name, "is required"))?;
+                    let s = match &v {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        other => {
+                            return Err(Error::validation(
+                                name,
+                                format!("must be a string, not {}", type_name(other)),
+                            ))
+                        }
+                    };
+                    if s.is_empty() || s == "." || s == ".." {
                         return Err(Error::validation(
                             name,
-                            format!("must be a string, not {}", type_name(other)),
-                        ))
+                            "must be a non-empty id (not . or ..)",
+                        ));
                     }
-                };
-                if s.is_empty() || s == "." || s == ".." {
-                    return Err(Error::validation(
-                        name,
-                        "must be a non-empty id (not . or ..)",
-                    ));
+                    if s.len() > 1024 {
+                        return Err(Error::validation(name, "is longer than 1024 characters"));
+                    }
+                    path.extend(utf8_percent_encode(&s, SEGMENT));
                 }
-                if s.len() > 1024 {
-                    return Err(Error::validation(name, "is longer than 1024 characters"));
-                }
-                path.extend(utf8_percent_encode(&s, SEGMENT));
+                None => path.push_str(seg),
             }
-            None => path.push_str(seg),
         }
     }
     let (query, expects_bytes) = query_string(ep, &mut params)?;
@@ -512,6 +517,22 @@ mod tests {
     use super::*;
     use crate::catalog::ResponseKind;
     use serde_json::json;
+
+    /// `build` takes a path without parameters as it is: that is the path the segment walk
+    /// would give only for a path starting with `/`.
+    #[test]
+    fn every_catalog_path_starts_with_a_slash() {
+        for ep in crate::generated::CATALOG {
+            assert!(ep.path.starts_with('/'), "{}: {}", ep.id, ep.path);
+            assert_eq!(
+                ep.path.contains('{'),
+                !ep.path_params.is_empty(),
+                "{}: {}",
+                ep.id,
+                ep.path
+            );
+        }
+    }
 
     const fn param(name: &'static str, ty: ParamType, items: ParamType) -> QueryParam {
         QueryParam {

@@ -527,7 +527,10 @@ pub(crate) fn scrub(text: &str, key: &str) -> String {
 
 /// [`scrub`] of a string the caller owns (returned as is when it holds no key).
 pub(crate) fn scrub_owned(text: String, key: &str) -> String {
-    let secret = key.split_once('_').map(|(_, s)| s).unwrap_or(key);
+    let secret = key
+        .bytes()
+        .position(|b| b == b'_')
+        .map_or(key, |i| &key[i + 1..]);
     let mut out = text;
     for needle in [key, secret] {
         if needle.len() >= 6 && needle.is_ascii() {
