@@ -518,6 +518,19 @@ mod tests {
     use crate::catalog::ResponseKind;
     use serde_json::json;
 
+    /// `truncate` counts characters, not bytes: a text of more bytes than the limit but not
+    /// more characters is kept whole.
+    #[test]
+    fn truncate_counts_characters() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "abc…");
+        let wide = "é".repeat(150);
+        assert_eq!(truncate(&wide, 200), wide);
+        assert_eq!(truncate(&wide, 150), wide);
+        assert_eq!(truncate(&wide, 149), format!("{}…", "é".repeat(149)));
+        assert_eq!(truncate("", 0), "");
+    }
+
     /// `build` takes a path without parameters as it is: that is the path the segment walk
     /// would give only for a path starting with `/`.
     #[test]

@@ -1251,6 +1251,44 @@ mod tests {
         }
     }
 
+    /// An object with more than 64 declared fields (none in the catalog today: at most 23)
+    /// looks every field up instead of using the bit set of fields given.
+    #[test]
+    fn objects_past_64_fields_check_every_field() {
+        let fields: Vec<Field> = (0..70)
+            .map(|i| Field {
+                name: Box::leak(format!("f{i}").into_boxed_str()),
+                required: i == 69,
+                schema: &COUNT,
+            })
+            .collect();
+        let schema: &'static Schema = Box::leak(Box::new(Schema::Object(ObjectRule {
+            fields: Box::leak(fields.into_boxed_slice()),
+            additional: Additional::Deny,
+        })));
+        let check = |mut v: Value| {
+            let mut c = Checker::new();
+            c.check(schema, &mut v).map(|()| c.errs.len())
+        };
+        assert_eq!(
+            check(json!({"f0": 1, "f63": 1, "f64": 1, "f69": 1})).ok(),
+            Some(0)
+        );
+        for f in ["f0", "f62", "f63", "f64", "f68", "f69"] {
+            let mut v = json!({"f69": 1});
+            v[f] = json!("x");
+            let e = check(v).unwrap_err();
+            let want = format!("{f}: must be a whole number, not a string");
+            assert_eq!((e.field(), e.message()), (Some(f), want.as_str()));
+        }
+        // Keyword problems are collected past the 64th field too.
+        assert_eq!(check(json!({"f1": 11, "f65": 0, "f69": 1})).ok(), Some(2));
+        let e = check(json!({"f0": 1})).unwrap_err();
+        assert_eq!((e.field(), e.message()), (Some("f69"), "f69: is required"));
+        let e = check(json!({"f69": 1, "f70": 1})).unwrap_err();
+        assert_eq!(e.field(), Some("f70"));
+    }
+
     #[test]
     fn excluded_characters_are_found_byte_by_byte() {
         let sets: [&[char]; 5] = [
