@@ -440,11 +440,11 @@ impl Checker {
 
     fn object(&mut self, r: &ObjectRule, map: &mut Map<String, Value>) -> Result<(), Error> {
         let len = self.path.len();
-        // One pass over the given keys: which declared fields are present (bit i: field i;
-        // past 64 fields every field is looked up), and unknown keys first: a typo must never
-        // be hidden behind another message.
+        // One pass over the given keys: which of the first 64 declared fields are present
+        // (bit i: field i; fields past the 64th are always looked up), and unknown keys
+        // first: a typo must never be hidden behind another message.
         let deny = matches!(r.additional, Additional::Deny);
-        let mut present: u64 = if r.fields.len() > 64 { u64::MAX } else { 0 };
+        let mut present: u64 = 0;
         for k in map.keys() {
             match r.fields.iter().position(|f| f.name == k) {
                 Some(i) if i < 64 => present |= 1 << i,
