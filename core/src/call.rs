@@ -17,7 +17,7 @@ use crate::error::{Error, ErrorKind};
 use crate::event::{Event, EventKind};
 use crate::limiter::{lock, Acquire, SharedLimiter};
 use crate::request::truncate;
-use crate::request::{build_request, Request};
+use crate::request::{build_request, build_request_auth, request_headers, Auth, Request};
 use crate::response::{
     disposition_filename, error_for_status, header, missing_result_fields, request_id,
     reset_wait_ms, scrub_owned, success_value, ApiResponse,
@@ -91,7 +91,14 @@ enum State {
 /// One logical API call. Drive it with [`Call::poll`] and feed outcomes back.
 pub struct Call {
     endpoint: &'static Endpoint,
+    /// The prepared request. The first attempt hands it out as it is, and the call keeps its
+    /// URL and body without headers (`bare`): no copy of the headers (nor of the key) per
+    /// call. Another attempt builds them again from the configuration and `auth`.
     request: Request,
+    /// The key-scope decision the headers are built from.
+    auth: Auth,
+    /// `request` has no headers (handed out with the first attempt).
+    bare: bool,
     /// Shared with the client (no copy of the key, URL and user agent per call).
     config: Arc<ClientConfig>,
     limiter: SharedLimiter,
@@ -162,10 +169,12 @@ impl Call {
         params: Value,
         seed: u64,
     ) -> Result<Call, Error> {
-        let (endpoint, request) = build_request(&config, endpoint_id, params)?;
+        let (endpoint, request, auth) = build_request_auth(&config, endpoint_id, params)?;
         Ok(Call {
             endpoint,
             request,
+            auth,
+            bare: false,
             config,
             limiter,
             rng: fastrand::Rng::with_seed(seed),
@@ -283,7 +292,42 @@ impl Call {
         if let Ok((_, fetch)) = build_request(config, "jwks.get", Value::Object(Default::default()))
         {
             self.enc = Some(Box::new(crate::jwe::Encryption::new(jwks, fetch)));
+            // Sealing copies the prepared request, headers included.
+            self.dress();
         }
+    }
+
+    /// Gives `request` its headers again if an attempt took them.
+    fn dress(&mut self) {
+        if self.bare {
+            let r = &self.request;
+            self.request.headers =
+                request_headers(&self.config, self.auth, r.expects_bytes, r.body.is_some());
+            self.bare = false;
+        }
+    }
+
+    /// The request of the next attempt: the sealed one when the body is encrypted; else the
+    /// prepared request itself, the call keeping its URL and body only (the headers, key
+    /// included, are built again for a later attempt).
+    fn next_request(&mut self) -> Request {
+        if let Some(sealed) = self.enc.as_ref().and_then(|e| e.sealed()) {
+            return sealed.clone();
+        }
+        let r = &self.request;
+        let kept = Request {
+            endpoint: r.endpoint,
+            method: r.method,
+            url: r.url.clone(),
+            headers: Vec::new(),
+            body: r.body.clone(),
+            timeout_ms: r.timeout_ms,
+            attempt: r.attempt,
+            expects_bytes: r.expects_bytes,
+        };
+        self.dress();
+        self.bare = true;
+        std::mem::replace(&mut self.request, kept)
     }
 
     /// True when this call's body is sent encrypted.
@@ -544,8 +588,7 @@ impl Call {
                 self.budget_go = false;
                 self.attempts += 1;
                 self.state = State::InFlight;
-                let sealed = self.enc.as_ref().and_then(|e| e.sealed());
-                let mut req = sealed.unwrap_or(&self.request).clone();
+                let mut req = self.next_request();
                 req.attempt = self.attempts;
                 if let Some(d) = deadline {
                     req.timeout_ms = req.timeout_ms.min(d - now).max(1);

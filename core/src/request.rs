@@ -110,29 +110,86 @@ pub fn build_request(
     endpoint_id: &str,
     params: Value,
 ) -> Result<(&'static Endpoint, Request), Error> {
+    build_request_auth(config, endpoint_id, params).map(|(ep, req, _)| (ep, req))
+}
+
+/// [`build_request`], with the key-scope decision its headers were built from (to build them
+/// again for another attempt: [`request_headers`]).
+pub(crate) fn build_request_auth(
+    config: &ClientConfig,
+    endpoint_id: &str,
+    params: Value,
+) -> Result<(&'static Endpoint, Request, Auth), Error> {
     // A caller who pastes the key into a parameter must not see it echoed in the refusal.
     build(config, endpoint_id, params).map_err(|e| e.without_key(config.key().expose_secret()))
+}
+
+/// Which credentials a request carries: decided once per call from the endpoint's scope and
+/// the key's kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Auth {
+    /// No `Authorization` (scope `none`).
+    None,
+    /// `Authorization: Bearer <key>`.
+    Key,
+    /// `Authorization` and `x-project-id` (an account key on a project's endpoint).
+    KeyAndProject,
+}
+
+/// The headers of a request, names lower-case, in a stable order: `authorization` (unless
+/// [`Auth::None`]), `x-project-id` (with [`Auth::KeyAndProject`]), `accept`, `content-type`
+/// (iff there is a body), `user-agent`.
+pub(crate) fn request_headers(
+    config: &ClientConfig,
+    auth: Auth,
+    expects_bytes: bool,
+    has_body: bool,
+) -> Vec<(String, String)> {
+    let mut headers = Vec::with_capacity(6);
+    if auth != Auth::None {
+        let bearer = ["Bearer ", config.key().expose_secret()].concat();
+        headers.push(("authorization".to_string(), bearer));
+    }
+    if auth == Auth::KeyAndProject {
+        if let Some(p) = config.project_id() {
+            headers.push(("x-project-id".to_string(), p.to_string()));
+        }
+    }
+    headers.push((
+        "accept".to_string(),
+        if expects_bytes {
+            "*/*"
+        } else {
+            "application/json"
+        }
+        .to_string(),
+    ));
+    if has_body {
+        headers.push(("content-type".to_string(), "application/json".to_string()));
+    }
+    headers.push(("user-agent".to_string(), config.user_agent().to_string()));
+    headers
 }
 
 fn build(
     config: &ClientConfig,
     endpoint_id: &str,
     params: Value,
-) -> Result<(&'static Endpoint, Request), Error> {
+) -> Result<(&'static Endpoint, Request, Auth), Error> {
     let Some(ep) = endpoint(endpoint_id) else {
         return Err(unknown_endpoint(endpoint_id));
     };
 
     // Key scope: whether the key goes at all, and the project-id header.
     let key = config.key();
-    let (send_key, project_header) = match (ep.scope, key.kind()) {
-        (Scope::None, _) => (false, None),
-        (Scope::AccountNoProject, KeyKind::Account) => (true, None),
+    let auth = match (ep.scope, key.kind()) {
+        (Scope::None, _) => Auth::None,
+        (Scope::AccountNoProject, KeyKind::Account) => Auth::Key,
         (Scope::Project | Scope::Account, KeyKind::Account) => match config.project_id() {
-            Some(p) => (true, Some(p.to_string())),
+            Some(_) => Auth::KeyAndProject,
             None => return Err(scope_error(ep, key.kind(), false)),
         },
-        (Scope::Project | Scope::ProjectKey, KeyKind::Project) => (true, None),
+        (Scope::Project | Scope::ProjectKey, KeyKind::Project) => Auth::Key,
         (Scope::Account | Scope::AccountNoProject, KeyKind::Project)
         | (Scope::ProjectKey, KeyKind::Account) => return Err(scope_error(ep, key.kind(), true)),
     };
@@ -146,35 +203,40 @@ fn build(
     // Depth is decided once, here, for every endpoint and language (limits.rs).
     crate::limits::check_depth(&params)?;
     let mut path = String::with_capacity(ep.path.len() + 32);
-    for seg in ep.path.split('/').skip(1) {
-        path.push('/');
-        match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
-            Some(name) => {
-                let v = params
-                    .remove(name)
-                    .ok_or_else(|| Error::validation(name, "is required"))?;
-                let s = match &v {
-                    Value::String(s) => s.clone(),
-                    Value::Number(n) => n.to_string(),
-                    other => {
+    // A path without parameters is taken as it is (every catalog path starts with `/`).
+    if !ep.path.contains('{') {
+        path.push_str(ep.path);
+    } else {
+        for seg in ep.path.split('/').skip(1) {
+            path.push('/');
+            match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+                Some(name) => {
+                    let v = params
+                        .remove(name)
+                        .ok_or_else(|| Error::validation(name, "is required"))?;
+                    let s = match &v {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        other => {
+                            return Err(Error::validation(
+                                name,
+                                format!("must be a string, not {}", type_name(other)),
+                            ))
+                        }
+                    };
+                    if s.is_empty() || s == "." || s == ".." {
                         return Err(Error::validation(
                             name,
-                            format!("must be a string, not {}", type_name(other)),
-                        ))
+                            "must be a non-empty id (not . or ..)",
+                        ));
                     }
-                };
-                if s.is_empty() || s == "." || s == ".." {
-                    return Err(Error::validation(
-                        name,
-                        "must be a non-empty id (not . or ..)",
-                    ));
+                    if s.len() > 1024 {
+                        return Err(Error::validation(name, "is longer than 1024 characters"));
+                    }
+                    path.extend(utf8_percent_encode(&s, SEGMENT));
                 }
-                if s.len() > 1024 {
-                    return Err(Error::validation(name, "is longer than 1024 characters"));
-                }
-                path.extend(utf8_percent_encode(&s, SEGMENT));
+                None => path.push_str(seg),
             }
-            None => path.push_str(seg),
         }
     }
     let (query, expects_bytes) = query_string(ep, &mut params)?;
@@ -192,7 +254,9 @@ fn build(
         Some(schema) => {
             let mut v = Value::Object(params);
             check_body(schema, ep.rules, &mut v)?;
-            let bytes = serde_json::to_vec(&v)
+            // Room for a typical send up front (serde_json starts at 128 bytes and grows).
+            let mut bytes = Vec::with_capacity(512);
+            serde_json::to_writer(&mut bytes, &v)
                 .map_err(|e| Error::new(ErrorKind::Internal, e.to_string()))?;
             // Without a documented limit, the send limit is a safety net.
             let max = ep.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
@@ -203,28 +267,7 @@ fn build(
         }
     };
 
-    let mut headers = Vec::with_capacity(6);
-    if send_key {
-        let bearer = ["Bearer ", key.expose_secret()].concat();
-        headers.push(("authorization".to_string(), bearer));
-    }
-    if let Some(p) = project_header {
-        headers.push(("x-project-id".to_string(), p));
-    }
-    headers.push((
-        "accept".to_string(),
-        if expects_bytes {
-            "*/*"
-        } else {
-            "application/json"
-        }
-        .to_string(),
-    ));
-    if body.is_some() {
-        headers.push(("content-type".to_string(), "application/json".to_string()));
-    }
-    headers.push(("user-agent".to_string(), config.user_agent().to_string()));
-
+    let headers = request_headers(config, auth, expects_bytes, body.is_some());
     Ok((
         ep,
         Request {
@@ -237,6 +280,7 @@ fn build(
             attempt: 0,
             expects_bytes,
         },
+        auth,
     ))
 }
 
@@ -458,7 +502,8 @@ pub(crate) fn type_name(v: &Value) -> &'static str {
 }
 
 pub(crate) fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    // A string of at most `max` bytes has at most `max` characters: no need to count them.
+    if s.len() <= max || s.chars().count() <= max {
         s.to_string()
     } else {
         let mut t: String = s.chars().take(max).collect();
@@ -472,6 +517,35 @@ mod tests {
     use super::*;
     use crate::catalog::ResponseKind;
     use serde_json::json;
+
+    /// `truncate` counts characters, not bytes: a text of more bytes than the limit but not
+    /// more characters is kept whole.
+    #[test]
+    fn truncate_counts_characters() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "abc…");
+        let wide = "é".repeat(150);
+        assert_eq!(truncate(&wide, 200), wide);
+        assert_eq!(truncate(&wide, 150), wide);
+        assert_eq!(truncate(&wide, 149), format!("{}…", "é".repeat(149)));
+        assert_eq!(truncate("", 0), "");
+    }
+
+    /// `build` takes a path without parameters as it is: that is the path the segment walk
+    /// would give only for a path starting with `/`.
+    #[test]
+    fn every_catalog_path_starts_with_a_slash() {
+        for ep in crate::generated::CATALOG {
+            assert!(ep.path.starts_with('/'), "{}: {}", ep.id, ep.path);
+            assert_eq!(
+                ep.path.contains('{'),
+                !ep.path_params.is_empty(),
+                "{}: {}",
+                ep.id,
+                ep.path
+            );
+        }
+    }
 
     const fn param(name: &'static str, ty: ParamType, items: ParamType) -> QueryParam {
         QueryParam {

@@ -93,22 +93,107 @@ pub(crate) fn success_value(body: &[u8]) -> Result<(Value, Option<String>), ()> 
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok((Value::Object(Map::new()), None));
     }
-    let v: Value = serde_json::from_slice(body).map_err(|_| ())?;
-    Ok(match v {
-        Value::Object(mut m) => {
-            let message = match m.get("message") {
+    // UTF-8 checked once for the whole body (the slice reader checks every string on its
+    // own); JSON text outside strings is ASCII, so any invalid byte fails either way.
+    let text = std::str::from_utf8(body).map_err(|_| ())?;
+    if text
+        .trim_start_matches([' ', '\t', '\n', '\r'])
+        .starts_with('{')
+    {
+        let Envelope(entries) = serde_json::from_str(text).map_err(|_| ())?;
+        return Ok(envelope_value(entries));
+    }
+    let v: Value = serde_json::from_str(text).map_err(|_| ())?;
+    Ok((v, None))
+}
+
+/// A key of the success envelope (the three it names, read without a copy), or another.
+enum EnvelopeKey {
+    Data,
+    Message,
+    Success,
+    Other(String),
+}
+
+/// The top-level object of a 2xx answer, its entries in the order given (a JSON object may
+/// repeat a key: the last one counts, as in a [`Map`]).
+struct Envelope(Vec<(EnvelopeKey, Value)>);
+
+impl<'de> serde::Deserialize<'de> for EnvelopeKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl serde::de::Visitor<'_> for KeyVisitor {
+            type Value = EnvelopeKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<EnvelopeKey, E> {
+                Ok(match s {
+                    "data" => EnvelopeKey::Data,
+                    "message" => EnvelopeKey::Message,
+                    "success" => EnvelopeKey::Success,
+                    _ => EnvelopeKey::Other(s.to_string()),
+                })
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Envelope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct EnvelopeVisitor;
+        impl<'de> serde::de::Visitor<'de> for EnvelopeVisitor {
+            type Value = Envelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<Envelope, A::Error> {
+                let mut entries = Vec::with_capacity(4);
+                while let Some(entry) = m.next_entry::<EnvelopeKey, Value>()? {
+                    entries.push(entry);
+                }
+                Ok(Envelope(entries))
+            }
+        }
+        d.deserialize_map(EnvelopeVisitor)
+    }
+}
+
+/// [`success_value`] of an object: its `data` if it has one, else the object without
+/// `success`; and its `message` if that is a string.
+fn envelope_value(entries: Vec<(EnvelopeKey, Value)>) -> (Value, Option<String>) {
+    let last = |want: fn(&EnvelopeKey) -> bool| entries.iter().rposition(|(k, _)| want(k));
+    let message = last(|k| matches!(k, EnvelopeKey::Message));
+    match last(|k| matches!(k, EnvelopeKey::Data)) {
+        Some(d) => {
+            let mut entries = entries;
+            let message = match message.map(|i| std::mem::take(&mut entries[i].1)) {
+                Some(Value::String(s)) => Some(s),
+                _ => None,
+            };
+            (entries.swap_remove(d).1, message)
+        }
+        None => {
+            let message = match message.map(|i| &entries[i].1) {
                 Some(Value::String(s)) => Some(s.clone()),
                 _ => None,
             };
-            if let Some(d) = m.remove("data") {
-                (d, message)
-            } else {
-                m.remove("success");
-                (Value::Object(m), message)
+            let mut m = Map::new();
+            for (k, v) in entries {
+                let k = match k {
+                    EnvelopeKey::Other(k) => k,
+                    EnvelopeKey::Message => "message".to_string(),
+                    EnvelopeKey::Success | EnvelopeKey::Data => continue,
+                };
+                m.insert(k, v);
             }
+            (Value::Object(m), message)
         }
-        other => (other, None),
-    })
+    }
 }
 
 /// The documented result fields (the result schema's `required`) a 2xx value lacks, or `None`
@@ -442,7 +527,10 @@ pub(crate) fn scrub(text: &str, key: &str) -> String {
 
 /// [`scrub`] of a string the caller owns (returned as is when it holds no key).
 pub(crate) fn scrub_owned(text: String, key: &str) -> String {
-    let secret = key.split_once('_').map(|(_, s)| s).unwrap_or(key);
+    let secret = key
+        .bytes()
+        .position(|b| b == b'_')
+        .map_or(key, |i| &key[i + 1..]);
     let mut out = text;
     for needle in [key, secret] {
         if needle.len() >= 6 && needle.is_ascii() {
@@ -533,6 +621,120 @@ mod tests {
         let (d, m) = success_value(b"[1]").unwrap();
         assert_eq!((d, m), (json!([1]), None));
         assert!(success_value(b"%PDF").is_err());
+    }
+
+    /// The rule `success_value` implements, written plainly (the whole body into a `Value`).
+    fn success_by_definition(body: &[u8]) -> Result<(Value, Option<String>), ()> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok((Value::Object(Map::new()), None));
+        }
+        let v: Value = serde_json::from_slice(body).map_err(|_| ())?;
+        Ok(match v {
+            Value::Object(mut m) => {
+                let message = match m.get("message") {
+                    Some(Value::String(s)) => Some(s.clone()),
+                    _ => None,
+                };
+                match m.remove("data") {
+                    Some(d) => (d, message),
+                    None => {
+                        m.remove("success");
+                        (Value::Object(m), message)
+                    }
+                }
+            }
+            other => (other, None),
+        })
+    }
+
+    #[test]
+    fn success_values_agree_with_the_definition() {
+        let bodies: &[&[u8]] = &[
+            br#"{"success":true,"message":"Email queued","data":{"emailId":"e1"}}"#,
+            br#"{"data":1,"data":2,"message":"a","message":"b"}"#,
+            br#"{"data":null,"message":7}"#,
+            br#"{"message":"x","message":null}"#,
+            br#"{"success":true,"success":false,"other":1,"other":[2]}"#,
+            br#"{"d\u0061ta":{"a":1},"m\u0065ssage":"esc"}"#,
+            br#"{"Data":1,"MESSAGE":"no","success ":1}"#,
+            br#"{}"#,
+            b" \r\n\t{\"data\":[1,2]} \n",
+            b"\x0c{}",
+            br#"{"data":1}x"#,
+            br#"{"data":1"#,
+            br#"{"data":"\ud800"}"#,
+            b"{\"data\":\"\xff\"}",
+            b"{\"x\xfe\":1}",
+            "{\"data\":\"é漢🎉\",\"message\":\"ü\"}".as_bytes(),
+            b"[1,{\"data\":2}]",
+            b"\"s\"",
+            b"12.5",
+            b"-0",
+            b"18446744073709551615",
+            b"true",
+            b"null",
+            b"",
+            b"  \n",
+            b"\xef\xbb\xbf{}",
+            br#"{"data":{"a":{"b":{"c":[[[[]]]]}}}}"#,
+        ];
+        for body in bodies {
+            assert_eq!(
+                success_value(body),
+                success_by_definition(body),
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        // The recursion limit is the parser's, whatever the top level.
+        for depth in [126, 127, 128, 129, 200] {
+            let deep = |open: &str, close: &str| {
+                format!(
+                    "{{\"data\":{}1{}}}",
+                    open.repeat(depth),
+                    close.repeat(depth)
+                )
+            };
+            let body = deep("[", "]");
+            assert_eq!(
+                success_value(body.as_bytes()).is_ok(),
+                success_by_definition(body.as_bytes()).is_ok(),
+                "{depth}"
+            );
+        }
+    }
+
+    use proptest::strategy::Strategy as _;
+
+    proptest::proptest! {
+        #[test]
+        fn envelopes_agree_with_the_definition(
+            entries in proptest::collection::vec(
+                (
+                    proptest::sample::select(vec!["data", "message", "success", "id", "d\\u0061ta"]),
+                    proptest::prop_oneof![
+                        proptest::strategy::Just("null".to_string()),
+                        "[a-z]{0,3}".prop_map(|s| format!("\"{s}\"")),
+                        (0u32..5).prop_map(|n| n.to_string()),
+                        "[a-z]{0,3}".prop_map(|s| format!("{{\"k\":\"{s}\"}}")),
+                    ],
+                ),
+                0..6,
+            )
+        ) {
+            let body = format!(
+                "{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("\"{k}\":{v}"))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            );
+            proptest::prop_assert_eq!(
+                success_value(body.as_bytes()),
+                success_by_definition(body.as_bytes())
+            );
+        }
     }
 
     #[test]

@@ -145,10 +145,26 @@ fn excluded_chars(pattern: &str) -> Option<Vec<char>> {
     (!out.is_empty()).then_some(out)
 }
 
+/// The ASCII characters of `set` as a bit set (bit c: character c); others are left out
+/// ([`excluded_chars`] gives none).
+fn ascii_mask(set: &[char]) -> u128 {
+    set.iter()
+        .filter(|c| c.is_ascii())
+        .fold(0, |m, &c| m | 1 << (c as u32))
+}
+
+/// True when `s` holds none of the ASCII characters of `mask`. Byte by byte: in UTF-8 a byte
+/// under 128 is always that ASCII character, never part of another.
+fn contains_none(mask: u128, s: &str) -> bool {
+    !s.bytes().any(|b| b < 128 && mask & (1 << b) != 0)
+}
+
 /// How one pattern of the generated list is checked, decided on its first use.
 enum Matcher {
-    /// `^[^…]*$` with plain characters: none of them may occur.
-    Excludes(Vec<char>),
+    /// `^[^…]*$` with plain characters: none of them may occur (bit c: ASCII character c;
+    /// [`excluded_chars`] gives ASCII characters only, and a byte under 128 in UTF-8 is
+    /// always that character).
+    Excludes(u128),
     /// Any other pattern, by `regex_lite`.
     Regex(regex_lite::Regex),
     /// A pattern the engine cannot compile (a generator bug; a test checks there is none).
@@ -167,7 +183,7 @@ fn matcher(index: usize) -> Option<&'static Matcher> {
         .get(index)?;
     let p = crate::generated::PATTERNS.get(index)?;
     Some(cell.get_or_init(|| match excluded_chars(p) {
-        Some(set) => Matcher::Excludes(set),
+        Some(set) => Matcher::Excludes(ascii_mask(&set)),
         None => regex_lite::Regex::new(p).map_or(Matcher::Broken, Matcher::Regex),
     }))
 }
@@ -175,7 +191,7 @@ fn matcher(index: usize) -> Option<&'static Matcher> {
 /// Checks one value against a pattern of the generated list (unanchored, as JSON Schema).
 pub(crate) fn pattern_matches(index: usize, s: &str) -> bool {
     match matcher(index) {
-        Some(Matcher::Excludes(set)) => !s.contains(set.as_slice()),
+        Some(Matcher::Excludes(mask)) => contains_none(*mask, s),
         Some(Matcher::Regex(re)) => re.is_match(s),
         // A pattern the engine cannot compile is a generator bug; a test checks there is none.
         Some(Matcher::Broken) | None => true,
@@ -203,7 +219,8 @@ impl Checker {
     pub(crate) fn new() -> Checker {
         Checker {
             errs: Vec::new(),
-            path: String::new(),
+            // Room for the usual paths (`to.email`, `recipients[12].name`): one allocation.
+            path: String::with_capacity(32),
         }
     }
 
@@ -423,16 +440,23 @@ impl Checker {
 
     fn object(&mut self, r: &ObjectRule, map: &mut Map<String, Value>) -> Result<(), Error> {
         let len = self.path.len();
-        // Unknown keys first: a typo must never be hidden behind another message.
-        if matches!(r.additional, Additional::Deny) {
-            for k in map.keys() {
-                if !r.fields.iter().any(|f| f.name == k) {
-                    return Err(self.unknown_field(r, k));
-                }
+        // One pass over the given keys: which of the first 64 declared fields are present
+        // (bit i: field i; fields past the 64th are always looked up), and unknown keys
+        // first: a typo must never be hidden behind another message.
+        let deny = matches!(r.additional, Additional::Deny);
+        let mut present: u64 = 0;
+        for k in map.keys() {
+            match r.fields.iter().position(|f| f.name == k) {
+                Some(i) if i < 64 => present |= 1 << i,
+                Some(_) => {}
+                None if deny => return Err(self.unknown_field(r, k)),
+                None => {}
             }
         }
-        for f in r.fields {
-            let present = match map.get_mut(f.name) {
+        for (i, f) in r.fields.iter().enumerate() {
+            // A field not given is not looked up.
+            let given = i >= 64 || present & (1 << i) != 0;
+            let present = match if given { map.get_mut(f.name) } else { None } {
                 None => false,
                 Some(v) if v.is_null() && !accepts_null(f.schema) => {
                     if f.required {
@@ -1225,5 +1249,82 @@ mod tests {
         for p in ["^[^é]*$", "^[^a\u{7f}]*$", "^[^\n]*$", "^[^\t]*$"] {
             assert_eq!(excluded_chars(p), None, "{p:?}");
         }
+    }
+
+    /// An object with more than 64 declared fields (none in the catalog today: at most 23)
+    /// looks every field up instead of using the bit set of fields given.
+    #[test]
+    fn objects_past_64_fields_check_every_field() {
+        let fields: Vec<Field> = (0..70)
+            .map(|i| Field {
+                name: Box::leak(format!("f{i}").into_boxed_str()),
+                required: i == 69,
+                schema: &COUNT,
+            })
+            .collect();
+        let schema: &'static Schema = Box::leak(Box::new(Schema::Object(ObjectRule {
+            fields: Box::leak(fields.into_boxed_slice()),
+            additional: Additional::Deny,
+        })));
+        let check = |mut v: Value| {
+            let mut c = Checker::new();
+            c.check(schema, &mut v).map(|()| c.errs.len())
+        };
+        assert_eq!(
+            check(json!({"f0": 1, "f63": 1, "f64": 1, "f69": 1})).ok(),
+            Some(0)
+        );
+        for f in ["f0", "f62", "f63", "f64", "f68", "f69"] {
+            let mut v = json!({"f69": 1});
+            v[f] = json!("x");
+            let e = check(v).unwrap_err();
+            let want = format!("{f}: must be a whole number, not a string");
+            assert_eq!((e.field(), e.message()), (Some(f), want.as_str()));
+        }
+        // Keyword problems are collected past the 64th field too.
+        assert_eq!(check(json!({"f1": 11, "f65": 0, "f69": 1})).ok(), Some(2));
+        let e = check(json!({"f0": 1})).unwrap_err();
+        assert_eq!((e.field(), e.message()), (Some("f69"), "f69: is required"));
+        let e = check(json!({"f69": 1, "f70": 1})).unwrap_err();
+        assert_eq!(e.field(), Some("f70"));
+    }
+
+    #[test]
+    fn excluded_characters_are_found_byte_by_byte() {
+        let sets: [&[char]; 5] = [
+            &['\r', '\n'],
+            &['<', '>', ' '],
+            &['\t'],
+            &['a', '~', '!', '\u{0}'],
+            &['\u{7f}', '0'],
+        ];
+        let samples = [
+            "",
+            "plain",
+            "a\rb",
+            "x\n",
+            "é ü 漢字 🎉",
+            "<",
+            ">x",
+            "tab\there",
+            "~",
+            "!",
+            "\u{7f}",
+            "\u{2028}",
+            "ĉ",
+            "\u{0}",
+            "0",
+            "\u{80}",
+            "日本0",
+        ];
+        for set in sets {
+            let mask = ascii_mask(set);
+            assert_eq!(mask.count_ones() as usize, set.len(), "{set:?}");
+            for s in samples {
+                assert_eq!(contains_none(mask, s), !s.contains(set), "{set:?} in {s:?}");
+            }
+        }
+        // A character beyond ASCII is not in the mask (excluded_chars gives none).
+        assert_eq!(ascii_mask(&['é']), 0);
     }
 }

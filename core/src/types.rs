@@ -54,16 +54,34 @@ pub const REGIONS: &[&str] = &["us-east-1", "us-east-2", "ap-south-1", "eu-centr
 /// True if `s` looks like an email address: one `@`, non-empty local part and a domain,
 /// no whitespace or control characters.
 pub fn looks_like_email(s: &str) -> bool {
-    let mut parts = s.split('@');
-    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+    let b = s.as_bytes();
+    if b.len() > 320 {
         return false;
-    };
+    }
+    // One pass over the bytes: the `@`s, and the ASCII whitespace and controls (every ASCII
+    // character that is either is at most a space, or DEL). Characters beyond ASCII are
+    // looked at one by one only when there are some.
+    let (mut at, mut ats, mut wide) = (0, 0, false);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'@' => {
+                at = i;
+                ats += 1;
+            }
+            0..=b' ' | 0x7f => return false,
+            0x80.. => wide = true,
+            _ => {}
+        }
+    }
+    if ats != 1 {
+        return false;
+    }
+    let (local, domain) = (&b[..at], &b[at + 1..]);
     !local.is_empty()
         && !domain.is_empty()
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && s.len() <= 320
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && domain[0] != b'.'
+        && domain[domain.len() - 1] != b'.'
+        && !(wide && s.chars().any(|c| c.is_whitespace() || c.is_control()))
 }
 
 /// `{ email, name? }`.
@@ -478,6 +496,63 @@ mod tests {
             "", "a", "@b", "a@", "a@@b", "a b@c.d", "a@b.", "a@.b", "a\n@b.c",
         ] {
             assert!(!looks_like_email(bad), "{bad:?}");
+        }
+    }
+
+    /// The definition `looks_like_email` implements, written plainly (split on `@`, then
+    /// every character): the byte-wise version must agree with it on every string.
+    fn email_by_definition(s: &str) -> bool {
+        let mut parts = s.split('@');
+        let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+            return false;
+        };
+        !local.is_empty()
+            && !domain.is_empty()
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && s.len() <= 320
+            && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    }
+
+    #[test]
+    fn email_edges_agree_with_the_definition() {
+        let long = |n: usize| format!("{}@b.c", "a".repeat(n));
+        for s in [
+            "a@b",
+            "a@b.c",
+            "@",
+            "a@",
+            "@b",
+            ".@b",
+            "a@.",
+            "a@..b",
+            "a@b@c",
+            "a\u{85}@b",
+            "a\u{a0}@b",
+            "a\u{2028}@b",
+            "é@ü.de",
+            "a\u{7f}@b",
+            "a\u{0}@b",
+            "a\u{1f}@b",
+            "a!@b~",
+            "a\u{80}@b",
+            "a@b.\u{3000}",
+        ] {
+            assert_eq!(looks_like_email(s), email_by_definition(s), "{s:?}");
+        }
+        for n in [300, 315, 316, 317, 400] {
+            let s = long(n);
+            assert_eq!(looks_like_email(&s), email_by_definition(&s), "{n}");
+        }
+        assert!(looks_like_email(&long(316)) && !looks_like_email(&long(317)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn email_check_agrees_with_the_definition(
+            s in "[ab@.!~ \t\n\r\u{0}\u{1f}\u{7f}\u{80}\u{85}\u{a0}\u{2028}\u{3000}é漢]{0,10}"
+        ) {
+            proptest::prop_assert_eq!(looks_like_email(&s), email_by_definition(&s));
         }
     }
 }

@@ -894,3 +894,64 @@ fn a_call_dropped_in_flight_abandons_its_grant() {
     drop(c);
     assert_eq!(l.lock().unwrap().next_free(100), 1005);
 }
+
+/// Every attempt of a call sends the same request (method, URL, headers in their order, key
+/// and project id included, body); only `attempt` counts up. The first attempt hands out the
+/// prepared request and later ones build its headers again: both must agree.
+#[test]
+fn every_attempt_sends_the_same_request() {
+    let project = config(|o| o.max_retries = 3);
+    let account = ClientConfig::new({
+        let mut o = ClientOptions::new("ASA_calledges0123");
+        o.project_id = Some("proj_1".to_string());
+        o.max_retries = 3;
+        o
+    })
+    .unwrap();
+    let cases = [
+        (&project, "emails.send", send_params()),
+        (&project, "contacts.get", get_params()),
+        (&account, "contacts.get", get_params()),
+        (&account, "emails.send", send_params()),
+        (&account, "projects.list", Value::Null),
+        (&account, "projects.create", json!({"name": "p"})),
+        (&project, "jwks.get", Value::Null),
+    ];
+    for (cfg, endpoint, params) in cases {
+        let mut c = new_call(cfg, &loose(), endpoint, params.clone(), 1);
+        let first = sent(c.poll(0));
+        let (_, expected) = autosend::build_request(cfg, endpoint, params).unwrap();
+        let mut now = 0;
+        let mut reqs = vec![first];
+        for _ in 0..3 {
+            // A 429 is retried on every endpoint.
+            c.handle_response(now + 1, 429, &[], &too_many(1));
+            now += 1001;
+            reqs.push(sent(c.poll(now)));
+        }
+        for (i, r) in reqs.iter().enumerate() {
+            assert_eq!(r.attempt, i as u32 + 1, "{endpoint}");
+            let mut same = expected.clone();
+            same.attempt = r.attempt;
+            assert_eq!(r, &same, "{endpoint}, attempt {}", i + 1);
+        }
+        let names: Vec<&str> = reqs[3].headers.iter().map(|(k, _)| k.as_str()).collect();
+        let auth = reqs[3].header("authorization");
+        match endpoint {
+            "jwks.get" => assert_eq!(auth, None),
+            _ => assert_eq!(
+                auth,
+                Some(format!("Bearer {}", cfg.key().expose_secret()).as_str())
+            ),
+        }
+        // An account key names the project, except on the account's own endpoints.
+        let has_project =
+            cfg.key().expose_secret().starts_with("ASA_") && endpoint != "projects.create";
+        assert_eq!(names.contains(&"x-project-id"), has_project, "{endpoint}");
+        assert_eq!(
+            names.contains(&"content-type"),
+            endpoint == "emails.send" || endpoint == "projects.create",
+            "{endpoint}"
+        );
+    }
+}
