@@ -141,9 +141,14 @@ suite_mutants() {
 # builds run, one after the other and niced, in one background job from the first suite after
 # lint on (cargo-mutants, compiled from crates.io on a fresh machine, last): each suite then
 # waits for its own build (and fails with its log if it failed); its own build command finds
-# nothing left to do. They use other target directories than the suites running meanwhile
-# (wasm32/wasm, x86_64-unknown-linux-gnu + release, c-zig, release, tools-build; the suites
-# before fuzz build only debug), so no cargo waits on another's lock.
+# nothing left to do. They use other target directories than the suites before theirs
+# (wasm32/wasm, x86_64-unknown-linux-gnu + release, c-zig, release, tools-build; those suites
+# build debug), so those never wait on cargo's lock. The fuzz build shares release/ with the
+# wheel's host crates: a wheel build in the demo suite waits for it if it is still running.
+# What it takes off the suites (final9 run, main 3a27194, quiet machine): wasm's build (65 s),
+# python's build.sh (~190 s with the venvs), c's release build (140 s), fuzz's (~80 s), when
+# the waiting phases leave the CPU for them. On a machine loaded by other builds (load 5-8) the
+# niced job got little CPU and python and c still waited 322 s and 185 s for theirs.
 prebuild_dir="$log_dir/prebuild"
 prebuild_pid=""
 prebuild_wasm() { bash bindings-wasm/build.sh; }
