@@ -16,23 +16,18 @@ failed_names=()
 log_dir="$CARGO_TARGET_DIR/test-logs"
 mkdir -p "$log_dir"
 
-# CPU seconds (user + system) of this shell's finished child processes so far: a suite that
-# used much less CPU than 2 x its wall time mostly waited (what the prebuilds below fill).
-children_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%d", ($16 + $17) / hz }' "/proc/$$/stat"; }
-
 run_suite() {
   local name="$1"
   shift
   say "suite $name"
-  local t0=$SECONDS c0
-  c0=$(children_cpu)
+  local t0=$SECONDS
   if "$@"; then
     passed=$((passed + 1))
-    echo "-- suite $name passed in $((SECONDS - t0)) s (CPU $(($(children_cpu) - c0)) s)"
+    echo "-- suite $name passed in $((SECONDS - t0)) s"
   else
     failed=$((failed + 1))
     failed_names+=("$name")
-    echo "-- suite $name FAILED after $((SECONDS - t0)) s (CPU $(($(children_cpu) - c0)) s)"
+    echo "-- suite $name FAILED after $((SECONDS - t0)) s"
   fi
 }
 
@@ -147,8 +142,9 @@ suite_mutants() {
 # wheel's host crates: a wheel build in the demo suite waits for it if it is still running.
 # What it takes off the suites (final9 run, main 3a27194, quiet machine): wasm's build (65 s),
 # python's build.sh (~190 s with the venvs), c's release build (140 s), fuzz's (~80 s), when
-# the waiting phases leave the CPU for them. On a machine loaded by other builds (load 5-8) the
-# niced job got little CPU and python and c still waited 322 s and 185 s for theirs.
+# the waiting phases leave the CPU for them. Fresh clone on a machine loaded by other builds
+# (load ~5): the wasm suite 190 s (73 s of CPU: it mostly waits), fuzz 37 s (was 119); python
+# and c still waited 116 s and 134 s for theirs (the niced job got little CPU there).
 prebuild_dir="$log_dir/prebuild"
 prebuild_pid=""
 prebuild_wasm() { bash bindings-wasm/build.sh; }
