@@ -50,7 +50,8 @@ if [ "$mode" = quick ]; then
       fi ;;
   esac
   cargo build -q -p autosend-sandbox
-  cargo build -q -p autosend-http --example bench_send
+  # -p autosend too: the rust suite's package selection, whose build this reuses (scripts/test.sh).
+  cargo build -q -p autosend -p autosend-http --example bench_send
   # The c suite's library (bindings-c/install.sh: zig, own target dir), else a release one.
   LIB="$CARGO_TARGET_DIR/c-zig/x86_64-unknown-linux-gnu/release/libautosend.so"
   [ -f "$LIB" ] || LIB="$CARGO_TARGET_DIR/release/libautosend.so"

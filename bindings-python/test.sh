@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the autosend-sdk wheel in a fresh venv, installs it, and runs mypy + pytest
 # (conformance vectors, end-to-end against the local HTTPS sandbox, threads, bad input).
-# Respects CARGO_TARGET_DIR. Exits non-zero on any failure.
+# Respects CARGO_TARGET_DIR; NO_BUILD=1 skips build.sh (the wheel built and installed by the
+# last build.sh). Exits non-zero on any failure.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -10,8 +11,14 @@ TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 export CARGO_TARGET_DIR="$TARGET"
 VENV="${AUTOSEND_PY_VENV:-$HERE/.venv}"
 
-echo "== build + install the wheel into $VENV"
-bash "$HERE/build.sh"
+if [ "${NO_BUILD:-0}" = 1 ]; then
+    # scripts/test.sh ran build.sh in the background while other suites ran (same tree).
+    echo "== the wheel: built and installed into $VENV before (NO_BUILD=1)"
+    ls "$TARGET"/wheels/autosend_sdk-*.whl >/dev/null
+else
+    echo "== build + install the wheel into $VENV"
+    bash "$HERE/build.sh"
+fi
 
 # shellcheck source=../scripts/pkg-tools.sh
 source "$ROOT/scripts/pkg-tools.sh"

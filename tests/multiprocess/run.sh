@@ -44,7 +44,8 @@ fi
 
 (cd "$HERE/node" && [ -d node_modules/ioredis ] && [ -d node_modules/redis ] ||
   npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) || exit 1
-cargo build -q -p autosend-http --example mp_send || exit 1
+# -p autosend too: the rust suite's package selection, whose build this reuses (scripts/test.sh).
+cargo build -q -p autosend -p autosend-http --example mp_send || exit 1
 PKG_CONFIG_PATH="$C_PREFIX/lib/pkgconfig" cc -std=c11 -D_DEFAULT_SOURCE -Wall -Werror \
   "$HERE/mp_send.c" -o "$work/mp_send_c" \
   $(PKG_CONFIG_PATH="$C_PREFIX/lib/pkgconfig" pkg-config --cflags --libs autosend) \
