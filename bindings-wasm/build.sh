@@ -57,7 +57,19 @@ if (!from.test(code)) {
   console.error('build.sh: the nodejs glue of this wasm-bindgen version reads the wasm differently; update build.sh');
   process.exit(1);
 }
-fs.writeFileSync(dst, code.replace(from, `const wasmBytes = require('${bytes}').default;\n`));
+// A module the entry compiled ahead (wasm-bytes.cjs `compiled`, Node's ESM entry) is used as it
+// is; otherwise (CommonJS, bundlers' wasm-bytes.mjs) the bytes are compiled here, synchronously.
+const compile = 'const wasmModule = new WebAssembly.Module(wasmBytes);\n';
+if (!code.includes(compile)) {
+  console.error('build.sh: the nodejs glue of this wasm-bindgen version compiles the wasm differently; update build.sh');
+  process.exit(1);
+}
+fs.writeFileSync(
+  dst,
+  code
+    .replace(from, `const wasmSource = require('${bytes}');\n`)
+    .replace(compile, 'const wasmModule = wasmSource.compiled?.() ?? new WebAssembly.Module(wasmSource.default);\n'),
+);
 JS
   rm -rf "$tmp" "$prep"
 }
@@ -94,7 +106,7 @@ node "$HERE/js/gen-boundary-errors.mjs" "$PKG" || exit 1
 # require): their export list is read from that module (which needs the table), not written by
 # hand. esm/node.mjs (Node) loads it with createRequire; esm/node-bundler.mjs (condition
 # "module") imports it, for bundlers.
-node "$HERE/js/node-entry.mjs" "$PKG/cjs/index.cjs" "$PKG/esm/node.mjs" "$PKG/esm/node-bundler.mjs" AutoSend || exit 1
+node "$HERE/js/node-entry.mjs" "$PKG/cjs/index.cjs" "$PKG/esm/node.mjs" "$PKG/esm/node-bundler.mjs" AutoSend "$PKG/cjs/wasm-bytes.cjs" || exit 1
 node "$HERE/js/node-entry.mjs" "$PKG/cjs/webhook-index.cjs" "$PKG/esm/webhook-node.mjs" "$PKG/esm/webhook-node-bundler.mjs" verifyWebhook || exit 1
 cp "$HERE/README.md" "$PKG/README.md"
 # The project's URL has one home, the workspace Cargo.toml (`repository`, which the crates and

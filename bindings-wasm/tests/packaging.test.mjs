@@ -3,7 +3,7 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, realpathSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PKG_DIR, sdk } from './pkg.mjs';
@@ -47,18 +47,54 @@ for (const [spec, atLeast] of [['autosend-sdk', 20], ['autosend-sdk/webhook', 8]
           '  same: names.every((n) => esm[n] === cjs[n]) && esm.default === cjs.default,',
           '  names: names.length, cjsNames: Object.keys(cjs).filter((n) => n !== "default" && n !== "__esModule").length,',
           "  lexer: process.moduleLoadList.some((m) => m.includes('cjs-module-lexer')),",
+          // esm/node.mjs compiles the main wasm at import (js/entries/wasm-bytes.cjs).
+          `  precompiled: createRequire(import.meta.url)(${JSON.stringify(path.join(realpathSync(PKG_DIR), 'cjs', 'wasm-bytes.cjs'))}).compiled() !== null,`,
           '}));',
         ].join('\n'),
       );
       const run = (...flags) => JSON.parse(execFileSync(process.execPath, [...flags, 'probe.mjs'], { cwd: dir, encoding: 'utf8' }));
       const node = run();
-      assert.deepEqual(node, { same: true, names: node.cjsNames, cjsNames: node.cjsNames, lexer: false });
+      assert.deepEqual(node, {
+        same: true,
+        names: node.cjsNames,
+        cjsNames: node.cjsNames,
+        lexer: false,
+        precompiled: spec === 'autosend-sdk',
+      });
       assert.ok(node.names >= atLeast, `only ${node.names} exports`);
       // What a bundler resolves (it sets "module"; Node runs that file too when asked to).
       const bundler = run('--conditions=module');
-      assert.deepEqual(bundler, { ...node, lexer: true });
+      assert.deepEqual(bundler, { ...node, lexer: true, precompiled: false });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 }
+
+// Without its .wasm file the package still imports and requires (the ESM entry's compile at
+// import gives up quietly); the first `new AutoSend()` says what is wrong, in both formats.
+test('a package without its wasm file: import works, new AutoSend() throws AutoSendLoadError', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'autosend-nowasm-'));
+  try {
+    const pkg = path.join(dir, 'node_modules', 'autosend-sdk');
+    cpSync(realpathSync(PKG_DIR), pkg, { recursive: true });
+    unlinkSync(path.join(pkg, 'esm', 'autosend_wasm_bg.wasm'));
+    writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
+    const probe = (importLine) =>
+      [
+        importLine,
+        'let out;',
+        "try { new AutoSend('AS_' + 'x'.repeat(32)); out = 'constructed'; }",
+        'catch (e) { out = `${e.name}: ${e.message}`; }',
+        'console.log(out);',
+      ].join('\n');
+    writeFileSync(path.join(dir, 'esm.mjs'), probe("import { AutoSend } from 'autosend-sdk';"));
+    writeFileSync(path.join(dir, 'cjs.cjs'), probe("const { AutoSend } = require('autosend-sdk');"));
+    for (const file of ['esm.mjs', 'cjs.cjs']) {
+      const out = execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' }).trim();
+      assert.match(out, /^AutoSendLoadError: autosend-sdk: cannot read its WebAssembly file .*autosend_wasm_bg\.wasm \(ENOENT\)/, file);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,20 +1,56 @@
 'use strict';
 // Node.js: the bytes of the package's one wasm file (esm/autosend_wasm_bg.wasm), read when
-// the CommonJS glue is first required (the first `new AutoSend()` or `verifyWebhook()`).
+// the CommonJS glue is first required (the first `new AutoSend()` or `verifyWebhook()`), and
+// the module compiled ahead of it when the ESM entry asked (`precompile`).
 // Bundlers resolve "#wasm-bytes" to wasm-bytes.mjs instead (package.json "imports").
 const path = require('node:path');
 const fs = require('node:fs');
 
 const file = path.join(__dirname, '..', 'esm', 'autosend_wasm_bg.wasm');
 let bytes;
-try {
-  bytes = fs.readFileSync(file);
-} catch (e) {
-  const err = new Error(
-    `autosend-sdk: cannot read its WebAssembly file ${file} (${e.code || e.message}). ` +
-      'Install the package with its files intact; when bundling, keep autosend-sdk external or let the bundler resolve it (esbuild does).',
-  );
-  err.name = 'AutoSendLoadError';
-  throw err;
+function read() {
+  if (bytes) return bytes;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    const err = new Error(
+      `autosend-sdk: cannot read its WebAssembly file ${file} (${e.code || e.message}). ` +
+        'Install the package with its files intact; when bundling, keep autosend-sdk external or let the bundler resolve it (esbuild does).',
+    );
+    err.name = 'AutoSendLoadError';
+    throw err;
+  }
+  return bytes;
 }
-module.exports = { default: bytes };
+
+// The ESM entry (esm/node.mjs) compiles the module at import with WebAssembly.compile, which
+// validates it off the main thread while Node loads the rest of the package, and awaits it
+// (top-level await); the glue then only instantiates it. Never rejects: a file that cannot be
+// read or compiled is reported by the synchronous path, at first use, as before.
+let compiled = null;
+let compiling = null;
+function precompile() {
+  if (!compiling) {
+    let started;
+    try {
+      started = WebAssembly.compile(read()); // starts now; validation runs on V8's worker threads
+    } catch {
+      started = Promise.reject();
+    }
+    compiling = started.then(
+      (m) => {
+        compiled = m;
+      },
+      () => {},
+    );
+  }
+  return compiling;
+}
+
+module.exports = {
+  get default() {
+    return read();
+  },
+  precompile,
+  compiled: () => compiled,
+};
