@@ -1,5 +1,6 @@
 //! The I/O clients: `autosend-http` (reqwest + rustls) with the GIL released while waiting.
 
+use crate::bridge::{CatchUnwind, Finish};
 use crate::convert::{text, to_json};
 use crate::errors::{check, guard, panic_error, to_pyerr};
 use crate::paging::{page_error, Chunker, Pager};
@@ -8,10 +9,7 @@ use autosend::ClientConfig;
 use autosend_http::TlsOptions;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString};
-use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::Pin;
-use std::task::{Context, Poll};
 
 fn describe<'py>(py: Python<'py>, c: &ClientConfig) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
@@ -448,20 +446,19 @@ impl AsyncClient {
                 timeout_ms,
                 max_retries,
             };
-            let fut = CatchUnwind(Box::pin(async move {
-                client.call_opts(&endpoint, params, &o).await
-            }));
+            let fut = CatchUnwind {
+                inner: Box::pin(async move { client.call_opts(&endpoint, params, &o).await }),
+            };
             check(py, crate::runtime::check_open())?;
-            crate::runtime::future_into_py(py, async move {
+            crate::bridge::awaitable(py, async move {
                 let outcome = fut.await;
-                crate::exit::attach(|py| -> PyResult<Py<PyAny>> {
+                Box::new(move |py: Python<'_>| -> PyResult<Py<PyAny>> {
                     match outcome {
                         Ok(Ok(resp)) => Ok(response_dict(py, &resp)?.into_any().unbind()),
                         Ok(Err(e)) => Err(to_pyerr(py, &e)),
                         Err(p) => Err(to_pyerr(py, &panic_error(p.as_ref()))),
                     }
-                })
-                .unwrap_or_else(|| Err(crate::runtime::exiting()))
+                }) as Finish
             })
         })
     }
@@ -476,16 +473,18 @@ impl AsyncClient {
             let (id, params, page) = pager.get().next_request();
             let pager: Py<Pager> = pager.clone().unbind();
             let client = self.inner.clone();
-            let fut = CatchUnwind(Box::pin(async move {
-                match params {
-                    Some(p) => Some(client.call(id, p).await),
-                    None => None,
-                }
-            }));
+            let fut = CatchUnwind {
+                inner: Box::pin(async move {
+                    match params {
+                        Some(p) => Some(client.call(id, p).await),
+                        None => None,
+                    }
+                }),
+            };
             check(py, crate::runtime::check_open())?;
-            crate::runtime::future_into_py(py, async move {
+            crate::bridge::awaitable(py, async move {
                 let outcome = fut.await;
-                crate::exit::attach(|py| -> PyResult<Py<PyAny>> {
+                Box::new(move |py: Python<'_>| -> PyResult<Py<PyAny>> {
                     match outcome {
                         Ok(None) => Ok(py.None()),
                         Ok(Some(result)) => Ok(pager
@@ -496,8 +495,7 @@ impl AsyncClient {
                             .unbind()),
                         Err(p) => Err(page_error(py, &panic_error(p.as_ref()), page)),
                     }
-                })
-                .unwrap_or_else(|| Err(crate::runtime::exiting()))
+                }) as Finish
             })
         })
     }
@@ -512,16 +510,18 @@ impl AsyncClient {
             let next = chunker.get().take_next();
             let chunker: Py<Chunker> = chunker.clone().unbind();
             let client = self.inner.clone();
-            let fut = CatchUnwind(Box::pin(async move {
-                match next {
-                    Some((id, index, p)) => Some((index, client.call(id, p).await)),
-                    None => None,
-                }
-            }));
+            let fut = CatchUnwind {
+                inner: Box::pin(async move {
+                    match next {
+                        Some((id, index, p)) => Some((index, client.call(id, p).await)),
+                        None => None,
+                    }
+                }),
+            };
             check(py, crate::runtime::check_open())?;
-            crate::runtime::future_into_py(py, async move {
+            crate::bridge::awaitable(py, async move {
                 let outcome = fut.await;
-                crate::exit::attach(|py| -> PyResult<Py<PyAny>> {
+                Box::new(move |py: Python<'_>| -> PyResult<Py<PyAny>> {
                     let c = chunker.bind(py).get();
                     match outcome {
                         Ok(None) => Ok(py.None()),
@@ -530,8 +530,7 @@ impl AsyncClient {
                         // may_have_been_delivered; the panic is raised.
                         Err(p) => Err(to_pyerr(py, &panic_error(p.as_ref()))),
                     }
-                })
-                .unwrap_or_else(|| Err(crate::runtime::exiting()))
+                }) as Finish
             })
         })
     }
@@ -547,21 +546,5 @@ impl AsyncClient {
     /// The configuration, key redacted.
     fn describe<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || describe(py, &self.inner.config()))
-    }
-}
-
-/// Turns a panic while polling the inner future into an `Err` with its payload.
-struct CatchUnwind<F>(Pin<Box<F>>);
-
-impl<F: Future> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn std::any::Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
-        match catch_unwind(AssertUnwindSafe(move || inner.poll(cx))) {
-            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(p) => Poll::Ready(Err(p)),
-        }
     }
 }

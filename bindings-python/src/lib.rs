@@ -1,6 +1,7 @@
 //! `autosend._native`: the Rust half of the Python package. Types are converted here, every
 //! rule runs in the `autosend` core, I/O runs in `autosend-http` with the GIL released.
 
+mod bridge;
 mod client;
 mod convert;
 mod errors;

@@ -1,8 +1,9 @@
 //! The async client's tokio runtime, owned here (not pyo3-async-runtimes' global one) so that
 //! it can be shut down before the interpreter finalizes ([`shutdown`], from the exit hook of
-//! [`crate::exit`]): its threads enter Python to complete awaitables and to call `on_event`,
-//! and must not once finalization may have started. Completions enter Python through
-//! [`crate::exit::attach`].
+//! [`crate::exit`]): its threads enter Python to call `on_event` (and, on a loop that cannot
+//! watch a socket, to complete awaitables: pyo3-async-runtimes' bridge), and must not once
+//! finalization may have started; they do so through [`crate::exit::attach`]. Awaitables are
+//! normally completed on their loop's own thread ([`crate::bridge`]).
 
 use pyo3::prelude::*;
 use pyo3_async_runtimes::generic::{ContextExt, JoinError, Runtime};
@@ -37,12 +38,25 @@ fn is_closed() -> bool {
 pub fn check_open() -> Result<(), autosend::Error> {
     match handle() {
         Some(_) => Ok(()),
-        None => Err(autosend::Error::new(
-            autosend::ErrorKind::Internal,
-            "the async client cannot run: its runtime was shut down at interpreter exit (or \
-             could not start); make calls before the program ends",
-        )),
+        None => Err(closed_error()),
     }
+}
+
+/// Why no task can run.
+pub fn closed_error() -> autosend::Error {
+    autosend::Error::new(
+        autosend::ErrorKind::Internal,
+        "the async client cannot run: its runtime was shut down at interpreter exit (or could \
+         not start); make calls before the program ends",
+    )
+}
+
+/// Spawns `fut` on the runtime; `None` when it cannot run tasks (see [`check_open`]).
+pub fn spawn<F>(fut: F) -> Option<tokio::task::JoinHandle<()>>
+where
+    F: Future<Output = ()> + Send + 'static,
+{
+    handle().map(|h| h.spawn(fut))
 }
 
 /// A handle of the runtime, built on first use; `None` after [`shutdown`] or when the

@@ -375,8 +375,9 @@ class AutoSend(_Base):
 class AsyncAutoSend(_Base):
     """Asynchronous AutoSend client for asyncio, with the same surface as :class:`AutoSend`.
 
-    Methods return awaitables driven by the Rust tokio runtime (pyo3-async-runtimes): the
-    event loop and the GIL stay free while a call waits.
+    Methods return awaitables of the running event loop, driven by the Rust tokio runtime:
+    the event loop and the GIL stay free while a call waits, and the loop's own thread sets
+    the results (woken through one socket it watches, once per batch of finished calls).
     """
 
     def __init__(
