@@ -33,7 +33,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::{json, Value};
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tokio::net::TcpListener;
 
@@ -50,6 +50,55 @@ pub struct Started {
     pub https: SocketAddr,
     /// Plain HTTP address, when enabled.
     pub http: Option<SocketAddr>,
+    /// The directory made for the CA certificate (none with `--ca-out`): whoever ends the
+    /// process removes it ([`remove_ca_dir`]; the binary does on SIGINT, SIGTERM and stdin EOF).
+    pub ca_dir: Option<PathBuf>,
+}
+
+/// Removes the CA directory of [`Started::ca_dir`] (its `ca.pem`, then the directory).
+pub fn remove_ca_dir(dir: &Path) {
+    let _ = std::fs::remove_file(dir.join("ca.pem"));
+    let _ = std::fs::remove_dir(dir);
+}
+
+/// Removes the CA directories of sandboxes that are gone (killed before they could remove
+/// their own): `autosend-sandbox-<pid>-<8 letters or digits>` in `tmp` whose process no longer
+/// exists and that hold nothing but `ca.pem`. Linux only (asks `/proc`); does nothing when
+/// `/proc` is not mounted.
+pub fn sweep_stale_ca_dirs(tmp: &Path) {
+    if !cfg!(target_os = "linux") || !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some((pid, tag)) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix("autosend-sandbox-"))
+            .and_then(|r| r.split_once('-'))
+        else {
+            continue;
+        };
+        if tag.len() != 8
+            || !tag.bytes().all(|b| b.is_ascii_alphanumeric())
+            || pid.parse::<u32>().is_err()
+            || Path::new("/proc").join(pid).exists()
+        {
+            continue;
+        }
+        let dir = e.path();
+        // A directory (not a link to one) with nothing but the certificate in it.
+        let is_dir = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir());
+        let only_ca = is_dir
+            && std::fs::read_dir(&dir)
+                .map(|r| r.flatten().all(|f| f.file_name() == "ca.pem"))
+                .unwrap_or(false);
+        if only_ca {
+            remove_ca_dir(&dir);
+        }
+    }
 }
 
 fn not_found_json() -> axum::response::Response {
@@ -91,17 +140,22 @@ pub fn http_router(app: Arc<App>) -> Router {
 pub async fn start(cli: &Cli) -> Result<Started, String> {
     let settings = Settings::resolve(cli)?;
     let tls = tls::generate()?;
+    let mut ca_dir = None;
     let ca_path: PathBuf = match &cli.ca_out {
         Some(p) => p.clone(),
         None => {
-            let dir = std::env::temp_dir().join(format!(
+            let tmp = std::env::temp_dir();
+            sweep_stale_ca_dirs(&tmp);
+            let dir = tmp.join(format!(
                 "autosend-sandbox-{}-{}",
                 std::process::id(),
                 util::random_alnum(8)
             ));
             std::fs::create_dir_all(&dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-            dir.join("ca.pem")
+            let ca = dir.join("ca.pem");
+            ca_dir = Some(dir);
+            ca
         }
     };
     std::fs::write(&ca_path, &tls.ca_pem)
@@ -164,5 +218,6 @@ pub async fn start(cli: &Cli) -> Result<Started, String> {
         app,
         https,
         http,
+        ca_dir,
     })
 }

@@ -1,5 +1,6 @@
 //! `autosend-sandbox`: prints one JSON line with the URL, CA path and keys, then serves
-//! until SIGINT/SIGTERM (or stdin EOF with `--exit-on-stdin-eof`).
+//! until SIGINT/SIGTERM (or stdin EOF with `--exit-on-stdin-eof`), then removes the directory it
+//! made for the CA certificate (and, at start, those of sandboxes killed before they could).
 
 use autosend_sandbox::Cli;
 use clap::Parser;
@@ -34,14 +35,22 @@ fn main() {
             return 1;
         }
         drop(out);
+        let ca_dir = started.ca_dir.clone();
         if cli.exit_on_stdin_eof {
-            std::thread::spawn(|| {
+            let ca_dir = ca_dir.clone();
+            std::thread::spawn(move || {
                 let mut sink = Vec::new();
                 let _ = std::io::Read::read_to_end(&mut std::io::stdin(), &mut sink);
+                if let Some(d) = ca_dir {
+                    autosend_sandbox::remove_ca_dir(&d);
+                }
                 std::process::exit(0);
             });
         }
         wait_for_signal().await;
+        if let Some(d) = ca_dir {
+            autosend_sandbox::remove_ca_dir(&d);
+        }
         0
     });
     std::process::exit(code);
