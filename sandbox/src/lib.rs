@@ -61,10 +61,15 @@ pub fn remove_ca_dir(dir: &Path) {
     let _ = std::fs::remove_dir(dir);
 }
 
+/// How old a CA directory must be before a start may remove it: a sandbox in another pid
+/// namespace (a container sharing `/tmp`) is not in this `/proc`, but one that ran this long
+/// has long been read by its clients.
+pub const STALE_CA_DIR_AGE: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Removes the CA directories of sandboxes that are gone (killed before they could remove
 /// their own): `autosend-sandbox-<pid>-<8 letters or digits>` in `tmp` whose process no longer
-/// exists and that hold nothing but `ca.pem`. Linux only (asks `/proc`); does nothing when
-/// `/proc` is not mounted.
+/// exists, that hold nothing but `ca.pem` and were made [`STALE_CA_DIR_AGE`] ago or earlier.
+/// Linux only (asks `/proc`); does nothing when `/proc` is not mounted.
 pub fn sweep_stale_ca_dirs(tmp: &Path) {
     if !cfg!(target_os = "linux") || !Path::new("/proc/self").exists() {
         return;
@@ -89,8 +94,14 @@ pub fn sweep_stale_ca_dirs(tmp: &Path) {
             continue;
         }
         let dir = e.path();
-        // A directory (not a link to one) with nothing but the certificate in it.
-        let is_dir = std::fs::symlink_metadata(&dir).is_ok_and(|m| m.is_dir());
+        // An old directory (not a link to one) with nothing but the certificate in it.
+        let is_dir = std::fs::symlink_metadata(&dir).is_ok_and(|m| {
+            m.is_dir()
+                && m.modified()
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age >= STALE_CA_DIR_AGE)
+        });
         let only_ca = is_dir
             && std::fs::read_dir(&dir)
                 .map(|r| r.flatten().all(|f| f.file_name() == "ca.pem"))

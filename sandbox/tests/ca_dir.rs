@@ -56,6 +56,12 @@ fn dead_pid() -> u32 {
     pid
 }
 
+/// Sets a directory's modification time `secs` into the past.
+fn age(dir: &Path, secs: u64) {
+    let t = std::time::SystemTime::now() - Duration::from_secs(secs);
+    std::fs::File::open(dir).unwrap().set_modified(t).unwrap();
+}
+
 fn fake_ca_dir(tmpdir: &Path, pid: u32, tag: &str, extra: bool) -> PathBuf {
     let d = tmpdir.join(format!("autosend-sandbox-{pid}-{tag}"));
     std::fs::create_dir_all(&d).unwrap();
@@ -63,6 +69,7 @@ fn fake_ca_dir(tmpdir: &Path, pid: u32, tag: &str, extra: bool) -> PathBuf {
     if extra {
         std::fs::write(d.join("notes.txt"), "not the sandbox's").unwrap();
     }
+    age(&d, 2 * 3600);
     d
 }
 
@@ -100,15 +107,19 @@ fn start_sweeps_the_dirs_of_killed_sandboxes_only() {
     let live = fake_ca_dir(&t, std::process::id(), "abcDEF12", false);
     let foreign = fake_ca_dir(&t, dead, "zyxWVU98", true);
     let odd_name = fake_ca_dir(&t, dead, "short", false);
+    let young = fake_ca_dir(&t, dead, "young123", false);
+    age(&young, 60);
     // A killed sandbox leaves its directory behind…
     let (mut first, first_dir) = start(&t, &[]);
     first.kill().unwrap();
     first.wait().unwrap();
     assert!(first_dir.is_dir());
-    // …which the next one removes, with the other stale one, and nothing else.
+    age(&first_dir, 3601);
+    // …which a later one removes once it is an hour old, with the other stale one, and
+    // nothing else.
     let (mut second, second_dir) = start(&t, &["--exit-on-stdin-eof"]);
     assert!(!stale.exists() && !first_dir.exists());
-    assert!(live.is_dir() && foreign.is_dir() && odd_name.is_dir());
+    assert!(live.is_dir() && foreign.is_dir() && odd_name.is_dir() && young.is_dir());
     assert!(second_dir.join("ca.pem").is_file());
     drop(second.stdin.take());
     wait_exit(&mut second);
