@@ -80,7 +80,7 @@ glue "$WEBHOOK_WASM" autosend_wasm_webhook '#webhook-wasm-bytes' || exit 1
 
 cp "$HERE/js/sdk.mjs" "$PKG/esm/sdk.mjs"
 node "$HERE/js/to-cjs.mjs" "$HERE/js/sdk.mjs" "$PKG/cjs/sdk.cjs"
-cp "$HERE/js/entries/index.cjs" "$HERE/js/entries/wasm-bytes.cjs" "$PKG/cjs/"
+cp "$HERE/js/entries/index.cjs" "$HERE/js/entries/wasm-bytes.cjs" "$HERE/js/entries/read-wasm.cjs" "$PKG/cjs/"
 cp "$HERE/js/entries/wasm-bytes.mjs" "$HERE/js/entries/base64-shim.mjs" "$PKG/esm/"
 # The Deno, Bun, workerd and browser entries of both subpaths (autosend-sdk and
 # autosend-sdk/webhook): each runtime's loader lines are written once, in js/gen-entries.mjs.

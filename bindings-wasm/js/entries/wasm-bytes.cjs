@@ -3,23 +3,11 @@
 // the CommonJS glue is first required (the first `new AutoSend()` or `verifyWebhook()`), and
 // the module compiled ahead of it when the ESM entry asked (`precompile`).
 // Bundlers resolve "#wasm-bytes" to wasm-bytes.mjs instead (package.json "imports").
-const path = require('node:path');
-const fs = require('node:fs');
+const readWasm = require('./read-wasm.cjs');
 
-const file = path.join(__dirname, '..', 'esm', 'autosend_wasm_bg.wasm');
 let bytes;
 function read() {
-  if (bytes) return bytes;
-  try {
-    bytes = fs.readFileSync(file);
-  } catch (e) {
-    const err = new Error(
-      `autosend-sdk: cannot read its WebAssembly file ${file} (${e.code || e.message}). ` +
-        'Install the package with its files intact; when bundling, keep autosend-sdk external or let the bundler resolve it (esbuild does).',
-    );
-    err.name = 'AutoSendLoadError';
-    throw err;
-  }
+  if (!bytes) bytes = readWasm('autosend_wasm_bg.wasm');
   return bytes;
 }
 
