@@ -72,29 +72,36 @@ for (const [spec, atLeast] of [['autosend-sdk', 20], ['autosend-sdk/webhook', 8]
 }
 
 // Without its .wasm file the package still imports and requires (the ESM entry's compile at
-// import gives up quietly); the first `new AutoSend()` says what is wrong, in both formats.
-test('a package without its wasm file: import works, new AutoSend() throws AutoSendLoadError', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'autosend-nowasm-'));
-  try {
-    const pkg = path.join(dir, 'node_modules', 'autosend-sdk');
-    cpSync(realpathSync(PKG_DIR), pkg, { recursive: true });
-    unlinkSync(path.join(pkg, 'esm', 'autosend_wasm_bg.wasm'));
-    writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
-    const probe = (importLine) =>
-      [
-        importLine,
-        'let out;',
-        "try { new AutoSend('AS_' + 'x'.repeat(32)); out = 'constructed'; }",
-        'catch (e) { out = `${e.name}: ${e.message}`; }',
-        'console.log(out);',
-      ].join('\n');
-    writeFileSync(path.join(dir, 'esm.mjs'), probe("import { AutoSend } from 'autosend-sdk';"));
-    writeFileSync(path.join(dir, 'cjs.cjs'), probe("const { AutoSend } = require('autosend-sdk');"));
-    for (const file of ['esm.mjs', 'cjs.cjs']) {
-      const out = execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' }).trim();
-      assert.match(out, /^AutoSendLoadError: autosend-sdk: cannot read its WebAssembly file .*autosend_wasm_bg\.wasm \(ENOENT\)/, file);
+// import gives up quietly); the first use says what is wrong, in both formats, for both
+// subpaths (their CommonJS byte modules share cjs/read-wasm.cjs).
+for (const [spec, name, wasm, use] of [
+  ['autosend-sdk', 'AutoSend', 'autosend_wasm_bg.wasm', "new AutoSend('AS_' + 'x'.repeat(32))"],
+  ['autosend-sdk/webhook', 'verifyWebhook', 'autosend_wasm_webhook_bg.wasm', "verifyWebhook('{}', {}, 'whsec_x')"],
+]) {
+  test(`${spec} without its wasm file: import works, ${name} throws AutoSendLoadError`, () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'autosend-nowasm-'));
+    try {
+      const pkg = path.join(dir, 'node_modules', 'autosend-sdk');
+      cpSync(realpathSync(PKG_DIR), pkg, { recursive: true });
+      unlinkSync(path.join(pkg, 'esm', wasm));
+      writeFileSync(path.join(dir, 'package.json'), '{"type":"module"}');
+      const probe = (importLine) =>
+        [
+          importLine,
+          'let out;',
+          `try { ${use}; out = 'ran'; }`,
+          'catch (e) { out = `${e.name}: ${e.message}`; }',
+          'console.log(out);',
+        ].join('\n');
+      writeFileSync(path.join(dir, 'esm.mjs'), probe(`import { ${name} } from '${spec}';`));
+      writeFileSync(path.join(dir, 'cjs.cjs'), probe(`const { ${name} } = require('${spec}');`));
+      const expected = new RegExp(`^AutoSendLoadError: autosend-sdk: cannot read its WebAssembly file .*${wasm.replace('.', '\\.')} \\(ENOENT\\)`);
+      for (const file of ['esm.mjs', 'cjs.cjs']) {
+        const out = execFileSync(process.execPath, [file], { cwd: dir, encoding: 'utf8' }).trim();
+        assert.match(out, expected, file);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+  });
+}
