@@ -173,6 +173,25 @@ start_prebuilds() {
     done
   ) &
   prebuild_pid=$!
+  watch_prebuilds "$prebuild_pid" </dev/null >/dev/null 2>&1 &
+}
+
+# A run that ends early (Ctrl-C, a CI time-out's SIGTERM or SIGKILL) takes its background build
+# job along, with the builds it started: a watcher ends the job's process tree once this
+# script is gone (a trap could not: bash runs traps only after the suite command in the
+# foreground has finished).
+tree_pids() {
+  local c
+  echo "$1"
+  command -v pgrep >/dev/null || return 0
+  for c in $(pgrep -P "$1" 2>/dev/null); do tree_pids "$c"; done
+}
+watch_prebuilds() {
+  local main=$$ job="$1"
+  while kill -0 "$main" 2>/dev/null && kill -0 "$job" 2>/dev/null; do sleep 2; done
+  kill -0 "$job" 2>/dev/null || return 0
+  # shellcheck disable=SC2046 # one pid per word
+  kill $(tree_pids "$job") 2>/dev/null || true
 }
 
 prebuild_queued() { [ -n "$prebuild_pid" ] && [ -e "$prebuild_dir/$1.queued" ]; }
