@@ -188,3 +188,25 @@ def test_errors_and_results_mixed_in_one_batch(fast: Sandbox) -> None:
         await client.close()
 
     asyncio.run(main())
+
+
+def test_no_descriptor_left_per_loop(fast: Sandbox) -> None:
+    """Each loop's socket pair goes with the loop (asyncio.run closes it)."""
+    import gc
+    import os
+
+    client = client_for(fast)
+
+    async def one() -> None:
+        assert (await client.emails.send(MAIL))["emailId"]
+
+    def fds() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    asyncio.run(one())
+    gc.collect()
+    before = fds()
+    for _ in range(40):
+        asyncio.run(one())
+    gc.collect()
+    assert fds() <= before + 2
