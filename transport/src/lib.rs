@@ -507,18 +507,28 @@ pub(crate) async fn attempt(http: &Http, mut req: Request) -> Result<Answer, Out
     let run = async {
         let headers = http.headers(&req).map_err(Outcome::Fatal)?;
         let method = http_method(req.method);
-        let mut rb = match http.url(&req.url) {
-            Some(u) => http.client.request(method, u),
-            None => http.client.request(method, req.url.as_str()),
-        }
-        .headers(headers);
-        if let Some(b) = req.body.take() {
-            rb = rb.body(b);
-        }
-        let mut resp = rb
-            .send()
-            .await
-            .map_err(|e| Outcome::Transport(classify(&e)))?;
+        let sent = match http.url(&req.url) {
+            // The request is built directly: `RequestBuilder::headers` would merge the map
+            // into the builder's empty one entry by entry (~1.7 k instructions per send).
+            Some(u) => {
+                let mut r = reqwest::Request::new(method, u);
+                *r.headers_mut() = headers;
+                *r.body_mut() = req.body.take().map(reqwest::Body::from);
+                http.client.execute(r).await
+            }
+            // A URL that does not parse: reqwest reports it, as it always did.
+            None => {
+                let mut rb = http
+                    .client
+                    .request(method, req.url.as_str())
+                    .headers(headers);
+                if let Some(b) = req.body.take() {
+                    rb = rb.body(b);
+                }
+                rb.send().await
+            }
+        };
+        let mut resp = sent.map_err(|e| Outcome::Transport(classify(&e)))?;
         let status = resp.status().as_u16();
         let headers = response_headers(resp.headers());
         let max = autosend::MAX_RESPONSE_BYTES;
