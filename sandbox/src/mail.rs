@@ -264,7 +264,7 @@ fn record(
     let msg = Value::Object(m);
     let event_data = crate::deliver::email_data(&msg);
     st.fresh.push(crate::inbox::summary(&msg));
-    st.messages.push(msg);
+    st.keep_message(msg);
     // A send is followed by email.sent and email.delivered (§3.1), as AutoSend does.
     crate::deliver::enqueue(st, pid, "email.sent", event_data.clone(), None);
     crate::deliver::enqueue(st, pid, "email.delivered", event_data, None);
