@@ -27,7 +27,7 @@ if [ ! -x "$VENV/bin/python" ]; then
         "$PY" -m venv "$VENV"
     fi
 fi
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest mypy "jwcrypto>=1.5,<2"
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check pytest mypy "jwcrypto>=1.5,<2" "uvloop>=0.19,<1"
 # shellcheck source=../scripts/pkg-tools.sh
 source "$ROOT/scripts/pkg-tools.sh"
 

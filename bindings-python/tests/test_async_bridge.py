@@ -210,3 +210,26 @@ def test_no_descriptor_left_per_loop(fast: Sandbox) -> None:
         asyncio.run(one())
     gc.collect()
     assert fds() <= before + 2
+
+
+def test_uvloop(fast: Sandbox) -> None:
+    """uvloop's loop watches the socket too (and has weak references): same results,
+    errors and cancellation as asyncio's."""
+    import uvloop
+
+    async def main() -> None:
+        loop = asyncio.get_running_loop()
+        assert type(loop).__module__.startswith("uvloop")
+        client = client_for(fast)
+        out = await asyncio.gather(*(client.emails.send({**MAIL, "subject": f"uv {i}"}) for i in range(20)))
+        assert len({r["emailId"] for r in out}) == 20
+        with pytest.raises(autosend.ValidationError):
+            await client.emails.send({**MAIL, "to": {"email": "nope"}})
+        task = asyncio.ensure_future(client.emails.send(MAIL))
+        await asyncio.sleep(0)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await client.close()
+
+    uvloop.run(main())
