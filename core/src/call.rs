@@ -19,8 +19,8 @@ use crate::limiter::{lock, Acquire, SharedLimiter};
 use crate::request::truncate;
 use crate::request::{build_request, build_request_auth, request_headers, Auth, Request};
 use crate::response::{
-    disposition_filename, error_for_status, header, missing_result_fields, request_id,
-    reset_wait_ms, scrub_owned, success_value, ApiResponse,
+    disposition_filename, error_for_status, missing_result_fields, read, request_id, reset_wait_ms,
+    scrub_owned, success_value, ApiResponse,
 };
 use serde_json::Value;
 use std::collections::VecDeque;
@@ -748,7 +748,7 @@ impl Call {
             data: Value::Null,
             message: None,
             bytes: Some(body.to_vec()),
-            content_type: header(headers, "content-type").map(|c| truncate(c, 200)),
+            content_type: read(headers, "content-type").map(|c| truncate(c, 200)),
             filename: disposition_filename(headers),
             request_id,
             attempts: self.attempts,

@@ -101,7 +101,7 @@ pub use pager::{PageInfo, Pager};
 pub use proxy::{parse_proxy_url, ProxyUrl};
 pub use replay::{replay_key, MemoryReplayStore, ReplayGuard, ReplayStore};
 pub use request::{build_request, Request, DEFAULT_MAX_BODY_BYTES};
-pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS};
+pub use response::{header, ApiResponse, DEFAULT_RETRY_AFTER_MS, RESPONSE_HEADERS};
 pub use schema::{
     Additional, ArrayRule, Field, Format, NumberRule, ObjectRule, Schema, StringRule,
 };

@@ -72,6 +72,22 @@ impl ApiResponse {
     }
 }
 
+/// The response headers the core reads (lower-case), and the only ones it reads: a
+/// transport may hand [`crate::Call::handle_response`] just these (in the order received)
+/// instead of copying every header of the answer. Every lookup of the core goes through
+/// [`read`], which checks (in debug builds) that its name is listed here.
+pub const RESPONSE_HEADERS: &[&str] = &[
+    "x-request-id",
+    "request-id",
+    "content-type",
+    "content-disposition",
+    "date",
+    "retry-after",
+    "retry-after-ms",
+    "x-ratelimit-remaining",
+    "x-ratelimit-reset",
+];
+
 /// Looks a header up, case-insensitively.
 pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
     headers
@@ -80,9 +96,19 @@ pub fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str
         .map(|(_, v)| v.trim())
 }
 
+/// [`header`] for the core's own lookups: `name` must be one of [`RESPONSE_HEADERS`] (a
+/// transport may pass only those).
+pub(crate) fn read<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    debug_assert!(
+        RESPONSE_HEADERS.contains(&name),
+        "{name} is read but not in RESPONSE_HEADERS"
+    );
+    header(headers, name)
+}
+
 pub(crate) fn request_id(headers: &[(String, String)]) -> Option<String> {
-    header(headers, "x-request-id")
-        .or_else(|| header(headers, "request-id"))
+    read(headers, "x-request-id")
+        .or_else(|| read(headers, "request-id"))
         .filter(|v| !v.is_empty())
         .map(|v| truncate(v, 200))
 }
@@ -215,7 +241,7 @@ pub(crate) fn missing_result_fields(endpoint_id: &str, data: &Value) -> Option<V
 /// The file name of a `Content-Disposition` header: `filename*=UTF-8''…` (percent-decoded)
 /// wins over `filename="…"`. Path separators are cut, so the name is safe to save as is.
 pub(crate) fn disposition_filename(headers: &[(String, String)]) -> Option<String> {
-    let v = header(headers, "content-disposition")?;
+    let v = read(headers, "content-disposition")?;
     let mut plain = None;
     let mut extended = None;
     for part in v.split(';').skip(1) {
@@ -383,7 +409,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> ErrorBody {
 
 /// Seconds since the epoch of the response's `Date` header.
 fn date_header_secs(headers: &[(String, String)]) -> Option<u64> {
-    let d = header(headers, "date")?;
+    let d = read(headers, "date")?;
     let t = httpdate::parse_http_date(d).ok()?;
     t.duration_since(std::time::UNIX_EPOCH)
         .ok()
@@ -420,7 +446,7 @@ pub(crate) fn retry_after_ms(raw: f64, headers: &[(String, String)]) -> u64 {
 /// rounded up). An inconsistent one can only lengthen the wait.
 pub(crate) fn wait_of_429(body: &ErrorBody, headers: &[(String, String)]) -> u64 {
     let coarse = coarse_wait_of_429(body, headers);
-    match header(headers, "retry-after-ms")
+    match read(headers, "retry-after-ms")
         .and_then(|v| v.trim().parse::<f64>().ok())
         .filter(|v| v.is_finite() && *v >= 0.0)
     {
@@ -440,7 +466,7 @@ fn coarse_wait_of_429(body: &ErrorBody, headers: &[(String, String)]) -> u64 {
     if let Some(r) = body.retry_after {
         return retry_after_ms(r, headers);
     }
-    if let Some(v) = header(headers, "retry-after") {
+    if let Some(v) = read(headers, "retry-after") {
         if let Ok(secs) = v.parse::<f64>() {
             if secs.is_finite() && secs >= 0.0 {
                 return retry_after_ms(secs, headers);
@@ -457,11 +483,11 @@ fn coarse_wait_of_429(body: &ErrorBody, headers: &[(String, String)]) -> u64 {
 
 /// When `X-RateLimit-Remaining` is 0: ms until `X-RateLimit-Reset`.
 pub(crate) fn reset_wait_ms(headers: &[(String, String)]) -> Option<u64> {
-    let remaining: f64 = header(headers, "x-ratelimit-remaining")?.parse().ok()?;
+    let remaining: f64 = read(headers, "x-ratelimit-remaining")?.parse().ok()?;
     if remaining > 0.0 {
         return None;
     }
-    let reset: f64 = header(headers, "x-ratelimit-reset")?.parse().ok()?;
+    let reset: f64 = read(headers, "x-ratelimit-reset")?.parse().ok()?;
     if !reset.is_finite() || reset < 0.0 {
         return None;
     }

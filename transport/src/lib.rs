@@ -393,8 +393,11 @@ fn same_headers(map: &reqwest::header::HeaderMap, headers: &[(String, String)]) 
             .all(|((n, v), (k, s))| n.as_str() == k && v.as_bytes() == s.as_bytes())
 }
 
+/// The answer's headers the core reads ([`autosend::RESPONSE_HEADERS`], in the order
+/// received); the others are not copied.
 pub(crate) fn response_headers(h: &reqwest::header::HeaderMap) -> Vec<(String, String)> {
     h.iter()
+        .filter(|(k, _)| autosend::RESPONSE_HEADERS.contains(&k.as_str()))
         .map(|(k, v)| {
             // Visible ASCII (nearly every value) is copied as is; anything else is read as
             // UTF-8, lossily.
@@ -822,11 +825,38 @@ mod tests {
         let mut h = reqwest::header::HeaderMap::new();
         h.insert("x-request-id", "req-1".parse().unwrap());
         h.insert(
-            "x-odd",
+            "content-disposition",
             reqwest::header::HeaderValue::from_bytes(b"caf\xc3\xa9 \xff").unwrap(),
         );
         let v = response_headers(&h);
         assert_eq!(v[0], ("x-request-id".into(), "req-1".into()));
-        assert_eq!(v[1], ("x-odd".into(), "café \u{fffd}".into()));
+        assert_eq!(v[1], ("content-disposition".into(), "café \u{fffd}".into()));
+    }
+
+    #[test]
+    fn only_the_headers_the_core_reads_are_copied_in_order() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("server", "sandbox".parse().unwrap());
+        h.append("retry-after", "2".parse().unwrap());
+        h.insert("x-ratelimit-limit", "50".parse().unwrap());
+        h.append("retry-after", "3".parse().unwrap());
+        h.insert("date", "Thu, 01 Jan 2026 00:00:00 GMT".parse().unwrap());
+        let v = response_headers(&h);
+        assert_eq!(
+            v,
+            vec![
+                ("retry-after".to_string(), "2".to_string()),
+                ("retry-after".to_string(), "3".to_string()),
+                (
+                    "date".to_string(),
+                    "Thu, 01 Jan 2026 00:00:00 GMT".to_string()
+                ),
+            ]
+        );
+        for name in autosend::RESPONSE_HEADERS {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert(*name, "1".parse().unwrap());
+            assert_eq!(response_headers(&h).len(), 1, "{name}");
+        }
     }
 }
