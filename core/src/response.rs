@@ -75,7 +75,7 @@ impl ApiResponse {
 /// The response headers the core reads (lower-case), and the only ones it reads: a
 /// transport may hand [`crate::Call::handle_response`] just these (in the order received)
 /// instead of copying every header of the answer. Every lookup of the core goes through
-/// [`read`], which checks (in debug builds) that its name is listed here.
+/// `read` (private), which checks (in debug builds) that its name is listed here.
 pub const RESPONSE_HEADERS: &[&str] = &[
     "x-request-id",
     "request-id",
