@@ -131,6 +131,28 @@ def test_async_client_uses_the_proxy(sandbox: Sandbox, new_key: Any, proxy: Conn
     assert proxy.heads and proxy.heads[0].startswith("CONNECT ")
 
 
+@pytest.mark.parametrize("var", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"])
+def test_the_environments_proxy_is_used_without_an_explicit_one(
+    sandbox: Sandbox, new_key: Any, proxy: ConnectProxy, monkeypatch: pytest.MonkeyPatch, var: str
+) -> None:
+    # Read when the client is built: requests then go through the proxy (the native transport
+    # switches to its proxy-capable stack), the key inside the TLS tunnel only.
+    for name in ("NO_PROXY", "no_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(var, f"http://127.0.0.1:{proxy.port}")
+    key = new_key()["key"]
+    client = autosend.AutoSend(key, base_url=sandbox.url, ca_file=sandbox.ca_file)
+    monkeypatch.delenv(var)  # the sandbox's admin calls (urllib) go direct
+    assert client.emails.send(MAIL)["emailId"]
+    assert proxy.heads and proxy.heads[0].startswith(f"CONNECT {_host_port(sandbox)} "), proxy.heads
+    assert key not in "".join(proxy.heads)
+    # A client built without the variable goes direct.
+    direct = autosend.AutoSend(key, base_url=sandbox.url, ca_file=sandbox.ca_file)
+    seen = len(proxy.heads)
+    assert direct.emails.send(MAIL)["emailId"]
+    assert len(proxy.heads) == seen
+
+
 def test_a_dead_proxy_fails_the_call(sandbox: Sandbox, new_key: Any) -> None:
     s = socket.socket()
     s.bind(("127.0.0.1", 0))

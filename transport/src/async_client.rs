@@ -1,7 +1,7 @@
 //! The async client (tokio).
 
 use crate::driver::feed;
-use crate::{attempt, decode, http_client, to_params, Answer, Http, Outcome, Shared, TlsOptions};
+use crate::{attempt, decode, to_params, Answer, Http, Outcome, Shared, TlsOptions};
 use autosend::types::{BulkEmail, BulkEmailResponse, SendEmail, SendEmailResponse};
 use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, Poll, Request};
 use std::sync::Arc;
@@ -30,7 +30,7 @@ impl Client {
 
     /// Wraps an existing core client (its configuration and limiter).
     pub fn from_core(core: autosend::Client, tls: TlsOptions) -> Result<Client, Error> {
-        let http = Arc::new(Http::new(http_client(core.config(), &tls)?));
+        let http = Arc::new(Http::build(core.config(), &tls)?);
         let shared = Shared::new(core)?;
         Ok(Client { http, shared })
     }

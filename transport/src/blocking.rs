@@ -19,7 +19,7 @@
 //! around each call); Rust programs ignore `SIGPIPE` unless they opt out.
 
 use crate::driver::Io as CallIo;
-use crate::{attempt, decode, http_client, to_params, Answer, Http, Outcome, Shared, TlsOptions};
+use crate::{attempt, decode, to_params, Answer, Http, Outcome, Shared, TlsOptions};
 use autosend::types::{BulkEmail, BulkEmailResponse, SendEmail, SendEmailResponse};
 use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, ErrorKind, Request};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -92,7 +92,7 @@ impl Io {
             pid: std::process::id(),
             mode,
             rt: Some(rt),
-            http: Arc::new(Http::new(http_client(config, tls)?)),
+            http: Arc::new(Http::build(config, tls)?),
             last_done: AtomicU64::new(0),
         })
     }

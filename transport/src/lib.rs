@@ -59,6 +59,7 @@ use std::time::{Duration, Instant};
 mod async_client;
 #[cfg(feature = "blocking")]
 pub mod blocking;
+mod direct;
 pub mod driver;
 pub mod paging;
 #[cfg(feature = "redis")]
@@ -452,29 +453,65 @@ pub(crate) fn http_client(
     b.build().map_err(builder_error)
 }
 
-/// The reqwest client of a transport, with the URL it parsed last: a client calls the same
-/// few URLs over and over, and parsing one (IDNA host check included) was ~5% of the CPU of a
-/// send in the C benchmark.
+/// The HTTP stack of a transport: [`direct::Direct`] (hyper-util over hyper-rustls) when no
+/// proxy applies, reqwest when one does (the client's own proxy, or `HTTPS_PROXY` & co. in
+/// the environment when the client was built).
 pub(crate) struct Http {
-    client: reqwest::Client,
-    last_url: std::sync::Mutex<Option<(String, reqwest::Url)>>,
+    backend: Backend,
     /// The header map built last: the core sends the same headers on every call of a client
     /// (key, project id, `Accept`, `User-Agent`, `Content-Type`), so the map is cloned (its
     /// values are shared, not copied) instead of rebuilt and re-validated per call.
     last_headers: std::sync::Mutex<Option<reqwest::header::HeaderMap>>,
 }
 
+enum Backend {
+    Direct(Box<direct::Direct>),
+    /// With the URL it parsed last: a client calls the same few URLs over and over, and
+    /// parsing one (IDNA host check included) was ~5% of the CPU of a send.
+    Reqwest {
+        client: reqwest::Client,
+        last_url: std::sync::Mutex<Option<(String, reqwest::Url)>>,
+    },
+}
+
 impl Http {
-    pub(crate) fn new(client: reqwest::Client) -> Http {
-        Http {
+    /// The stack for `config`: rustls with the webpki roots and the extra CA (checked here
+    /// whichever stack is used), the connect timeout, the proxy if any.
+    pub(crate) fn build(config: &autosend::ClientConfig, tls: &TlsOptions) -> Result<Http, Error> {
+        let rustls = direct::tls_config(tls)?;
+        if config.proxy().is_some() || direct::env_proxy_set() {
+            return Ok(Http::reqwest(http_client(config, tls)?));
+        }
+        let connect =
+            Duration::from_millis(autosend::limits::connect_timeout_ms(config.timeout_ms()));
+        Ok(Http::with(Backend::Direct(Box::new(direct::Direct::new(
+            rustls, connect,
+        )))))
+    }
+
+    /// A stack on this reqwest client.
+    pub(crate) fn reqwest(client: reqwest::Client) -> Http {
+        Http::with(Backend::Reqwest {
             client,
             last_url: std::sync::Mutex::new(None),
+        })
+    }
+
+    fn with(backend: Backend) -> Http {
+        Http {
+            backend,
             last_headers: std::sync::Mutex::new(None),
         }
     }
 
-    /// The headers of `req` as a reqwest map: the last one when it holds exactly these
-    /// headers in this order, else built ([`header_map`]) and kept for the next call.
+    /// Whether requests go through reqwest (a proxy applies).
+    #[cfg(test)]
+    pub(crate) fn uses_reqwest(&self) -> bool {
+        matches!(self.backend, Backend::Reqwest { .. })
+    }
+
+    /// The headers of `req` as a map: the last one when it holds exactly these headers in
+    /// this order, else built ([`header_map`]) and kept for the next call.
     fn headers(&self, req: &Request) -> Result<reqwest::header::HeaderMap, Error> {
         let mut last = self.last_headers.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(map) = last.as_ref() {
@@ -486,70 +523,129 @@ impl Http {
         *last = Some(map.clone());
         Ok(map)
     }
-
-    /// `url` parsed (the last one is reused); `None` when it does not parse (reqwest then
-    /// reports it, as before).
-    fn url(&self, url: &str) -> Option<reqwest::Url> {
-        let mut last = self.last_url.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((s, u)) = last.as_ref() {
-            if s == url {
-                return Some(u.clone());
-            }
-        }
-        let u = reqwest::Url::parse(url).ok()?;
-        *last = Some((url.to_string(), u.clone()));
-        Some(u)
-    }
 }
 
-/// One attempt: sends `req` (its body moved, not copied) and reads the answer, at most
-/// [`autosend::MAX_RESPONSE_BYTES`] of body, all within the attempt's timeout (connect, send,
-/// headers and body).
-pub(crate) async fn attempt(http: &Http, mut req: Request) -> Result<Answer, Outcome> {
-    let limit = timeout(&req);
-    let run = async {
-        let headers = http.headers(&req).map_err(Outcome::Fatal)?;
-        let method = http_method(req.method);
-        let sent = match http.url(&req.url) {
-            // The request is built directly: `RequestBuilder::headers` would merge the map
-            // into the builder's empty one entry by entry (~1.7 k instructions per send).
-            Some(u) => {
-                let mut r = reqwest::Request::new(method, u);
-                *r.headers_mut() = headers;
-                *r.body_mut() = req.body.take().map(reqwest::Body::from);
-                http.client.execute(r).await
+/// `url` parsed (the last one is reused); `None` when it does not parse (reqwest then
+/// reports it, as before).
+fn reqwest_url(
+    last: &std::sync::Mutex<Option<(String, reqwest::Url)>>,
+    url: &str,
+) -> Option<reqwest::Url> {
+    let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((s, u)) = last.as_ref() {
+        if s == url {
+            return Some(u.clone());
+        }
+    }
+    let u = reqwest::Url::parse(url).ok()?;
+    *last = Some((url.to_string(), u.clone()));
+    Some(u)
+}
+
+/// What an attempt read: status, the headers the core reads, the body.
+type Read = Result<Answer, Outcome>;
+
+/// Sends `req` through reqwest and reads the answer (at most `max` bytes of body).
+async fn attempt_reqwest(
+    client: &reqwest::Client,
+    last_url: &std::sync::Mutex<Option<(String, reqwest::Url)>>,
+    mut req: Request,
+    headers: reqwest::header::HeaderMap,
+) -> Read {
+    let method = http_method(req.method);
+    let sent = match reqwest_url(last_url, &req.url) {
+        // The request is built directly: `RequestBuilder::headers` would merge the map into
+        // the builder's empty one entry by entry (~1.7 k instructions per send).
+        Some(u) => {
+            let mut r = reqwest::Request::new(method, u);
+            *r.headers_mut() = headers;
+            *r.body_mut() = req.body.take().map(reqwest::Body::from);
+            client.execute(r).await
+        }
+        // A URL that does not parse: reqwest reports it, as it always did.
+        None => {
+            let mut rb = client.request(method, req.url.as_str()).headers(headers);
+            if let Some(b) = req.body.take() {
+                rb = rb.body(b);
             }
-            // A URL that does not parse: reqwest reports it, as it always did.
-            None => {
-                let mut rb = http
-                    .client
-                    .request(method, req.url.as_str())
-                    .headers(headers);
-                if let Some(b) = req.body.take() {
-                    rb = rb.body(b);
-                }
-                rb.send().await
-            }
-        };
-        let mut resp = sent.map_err(|e| Outcome::Transport(classify(&e)))?;
-        let status = resp.status().as_u16();
-        let headers = response_headers(resp.headers());
-        let max = autosend::MAX_RESPONSE_BYTES;
-        if resp.content_length().is_some_and(|n| n > max as u64) {
+            rb.send().await
+        }
+    };
+    let mut resp = sent.map_err(|e| Outcome::Transport(classify(&e)))?;
+    let status = resp.status().as_u16();
+    let headers = response_headers(resp.headers());
+    let max = autosend::MAX_RESPONSE_BYTES;
+    if resp.content_length().is_some_and(|n| n > max as u64) {
+        return Err(Outcome::Oversized(status, headers));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp
+        .chunk()
+        .await
+        .map_err(|e| Outcome::Transport(async_client::classify_body(&e)))?
+    {
+        if body.len() + chunk.len() > max {
             return Err(Outcome::Oversized(status, headers));
         }
-        let mut body = Vec::new();
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| Outcome::Transport(async_client::classify_body(&e)))?
-        {
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, headers, body))
+}
+
+/// Sends `req` on the direct stack and reads the answer (at most `max` bytes of body).
+async fn attempt_direct(
+    d: &direct::Direct,
+    mut req: Request,
+    headers: reqwest::header::HeaderMap,
+) -> Read {
+    use http_body_util::BodyExt;
+    use hyper::body::Body;
+    let Some(uri) = d.uri(&req.url) else {
+        return Err(Outcome::Fatal(Error::new(
+            ErrorKind::InvalidConfig,
+            "the request's URL is not a valid http(s) URL; check the client's base_url",
+        )));
+    };
+    let body = req.body.take().map(bytes::Bytes::from).unwrap_or_default();
+    let mut r = http::Request::new(http_body_util::Full::new(body));
+    *r.method_mut() = http_method(req.method);
+    *r.uri_mut() = uri;
+    *r.headers_mut() = headers;
+    let resp = d.send(r).await.map_err(Outcome::Transport)?;
+    let status = resp.status().as_u16();
+    let headers = response_headers(resp.headers());
+    let max = autosend::MAX_RESPONSE_BYTES;
+    let mut incoming = resp.into_body();
+    if incoming.size_hint().exact().is_some_and(|n| n > max as u64) {
+        return Err(Outcome::Oversized(status, headers));
+    }
+    let mut body = Vec::new();
+    while let Some(frame) = incoming.frame().await {
+        // The request was sent and answered: a failure now is never `connect`.
+        let frame = frame.map_err(|_| Outcome::Transport(TransportErrorKind::ConnectionLost))?;
+        if let Ok(chunk) = frame.into_data() {
             if body.len() + chunk.len() > max {
                 return Err(Outcome::Oversized(status, headers));
             }
             body.extend_from_slice(&chunk);
         }
-        Ok((status, headers, body))
+    }
+    Ok((status, headers, body))
+}
+
+/// One attempt: sends `req` (its body moved, not copied) and reads the answer, at most
+/// [`autosend::MAX_RESPONSE_BYTES`] of body, all within the attempt's timeout (connect, send,
+/// headers and body).
+pub(crate) async fn attempt(http: &Http, req: Request) -> Result<Answer, Outcome> {
+    let limit = timeout(&req);
+    let run = async {
+        let headers = http.headers(&req).map_err(Outcome::Fatal)?;
+        match &http.backend {
+            Backend::Direct(d) => attempt_direct(d, req, headers).await,
+            Backend::Reqwest { client, last_url } => {
+                attempt_reqwest(client, last_url, req, headers).await
+            }
+        }
     };
     // One timer bounds the whole attempt: connect, request, headers and body (the client's
     // connect timeout is shorter, so a handshake that never ends is still `connect`).
@@ -800,9 +896,33 @@ mod tests {
         }
     }
 
+    fn config(proxy: Option<&str>) -> autosend::ClientConfig {
+        let mut o = autosend::ClientOptions::new("AS_firstkey123");
+        o.proxy = proxy.map(str::to_string);
+        autosend::ClientConfig::new(o).unwrap()
+    }
+
+    #[test]
+    fn a_proxy_sends_through_reqwest_and_no_proxy_directly() {
+        let tls = TlsOptions::default();
+        let with = Http::build(&config(Some("http://127.0.0.1:3128")), &tls).unwrap();
+        assert!(with.uses_reqwest());
+        // Without one, the environment decides (reqwest reads HTTPS_PROXY & co.).
+        let without = Http::build(&config(None), &tls).unwrap();
+        assert_eq!(without.uses_reqwest(), direct::env_proxy_set());
+        // The extra CA is checked whichever stack is used.
+        let bad = TlsOptions {
+            ca_cert_pem: Some(b"not a certificate".to_vec()),
+        };
+        for proxy in [None, Some("http://127.0.0.1:3128")] {
+            let e = Http::build(&config(proxy), &bad).err().unwrap();
+            assert_eq!(e.kind(), ErrorKind::InvalidConfig, "{e}");
+        }
+    }
+
     #[test]
     fn header_map_is_reused_only_for_the_same_headers() {
-        let http = Http::new(reqwest::Client::new());
+        let http = Http::reqwest(reqwest::Client::new());
         let a = request("AS_firstkey123");
         let m = http.headers(&a).unwrap();
         assert_eq!(m.len(), a.headers.len());
