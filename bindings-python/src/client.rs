@@ -1,4 +1,4 @@
-//! The I/O clients: `autosend-http` (reqwest + rustls) with the GIL released while waiting.
+//! The I/O clients: `autosend-http` (hyper-util or reqwest, + rustls) with the GIL released while waiting.
 
 use crate::bridge::{CatchUnwind, Finish};
 use crate::convert::{text, to_json};
@@ -206,7 +206,7 @@ impl Client {
     ) -> PyResult<Self> {
         guard(py, || {
             let env = env.as_ref();
-            // reqwest's blocking client starts a helper thread: do it without the GIL.
+            // The blocking client starts its I/O thread: do it without the GIL.
             let inner = {
                 let mut o = check(
                     py,

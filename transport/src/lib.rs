@@ -1,9 +1,9 @@
 //! # autosend-http — the native transport of the AutoSend SDK
 //!
-//! Sends the plain-data requests of the `autosend` core over HTTPS (reqwest + rustls) and
-//! runs the core's call loop: `poll` → send / sleep → feed the outcome back. No rule about
-//! headers, limits or retries lives here; they are all in the core. Shared by Rust users,
-//! the Python wheel and the C library.
+//! Sends the plain-data requests of the `autosend` core over HTTPS (hyper-util + rustls;
+//! reqwest when a proxy applies) and runs the core's call loop: `poll` → send / sleep → feed
+//! the outcome back. No rule about headers, limits or retries lives here; they are all in the
+//! core. Shared by Rust users, the Python wheel and the C library.
 //!
 //! ```no_run
 //! use autosend::{ClientOptions, types::{Address, SendEmail}};
