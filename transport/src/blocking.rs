@@ -15,14 +15,15 @@
 //!
 //! [`IoMode::CallerThread`] runs the I/O on the calling thread instead (a current-thread
 //! runtime): no hand-over between threads per call, which is what a raw blocking client such
-//! as libcurl costs. The host then keeps `SIGPIPE` from killing it (the C library blocks it
+//! as libcurl costs. Threads that call at the same time each get a lane of their own (a
+//! runtime and its connection pool, taken from the client's idle lanes or made on demand, as
+//! a libcurl program keeps one easy handle per thread), so they never wait for each other. The host then keeps `SIGPIPE` from killing it (the C library blocks it
 //! around each call); Rust programs ignore `SIGPIPE` unless they opt out.
 
 use crate::driver::Io as CallIo;
 use crate::{attempt, decode, to_params, Answer, Http, Outcome, Shared, TlsOptions};
 use autosend::types::{BulkEmail, BulkEmailResponse, SendEmail, SendEmailResponse};
 use autosend::{ApiResponse, ClientConfig, ClientOptions, Error, ErrorKind, Request};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -37,7 +38,8 @@ pub enum IoMode {
     #[default]
     OwnThread,
     /// On the thread that makes the call (a current-thread runtime; threads that call at
-    /// the same time take turns driving it). Saves the two thread hand-overs of every call.
+    /// the same time each use a runtime and connection pool of their own, kept for the next
+    /// calls). Saves the two thread hand-overs of every call.
     /// Socket writes happen on the calling thread, so the host must ignore `SIGPIPE` or block
     /// it during calls (and discard one left pending), or a connection the server reset kills
     /// the process. The C library does this for every call.
@@ -57,19 +59,27 @@ struct Inner {
     io: Mutex<Arc<Io>>,
 }
 
-/// The runtime and connection pool of one process.
+/// The I/O of one process: the I/O thread's runtime and HTTP stack ([`IoMode::OwnThread`]),
+/// or the idle lanes of calling threads ([`IoMode::CallerThread`]).
 struct Io {
     pid: u32,
     mode: IoMode,
-    rt: Option<tokio::runtime::Runtime>,
-    http: Arc<Http>,
-    /// When the last call on the calling thread ended ([`crate::now_ms`]), for
-    /// [`IoMode::CallerThread`].
-    last_done: AtomicU64,
+    /// `OwnThread`: the runtime of the I/O thread, and its HTTP stack.
+    own: Option<Lane>,
+    /// `CallerThread`: the lanes no call is using, the one used last on top.
+    idle: Mutex<Vec<Lane>>,
 }
 
-impl Io {
-    fn new(config: &ClientConfig, tls: &TlsOptions, mode: IoMode) -> Result<Io, Error> {
+/// A runtime and the HTTP stack (connection pool) whose connections live on it.
+struct Lane {
+    rt: Option<tokio::runtime::Runtime>,
+    http: Arc<Http>,
+    /// When the last call on this lane ended ([`crate::now_ms`]), for `CallerThread`.
+    last_done: u64,
+}
+
+impl Lane {
+    fn new(config: &ClientConfig, tls: &TlsOptions, mode: IoMode) -> Result<Lane, Error> {
         let rt = match mode {
             IoMode::OwnThread => crate::runtime_builder()
                 .worker_threads(1)
@@ -88,26 +98,59 @@ impl Io {
                 format!("cannot start the I/O thread: {e}"),
             )
         })?;
-        Ok(Io {
-            pid: std::process::id(),
-            mode,
+        Ok(Lane {
             rt: Some(rt),
             http: Arc::new(Http::build(config, tls)?),
-            last_done: AtomicU64::new(0),
+            last_done: 0,
         })
     }
 
     fn rt(&self) -> &tokio::runtime::Runtime {
-        self.rt.as_ref().expect("the runtime lives as long as Io")
+        self.rt
+            .as_ref()
+            .expect("the runtime lives as long as its lane")
     }
 }
 
-impl Drop for Io {
+impl Drop for Lane {
     fn drop(&mut self) {
         if let Some(rt) = self.rt.take() {
             // Never wait for the I/O thread (a client may be dropped from any thread).
             rt.shutdown_background();
         }
+    }
+}
+
+impl Io {
+    /// A `CallerThread` client starts with one idle lane (so a bad configuration fails here).
+    fn new(config: &ClientConfig, tls: &TlsOptions, mode: IoMode) -> Result<Io, Error> {
+        let lane = Lane::new(config, tls, mode)?;
+        let (own, idle) = match mode {
+            IoMode::OwnThread => (Some(lane), Vec::new()),
+            IoMode::CallerThread => (None, vec![lane]),
+        };
+        Ok(Io {
+            pid: std::process::id(),
+            mode,
+            own,
+            idle: Mutex::new(idle),
+        })
+    }
+
+    fn own(&self) -> &Lane {
+        self.own.as_ref().expect("an OwnThread client has its lane")
+    }
+
+    /// The idle lane used last, if any.
+    fn take_lane(&self) -> Option<Lane> {
+        self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop()
+    }
+
+    fn put_lane(&self, lane: Lane) {
+        self.idle
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(lane);
     }
 }
 
@@ -275,16 +318,30 @@ impl Client {
             Err(e) => return Some(Err(Outcome::Fatal(e))),
         };
         if io.mode == IoMode::CallerThread {
-            let idle = crate::now_ms().saturating_sub(io.last_done.load(Ordering::Relaxed));
-            let r = io
+            let mut lane = match io.take_lane() {
+                Some(lane) => lane,
+                // Every lane is busy (other threads are calling): a new one, kept afterwards.
+                None => match Lane::new(
+                    self.inner.shared.core().config(),
+                    &self.inner.tls,
+                    IoMode::CallerThread,
+                ) {
+                    Ok(lane) => lane,
+                    Err(e) => return Some(Err(Outcome::Fatal(e))),
+                },
+            };
+            let idle = crate::now_ms().saturating_sub(lane.last_done);
+            let r = lane
                 .rt()
-                .block_on(on_caller(&io.http, req, check, idle >= IDLE_CHECK_MS));
-            io.last_done.store(crate::now_ms(), Ordering::Relaxed);
+                .block_on(on_caller(&lane.http, req, check, idle >= IDLE_CHECK_MS));
+            lane.last_done = crate::now_ms();
+            io.put_lane(lane);
             return r;
         }
-        let http = io.http.clone();
-        let mut task = io.rt().spawn(async move { attempt(&http, req).await });
-        let joined = io.rt().block_on(async {
+        let own = io.own();
+        let http = own.http.clone();
+        let mut task = own.rt().spawn(async move { attempt(&http, req).await });
+        let joined = own.rt().block_on(async {
             match check {
                 None => Some((&mut task).await),
                 Some(check) => loop {
@@ -400,5 +457,102 @@ fn sleep(ms: u64, check: &mut Check<'_>) -> bool {
         if check() {
             return false;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// An in-process sandbox (huge limits): its runtime, start-up info and CA.
+    fn sandbox() -> (tokio::runtime::Runtime, serde_json::Value, Vec<u8>) {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let cli = autosend_sandbox::Cli::parse_from([
+            "autosend-sandbox",
+            "--rate-per-second",
+            "100000",
+            "--rate-per-minute",
+            "1000000",
+            "--lazy-jwks",
+        ]);
+        let info = rt.block_on(autosend_sandbox::start(&cli)).unwrap().info;
+        let ca = std::fs::read(info["ca_cert"].as_str().unwrap()).unwrap();
+        (rt, info, ca)
+    }
+
+    fn idle_lanes(c: &Client) -> usize {
+        let io = c.inner.io().unwrap();
+        let n = io.idle.lock().unwrap().len();
+        n
+    }
+
+    #[test]
+    fn caller_thread_calls_at_once_use_a_lane_each_and_keep_them() {
+        let (_rt, info, ca) = sandbox();
+        let mut o = ClientOptions::new(info["keys"]["project"][0]["key"].as_str().unwrap());
+        o.base_url = Some(info["url"].as_str().unwrap().to_string());
+        o.timeout_ms = 30_000;
+        o.rate_limits = autosend::RateLimits {
+            per_second: 10_000,
+            per_minute: 100_000,
+            ..Default::default()
+        };
+        let tls = TlsOptions {
+            ca_cert_pem: Some(ca.clone()),
+        };
+        let c =
+            Client::from_core_with(autosend::Client::new(o).unwrap(), tls, IoMode::CallerThread)
+                .unwrap();
+        let mail = |to: &str| {
+            serde_json::json!({"from": {"email": "a@mail.example.com"},
+                "to": {"email": to}, "subject": "s", "text": "t"})
+        };
+        // One lane from the start; calls one after another keep using it.
+        assert_eq!(idle_lanes(&c), 1);
+        for i in 0..3 {
+            c.call("emails.send", mail(&format!("seq{i}@example.com")))
+                .unwrap();
+        }
+        assert_eq!(idle_lanes(&c), 1);
+        // The next send is held 2 s by the server; a call meanwhile takes a second lane.
+        let admin = reqwest::blocking::Client::builder()
+            .use_rustls_tls()
+            .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
+            .build()
+            .unwrap();
+        let faults = format!("{}/_sandbox/faults", info["admin_url"].as_str().unwrap());
+        let rule = serde_json::json!({"path": "/v1/mails/send", "times": 1,
+            "fault": {"latency_ms": 2000}});
+        assert!(admin
+            .post(faults)
+            .json(&rule)
+            .send()
+            .unwrap()
+            .status()
+            .is_success());
+        std::thread::scope(|s| {
+            let slow = s.spawn(|| c.call("emails.send", mail("slow@example.com")));
+            let t0 = Instant::now();
+            while idle_lanes(&c) != 0 {
+                assert!(
+                    t0.elapsed() < Duration::from_secs(10),
+                    "the slow call never started"
+                );
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            c.call("emails.send", mail("fast@example.com")).unwrap();
+            // Not behind the held call.
+            assert!(!slow.is_finished(), "the second call waited for the first");
+            assert_eq!(idle_lanes(&c), 1, "the second lane is idle again");
+            slow.join().unwrap().unwrap();
+        });
+        assert_eq!(idle_lanes(&c), 2);
+        c.call("emails.send", mail("after@example.com")).unwrap();
+        assert_eq!(idle_lanes(&c), 2);
     }
 }
