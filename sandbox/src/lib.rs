@@ -61,6 +61,57 @@ pub fn remove_ca_dir(dir: &Path) {
     let _ = std::fs::remove_dir(dir);
 }
 
+/// A sandbox serving from this process on a runtime of its own (tests and benchmarks that
+/// embed it): [`start`] with the binary's arguments, blocking. Dropping it stops the server
+/// and removes its CA directory.
+pub struct InProcess {
+    /// What [`start`] returned.
+    pub started: Started,
+    /// The PEM of its CA certificate (trust it, and only it, in clients).
+    pub ca_pem: Vec<u8>,
+    rt: Option<tokio::runtime::Runtime>,
+}
+
+impl InProcess {
+    /// Starts a sandbox with these arguments (those of the binary, without its name), on a
+    /// two-thread runtime of its own.
+    pub fn start(args: &[&str]) -> Result<InProcess, String> {
+        use clap::Parser;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the sandbox's runtime: {e}"))?;
+        let cli =
+            Cli::try_parse_from(std::iter::once("autosend-sandbox").chain(args.iter().copied()))
+                .map_err(|e| e.to_string())?;
+        let started = rt.block_on(start(&cli))?;
+        let ca = started.info["ca_cert"].as_str().unwrap_or_default();
+        let ca_pem = std::fs::read(ca).map_err(|e| format!("cannot read {ca}: {e}"))?;
+        Ok(InProcess {
+            started,
+            ca_pem,
+            rt: Some(rt),
+        })
+    }
+
+    /// The start-up JSON (`url`, `admin_url`, `keys`, `ca_cert`, …).
+    pub fn info(&self) -> &Value {
+        &self.started.info
+    }
+}
+
+impl Drop for InProcess {
+    fn drop(&mut self) {
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+        if let Some(dir) = &self.started.ca_dir {
+            remove_ca_dir(dir);
+        }
+    }
+}
+
 /// How old a CA directory must be before a start may remove it: a sandbox in another pid
 /// namespace (a container sharing `/tmp`) is not in this `/proc`, but one that ran this long
 /// has long been read by its clients.

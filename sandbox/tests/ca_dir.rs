@@ -125,3 +125,16 @@ fn start_sweeps_the_dirs_of_killed_sandboxes_only() {
     wait_exit(&mut second);
     std::fs::remove_dir_all(&t).unwrap();
 }
+
+#[test]
+fn an_in_process_sandbox_removes_its_ca_dir_when_dropped() {
+    let sb = autosend_sandbox::InProcess::start(&["--lazy-jwks"]).unwrap();
+    let ca = PathBuf::from(sb.info()["ca_cert"].as_str().unwrap());
+    assert!(ca.is_file());
+    assert_eq!(std::fs::read(&ca).unwrap(), sb.ca_pem);
+    let dir = ca.parent().unwrap().to_path_buf();
+    drop(sb);
+    assert!(!dir.exists(), "{} left behind", dir.display());
+    // Bad arguments are an error, not a panic.
+    assert!(autosend_sandbox::InProcess::start(&["--no-such-flag"]).is_err());
+}

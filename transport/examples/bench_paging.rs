@@ -6,7 +6,6 @@
 
 use autosend::{ClientOptions, RateLimits};
 use autosend_http::{blocking, TlsOptions};
-use clap::Parser;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -17,21 +16,15 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(7);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    let cli = autosend_sandbox::Cli::parse_from([
-        "autosend-sandbox",
+    let sandbox = autosend_sandbox::InProcess::start(&[
         "--rate-per-second",
         "100000",
         "--rate-per-minute",
         "1000000",
-    ]);
-    let started = rt.block_on(autosend_sandbox::start(&cli)).unwrap();
-    let info = started.info;
-    let ca = std::fs::read(info["ca_cert"].as_str().unwrap()).unwrap();
+    ])
+    .unwrap();
+    let info = sandbox.info().clone();
+    let ca = sandbox.ca_pem.clone();
     let mut o = ClientOptions::new(info["keys"]["project"][0]["key"].as_str().unwrap());
     o.base_url = Some(info["url"].as_str().unwrap().to_string());
     o.rate_limits = RateLimits {

@@ -463,27 +463,6 @@ fn sleep(ms: u64, check: &mut Check<'_>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::Parser;
-
-    /// An in-process sandbox (huge limits): its runtime, start-up info and CA.
-    fn sandbox() -> (tokio::runtime::Runtime, serde_json::Value, Vec<u8>) {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let cli = autosend_sandbox::Cli::parse_from([
-            "autosend-sandbox",
-            "--rate-per-second",
-            "100000",
-            "--rate-per-minute",
-            "1000000",
-            "--lazy-jwks",
-        ]);
-        let info = rt.block_on(autosend_sandbox::start(&cli)).unwrap().info;
-        let ca = std::fs::read(info["ca_cert"].as_str().unwrap()).unwrap();
-        (rt, info, ca)
-    }
 
     fn idle_lanes(c: &Client) -> usize {
         let io = c.inner.io().unwrap();
@@ -493,7 +472,15 @@ mod tests {
 
     #[test]
     fn caller_thread_calls_at_once_use_a_lane_each_and_keep_them() {
-        let (_rt, info, ca) = sandbox();
+        let sandbox = autosend_sandbox::InProcess::start(&[
+            "--rate-per-second",
+            "100000",
+            "--rate-per-minute",
+            "1000000",
+            "--lazy-jwks",
+        ])
+        .unwrap();
+        let (info, ca) = (sandbox.info(), sandbox.ca_pem.clone());
         let mut o = ClientOptions::new(info["keys"]["project"][0]["key"].as_str().unwrap());
         o.base_url = Some(info["url"].as_str().unwrap().to_string());
         o.timeout_ms = 30_000;

@@ -4,7 +4,6 @@
 use autosend::types::{Address, SendEmail};
 use autosend::{ClientOptions, ErrorKind};
 use autosend_http::{blocking, TlsOptions};
-use clap::Parser;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
 
@@ -12,32 +11,26 @@ struct Sandbox {
     info: Value,
     admin: reqwest::blocking::Client,
     ca_pem: Vec<u8>,
-    _rt: tokio::runtime::Runtime,
+    _sandbox: autosend_sandbox::InProcess,
 }
 
 impl Sandbox {
     fn start(extra: &[&str]) -> Sandbox {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
         // --lazy-jwks: no RSA key generation (seconds of CPU in a debug build) for each sandbox.
-        let mut args = vec!["autosend-sandbox", "--lazy-jwks"];
+        let mut args = vec!["--lazy-jwks"];
         args.extend_from_slice(extra);
-        let cli = autosend_sandbox::Cli::parse_from(args);
-        let started = rt.block_on(autosend_sandbox::start(&cli)).unwrap();
-        let ca_pem = std::fs::read(started.info["ca_cert"].as_str().unwrap()).unwrap();
+        let sandbox = autosend_sandbox::InProcess::start(&args).unwrap();
+        let ca_pem = sandbox.ca_pem.clone();
         let admin = reqwest::blocking::Client::builder()
             .use_rustls_tls()
             .add_root_certificate(reqwest::Certificate::from_pem(&ca_pem).unwrap())
             .build()
             .unwrap();
         Sandbox {
-            info: started.info,
+            info: sandbox.info().clone(),
             admin,
             ca_pem,
-            _rt: rt,
+            _sandbox: sandbox,
         }
     }
     fn fast() -> Sandbox {

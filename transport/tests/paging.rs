@@ -4,7 +4,6 @@
 use autosend::chunk::Status;
 use autosend::{ClientOptions, ErrorKind, RateLimits};
 use autosend_http::{blocking, TlsOptions};
-use clap::Parser;
 use futures_util::StreamExt;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
@@ -13,35 +12,29 @@ struct Sandbox {
     info: Value,
     admin: reqwest::blocking::Client,
     ca_pem: Vec<u8>,
-    _rt: tokio::runtime::Runtime,
+    _sandbox: autosend_sandbox::InProcess,
 }
 
 impl Sandbox {
     fn fast() -> Sandbox {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let cli = autosend_sandbox::Cli::parse_from([
-            "autosend-sandbox",
+        let sandbox = autosend_sandbox::InProcess::start(&[
             "--rate-per-second",
             "100000",
             "--rate-per-minute",
             "1000000",
-        ]);
-        let started = rt.block_on(autosend_sandbox::start(&cli)).unwrap();
-        let ca_pem = std::fs::read(started.info["ca_cert"].as_str().unwrap()).unwrap();
+        ])
+        .unwrap();
+        let ca_pem = sandbox.ca_pem.clone();
         let admin = reqwest::blocking::Client::builder()
             .use_rustls_tls()
             .add_root_certificate(reqwest::Certificate::from_pem(&ca_pem).unwrap())
             .build()
             .unwrap();
         Sandbox {
-            info: started.info,
+            info: sandbox.info().clone(),
             admin,
             ca_pem,
-            _rt: rt,
+            _sandbox: sandbox,
         }
     }
     fn admin_url(&self, path: &str) -> String {

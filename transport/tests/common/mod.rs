@@ -5,7 +5,6 @@
 
 use autosend::{ApiResponse, ClientOptions, Error, ErrorKind};
 use autosend_http::{blocking, TlsOptions};
-use clap::Parser;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -13,31 +12,23 @@ pub struct Sandbox {
     pub info: Value,
     pub admin: reqwest::blocking::Client,
     pub ca_pem: Vec<u8>,
-    _rt: tokio::runtime::Runtime,
+    _sandbox: autosend_sandbox::InProcess,
 }
 
 impl Sandbox {
     pub fn start(extra: &[&str]) -> Sandbox {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let mut args = vec!["autosend-sandbox"];
-        args.extend_from_slice(extra);
-        let cli = autosend_sandbox::Cli::parse_from(args);
-        let started = rt.block_on(autosend_sandbox::start(&cli)).unwrap();
-        let ca_pem = std::fs::read(started.info["ca_cert"].as_str().unwrap()).unwrap();
+        let sandbox = autosend_sandbox::InProcess::start(extra).unwrap();
+        let ca_pem = sandbox.ca_pem.clone();
         let admin = reqwest::blocking::Client::builder()
             .use_rustls_tls()
             .add_root_certificate(reqwest::Certificate::from_pem(&ca_pem).unwrap())
             .build()
             .unwrap();
         Sandbox {
-            info: started.info,
+            info: sandbox.info().clone(),
             admin,
             ca_pem,
-            _rt: rt,
+            _sandbox: sandbox,
         }
     }
 
