@@ -239,12 +239,13 @@ pub(crate) fn missing_result_fields(endpoint_id: &str, data: &Value) -> Option<V
     let (_, required) = crate::generated::RESULT_REQUIRED
         .iter()
         .find(|(id, _)| *id == endpoint_id)?;
-    let missing: Vec<&'static str> = required
-        .iter()
-        .copied()
-        .filter(|f| !matches!(data.get(f), Some(v) if !v.is_null()))
-        .collect();
-    (!missing.is_empty()).then_some(missing)
+    let has = |f: &&str| matches!(data.get(f), Some(v) if !v.is_null());
+    // The common answer has them all: nothing to collect.
+    if required.iter().all(has) {
+        return None;
+    }
+    let missing: Vec<&'static str> = required.iter().copied().filter(|f| !has(f)).collect();
+    Some(missing)
 }
 
 /// The file name of a `Content-Disposition` header: `filename*=UTF-8''…` (percent-decoded)
