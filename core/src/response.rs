@@ -493,7 +493,12 @@ fn coarse_wait_of_429(body: &ErrorBody, headers: &[(String, String)]) -> u64 {
 
 /// When `X-RateLimit-Remaining` is 0: ms until `X-RateLimit-Reset`.
 pub(crate) fn reset_wait_ms(headers: &[(String, String)]) -> Option<u64> {
-    let remaining: f64 = read(headers, "x-ratelimit-remaining")?.parse().ok()?;
+    let remaining = read(headers, "x-ratelimit-remaining")?;
+    // The usual value is a whole number (read as one, cheaper than as a float).
+    if remaining.parse::<u64>().is_ok_and(|n| n > 0) {
+        return None;
+    }
+    let remaining: f64 = remaining.parse().ok()?;
     if remaining > 0.0 {
         return None;
     }
