@@ -889,6 +889,30 @@ mod tests {
         assert_eq!(scrub_owned("aaaa".to_string(), key), "aaaa");
     }
 
+    /// A text without the key is handed back as it is (no copy), and the search for the key
+    /// finds it in any letter case, only where all of it is.
+    #[test]
+    fn scrub_keeps_a_text_without_the_key() {
+        let key = "AS_abcdefgh";
+        for text in [
+            "req_01HZX8Q4W5",
+            "a abcdefg bcdefgh",
+            "AS_abcdefg",
+            "aaaa a",
+        ] {
+            let owned = text.to_string();
+            let at = owned.as_ptr();
+            let back = scrub_owned(owned, key);
+            assert_eq!((back.as_str(), back.as_ptr()), (text, at));
+        }
+        assert_eq!(find_ascii_ci(b"xxABCdef", b"abc"), Some(2));
+        assert_eq!(find_ascii_ci(b"abcABC", b"ABC"), Some(0));
+        assert_eq!(find_ascii_ci(b"a-c ab-abc", b"abc"), Some(7));
+        assert_eq!(find_ascii_ci(b"a-c ab", b"abc"), None);
+        assert_eq!(find_ascii_ci(b"ab", b"abc"), None);
+        assert_eq!(find_ascii_ci(b"abc", b""), None);
+    }
+
     #[test]
     fn scrubs_key() {
         let (e, _) = error_for_status(
