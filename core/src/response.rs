@@ -889,6 +889,30 @@ mod tests {
         assert_eq!(scrub_owned("aaaa".to_string(), key), "aaaa");
     }
 
+    /// `X-RateLimit-Remaining: 0` with a usable reset blocks; any remaining request (a whole
+    /// or a fractional count), a negative or non-finite reset, does not.
+    #[test]
+    fn reset_wait_needs_nothing_remaining_and_a_usable_reset() {
+        let h = |remaining: &str, reset: &str| {
+            reset_wait_ms(&[
+                ("x-ratelimit-remaining".to_string(), remaining.to_string()),
+                ("x-ratelimit-reset".to_string(), reset.to_string()),
+            ])
+        };
+        assert_eq!(h("0", "2"), Some(2000));
+        assert_eq!(h("0", "0"), Some(0));
+        assert_eq!(h("0.0", "1.5"), Some(1500));
+        assert_eq!(h("-1", "1"), Some(1000));
+        assert_eq!(h("3", "2"), None);
+        assert_eq!(h("+3", "2"), None);
+        assert_eq!(h("0.5", "2"), None);
+        assert_eq!(h("0", "-1"), None);
+        assert_eq!(h("0", "NaN"), None);
+        assert_eq!(h("0", "inf"), None);
+        assert_eq!(h("many", "2"), None);
+        assert_eq!(h("0", "soon"), None);
+    }
+
     /// A text without the key is handed back as it is (no copy), and the search for the key
     /// finds it in any letter case, only where all of it is.
     #[test]
