@@ -120,8 +120,11 @@ impl Client {
             Arc::clone(&self.config)
         };
         let encrypt = o.encrypt.unwrap_or(self.config.encrypt_payloads);
-        let mut call = Call::with_config(config, self.limiter.clone(), endpoint_id, params, seed)?
-            .with_budget(self.budget.clone());
+        let mut call = Call::with_config(config, self.limiter.clone(), endpoint_id, params, seed)?;
+        if self.budget.is_some() {
+            // (Not moved through `with_budget` when there is none: a call is a large value.)
+            call = call.with_budget(self.budget.clone());
+        }
         if encrypt {
             call.encrypt(self.jwks.clone());
         }

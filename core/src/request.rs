@@ -202,13 +202,16 @@ fn build(
     };
     // Depth is decided once, here, for every endpoint and language (limits.rs).
     crate::limits::check_depth(&params)?;
-    let mut path = String::with_capacity(ep.path.len() + 32);
+    // The URL is written in one string: base URL, path, query.
+    let base = config.base_url();
+    let mut url = String::with_capacity(base.len() + ep.path.len() + 32);
+    url.push_str(base);
     // A path without parameters is taken as it is (every catalog path starts with `/`).
     if !ep.path.contains('{') {
-        path.push_str(ep.path);
+        url.push_str(ep.path);
     } else {
         for seg in ep.path.split('/').skip(1) {
-            path.push('/');
+            url.push('/');
             match seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
                 Some(name) => {
                     let v = params
@@ -233,13 +236,14 @@ fn build(
                     if s.len() > 1024 {
                         return Err(Error::validation(name, "is longer than 1024 characters"));
                     }
-                    path.extend(utf8_percent_encode(&s, SEGMENT));
+                    url.extend(utf8_percent_encode(&s, SEGMENT));
                 }
-                None => path.push_str(seg),
+                None => url.push_str(seg),
             }
         }
     }
     let (query, expects_bytes) = query_string(ep, &mut params)?;
+    url.push_str(&query);
     let body = match ep.body {
         None => {
             if let Some(k) = params.keys().next() {
@@ -273,7 +277,7 @@ fn build(
         Request {
             endpoint: ep.id,
             method: ep.method,
-            url: [config.base_url(), &path, &query].concat(),
+            url,
             headers,
             body,
             timeout_ms: config.timeout_ms(),

@@ -126,8 +126,8 @@ pub(crate) fn success_value(body: &[u8]) -> Result<(Value, Option<String>), ()> 
         .trim_start_matches([' ', '\t', '\n', '\r'])
         .starts_with('{')
     {
-        let Envelope(entries) = serde_json::from_str(text).map_err(|_| ())?;
-        return Ok(envelope_value(entries));
+        let envelope: Envelope = serde_json::from_str(text).map_err(|_| ())?;
+        return Ok(envelope_value(envelope));
     }
     let v: Value = serde_json::from_str(text).map_err(|_| ())?;
     Ok((v, None))
@@ -141,9 +141,14 @@ enum EnvelopeKey {
     Other(String),
 }
 
-/// The top-level object of a 2xx answer, its entries in the order given (a JSON object may
-/// repeat a key: the last one counts, as in a [`Map`]).
-struct Envelope(Vec<(EnvelopeKey, Value)>);
+/// The top-level object of a 2xx answer, read in one pass: its last `data` and `message`
+/// (a JSON object may repeat a key: the last one counts, as in a [`Map`]) and its other
+/// entries but `success`.
+struct Envelope {
+    data: Option<Value>,
+    message: Option<Value>,
+    others: Map<String, Value>,
+}
 
 impl<'de> serde::Deserialize<'de> for EnvelopeKey {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -178,11 +183,23 @@ impl<'de> serde::Deserialize<'de> for Envelope {
                 self,
                 mut m: A,
             ) -> Result<Envelope, A::Error> {
-                let mut entries = Vec::with_capacity(4);
-                while let Some(entry) = m.next_entry::<EnvelopeKey, Value>()? {
-                    entries.push(entry);
+                let mut e = Envelope {
+                    data: None,
+                    message: None,
+                    others: Map::new(),
+                };
+                while let Some(k) = m.next_key::<EnvelopeKey>()? {
+                    let v: Value = m.next_value()?;
+                    match k {
+                        EnvelopeKey::Data => e.data = Some(v),
+                        EnvelopeKey::Message => e.message = Some(v),
+                        EnvelopeKey::Success => {}
+                        EnvelopeKey::Other(k) => {
+                            e.others.insert(k, v);
+                        }
+                    }
                 }
-                Ok(Envelope(entries))
+                Ok(e)
             }
         }
         d.deserialize_map(EnvelopeVisitor)
@@ -191,31 +208,23 @@ impl<'de> serde::Deserialize<'de> for Envelope {
 
 /// [`success_value`] of an object: its `data` if it has one, else the object without
 /// `success`; and its `message` if that is a string.
-fn envelope_value(entries: Vec<(EnvelopeKey, Value)>) -> (Value, Option<String>) {
-    let last = |want: fn(&EnvelopeKey) -> bool| entries.iter().rposition(|(k, _)| want(k));
-    let message = last(|k| matches!(k, EnvelopeKey::Message));
-    match last(|k| matches!(k, EnvelopeKey::Data)) {
-        Some(d) => {
-            let mut entries = entries;
-            let message = match message.map(|i| std::mem::take(&mut entries[i].1)) {
+fn envelope_value(e: Envelope) -> (Value, Option<String>) {
+    match e.data {
+        Some(data) => {
+            let message = match e.message {
                 Some(Value::String(s)) => Some(s),
                 _ => None,
             };
-            (entries.swap_remove(d).1, message)
+            (data, message)
         }
         None => {
-            let message = match message.map(|i| &entries[i].1) {
+            let message = match &e.message {
                 Some(Value::String(s)) => Some(s.clone()),
                 _ => None,
             };
-            let mut m = Map::new();
-            for (k, v) in entries {
-                let k = match k {
-                    EnvelopeKey::Other(k) => k,
-                    EnvelopeKey::Message => "message".to_string(),
-                    EnvelopeKey::Success | EnvelopeKey::Data => continue,
-                };
-                m.insert(k, v);
+            let mut m = e.others;
+            if let Some(v) = e.message {
+                m.insert("message".to_string(), v);
             }
             (Value::Object(m), message)
         }
@@ -230,12 +239,13 @@ pub(crate) fn missing_result_fields(endpoint_id: &str, data: &Value) -> Option<V
     let (_, required) = crate::generated::RESULT_REQUIRED
         .iter()
         .find(|(id, _)| *id == endpoint_id)?;
-    let missing: Vec<&'static str> = required
-        .iter()
-        .copied()
-        .filter(|f| !matches!(data.get(f), Some(v) if !v.is_null()))
-        .collect();
-    (!missing.is_empty()).then_some(missing)
+    let has = |f: &&str| matches!(data.get(f), Some(v) if !v.is_null());
+    // The common answer has them all: nothing to collect.
+    if required.iter().all(has) {
+        return None;
+    }
+    let missing: Vec<&'static str> = required.iter().copied().filter(|f| !has(f)).collect();
+    Some(missing)
 }
 
 /// The file name of a `Content-Disposition` header: `filename*=UTF-8''…` (percent-decoded)
@@ -483,7 +493,12 @@ fn coarse_wait_of_429(body: &ErrorBody, headers: &[(String, String)]) -> u64 {
 
 /// When `X-RateLimit-Remaining` is 0: ms until `X-RateLimit-Reset`.
 pub(crate) fn reset_wait_ms(headers: &[(String, String)]) -> Option<u64> {
-    let remaining: f64 = read(headers, "x-ratelimit-remaining")?.parse().ok()?;
+    let remaining = read(headers, "x-ratelimit-remaining")?;
+    // The usual value is a whole number (read as one, cheaper than as a float).
+    if remaining.parse::<u64>().is_ok_and(|n| n > 0) {
+        return None;
+    }
+    let remaining: f64 = remaining.parse().ok()?;
     if remaining > 0.0 {
         return None;
     }
@@ -557,9 +572,15 @@ pub(crate) fn scrub_owned(text: String, key: &str) -> String {
         .bytes()
         .position(|b| b == b'_')
         .map_or(key, |i| &key[i + 1..]);
+    let searched = |needle: &str| needle.len() >= 6 && needle.is_ascii();
+    // `secret` is a part of `key`: a text without it holds neither (the common case: one
+    // search, no copy).
+    if searched(secret) && find_ascii_ci(text.as_bytes(), secret.as_bytes()).is_none() {
+        return text;
+    }
     let mut out = text;
     for needle in [key, secret] {
-        if needle.len() >= 6 && needle.is_ascii() {
+        if searched(needle) {
             if let Some(replaced) = replace_ascii_ci(&out, needle, "<redacted key>") {
                 out = replaced;
             }
@@ -568,16 +589,21 @@ pub(crate) fn scrub_owned(text: String, key: &str) -> String {
     out
 }
 
+/// Where the ASCII `needle` first occurs in `t`, in any ASCII letter case (`None` for an
+/// empty needle).
+fn find_ascii_ci(t: &[u8], n: &[u8]) -> Option<usize> {
+    // Where the needle could start (its first byte, either case): most texts have no such
+    // place.
+    let first = n.first()?.to_ascii_lowercase();
+    t.windows(n.len())
+        .position(|w| w[0].to_ascii_lowercase() == first && w.eq_ignore_ascii_case(n))
+}
+
 /// Replaces every ASCII-case-insensitive occurrence of the ASCII `needle`; `None` when there
 /// is none (the common case: no copy).
 fn replace_ascii_ci(text: &str, needle: &str, with: &str) -> Option<String> {
     let (t, n) = (text.as_bytes(), needle.as_bytes());
-    // Where the needle could start (its first byte, either case): most texts have no such
-    // place, and no copy is made.
-    let first = n.first()?.to_ascii_lowercase();
-    let mut i = t
-        .windows(n.len())
-        .position(|w| w[0].to_ascii_lowercase() == first && w.eq_ignore_ascii_case(n))?;
+    let mut i = find_ascii_ci(t, n)?;
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
     while i + n.len() <= t.len() {
@@ -861,6 +887,54 @@ mod tests {
         assert_eq!(scrub("req_abcdefg a bcdefgh", key), "req_abcdefg a bcdefgh");
         assert_eq!(scrub("", key), "");
         assert_eq!(scrub_owned("aaaa".to_string(), key), "aaaa");
+    }
+
+    /// `X-RateLimit-Remaining: 0` with a usable reset blocks; any remaining request (a whole
+    /// or a fractional count), a negative or non-finite reset, does not.
+    #[test]
+    fn reset_wait_needs_nothing_remaining_and_a_usable_reset() {
+        let h = |remaining: &str, reset: &str| {
+            reset_wait_ms(&[
+                ("x-ratelimit-remaining".to_string(), remaining.to_string()),
+                ("x-ratelimit-reset".to_string(), reset.to_string()),
+            ])
+        };
+        assert_eq!(h("0", "2"), Some(2000));
+        assert_eq!(h("0", "0"), Some(0));
+        assert_eq!(h("0.0", "1.5"), Some(1500));
+        assert_eq!(h("-1", "1"), Some(1000));
+        assert_eq!(h("3", "2"), None);
+        assert_eq!(h("+3", "2"), None);
+        assert_eq!(h("0.5", "2"), None);
+        assert_eq!(h("0", "-1"), None);
+        assert_eq!(h("0", "NaN"), None);
+        assert_eq!(h("0", "inf"), None);
+        assert_eq!(h("many", "2"), None);
+        assert_eq!(h("0", "soon"), None);
+    }
+
+    /// A text without the key is handed back as it is (no copy), and the search for the key
+    /// finds it in any letter case, only where all of it is.
+    #[test]
+    fn scrub_keeps_a_text_without_the_key() {
+        let key = "AS_abcdefgh";
+        for text in [
+            "req_01HZX8Q4W5",
+            "a abcdefg bcdefgh",
+            "AS_abcdefg",
+            "aaaa a",
+        ] {
+            let owned = text.to_string();
+            let at = owned.as_ptr();
+            let back = scrub_owned(owned, key);
+            assert_eq!((back.as_str(), back.as_ptr()), (text, at));
+        }
+        assert_eq!(find_ascii_ci(b"xxABCdef", b"abc"), Some(2));
+        assert_eq!(find_ascii_ci(b"abcABC", b"ABC"), Some(0));
+        assert_eq!(find_ascii_ci(b"a-c ab-abc", b"abc"), Some(7));
+        assert_eq!(find_ascii_ci(b"a-c ab", b"abc"), None);
+        assert_eq!(find_ascii_ci(b"ab", b"abc"), None);
+        assert_eq!(find_ascii_ci(b"abc", b""), None);
     }
 
     #[test]

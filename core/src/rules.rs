@@ -45,7 +45,12 @@ fn push(errs: &mut Vec<FieldError>, field: impl Into<String>, message: impl Into
 
 /// A string that is present and not empty.
 fn given(m: &Map<String, Value>, k: &str) -> bool {
-    match m.get(k) {
+    given_value(m.get(k))
+}
+
+/// [`given`] of a value already looked up.
+fn given_value(v: Option<&Value>) -> bool {
+    match v {
         Some(Value::String(s)) => !s.trim().is_empty(),
         Some(Value::Array(a)) => !a.is_empty(),
         Some(Value::Null) | None => false,
@@ -53,18 +58,20 @@ fn given(m: &Map<String, Value>, k: &str) -> bool {
     }
 }
 
-fn array_len(m: &Map<String, Value>, k: &str) -> usize {
-    m.get(k).and_then(Value::as_array).map_or(0, Vec::len)
-}
-
 /// `to` + `cc` + `bcc` ≤ 50 (the error names `to`).
 fn send_recipients(m: &Map<String, Value>, errs: &mut Vec<FieldError>) {
-    let to = match m.get("to") {
-        Some(Value::Array(a)) => a.len(),
-        Some(Value::Null) | None => 0,
-        Some(_) => 1,
-    };
-    let total = to + array_len(m, "cc") + array_len(m, "bcc");
+    // One pass over the keys (a send has a handful) instead of a lookup per name.
+    let (mut to, mut copies) = (0, 0);
+    for (k, v) in m {
+        match (k.as_str(), v) {
+            ("to", Value::Array(a)) => to = a.len(),
+            ("to", Value::Null) => {}
+            ("to", _) => to = 1,
+            ("cc" | "bcc", Value::Array(a)) => copies += a.len(),
+            _ => {}
+        }
+    }
+    let total = to + copies;
     if total > MAX_SEND_RECIPIENTS {
         push(
             errs,
@@ -76,14 +83,25 @@ fn send_recipients(m: &Map<String, Value>, errs: &mut Vec<FieldError>) {
 
 /// `templateId`, or `html`/`text`; `subject` unless `templateId`; no line breaks in `subject`.
 fn send_content(m: &Map<String, Value>, errs: &mut Vec<FieldError>) {
-    let template = given(m, "templateId");
-    if !template && !given(m, "html") && !given(m, "text") {
+    // One pass over the keys (a send has a handful) instead of a lookup per name.
+    let (mut template, mut html, mut text, mut subject) = (None, None, None, None);
+    for (k, v) in m {
+        match k.as_str() {
+            "templateId" => template = Some(v),
+            "html" => html = Some(v),
+            "text" => text = Some(v),
+            "subject" => subject = Some(v),
+            _ => {}
+        }
+    }
+    let template = given_value(template);
+    if !template && !given_value(html) && !given_value(text) {
         push(errs, "html", "give html or text, or a templateId");
     }
-    if !template && !given(m, "subject") {
+    if !template && !given_value(subject) {
         push(errs, "subject", "is required unless a templateId is given");
     }
-    if let Some(Value::String(s)) = m.get("subject") {
+    if let Some(Value::String(s)) = subject {
         if s.contains(['\r', '\n']) {
             push(errs, "subject", "must not contain line breaks");
         }

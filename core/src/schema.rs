@@ -198,6 +198,10 @@ pub(crate) fn pattern_matches(index: usize, s: &str) -> bool {
     }
 }
 
+/// Objects of at most this many declared fields are walked from one pass over their keys
+/// (the largest schema has 23); larger ones look each field up.
+const SLOTS: usize = 32;
+
 /// Walks a value, collecting keyword problems; `Err` on the first structural one.
 pub(crate) struct Checker {
     /// Keyword and rule problems, in the order found.
@@ -439,6 +443,66 @@ impl Checker {
     }
 
     fn object(&mut self, r: &ObjectRule, map: &mut Map<String, Value>) -> Result<(), Error> {
+        if r.fields.len() > SLOTS {
+            return self.object_by_lookup(r, map);
+        }
+        let len = self.path.len();
+        // One pass over the given keys: the value of each declared field given (slot i: field
+        // i), and unknown keys first: a typo must never be hidden behind another message.
+        let deny = matches!(r.additional, Additional::Deny);
+        let mut slots: [Option<&mut Value>; SLOTS] = std::array::from_fn(|_| None);
+        for (k, v) in map.iter_mut() {
+            match r.fields.iter().position(|f| f.name == k) {
+                Some(i) => slots[i] = Some(v),
+                None if deny => return Err(self.unknown_field(r, k)),
+                None => {}
+            }
+        }
+        // Optional fields given as null (bit i: field i), dropped after the walk.
+        let mut nulls: u32 = 0;
+        for ((i, f), slot) in r.fields.iter().enumerate().zip(slots.iter_mut()) {
+            match slot.take() {
+                None if f.required => {
+                    return Err(Error::validation(join(&self.path, f.name), "is required"))
+                }
+                None => {}
+                Some(v) if v.is_null() && !accepts_null(f.schema) => {
+                    if f.required {
+                        self.path = join(&self.path[..len], f.name);
+                        let e = self.structural("is required (got null)".to_string());
+                        self.path.truncate(len);
+                        return Err(e);
+                    }
+                    nulls |= 1 << i;
+                }
+                Some(v) => {
+                    if !self.path.is_empty() {
+                        self.path.push('.');
+                    }
+                    self.path.push_str(f.name);
+                    let r2 = self.check(f.schema, v);
+                    self.path.truncate(len);
+                    r2?;
+                }
+            }
+        }
+        if nulls != 0 {
+            for (i, f) in r.fields.iter().enumerate() {
+                if nulls & (1 << i) != 0 {
+                    map.remove(f.name);
+                }
+            }
+        }
+        self.additional(r, map, len)
+    }
+
+    /// [`Checker::object`] for an object of more than [`SLOTS`] declared fields: each given
+    /// field looked up by name.
+    fn object_by_lookup(
+        &mut self,
+        r: &ObjectRule,
+        map: &mut Map<String, Value>,
+    ) -> Result<(), Error> {
         let len = self.path.len();
         // One pass over the given keys: which of the first 64 declared fields are present
         // (bit i: field i; fields past the 64th are always looked up), and unknown keys
@@ -483,6 +547,17 @@ impl Checker {
                 return Err(Error::validation(join(&self.path, f.name), "is required"));
             }
         }
+        self.additional(r, map, len)
+    }
+
+    /// The keys of an object that are not declared fields, against `additionalProperties`
+    /// when it is a schema (`len`: the object's own path length).
+    fn additional(
+        &mut self,
+        r: &ObjectRule,
+        map: &mut Map<String, Value>,
+        len: usize,
+    ) -> Result<(), Error> {
         if let Additional::Schema(s) = r.additional {
             for (k, v) in map.iter_mut() {
                 if r.fields.iter().any(|f| f.name == k) {
@@ -920,6 +995,67 @@ mod tests {
             "cc[1].emial"
         );
         assert_eq!(field_of(with("bogus", json!(1))), "bogus"); // unknown top level
+    }
+
+    /// Objects of more than `SLOTS` declared fields look each field up; the outcome is the
+    /// same: ROOT's fields followed by enough optional ones, on the inputs above.
+    #[test]
+    fn wide_objects_are_checked_alike() {
+        let mut fields: Vec<Field> = ROOT_FIELDS
+            .iter()
+            .map(|f| Field {
+                name: f.name,
+                required: f.required,
+                schema: f.schema,
+            })
+            .collect();
+        for i in 0..SLOTS {
+            let name: &'static str = Box::leak(format!("x{i}").into_boxed_str());
+            fields.push(Field {
+                name,
+                required: false,
+                schema: &NAME,
+            });
+        }
+        assert!(fields.len() > SLOTS);
+        let wide: &'static Schema = Box::leak(Box::new(Schema::Object(ObjectRule {
+            fields: Box::leak(fields.into_boxed_slice()),
+            additional: Additional::Deny,
+        })));
+        let outcome = |schema: &'static Schema, v: &Value| {
+            let mut v = v.clone();
+            match check_body(schema, &[], &mut v) {
+                Ok(()) => Ok(v),
+                Err(e) => Err((
+                    e.field().map(str::to_string),
+                    e.to_string(),
+                    e.details().to_vec(),
+                )),
+            }
+        };
+        for v in [
+            json!({"name": "Ada", "kind": null, "mobile": null, "to": {"email": "a@b.co", "name": null}}),
+            json!({"name": "Ada", "count": 0, "rate": 9, "tags": ["ab", "x"], "kind": "lists"}),
+            json!({"name": null}),
+            json!({"kind": "list"}),
+            json!({"name": "Ada", "bogus": 1, "count": "x"}),
+            json!({"name": "Ada", "to": {"name": "Ada"}}),
+        ] {
+            assert_eq!(outcome(&ROOT, &v), outcome(wide, &v), "{v}");
+        }
+        // The wide schema's own fields past the slots are checked too.
+        let far = format!("x{}", SLOTS - 1);
+        let with_far = |v: Value| {
+            let mut m = json!({"name": "Ada"});
+            m[far.as_str()] = v;
+            m
+        };
+        let e = outcome(wide, &with_far(json!("abcdefg"))).unwrap_err();
+        assert_eq!(e.0.as_deref(), Some(far.as_str()));
+        assert_eq!(
+            outcome(wide, &with_far(Value::Null)),
+            Ok(json!({"name": "Ada"}))
+        );
     }
 
     /// The refusal of `v` as (message, details).
