@@ -20,6 +20,9 @@ fn main() {
         }
     };
     let code = rt.block_on(async {
+        // Listening for SIGINT/SIGTERM before anything is made: one that comes right after the
+        // start-up line (a supervisor that stops it at once) still removes the CA directory.
+        let signals = Signals::install();
         let started = match autosend_sandbox::start(&cli).await {
             Ok(s) => s,
             Err(e) => {
@@ -47,7 +50,7 @@ fn main() {
                 std::process::exit(0);
             });
         }
-        wait_for_signal().await;
+        signals.wait().await;
         if let Some(d) = ca_dir {
             autosend_sandbox::remove_ca_dir(&d);
         }
@@ -56,17 +59,35 @@ fn main() {
     std::process::exit(code);
 }
 
-async fn wait_for_signal() {
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// SIGINT and SIGTERM, listened for from [`Signals::install`] on (a signal that comes earlier
+/// than the wait is kept for it).
+struct Signals {
+    int: Option<tokio::signal::unix::Signal>,
+    term: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn install() -> Signals {
+        use tokio::signal::unix::{signal, SignalKind};
+        Signals {
+            int: signal(SignalKind::interrupt()).ok(),
+            term: signal(SignalKind::terminate()).ok(),
         }
-    };
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {}
-        _ = term => {}
+    }
+
+    /// Until SIGINT or SIGTERM.
+    async fn wait(mut self) {
+        async fn recv(s: &mut Option<tokio::signal::unix::Signal>) {
+            match s {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        }
+        tokio::select! {
+            _ = recv(&mut self.int) => {}
+            _ = recv(&mut self.term) => {}
+        }
     }
 }
